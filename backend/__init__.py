@@ -1,0 +1,1 @@
+"""The backend: brokers calls between booths and officials, stores the data."""

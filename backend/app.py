@@ -1,0 +1,97 @@
+"""The ASGI application: HTTP API, the officials' web app and the websocket hub."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, WebSocket
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from backend.config import WEB_ROOT, BackendSettings
+from backend.signal import Hub
+from backend.store import accounts
+from backend.store.database import migrate, open_engine, session_factory
+from backend.store.seed import seed_demo
+from protocol.schema import json_schema
+
+log = logging.getLogger("etapiste.backend")
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class LoginResponse(BaseModel):
+    token: str
+    name: str
+
+
+class LogoutRequest(BaseModel):
+    token: str = Field(min_length=1, max_length=512)
+
+
+def create_app(settings: BackendSettings) -> FastAPI:
+    engine = open_engine(settings.database_url)
+    db = session_factory(engine)
+    hub = Hub(db)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, engine)
+        if settings.seed_demo:
+            with db() as s:
+                seed_demo(s)
+        with db() as s:
+            hub.know_booths(accounts.all_booths(s))
+        log.info("backend ready on %s", engine.dialect.name)
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
+    app.state.hub = hub
+
+    @app.post("/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}})
+    async def login(body: LoginRequest) -> LoginResponse:
+        def check() -> tuple[str, accounts.OfficialInfo] | None:
+            with db() as s:
+                return accounts.login(s, body.username, body.password, time.time())
+
+        result = await asyncio.to_thread(check)
+        if result is None:
+            raise HTTPException(401, "wrong username or password")
+        token, official = result
+        return LoginResponse(token=token, name=official.name)
+
+    @app.post("/api/logout", status_code=204)
+    async def logout(body: LogoutRequest) -> None:
+        def drop() -> None:
+            with db() as s:
+                accounts.logout(s, body.token)
+
+        await asyncio.to_thread(drop)
+
+    @app.get("/api/protocol/schema.json")
+    async def protocol_schema() -> JSONResponse:
+        return JSONResponse(json_schema())
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/official/")
+
+    @app.websocket("/ws")
+    async def ws(websocket: WebSocket) -> None:
+        await hub.serve(websocket)
+
+    app.mount("/official", StaticFiles(directory=WEB_ROOT / "official", html=True), name="official")
+    return app

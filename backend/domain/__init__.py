@@ -1,0 +1,1 @@
+"""Pure domain rules of the backend: no I/O, no clock reads."""

@@ -1,0 +1,258 @@
+"""The websocket hub: authenticates connections and carries out the broker's effects.
+
+A thin shell around ``backend.domain.calls.CallBroker``: it reads frames,
+decodes them with ``protocol.codec``, asks the broker, delivers the messages
+the broker returns and records session changes in the database. Bad input
+is answered with an ``error`` message and the connection stays open, unless
+the peer never authenticated or keeps sending garbage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from backend.domain.calls import (
+    ALL_OFFICIALS,
+    BoothInfo,
+    BrokerError,
+    CallBroker,
+    CallChanged,
+    Deliver,
+    Effect,
+    Party,
+)
+from backend.store import accounts
+from backend.store.call_records import record_call
+from protocol.codec import ProtocolError, decode, encode, error_for
+from protocol.messages import (
+    CLIENT_MESSAGES,
+    DeviceReport,
+    Error,
+    ErrorCode,
+    Hello,
+    Role,
+    RtcAnswer,
+    RtcIce,
+    RtcOffer,
+    SessionAdmit,
+    SessionEnd,
+    SessionLeave,
+    SessionRequest,
+    Welcome,
+)
+
+log = logging.getLogger("etapiste.signal")
+
+HELLO_TIMEOUT_S = 10.0
+#: Errors tolerated per connection before it is closed as misbehaving.
+MAX_ERRORS = 50
+#: Websocket close codes (4000-4999 are the application's).
+CLOSE_AUTH = 4001
+CLOSE_REPLACED = 4002
+CLOSE_ABUSE = 4003
+
+
+@dataclass(eq=False)
+class Connection:
+    ws: WebSocket
+    party: Party | None = None
+    errors: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def send(self, message: object) -> None:
+        if self.ws.application_state is not WebSocketState.CONNECTED:
+            return
+        async with self.lock:
+            try:
+                await self.ws.send_text(encode(message))
+            except (RuntimeError, OSError, WebSocketDisconnect):
+                pass  # the reader side notices the disconnect and cleans up
+
+
+class Hub:
+    def __init__(
+        self,
+        db: sessionmaker[Session],
+        clock: Callable[[], float] = time.time,
+        new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.new_session_id = new_session_id
+        self.broker = CallBroker()
+        self.connections: dict[Party, set[Connection]] = defaultdict(set)
+
+    def know_booths(self, booths: list[BoothInfo]) -> None:
+        """Booths from the database, shown as offline until they connect."""
+        for info in booths:
+            self.broker.know_booth(info)
+
+    # -- one connection --
+
+    async def serve(self, ws: WebSocket) -> None:
+        await ws.accept()
+        conn = Connection(ws)
+        try:
+            party = await self._authenticate(conn)
+            if party is None:
+                return
+            await self._loop(conn)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await self._gone(conn)
+
+    async def _authenticate(self, conn: Connection) -> Party | None:
+        try:
+            frame = await asyncio.wait_for(conn.ws.receive_text(), HELLO_TIMEOUT_S)
+        except TimeoutError:
+            await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "no hello within 10 seconds")
+            return None
+        try:
+            msg = decode(frame)
+        except ProtocolError as exc:
+            await conn.send(error_for(exc, fatal=True))
+            await conn.ws.close(CLOSE_AUTH)
+            return None
+        if not isinstance(msg, Hello):
+            await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "the first message must be hello", msg.type)
+            return None
+        now = self.clock()
+        if msg.role is Role.BOOTH:
+            info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token)
+            if info is None:
+                log.warning("booth authentication failed for booth id %s", msg.booth_id)
+                await self._refuse(conn, ErrorCode.AUTH_FAILED, "unknown booth or wrong booth credential", "hello")
+                return None
+            party, name = Party(Role.BOOTH, info.booth_id), info.name
+            for old in list(self.connections.get(party, ())):
+                # The booth restarted while its old socket was half-open.
+                self.connections[party].discard(old)
+                await old.ws.close(CLOSE_REPLACED)
+            effects = self.broker.booth_online(info)
+        else:
+            official = await asyncio.to_thread(self._official_login, msg.token, now)
+            if official is None:
+                await self._refuse(conn, ErrorCode.AUTH_FAILED, "sign-in expired or invalid; please sign in again", "hello")
+                return None
+            party, name = Party(Role.OFFICIAL, official.official_id), official.name
+            effects = []
+        conn.party = party
+        self.connections[party].add(conn)
+        await conn.send(Welcome(role=party.role, name=name, server_time=now))
+        if party.role is Role.OFFICIAL:
+            effects = self.broker.official_online(party.id, name)
+        log.info("%s %s connected", party.role.value, party.id)
+        await self._apply(effects)
+        return party
+
+    def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
+        if not booth_id:
+            return None
+        with self.db() as db:
+            return accounts.booth_by_credential(db, booth_id, secret)
+
+    def _official_login(self, token: str, now: float) -> accounts.OfficialInfo | None:
+        with self.db() as db:
+            return accounts.official_by_token(db, token, now)
+
+    async def _refuse(self, conn: Connection, code: ErrorCode, reason: str, ref: str | None = None) -> None:
+        await conn.send(Error(code=code, reason=reason, ref=ref, fatal=True))
+        await conn.ws.close(CLOSE_AUTH)
+
+    async def _loop(self, conn: Connection) -> None:
+        assert conn.party is not None
+        while True:
+            frame = await conn.ws.receive_text()
+            try:
+                msg = decode(frame)
+                if msg.type not in CLIENT_MESSAGES[conn.party.role]:
+                    raise ProtocolError(
+                        ErrorCode.NOT_ALLOWED, f"a {conn.party.role.value} may not send {msg.type}", msg.type
+                    )
+                effects = self._dispatch(conn.party, msg)
+            except ProtocolError as exc:
+                await self._complain(conn, error_for(exc))
+                continue
+            except BrokerError as exc:
+                await self._complain(conn, Error(code=exc.code, reason=exc.reason, ref=msg.type))
+                continue
+            await self._apply(effects)
+
+    def _dispatch(self, party: Party, msg: object) -> list[Effect]:
+        now = self.clock()
+        b = self.broker
+        match msg:
+            case Hello():
+                raise ProtocolError(ErrorCode.NOT_ALLOWED, "already authenticated", "hello")
+            case SessionRequest():
+                return b.request(party.id, self.new_session_id(), now)
+            case SessionAdmit(session_id=sid):
+                return b.admit(party.id, sid, now)
+            case SessionLeave(session_id=sid):
+                return b.leave(party, sid, now)
+            case SessionEnd(session_id=sid):
+                return b.end(party, sid, now)
+            case RtcOffer() | RtcAnswer() | RtcIce():
+                return b.relay(party, msg.session_id, msg)
+            case DeviceReport(devices=devices):
+                return b.device_status(party.id, devices)
+        raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
+
+    async def _complain(self, conn: Connection, err: Error) -> None:
+        conn.errors += 1
+        if conn.errors > MAX_ERRORS:
+            await conn.send(Error(code=err.code, reason="too many invalid messages; closing", ref=err.ref, fatal=True))
+            await conn.ws.close(CLOSE_ABUSE)
+            return
+        await conn.send(err)
+
+    async def _gone(self, conn: Connection) -> None:
+        party = conn.party
+        if party is None:
+            return
+        conns = self.connections.get(party, set())
+        if conn not in conns:
+            return  # replaced by a newer connection of the same booth
+        conns.discard(conn)
+        if conns:
+            return  # the official still has another tab open
+        del self.connections[party]
+        now = self.clock()
+        if party.role is Role.BOOTH:
+            effects = self.broker.booth_offline(party.id, now)
+        else:
+            effects = self.broker.official_offline(party.id, now)
+        log.info("%s %s disconnected", party.role.value, party.id)
+        await self._apply(effects)
+
+    # -- effects --
+
+    async def _apply(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, CallChanged):
+                s = effect.session
+                log.info("session %s of booth %s: %s%s", s.id, s.booth_id, s.phase.value,
+                         f" ({s.end_reason.value})" if s.end_reason else "")
+                await asyncio.to_thread(self._record, effect)
+            elif isinstance(effect, Deliver):
+                for conn in self._targets(effect.to):
+                    await conn.send(effect.message)
+
+    def _record(self, effect: CallChanged) -> None:
+        with self.db() as db:
+            record_call(db, effect.session)
+
+    def _targets(self, to: Party) -> list[Connection]:
+        if to == ALL_OFFICIALS:
+            return [c for p, cs in self.connections.items() if p.role is Role.OFFICIAL for c in cs]
+        return list(self.connections.get(to, ()))

@@ -1,0 +1,1 @@
+"""Booth devices: one small interface per class, real implementations, simulators."""

@@ -1,0 +1,1 @@
+"""Simulated devices: stand-ins at the hardware boundary for demos and tests."""

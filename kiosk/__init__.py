@@ -1,0 +1,1 @@
+"""The booth's fullscreen app: session logic, media, screens."""

@@ -1,0 +1,280 @@
+"""Every message that crosses a websocket between booth, backend and browsers.
+
+This module is the one wire contract. The booth (kiosk), the backend and the
+browser apps all speak exactly these messages; the browser apps validate
+against the JSON Schema exported from here (``protocol.schema``).
+
+Each message is a JSON object with a ``type`` discriminator and the protocol
+version ``v``. Field limits are deliberate: they bound what a misbehaving peer
+can make us store or relay.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Bumped on any incompatible change. A peer announcing another version is
+#: refused at ``hello`` with ``ErrorCode.UNSUPPORTED_VERSION``.
+PROTOCOL_VERSION = 1
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
+Reason = Annotated[str, Field(max_length=500)]
+
+
+class Role(str, Enum):
+    """Who is on the other end of a connection."""
+
+    BOOTH = "booth"
+    OFFICIAL = "official"
+
+
+class ErrorCode(str, Enum):
+    """Machine-readable error codes; the ``reason`` text is for humans."""
+
+    MALFORMED = "malformed"  # not JSON, not an object, or fields wrong
+    UNKNOWN_TYPE = "unknown_type"  # a type this protocol does not define
+    UNSUPPORTED_VERSION = "unsupported_version"
+    NOT_AUTHENTICATED = "not_authenticated"  # anything before a good hello
+    AUTH_FAILED = "auth_failed"  # bad credential (fatal)
+    NOT_ALLOWED = "not_allowed"  # this role may not send this message
+    NO_SUCH_SESSION = "no_such_session"  # unknown, or not yours
+    WRONG_STATE = "wrong_state"  # e.g. admitting a session already in call
+    BUSY = "busy"  # e.g. a booth requesting a second session
+    INTERNAL = "internal"
+
+
+class SessionEndReason(str, Enum):
+    """Why a session ended; shown to the citizen and kept in call statistics."""
+
+    HUNG_UP = "hung_up"  # the official ended the call
+    BOOTH_OFFLINE = "booth_offline"  # the booth lost its connection
+    CANCELLED = "cancelled"  # the booth withdrew before being admitted
+    MEDIA_FAILED = "media_failed"  # the WebRTC connection could not be set up
+
+
+class DeviceState(str, Enum):
+    OK = "ok"
+    DEGRADED = "degraded"
+    MISSING = "missing"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = PROTOCOL_VERSION
+
+
+# --- connection ---------------------------------------------------------------
+
+
+class Hello(_Message):
+    """First message from any client: who it is and its credential.
+
+    A booth sends its booth id and per-booth secret as ``token``; an official
+    sends the session token obtained from ``POST /api/login``.
+    """
+
+    type: Literal["hello"] = "hello"
+    role: Role
+    token: Annotated[str, Field(min_length=1, max_length=512)]
+    booth_id: Id | None = None
+    client: Annotated[str, Field(max_length=120)] = ""
+
+
+class Welcome(_Message):
+    """The backend accepted ``hello``."""
+
+    type: Literal["welcome"] = "welcome"
+    role: Role
+    name: Name
+    server_time: float
+
+
+class Error(_Message):
+    """Something the peer sent was refused. ``fatal`` means the socket closes."""
+
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    reason: Reason
+    ref: Annotated[str, Field(max_length=64)] | None = None  # offending type
+    fatal: bool = False
+
+
+# --- presence (backend -> officials) ------------------------------------------
+
+
+class DeviceStatus(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    role: Annotated[str, Field(min_length=1, max_length=40)]  # e.g. face_camera
+    state: DeviceState
+    reason: Reason = ""
+
+
+class BoothPresence(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    booth_id: Id
+    name: Name
+    point: Name
+    online: bool
+    devices: tuple[DeviceStatus, ...] = ()
+
+
+class LobbyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    session_id: Id
+    booth_id: Id
+    booth_name: Name
+    point: Name
+    waiting_since: float  # unix time the citizen pressed Start
+
+
+class Presence(_Message):
+    """Snapshot pushed to officials whenever booths or the lobby change.
+
+    A full snapshot (not a diff) so that a browser that missed a message is
+    correct again at the next one, and a fresh page never needs a reload.
+    """
+
+    type: Literal["presence"] = "presence"
+    booths: tuple[BoothPresence, ...]
+    lobby: tuple[LobbyEntry, ...]
+
+
+# --- session lifecycle ----------------------------------------------------------
+
+
+class SessionRequest(_Message):
+    """Booth: the citizen pressed Start."""
+
+    type: Literal["session.request"] = "session.request"
+
+
+class SessionLobby(_Message):
+    """Backend -> booth: you are waiting in the lobby for an official."""
+
+    type: Literal["session.lobby"] = "session.lobby"
+    session_id: Id
+
+
+class SessionAdmit(_Message):
+    """Official: let this waiting citizen in."""
+
+    type: Literal["session.admit"] = "session.admit"
+    session_id: Id
+
+
+class SessionAdmitted(_Message):
+    """Backend -> booth and official: the call may start.
+
+    The booth creates the WebRTC offer; the official answers.
+    """
+
+    type: Literal["session.admitted"] = "session.admitted"
+    session_id: Id
+    official_name: Name
+    booth_name: Name
+
+
+class SessionLeave(_Message):
+    """A party leaves the session without ending it (official: back to lobby)."""
+
+    type: Literal["session.leave"] = "session.leave"
+    session_id: Id
+
+
+class SessionLeft(_Message):
+    """Backend -> booth: the official left; the citizen is back in the lobby."""
+
+    type: Literal["session.left"] = "session.left"
+    session_id: Id
+    role: Role
+
+
+class SessionEnd(_Message):
+    """Official ends the call, or a booth cancels its waiting request."""
+
+    type: Literal["session.end"] = "session.end"
+    session_id: Id
+
+
+class SessionEnded(_Message):
+    """Backend -> parties: the session is over."""
+
+    type: Literal["session.ended"] = "session.ended"
+    session_id: Id
+    reason: SessionEndReason
+
+
+# --- WebRTC relay -------------------------------------------------------------
+
+
+class RtcOffer(_Message):
+    type: Literal["rtc.offer"] = "rtc.offer"
+    session_id: Id
+    sdp: Sdp
+
+
+class RtcAnswer(_Message):
+    type: Literal["rtc.answer"] = "rtc.answer"
+    session_id: Id
+    sdp: Sdp
+
+
+class RtcIce(_Message):
+    """A trickled ICE candidate; ``candidate`` empty means end of candidates."""
+
+    type: Literal["rtc.ice"] = "rtc.ice"
+    session_id: Id
+    candidate: Annotated[str, Field(max_length=1000)]
+    sdp_mid: Annotated[str, Field(max_length=64)] | None = None
+    sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
+
+
+# --- devices ------------------------------------------------------------------
+
+
+class DeviceReport(_Message):
+    """Booth -> backend: current health of every device in the booth."""
+
+    type: Literal["device.status"] = "device.status"
+    devices: Annotated[tuple[DeviceStatus, ...], Field(max_length=32)]
+
+
+Message = Annotated[
+    Union[
+        Hello,
+        Welcome,
+        Error,
+        Presence,
+        SessionRequest,
+        SessionLobby,
+        SessionAdmit,
+        SessionAdmitted,
+        SessionLeave,
+        SessionLeft,
+        SessionEnd,
+        SessionEnded,
+        RtcOffer,
+        RtcAnswer,
+        RtcIce,
+        DeviceReport,
+    ],
+    Field(discriminator="type"),
+]
+
+#: Which messages each role may send to the backend. Anything else is refused
+#: with ``ErrorCode.NOT_ALLOWED`` (recoverable: the connection stays open).
+CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
+    Role.BOOTH: frozenset(
+        {"hello", "session.request", "session.end", "rtc.offer", "rtc.answer",
+         "rtc.ice", "device.status"}
+    ),
+    Role.OFFICIAL: frozenset(
+        {"hello", "session.admit", "session.leave", "session.end", "rtc.offer",
+         "rtc.answer", "rtc.ice"}
+    ),
+}

@@ -1,1 +1,1 @@
-"""etapiste."""
+"""The ``etapiste`` command: one CLI for backend, kiosk, demo and tools."""

@@ -1,0 +1,949 @@
+// Etäpiste official app: sign in, watch the lobby and the booths, admit a
+// citizen and talk to them over WebRTC.
+//
+// Shape: one `state` object, message handlers that change it, and render
+// functions that make the DOM match it. Every frame from the server is checked
+// against the published protocol schema before anything acts on it.
+//
+// Privacy: nothing here logs names, tokens or SDP; console output names only
+// message types, field paths and error kinds.
+
+import { loadSchema, validate } from "./schema.js";
+
+const LOGIN_URL = "/api/login";
+const SCHEMA_URL = "/api/protocol/schema.json";
+const PROTOCOL_VERSION = 1;
+const TOKEN_KEY = "etapiste.official.token";
+const NAME_KEY = "etapiste.official.name";
+
+const BACKOFF_MAX_MS = 10_000;
+const WELCOME_TIMEOUT_MS = 10_000; // an open socket without a welcome is retried
+const ADMIT_TIMEOUT_MS = 15_000; // give up waiting for session.admitted
+const ICE_GATHER_TIMEOUT_MS = 3_000; // the booth's aiortc does not trickle: send a full answer
+const NEW_ENTRY_HIGHLIGHT_MS = 6_000;
+const MAX_PENDING_ICE = 100;
+
+const END_MESSAGES = {
+  hung_up: ["Call ended", "info"],
+  booth_offline: ["Call ended: booth went offline", "error"],
+  cancelled: ["Call ended: the citizen cancelled", "info"],
+  media_failed: ["Call ended: the video connection could not be set up", "error"],
+};
+
+const state = {
+  phase: "login", // "login" | "lobby" | "in-call"
+  token: null,
+  name: "",
+  generation: 0, // bumped on sign-in/out so stale async work can tell it is stale
+  schema: null,
+  ws: null,
+  connected: false, // true once this socket got its welcome
+  reconnectAttempt: 0,
+  reconnectTimer: null,
+  welcomeTimer: null,
+  clockOffset: 0, // server clock minus ours, in seconds (from welcome.server_time)
+  lobby: [],
+  booths: [],
+  previousLobbyIds: new Set(),
+  admitting: null, // { sessionId, timer } while a session.admit is unanswered
+  call: null, // { sessionId, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
+  localStream: null,
+  localStreamPromise: null,
+  lastError: null,
+  statusKey: null,
+};
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  account: $("account"),
+  officialName: $("official-name"),
+  connection: $("connection"),
+  signOut: $("sign-out"),
+  status: $("status"),
+  loginView: $("login-view"),
+  loginForm: $("login-form"),
+  username: $("username"),
+  password: $("password"),
+  loginError: $("login-error"),
+  loginButton: $("login-button"),
+  workspace: $("workspace"),
+  callView: $("call-view"),
+  callBooth: $("call-booth"),
+  callPoint: $("call-point"),
+  callState: $("call-state"),
+  callDuration: $("call-duration"),
+  remoteVideo: $("remote-video"),
+  localVideo: $("local-video"),
+  unmute: $("unmute"),
+  leaveCall: $("leave-call"),
+  endCall: $("end-call"),
+  lobby: $("lobby"),
+  lobbyCount: $("lobby-count"),
+  lobbyEmpty: $("lobby-empty"),
+  booths: $("booths"),
+  boothsEmpty: $("booths-empty"),
+};
+
+// Read-only hooks for the automated browser tests.
+Object.defineProperty(window, "etapiste", {
+  value: Object.freeze({
+    state: () => ({
+      phase: state.phase,
+      sessionId: state.call ? state.call.sessionId : null,
+      connected: state.connected,
+    }),
+    pc: () => (state.call && state.call.pc) || null,
+    lastError: () => state.lastError,
+  }),
+  enumerable: true,
+});
+
+init();
+
+// --- start-up ------------------------------------------------------------------
+
+function init() {
+  el.loginForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    signIn().catch(unexpected);
+  });
+  el.signOut.addEventListener("click", () => signOut());
+  el.endCall.addEventListener("click", hangUp);
+  el.leaveCall.addEventListener("click", returnToLobby);
+  el.unmute.addEventListener("click", unmuteRemote);
+  // Browsers only let audio start after a user gesture; use the first one.
+  document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
+  document.addEventListener("keydown", unlockAudio, { once: true, capture: true });
+  // Back online: no need to sit out the rest of a long backoff.
+  window.addEventListener("online", () => {
+    if (state.reconnectTimer) {
+      clearTimeout(state.reconnectTimer);
+      state.reconnectTimer = null;
+      connect();
+    }
+  });
+  // Last line of defence: no failure may pass silently or leave the UI stuck.
+  window.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    unexpected(event.reason);
+  });
+  setInterval(tick, 1000);
+
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) startSession(token, sessionStorage.getItem(NAME_KEY) || "");
+  else render();
+}
+
+// --- signing in and out ----------------------------------------------------------
+
+async function signIn() {
+  const username = el.username.value.trim();
+  const password = el.password.value;
+  if (!username || !password) {
+    showLoginError("Enter your username and password.");
+    return;
+  }
+  showLoginError("");
+  el.loginButton.disabled = true;
+  el.loginButton.textContent = "Signing in…";
+  try {
+    const result = await requestLogin(username, password);
+    if (result.error) {
+      showLoginError(result.error);
+      el.password.select();
+      return;
+    }
+    el.password.value = "";
+    startSession(result.token, result.name);
+  } finally {
+    el.loginButton.disabled = false;
+    el.loginButton.textContent = "Sign in";
+  }
+}
+
+/** POST /api/login; resolves to { token, name } or { error } (never rejects). */
+async function requestLogin(username, password) {
+  let response;
+  try {
+    response = await fetch(LOGIN_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    return { error: "Cannot reach the server. Check the network connection and try again." };
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok) {
+    if (body && typeof body.token === "string" && body.token) {
+      return { token: body.token, name: typeof body.name === "string" ? body.name : "" };
+    }
+    return { error: "The server gave an unexpected answer. Please try again." };
+  }
+  if (response.status === 401) {
+    const detail = body && typeof body.detail === "string" ? body.detail : "";
+    return { error: detail || "Wrong username or password." };
+  }
+  if (response.status === 422) return { error: "Enter your username and password." };
+  return { error: `Sign-in failed (HTTP ${response.status}). Please try again.` };
+}
+
+function startSession(token, name) {
+  state.generation += 1;
+  state.token = token;
+  state.name = name;
+  state.phase = "lobby";
+  state.connected = false;
+  state.reconnectAttempt = 0;
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(NAME_KEY, name);
+  } catch {
+    // Storage full or disabled: the session still works, a reload just asks again.
+  }
+  render();
+  const generation = state.generation;
+  ensureSchema(generation)
+    .then((ok) => {
+      if (ok && generation === state.generation) connect();
+    })
+    .catch(unexpected);
+}
+
+/** Back to the login form; `message` (if any) explains why. */
+function signOut(message = "") {
+  state.generation += 1;
+  if (state.call) {
+    send({ type: "session.end", session_id: state.call.sessionId });
+    teardownCall();
+  }
+  clearAdmitting();
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(NAME_KEY);
+  } catch {
+    // nothing stored, nothing to clear
+  }
+  const ws = state.ws;
+  state.ws = null; // detach first so its close event does not schedule a reconnect
+  if (ws) ws.close(1000, "signed out");
+  clearTimeout(state.reconnectTimer);
+  clearTimeout(state.welcomeTimer);
+  state.reconnectTimer = null;
+  state.welcomeTimer = null;
+  Object.assign(state, {
+    token: null,
+    name: "",
+    phase: "login",
+    connected: false,
+    reconnectAttempt: 0,
+    lobby: [],
+    booths: [],
+    previousLobbyIds: new Set(),
+  });
+  stopLocalMedia();
+  setStatus("");
+  showLoginError(message);
+  render();
+  el.username.focus();
+}
+
+function showLoginError(text) {
+  el.loginError.textContent = text;
+}
+
+// --- schema --------------------------------------------------------------------------
+
+/** Load the protocol schema, retrying with backoff; false if signed out meanwhile. */
+async function ensureSchema(generation) {
+  for (let attempt = 0; !state.schema; attempt++) {
+    try {
+      const schema = await loadSchema(SCHEMA_URL);
+      state.schema = schema;
+      clearStatus("schema");
+      const version = schema["x-protocol-version"];
+      if (version !== undefined && version !== PROTOCOL_VERSION) {
+        setStatus(`The server speaks protocol version ${version}; this page speaks ${PROTOCOL_VERSION}. `
+          + "Reload the page to get the current version.", "error", "schema");
+      }
+    } catch (err) {
+      if (generation !== state.generation) return false;
+      const delay = backoff(attempt);
+      console.warn("Could not load the protocol schema:", errorText(err));
+      setStatus(`Could not load the message schema (${errorText(err)}). Retrying in ${delay / 1000} s…`,
+        "error", "schema");
+      await sleep(delay);
+    }
+    if (generation !== state.generation) return false;
+  }
+  return true;
+}
+
+// --- websocket -------------------------------------------------------------------------
+
+function connect() {
+  if (state.phase === "login" || state.ws || !state.schema) return;
+  clearTimeout(state.reconnectTimer);
+  state.reconnectTimer = null;
+  const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
+  let ws;
+  try {
+    ws = new WebSocket(url);
+  } catch (err) {
+    console.warn("Could not open the websocket:", errorText(err));
+    scheduleReconnect();
+    return;
+  }
+  state.ws = ws;
+  renderConnection();
+
+  ws.addEventListener("open", () => {
+    if (ws !== state.ws) return;
+    ws.send(JSON.stringify({
+      v: PROTOCOL_VERSION, type: "hello", role: "official", token: state.token, client: "official-web",
+    }));
+    // A socket that opens but is never welcomed would otherwise hang forever.
+    state.welcomeTimer = setTimeout(() => {
+      if (ws === state.ws && !state.connected) ws.close(4000, "no welcome");
+    }, WELCOME_TIMEOUT_MS);
+  });
+  ws.addEventListener("message", (event) => {
+    if (ws === state.ws) handleFrame(event.data);
+  });
+  ws.addEventListener("close", () => {
+    if (ws !== state.ws) return; // replaced or signed out
+    state.ws = null;
+    state.connected = false;
+    clearTimeout(state.welcomeTimer);
+    clearAdmitting();
+    scheduleReconnect();
+    render();
+  });
+  // "error" is always followed by "close", which does the work.
+}
+
+function scheduleReconnect() {
+  if (state.phase === "login" || state.reconnectTimer) return;
+  const delay = backoff(state.reconnectAttempt++);
+  state.reconnectTimer = setTimeout(() => {
+    state.reconnectTimer = null;
+    connect();
+  }, delay);
+  renderConnection();
+}
+
+/** Send one message; false (and nothing sent) if the socket is not ready. */
+function send(message) {
+  const ws = state.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN || !state.connected) return false;
+  ws.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+  return true;
+}
+
+// --- received messages -----------------------------------------------------------------
+
+const HANDLERS = {
+  welcome: onWelcome,
+  error: onServerError,
+  presence: onPresence,
+  "session.admitted": onAdmitted,
+  "session.ended": onEnded,
+  "rtc.offer": onOffer,
+  "rtc.ice": onRemoteIce,
+};
+
+function handleFrame(text) {
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    ignoreInvalid(["message: is not valid JSON"]);
+    return;
+  }
+  const errors = state.schema ? validate(state.schema, message) : ["message: no schema to check it against"];
+  if (errors.length) {
+    ignoreInvalid(errors);
+    return;
+  }
+  const handler = HANDLERS[message.type];
+  if (!handler) return; // valid, but meant for booths (e.g. session.lobby)
+  try {
+    handler(message);
+  } catch (err) {
+    unexpected(err);
+  }
+}
+
+function ignoreInvalid(errors) {
+  // Error strings name fields and rules, never values: safe to log.
+  console.warn("Ignored an invalid message from the server:", errors);
+  setStatus(`Ignored an invalid message from the server: ${errors.slice(0, 3).join("; ")}`, "error");
+}
+
+function onWelcome(message) {
+  clearTimeout(state.welcomeTimer);
+  state.connected = true;
+  state.reconnectAttempt = 0;
+  state.clockOffset = message.server_time - Date.now() / 1000;
+  state.name = message.name;
+  try {
+    sessionStorage.setItem(NAME_KEY, message.name);
+  } catch {
+    // not essential
+  }
+  render();
+}
+
+function onServerError(message) {
+  if (message.code === "auth_failed") {
+    signOut(`Please sign in again. (${message.reason || "Your sign-in is no longer valid."})`);
+    return;
+  }
+  if (message.ref === "session.admit") clearAdmitting();
+  setStatus(message.reason || `The server refused a request (${message.code}).`, "error");
+  render();
+}
+
+function onPresence(message) {
+  state.booths = message.booths;
+  state.lobby = message.lobby;
+  const ids = new Set(message.lobby.map((entry) => entry.session_id));
+  // New = not in the previous snapshot, so a reconnect does not re-announce
+  // everyone, but a citizen who comes back to the lobby is announced again.
+  const fresh = message.lobby
+    .map((entry) => entry.session_id)
+    .filter((id) => !state.previousLobbyIds.has(id));
+  state.previousLobbyIds = ids;
+  renderLobby(fresh);
+  renderBooths();
+  renderTitle();
+  if (fresh.length) chime();
+}
+
+function onAdmitted(message) {
+  if (state.call) {
+    if (state.call.sessionId !== message.session_id) {
+      console.warn("Ignored session.admitted for another session during a call");
+    }
+    return;
+  }
+  clearAdmitting();
+  const entry = state.lobby.find((e) => e.session_id === message.session_id);
+  state.call = {
+    sessionId: message.session_id,
+    boothName: message.booth_name,
+    boothPoint: entry ? entry.point : "",
+    startedAt: Date.now(),
+    pc: null,
+    remoteReady: false,
+    pendingIce: [],
+    remoteTracks: [],
+  };
+  state.phase = "in-call";
+  setStatus("");
+  render();
+  // Usually already started by the Admit click; shows the self-view.
+  ensureLocalMedia().then((stream) => {
+    if (stream && state.call) el.localVideo.srcObject = stream;
+  });
+}
+
+function onEnded(message) {
+  if (state.admitting && state.admitting.sessionId === message.session_id) {
+    clearAdmitting();
+    renderLobby();
+  }
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  const [text, kind] = END_MESSAGES[message.reason] || ["Call ended", "info"];
+  teardownCall();
+  setStatus(text, kind);
+  render();
+}
+
+function onOffer(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) {
+    console.warn("Ignored an rtc.offer for a session that is not in a call here");
+    return;
+  }
+  answerOffer(call, message.sdp).catch((err) => {
+    if (state.call !== call) return; // the call ended meanwhile; nothing to report
+    console.warn("Could not answer the booth's offer:", errorText(err));
+    setStatus(`Could not set up the video call (${errorText(err)}). End the call and admit again.`, "error");
+  });
+}
+
+function onRemoteIce(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  if (!message.candidate) return; // end-of-candidates marker: nothing to add
+  const candidate = {
+    candidate: message.candidate,
+    sdpMid: message.sdp_mid ?? null,
+    // addIceCandidate needs one of the two; our media is bundled on line 0.
+    sdpMLineIndex: message.sdp_mline_index ?? (message.sdp_mid == null ? 0 : null),
+  };
+  if (call.pc && call.remoteReady) addRemoteCandidate(call.pc, candidate);
+  else if (call.pendingIce.length < MAX_PENDING_ICE) call.pendingIce.push(candidate);
+}
+
+// --- WebRTC ------------------------------------------------------------------------------
+
+async function answerOffer(call, sdp) {
+  // A new offer means the booth started over (aiortc cannot renegotiate):
+  // answer it on a fresh connection.
+  closePeer(call);
+  call.pendingIce = [];
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  call.pc = pc;
+  call.remoteReady = false;
+  call.remoteTracks = [];
+  const current = () => state.call === call && call.pc === pc;
+
+  pc.addEventListener("track", (event) => {
+    if (current()) addRemoteTrack(call, event.track);
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    if (current()) onPeerState(pc.connectionState);
+  });
+
+  await pc.setRemoteDescription({ type: "offer", sdp });
+  if (!current()) return;
+  call.remoteReady = true;
+  for (const candidate of call.pendingIce.splice(0)) addRemoteCandidate(pc, candidate);
+
+  const stream = await ensureLocalMedia();
+  if (!current()) return;
+  if (stream) {
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    el.localVideo.srcObject = stream;
+  }
+  await pc.setLocalDescription(await pc.createAnswer());
+  await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
+  if (!current()) return;
+  if (!send({ type: "rtc.answer", session_id: call.sessionId, sdp: pc.localDescription.sdp })) {
+    setStatus("Could not answer the call: not connected to the server.", "error");
+  }
+}
+
+/** Resolves when gathering is complete or after `timeoutMs`, whichever is first. */
+function waitForIceGathering(pc, timeoutMs) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", onChange);
+      resolve();
+    };
+    const onChange = () => {
+      if (pc.iceGatheringState === "complete") done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener("icegatheringstatechange", onChange);
+  });
+}
+
+function addRemoteCandidate(pc, candidate) {
+  pc.addIceCandidate(candidate).catch((err) => {
+    console.warn("Could not add a remote ICE candidate:", errorText(err));
+  });
+}
+
+function addRemoteTrack(call, track) {
+  // aiortc puts each track in a stream of its own, so collect the tracks
+  // rather than trusting event.streams[0] to hold both audio and video.
+  call.remoteTracks = call.remoteTracks.filter((t) => t.kind !== track.kind).concat(track);
+  el.remoteVideo.srcObject = new MediaStream(call.remoteTracks);
+  playRemote();
+}
+
+function playRemote() {
+  el.remoteVideo.muted = false;
+  el.remoteVideo.play().catch((err) => {
+    if (err && err.name === "NotAllowedError") {
+      // Autoplay with sound blocked: show the picture muted, offer a button.
+      el.remoteVideo.muted = true;
+      el.remoteVideo.play().catch(() => {});
+      el.unmute.hidden = false;
+    }
+    // AbortError: a newer srcObject replaced this one; that load plays instead.
+  });
+}
+
+function unmuteRemote() {
+  el.unmute.hidden = true;
+  el.remoteVideo.muted = false;
+  el.remoteVideo.play().catch(() => {
+    el.unmute.hidden = false;
+  });
+}
+
+function onPeerState(connectionState) {
+  if (connectionState === "failed") {
+    setStatus("Connection to the booth failed", "error", "peer");
+  } else if (connectionState === "disconnected") {
+    setStatus("Connection to the booth was interrupted; trying to recover…", "info", "peer");
+  } else if (connectionState === "connected") {
+    clearStatus("peer");
+  }
+  renderCall();
+}
+
+function closePeer(call) {
+  const pc = call.pc;
+  call.pc = null;
+  call.remoteReady = false;
+  if (pc) {
+    try {
+      pc.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Get the camera and microphone once and reuse them; resolves null if unavailable. */
+function ensureLocalMedia() {
+  const live = state.localStream && state.localStream.getTracks().some((t) => t.readyState === "live");
+  if (live) return Promise.resolve(state.localStream);
+  if (state.localStreamPromise) return state.localStreamPromise;
+  const generation = state.generation;
+  state.localStreamPromise = (async () => {
+    try {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        throw new Error("this browser offers no camera here (the page must be served over https)");
+      }
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      if (generation !== state.generation) {
+        stream.getTracks().forEach((t) => t.stop()); // signed out while asking
+        return null;
+      }
+      state.localStream = stream;
+      return stream;
+    } catch (err) {
+      console.warn("Camera or microphone unavailable:", errorText(err));
+      // The call can still go on one-way; the official decides.
+      setStatus(`Camera or microphone unavailable (${errorText(err)}): the citizen cannot see or hear you.`,
+        "error", "media");
+      return null;
+    } finally {
+      state.localStreamPromise = null;
+    }
+  })();
+  return state.localStreamPromise;
+}
+
+function stopLocalMedia() {
+  if (state.localStream) state.localStream.getTracks().forEach((t) => t.stop());
+  state.localStream = null;
+  el.localVideo.srcObject = null;
+}
+
+// --- the official's actions -----------------------------------------------------------
+
+function admit(sessionId) {
+  if (state.call || state.admitting || !state.connected) return;
+  unlockAudio();
+  // Ask for the camera now, inside the click: the permission prompt (if any)
+  // then runs while the booth prepares its offer.
+  ensureLocalMedia();
+  if (!send({ type: "session.admit", session_id: sessionId })) {
+    setStatus("Not connected to the server; try again in a moment.", "error");
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (state.admitting && state.admitting.sessionId === sessionId) {
+      clearAdmitting();
+      setStatus("The server did not confirm the admission. Please try again.", "error");
+      renderLobby();
+    }
+  }, ADMIT_TIMEOUT_MS);
+  state.admitting = { sessionId, timer };
+  renderLobby();
+}
+
+function clearAdmitting() {
+  if (state.admitting) clearTimeout(state.admitting.timer);
+  state.admitting = null;
+}
+
+function hangUp() {
+  const call = state.call;
+  if (!call) return;
+  const told = send({ type: "session.end", session_id: call.sessionId });
+  teardownCall();
+  setStatus(told ? "Call ended" : "Call ended here, but the server could not be told (no connection).",
+    told ? "info" : "error");
+  render();
+}
+
+function returnToLobby() {
+  const call = state.call;
+  if (!call) return;
+  if (!send({ type: "session.leave", session_id: call.sessionId })) {
+    setStatus("Not connected to the server; the citizen cannot be returned to the lobby right now.", "error");
+    return;
+  }
+  teardownCall();
+  setStatus("The citizen was returned to the lobby", "info");
+  render();
+}
+
+/** Close the call locally. The camera stays on for the next call. */
+function teardownCall() {
+  const call = state.call;
+  if (!call) return;
+  state.call = null;
+  closePeer(call);
+  el.remoteVideo.srcObject = null;
+  el.localVideo.srcObject = null;
+  el.unmute.hidden = true;
+  clearStatus("peer");
+  if (state.phase === "in-call") state.phase = "lobby";
+}
+
+// --- rendering -------------------------------------------------------------------------------
+
+function render() {
+  document.body.dataset.phase = state.phase;
+  const signedIn = state.phase !== "login";
+  el.loginView.hidden = signedIn;
+  el.workspace.hidden = !signedIn;
+  el.account.hidden = !signedIn;
+  el.officialName.textContent = state.name;
+  el.callView.hidden = state.phase !== "in-call";
+  renderConnection();
+  renderCall();
+  renderLobby();
+  renderBooths();
+  renderTitle();
+}
+
+function renderConnection() {
+  let text = "Connecting…";
+  let kind = "connecting";
+  if (state.connected) {
+    text = "Connected";
+    kind = "connected";
+  } else if (state.reconnectAttempt > 0) {
+    text = "Reconnecting…";
+    kind = "reconnecting";
+  }
+  el.connection.textContent = text;
+  el.connection.dataset.state = kind;
+  el.leaveCall.disabled = !state.connected;
+}
+
+function renderCall() {
+  const call = state.call;
+  if (!call) return;
+  el.callBooth.textContent = call.boothName;
+  el.callPoint.textContent = call.boothPoint;
+  const pcState = call.pc ? call.pc.connectionState : "new";
+  const labels = { connected: "Connected", failed: "Failed", disconnected: "Interrupted", closed: "Closed" };
+  el.callState.textContent = labels[pcState] || "Connecting…";
+  el.callState.dataset.state = pcState;
+  el.callDuration.textContent = formatDuration((Date.now() - call.startedAt) / 1000);
+}
+
+/** Update the lobby list in place (keyed by session id) so buttons are not rebuilt every second. */
+function renderLobby(freshIds = []) {
+  const existing = new Map();
+  for (const li of el.lobby.querySelectorAll("li.lobby-entry")) existing.set(li.dataset.sessionId, li);
+  const canAdmit = state.connected && !state.call && !state.admitting;
+
+  let previous = null;
+  for (const entry of state.lobby) {
+    let li = existing.get(entry.session_id);
+    if (li) existing.delete(entry.session_id);
+    else li = createLobbyItem(entry.session_id);
+    li.querySelector(".booth-name").textContent = entry.booth_name;
+    li.querySelector(".point").textContent = entry.point;
+    li.querySelector(".waiting-time").textContent = formatDuration(waitingSeconds(entry));
+    const button = li.querySelector("button.admit");
+    const admitting = state.admitting && state.admitting.sessionId === entry.session_id;
+    button.disabled = !canAdmit;
+    button.textContent = admitting ? "Admitting…" : "Admit";
+    button.title = state.call ? "Finish the current call first" : "";
+    if (freshIds.includes(entry.session_id)) highlight(li);
+    const next = previous ? previous.nextElementSibling : el.lobby.firstElementChild;
+    if (li !== next) el.lobby.insertBefore(li, next);
+    previous = li;
+  }
+  for (const li of existing.values()) li.remove();
+
+  el.lobbyEmpty.hidden = state.lobby.length > 0;
+  el.lobbyCount.textContent = state.lobby.length ? String(state.lobby.length) : "";
+}
+
+function createLobbyItem(sessionId) {
+  const li = document.createElement("li");
+  li.className = "lobby-entry";
+  li.dataset.sessionId = sessionId;
+  const who = append(li, "div", "who");
+  append(who, "span", "booth-name");
+  append(who, "span", "point");
+  const waiting = append(li, "div", "waiting");
+  append(waiting, "span", "waiting-label").textContent = "Waiting";
+  append(waiting, "span", "waiting-time");
+  const button = append(li, "button", "button primary admit");
+  button.type = "button";
+  button.textContent = "Admit";
+  button.addEventListener("click", () => admit(sessionId));
+  return li;
+}
+
+function highlight(li) {
+  li.classList.remove("is-new");
+  void li.offsetWidth; // restart the CSS animation
+  li.classList.add("is-new");
+  clearTimeout(li.highlightTimer);
+  li.highlightTimer = setTimeout(() => li.classList.remove("is-new"), NEW_ENTRY_HIGHLIGHT_MS);
+}
+
+function renderBooths() {
+  el.booths.replaceChildren(...state.booths.map((booth) => {
+    const li = document.createElement("li");
+    li.className = `booth ${booth.online ? "online" : "offline"}`;
+    li.dataset.boothId = booth.booth_id;
+    const head = append(li, "div", "booth-head");
+    const who = append(head, "div", "who");
+    append(who, "span", "booth-name").textContent = booth.name;
+    append(who, "span", "point").textContent = booth.point;
+    append(head, "span", "badge").textContent = booth.online ? "Online" : "Offline";
+    const devices = booth.devices || [];
+    if (devices.length) {
+      const list = append(li, "ul", "devices");
+      for (const device of devices) {
+        const item = append(list, "li", "device");
+        item.dataset.state = device.state;
+        append(item, "span", "device-role").textContent = deviceLabel(device.role);
+        append(item, "span", "device-state").textContent = STATE_LABELS[device.state] || device.state;
+        if (device.reason) append(item, "span", "device-reason").textContent = device.reason;
+      }
+    }
+    return li;
+  }));
+  el.boothsEmpty.hidden = state.booths.length > 0;
+}
+
+const STATE_LABELS = { ok: "OK", degraded: "Degraded", missing: "Missing" };
+
+function deviceLabel(role) {
+  const text = role.replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function renderTitle() {
+  const waiting = state.phase === "login" ? 0 : state.lobby.length;
+  document.title = waiting ? `(${waiting}) Etäpiste` : "Etäpiste";
+}
+
+/** Once a second: waiting times and the call duration. */
+function tick() {
+  if (state.phase === "login") return;
+  const byId = new Map(state.lobby.map((entry) => [entry.session_id, entry]));
+  for (const li of el.lobby.querySelectorAll("li.lobby-entry")) {
+    const entry = byId.get(li.dataset.sessionId);
+    if (entry) li.querySelector(".waiting-time").textContent = formatDuration(waitingSeconds(entry));
+  }
+  renderCall();
+}
+
+// --- status line -------------------------------------------------------------------------
+
+/**
+ * Show one line of status. `key` marks who set it, so that e.g. a recovered
+ * peer connection clears only its own warning. Errors are kept for tests.
+ */
+function setStatus(text, kind = "info", key = null) {
+  el.status.textContent = text;
+  el.status.dataset.kind = kind;
+  state.statusKey = text ? key : null;
+  if (text && kind === "error") state.lastError = text;
+}
+
+function clearStatus(key) {
+  if (state.statusKey === key) setStatus("");
+}
+
+function unexpected(err) {
+  console.error("Unexpected error in the official app:", errorText(err));
+  setStatus(`Something went wrong (${errorText(err)}). If the page stops responding, reload it.`, "error");
+}
+
+// --- sound -----------------------------------------------------------------------------------
+
+let audioContext = null;
+
+function unlockAudio() {
+  try {
+    if (!audioContext) {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return null;
+      audioContext = new Context();
+    }
+    if (audioContext.state === "suspended") audioContext.resume().catch(() => {});
+  } catch {
+    audioContext = null;
+  }
+  return audioContext;
+}
+
+/** A soft two-note chime; silently skipped when the browser blocks audio. */
+function chime() {
+  try {
+    const ctx = unlockAudio();
+    if (!ctx || ctx.state !== "running") return; // the highlight and title still show it
+    const start = ctx.currentTime;
+    [660, 880].forEach((frequency, i) => {
+      const t = start + i * 0.18;
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "sine";
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.15, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.3);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(t);
+      osc.stop(t + 0.32);
+    });
+  } catch (err) {
+    console.warn("Could not play the lobby sound:", errorText(err));
+  }
+}
+
+// --- small helpers ----------------------------------------------------------------------------
+
+function append(parent, tag, className) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  parent.appendChild(node);
+  return node;
+}
+
+function waitingSeconds(entry) {
+  return Date.now() / 1000 + state.clockOffset - entry.waiting_since;
+}
+
+/** minutes:seconds, e.g. 0:07, 12:30, 75:02. */
+function formatDuration(seconds) {
+  const total = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** 1 s, 2 s, 4 s, … at most 10 s. */
+function backoff(attempt) {
+  return Math.min(1000 * 2 ** attempt, BACKOFF_MAX_MS);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errorText(err) {
+  if (!err) return "unknown error";
+  if (err.name && err.message) return `${err.name}: ${err.message}`;
+  return String(err.message || err.name || err);
+}

@@ -1,0 +1,23 @@
+"""Microphones: 48 kHz mono 16-bit PCM in 20 ms blocks, the unit WebRTC sends."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from drivers.health import Health
+
+SAMPLE_RATE = 48_000
+BLOCK = SAMPLE_RATE // 50  # 20 ms
+
+
+class Microphone(ABC):
+    role: str = "microphone"
+
+    @abstractmethod
+    def read(self, samples: int = BLOCK) -> np.ndarray:
+        """``samples`` int16 samples; silence rather than nothing if the device stalls."""
+
+    @abstractmethod
+    def health(self) -> Health: ...

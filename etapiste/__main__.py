@@ -1,0 +1,3 @@
+from etapiste.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""``etapiste``: one command line for every part of the product.
+
+    etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
+    etapiste kiosk     run the booth app from a booth config file
+    etapiste demo      backend + one simulated booth, on this machine
+    etapiste schema    print the wire protocol as JSON Schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def _backend(args: argparse.Namespace) -> int:
+    from backend.config import BackendSettings
+    from backend.server import serve
+
+    serve(BackendSettings(database_url=args.database_url, host=args.host, port=args.port, seed_demo=args.seed_demo))
+    return 0
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from kiosk.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"etapiste kiosk: {exc}", file=sys.stderr)
+        return 2
+    if args.windowed:
+        from dataclasses import replace
+
+        config = replace(config, fullscreen=False)
+    from kiosk.boot import prepare_kivy
+
+    prepare_kivy(config)
+    from kiosk.app import run_kiosk
+
+    run_kiosk(config)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from etapiste.demo import run_demo
+
+    return run_demo(port=args.port, host=args.host, data_dir=args.data_dir)
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    from protocol.schema import json_schema_text
+
+    print(json_schema_text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="etapiste", description="Etäpiste remote public-service booths.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("backend", help="run the backend server", description="Run the backend: HTTP API, "
+                       "the officials' web app at /official/ and the websocket hub at /ws.")
+    p.add_argument("--database-url", default="sqlite:///etapiste.db",
+                   help="SQLAlchemy URL (default: %(default)s); postgresql+psycopg://... in production")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--seed-demo", action="store_true", help="insert the demo point, booth and official")
+    p.set_defaults(func=_backend)
+
+    p = sub.add_parser("kiosk", help="run the booth app", description="Run the booth's fullscreen app. "
+                       "Without a display it renders offscreen.")
+    p.add_argument("--config", required=True, help="booth config file (TOML); see kiosk/config.py")
+    p.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (development)")
+    p.set_defaults(func=_kiosk)
+
+    p = sub.add_parser("demo", help="backend and one simulated booth on this machine",
+                       description="Start the backend on SQLite with sample data and one booth with simulated "
+                       "devices; print the official's URL and login. Ctrl-C stops everything.")
+    p.add_argument("--port", type=int, default=8000, help="backend port (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="backend address (0.0.0.0 to reach it from another machine)")
+    p.add_argument("--data-dir", default=".demo", help="where the demo keeps its database and config")
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("schema", help="print the wire protocol's JSON Schema")
+    p.set_defaults(func=_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("aioice", "aiortc", "websockets", "kivy", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    sys.exit(args.func(args))

@@ -1,0 +1,95 @@
+"""The demo: the backend with sample data and one simulated booth, on this machine.
+
+Both run as child processes, exactly as in production, so what the demo
+shows is what a booth and a server do. Ctrl-C stops both.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from backend.store.seed import DemoAccounts
+
+BOOTH_CONFIG = """\
+# Written by `etapiste demo`: one booth with simulated camera and microphone.
+[backend]
+url = "ws://{host}:{port}/ws"
+booth_id = "{booth_id}"
+secret = "{secret}"
+
+[ice]
+servers = []
+
+[display]
+fullscreen = false
+width = 1280
+height = 720
+
+[cameras.face]
+kind = "simulated"
+
+[microphone]
+kind = "simulated"
+"""
+
+
+def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo") -> int:
+    data = Path(data_dir).resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    accounts = DemoAccounts()
+    booth_config = data / "booth.toml"
+    connect_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    booth_config.write_text(BOOTH_CONFIG.format(host=connect_host, port=port, booth_id=accounts.booth_id,
+                                                secret=accounts.booth_secret), encoding="utf-8")
+    py = sys.executable
+    backend = subprocess.Popen([py, "-m", "etapiste", "backend", "--database-url", f"sqlite:///{data}/etapiste.db",
+                                "--host", host, "--port", str(port), "--seed-demo"])
+    children = [backend]
+    try:
+        if not _wait_healthy(f"http://{connect_host}:{port}/healthz", backend):
+            print("etapiste demo: the backend did not start; see the messages above", file=sys.stderr)
+            return 1
+        children.append(subprocess.Popen([py, "-m", "etapiste", "kiosk", "--config", str(booth_config)]))
+        display = "a window" if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") else "offscreen"
+        print(
+            "\n  Etäpiste demo is running.\n"
+            f"  Official's page:  http://{connect_host}:{port}/official/\n"
+            f"  Login:            {accounts.username} / {accounts.password}\n"
+            f"  Booth:            {accounts.booth_id} (simulated camera and microphone, {display})\n"
+            "  Press Start on the booth, admit it on the official's page.  Ctrl-C stops.\n",
+            flush=True,
+        )
+        while all(c.poll() is None for c in children):
+            time.sleep(0.5)
+        print("etapiste demo: a component stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False

@@ -1,0 +1,131 @@
+"""The booth's Kivy app, running in one asyncio loop with aiortc and the websocket.
+
+Import only after ``kiosk.boot.prepare_kivy``: Kivy configures itself on import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from drivers.camera import Camera, OpenCVCamera
+from drivers.microphone import Microphone
+from drivers.sim.camera import SimulatedCamera
+from drivers.sim.microphone import ToneMicrophone
+from kiosk import session as sm
+from kiosk.config import KioskConfig
+from kiosk.controller import Controller
+from kiosk.i18n import TEXTS, all_languages
+from kiosk.media import CallMedia
+from kiosk.screens.attract import AttractScreen
+from kiosk.screens.call import CallScreen
+from kiosk.screens.ended import EndedScreen
+from kiosk.screens.lobby import LobbyScreen
+from kiosk.screens.offline import OfflineScreen
+
+log = logging.getLogger("etapiste.kiosk")
+
+#: Debug screenshots are taken this long after a screen appears.
+SCREENSHOT_DELAY_S = 1.0
+#: ... and on the call screen once this many remote frames were shown.
+SCREENSHOT_CALL_FRAMES = 60
+
+
+def make_camera(config: KioskConfig) -> Camera:
+    cam = config.face_camera
+    if cam.kind == "opencv":
+        return OpenCVCamera("face_camera", cam.device, cam.width, cam.height)
+    return SimulatedCamera("face_camera", cam.width, cam.height, cam.video_file or None)
+
+
+def make_microphone(config: KioskConfig) -> Microphone:
+    return ToneMicrophone()
+
+
+class KioskApp(App):
+    title = "Etäpiste"
+
+    def __init__(self, config: KioskConfig, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.booth_config = config
+        self.controller = Controller(config, make_camera(config), make_microphone(config), self)
+        self._shots_taken: set[str] = set()
+
+    def build(self) -> ScreenManager:
+        self.screens = ScreenManager(transition=NoTransition())
+        self.attract = AttractScreen(on_start=self.controller.press_start)
+        self.lobby = LobbyScreen(on_cancel=self.controller.press_cancel)
+        self.call = CallScreen()
+        self.ended = EndedScreen()
+        self.offline = OfflineScreen()
+        for screen in (self.offline, self.attract, self.lobby, self.call, self.ended):
+            self.screens.add_widget(screen)
+        self.screens.current = "offline"
+        if self.booth_config.screenshot_dir:
+            Clock.schedule_interval(self._watch_call_frames, 0.2)
+        return self.screens
+
+    # -- Ui protocol for the controller --
+
+    def show(self, command: sm.Show) -> None:
+        screen = self.screens.get_screen(command.screen.value)
+        notice = TEXTS.get(command.notice.value)
+        screen.set_notice(all_languages(command.notice.value) if notice else "")
+        if command.screen is sm.Screen.CALL:
+            self.call.set_official(command.official_name)
+        self.screens.current = command.screen.value
+        if self.booth_config.screenshot_dir:
+            name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
+            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
+
+    def set_media(self, media: CallMedia | None) -> None:
+        self.call.set_media(media)
+
+    # -- debug screenshots (tests and development only: they show the call) --
+
+    def _watch_call_frames(self, _dt: float) -> None:
+        if self.call.remote.frames_shown >= SCREENSHOT_CALL_FRAMES and self.screens.current == "call":
+            self._screenshot("call-video", once=True)
+
+    def _screenshot(self, name: str, once: bool = False) -> None:
+        if once and name in self._shots_taken:
+            return
+        self._shots_taken.add(name)
+        target = Path(self.booth_config.screenshot_dir) / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        taken = Window.screenshot(name=str(target))
+        if taken:
+            os.replace(taken, target)
+
+    async def run_with_controller(self) -> None:
+        controller = asyncio.ensure_future(self.controller.run())
+        try:
+            await self.async_run(async_lib="asyncio")
+        finally:
+            controller.cancel()
+            await self.controller_shutdown()
+
+    async def controller_shutdown(self) -> None:
+        if self.controller.media is not None:
+            await self.controller.media.close()
+        self.controller.camera.close()
+
+
+def run_kiosk(config: KioskConfig) -> None:
+    app = KioskApp(config)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, app.stop)
+        await app.run_with_controller()
+
+    asyncio.run(main())

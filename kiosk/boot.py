@@ -1,0 +1,35 @@
+"""Preparing Kivy before it is imported: window, headless rendering, input.
+
+Kivy reads its environment and configuration at import time, so this runs
+first. Without a display (tests, CI, a booth whose compositor died) the app
+renders offscreen with SDL, which still produces real pixels to screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from kiosk.config import KioskConfig
+
+
+def prepare_kivy(config: KioskConfig) -> None:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_WINDOW", "sdl2")
+    # A private KIVY_HOME: the booth never reads a stray ~/.kivy/config.ini.
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="etapiste-kivy-"))
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")  # the citizen must not close the booth
+    Config.set("graphics", "width", str(config.width))
+    Config.set("graphics", "height", str(config.height))
+    Config.set("graphics", "fullscreen", "auto" if config.fullscreen else "0")
+    Config.set("graphics", "show_cursor", "0" if config.fullscreen else "1")
+    # No multitouch emulation from the mouse: a right click must not leave a red dot.
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    if config.tuio:
+        Config.set("input", "tuio", f"tuio,{config.tuio}")

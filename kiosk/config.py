@@ -1,0 +1,172 @@
+"""The booth's configuration file (TOML), validated with errors that name the key.
+
+A technician edits this file on an image or at enrollment; a typo must be
+reported as "cameras.face.kind: must be one of opencv, simulated" rather
+than a traceback on a booth nobody is watching.
+
+Example::
+
+    [backend]
+    url = "ws://127.0.0.1:8000/ws"
+    booth_id = "imatra-1"
+    secret = "..."            # or secret_file = "/etc/etapiste/booth.secret"
+
+    [ice]
+    servers = []              # e.g. ["turns:turn.example.fi:443?transport=tcp"]
+
+    [display]
+    fullscreen = true
+    width = 1920
+    height = 1080
+
+    [touch]
+    tuio = ""                 # "host:port" of a TUIO touch source, if any
+
+    [cameras.face]
+    kind = "opencv"           # or "simulated"
+    device = "/dev/v4l/by-id/usb-Logitech_BRIO_1234-video-index0"
+
+    [microphone]
+    kind = "simulated"
+
+    [diagnostics]
+    status_file = ""          # JSON counters for the technician and tests
+    screenshot_dir = ""       # test/dev only: screenshots contain the call picture
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A problem in the booth config; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    kind: str = "simulated"
+    device: str = ""
+    video_file: str = ""
+    width: int = 640
+    height: int = 480
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    backend_url: str
+    booth_id: str
+    secret: str
+    ice_servers: tuple[str, ...] = ()
+    fullscreen: bool = True
+    width: int = 1920
+    height: int = 1080
+    tuio: str = ""
+    face_camera: CameraConfig = field(default_factory=CameraConfig)
+    microphone: str = "simulated"
+    status_file: str = ""
+    screenshot_dir: str = ""
+
+
+def load_config(path: str | Path) -> KioskConfig:
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: booth config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    return parse_config(raw, base=p.parent)
+
+
+def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
+    r = _Reader(raw)
+    url = r.str("backend.url")
+    if not url.startswith(("ws://", "wss://")):
+        raise ConfigError("backend.url: must start with ws:// or wss:// (e.g. wss://backend.example.fi/ws)")
+    secret = r.str("backend.secret", "")
+    secret_file = r.str("backend.secret_file", "")
+    if bool(secret) == bool(secret_file):
+        raise ConfigError("backend: give exactly one of secret or secret_file")
+    if secret_file:
+        try:
+            secret = (base / secret_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"backend.secret_file: cannot read {secret_file}: {exc.strerror}") from None
+    cam_kind = r.choice("cameras.face.kind", ("opencv", "simulated"), "simulated")
+    device = r.str("cameras.face.device", "")
+    if cam_kind == "opencv" and not device.startswith("/dev/v4l/by-"):
+        raise ConfigError(
+            "cameras.face.device: give a stable path under /dev/v4l/by-id/ or /dev/v4l/by-path/; "
+            "/dev/videoN changes order between boots"
+        )
+    video_file = r.str("cameras.face.video_file", "")
+    camera = CameraConfig(
+        kind=cam_kind, device=device, video_file=str(base / video_file) if video_file else "",
+        width=r.int("cameras.face.width", 640, 16, 7680), height=r.int("cameras.face.height", 480, 16, 4320),
+    )
+    servers = r.get("ice.servers", [])
+    if not isinstance(servers, list) or not all(isinstance(s, str) and s.startswith(("stun:", "turn:", "turns:"))
+                                                for s in servers):
+        raise ConfigError("ice.servers: must be a list of stun:, turn: or turns: URLs")
+    return KioskConfig(
+        backend_url=url,
+        booth_id=r.str("backend.booth_id"),
+        secret=secret,
+        ice_servers=tuple(servers),
+        fullscreen=r.bool("display.fullscreen", True),
+        width=r.int("display.width", 1920, 320, 7680),
+        height=r.int("display.height", 1080, 240, 4320),
+        tuio=r.str("touch.tuio", ""),
+        face_camera=camera,
+        microphone=r.choice("microphone.kind", ("simulated",), "simulated"),
+        status_file=r.str("diagnostics.status_file", ""),
+        screenshot_dir=r.str("diagnostics.screenshot_dir", ""),
+    )
+
+
+_MISSING = object()
+
+
+class _Reader:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+
+    def get(self, key: str, default: Any = _MISSING) -> Any:
+        node: Any = self.raw
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is _MISSING:
+                    raise ConfigError(f"{key}: missing; this key is required")
+                return default
+            node = node[part]
+        return node
+
+    def str(self, key: str, default: Any = _MISSING) -> str:
+        value = self.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: must be a string, got {type(value).__name__}")
+        if default is _MISSING and not value:
+            raise ConfigError(f"{key}: must not be empty")
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: must be true or false")
+        return value
+
+    def int(self, key: str, default: int, lo: int, hi: int) -> int:
+        value = self.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            raise ConfigError(f"{key}: must be a whole number from {lo} to {hi}")
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+        value = self.get(key, default)
+        if value not in options:
+            raise ConfigError(f"{key}: must be one of {', '.join(options)}; got {value!r}")
+        return value

@@ -1,0 +1,249 @@
+"""The booth's shell around the session machine: websocket, media, devices, status.
+
+Runs in the same asyncio loop as Kivy and aiortc. It turns the outside world
+into ``kiosk.session`` events (with the time) and carries out the commands
+the machine returns. It never lets an exception end the booth: a failure
+becomes an event (disconnected, media failed) and the machine decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import websockets
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from drivers.camera import Camera
+from drivers.health import Health
+from drivers.microphone import Microphone
+from kiosk import session as sm
+from kiosk.config import KioskConfig
+from kiosk.media import CallMedia, ice_servers_from
+from protocol.codec import ProtocolError, decode, encode
+from protocol.messages import Error, ErrorCode, Hello, Role, Welcome
+
+log = logging.getLogger("etapiste.kiosk")
+
+RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
+TICK_S = 0.25
+HEALTH_EVERY_S = 2.0
+
+
+class Ui(Protocol):
+    """What the controller needs from the screens (Kivy in the booth, a fake nowhere)."""
+
+    def show(self, command: sm.Show) -> None: ...
+
+    def set_media(self, media: CallMedia | None) -> None: ...
+
+
+class Controller:
+    def __init__(
+        self, config: KioskConfig, camera: Camera, microphone: Microphone, ui: Ui,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config, self.camera, self.microphone, self.ui, self.clock = config, camera, microphone, ui, clock
+        self.machine = sm.BoothSession()
+        self.media: CallMedia | None = None
+        self._ws: websockets.ClientConnection | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._health: tuple[Health, ...] = ()
+        self._screen = sm.Screen.OFFLINE
+        self.calls_completed = 0
+
+    # -- inputs from the screens --
+
+    def press_start(self) -> None:
+        self.feed(sm.StartPressed(self.clock()))
+
+    def press_cancel(self) -> None:
+        self.feed(sm.CancelPressed(self.clock()))
+
+    # -- main loops --
+
+    async def run(self) -> None:
+        self.camera.open()
+        self.ui.show(sm.Show(sm.Screen.OFFLINE))
+        loops = [self._connect_loop(), self._tick_loop(), self._health_loop()]
+        await asyncio.gather(*loops)
+
+    async def _connect_loop(self) -> None:
+        delay = RECONNECT_MIN_S
+        while True:
+            try:
+                async with websockets.connect(self.config.backend_url, open_timeout=10, max_size=256 * 1024) as ws:
+                    if await self._handshake(ws):
+                        delay = RECONNECT_MIN_S
+                        await self._read(ws)
+            except (OSError, InvalidHandshake, InvalidURI, ConnectionClosed, TimeoutError) as exc:
+                log.warning("backend unreachable (%s); retrying in %.0f s", type(exc).__name__, delay)
+            except Exception:  # never let the booth die on a surprise
+                log.exception("unexpected error in the backend connection")
+            finally:
+                self._ws = None
+                if self.machine.state.phase is not sm.Phase.OFFLINE:
+                    self.feed(sm.Disconnected(self.clock()))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_S)
+
+    async def _handshake(self, ws: websockets.ClientConnection) -> bool:
+        await ws.send(encode(Hello(role=Role.BOOTH, booth_id=self.config.booth_id, token=self.config.secret,
+                                   client="etapiste-kiosk")))
+        reply = decode(await asyncio.wait_for(ws.recv(), 10))
+        if isinstance(reply, Error):
+            level = logging.ERROR if reply.code is ErrorCode.AUTH_FAILED else logging.WARNING
+            log.log(level, "backend refused this booth: %s (%s)", reply.reason, reply.code.value)
+            return False
+        if not isinstance(reply, Welcome):
+            log.warning("backend answered hello with %s", reply.type)
+            return False
+        self._ws = ws
+        log.info("connected to backend as booth %s", self.config.booth_id)
+        self.feed(sm.Connected(self.clock()))
+        return True
+
+    async def _read(self, ws: websockets.ClientConnection) -> None:
+        async for frame in ws:
+            try:
+                message = decode(frame)
+            except ProtocolError as exc:
+                # The backend is ours, so this is a version skew or a bug: log, keep going.
+                log.warning("ignored a message from the backend: %s", exc)
+                continue
+            self.feed(sm.Received(message, self.clock()))
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            self.feed(sm.Tick(self.clock()))
+            self._write_status()
+
+    async def _health_loop(self) -> None:
+        while True:
+            health = (self.camera.health(), self.microphone.health())
+            if health != self._health:
+                self._health = health
+                self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
+            await asyncio.sleep(HEALTH_EVERY_S)
+
+    # -- carrying out commands --
+
+    def feed(self, event: sm.Event) -> None:
+        for command in self.machine.handle(event):
+            self._execute(command)
+
+    def _execute(self, command: sm.Command) -> None:
+        match command:
+            case sm.Send(message=message):
+                self._spawn(self._send(message))
+            case sm.Show():
+                if command.screen is sm.Screen.ENDED and self._screen is sm.Screen.CALL:
+                    self.calls_completed += 1
+                self._screen = command.screen
+                self.ui.show(command)
+            case sm.StartMedia(session_id=sid):
+                self._start_media(sid)
+            case sm.ApplyAnswer(session_id=sid, sdp=sdp):
+                self._spawn(self._media_call(sid, lambda m: m.apply_answer(sdp)))
+            case sm.AddIceCandidate(session_id=sid):
+                c = command
+                self._spawn(self._media_call(sid, lambda m: m.add_ice(c.candidate, c.sdp_mid, c.sdp_mline_index)))
+            case sm.StopMedia():
+                self._stop_media()
+            case sm.Log(text=text):
+                log.info("%s", text)
+
+    async def _send(self, message: object) -> None:
+        ws = self._ws
+        if ws is None:
+            log.info("not connected; dropped outgoing %s", getattr(message, "type", "?"))
+            return
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(encode(message))
+
+    def _start_media(self, session_id: str) -> None:
+        self._stop_media()
+
+        def on_state(state: str) -> None:
+            if state == "connected":
+                self.feed(sm.MediaConnected(session_id, self.clock()))
+            elif state == "failed":
+                self.feed(sm.MediaFailed(session_id, "ICE/DTLS connection failed", self.clock()))
+
+        media = CallMedia(self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state)
+        self.media = media
+        self.ui.set_media(media)
+
+        async def make_offer() -> None:
+            try:
+                sdp = await media.offer()
+            except Exception as exc:  # noqa: BLE001 - any media failure ends the call cleanly
+                log.exception("could not create the offer")
+                self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
+                return
+            self.feed(sm.OfferReady(session_id, sdp, self.clock()))
+
+        self._spawn(make_offer())
+
+    async def _media_call(self, session_id: str, action: Callable[[CallMedia], object]) -> None:
+        media = self.media
+        if media is None:
+            return
+        try:
+            await action(media)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001
+            log.warning("media step failed: %s", exc)
+            self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
+
+    def _stop_media(self) -> None:
+        media, self.media = self.media, None
+        if media is not None:
+            self.ui.set_media(None)
+            self._spawn(media.close())
+
+    def _spawn(self, coro: object) -> None:
+        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- diagnostics --
+
+    def status(self) -> dict[str, object]:
+        """Counters for the technician and the tests. No personal data, no content."""
+        stats = self.media.stats if self.media else None
+        return {
+            "time": self.clock(),
+            "phase": self.machine.state.phase.value,
+            "screen": self._screen.value,
+            "session_id": self.machine.state.session_id,
+            "connected": self._ws is not None,
+            "calls_completed": self.calls_completed,
+            "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
+            "media": None if stats is None else {
+                "video_frames_sent": stats.video_frames_sent,
+                "video_frames_received": stats.video_frames_received,
+                "audio_frames_received": stats.audio_frames_received,
+                "audio_level_dbfs": round(stats.audio_level_dbfs, 1),
+                "first_remote_video_at": stats.first_remote_video_at,
+                "remote_video_size": stats.remote_video_size,
+            },
+        }
+
+    def _write_status(self) -> None:
+        path = self.config.status_file
+        if not path:
+            return
+        tmp = Path(path + ".tmp")
+        try:
+            tmp.write_text(json.dumps(self.status()), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("cannot write status file: %s", exc)

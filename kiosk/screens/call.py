@@ -1,0 +1,87 @@
+"""The meeting: the official large, the citizen's own picture small.
+
+Textures are allocated once and updated in place with ``blit_buffer``; a new
+``Texture`` per frame leaks GPU memory (measured on these machines). A new
+texture is made only when the picture's size changes.
+"""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.image import Image
+
+from kiosk.media import CallMedia
+from kiosk.screens.common import BoothScreen, big_label
+
+FPS = 30
+
+
+class VideoView(Image):
+    """An Image whose texture is reused for every frame of the same size."""
+
+    def __init__(self, colorfmt: str, **kwargs: object) -> None:
+        super().__init__(fit_mode="contain", **kwargs)
+        self.colorfmt = colorfmt
+        self.frames_shown = 0
+
+    def show_frame(self, size: tuple[int, int], pixels: bytes) -> None:
+        tex = self.texture
+        if tex is None or tuple(tex.size) != size:
+            tex = Texture.create(size=size, colorfmt=self.colorfmt)
+            tex.flip_vertical()  # frames are top row first; GL textures bottom row first
+            self.texture = tex
+        tex.blit_buffer(pixels, colorfmt=self.colorfmt, bufferfmt="ubyte")
+        self.canvas.ask_update()
+        self.frames_shown += 1
+
+    def clear(self) -> None:
+        self.texture = None
+
+
+class CallScreen(BoothScreen):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(name="call", **kwargs)
+        root = FloatLayout()
+        self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
+        self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
+        self.title = big_label("", 0.5, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1})
+        self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
+        for w in (self.remote, self.local, self.title, self.notice):
+            root.add_widget(w)
+        self.add_widget(root)
+        self.media: CallMedia | None = None
+        self._serial = -1
+        self._local_seen: object = None
+        Clock.schedule_interval(self._update, 1 / FPS)
+
+    def set_media(self, media: CallMedia | None) -> None:
+        self.media = media
+        self._serial = -1
+        if media is None:
+            # Nothing of this citizen's call stays on screen for the next one.
+            self.remote.clear()
+            self.local.clear()
+
+    def set_official(self, name: str) -> None:
+        self.title.text = name
+
+    def set_notice(self, text: str) -> None:
+        self.notice.text = text
+
+    def _update(self, _dt: float) -> None:
+        media = self.media
+        if media is None:
+            return
+        remote = media.remote_video
+        if remote.serial != self._serial and remote.rgb is not None and remote.size is not None:
+            self._serial = remote.serial
+            self.remote.show_frame(remote.size, remote.rgb)
+            if self.notice.text:
+                self.notice.text = ""  # the picture arrived: "connecting" is over
+        local = media.camera_track.last_bgr
+        if local is not None and local is not self._local_seen:
+            self._local_seen = local
+            h, w = local.shape[:2]
+            self.local.show_frame((w, h), local.tobytes())

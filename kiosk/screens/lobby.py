@@ -1,0 +1,50 @@
+"""The lobby: the citizen waits for an official, and may still change their mind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.animation import Animation
+from kivy.graphics import Color, Ellipse
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import all_languages
+from kiosk.screens.common import BoothScreen, big_button, big_label
+
+
+class _Pulse(Widget):
+    """A softly pulsing dot: the booth is alive and waiting, not frozen."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        with self.canvas:
+            self._colour = Color(1, 1, 1, 0.8)
+            self._dot = Ellipse()
+        self.bind(pos=self._place, size=self._place)
+        anim = Animation(a=0.2, duration=1.0) + Animation(a=0.8, duration=1.0)
+        anim.repeat = True
+        anim.start(self._colour)
+
+    def _place(self, *_: object) -> None:
+        d = min(self.width, self.height) * 0.5
+        self._dot.size = (d, d)
+        self._dot.pos = (self.center_x - d / 2, self.center_y - d / 2)
+
+
+class LobbyScreen(BoothScreen):
+    def __init__(self, on_cancel: Callable[[], None], **kwargs: object) -> None:
+        super().__init__(name="lobby", **kwargs)
+        column = BoxLayout(orientation="vertical", padding=60, spacing=20)
+        column.add_widget(big_label(all_languages("lobby"), 0.04, size_hint_y=0.4))
+        column.add_widget(_Pulse(size_hint_y=0.2))
+        self.notice = big_label("", 0.03, size_hint_y=0.2)
+        column.add_widget(self.notice)
+        cancel = big_button(all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1),
+                            size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5})
+        cancel.bind(on_release=lambda *_: on_cancel())
+        column.add_widget(cancel)
+        self.add_widget(column)
+
+    def set_notice(self, text: str) -> None:
+        self.notice.text = text

@@ -1,0 +1,74 @@
+// Contract check: the browser validator agrees with pydantic on the REAL wire
+// schema (protocol/schema.py). Messages are built and encoded by the Python
+// protocol package, so a schema shape the validator cannot handle shows up
+// here rather than as "Ignored an invalid message" in an official's browser.
+// Skipped when python3 with pydantic is not available.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+
+import { validate } from "../../../backend/web/official/schema.js";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+const PY = `
+import json
+from protocol import encode
+from protocol.schema import json_schema
+from protocol import messages as m
+
+booth = m.BoothPresence(booth_id="b-1", name="Booth 1", point="Kela Kallio", online=True,
+    devices=(m.DeviceStatus(role="face_camera", state=m.DeviceState.DEGRADED, reason="low light"),))
+valid = [
+    m.Welcome(role=m.Role.OFFICIAL, name="Official", server_time=1700000000.25),
+    m.Error(code=m.ErrorCode.WRONG_STATE, reason="already in a call", ref="session.admit"),
+    m.Error(code=m.ErrorCode.AUTH_FAILED, reason="bad token", fatal=True),
+    m.Presence(booths=(booth, m.BoothPresence(booth_id="b-2", name="B", point="P", online=False)),
+        lobby=(m.LobbyEntry(session_id="s-1", booth_id="b-1", booth_name="Booth 1",
+            point="Kela Kallio", waiting_since=1700000000),)),
+    m.Presence(booths=(), lobby=()),
+    m.SessionAdmitted(session_id="s-1", official_name="Official", booth_name="Booth 1"),
+    m.SessionEnded(session_id="s-1", reason=m.SessionEndReason.BOOTH_OFFLINE),
+    m.RtcOffer(session_id="s-1", sdp="v=0\\r\\n"),
+    m.RtcIce(session_id="s-1", candidate="candidate:1 1 udp 1 127.0.0.1 9 typ host",
+        sdp_mid="0", sdp_mline_index=0),
+    m.RtcIce(session_id="s-1", candidate=""),
+    m.Hello(role=m.Role.OFFICIAL, token="t", client="official-web"),
+]
+print(json.dumps({"schema": json_schema(), "valid": [encode(x) for x in valid]}))
+`;
+
+function fromPython() {
+  const run = spawnSync("python3", ["-c", PY], { cwd: REPO, encoding: "utf8", timeout: 30_000 });
+  if (run.status !== 0) return null;
+  return JSON.parse(run.stdout);
+}
+
+const data = fromPython();
+const skip = data ? false : "python3 with the protocol package (pydantic) is not available";
+
+test("every message pydantic encodes passes the browser validator", { skip }, () => {
+  for (const frame of data.valid) {
+    assert.deepEqual(validate(data.schema, JSON.parse(frame)), [], frame.slice(0, 80));
+  }
+});
+
+test("the real schema's rules are enforced", { skip }, () => {
+  const { schema } = data;
+  const lobbyEntry = { session_id: "s 1", booth_id: "b-1", booth_name: "B", point: "P", waiting_since: 1 };
+  assert.deepEqual(validate(schema, { v: 1, type: "presence", booths: [], lobby: [lobbyEntry] }), [
+    "lobby[0].session_id: must match the pattern ^[A-Za-z0-9_.:-]+$",
+  ]);
+  assert.deepEqual(validate(schema, { v: 1, type: "session.ended", session_id: "s", reason: "bored" }), [
+    'reason: must be one of "hung_up", "booth_offline", "cancelled", "media_failed"',
+  ]);
+  assert.deepEqual(validate(schema, { v: 1, type: "rtc.ice", session_id: "s", candidate: "", sdp_mline_index: 65 }), [
+    "sdp_mline_index: must be at most 64",
+  ]);
+  assert.deepEqual(validate(schema, { v: 2, type: "welcome", role: "official", name: "x", server_time: 0 }), [
+    "v: must be 1",
+  ]);
+  assert.deepEqual(validate(schema, { v: 1, type: "nope" }), ['type: unknown value "nope"']);
+  assert.equal(schema["x-protocol-version"], 1);
+});

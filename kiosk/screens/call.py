@@ -46,7 +46,7 @@ class CallScreen(BoothScreen):
         root = FloatLayout()
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
-        self.title = big_label("", 0.5, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1})
+        self.title = big_label("", 0.12, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1})
         self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
         for w in (self.remote, self.local, self.title, self.notice):
             root.add_widget(w)

@@ -127,7 +127,9 @@ function init() {
     event.preventDefault();
     unexpected(event.reason);
   });
-  setInterval(tick, 1000);
+  // Four times a second, so a clock that shows whole seconds never visibly
+  // skips or repeats one; tick() only writes what changed.
+  setInterval(tick, 250);
 
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) startSession(token, sessionStorage.getItem(NAME_KEY) || "");
@@ -839,15 +841,15 @@ function renderTitle() {
   document.title = waiting ? `(${waiting}) Etäpiste` : "Etäpiste";
 }
 
-/** Once a second: waiting times and the call duration. */
+/** The running clocks: waiting times and the call duration. */
 function tick() {
   if (state.phase === "login") return;
   const byId = new Map(state.lobby.map((entry) => [entry.session_id, entry]));
   for (const li of el.lobby.querySelectorAll("li.lobby-entry")) {
     const entry = byId.get(li.dataset.sessionId);
-    if (entry) li.querySelector(".waiting-time").textContent = formatDuration(waitingSeconds(entry));
+    if (entry) setText(li.querySelector(".waiting-time"), formatDuration(waitingSeconds(entry)));
   }
-  renderCall();
+  if (state.call) setText(el.callDuration, formatDuration((Date.now() - state.call.startedAt) / 1000));
 }
 
 // --- status line -------------------------------------------------------------------------
@@ -916,6 +918,10 @@ function chime() {
 
 // --- small helpers ----------------------------------------------------------------------------
 
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function append(parent, tag, className) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -942,8 +948,11 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** A short description of an error: its kind (e.g. NotAllowedError) and message. */
 function errorText(err) {
   if (!err) return "unknown error";
-  if (err.name && err.message) return `${err.name}: ${err.message}`;
-  return String(err.message || err.name || err);
+  const name = err.name && err.name !== "Error" ? err.name : "";
+  const message = err.message || "";
+  if (name && message) return `${name}: ${message}`;
+  return String(message || name || err);
 }

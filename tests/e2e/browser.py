@@ -1,0 +1,74 @@
+"""Debian's Chromium driven by Playwright, with fake camera and microphone files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_path() -> str | None:
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def chromium_args(video: Path, audio: Path) -> list[str]:
+    return [
+        "--no-sandbox",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+        f"--use-file-for-fake-audio-capture={audio}",
+        "--allow-loopback-in-peer-connection",
+        "--autoplay-policy=no-user-gesture-required",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-features=WebRtcHideLocalIpsWithMdns",
+    ]
+
+
+#: JavaScript run in the official's page: counters from the live call's stats.
+CALL_STATS_JS = """
+async () => {
+  const pc = window.etapiste && window.etapiste.pc();
+  if (!pc) return null;
+  const out = {video_frames_decoded: 0, audio_packets_received: 0, audio_level: 0,
+               video_frames_sent: 0, audio_packets_sent: 0, state: pc.connectionState};
+  (await pc.getStats()).forEach(r => {
+    if (r.type === 'inbound-rtp' && r.kind === 'video') out.video_frames_decoded = r.framesDecoded || 0;
+    if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+      out.audio_packets_received = r.packetsReceived || 0;
+      out.audio_level = r.audioLevel || 0;
+    }
+    if (r.type === 'outbound-rtp' && r.kind === 'video') out.video_frames_sent = r.framesSent || 0;
+    if (r.type === 'outbound-rtp' && r.kind === 'audio') out.audio_packets_sent = r.packetsSent || 0;
+  });
+  return out;
+}
+"""
+
+#: Average RGB of a few regions of the remote video, read back through a canvas.
+REMOTE_PIXELS_JS = """
+() => {
+  const v = document.querySelector('#remote-video');
+  if (!v || !v.videoWidth) return null;
+  const c = document.createElement('canvas');
+  c.width = v.videoWidth; c.height = v.videoHeight;
+  const g = c.getContext('2d');
+  g.drawImage(v, 0, 0);
+  const at = (fx, fy) => {
+    const d = g.getImageData(Math.floor(fx * c.width) - 4, Math.floor(fy * c.height) - 4, 8, 8).data;
+    let r = 0, gg = 0, b = 0;
+    for (let i = 0; i < d.length; i += 4) { r += d[i]; gg += d[i + 1]; b += d[i + 2]; }
+    const n = d.length / 4;
+    return [r / n, gg / n, b / n];
+  };
+  return {size: [c.width, c.height], left: at(1 / 6, 0.2), middle: at(0.5, 0.2), right: at(5 / 6, 0.2)};
+}
+"""

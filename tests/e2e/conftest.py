@@ -1,0 +1,68 @@
+"""Fixtures of the e2e tier: real backend, real kiosk, real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import chromium_args, chromium_path
+from tests.e2e.media_files import write_tone_wav, write_y4m
+from tests.e2e.processes import Backend, Kiosk
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Screenshots and logs a person can look at after the run."""
+    path = Path(os.environ.get("ETAPISTE_ARTIFACTS", REPO / "artifacts"))
+    (path / "screenshots").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[Backend]:
+    proc = Backend(tmp_path)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, backend: Backend, artifacts: Path) -> Iterator[Kiosk]:
+    shots = artifacts / "screenshots" / "kiosk"
+    shutil.rmtree(shots, ignore_errors=True)  # never judge this run by an older run's pictures
+    proc = Kiosk(tmp_path, backend.port, shots)
+    yield proc
+    code = proc.stop()
+    (artifacts / "kiosk.log").write_text(proc.log())
+    assert code == 0, f"the kiosk did not stop cleanly (exit {code}):\n{proc.log()[-3000:]}"
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    exe = chromium_path()
+    if exe is None:
+        pytest.fail("Debian's chromium is not installed; the README's test command installs it")
+    from playwright.sync_api import sync_playwright
+
+    media = tmp_path_factory.mktemp("fake-media")
+    video = write_y4m(media / "official.y4m")
+    audio = write_tone_wav(media / "official.wav")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, headless=True, args=chromium_args(video, audio))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):  # noqa: ANN001, ANN201
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"])
+    page = context.new_page()
+    page.console_messages: list[str] = []  # type: ignore[misc]
+    page.on("console", lambda m: page.console_messages.append(f"{m.type}: {m.text}"))
+    yield page
+    context.close()

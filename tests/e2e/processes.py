@@ -1,0 +1,123 @@
+"""Starting and stopping the real backend and kiosk processes for e2e tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float = 30, every: float = 0.1) -> Any:
+    """Poll until ``check`` returns something other than None or False; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    last_exc: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result is not None and result is not False:
+                return result
+        except Exception as exc:  # noqa: BLE001 - keep polling, report the last
+            last_exc = exc
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}" + (f" ({last_exc})" if last_exc else ""))
+
+
+class Process:
+    """A child process whose output goes to a log file kept for the test report."""
+
+    def __init__(self, args: list[str], log_path: Path, env: dict[str, str] | None = None) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.proc = subprocess.Popen(
+            args, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            cwd=Path(__file__).resolve().parents[2],
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, timeout: float = 15) -> int:
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+class Backend(Process):
+    def __init__(self, tmp: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(
+            [sys.executable, "-m", "etapiste", "backend", "--database-url", f"sqlite:///{tmp}/backend.db",
+             "--port", str(self.port), "--seed-demo"],
+            tmp / "backend.log",
+        )
+        wait_for("the backend to answer /healthz", self._healthy, timeout=30)
+
+    def _healthy(self) -> bool:
+        if not self.alive():
+            raise AssertionError("backend exited:\n" + self.log())
+        with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+            return r.status == 200
+
+
+BOOTH_TOML = """\
+[backend]
+url = "ws://127.0.0.1:{port}/ws"
+booth_id = "{booth_id}"
+secret = "{secret}"
+[display]
+fullscreen = false
+width = 1280
+height = 720
+[touch]
+tuio = "127.0.0.1:{tuio}"
+[cameras.face]
+kind = "simulated"
+[diagnostics]
+status_file = "{tmp}/kiosk-status.json"
+screenshot_dir = "{shots}"
+"""
+
+
+class Kiosk(Process):
+    def __init__(self, tmp: Path, backend_port: int, shots: Path, booth_id: str = "imatra-1",
+                 secret: str = "demo-booth-secret") -> None:
+        self.tuio_port = free_port(socket.SOCK_DGRAM)
+        self.status_path = tmp / "kiosk-status.json"
+        config = tmp / "booth.toml"
+        config.write_text(BOOTH_TOML.format(port=backend_port, booth_id=booth_id, secret=secret,
+                                            tuio=self.tuio_port, tmp=tmp, shots=shots))
+        env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+        super().__init__([sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)], tmp / "kiosk.log", env)
+
+    def status(self) -> dict[str, Any]:
+        if not self.alive():
+            raise AssertionError("kiosk exited:\n" + self.log()[-5000:])
+        return json.loads(self.status_path.read_text())
+
+    def wait_phase(self, phase: str, timeout: float = 30) -> dict[str, Any]:
+        return wait_for(f"the booth to reach phase {phase!r}", lambda: (s := self.status())["phase"] == phase and s,
+                        timeout)

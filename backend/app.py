@@ -50,14 +50,18 @@ def create_app(settings: BackendSettings) -> FastAPI:
                 seed_demo(s)
         with db() as s:
             hub.know_booths(accounts.all_booths(s))
+        hub.start()
         log.info("backend ready on %s", engine.dialect.name)
         yield
+        await hub.stop()
         engine.dispose()
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
 
-    @app.post("/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}})
+    @app.post(
+        "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}
+    )
     async def login(body: LoginRequest) -> LoginResponse:
         def check() -> tuple[str, accounts.OfficialInfo] | None:
             with db() as s:

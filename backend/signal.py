@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
 from backend.domain.calls import (
     ALL_OFFICIALS,
@@ -26,6 +26,7 @@ from backend.domain.calls import (
     BrokerError,
     CallBroker,
     CallChanged,
+    CallSession,
     Deliver,
     Effect,
     Party,
@@ -90,6 +91,11 @@ class Hub:
         self.new_session_id = new_session_id
         self.broker = CallBroker()
         self.connections: dict[Party, set[Connection]] = defaultdict(set)
+        self._background: set[asyncio.Task[None]] = set()
+        # One writer, in order, not tied to any connection's handler: a record
+        # must land even when the socket that caused it is being torn down.
+        self._records: asyncio.Queue[CallSession] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -106,10 +112,10 @@ class Hub:
             if party is None:
                 return
             await self._loop(conn)
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, WebSocketDisconnected):
             pass
         finally:
-            await self._gone(conn)
+            self._gone(conn)
 
     async def _authenticate(self, conn: Connection) -> Party | None:
         try:
@@ -142,7 +148,9 @@ class Hub:
         else:
             official = await asyncio.to_thread(self._official_login, msg.token, now)
             if official is None:
-                await self._refuse(conn, ErrorCode.AUTH_FAILED, "sign-in expired or invalid; please sign in again", "hello")
+                await self._refuse(
+                    conn, ErrorCode.AUTH_FAILED, "sign-in expired or invalid; please sign in again", "hello"
+                )
                 return None
             party, name = Party(Role.OFFICIAL, official.official_id), official.name
             effects = []
@@ -181,10 +189,12 @@ class Hub:
                     )
                 effects = self._dispatch(conn.party, msg)
             except ProtocolError as exc:
-                await self._complain(conn, error_for(exc))
+                if not await self._complain(conn, error_for(exc)):
+                    return
                 continue
             except BrokerError as exc:
-                await self._complain(conn, Error(code=exc.code, reason=exc.reason, ref=msg.type))
+                if not await self._complain(conn, Error(code=exc.code, reason=exc.reason, ref=msg.type)):
+                    return
                 continue
             await self._apply(effects)
 
@@ -208,15 +218,20 @@ class Hub:
                 return b.device_status(party.id, devices)
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
-    async def _complain(self, conn: Connection, err: Error) -> None:
+    async def _complain(self, conn: Connection, err: Error) -> bool:
+        """Answer a refused message; False when the connection was closed for abuse."""
         conn.errors += 1
         if conn.errors > MAX_ERRORS:
             await conn.send(Error(code=err.code, reason="too many invalid messages; closing", ref=err.ref, fatal=True))
             await conn.ws.close(CLOSE_ABUSE)
-            return
+            return False
         await conn.send(err)
+        return True
 
-    async def _gone(self, conn: Connection) -> None:
+    def _gone(self, conn: Connection) -> None:
+        """Forget a closed connection. Synchronous, so the broker is updated even
+        when the handler is being cancelled; the resulting messages go out from
+        a task of their own."""
         party = conn.party
         if party is None:
             return
@@ -233,7 +248,9 @@ class Hub:
         else:
             effects = self.broker.official_offline(party.id, now)
         log.info("%s %s disconnected", party.role.value, party.id)
-        await self._apply(effects)
+        task = asyncio.get_running_loop().create_task(self._apply(effects))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # -- effects --
 
@@ -241,16 +258,41 @@ class Hub:
         for effect in effects:
             if isinstance(effect, CallChanged):
                 s = effect.session
-                log.info("session %s of booth %s: %s%s", s.id, s.booth_id, s.phase.value,
-                         f" ({s.end_reason.value})" if s.end_reason else "")
-                await asyncio.to_thread(self._record, effect)
+                log.info(
+                    "session %s of booth %s: %s%s",
+                    s.id,
+                    s.booth_id,
+                    s.phase.value,
+                    f" ({s.end_reason.value})" if s.end_reason else "",
+                )
+                self._records.put_nowait(effect.session)
             elif isinstance(effect, Deliver):
                 for conn in self._targets(effect.to):
                     await conn.send(effect.message)
 
-    def _record(self, effect: CallChanged) -> None:
+    def start(self) -> None:
+        """Start the record writer; call from the running event loop."""
+        self._writer = asyncio.get_running_loop().create_task(self._write_records())
+
+    async def stop(self) -> None:
+        """Write what is queued, then stop the writer."""
+        await self._records.join()
+        if self._writer is not None:
+            self._writer.cancel()
+
+    async def _write_records(self) -> None:
+        while True:
+            session = await self._records.get()
+            try:
+                await asyncio.to_thread(self._record, session)
+            except Exception:
+                log.exception("could not record session %s", session.id)
+            finally:
+                self._records.task_done()
+
+    def _record(self, session: CallSession) -> None:
         with self.db() as db:
-            record_call(db, effect.session)
+            record_call(db, session)
 
     def _targets(self, to: Party) -> list[Connection]:
         if to == ALL_OFFICIALS:

@@ -1,9 +1,9 @@
 """``etapiste``: one command line for every part of the product.
 
-    etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
-    etapiste kiosk     run the booth app from a booth config file
-    etapiste demo      backend + one simulated booth, on this machine
-    etapiste schema    print the wire protocol as JSON Schema
+etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
+etapiste kiosk     run the booth app from a booth config file
+etapiste demo      backend + one simulated booth, on this machine
+etapiste schema    print the wire protocol as JSON Schema
 """
 
 from __future__ import annotations
@@ -60,24 +60,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("backend", help="run the backend server", description="Run the backend: HTTP API, "
-                       "the officials' web app at /official/ and the websocket hub at /ws.")
-    p.add_argument("--database-url", default="sqlite:///etapiste.db",
-                   help="SQLAlchemy URL (default: %(default)s); postgresql+psycopg://... in production")
+    p = sub.add_parser(
+        "backend",
+        help="run the backend server",
+        description="Run the backend: HTTP API, the officials' web app at /official/ and the websocket hub at /ws.",
+    )
+    p.add_argument(
+        "--database-url",
+        default="sqlite:///etapiste.db",
+        help="SQLAlchemy URL (default: %(default)s); postgresql+psycopg://... in production",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--seed-demo", action="store_true", help="insert the demo point, booth and official")
     p.set_defaults(func=_backend)
 
-    p = sub.add_parser("kiosk", help="run the booth app", description="Run the booth's fullscreen app. "
-                       "Without a display it renders offscreen.")
+    p = sub.add_parser(
+        "kiosk",
+        help="run the booth app",
+        description="Run the booth's fullscreen app. Without a display it renders offscreen.",
+    )
     p.add_argument("--config", required=True, help="booth config file (TOML); see kiosk/config.py")
     p.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (development)")
     p.set_defaults(func=_kiosk)
 
-    p = sub.add_parser("demo", help="backend and one simulated booth on this machine",
-                       description="Start the backend on SQLite with sample data and one booth with simulated "
-                       "devices; print the official's URL and login. Ctrl-C stops everything.")
+    p = sub.add_parser(
+        "demo",
+        help="backend and one simulated booth on this machine",
+        description="Start the backend on SQLite with sample data and one booth with simulated "
+        "devices; print the official's URL and login. Ctrl-C stops everything.",
+    )
     p.add_argument("--port", type=int, default=8000, help="backend port (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="backend address (0.0.0.0 to reach it from another machine)")
     p.add_argument("--data-dir", default=".demo", help="where the demo keeps its database and config")

@@ -46,11 +46,26 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo")
     accounts = DemoAccounts()
     booth_config = data / "booth.toml"
     connect_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    booth_config.write_text(BOOTH_CONFIG.format(host=connect_host, port=port, booth_id=accounts.booth_id,
-                                                secret=accounts.booth_secret), encoding="utf-8")
+    booth_config.write_text(
+        BOOTH_CONFIG.format(host=connect_host, port=port, booth_id=accounts.booth_id, secret=accounts.booth_secret),
+        encoding="utf-8",
+    )
     py = sys.executable
-    backend = subprocess.Popen([py, "-m", "etapiste", "backend", "--database-url", f"sqlite:///{data}/etapiste.db",
-                                "--host", host, "--port", str(port), "--seed-demo"])
+    backend = subprocess.Popen(
+        [
+            py,
+            "-m",
+            "etapiste",
+            "backend",
+            "--database-url",
+            f"sqlite:///{data}/etapiste.db",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--seed-demo",
+        ]
+    )
     children = [backend]
     try:
         if not _wait_healthy(f"http://{connect_host}:{port}/healthz", backend):

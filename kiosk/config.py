@@ -105,12 +105,16 @@ def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
         )
     video_file = r.str("cameras.face.video_file", "")
     camera = CameraConfig(
-        kind=cam_kind, device=device, video_file=str(base / video_file) if video_file else "",
-        width=r.int("cameras.face.width", 640, 16, 7680), height=r.int("cameras.face.height", 480, 16, 4320),
+        kind=cam_kind,
+        device=device,
+        video_file=str(base / video_file) if video_file else "",
+        width=r.int("cameras.face.width", 640, 16, 7680),
+        height=r.int("cameras.face.height", 480, 16, 4320),
     )
     servers = r.get("ice.servers", [])
-    if not isinstance(servers, list) or not all(isinstance(s, str) and s.startswith(("stun:", "turn:", "turns:"))
-                                                for s in servers):
+    if not isinstance(servers, list) or not all(
+        isinstance(s, str) and s.startswith(("stun:", "turn:", "turns:")) for s in servers
+    ):
         raise ConfigError("ice.servers: must be a list of stun:, turn: or turns: URLs")
     return KioskConfig(
         backend_url=url,

@@ -47,7 +47,11 @@ class Ui(Protocol):
 
 class Controller:
     def __init__(
-        self, config: KioskConfig, camera: Camera, microphone: Microphone, ui: Ui,
+        self,
+        config: KioskConfig,
+        camera: Camera,
+        microphone: Microphone,
+        ui: Ui,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.config, self.camera, self.microphone, self.ui, self.clock = config, camera, microphone, ui, clock
@@ -95,8 +99,11 @@ class Controller:
             delay = min(delay * 2, RECONNECT_MAX_S)
 
     async def _handshake(self, ws: websockets.ClientConnection) -> bool:
-        await ws.send(encode(Hello(role=Role.BOOTH, booth_id=self.config.booth_id, token=self.config.secret,
-                                   client="etapiste-kiosk")))
+        await ws.send(
+            encode(
+                Hello(role=Role.BOOTH, booth_id=self.config.booth_id, token=self.config.secret, client="etapiste-kiosk")
+            )
+        )
         reply = decode(await asyncio.wait_for(ws.recv(), 10))
         if isinstance(reply, Error):
             level = logging.ERROR if reply.code is ErrorCode.AUTH_FAILED else logging.WARNING
@@ -185,7 +192,7 @@ class Controller:
         async def make_offer() -> None:
             try:
                 sdp = await media.offer()
-            except Exception as exc:  # noqa: BLE001 - any media failure ends the call cleanly
+            except Exception as exc:
                 log.exception("could not create the offer")
                 self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
                 return
@@ -199,7 +206,7 @@ class Controller:
             return
         try:
             await action(media)  # type: ignore[misc]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("media step failed: %s", exc)
             self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
 
@@ -227,7 +234,9 @@ class Controller:
             "connected": self._ws is not None,
             "calls_completed": self.calls_completed,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
-            "media": None if stats is None else {
+            "media": None
+            if stats is None
+            else {
                 "video_frames_sent": stats.video_frames_sent,
                 "video_frames_received": stats.video_frames_received,
                 "audio_frames_received": stats.audio_frames_received,

@@ -19,8 +19,8 @@ Phases::
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
-from typing import Any, Union
+from enum import StrEnum
+from typing import Any
 
 from protocol.messages import (
     DeviceReport,
@@ -47,7 +47,7 @@ MEDIA_TIMEOUT_S = 30.0
 ENDED_SCREEN_S = 8.0
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     OFFLINE = "offline"
     IDLE = "idle"
     REQUESTING = "requesting"
@@ -57,7 +57,7 @@ class Phase(str, Enum):
     ENDED = "ended"
 
 
-class Screen(str, Enum):
+class Screen(StrEnum):
     """What the citizen sees; one Kivy screen each."""
 
     OFFLINE = "offline"
@@ -67,7 +67,7 @@ class Screen(str, Enum):
     ENDED = "ended"
 
 
-class Notice(str, Enum):
+class Notice(StrEnum):
     """Short messages shown on a screen; translated by the UI, never free text."""
 
     NONE = ""
@@ -145,10 +145,18 @@ class Tick:
     now: float
 
 
-Event = Union[
-    Connected, Disconnected, StartPressed, CancelPressed, Received, OfferReady,
-    MediaConnected, MediaFailed, DevicesChanged, Tick,
-]
+Event = (
+    Connected
+    | Disconnected
+    | StartPressed
+    | CancelPressed
+    | Received
+    | OfferReady
+    | MediaConnected
+    | MediaFailed
+    | DevicesChanged
+    | Tick
+)
 
 
 # --- commands -------------------------------------------------------------------
@@ -199,7 +207,7 @@ class Log:
     text: str
 
 
-Command = Union[Send, Show, StartMedia, ApplyAnswer, AddIceCandidate, StopMedia, Log]
+Command = Send | Show | StartMedia | ApplyAnswer | AddIceCandidate | StopMedia | Log
 
 
 @dataclass(frozen=True)
@@ -333,7 +341,9 @@ class BoothSession:
             return [Log(f"ignored {getattr(msg, 'type', '?')} in phase {phase.value}")]
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
             self._to(
-                Phase.CONNECTING, session_id=sid, official_name=msg.official_name,
+                Phase.CONNECTING,
+                session_id=sid,
+                official_name=msg.official_name,
                 deadline=ev.now + MEDIA_TIMEOUT_S,
             )
             return [StartMedia(sid), Show(Screen.CALL, Notice.CONNECTING, msg.official_name)]
@@ -347,11 +357,7 @@ class BoothSession:
         if isinstance(msg, SessionEnded):
             out: list[Command] = [StopMedia()] if phase in _MEDIA_PHASES else []
             self._to(Phase.ENDED, deadline=ev.now + ENDED_SCREEN_S)
-            notice = (
-                Notice.CONNECTION_FAILED
-                if msg.reason is SessionEndReason.MEDIA_FAILED
-                else Notice.CALL_ENDED
-            )
+            notice = Notice.CONNECTION_FAILED if msg.reason is SessionEndReason.MEDIA_FAILED else Notice.CALL_ENDED
             return [*out, Show(Screen.ENDED, notice)]
         return [Log(f"ignored {msg.type} in phase {phase.value}")]
 
@@ -367,10 +373,17 @@ class BoothSession:
         return [Log(f"backend error {err.code.value} about {err.ref}: {err.reason}")]
 
     def _to(
-        self, phase: Phase, *, session_id: str | None = None, official_name: str = "",
+        self,
+        phase: Phase,
+        *,
+        session_id: str | None = None,
+        official_name: str = "",
         deadline: float | None = None,
     ) -> None:
         self.state = State(
-            phase=phase, session_id=session_id, official_name=official_name,
-            deadline=deadline, devices=self.state.devices,
+            phase=phase,
+            session_id=session_id,
+            official_name=official_name,
+            deadline=deadline,
+            devices=self.state.devices,
         )

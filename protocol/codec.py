@@ -16,7 +16,8 @@ from protocol.messages import PROTOCOL_VERSION, Error, ErrorCode, Message
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Message)
 KNOWN_TYPES: frozenset[str] = frozenset(
-    cls.model_fields["type"].default for cls in Message.__origin__.__args__  # type: ignore[attr-defined]
+    cls.model_fields["type"].default
+    for cls in Message.__origin__.__args__  # type: ignore[attr-defined]
 )
 #: Largest frame we accept. An SDP with many candidates is ~10 kB.
 MAX_FRAME_BYTES = 128 * 1024

@@ -11,8 +11,8 @@ can make us store or relay.
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Literal, Union
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,14 +26,14 @@ Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Who is on the other end of a connection."""
 
     BOOTH = "booth"
     OFFICIAL = "official"
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """Machine-readable error codes; the ``reason`` text is for humans."""
 
     MALFORMED = "malformed"  # not JSON, not an object, or fields wrong
@@ -48,7 +48,7 @@ class ErrorCode(str, Enum):
     INTERNAL = "internal"
 
 
-class SessionEndReason(str, Enum):
+class SessionEndReason(StrEnum):
     """Why a session ended; shown to the citizen and kept in call statistics."""
 
     HUNG_UP = "hung_up"  # the official ended the call
@@ -57,7 +57,7 @@ class SessionEndReason(str, Enum):
     MEDIA_FAILED = "media_failed"  # the WebRTC connection could not be set up
 
 
-class DeviceState(str, Enum):
+class DeviceState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
     MISSING = "missing"
@@ -245,24 +245,24 @@ class DeviceReport(_Message):
 
 
 Message = Annotated[
-    Union[
-        Hello,
-        Welcome,
-        Error,
-        Presence,
-        SessionRequest,
-        SessionLobby,
-        SessionAdmit,
-        SessionAdmitted,
-        SessionLeave,
-        SessionLeft,
-        SessionEnd,
-        SessionEnded,
-        RtcOffer,
-        RtcAnswer,
-        RtcIce,
-        DeviceReport,
-    ],
+    (
+        Hello
+        | Welcome
+        | Error
+        | Presence
+        | SessionRequest
+        | SessionLobby
+        | SessionAdmit
+        | SessionAdmitted
+        | SessionLeave
+        | SessionLeft
+        | SessionEnd
+        | SessionEnded
+        | RtcOffer
+        | RtcAnswer
+        | RtcIce
+        | DeviceReport
+    ),
     Field(discriminator="type"),
 ]
 
@@ -270,11 +270,9 @@ Message = Annotated[
 #: with ``ErrorCode.NOT_ALLOWED`` (recoverable: the connection stays open).
 CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
     Role.BOOTH: frozenset(
-        {"hello", "session.request", "session.end", "rtc.offer", "rtc.answer",
-         "rtc.ice", "device.status"}
+        {"hello", "session.request", "session.end", "rtc.offer", "rtc.answer", "rtc.ice", "device.status"}
     ),
     Role.OFFICIAL: frozenset(
-        {"hello", "session.admit", "session.leave", "session.end", "rtc.offer",
-         "rtc.answer", "rtc.ice"}
+        {"hello", "session.admit", "session.leave", "session.end", "rtc.offer", "rtc.answer", "rtc.ice"}
     ),
 }

@@ -20,9 +20,7 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Etäpiste wire message"
     schema["x-protocol-version"] = PROTOCOL_VERSION
-    schema["x-client-messages"] = {
-        role.value: sorted(types) for role, types in CLIENT_MESSAGES.items()
-    }
+    schema["x-client-messages"] = {role.value: sorted(types) for role, types in CLIENT_MESSAGES.items()}
     return schema
 
 

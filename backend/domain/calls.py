@@ -16,7 +16,7 @@ No clock reads and no randomness: ``now`` and new session ids are passed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from protocol.messages import (
@@ -59,7 +59,7 @@ class Deliver:
     message: Any
 
 
-class CallPhase(str, Enum):
+class CallPhase(StrEnum):
     LOBBY = "lobby"
     IN_CALL = "in_call"
     ENDED = "ended"
@@ -201,9 +201,7 @@ class CallBroker:
         s = self._session_for(party, session_id)
         if s.phase is not CallPhase.IN_CALL or s.official_id is None:
             raise BrokerError(ErrorCode.WRONG_STATE, "WebRTC messages are only relayed during a call")
-        other = (
-            Party(Role.OFFICIAL, s.official_id) if party.role is Role.BOOTH else Party(Role.BOOTH, s.booth_id)
-        )
+        other = Party(Role.OFFICIAL, s.official_id) if party.role is Role.BOOTH else Party(Role.BOOTH, s.booth_id)
         return [Deliver(other, message)]
 
     # -- views --
@@ -211,15 +209,21 @@ class CallBroker:
     def presence(self) -> Presence:
         booths = tuple(
             BoothPresence(
-                booth_id=b.info.booth_id, name=b.info.name, point=b.info.point,
-                online=b.online, devices=b.devices,
+                booth_id=b.info.booth_id,
+                name=b.info.name,
+                point=b.info.point,
+                online=b.online,
+                devices=b.devices,
             )
             for b in sorted(self.booths.values(), key=lambda b: (b.info.point, b.info.name))
         )
         lobby = tuple(
             LobbyEntry(
-                session_id=s.id, booth_id=s.booth_id, booth_name=self.booths[s.booth_id].info.name,
-                point=self.booths[s.booth_id].info.point, waiting_since=s.requested_at,
+                session_id=s.id,
+                booth_id=s.booth_id,
+                booth_name=self.booths[s.booth_id].info.name,
+                point=self.booths[s.booth_id].info.point,
+                waiting_since=s.requested_at,
             )
             for s in sorted(self.sessions.values(), key=lambda s: s.requested_at)
             if s.phase is CallPhase.LOBBY
@@ -258,7 +262,10 @@ class CallBroker:
     def _back_to_lobby(self, s: CallSession) -> list[Effect]:
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None)
         self.sessions[s.id] = s
-        return [Deliver(Party(Role.BOOTH, s.booth_id), SessionLeft(session_id=s.id, role=Role.OFFICIAL)), CallChanged(s)]
+        return [
+            Deliver(Party(Role.BOOTH, s.booth_id), SessionLeft(session_id=s.id, role=Role.OFFICIAL)),
+            CallChanged(s),
+        ]
 
     def _end(self, s: CallSession, reason: SessionEndReason, now: float) -> list[Effect]:
         ended = replace(s, phase=CallPhase.ENDED, ended_at=now, end_reason=reason)

@@ -42,7 +42,11 @@ def login(db: Session, username: str, password: str, now: float) -> tuple[str, O
         return None
     token = new_token()
     db.execute(delete(LoginSession).where(LoginSession.expires_at < now))
-    db.add(LoginSession(token_hash=token_hash(token), official_id=official.id, created_at=now, expires_at=now + LOGIN_TTL_S))
+    db.add(
+        LoginSession(
+            token_hash=token_hash(token), official_id=official.id, created_at=now, expires_at=now + LOGIN_TTL_S
+        )
+    )
     db.commit()
     return token, _info(official)
 

@@ -26,10 +26,23 @@ def seed_demo(db: Session, accounts: DemoAccounts = DemoAccounts()) -> DemoAccou
         db.add(ServicePoint(id="imatra", name="Suomi-piste Imatra", address="Virastokatu 2, 55100 Imatra"))
     db.flush()
     if db.get(Booth, accounts.booth_id) is None:
-        db.add(Booth(id=accounts.booth_id, name="Imatra booth 1", point_id="imatra",
-                     secret_hash=hash_secret(accounts.booth_secret)))
+        db.add(
+            Booth(
+                id=accounts.booth_id,
+                name="Imatra booth 1",
+                point_id="imatra",
+                secret_hash=hash_secret(accounts.booth_secret),
+            )
+        )
     if db.get(Official, "official-1") is None:
-        db.add(Official(id="official-1", username=accounts.username, display_name="Veera Virkailija",
-                        organisation_id="vero", password_hash=hash_secret(accounts.password)))
+        db.add(
+            Official(
+                id="official-1",
+                username=accounts.username,
+                display_name="Veera Virkailija",
+                organisation_id="vero",
+                password_hash=hash_secret(accounts.password),
+            )
+        )
     db.commit()
     return accounts

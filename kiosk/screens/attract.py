@@ -15,8 +15,9 @@ class AttractScreen(BoothScreen):
     def __init__(self, on_start: Callable[[], None], **kwargs: object) -> None:
         super().__init__(name="attract", **kwargs)
         root = FloatLayout()
-        column = BoxLayout(orientation="vertical", spacing=20, size_hint=(0.7, 0.8),
-                           pos_hint={"center_x": 0.5, "center_y": 0.5})
+        column = BoxLayout(
+            orientation="vertical", spacing=20, size_hint=(0.7, 0.8), pos_hint={"center_x": 0.5, "center_y": 0.5}
+        )
         column.add_widget(big_label(all_languages("welcome", "  ·  "), size_hint_y=0.2))
         self.start_button = big_button(all_languages("start", "  ·  "), ACCENT, size_hint_y=0.35)
         self.start_button.bind(on_release=lambda *_: on_start())

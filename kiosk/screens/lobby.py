@@ -40,8 +40,9 @@ class LobbyScreen(BoothScreen):
         column.add_widget(_Pulse(size_hint_y=0.2))
         self.notice = big_label("", 0.03, size_hint_y=0.2)
         column.add_widget(self.notice)
-        cancel = big_button(all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1),
-                            size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5})
+        cancel = big_button(
+            all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1), size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5}
+        )
         cancel.bind(on_release=lambda *_: on_cancel())
         column.add_widget(cancel)
         self.add_widget(column)

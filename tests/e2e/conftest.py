@@ -43,7 +43,7 @@ def kiosk(tmp_path: Path, backend: Backend, artifacts: Path) -> Iterator[Kiosk]:
 
 
 @pytest.fixture(scope="session")
-def chromium(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def chromium(tmp_path_factory: pytest.TempPathFactory):
     exe = chromium_path()
     if exe is None:
         pytest.fail("Debian's chromium is not installed; the README's test command installs it")
@@ -59,7 +59,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture
-def page(chromium):  # noqa: ANN001, ANN201
+def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"])
     page = context.new_page()
     page.console_messages: list[str] = []  # type: ignore[misc]

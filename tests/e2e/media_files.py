@@ -23,7 +23,7 @@ def _yuv(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     y = 0.299 * r + 0.587 * g + 0.114 * b
     u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
     v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
-    return tuple(int(round(min(255, max(0, c)))) for c in (y, u, v))  # type: ignore[return-value]
+    return tuple(round(min(255, max(0, c))) for c in (y, u, v))  # type: ignore[return-value]
 
 
 def write_y4m(path: Path, width: int = 640, height: int = 480, frames: int = 30) -> Path:

@@ -8,32 +8,17 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.waiting import wait_for
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 30, every: float = 0.1) -> Any:
-    """Poll until ``check`` returns something other than None or False; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    last_exc: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result is not None and result is not False:
-                return result
-        except Exception as exc:  # noqa: BLE001 - keep polling, report the last
-            last_exc = exc
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}" + (f" ({last_exc})" if last_exc else ""))
 
 
 class Process:
@@ -43,7 +28,10 @@ class Process:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.proc = subprocess.Popen(
-            args, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            args,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
             cwd=Path(__file__).resolve().parents[2],
         )
 
@@ -70,8 +58,17 @@ class Backend(Process):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(
-            [sys.executable, "-m", "etapiste", "backend", "--database-url", f"sqlite:///{tmp}/backend.db",
-             "--port", str(self.port), "--seed-demo"],
+            [
+                sys.executable,
+                "-m",
+                "etapiste",
+                "backend",
+                "--database-url",
+                f"sqlite:///{tmp}/backend.db",
+                "--port",
+                str(self.port),
+                "--seed-demo",
+            ],
             tmp / "backend.log",
         )
         wait_for("the backend to answer /healthz", self._healthy, timeout=30)
@@ -103,13 +100,17 @@ screenshot_dir = "{shots}"
 
 
 class Kiosk(Process):
-    def __init__(self, tmp: Path, backend_port: int, shots: Path, booth_id: str = "imatra-1",
-                 secret: str = "demo-booth-secret") -> None:
+    def __init__(
+        self, tmp: Path, backend_port: int, shots: Path, booth_id: str = "imatra-1", secret: str = "demo-booth-secret"
+    ) -> None:
         self.tuio_port = free_port(socket.SOCK_DGRAM)
         self.status_path = tmp / "kiosk-status.json"
         config = tmp / "booth.toml"
-        config.write_text(BOOTH_TOML.format(port=backend_port, booth_id=booth_id, secret=secret,
-                                            tuio=self.tuio_port, tmp=tmp, shots=shots))
+        config.write_text(
+            BOOTH_TOML.format(
+                port=backend_port, booth_id=booth_id, secret=secret, tuio=self.tuio_port, tmp=tmp, shots=shots
+            )
+        )
         env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
         super().__init__([sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)], tmp / "kiosk.log", env)
 
@@ -119,5 +120,6 @@ class Kiosk(Process):
         return json.loads(self.status_path.read_text())
 
     def wait_phase(self, phase: str, timeout: float = 30) -> dict[str, Any]:
-        return wait_for(f"the booth to reach phase {phase!r}", lambda: (s := self.status())["phase"] == phase and s,
-                        timeout)
+        return wait_for(
+            f"the booth to reach phase {phase!r}", lambda: (s := self.status())["phase"] == phase and s, timeout
+        )

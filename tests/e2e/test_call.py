@@ -19,8 +19,9 @@ import pytest
 from backend.store.seed import DemoAccounts
 from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS
 from tests.e2e.media_files import MAGENTA, YELLOW
-from tests.e2e.processes import Backend, Kiosk, wait_for
+from tests.e2e.processes import Backend, Kiosk
 from tests.e2e.touchpanel import TouchPanel
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def read_png(path: Path) -> np.ndarray | None:
     return image if image is not None and image.size else None
 
 
-def sign_in(page, backend: Backend) -> None:  # noqa: ANN001
+def sign_in(page, backend: Backend) -> None:
     accounts = DemoAccounts()
     page.goto(backend.url + "/official/")
     page.fill("#username", accounts.username)
@@ -56,7 +57,7 @@ def sign_in(page, backend: Backend) -> None:  # noqa: ANN001
     page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
 
 
-def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kiosk: Kiosk, page, artifacts: Path):  # noqa: ANN001
+def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
     shots = artifacts / "screenshots"
     sign_in(page, backend)
     page.screenshot(path=str(shots / "official-lobby-empty.png"))
@@ -75,12 +76,23 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
     page.wait_for_function("() => window.etapiste.state().phase === 'in-call'", timeout=10_000)
 
     # Both ends decode frames that keep advancing, and audio arrives both ways.
-    first_booth = wait_for("the booth to decode video and audio", lambda: (
-        (m := kiosk.status()["media"]) and m["video_frames_received"] > 30 and m["audio_frames_received"] > 50 and m),
-        timeout=20)
-    first_page = wait_for("the official's page to decode video and audio", lambda: (
-        (s := page.evaluate(CALL_STATS_JS)) and s["video_frames_decoded"] > 30 and s["audio_packets_received"] > 50
-        and s), timeout=20)
+    first_booth = wait_for(
+        "the booth to decode video and audio",
+        lambda: (
+            (m := kiosk.status()["media"]) and m["video_frames_received"] > 30 and m["audio_frames_received"] > 50 and m
+        ),
+        timeout=20,
+    )
+    first_page = wait_for(
+        "the official's page to decode video and audio",
+        lambda: (
+            (s := page.evaluate(CALL_STATS_JS))
+            and s["video_frames_decoded"] > 30
+            and s["audio_packets_received"] > 50
+            and s
+        ),
+        timeout=20,
+    )
     time.sleep(2)
     later_booth = kiosk.status()["media"]
     later_page = page.evaluate(CALL_STATS_JS)

@@ -11,6 +11,7 @@
 import { loadSchema, validate } from "./schema.js";
 
 const LOGIN_URL = "/api/login";
+const LOGOUT_URL = "/api/logout";
 const SCHEMA_URL = "/api/protocol/schema.json";
 const PROTOCOL_VERSION = 1;
 const TOKEN_KEY = "etapiste.official.token";
@@ -45,7 +46,7 @@ const state = {
   lobby: [],
   booths: [],
   previousLobbyIds: new Set(),
-  admitting: null, // { sessionId, timer } while a session.admit is unanswered
+  admitting: null, // { sessionId, timer, offer } while a session.admit is unanswered
   call: null, // { sessionId, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
   localStream: null,
   localStreamPromise: null,
@@ -107,7 +108,10 @@ function init() {
     event.preventDefault();
     signIn().catch(unexpected);
   });
-  el.signOut.addEventListener("click", () => signOut());
+  el.signOut.addEventListener("click", () => {
+    revokeToken(state.token);
+    signOut();
+  });
   el.endCall.addEventListener("click", hangUp);
   el.leaveCall.addEventListener("click", returnToLobby);
   el.unmute.addEventListener("click", unmuteRemote);
@@ -131,8 +135,8 @@ function init() {
   // skips or repeats one; tick() only writes what changed.
   setInterval(tick, 250);
 
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) startSession(token, sessionStorage.getItem(NAME_KEY) || "");
+  const token = readStored(TOKEN_KEY);
+  if (token) startSession(token, readStored(NAME_KEY) || "");
   else render();
 }
 
@@ -197,12 +201,8 @@ function startSession(token, name) {
   state.phase = "lobby";
   state.connected = false;
   state.reconnectAttempt = 0;
-  try {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(NAME_KEY, name);
-  } catch {
-    // Storage full or disabled: the session still works, a reload just asks again.
-  }
+  store(TOKEN_KEY, token);
+  store(NAME_KEY, name);
   render();
   const generation = state.generation;
   ensureSchema(generation)
@@ -220,12 +220,8 @@ function signOut(message = "") {
     teardownCall();
   }
   clearAdmitting();
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(NAME_KEY);
-  } catch {
-    // nothing stored, nothing to clear
-  }
+  store(TOKEN_KEY, null);
+  store(NAME_KEY, null);
   const ws = state.ws;
   state.ws = null; // detach first so its close event does not schedule a reconnect
   if (ws) ws.close(1000, "signed out");
@@ -248,6 +244,17 @@ function signOut(message = "") {
   showLoginError(message);
   render();
   el.username.focus();
+}
+
+/** Best effort: tell the server the token is done with (the page forgets it anyway). */
+function revokeToken(token) {
+  if (!token) return;
+  fetch(LOGOUT_URL, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token }),
+    keepalive: true, // survives the page being closed right after
+  }).catch(() => {});
 }
 
 function showLoginError(text) {
@@ -388,17 +395,14 @@ function onWelcome(message) {
   state.reconnectAttempt = 0;
   state.clockOffset = message.server_time - Date.now() / 1000;
   state.name = message.name;
-  try {
-    sessionStorage.setItem(NAME_KEY, message.name);
-  } catch {
-    // not essential
-  }
+  store(NAME_KEY, message.name);
   render();
 }
 
 function onServerError(message) {
   if (message.code === "auth_failed") {
-    signOut(`Please sign in again. (${message.reason || "Your sign-in is no longer valid."})`);
+    // The token expired or was revoked; the server's reason already says what to do.
+    signOut(message.reason || "Your sign-in is no longer valid. Please sign in again.");
     return;
   }
   if (message.ref === "session.admit") clearAdmitting();
@@ -416,6 +420,15 @@ function onPresence(message) {
     .map((entry) => entry.session_id)
     .filter((id) => !state.previousLobbyIds.has(id));
   state.previousLobbyIds = ids;
+  if (state.call && ids.has(state.call.sessionId)) {
+    // Our call is waiting in the lobby again: the server returned the citizen
+    // there (it does so when our connection drops mid-call) and will not send
+    // session.ended. Close our side; the official can admit them again.
+    teardownCall();
+    setStatus("Call interrupted: the connection to the server was lost. The citizen is back in the lobby.",
+      "error");
+    render();
+  }
   renderLobby(fresh);
   renderBooths();
   renderTitle();
@@ -423,12 +436,11 @@ function onPresence(message) {
 }
 
 function onAdmitted(message) {
-  if (state.call) {
-    if (state.call.sessionId !== message.session_id) {
-      console.warn("Ignored session.admitted for another session during a call");
-    }
-    return;
-  }
+  // The backend sends an official's messages to every tab they have open;
+  // only the tab that pressed Admit takes the call, or two would answer.
+  if (state.call || !state.admitting || state.admitting.sessionId !== message.session_id) return;
+  const early = state.admitting && state.admitting.sessionId === message.session_id
+    ? state.admitting.offer : null;
   clearAdmitting();
   const entry = state.lobby.find((e) => e.session_id === message.session_id);
   state.call = {
@@ -448,6 +460,7 @@ function onAdmitted(message) {
   ensureLocalMedia().then((stream) => {
     if (stream && state.call) el.localVideo.srcObject = stream;
   });
+  if (early) onOffer(early);
 }
 
 function onEnded(message) {
@@ -464,6 +477,11 @@ function onEnded(message) {
 
 function onOffer(message) {
   const call = state.call;
+  if (!call && state.admitting && state.admitting.sessionId === message.session_id) {
+    // The offer overtook session.admitted; answer it once the call starts.
+    state.admitting.offer = message;
+    return;
+  }
   if (!call || call.sessionId !== message.session_id) {
     console.warn("Ignored an rtc.offer for a session that is not in a call here");
     return;
@@ -917,6 +935,25 @@ function chime() {
 }
 
 // --- small helpers ----------------------------------------------------------------------------
+
+// sessionStorage keeps the token for this tab only, so a reload reconnects
+// without asking again. Disabled storage just means signing in after a reload.
+function readStored(key) {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function store(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // storage disabled or full: see readStored
+  }
+}
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;

@@ -1,0 +1,55 @@
+"""A real backend app on a temporary SQLite file, driven in-process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.app import create_app
+from backend.auth import hash_secret
+from backend.config import BackendSettings
+from backend.store.models import Booth
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(BackendSettings(database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True))
+    with TestClient(app) as c:
+        # A second booth at the same point, to prove booths stay apart.
+        with app.state.hub.db() as db:
+            db.add(
+                Booth(id="imatra-2", name="Imatra booth 2", point_id="imatra", secret_hash=hash_secret("second-secret"))
+            )
+            db.commit()
+        from backend.domain.calls import BoothInfo
+
+        app.state.hub.know_booths([BoothInfo("imatra-2", "Imatra booth 2", "Suomi-piste Imatra")])
+        yield c
+
+
+def send(ws: Any, message: dict[str, Any]) -> None:
+    ws.send_text(json.dumps(message))
+
+
+def recv(ws: Any) -> dict[str, Any]:
+    return json.loads(ws.receive_text())
+
+
+def recv_until(ws: Any, type_: str, limit: int = 10) -> dict[str, Any]:
+    """Skip presence updates and the like until a message of ``type_``."""
+    for _ in range(limit):
+        msg = recv(ws)
+        if msg["type"] == type_:
+            return msg
+    raise AssertionError(f"no {type_} within {limit} messages")
+
+
+def login(client: TestClient, username: str = "virkailija", password: str = "demo-password") -> str:
+    r = client.post("/api/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return r.json()["token"]

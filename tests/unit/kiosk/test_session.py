@@ -1,0 +1,276 @@
+"""Every transition of the booth's session machine, with time passed in."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import session as sm
+from kiosk.session import Phase, Screen
+from protocol.messages import (
+    DeviceState,
+    DeviceStatus,
+    Error,
+    ErrorCode,
+    Presence,
+    Role,
+    RtcAnswer,
+    RtcIce,
+    RtcOffer,
+    SessionAdmitted,
+    SessionEnd,
+    SessionEnded,
+    SessionEndReason,
+    SessionLeft,
+    SessionLobby,
+    SessionRequest,
+)
+
+SID = "s-1"
+
+
+def sends(commands: list[sm.Command]) -> list[object]:
+    return [c.message for c in commands if isinstance(c, sm.Send)]
+
+
+def screens(commands: list[sm.Command]) -> list[sm.Show]:
+    return [c for c in commands if isinstance(c, sm.Show)]
+
+
+def machine_in(phase: Phase) -> sm.BoothSession:
+    """A machine driven to ``phase`` through the real transitions."""
+    m = sm.BoothSession()
+    if phase is Phase.OFFLINE:
+        return m
+    m.handle(sm.Connected(0))
+    if phase is Phase.IDLE:
+        return m
+    m.handle(sm.StartPressed(1))
+    if phase is Phase.REQUESTING:
+        return m
+    m.handle(sm.Received(SessionLobby(session_id=SID), 2))
+    if phase is Phase.LOBBY:
+        return m
+    m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Veera", booth_name="B1"), 3))
+    if phase is Phase.CONNECTING:
+        return m
+    m.handle(sm.MediaConnected(SID, 4))
+    if phase is Phase.IN_CALL:
+        return m
+    m.handle(sm.Received(SessionEnded(session_id=SID, reason=SessionEndReason.HUNG_UP), 5))
+    assert phase is Phase.ENDED
+    return m
+
+
+def test_starts_offline_and_shows_attract_when_connected():
+    m = sm.BoothSession()
+    assert m.state.phase is Phase.OFFLINE
+    out = m.handle(sm.Connected(0))
+    assert m.state.phase is Phase.IDLE
+    assert screens(out) == [sm.Show(Screen.ATTRACT)]
+
+
+def test_start_sends_request_and_shows_lobby_at_once():
+    m = machine_in(Phase.IDLE)
+    out = m.handle(sm.StartPressed(10))
+    assert m.state.phase is Phase.REQUESTING
+    assert sends(out) == [SessionRequest()]
+    assert screens(out)[0].screen is Screen.LOBBY
+
+
+def test_second_tap_on_start_is_ignored():
+    m = machine_in(Phase.REQUESTING)
+    assert m.handle(sm.StartPressed(1.2)) == []
+    assert m.state.phase is Phase.REQUESTING
+
+
+@pytest.mark.parametrize("phase", [Phase.OFFLINE, Phase.LOBBY, Phase.CONNECTING, Phase.IN_CALL, Phase.ENDED])
+def test_start_does_nothing_outside_idle(phase: Phase):
+    m = machine_in(phase)
+    assert m.handle(sm.StartPressed(9)) == []
+    assert m.state.phase is phase
+
+
+def test_lobby_acknowledgement_enters_lobby_with_session_id():
+    m = machine_in(Phase.REQUESTING)
+    m.handle(sm.Received(SessionLobby(session_id=SID), 2))
+    assert m.state.phase is Phase.LOBBY
+    assert m.state.session_id == SID
+
+
+def test_request_times_out_back_to_attract_with_notice():
+    m = machine_in(Phase.REQUESTING)
+    assert m.handle(sm.Tick(1 + sm.REQUEST_TIMEOUT_S - 0.1)) == []
+    out = m.handle(sm.Tick(1 + sm.REQUEST_TIMEOUT_S))
+    assert m.state.phase is Phase.IDLE
+    assert screens(out) == [sm.Show(Screen.ATTRACT, sm.Notice.START_FAILED)]
+
+
+def test_request_refused_by_backend_returns_to_attract():
+    m = machine_in(Phase.REQUESTING)
+    out = m.handle(sm.Received(Error(code=ErrorCode.BUSY, reason="busy", ref="session.request"), 2))
+    assert m.state.phase is Phase.IDLE
+    assert screens(out) == [sm.Show(Screen.ATTRACT, sm.Notice.START_FAILED)]
+
+
+def test_cancel_in_lobby_ends_session_and_returns_to_attract():
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.CancelPressed(3))
+    assert sends(out) == [SessionEnd(session_id=SID)]
+    assert m.state.phase is Phase.IDLE
+    assert m.state.session_id is None
+
+
+def test_cancel_before_acknowledgement_returns_to_attract_without_message():
+    m = machine_in(Phase.REQUESTING)
+    out = m.handle(sm.CancelPressed(1.5))
+    assert sends(out) == []
+    assert m.state.phase is Phase.IDLE
+
+
+@pytest.mark.parametrize("phase", [Phase.CONNECTING, Phase.IN_CALL])
+def test_citizen_cannot_end_a_call(phase: Phase):
+    m = machine_in(phase)
+    assert m.handle(sm.CancelPressed(9)) == []
+    assert m.state.phase is phase
+
+
+def test_admit_starts_media_and_shows_call_connecting():
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Veera", booth_name="B1"), 3))
+    assert m.state.phase is Phase.CONNECTING
+    assert sm.StartMedia(SID) in out
+    assert screens(out) == [sm.Show(Screen.CALL, sm.Notice.CONNECTING, "Veera")]
+
+
+def test_admit_for_another_session_is_ignored():
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.Received(SessionAdmitted(session_id="s-other", official_name="X", booth_name="B1"), 3))
+    assert m.state.phase is Phase.LOBBY
+    assert all(isinstance(c, sm.Log) for c in out)
+
+
+def test_offer_is_sent_only_while_connecting_the_same_session():
+    m = machine_in(Phase.CONNECTING)
+    assert sends(m.handle(sm.OfferReady(SID, "v=0", 3.5))) == [RtcOffer(session_id=SID, sdp="v=0")]
+    assert sends(m.handle(sm.OfferReady("s-old", "v=0", 3.5))) == []
+
+
+def test_answer_and_ice_are_applied_to_media():
+    m = machine_in(Phase.CONNECTING)
+    assert m.handle(sm.Received(RtcAnswer(session_id=SID, sdp="v=0"), 3.6)) == [sm.ApplyAnswer(SID, "v=0")]
+    ice = RtcIce(
+        session_id=SID, candidate="candidate:1 1 udp 1 192.0.2.2 5000 typ host", sdp_mid="0", sdp_mline_index=0
+    )
+    assert m.handle(sm.Received(ice, 3.7)) == [sm.AddIceCandidate(SID, ice.candidate, "0", 0)]
+
+
+def test_media_connected_shows_the_call():
+    m = machine_in(Phase.CONNECTING)
+    out = m.handle(sm.MediaConnected(SID, 4))
+    assert m.state.phase is Phase.IN_CALL
+    assert screens(out) == [sm.Show(Screen.CALL, official_name="Veera")]
+
+
+def test_media_that_never_connects_ends_the_call_and_tells_the_backend():
+    m = machine_in(Phase.CONNECTING)
+    out = m.handle(sm.Tick(3 + sm.MEDIA_TIMEOUT_S))
+    assert m.state.phase is Phase.ENDED
+    assert sm.StopMedia() in out
+    assert sends(out) == [SessionEnd(session_id=SID)]
+    assert screens(out) == [sm.Show(Screen.ENDED, sm.Notice.CONNECTION_FAILED)]
+
+
+def test_media_failure_in_call_ends_it():
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.MediaFailed(SID, "ICE failed", 10))
+    assert m.state.phase is Phase.ENDED
+    assert sends(out) == [SessionEnd(session_id=SID)]
+
+
+def test_official_leaving_returns_citizen_to_lobby_not_to_the_start():
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.Received(SessionLeft(session_id=SID, role=Role.OFFICIAL), 10))
+    assert m.state.phase is Phase.LOBBY
+    assert m.state.session_id == SID
+    assert sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.LOBBY, sm.Notice.OFFICIAL_STEPPED_AWAY)]
+    # ... and a second official can admit the same session.
+    m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Olli", booth_name="B1"), 11))
+    assert m.state.phase is Phase.CONNECTING
+    assert m.state.official_name == "Olli"
+
+
+@pytest.mark.parametrize(
+    ("reason", "notice"),
+    [(SessionEndReason.HUNG_UP, sm.Notice.CALL_ENDED), (SessionEndReason.MEDIA_FAILED, sm.Notice.CONNECTION_FAILED)],
+)
+def test_official_hangs_up_thanks_then_attract(reason: SessionEndReason, notice: sm.Notice):
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.Received(SessionEnded(session_id=SID, reason=reason), 20))
+    assert m.state.phase is Phase.ENDED
+    assert sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.ENDED, notice)]
+    assert m.handle(sm.Tick(20 + sm.ENDED_SCREEN_S - 0.1)) == []
+    out = m.handle(sm.Tick(20 + sm.ENDED_SCREEN_S))
+    assert m.state.phase is Phase.IDLE
+    assert m.state.session_id is None
+    assert screens(out) == [sm.Show(Screen.ATTRACT)]
+
+
+def test_session_ended_while_waiting_shows_thanks_without_media():
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.Received(SessionEnded(session_id=SID, reason=SessionEndReason.HUNG_UP), 5))
+    assert m.state.phase is Phase.ENDED
+    assert sm.StopMedia() not in out
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_backend_connection_drop_goes_offline_from_anywhere(phase: Phase):
+    m = machine_in(phase)
+    out = m.handle(sm.Disconnected(30))
+    assert m.state.phase is Phase.OFFLINE
+    assert m.state.session_id is None
+    assert (sm.StopMedia() in out) == (phase in (Phase.CONNECTING, Phase.IN_CALL))
+    assert screens(out) == [sm.Show(Screen.OFFLINE)]
+    m.handle(sm.Connected(31))
+    assert m.state.phase is Phase.IDLE
+
+
+def test_backend_forgetting_our_session_recovers_to_attract():
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.Received(Error(code=ErrorCode.NO_SUCH_SESSION, reason="gone", ref="rtc.ice"), 10))
+    assert m.state.phase is Phase.IDLE
+    assert sm.StopMedia() in out
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_unexpected_message_changes_nothing(phase: Phase):
+    m = machine_in(phase)
+    before = m.state
+    out = m.handle(sm.Received(Presence(booths=(), lobby=()), 50))
+    assert m.state == before
+    assert all(isinstance(c, sm.Log) for c in out)
+
+
+def test_unknown_event_is_logged_not_raised():
+    m = machine_in(Phase.IDLE)
+    out = m.handle(object())  # type: ignore[arg-type]
+    assert m.state.phase is Phase.IDLE
+    assert len(out) == 1 and isinstance(out[0], sm.Log)
+
+
+def test_other_backend_errors_are_logged_only():
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.Received(Error(code=ErrorCode.MALFORMED, reason="x", ref="device.status"), 3))
+    assert m.state.phase is Phase.LOBBY
+    assert all(isinstance(c, sm.Log) for c in out)
+
+
+def test_device_health_is_reported_now_or_on_next_connect():
+    devices = (DeviceStatus(role="face_camera", state=DeviceState.MISSING, reason="unplugged"),)
+    offline = sm.BoothSession()
+    assert offline.handle(sm.DevicesChanged(devices, 0)) == []
+    assert sends(offline.handle(sm.Connected(1)))[0].devices == devices
+    online = machine_in(Phase.IN_CALL)
+    assert sends(online.handle(sm.DevicesChanged(devices, 9)))[0].devices == devices
+    assert online.state.phase is Phase.IN_CALL

@@ -48,6 +48,13 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(port=args.port, host=args.host, data_dir=args.data_dir)
 
 
+def _tap(args: argparse.Namespace) -> int:
+    from etapiste.touch import TouchPanel
+
+    TouchPanel(args.port, args.host).tap(args.x, args.y)
+    return 0
+
+
 def _schema(_args: argparse.Namespace) -> int:
     from protocol.schema import json_schema_text
 
@@ -94,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="backend address (0.0.0.0 to reach it from another machine)")
     p.add_argument("--data-dir", default=".demo", help="where the demo keeps its database and config")
     p.set_defaults(func=_demo)
+
+    p = sub.add_parser(
+        "tap",
+        help="touch a booth's screen over TUIO (headless booths)",
+        description="Send one TUIO tap to a booth whose config has [touch] tuio. "
+        "X and Y are fractions of the screen from the top left; Start is at 0.5 0.4.",
+    )
+    p.add_argument("x", type=float)
+    p.add_argument("y", type=float)
+    p.add_argument("--port", type=int, default=3333, help="the booth's TUIO port (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.set_defaults(func=_tap)
 
     p = sub.add_parser("schema", help="print the wire protocol's JSON Schema")
     p.set_defaults(func=_schema)

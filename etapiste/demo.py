@@ -32,25 +32,45 @@ fullscreen = false
 width = 1280
 height = 720
 
+[touch]
+tuio = "127.0.0.1:{tuio}"
+
 [cameras.face]
 kind = "simulated"
 
 [microphone]
 kind = "simulated"
+
+[diagnostics]
+status_file = "{data}/booth-status.json"
+screenshot_dir = "{screens}"
 """
 
 
-def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo") -> int:
+def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo", tuio_port: int = 3333) -> int:
     data = Path(data_dir).resolve()
     data.mkdir(parents=True, exist_ok=True)
     accounts = DemoAccounts()
     booth_config = data / "booth.toml"
     connect_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    # Without a display the booth's screens are written as pictures to look at.
+    screens = str(data / "booth-screens") if headless else ""
     booth_config.write_text(
-        BOOTH_CONFIG.format(host=connect_host, port=port, booth_id=accounts.booth_id, secret=accounts.booth_secret),
+        BOOTH_CONFIG.format(
+            host=connect_host,
+            port=port,
+            booth_id=accounts.booth_id,
+            secret=accounts.booth_secret,
+            tuio=tuio_port,
+            data=data,
+            screens=screens,
+        ),
         encoding="utf-8",
     )
     py = sys.executable
+    # SIGTERM (systemd, `timeout`, a closed terminal) stops the children too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     backend = subprocess.Popen(
         [
             py,
@@ -72,19 +92,28 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo")
             print("etapiste demo: the backend did not start; see the messages above", file=sys.stderr)
             return 1
         children.append(subprocess.Popen([py, "-m", "etapiste", "kiosk", "--config", str(booth_config)]))
-        display = "a window" if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") else "offscreen"
+        if headless:
+            booth = (
+                f"offscreen (no display); its screens are saved in {screens}/\n"
+                f"  Press Start with: .venv/bin/etapiste tap 0.5 0.4 --port {tuio_port}"
+            )
+        else:
+            booth = "a window: press Start in it"
         print(
             "\n  Etäpiste demo is running.\n"
             f"  Official's page:  http://{connect_host}:{port}/official/\n"
             f"  Login:            {accounts.username} / {accounts.password}\n"
-            f"  Booth:            {accounts.booth_id} (simulated camera and microphone, {display})\n"
-            "  Press Start on the booth, admit it on the official's page.  Ctrl-C stops.\n",
+            f"  Booth:            {accounts.booth_id}, simulated camera and microphone, {booth}\n"
+            "  Admit the booth on the official's page; end the call there.  Ctrl-C stops.\n",
             flush=True,
         )
         while all(c.poll() is None for c in children):
             time.sleep(0.5)
-        print("etapiste demo: a component stopped; shutting down", file=sys.stderr)
-        return 1
+        failed = [c for c in children if c.returncode not in (None, 0)]
+        if failed:
+            print("etapiste demo: a component stopped with an error; shutting down", file=sys.stderr)
+            return 1
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:

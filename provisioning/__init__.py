@@ -1,1 +1,1 @@
-"""provisioning."""
+"""Enrollment and fleet tools (not built yet; see README.md)."""

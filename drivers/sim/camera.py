@@ -17,7 +17,7 @@ from drivers.health import Health
 BARS_BGR = ((0, 140, 255), (160, 160, 0), (200, 40, 140))
 
 
-def test_card(width: int, height: int, n: int) -> np.ndarray:
+def card_frame(width: int, height: int, n: int) -> np.ndarray:
     """Frame ``n`` of the test card (BGR)."""
     frame = np.empty((height, width, 3), dtype=np.uint8)
     third = width // 3
@@ -49,7 +49,7 @@ class SimulatedCamera(Camera):
             return None
         self._n += 1
         if self._cap is None:
-            return test_card(self.width, self.height, self._n)
+            return card_frame(self.width, self.height, self._n)
         ok, frame = self._cap.read()
         if not ok:  # end of file: loop
             import cv2

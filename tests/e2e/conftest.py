@@ -44,9 +44,7 @@ def kiosk(tmp_path: Path, backend: Backend, artifacts: Path) -> Iterator[Kiosk]:
 
 @pytest.fixture(scope="session")
 def chromium(tmp_path_factory: pytest.TempPathFactory):
-    exe = chromium_path()
-    if exe is None:
-        pytest.fail("Debian's chromium is not installed; the README's test command installs it")
+    exe = chromium_path()  # Debian's chromium; None means Playwright's own build (Ubuntu)
     from playwright.sync_api import sync_playwright
 
     media = tmp_path_factory.mktemp("fake-media")

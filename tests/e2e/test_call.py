@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from backend.store.seed import DemoAccounts
+from etapiste.touch import TouchPanel
 from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS
 from tests.e2e.media_files import MAGENTA, YELLOW
 from tests.e2e.processes import Backend, Kiosk
-from tests.e2e.touchpanel import TouchPanel
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e

@@ -1,8 +1,9 @@
-"""A TUIO touch panel: taps the booth's screen through Kivy's real input pipeline.
+"""Tapping a booth's screen over TUIO, for a booth without a display.
 
-This simulates the touchscreen hardware, not our code: Kivy's TUIO provider
-receives the touches over UDP like those of a TUIO touch frame, and they
-travel the same path to the widgets as a finger on the booth's panel would.
+A booth configured with ``[touch] tuio = "host:port"`` accepts TUIO touches
+over UDP through Kivy's TUIO input provider, the same path to the widgets as
+a finger on a touch frame. ``etapiste tap`` uses this to press Start on a
+headless demo booth, and the e2e tests use it as the booth's touchscreen.
 Coordinates are fractions of the screen, from the top left (TUIO's convention).
 """
 

@@ -1,0 +1,81 @@
+"""The booth config: good files load, every mistake names its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import ConfigError, load_config, parse_config
+
+GOOD = {"backend": {"url": "wss://backend.example.fi/ws", "booth_id": "imatra-1", "secret": "s"}}
+
+
+def with_(**sections):
+    raw = {k: dict(v) for k, v in GOOD.items()}
+    for section, values in sections.items():
+        raw.setdefault(section, {}).update(values)
+    return raw
+
+
+def error(raw) -> str:
+    with pytest.raises(ConfigError) as err:
+        parse_config(raw)
+    return str(err.value)
+
+
+def test_minimal_config_gets_safe_defaults():
+    cfg = parse_config(GOOD)
+    assert (cfg.backend_url, cfg.booth_id, cfg.secret) == ("wss://backend.example.fi/ws", "imatra-1", "s")
+    assert cfg.fullscreen is True
+    assert cfg.ice_servers == ()
+    assert cfg.face_camera.kind == "simulated"
+    assert cfg.screenshot_dir == ""  # never on unless asked for
+
+
+def test_missing_required_key_is_named():
+    assert error({"backend": {"url": "ws://x/ws", "secret": "s"}}).startswith("backend.booth_id: missing")
+
+
+def test_wrong_scheme_is_explained():
+    assert "ws:// or wss://" in error(with_(backend={"url": "http://x/ws"}))
+
+
+def test_secret_exactly_once():
+    assert "exactly one of secret or secret_file" in error(with_(backend={"secret": ""}))
+
+
+def test_secret_file_is_read(tmp_path: Path):
+    (tmp_path / "booth.secret").write_text("from-file\n")
+    (tmp_path / "booth.toml").write_text('[backend]\nurl = "ws://x/ws"\nbooth_id = "b"\nsecret_file = "booth.secret"\n')
+    assert load_config(tmp_path / "booth.toml").secret == "from-file"
+
+
+def test_unreadable_secret_file_is_named():
+    raw = {"backend": {"url": "ws://x/ws", "booth_id": "b", "secret_file": "/nonexistent/secret"}}
+    assert error(raw).startswith("backend.secret_file: cannot read")
+
+
+def test_camera_must_be_bound_by_stable_identity():
+    msg = error(with_(cameras={"face": {"kind": "opencv", "device": "/dev/video0"}}))
+    assert msg.startswith("cameras.face.device") and "/dev/v4l/by-id/" in msg
+    cfg = parse_config(with_(cameras={"face": {"kind": "opencv", "device": "/dev/v4l/by-id/usb-cam-video-index0"}}))
+    assert cfg.face_camera.device.endswith("index0")
+
+
+def test_unknown_camera_kind_lists_the_choices():
+    assert "must be one of opencv, simulated" in error(with_(cameras={"face": {"kind": "webcam"}}))
+
+
+def test_types_and_ranges():
+    assert error(with_(display={"fullscreen": "yes"})).startswith("display.fullscreen: must be true or false")
+    assert error(with_(display={"width": 10})).startswith("display.width: must be a whole number")
+    assert error(with_(ice={"servers": ["http://turn"]})).startswith("ice.servers")
+
+
+def test_missing_file_and_bad_toml(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml")
+    (tmp_path / "bad.toml").write_text("[backend\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(tmp_path / "bad.toml")

@@ -1,0 +1,177 @@
+"""The wire contract: what decodes, what is refused and how the refusal reads."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from protocol.codec import KNOWN_TYPES, MAX_FRAME_BYTES, ProtocolError, decode, encode, error_for
+from protocol.messages import (
+    BoothPresence,
+    DeviceReport,
+    DeviceState,
+    DeviceStatus,
+    Error,
+    ErrorCode,
+    Hello,
+    LobbyEntry,
+    Presence,
+    Role,
+    RtcAnswer,
+    RtcIce,
+    RtcOffer,
+    SessionAdmit,
+    SessionAdmitted,
+    SessionEnd,
+    SessionEnded,
+    SessionEndReason,
+    SessionLeave,
+    SessionLeft,
+    SessionLobby,
+    SessionRequest,
+    Welcome,
+)
+from protocol.schema import json_schema
+
+EXAMPLES = [
+    Hello(role=Role.BOOTH, token="t", booth_id="imatra-1", client="kiosk"),
+    Welcome(role=Role.OFFICIAL, name="Veera", server_time=1.5),
+    Error(code=ErrorCode.BUSY, reason="busy", ref="session.request", fatal=False),
+    Presence(
+        booths=(
+            BoothPresence(
+                booth_id="b1",
+                name="B",
+                point="P",
+                online=True,
+                devices=(DeviceStatus(role="face_camera", state=DeviceState.OK),),
+            ),
+        ),
+        lobby=(LobbyEntry(session_id="s1", booth_id="b1", booth_name="B", point="P", waiting_since=3.0),),
+    ),
+    SessionRequest(),
+    SessionLobby(session_id="s1"),
+    SessionAdmit(session_id="s1"),
+    SessionAdmitted(session_id="s1", official_name="Veera", booth_name="B"),
+    SessionLeave(session_id="s1"),
+    SessionLeft(session_id="s1", role=Role.OFFICIAL),
+    SessionEnd(session_id="s1"),
+    SessionEnded(session_id="s1", reason=SessionEndReason.HUNG_UP),
+    RtcOffer(session_id="s1", sdp="v=0\r\n"),
+    RtcAnswer(session_id="s1", sdp="v=0\r\n"),
+    RtcIce(session_id="s1", candidate="candidate:1 1 udp 2 192.0.2.2 5000 typ host", sdp_mid="0", sdp_mline_index=0),
+    DeviceReport(devices=(DeviceStatus(role="microphone", state=DeviceState.MISSING, reason="unplugged"),)),
+]
+
+
+def test_every_message_type_has_an_example():
+    assert {m.type for m in EXAMPLES} == KNOWN_TYPES
+
+
+@pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: m.type)
+def test_round_trip(message):
+    assert decode(encode(message)) == message
+
+
+@pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: m.type)
+def test_exported_schema_accepts_what_we_send(message):
+    jsonschema.validate(json.loads(encode(message)), json_schema())
+
+
+def test_exported_schema_rejects_an_unknown_field():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"v": 1, "type": "session.admit", "session_id": "s1", "extra": 1}, json_schema())
+
+
+def refusal(frame: str | bytes) -> ProtocolError:
+    with pytest.raises(ProtocolError) as err:
+        decode(frame)
+    return err.value
+
+
+def test_not_json():
+    err = refusal("{oops")
+    assert err.code is ErrorCode.MALFORMED and "not valid JSON" in err.reason
+
+
+def test_not_an_object():
+    assert refusal("[1, 2]").code is ErrorCode.MALFORMED
+
+
+def test_missing_type():
+    assert "type" in refusal('{"session_id": "s1"}').reason
+
+
+def test_unknown_type_lists_the_known_ones():
+    err = refusal('{"type": "session.teleport"}')
+    assert err.code is ErrorCode.UNKNOWN_TYPE and err.ref == "session.teleport"
+    assert "session.admit" in err.reason
+
+
+def test_other_version_is_refused_with_ours_named():
+    err = refusal('{"v": 2, "type": "session.request"}')
+    assert err.code is ErrorCode.UNSUPPORTED_VERSION and "1" in err.reason
+
+
+def test_missing_field_is_named():
+    err = refusal('{"type": "rtc.answer", "session_id": "s1"}')
+    assert (err.code, err.ref) == (ErrorCode.MALFORMED, "rtc.answer")
+    assert err.reason.startswith("sdp:")
+
+
+def test_bad_enum_and_extra_field_are_named():
+    assert "role" in refusal('{"type": "hello", "role": "admin", "token": "x"}').reason
+    assert "extra" in refusal('{"type": "session.request", "extra": 1}').reason
+
+
+def test_session_id_pattern_is_enforced():
+    assert "session_id" in refusal('{"type": "session.admit", "session_id": "../../etc"}').reason
+
+
+def test_oversized_frame_is_refused_before_parsing():
+    err = refusal("x" * (MAX_FRAME_BYTES + 1))
+    assert err.code is ErrorCode.MALFORMED and str(MAX_FRAME_BYTES) in err.reason
+
+
+def test_error_for_carries_code_reason_and_ref():
+    msg = error_for(ProtocolError(ErrorCode.UNKNOWN_TYPE, "no such thing", "x.y"), fatal=True)
+    assert (msg.code, msg.reason, msg.ref, msg.fatal) == (ErrorCode.UNKNOWN_TYPE, "no such thing", "x.y", True)
+
+
+@given(st.text(max_size=300))
+def test_any_text_decodes_or_is_refused_cleanly(text: str):
+    try:
+        decode(text)
+    except ProtocolError as err:
+        assert err.reason
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=10,
+)
+
+
+@given(st.sampled_from(sorted(KNOWN_TYPES)), st.dictionaries(st.text(max_size=12), json_values, max_size=5))
+def test_any_object_with_a_known_type_decodes_or_is_refused_cleanly(kind: str, fields: dict):
+    try:
+        message = decode(json.dumps({**fields, "type": kind}))
+    except ProtocolError as err:
+        assert err.code in (ErrorCode.MALFORMED, ErrorCode.UNSUPPORTED_VERSION)
+    else:
+        assert message.type == kind
+        assert decode(encode(message)) == message
+
+
+@given(
+    st.text(alphabet=st.characters(codec="ascii", categories=["L", "N"]), min_size=1, max_size=64),
+    st.text(max_size=1000),
+)
+def test_ice_round_trips_for_any_candidate_text(session_id: str, candidate: str):
+    msg = RtcIce(session_id=session_id, candidate=candidate)
+    assert decode(encode(msg)) == msg

@@ -1,0 +1,254 @@
+"""How long from Start pressed to the first picture on each side.
+
+Product path: the real backend and kiosk processes and Chromium as the
+official, who is already signed in and admits the moment the booth appears
+(a MutationObserver clicks Admit). Start is pressed over TUIO; t0 is the
+touch's release, when Kivy fires the button.
+
+Floor, in the same run: a bare aiortc peer in this process with the same
+simulated camera and microphone, and Chromium, with the offer and answer
+passed directly through Playwright: no backend, no lobby, no Kivy.
+
+Both sides' times are wall-clock on this machine (time.time() in Python,
+Date.now() in Chromium). Prints median and p95 per side and the ratio of
+product to floor.
+
+    .venv/bin/python -m bench.call_setup --calls 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+from backend.store.seed import DemoAccounts
+from drivers.sim.camera import SimulatedCamera
+from drivers.sim.microphone import ToneMicrophone
+from etapiste.touch import TouchPanel
+from kiosk.media import CameraTrack, MediaStats, MicrophoneTrack
+from tests.e2e.browser import chromium_args, chromium_path
+from tests.e2e.media_files import write_tone_wav, write_y4m
+from tests.e2e.processes import Backend, Kiosk
+
+START_BUTTON = (0.5, 0.4)
+
+#: Official's page: admit at once, and note when the first remote frame is shown.
+AUTO_ADMIT_JS = """
+() => {
+  window.__bench = {firstFrame: null};
+  const watchVideo = () => {
+    const v = document.querySelector('#remote-video');
+    const onFrame = () => { if (window.__bench.firstFrame === null) window.__bench.firstFrame = Date.now() / 1000; };
+    v.requestVideoFrameCallback(onFrame);
+  };
+  watchVideo();
+  new MutationObserver(() => {
+    const b = document.querySelector('li.lobby-entry button.admit');
+    if (b && !b.disabled && !b.dataset.benchClicked) { b.dataset.benchClicked = '1'; b.click(); }
+  }).observe(document.body, {subtree: true, childList: true});
+  window.__benchReset = () => { window.__bench.firstFrame = null; watchVideo(); };
+}
+"""
+
+#: Floor: a bare answerer in a blank page.
+BARE_PAGE_JS = """
+async () => {
+  window.__local = await navigator.mediaDevices.getUserMedia({video: true, audio: true});
+  window.__answer = async (offerSdp) => {
+    if (window.__pc) window.__pc.close();
+    const pc = window.__pc = new RTCPeerConnection({iceServers: []});
+    const video = document.createElement('video');
+    video.muted = true; video.autoplay = true; document.body.appendChild(video);
+    window.__firstFrame = null;
+    pc.ontrack = (e) => {
+      if (e.track.kind !== 'video') return;
+      video.srcObject = new MediaStream([e.track]);
+      video.requestVideoFrameCallback(() => { window.__firstFrame = Date.now() / 1000; });
+    };
+    await pc.setRemoteDescription({type: 'offer', sdp: offerSdp});
+    for (const t of window.__local.getTracks()) pc.addTrack(t, window.__local);
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (pc.iceGatheringState !== 'complete') {
+      await new Promise(r => { pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
+    }
+    return pc.localDescription.sdp;
+  };
+}
+"""
+
+
+async def poll(check, timeout: float = 30, every: float = 0.01):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = await check()
+        if value is not None and value is not False:
+            return value
+        await asyncio.sleep(every)
+    raise TimeoutError("benchmark step timed out")
+
+
+async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    backend = Backend(tmp)
+    kiosk = Kiosk(tmp, backend.port, tmp / "shots")
+    kiosk.status_path = tmp / "kiosk-status.json"
+    booth_times, official_times = [], []
+    try:
+        context = await browser.new_context(permissions=["camera", "microphone"])
+        page = await context.new_page()
+        accounts = DemoAccounts()
+        await page.goto(backend.url + "/official/")
+        await page.fill("#username", accounts.username)
+        await page.fill("#password", accounts.password)
+        await page.click("#login-button")
+        await page.wait_for_selector("#connection:has-text('Connected')")
+        await page.evaluate(AUTO_ADMIT_JS)
+        touch = TouchPanel(kiosk.tuio_port)
+
+        async def status() -> dict:
+            return json.loads(kiosk.status_path.read_text())
+
+        for n in range(calls):
+            await poll(lambda: _phase_is(status, "idle"), timeout=60)
+            await page.evaluate("() => window.__benchReset()")
+            await asyncio.to_thread(touch.tap, *START_BUTTON)
+            t0 = time.time()
+            booth_first = await poll(lambda: _media_field(status, "first_remote_video_at"))
+            official_first = await poll(lambda: page.evaluate("() => window.__bench.firstFrame"))
+            booth_times.append(booth_first - t0)
+            official_times.append(official_first - t0)
+            print(
+                f"  product call {n + 1:2d}: booth {booth_times[-1]:.3f} s, official {official_times[-1]:.3f} s",
+                flush=True,
+            )
+            await page.click("#end-call")
+        await context.close()
+    finally:
+        kiosk.stop()
+        backend.stop()
+    return booth_times, official_times
+
+
+async def _phase_is(status, phase: str) -> bool:  # noqa: ANN001
+    try:
+        return (await status())["phase"] == phase
+    except (OSError, ValueError):
+        return False
+
+
+async def _media_field(status, field: str):  # noqa: ANN001, ANN202
+    try:
+        media = (await status())["media"]
+    except (OSError, ValueError):
+        return None
+    return media and media.get(field)
+
+
+async def bare_calls(browser, calls: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    context = await browser.new_context(permissions=["camera", "microphone"])
+    page = await context.new_page()
+    server = _blank_page_server()  # getUserMedia needs a secure origin: localhost
+    await page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+    await page.evaluate(BARE_PAGE_JS)
+    booth_times, official_times = [], []
+    camera = SimulatedCamera("face_camera", 640, 480)
+    camera.open()
+    for n in range(calls):
+        t0 = time.time()
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        stats = MediaStats()
+        pc.addTrack(CameraTrack(camera, stats))
+        pc.addTrack(MicrophoneTrack(ToneMicrophone()))
+        first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+
+        @pc.on("track")
+        def on_track(track) -> None:  # noqa: ANN001
+            if track.kind == "video":
+
+                async def consume() -> None:
+                    await track.recv()
+                    if not first.done():
+                        first.set_result(time.time())
+
+                asyncio.ensure_future(consume())
+
+        await pc.setLocalDescription(await pc.createOffer())
+        answer = await page.evaluate("(sdp) => window.__answer(sdp)", pc.localDescription.sdp)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+        booth_first = await asyncio.wait_for(first, 30)
+        official_first = await poll(lambda: page.evaluate("() => window.__firstFrame"))
+        booth_times.append(booth_first - t0)
+        official_times.append(official_first - t0)
+        print(
+            f"  bare call    {n + 1:2d}: aiortc {booth_times[-1]:.3f} s, chromium {official_times[-1]:.3f} s",
+            flush=True,
+        )
+        await pc.close()
+    await context.close()
+    server.shutdown()
+    return booth_times, official_times
+
+
+def _blank_page_server() -> ThreadingHTTPServer:
+    class Blank(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><html><body></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Blank)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(name: str, product: list[float], floor: list[float]) -> None:
+    pm, fm = statistics.median(product), statistics.median(floor)
+    pp, fp = p95(product), p95(floor)
+    print(
+        f"{name:<26} product median {pm * 1000:7.0f} ms  p95 {pp * 1000:7.0f} ms | "
+        f"bare median {fm * 1000:7.0f} ms  p95 {fp * 1000:7.0f} ms | ratio median {pm / fm:5.2f}  p95 {pp / fp:5.2f}"
+    )
+
+
+async def main(calls: int) -> None:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory(prefix="etapiste-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        video, audio = write_y4m(tmp / "official.y4m"), write_tone_wav(tmp / "official.wav")
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=chromium_args(video, audio)
+            )
+            print(f"call set-up over {calls} calls each (loopback, no STUN/TURN)", flush=True)
+            floor_booth, floor_official = await bare_calls(browser, calls)
+            prod_booth, prod_official = await product_calls(browser, tmp, calls)
+            await browser.close()
+    print()
+    report("first frame at the booth", prod_booth, floor_booth)
+    report("first frame at official", prod_official, floor_official)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=20, help="calls per path (default: %(default)s)")
+    asyncio.run(main(parser.parse_args().calls))

@@ -86,7 +86,7 @@ async () => {
 """
 
 
-async def poll(check, timeout: float = 30, every: float = 0.01):  # noqa: ANN001, ANN201
+async def poll(check, timeout: float = 30, every: float = 0.01):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = await check()
@@ -96,7 +96,7 @@ async def poll(check, timeout: float = 30, every: float = 0.01):  # noqa: ANN001
     raise TimeoutError("benchmark step timed out")
 
 
-async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], list[float]]:
     backend = Backend(tmp)
     kiosk = Kiosk(tmp, backend.port, tmp / "shots")
     kiosk.status_path = tmp / "kiosk-status.json"
@@ -137,14 +137,14 @@ async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], li
     return booth_times, official_times
 
 
-async def _phase_is(status, phase: str) -> bool:  # noqa: ANN001
+async def _phase_is(status, phase: str) -> bool:
     try:
         return (await status())["phase"] == phase
     except (OSError, ValueError):
         return False
 
 
-async def _media_field(status, field: str):  # noqa: ANN001, ANN202
+async def _media_field(status, field: str):
     try:
         media = (await status())["media"]
     except (OSError, ValueError):
@@ -152,7 +152,7 @@ async def _media_field(status, field: str):  # noqa: ANN001, ANN202
     return media and media.get(field)
 
 
-async def bare_calls(browser, calls: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+async def bare_calls(browser, calls: int) -> tuple[list[float], list[float]]:
     context = await browser.new_context(permissions=["camera", "microphone"])
     page = await context.new_page()
     server = _blank_page_server()  # getUserMedia needs a secure origin: localhost
@@ -162,39 +162,48 @@ async def bare_calls(browser, calls: int) -> tuple[list[float], list[float]]:  #
     camera = SimulatedCamera("face_camera", 640, 480)
     camera.open()
     for n in range(calls):
-        t0 = time.time()
-        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        stats = MediaStats()
-        pc.addTrack(CameraTrack(camera, stats))
-        pc.addTrack(MicrophoneTrack(ToneMicrophone()))
-        first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-
-        @pc.on("track")
-        def on_track(track) -> None:  # noqa: ANN001
-            if track.kind == "video":
-
-                async def consume() -> None:
-                    await track.recv()
-                    if not first.done():
-                        first.set_result(time.time())
-
-                asyncio.ensure_future(consume())
-
-        await pc.setLocalDescription(await pc.createOffer())
-        answer = await page.evaluate("(sdp) => window.__answer(sdp)", pc.localDescription.sdp)
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-        booth_first = await asyncio.wait_for(first, 30)
-        official_first = await poll(lambda: page.evaluate("() => window.__firstFrame"))
+        booth_first, official_first, t0 = await _bare_call(page, camera)
         booth_times.append(booth_first - t0)
         official_times.append(official_first - t0)
         print(
             f"  bare call    {n + 1:2d}: aiortc {booth_times[-1]:.3f} s, chromium {official_times[-1]:.3f} s",
             flush=True,
         )
-        await pc.close()
     await context.close()
     server.shutdown()
     return booth_times, official_times
+
+
+async def _bare_call(page, camera: SimulatedCamera) -> tuple[float, float, float]:
+    """One call with minimal signalling; returns (aiortc first frame, Chromium first frame, t0)."""
+    t0 = time.time()
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    pc.addTrack(CameraTrack(camera, MediaStats()))
+    pc.addTrack(MicrophoneTrack(ToneMicrophone()))
+    first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def consume(track) -> None:
+        await track.recv()
+        if not first.done():
+            first.set_result(time.time())
+
+    @pc.on("track")
+    def on_track(track) -> None:
+        if track.kind == "video":
+            tasks.append(asyncio.ensure_future(consume(track)))
+
+    try:
+        await pc.setLocalDescription(await pc.createOffer())
+        answer = await page.evaluate("(sdp) => window.__answer(sdp)", pc.localDescription.sdp)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+        booth_first = await asyncio.wait_for(first, 30)
+        official_first = await poll(lambda: page.evaluate("() => window.__firstFrame"))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await pc.close()
+    return booth_first, official_first, t0
 
 
 def _blank_page_server() -> ThreadingHTTPServer:

@@ -33,12 +33,12 @@ def open_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest revision (idempotent)."""
+    """Upgrade the schema to the newest revision of every branch (idempotent)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # parallel branches merge later; all must apply
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -36,6 +36,11 @@ from backend.store.call_records import record_call
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
+    AssistAcknowledge,
+    AssistClear,
+    AssistRequest,
+    AssistState,
+    CameraSelect,
     DeviceReport,
     Error,
     ErrorCode,
@@ -216,6 +221,15 @@ class Hub:
                 return b.relay(party, msg.session_id, msg)
             case DeviceReport(devices=devices):
                 return b.device_status(party.id, devices)
+            case AssistRequest():
+                log.info("booth %s: call button pressed", party.id)
+                return b.assist_request(party.id, now)
+            case AssistAcknowledge(booth_id=booth_id):
+                return b.assist_update(booth_id, AssistState.ACKNOWLEDGED)
+            case AssistClear(booth_id=booth_id):
+                return b.assist_update(booth_id, AssistState.NONE)
+            case CameraSelect():
+                return b.relay(party, msg.session_id, msg)
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
     async def _complain(self, conn: Connection, err: Error) -> bool:

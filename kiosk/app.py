@@ -14,6 +14,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from drivers.camera import Camera, OpenCVCamera
@@ -21,15 +22,17 @@ from drivers.microphone import Microphone
 from drivers.sim.camera import SimulatedCamera
 from drivers.sim.microphone import ToneMicrophone
 from kiosk import session as sm
-from kiosk.config import KioskConfig
+from kiosk.config import CameraConfig, KioskConfig
 from kiosk.controller import Controller
 from kiosk.i18n import TEXTS, all_languages
 from kiosk.media import CallMedia
+from kiosk.screens.assist import AssistBanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from protocol.messages import AssistState, CameraSource
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -39,11 +42,17 @@ SCREENSHOT_DELAY_S = 1.0
 SCREENSHOT_CALL_FRAMES = 60
 
 
-def make_camera(config: KioskConfig) -> Camera:
-    cam = config.face_camera
+def make_camera(role: str, cam: CameraConfig) -> Camera:
     if cam.kind == "opencv":
-        return OpenCVCamera("face_camera", cam.device, cam.width, cam.height)
-    return SimulatedCamera("face_camera", cam.width, cam.height, cam.video_file or None)
+        return OpenCVCamera(role, cam.device, cam.width, cam.height)
+    return SimulatedCamera(role, cam.width, cam.height, cam.video_file or None)
+
+
+def make_cameras(config: KioskConfig) -> dict[CameraSource, Camera]:
+    cameras = {CameraSource.FACE: make_camera("face_camera", config.face_camera)}
+    if config.document_camera is not None:
+        cameras[CameraSource.DOCUMENT] = make_camera("document_camera", config.document_camera)
+    return cameras
 
 
 def make_microphone(config: KioskConfig) -> Microphone:
@@ -56,10 +65,10 @@ class KioskApp(App):
     def __init__(self, config: KioskConfig, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.booth_config = config
-        self.controller = Controller(config, make_camera(config), make_microphone(config), self)
+        self.controller = Controller(config, make_cameras(config), make_microphone(config), self)
         self._shots_taken: set[str] = set()
 
-    def build(self) -> ScreenManager:
+    def build(self) -> FloatLayout:
         self.screens = ScreenManager(transition=NoTransition())
         self.attract = AttractScreen(on_start=self.controller.press_start)
         self.lobby = LobbyScreen(on_cancel=self.controller.press_cancel)
@@ -71,7 +80,11 @@ class KioskApp(App):
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:
             Clock.schedule_interval(self._watch_call_frames, 0.2)
-        return self.screens
+        root = FloatLayout()
+        root.add_widget(self.screens)
+        self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
+        root.add_widget(self.assist_banner)
+        return root
 
     # -- Ui protocol for the controller --
 
@@ -88,6 +101,11 @@ class KioskApp(App):
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)
+
+    def show_assist(self, state: AssistState) -> None:
+        self.assist_banner.show(state)
+        if self.booth_config.screenshot_dir and state is not AssistState.NONE:
+            Clock.schedule_once(lambda _dt: self._screenshot(f"assist-{state.value}"), SCREENSHOT_DELAY_S)
 
     # -- debug screenshots (tests and development only: they show the call) --
 

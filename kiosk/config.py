@@ -66,6 +66,7 @@ class KioskConfig:
     height: int = 1080
     tuio: str = ""
     face_camera: CameraConfig = field(default_factory=CameraConfig)
+    document_camera: CameraConfig | None = None
     microphone: str = "simulated"
     status_file: str = ""
     screenshot_dir: str = ""
@@ -96,21 +97,8 @@ def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
             secret = (base / secret_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"backend.secret_file: cannot read {secret_file}: {exc.strerror}") from None
-    cam_kind = r.choice("cameras.face.kind", ("opencv", "simulated"), "simulated")
-    device = r.str("cameras.face.device", "")
-    if cam_kind == "opencv" and not device.startswith("/dev/v4l/by-"):
-        raise ConfigError(
-            "cameras.face.device: give a stable path under /dev/v4l/by-id/ or /dev/v4l/by-path/; "
-            "/dev/videoN changes order between boots"
-        )
-    video_file = r.str("cameras.face.video_file", "")
-    camera = CameraConfig(
-        kind=cam_kind,
-        device=device,
-        video_file=str(base / video_file) if video_file else "",
-        width=r.int("cameras.face.width", 640, 16, 7680),
-        height=r.int("cameras.face.height", 480, 16, 4320),
-    )
+    camera = _camera(r, "face", base)
+    document = _camera(r, "document", base) if r.get("cameras.document", None) is not None else None
     servers = r.get("ice.servers", [])
     if not isinstance(servers, list) or not all(
         isinstance(s, str) and s.startswith(("stun:", "turn:", "turns:")) for s in servers
@@ -126,9 +114,29 @@ def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
         height=r.int("display.height", 1080, 240, 4320),
         tuio=r.str("touch.tuio", ""),
         face_camera=camera,
+        document_camera=document,
         microphone=r.choice("microphone.kind", ("simulated",), "simulated"),
         status_file=r.str("diagnostics.status_file", ""),
         screenshot_dir=r.str("diagnostics.screenshot_dir", ""),
+    )
+
+
+def _camera(r: _Reader, name: str, base: Path) -> CameraConfig:
+    key = f"cameras.{name}"
+    kind = r.choice(f"{key}.kind", ("opencv", "simulated"), "simulated")
+    device = r.str(f"{key}.device", "")
+    if kind == "opencv" and not device.startswith("/dev/v4l/by-"):
+        raise ConfigError(
+            f"{key}.device: give a stable path under /dev/v4l/by-id/ or /dev/v4l/by-path/; "
+            "/dev/videoN changes order between boots"
+        )
+    video_file = r.str(f"{key}.video_file", "")
+    return CameraConfig(
+        kind=kind,
+        device=device,
+        video_file=str(base / video_file) if video_file else "",
+        width=r.int(f"{key}.width", 640, 16, 7680),
+        height=r.int(f"{key}.height", 480, 16, 4320),
     )
 
 

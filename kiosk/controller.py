@@ -28,7 +28,7 @@ from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.media import CallMedia, ice_servers_from
 from protocol.codec import ProtocolError, decode, encode
-from protocol.messages import Error, ErrorCode, Hello, Role, Welcome
+from protocol.messages import AssistState, CameraSource, Error, ErrorCode, Hello, Role, Welcome
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -38,23 +38,29 @@ HEALTH_EVERY_S = 2.0
 
 
 class Ui(Protocol):
-    """What the controller needs from the screens (Kivy in the booth, a fake nowhere)."""
+    """What the controller needs from the screens (Kivy in the booth)."""
 
     def show(self, command: sm.Show) -> None: ...
 
     def set_media(self, media: CallMedia | None) -> None: ...
+
+    def show_assist(self, state: AssistState) -> None: ...
 
 
 class Controller:
     def __init__(
         self,
         config: KioskConfig,
-        camera: Camera,
+        cameras: dict[CameraSource, Camera],
         microphone: Microphone,
         ui: Ui,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.config, self.camera, self.microphone, self.ui, self.clock = config, camera, microphone, ui, clock
+        self.config, self.cameras, self.microphone, self.ui, self.clock = config, cameras, microphone, ui, clock
+        self.camera = cameras[CameraSource.FACE]
+        #: Called with the call button's light state (the button driver's LED).
+        self.on_assist_light: Callable[[AssistState], None] = lambda _state: None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.machine = sm.BoothSession()
         self.media: CallMedia | None = None
         self._ws: websockets.ClientConnection | None = None
@@ -71,10 +77,21 @@ class Controller:
     def press_cancel(self) -> None:
         self.feed(sm.CancelPressed(self.clock()))
 
+    def press_assist(self, long_press: bool = False) -> None:
+        """The call button; safe to call from a driver's thread."""
+        loop = self._loop
+        event = sm.AssistPressed(long_press, self.clock())
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self.feed, event)
+        else:
+            self.feed(event)
+
     # -- main loops --
 
     async def run(self) -> None:
-        self.camera.open()
+        self._loop = asyncio.get_running_loop()
+        for camera in self.cameras.values():
+            camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
         loops = [self._connect_loop(), self._tick_loop(), self._health_loop()]
         await asyncio.gather(*loops)
@@ -135,7 +152,7 @@ class Controller:
 
     async def _health_loop(self) -> None:
         while True:
-            health = (self.camera.health(), self.microphone.health())
+            health = (*(c.health() for c in self.cameras.values()), self.microphone.health())
             if health != self._health:
                 self._health = health
                 self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
@@ -165,6 +182,11 @@ class Controller:
                 self._spawn(self._media_call(sid, lambda m: m.add_ice(c.candidate, c.sdp_mid, c.sdp_mline_index)))
             case sm.StopMedia():
                 self._stop_media()
+            case sm.ShowAssist(state=state):
+                self.ui.show_assist(state)
+                self.on_assist_light(state)
+            case sm.SelectCamera(source=source):
+                self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
 
@@ -209,6 +231,14 @@ class Controller:
         except Exception as exc:
             log.warning("media step failed: %s", exc)
             self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
+
+    def _select_camera(self, source: CameraSource) -> None:
+        camera = self.cameras.get(source)
+        if camera is None:
+            log.warning("the official asked for the %s camera, which this booth does not have", source.value)
+            return
+        if self.media is not None:
+            self.media.camera_track.camera = camera  # same track, new source: no renegotiation
 
     def _stop_media(self) -> None:
         media, self.media = self.media, None

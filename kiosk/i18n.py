@@ -40,6 +40,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Ansluter… Be vid behov servicerådgivaren om hjälp.",
         "Connecting… Ask the service advisor for help if needed.",
     ),
+    "assist_requested": (
+        "Palveluneuvoja on kutsuttu",
+        "Servicerådgivaren har kallats",
+        "The service advisor has been called",
+    ),
+    "assist_acknowledged": (
+        "Palveluneuvoja on tulossa",
+        "Servicerådgivaren är på väg",
+        "The service advisor is on the way",
+    ),
     Notice.START_FAILED.value: (
         "Aloitus ei onnistunut. Yritä uudelleen.",
         "Det gick inte att börja. Försök igen.",

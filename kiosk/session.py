@@ -23,6 +23,11 @@ from enum import StrEnum
 from typing import Any
 
 from protocol.messages import (
+    AssistRequest,
+    AssistState,
+    AssistStatus,
+    CameraSelect,
+    CameraSource,
     DeviceReport,
     DeviceStatus,
     Error,
@@ -141,6 +146,14 @@ class DevicesChanged:
 
 
 @dataclass(frozen=True)
+class AssistPressed:
+    """The citizen pressed the call button (at any time, in any phase)."""
+
+    long_press: bool
+    now: float
+
+
+@dataclass(frozen=True)
 class Tick:
     now: float
 
@@ -155,6 +168,7 @@ Event = (
     | MediaConnected
     | MediaFailed
     | DevicesChanged
+    | AssistPressed
     | Tick
 )
 
@@ -201,13 +215,27 @@ class StopMedia:
 
 
 @dataclass(frozen=True)
+class ShowAssist:
+    """The call button's light and the on-screen note: off, on, or blinking."""
+
+    state: AssistState
+
+
+@dataclass(frozen=True)
+class SelectCamera:
+    """Send this camera's picture in the call (the official's choice)."""
+
+    source: CameraSource
+
+
+@dataclass(frozen=True)
 class Log:
     """Something worth a line in the booth's log (never personal data)."""
 
     text: str
 
 
-Command = Send | Show | StartMedia | ApplyAnswer | AddIceCandidate | StopMedia | Log
+Command = Send | Show | StartMedia | ApplyAnswer | AddIceCandidate | StopMedia | ShowAssist | SelectCamera | Log
 
 
 @dataclass(frozen=True)
@@ -217,6 +245,8 @@ class State:
     official_name: str = ""
     deadline: float | None = None  # when the current phase times out
     devices: tuple[DeviceStatus, ...] = field(default=())
+    #: A call-button press not yet delivered to the backend (it was offline).
+    assist_pending: AssistRequest | None = None
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -241,6 +271,8 @@ class BoothSession:
         out: list[Command] = []
         if self.state.devices:
             out.append(Send(DeviceReport(devices=self.state.devices)))
+        if self.state.assist_pending is not None:
+            out.append(Send(self.state.assist_pending))  # kept until the backend confirms
         if self.state.phase is Phase.OFFLINE:
             self._to(Phase.IDLE)
             out.append(Show(Screen.ATTRACT))
@@ -310,6 +342,16 @@ class BoothSession:
             return []  # sent on the next Connected
         return [Send(DeviceReport(devices=ev.devices))]
 
+    def _on_AssistPressed(self, ev: AssistPressed) -> list[Command]:
+        """Never dropped: the press stays pending until the backend confirms it
+        with ``assist.status``, and is sent again on every reconnect until then.
+        The light comes on at once so the citizen sees they were heard."""
+        request = AssistRequest(long_press=ev.long_press)
+        self.state = replace(self.state, assist_pending=request)
+        if self.state.phase is Phase.OFFLINE:
+            return [ShowAssist(AssistState.REQUESTED), Log("call button pressed while offline; will send")]
+        return [ShowAssist(AssistState.REQUESTED), Send(request)]
+
     # -- time --
 
     def _on_Tick(self, ev: Tick) -> list[Command]:
@@ -337,6 +379,9 @@ class BoothSession:
             return [Show(Screen.LOBBY)]
         if isinstance(msg, Error):
             return self._on_error(msg)
+        if isinstance(msg, AssistStatus):
+            self.state = replace(self.state, assist_pending=None)  # the backend has it
+            return [ShowAssist(msg.state)]
         if getattr(msg, "session_id", None) != sid or phase not in _SESSION_PHASES:
             return [Log(f"ignored {getattr(msg, 'type', '?')} in phase {phase.value}")]
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
@@ -349,6 +394,8 @@ class BoothSession:
             return [StartMedia(sid), Show(Screen.CALL, Notice.CONNECTING, msg.official_name)]
         if isinstance(msg, RtcAnswer) and phase in _MEDIA_PHASES:
             return [ApplyAnswer(sid, msg.sdp)]
+        if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
+            return [SelectCamera(msg.source)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:
             return [AddIceCandidate(sid, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
@@ -386,4 +433,5 @@ class BoothSession:
             official_name=official_name,
             deadline=deadline,
             devices=self.state.devices,
+            assist_pending=self.state.assist_pending,
         )

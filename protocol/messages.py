@@ -57,6 +57,19 @@ class SessionEndReason(StrEnum):
     MEDIA_FAILED = "media_failed"  # the WebRTC connection could not be set up
 
 
+class AssistState(StrEnum):
+    """The call button's alert, as the booth's light shows it."""
+
+    NONE = "none"  # light off
+    REQUESTED = "requested"  # light on: the citizen asked for the advisor
+    ACKNOWLEDGED = "acknowledged"  # light blinking: someone is coming
+
+
+class CameraSource(StrEnum):
+    FACE = "face"
+    DOCUMENT = "document"
+
+
 class DeviceState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
@@ -121,6 +134,8 @@ class BoothPresence(BaseModel):
     point: Name
     online: bool
     devices: tuple[DeviceStatus, ...] = ()
+    assist: AssistState = AssistState.NONE
+    assist_since: float | None = None  # unix time of the press, while not cleared
 
 
 class LobbyEntry(BaseModel):
@@ -234,6 +249,45 @@ class RtcIce(_Message):
     sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
 
 
+# --- call button and cameras ----------------------------------------------------
+
+
+class AssistRequest(_Message):
+    """Booth: the citizen pressed the call button (``long_press`` for a held press)."""
+
+    type: Literal["assist.request"] = "assist.request"
+    long_press: bool = False
+
+
+class AssistAcknowledge(_Message):
+    """Official (later also the advisor): I have seen the alert and someone is coming."""
+
+    type: Literal["assist.ack"] = "assist.ack"
+    booth_id: Id
+
+
+class AssistClear(_Message):
+    """Official (later also the advisor): the citizen has been helped."""
+
+    type: Literal["assist.clear"] = "assist.clear"
+    booth_id: Id
+
+
+class AssistStatus(_Message):
+    """Backend -> booth: what the call button's light should show."""
+
+    type: Literal["assist.status"] = "assist.status"
+    state: AssistState
+
+
+class CameraSelect(_Message):
+    """Official -> booth (relayed in a call): which camera the booth sends."""
+
+    type: Literal["camera.select"] = "camera.select"
+    session_id: Id
+    source: CameraSource
+
+
 # --- devices ------------------------------------------------------------------
 
 
@@ -262,6 +316,11 @@ Message = Annotated[
         | RtcAnswer
         | RtcIce
         | DeviceReport
+        | AssistRequest
+        | AssistAcknowledge
+        | AssistClear
+        | AssistStatus
+        | CameraSelect
     ),
     Field(discriminator="type"),
 ]
@@ -270,9 +329,29 @@ Message = Annotated[
 #: with ``ErrorCode.NOT_ALLOWED`` (recoverable: the connection stays open).
 CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
     Role.BOOTH: frozenset(
-        {"hello", "session.request", "session.end", "rtc.offer", "rtc.answer", "rtc.ice", "device.status"}
+        {
+            "hello",
+            "session.request",
+            "session.end",
+            "rtc.offer",
+            "rtc.answer",
+            "rtc.ice",
+            "device.status",
+            "assist.request",
+        }
     ),
     Role.OFFICIAL: frozenset(
-        {"hello", "session.admit", "session.leave", "session.end", "rtc.offer", "rtc.answer", "rtc.ice"}
+        {
+            "hello",
+            "session.admit",
+            "session.leave",
+            "session.end",
+            "rtc.offer",
+            "rtc.answer",
+            "rtc.ice",
+            "assist.ack",
+            "assist.clear",
+            "camera.select",
+        }
     ),
 }

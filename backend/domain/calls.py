@@ -20,7 +20,10 @@ from enum import StrEnum
 from typing import Any
 
 from protocol.messages import (
+    AssistState,
+    AssistStatus,
     BoothPresence,
+    CameraSelect,
     DeviceStatus,
     ErrorCode,
     LobbyEntry,
@@ -99,6 +102,8 @@ class _Booth:
     info: BoothInfo
     online: bool = False
     devices: tuple[DeviceStatus, ...] = ()
+    assist: AssistState = AssistState.NONE
+    assist_since: float | None = None
 
 
 @dataclass
@@ -116,7 +121,10 @@ class CallBroker:
     def booth_online(self, info: BoothInfo) -> list[Effect]:
         booth = self.booths.setdefault(info.booth_id, _Booth(info))
         booth.info, booth.online = info, True
-        return [self._presence()]
+        out: list[Effect] = [self._presence()]
+        if booth.assist is not AssistState.NONE:  # a reconnecting booth gets its light back
+            out.insert(0, Deliver(Party(Role.BOOTH, info.booth_id), AssistStatus(state=booth.assist)))
+        return out
 
     def booth_offline(self, booth_id: str, now: float) -> list[Effect]:
         booth = self.booths.get(booth_id)
@@ -140,6 +148,32 @@ class CallBroker:
             if s.official_id == official_id and s.phase is CallPhase.IN_CALL:
                 out += self._back_to_lobby(s)
         return [*out, self._presence()] if out else out
+
+    # -- call button --
+
+    def assist_request(self, booth_id: str, now: float) -> list[Effect]:
+        """The citizen pressed the call button. A repeated press keeps the first time
+        (how long they have waited) and re-lights the booth's light."""
+        booth = self._booth(booth_id)
+        if booth.assist is AssistState.NONE:
+            booth.assist_since = now
+        booth.assist = AssistState.REQUESTED if booth.assist is AssistState.NONE else booth.assist
+        return [Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=booth.assist)), self._presence()]
+
+    def assist_update(self, booth_id: str, state: AssistState) -> list[Effect]:
+        """Someone acknowledged (light blinks) or cleared (light off) the alert."""
+        booth = self.booths.get(booth_id)
+        if booth is None:
+            raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no booth {booth_id!r}")
+        if state is AssistState.ACKNOWLEDGED and booth.assist is AssistState.NONE:
+            raise BrokerError(ErrorCode.WRONG_STATE, "this booth has not asked for help")
+        booth.assist = state
+        if state is AssistState.NONE:
+            booth.assist_since = None
+        out: list[Effect] = [self._presence()]
+        if booth.online:
+            out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=state)))
+        return out
 
     def device_status(self, booth_id: str, devices: tuple[DeviceStatus, ...]) -> list[Effect]:
         self._booth(booth_id).devices = devices
@@ -197,7 +231,9 @@ class CallBroker:
         return [*self._end(s, reason, now), self._presence()]
 
     def relay(self, party: Party, session_id: str, message: Any) -> list[Effect]:
-        """Pass a WebRTC message to the other party of the call."""
+        """Pass a WebRTC message (or the official's camera choice) to the other party of the call."""
+        if isinstance(message, CameraSelect) and party.role is not Role.OFFICIAL:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official chooses the booth's camera")
         s = self._session_for(party, session_id)
         if s.phase is not CallPhase.IN_CALL or s.official_id is None:
             raise BrokerError(ErrorCode.WRONG_STATE, "WebRTC messages are only relayed during a call")
@@ -214,6 +250,8 @@ class CallBroker:
                 point=b.info.point,
                 online=b.online,
                 devices=b.devices,
+                assist=b.assist,
+                assist_since=b.assist_since,
             )
             for b in sorted(self.booths.values(), key=lambda b: (b.info.point, b.info.name))
         )

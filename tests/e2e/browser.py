@@ -69,6 +69,11 @@ REMOTE_PIXELS_JS = """
     const n = d.length / 4;
     return [r / n, gg / n, b / n];
   };
-  return {size: [c.width, c.height], left: at(1 / 6, 0.2), middle: at(0.5, 0.2), right: at(5 / 6, 0.2)};
+  const all = g.getImageData(0, 0, c.width, c.height).data;
+  const mean = [0, 0, 0];
+  for (let i = 0; i < all.length; i += 4) { mean[0] += all[i]; mean[1] += all[i + 1]; mean[2] += all[i + 2]; }
+  const n = all.length / 4;
+  return {size: [c.width, c.height], left: at(1 / 6, 0.2), middle: at(0.5, 0.2), right: at(5 / 6, 0.2),
+          mean: mean.map(v => v / n)};
 }
 """

@@ -52,3 +52,17 @@ def write_tone_wav(path: Path, frequency: float = 660.0, seconds: float = 2.0, r
         w.setframerate(rate)
         w.writeframes(pcm.tobytes())
     return path
+
+
+def write_document_video(path: Path, width: int = 640, height: int = 480, frames: int = 10) -> Path:
+    """A 'document' for the booth's document camera: a white page with dark text lines."""
+    import cv2
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (width, height))
+    for n in range(frames):
+        page = np.full((height, width, 3), 250, np.uint8)
+        for row in range(60, height - 40, 36):
+            page[row : row + 10, 60 : width - 60 - (row * 7 + n) % 120] = 30
+        writer.write(page)
+    writer.release()
+    return path

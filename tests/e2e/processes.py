@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.media_files import write_document_video
 from tests.waiting import wait_for
 
 
@@ -93,6 +94,9 @@ height = 720
 tuio = "127.0.0.1:{tuio}"
 [cameras.face]
 kind = "simulated"
+[cameras.document]
+kind = "simulated"
+video_file = "{document}"
 [diagnostics]
 status_file = "{tmp}/kiosk-status.json"
 screenshot_dir = "{shots}"
@@ -106,9 +110,16 @@ class Kiosk(Process):
         self.tuio_port = free_port(socket.SOCK_DGRAM)
         self.status_path = tmp / "kiosk-status.json"
         config = tmp / "booth.toml"
+        document = write_document_video(tmp / "document.avi")
         config.write_text(
             BOOTH_TOML.format(
-                port=backend_port, booth_id=booth_id, secret=secret, tuio=self.tuio_port, tmp=tmp, shots=shots
+                document=document,
+                port=backend_port,
+                booth_id=booth_id,
+                secret=secret,
+                tuio=self.tuio_port,
+                tmp=tmp,
+                shots=shots,
             )
         )
         env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}

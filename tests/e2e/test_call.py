@@ -111,6 +111,23 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
     assert close(pixels["right"], VIOLET), pixels
     page.screenshot(path=str(shots / "official-in-call.png"))
 
+    # The official switches the booth to its document camera: a white page with text arrives
+    # (the test card's mean is far darker: its bars are saturated colours).
+    page.click("#camera-toggle")
+    document = wait_for(
+        "the document camera's picture on the official's page",
+        lambda: (
+            (p := page.evaluate(REMOTE_PIXELS_JS)) and min(p["mean"]) > 190 and p
+        ),
+        timeout=10,
+    )
+    assert document["size"], document
+    page.screenshot(path=str(shots / "official-document-camera.png"))
+    page.click("#camera-toggle")
+    wait_for(
+        "the citizen's face camera again", lambda: close(page.evaluate(REMOTE_PIXELS_JS)["left"], ORANGE), timeout=10
+    )
+
     # The booth's screen shows the official's camera (magenta over yellow), and the self-view.
     booth_shot = wait_for("the booth's in-call screenshot", lambda: read_png(shots / "kiosk" / "call-video.png"))
     assert share_of(booth_shot, MAGENTA) > 0.15, "official's picture (magenta half) not on the booth screen"

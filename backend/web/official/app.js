@@ -46,6 +46,7 @@ const state = {
   lobby: [],
   booths: [],
   previousLobbyIds: new Set(),
+  previousAssist: new Map(), // booth id -> assist state in the last snapshot
   admitting: null, // { sessionId, timer, offer } while a session.admit is unanswered
   call: null, // { sessionId, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
   localStream: null,
@@ -77,6 +78,7 @@ const el = {
   localVideo: $("local-video"),
   unmute: $("unmute"),
   leaveCall: $("leave-call"),
+  cameraToggle: $("camera-toggle"),
   endCall: $("end-call"),
   lobby: $("lobby"),
   lobbyCount: $("lobby-count"),
@@ -114,6 +116,7 @@ function init() {
   });
   el.endCall.addEventListener("click", hangUp);
   el.leaveCall.addEventListener("click", returnToLobby);
+  el.cameraToggle.addEventListener("click", toggleCamera);
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
   document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
@@ -238,6 +241,7 @@ function signOut(message = "") {
     lobby: [],
     booths: [],
     previousLobbyIds: new Set(),
+    previousAssist: new Map(),
   });
   stopLocalMedia();
   setStatus("");
@@ -429,10 +433,15 @@ function onPresence(message) {
       "error");
     render();
   }
+  // A booth whose call button was just pressed: sound and highlight, like a new arrival.
+  const newAlerts = message.booths
+    .filter((b) => b.assist === "requested" && state.previousAssist.get(b.booth_id) !== "requested")
+    .map((b) => b.booth_id);
+  state.previousAssist = new Map(message.booths.map((b) => [b.booth_id, b.assist || "none"]));
   renderLobby(fresh);
   renderBooths();
   renderTitle();
-  if (fresh.length) chime();
+  if (fresh.length || newAlerts.length) chime();
 }
 
 function onAdmitted(message) {
@@ -452,6 +461,7 @@ function onAdmitted(message) {
     remoteReady: false,
     pendingIce: [],
     remoteTracks: [],
+    camera: "face",
   };
   state.phase = "in-call";
   setStatus("");
@@ -764,6 +774,8 @@ function renderCall() {
   el.callState.textContent = labels[pcState] || "Connecting…";
   el.callState.dataset.state = pcState;
   el.callDuration.textContent = formatDuration((Date.now() - call.startedAt) / 1000);
+  el.cameraToggle.textContent = call.camera === "face" ? "Show document camera" : "Show citizen's face";
+  el.cameraToggle.dataset.source = call.camera;
 }
 
 /** Update the lobby list in place (keyed by session id) so buttons are not rebuilt every second. */
@@ -831,6 +843,7 @@ function renderBooths() {
     append(who, "span", "booth-name").textContent = booth.name;
     append(who, "span", "point").textContent = booth.point;
     append(head, "span", "badge").textContent = booth.online ? "Online" : "Offline";
+    if (booth.assist && booth.assist !== "none") renderAssist(li, booth);
     const devices = booth.devices || [];
     if (devices.length) {
       const list = append(li, "ul", "devices");
@@ -848,6 +861,39 @@ function renderBooths() {
 }
 
 const STATE_LABELS = { ok: "OK", degraded: "Degraded", missing: "Missing" };
+
+/** The call button's alert on a booth: who is waiting for help, and the actions. */
+function renderAssist(li, booth) {
+  li.classList.add(`assist-${booth.assist}`);
+  const box = append(li, "div", "assist");
+  box.dataset.state = booth.assist;
+  const since = booth.assist_since
+    ? formatDuration(Math.max(0, Date.now() / 1000 + state.clockOffset - booth.assist_since)) : "";
+  append(box, "span", "assist-text").textContent = booth.assist === "requested"
+    ? `Help requested ${since ? `(${since} ago)` : ""}`.trim()
+    : "Help is on the way";
+  if (booth.assist === "requested") {
+    const ack = append(box, "button", "button primary assist-ack");
+    ack.type = "button";
+    ack.textContent = "I'm on it";
+    ack.addEventListener("click", () => send({ type: "assist.ack", booth_id: booth.booth_id }));
+  }
+  const clear = append(box, "button", "button assist-clear");
+  clear.type = "button";
+  clear.textContent = "Helped";
+  clear.addEventListener("click", () => send({ type: "assist.clear", booth_id: booth.booth_id }));
+}
+
+/** Switch what the booth sends: the citizen's face or the document camera. */
+function toggleCamera() {
+  const call = state.call;
+  if (!call) return;
+  const next = call.camera === "face" ? "document" : "face";
+  if (send({ type: "camera.select", session_id: call.sessionId, source: next })) {
+    call.camera = next;
+    renderCall();
+  }
+}
 
 function deviceLabel(role) {
   const text = role.replace(/_/g, " ");

@@ -15,6 +15,10 @@ from backend.domain.calls import (
     Party,
 )
 from protocol.messages import (
+    AssistState,
+    AssistStatus,
+    CameraSelect,
+    CameraSource,
     DeviceState,
     DeviceStatus,
     ErrorCode,
@@ -201,3 +205,55 @@ def test_device_status_reaches_presence(broker: CallBroker):
     effects = broker.device_status("b1", devices)
     presence = delivered(effects, ALL_OFFICIALS)[0]
     assert next(b for b in presence.booths if b.booth_id == "b1").devices == devices
+
+
+def booth_view(broker: CallBroker, booth_id: str = "b1"):
+    return next(b for b in broker.presence().booths if b.booth_id == booth_id)
+
+
+def test_call_button_lights_the_booth_and_alerts_officials(broker: CallBroker):
+    effects = broker.assist_request("b1", 300.0)
+    assert delivered(effects, B1) == [AssistStatus(state=AssistState.REQUESTED)]
+    view = delivered(effects, ALL_OFFICIALS)[0].booths[0]
+    assert (view.booth_id, view.assist, view.assist_since) == ("b1", AssistState.REQUESTED, 300.0)
+
+
+def test_pressing_again_keeps_the_first_time_and_an_acknowledged_light(broker: CallBroker):
+    broker.assist_request("b1", 300.0)
+    broker.assist_update("b1", AssistState.ACKNOWLEDGED)
+    effects = broker.assist_request("b1", 320.0)
+    assert delivered(effects, B1) == [AssistStatus(state=AssistState.ACKNOWLEDGED)]
+    assert booth_view(broker).assist_since == 300.0
+
+
+def test_acknowledge_blinks_and_clear_turns_off(broker: CallBroker):
+    broker.assist_request("b1", 300.0)
+    assert delivered(broker.assist_update("b1", AssistState.ACKNOWLEDGED), B1) == [
+        AssistStatus(state=AssistState.ACKNOWLEDGED)
+    ]
+    assert delivered(broker.assist_update("b1", AssistState.NONE), B1) == [AssistStatus(state=AssistState.NONE)]
+    assert (booth_view(broker).assist, booth_view(broker).assist_since) == (AssistState.NONE, None)
+
+
+def test_acknowledging_a_booth_that_did_not_ask_is_refused(broker: CallBroker):
+    with pytest.raises(BrokerError) as err:
+        broker.assist_update("b1", AssistState.ACKNOWLEDGED)
+    assert err.value.code is ErrorCode.WRONG_STATE
+
+
+def test_an_alert_survives_the_booth_reconnecting(broker: CallBroker):
+    broker.assist_request("b1", 300.0)
+    broker.booth_offline("b1", 301.0)
+    assert booth_view(broker).assist is AssistState.REQUESTED  # never dropped
+    effects = broker.booth_online(BoothInfo("b1", "Booth 1", "Imatra"))
+    assert delivered(effects, B1) == [AssistStatus(state=AssistState.REQUESTED)]
+
+
+def test_only_the_official_in_the_call_switches_the_booths_camera(broker: CallBroker):
+    in_call(broker)
+    select = CameraSelect(session_id="s1", source=CameraSource.DOCUMENT)
+    assert broker.relay(O1, "s1", select) == [Deliver(B1, select)]
+    with pytest.raises(BrokerError):
+        broker.relay(B1, "s1", select)
+    with pytest.raises(BrokerError):
+        broker.relay(O2, "s1", select)

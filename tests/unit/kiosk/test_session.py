@@ -7,6 +7,11 @@ import pytest
 from kiosk import session as sm
 from kiosk.session import Phase, Screen
 from protocol.messages import (
+    AssistRequest,
+    AssistState,
+    AssistStatus,
+    CameraSelect,
+    CameraSource,
     DeviceState,
     DeviceStatus,
     Error,
@@ -274,3 +279,47 @@ def test_device_health_is_reported_now_or_on_next_connect():
     online = machine_in(Phase.IN_CALL)
     assert sends(online.handle(sm.DevicesChanged(devices, 9)))[0].devices == devices
     assert online.state.phase is Phase.IN_CALL
+
+
+# --- call button and camera choice ----------------------------------------------------
+
+
+@pytest.mark.parametrize("phase", [Phase.IDLE, Phase.LOBBY, Phase.IN_CALL, Phase.ENDED])
+def test_call_button_works_in_any_phase_and_lights_at_once(phase: Phase):
+    m = machine_in(phase)
+    out = m.handle(sm.AssistPressed(long_press=False, now=40))
+    assert sm.ShowAssist(AssistState.REQUESTED) in out
+    assert sends(out) == [AssistRequest(long_press=False)]
+    assert m.state.phase is phase
+
+
+def test_call_button_press_is_kept_until_the_backend_confirms_it():
+    m = machine_in(Phase.IN_CALL)
+    m.handle(sm.AssistPressed(long_press=True, now=40))
+    m.handle(sm.Disconnected(41))  # the send may have been lost with the connection
+    assert sends(m.handle(sm.Connected(42))) == [AssistRequest(long_press=True)]
+    out = m.handle(sm.Received(AssistStatus(state=AssistState.REQUESTED), 43))
+    assert out == [sm.ShowAssist(AssistState.REQUESTED)]
+    m.handle(sm.Disconnected(44))
+    assert AssistRequest(long_press=True) not in sends(m.handle(sm.Connected(45)))
+
+
+def test_call_button_pressed_offline_is_sent_on_reconnect():
+    m = sm.BoothSession()
+    out = m.handle(sm.AssistPressed(long_press=False, now=1))
+    assert sends(out) == [] and sm.ShowAssist(AssistState.REQUESTED) in out
+    assert sends(m.handle(sm.Connected(2))) == [AssistRequest(long_press=False)]
+
+
+@pytest.mark.parametrize("state", list(AssistState))
+def test_light_follows_the_backend(state: AssistState):
+    m = machine_in(Phase.LOBBY)
+    assert m.handle(sm.Received(AssistStatus(state=state), 9)) == [sm.ShowAssist(state)]
+
+
+def test_official_switches_to_the_document_camera_only_in_a_call():
+    m = machine_in(Phase.IN_CALL)
+    select = CameraSelect(session_id=SID, source=CameraSource.DOCUMENT)
+    assert m.handle(sm.Received(select, 9)) == [sm.SelectCamera(CameraSource.DOCUMENT)]
+    lobby = machine_in(Phase.LOBBY)
+    assert all(isinstance(c, sm.Log) for c in lobby.handle(sm.Received(select, 9)))

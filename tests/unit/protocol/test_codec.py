@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from protocol.codec import KNOWN_TYPES, MAX_FRAME_BYTES, ProtocolError, decode, encode, error_for
 from protocol.messages import (
+    AssistAcknowledge,
+    AssistClear,
+    AssistRequest,
+    AssistState,
+    AssistStatus,
     BoothPresence,
+    CameraSelect,
+    CameraSource,
     DeviceReport,
     DeviceState,
     DeviceStatus,
@@ -65,6 +72,11 @@ EXAMPLES = [
     RtcAnswer(session_id="s1", sdp="v=0\r\n"),
     RtcIce(session_id="s1", candidate="candidate:1 1 udp 2 192.0.2.2 5000 typ host", sdp_mid="0", sdp_mline_index=0),
     DeviceReport(devices=(DeviceStatus(role="microphone", state=DeviceState.MISSING, reason="unplugged"),)),
+    AssistRequest(long_press=True),
+    AssistAcknowledge(booth_id="b1"),
+    AssistClear(booth_id="b1"),
+    AssistStatus(state=AssistState.ACKNOWLEDGED),
+    CameraSelect(session_id="s1", source=CameraSource.DOCUMENT),
 ]
 
 

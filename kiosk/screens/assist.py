@@ -1,0 +1,38 @@
+"""The banner that tells the citizen their call-button press was heard.
+
+It sits above every screen: a citizen may press the button at the attract
+screen, in the lobby or in a call, and must see an answer at once.
+"""
+
+from __future__ import annotations
+
+from kivy.graphics import Color, Rectangle
+from kivy.uix.label import Label
+
+from kiosk.i18n import all_languages
+from protocol.messages import AssistState
+
+_COLOURS = {AssistState.REQUESTED: (0.75, 0.2, 0.1, 0.95), AssistState.ACKNOWLEDGED: (0.85, 0.6, 0.0, 0.95)}
+
+
+class AssistBanner(Label):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(text="", bold=True, halign="center", valign="middle", **kwargs)
+        with self.canvas.before:
+            self._colour = Color(0, 0, 0, 0)
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._layout, size=self._layout)
+        self.opacity = 0
+
+    def _layout(self, *_: object) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        self.text_size = self.size
+        self.font_size = max(16, self.height * 0.32)
+
+    def show(self, state: AssistState) -> None:
+        if state is AssistState.NONE:
+            self.opacity, self.text = 0, ""
+            return
+        self._colour.rgba = _COLOURS[state]
+        self.text = all_languages(f"assist_{state.value}", "  ·  ")
+        self.opacity = 1

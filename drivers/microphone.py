@@ -21,3 +21,10 @@ class Microphone(ABC):
 
     @abstractmethod
     def health(self) -> Health: ...
+
+    def probe(self) -> Health:
+        """As a ``SupervisedDevice``: a microphone has nothing to reopen by default."""
+        return self.health()
+
+    def close(self) -> None:  # noqa: B027 - deliberately optional for subclasses
+        """Release the device; nothing by default."""

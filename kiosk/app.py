@@ -17,13 +17,11 @@ from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from drivers.camera import Camera, OpenCVCamera
-from drivers.microphone import Microphone
-from drivers.sim.camera import SimulatedCamera
-from drivers.sim.microphone import ToneMicrophone
+from drivers.touch import kivy_input_line, restart_kivy_provider
 from kiosk import session as sm
-from kiosk.config import CameraConfig, KioskConfig
+from kiosk.config import KioskConfig
 from kiosk.controller import Controller
+from kiosk.devices import open_devices
 from kiosk.i18n import TEXTS, all_languages
 from kiosk.media import CallMedia
 from kiosk.screens.assist import AssistBanner
@@ -32,7 +30,7 @@ from kiosk.screens.call import CallScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
-from protocol.messages import AssistState, CameraSource
+from protocol.messages import AssistState
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -42,30 +40,14 @@ SCREENSHOT_DELAY_S = 1.0
 SCREENSHOT_CALL_FRAMES = 60
 
 
-def make_camera(role: str, cam: CameraConfig) -> Camera:
-    if cam.kind == "opencv":
-        return OpenCVCamera(role, cam.device, cam.width, cam.height)
-    return SimulatedCamera(role, cam.width, cam.height, cam.video_file or None)
-
-
-def make_cameras(config: KioskConfig) -> dict[CameraSource, Camera]:
-    cameras = {CameraSource.FACE: make_camera("face_camera", config.face_camera)}
-    if config.document_camera is not None:
-        cameras[CameraSource.DOCUMENT] = make_camera("document_camera", config.document_camera)
-    return cameras
-
-
-def make_microphone(config: KioskConfig) -> Microphone:
-    return ToneMicrophone()
-
-
 class KioskApp(App):
     title = "Etäpiste"
 
     def __init__(self, config: KioskConfig, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.booth_config = config
-        self.controller = Controller(config, make_cameras(config), make_microphone(config), self)
+        devices = open_devices(config, on_touch_return=self._touch_returned)
+        self.controller = Controller(config, devices, self)
         self._shots_taken: set[str] = set()
 
     def build(self) -> FloatLayout:
@@ -85,6 +67,12 @@ class KioskApp(App):
         self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
         root.add_widget(self.assist_banner)
         return root
+
+    def _touch_returned(self) -> None:
+        """From the supervisor's thread: Kivy's panel reader died with the panel; start a new one."""
+        touch = self.booth_config.touch
+        if touch is not None:
+            Clock.schedule_once(lambda _dt: restart_kivy_provider(kivy_input_line(touch)))
 
     # -- Ui protocol for the controller --
 
@@ -134,7 +122,7 @@ class KioskApp(App):
     async def controller_shutdown(self) -> None:
         if self.controller.media is not None:
             await self.controller.media.close()
-        self.controller.camera.close()
+        self.controller.supervisor.close()
 
 
 def run_kiosk(config: KioskConfig) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+from drivers.touch import apply_kivy_config, kivy_input_config
 from kiosk.config import KioskConfig
 
 
@@ -29,7 +30,9 @@ def prepare_kivy(config: KioskConfig) -> None:
     Config.set("graphics", "height", str(config.height))
     Config.set("graphics", "fullscreen", "auto" if config.fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if config.fullscreen else "1")
-    # No multitouch emulation from the mouse: a right click must not leave a red dot.
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    # The panel from the booth config and nothing else: no probesysfs duplicate of
+    # it, no mouse (a developer's machine without a panel keeps the mouse, with no
+    # multitouch emulation, so a right click leaves no red dot).
+    apply_kivy_config(kivy_input_config(config.touch), Config)
     if config.tuio:
         Config.set("input", "tuio", f"tuio,{config.tuio}")

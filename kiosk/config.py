@@ -41,6 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers import button as button_driver
+from drivers import printer as printer_driver
+from drivers.camera_identity import CameraIdentityError, parse_identity
+from drivers.touch import TouchConfig, parse_touch_config
+
 
 class ConfigError(ValueError):
     """A problem in the booth config; the message names the key and the fix."""
@@ -53,6 +58,17 @@ class CameraConfig:
     video_file: str = ""
     width: int = 640
     height: int = 480
+    still_width: int = 0  # 0: the largest the camera offers
+    still_height: int = 0
+
+
+@dataclass(frozen=True)
+class IdCardConfig:
+    """The PKCS#11 module of the ID card middleware (DVV's, or OpenSC's)."""
+
+    pkcs11_module: str
+    token_label: str | None = None
+    rsa_padding: str = "pkcs1"
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,11 @@ class KioskConfig:
     tuio: str = ""
     face_camera: CameraConfig = field(default_factory=CameraConfig)
     document_camera: CameraConfig | None = None
+    call_button: button_driver.ButtonConfig | None = None
+    printer: printer_driver.PrinterConfig | None = None
+    card_reader: str | None = None  # reader name pattern, e.g. "Gemalto*"
+    id_card: IdCardConfig | None = None
+    touch: TouchConfig | None = None
     microphone: str = "simulated"
     status_file: str = ""
     screenshot_dir: str = ""
@@ -115,6 +136,11 @@ def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
         tuio=r.str("touch.tuio", ""),
         face_camera=camera,
         document_camera=document,
+        call_button=_section(raw, "call_button", button_driver.from_config),
+        printer=_section(raw, "printer", printer_driver.from_config),
+        card_reader=r.str("card_reader.reader", "") or None,
+        id_card=_id_card(r) if r.get("id_card", None) is not None else None,
+        touch=_section(raw, "touch", parse_touch_config, always=True),
         microphone=r.choice("microphone.kind", ("simulated",), "simulated"),
         status_file=r.str("diagnostics.status_file", ""),
         screenshot_dir=r.str("diagnostics.screenshot_dir", ""),
@@ -125,11 +151,11 @@ def _camera(r: _Reader, name: str, base: Path) -> CameraConfig:
     key = f"cameras.{name}"
     kind = r.choice(f"{key}.kind", ("opencv", "simulated"), "simulated")
     device = r.str(f"{key}.device", "")
-    if kind == "opencv" and not device.startswith("/dev/v4l/by-"):
-        raise ConfigError(
-            f"{key}.device: give a stable path under /dev/v4l/by-id/ or /dev/v4l/by-path/; "
-            "/dev/videoN changes order between boots"
-        )
+    if kind == "opencv":
+        try:
+            parse_identity(device, f"{key}.device")
+        except CameraIdentityError as exc:
+            raise ConfigError(str(exc)) from None
     video_file = r.str(f"{key}.video_file", "")
     return CameraConfig(
         kind=kind,
@@ -137,7 +163,30 @@ def _camera(r: _Reader, name: str, base: Path) -> CameraConfig:
         video_file=str(base / video_file) if video_file else "",
         width=r.int(f"{key}.width", 640, 16, 7680),
         height=r.int(f"{key}.height", 480, 16, 4320),
+        still_width=r.int(f"{key}.still_width", 0, 0, 16384),
+        still_height=r.int(f"{key}.still_height", 0, 0, 16384),
     )
+
+
+def _section(raw: dict[str, Any], name: str, parse: Any, always: bool = False) -> Any:
+    """A device table parsed by its driver's own validator (errors name the key)."""
+    section = raw.get(name)
+    if section is None and not always:
+        return None
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError(f"{name}: must be a table ([{name}])")
+    try:
+        return parse(section or {})
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _id_card(r: _Reader) -> IdCardConfig:
+    module = r.str("id_card.pkcs11_module")
+    if not module.startswith("/"):
+        raise ConfigError("id_card.pkcs11_module: give the absolute path of the PKCS#11 module (.so)")
+    label = r.str("id_card.token_label", "") or None
+    return IdCardConfig(module, label, r.choice("id_card.rsa_padding", ("pkcs1", "pss"), "pkcs1"))
 
 
 _MISSING = object()

@@ -21,11 +21,13 @@ from typing import Protocol
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from drivers.camera import Camera
+from drivers.button_logic import PressKind, led_for
+from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
-from drivers.microphone import Microphone
+from drivers.supervisor import Supervisor
 from kiosk import session as sm
 from kiosk.config import KioskConfig
+from kiosk.devices import BoothDevices
 from kiosk.media import CallMedia, ice_servers_from
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import AssistState, CameraSource, Error, ErrorCode, Hello, Role, Welcome
@@ -34,7 +36,6 @@ log = logging.getLogger("etapiste.kiosk")
 
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
 TICK_S = 0.25
-HEALTH_EVERY_S = 2.0
 
 
 class Ui(Protocol):
@@ -51,15 +52,16 @@ class Controller:
     def __init__(
         self,
         config: KioskConfig,
-        cameras: dict[CameraSource, Camera],
-        microphone: Microphone,
+        devices: BoothDevices,
         ui: Ui,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.config, self.cameras, self.microphone, self.ui, self.clock = config, cameras, microphone, ui, clock
-        self.camera = cameras[CameraSource.FACE]
-        #: Called with the call button's light state (the button driver's LED).
-        self.on_assist_light: Callable[[AssistState], None] = lambda _state: None
+        self.config, self.devices, self.ui, self.clock = config, devices, ui, clock
+        self.cameras, self.microphone = devices.cameras, devices.microphone
+        self.camera = self.cameras[CameraSource.FACE]
+        self.supervisor = Supervisor(devices.supervised(), self._devices_changed)
+        devices.events.on_press = lambda press: self.press_assist(press.kind is PressKind.LONG)
+        devices.events.on_card = self._card_event
         self._loop: asyncio.AbstractEventLoop | None = None
         self.machine = sm.BoothSession()
         self.media: CallMedia | None = None
@@ -93,8 +95,11 @@ class Controller:
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
-        loops = [self._connect_loop(), self._tick_loop(), self._health_loop()]
-        await asyncio.gather(*loops)
+        loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run()]
+        try:
+            await asyncio.gather(*loops)
+        finally:
+            self.supervisor.close()
 
     async def _connect_loop(self) -> None:
         delay = RECONNECT_MIN_S
@@ -150,13 +155,14 @@ class Controller:
             self.feed(sm.Tick(self.clock()))
             self._write_status()
 
-    async def _health_loop(self) -> None:
-        while True:
-            health = (*(c.health() for c in self.cameras.values()), self.microphone.health())
-            if health != self._health:
-                self._health = health
-                self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
-            await asyncio.sleep(HEALTH_EVERY_S)
+    def _devices_changed(self, health: tuple[Health, ...]) -> None:
+        self._health = health
+        self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
+
+    def _card_event(self, event: CardEvent) -> None:
+        """From the card reader's thread. Identification at the booth is not wired
+        yet; the event is noted (without the card's ATR, which identifies the card)."""
+        log.info("ID card %s", "inserted" if isinstance(event, CardInserted) else "removed")
 
     # -- carrying out commands --
 
@@ -184,7 +190,8 @@ class Controller:
                 self._stop_media()
             case sm.ShowAssist(state=state):
                 self.ui.show_assist(state)
-                self.on_assist_light(state)
+                if self.devices.call_button is not None:
+                    self.devices.call_button.set_led(led_for(state))
             case sm.SelectCamera(source=source):
                 self._select_camera(source)
             case sm.Log(text=text):

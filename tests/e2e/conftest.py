@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.browser import chromium_args, chromium_path
 from tests.e2e.media_files import write_tone_wav, write_y4m
 from tests.e2e.processes import Backend, Kiosk
+from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -105,8 +105,15 @@ screenshot_dir = "{shots}"
 
 class Kiosk(Process):
     def __init__(
-        self, tmp: Path, backend_port: int, shots: Path, booth_id: str = "imatra-1", secret: str = "demo-booth-secret"
+        self,
+        tmp: Path,
+        backend_port: int,
+        shots: Path,
+        booth_id: str = "imatra-1",
+        secret: str = "demo-booth-secret",
+        extra_config: str = "",
     ) -> None:
+        """``extra_config``: more TOML tables for the booth, e.g. a ``[call_button]``."""
         self.tuio_port = free_port(socket.SOCK_DGRAM)
         self.status_path = tmp / "kiosk-status.json"
         config = tmp / "booth.toml"
@@ -121,6 +128,7 @@ class Kiosk(Process):
                 tmp=tmp,
                 shots=shots,
             )
+            + extra_config
         )
         env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
         super().__init__([sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)], tmp / "kiosk.log", env)

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 
 from backend.store import accounts
 from backend.store.database import migrate, open_engine, session_factory
-from backend.store.models import Base
+from backend.store.all_models import metadata
 from backend.store.seed import DemoAccounts, seed_demo
 
 
@@ -18,7 +18,7 @@ def test_migrations_produce_exactly_the_models(tmp_path: Path):
     migrate(engine)
     migrate(engine)  # idempotent
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 

@@ -1,0 +1,13 @@
+"""Every table of the backend, imported in one place.
+
+Models live next to the code that owns them (``backend.store.models``,
+``backend.notify.outbox``, ...); importing this module registers all of them
+on ``Base.metadata``, which the migration environment and the schema test
+compare against the migrations.
+"""
+
+from backend.notify import outbox  # noqa: F401
+from backend.store import models  # noqa: F401
+from backend.store.models import Base
+
+metadata = Base.metadata

@@ -1,0 +1,240 @@
+"""What goes on a printed slip: booking confirmation or visit summary, in Finnish, Swedish or English.
+
+Pure: the caller passes the time (no clock reads) and the QR payload; the
+printer driver turns a ``Slip`` into ESC/POS. Text is wrapped to the paper's
+columns here so that what the tests read back is what the citizen gets.
+
+Receipt printers print one 8-bit code page; we use CP858 (Latin-1 repertoire
+plus €), which has ä ö å Ä Ö Å and the other letters of Finnish and Swedish
+names. Text it cannot hold (e.g. the Sámi letters č š ŋ đ ŧ ž in a place or
+service name) is reduced to its base letter rather than printed as garbage.
+"""
+
+from __future__ import annotations
+
+import enum
+import textwrap
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+#: The printer's code page for all slips (ESC t 19 on Epson-compatible printers).
+CODEPAGE = "cp858"
+#: 80 mm paper, font A: 48 columns; we keep a margin.
+DEFAULT_WIDTH = 42
+MAX_QR_BYTES = 1000  # a model-2 QR at error level M holds ~2300 bytes; a booking link needs far less
+
+
+class Language(enum.Enum):
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
+
+
+@dataclass(frozen=True)
+class SlipLine:
+    text: str
+    bold: bool = False
+    large: bool = False  # double height and width: the title and the booking code
+    center: bool = False
+
+
+@dataclass(frozen=True)
+class Slip:
+    lines: tuple[SlipLine, ...]
+    qr: str  # printed after the lines
+    footer: tuple[SlipLine, ...] = ()  # printed after the QR code
+
+    def text(self) -> list[str]:
+        """The slip's text lines in print order (what a reader of the paper sees, minus the QR)."""
+        return [line.text for line in (*self.lines, *self.footer)]
+
+
+_TEXT = {
+    Language.FI: {
+        "booking": "Ajanvarausvahvistus",
+        "summary": "Asiointiyhteenveto",
+        "point": "Palvelupiste",
+        "service": "Palvelu",
+        "time": "Aika",
+        "code": "Varaustunnus",
+        "next": "Seuraavaksi",
+        "booking_next": (
+            "Tule paikalle 10 minuuttia ennen varattua aikaa. Ota mukaan henkilöllisyystodistus. "
+            "Näytä QR-koodi kopin kameralle, kun saavut."
+        ),
+        "summary_next": (
+            "Säilytä tämä kuitti. Päätös tai mahdollinen lisäselvityspyyntö lähetetään sinulle. "
+            "Lue QR-koodi puhelimella nähdäksesi asiasi tiedot."
+        ),
+        "days": ("ma", "ti", "ke", "to", "pe", "la", "su"),
+    },
+    Language.SV: {
+        "booking": "Bokningsbekräftelse",
+        "summary": "Sammanfattning av besöket",
+        "point": "Servicepunkt",
+        "service": "Tjänst",
+        "time": "Tid",
+        "code": "Bokningskod",
+        "next": "Nästa steg",
+        "booking_next": (
+            "Kom 10 minuter före den bokade tiden. Ta med ett identitetsbevis. "
+            "Visa QR-koden för kioskens kamera när du kommer."
+        ),
+        "summary_next": (
+            "Spara detta kvitto. Beslutet eller en eventuell begäran om komplettering skickas till dig. "
+            "Läs QR-koden med telefonen för att se uppgifterna om ärendet."
+        ),
+        "days": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    },
+    Language.EN: {
+        "booking": "Booking confirmation",
+        "summary": "Visit summary",
+        "point": "Service point",
+        "service": "Service",
+        "time": "Time",
+        "code": "Booking code",
+        "next": "Next steps",
+        "booking_next": (
+            "Arrive 10 minutes before your appointment. Bring an identity document. "
+            "Show the QR code to the booth camera when you arrive."
+        ),
+        "summary_next": (
+            "Keep this receipt. The decision or any request for more information will be sent to you. "
+            "Scan the QR code with your phone to see your case."
+        ),
+        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    },
+}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_when(when: datetime, language: Language) -> str:
+    """Date and time as people write them in each language (local time the caller chose)."""
+    day = _TEXT[language]["days"][when.weekday()]
+    if language is Language.FI:
+        return f"{day} {when.day}.{when.month}.{when.year} klo {when.hour}.{when.minute:02d}"
+    if language is Language.SV:
+        return f"{day} {when.day}.{when.month}.{when.year} kl. {when.hour}.{when.minute:02d}"
+    return f"{day} {when.day} {_MONTHS_EN[when.month - 1]} {when.year} at {when.hour:02d}:{when.minute:02d}"
+
+
+#: Typography a code page lacks, written the way a typewriter would.
+_PLAIN = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'}
+_PLAIN |= {"\u2026": "...", "\u00a0": " ", "\u2022": "*"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every character the code page lacks replaced by its base letter (or '?')."""
+    out = []
+    for ch in text:
+        if _encodable(ch):
+            out.append(ch)
+            continue
+        if ch in _PLAIN:
+            out.append(_PLAIN[ch])
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(base if base and all(_encodable(c) for c in base) else "?")
+    return "".join(out)
+
+
+def booking_confirmation(
+    language: Language | str,
+    service_point: str,
+    service: str,
+    when: datetime,
+    booking_code: str,
+    qr_payload: str,
+    width: int = DEFAULT_WIDTH,
+) -> Slip:
+    """The slip a citizen takes home after booking an appointment at the booth."""
+    lang = _language(language)
+    t = _TEXT[lang]
+    code = _required("booking_code", booking_code, 32)
+    lines = [
+        *_title(t["booking"], width),
+        SlipLine(""),
+        *_field(t["point"], service_point, width),
+        *_field(t["service"], service, width),
+        *_field(t["time"], format_when(when, lang), width),
+        SlipLine(printable(t["code"]), bold=True),
+        SlipLine(printable(code), large=True),
+        SlipLine(""),
+    ]
+    return Slip(tuple(lines), _qr(qr_payload), _next_steps(t["next"], t["booking_next"], (), width))
+
+
+def visit_summary(
+    language: Language | str,
+    service_point: str,
+    service: str,
+    when: datetime,
+    qr_payload: str,
+    notes: Sequence[str] = (),
+    width: int = DEFAULT_WIDTH,
+) -> Slip:
+    """The slip a citizen takes home after a call: where, what, when, and what happens next.
+
+    ``notes`` are extra next steps the official chose (short sentences, no personal data).
+    """
+    lang = _language(language)
+    t = _TEXT[lang]
+    lines = [
+        *_title(t["summary"], width),
+        SlipLine(""),
+        *_field(t["point"], service_point, width),
+        *_field(t["service"], service, width),
+        *_field(t["time"], format_when(when, lang), width),
+        SlipLine(""),
+    ]
+    return Slip(tuple(lines), _qr(qr_payload), _next_steps(t["next"], t["summary_next"], notes, width))
+
+
+def _title(text: str, width: int) -> list[SlipLine]:
+    """Double-width letters take two columns: wrap at half the width so words are not split."""
+    return [SlipLine(printable(v), bold=True, large=True, center=True) for v in textwrap.wrap(text, width // 2)]
+
+
+def _field(label: str, value: str, width: int) -> list[SlipLine]:
+    value = _required(label, value, 200)
+    return [SlipLine(printable(label), bold=True)] + [SlipLine(printable(v)) for v in textwrap.wrap(value, width)]
+
+
+def _next_steps(title: str, text: str, notes: Sequence[str], width: int) -> tuple[SlipLine, ...]:
+    lines = [SlipLine(""), SlipLine(printable(title), bold=True)]
+    for paragraph in (text, *notes):
+        lines += [SlipLine(printable(v)) for v in textwrap.wrap(paragraph, width)]
+    return tuple(lines)
+
+
+def _qr(payload: str) -> str:
+    if not isinstance(payload, str) or not payload:
+        raise ValueError("qr_payload: must be a non-empty string")
+    if len(payload.encode("utf-8")) > MAX_QR_BYTES:
+        raise ValueError(f"qr_payload: must be at most {MAX_QR_BYTES} bytes (put a short link or code in it)")
+    return payload
+
+
+def _required(name: str, value: str, max_len: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}: must not be empty")
+    if len(value) > max_len:
+        raise ValueError(f"{name}: must be at most {max_len} characters")
+    return value.strip()
+
+
+def _language(language: Language | str) -> Language:
+    try:
+        return Language(language)
+    except ValueError:
+        raise ValueError("language: must be one of fi, sv, en") from None
+
+
+def _encodable(ch: str) -> bool:
+    try:
+        ch.encode(CODEPAGE)
+    except UnicodeEncodeError:
+        return False
+    return ch.isprintable() or ch == " "

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from backend.store import accounts
-from backend.store.database import migrate, open_engine, session_factory
 from backend.store.all_models import metadata
+from backend.store.database import migrate, open_engine, session_factory
 from backend.store.seed import DemoAccounts, seed_demo
 
 

@@ -21,13 +21,39 @@ Example::
 
     [touch]
     tuio = ""                 # "host:port" of a TUIO touch source, if any
+    device = "/dev/input/by-id/usb-ILITEK_Multi-Touch-event-if00"   # the panel (optional)
+    provider = "hidinput"     # or "mtdev"
+    rotation = 0              # 0, 90, 180, 270
+    invert_x = false
+    invert_y = false
 
     [cameras.face]
     kind = "opencv"           # or "simulated"
-    device = "/dev/v4l/by-id/usb-Logitech_BRIO_1234-video-index0"
+    device = "/dev/v4l/by-id/usb-Logitech_BRIO_1234-video-index0"   # or "usb:046d:085e:SERIAL"
+
+    [cameras.document]        # optional; the official can switch to it in a call
+    kind = "opencv"
+    device = "usb:2a1f:0001"
+    width = 1280
+    height = 720
+    still_width = 0           # 0: the largest the camera offers, for stills
 
     [microphone]
     kind = "simulated"
+
+    [call_button]             # optional
+    kind = "serial"           # or "hid" with device = "vid:pid[:serial]" (hex)
+    path = "/dev/serial/by-id/usb-Etapiste_CallButton_01-if00"
+
+    [printer]                 # optional
+    kind = "network"          # or "serial" (path) or "usb" (device = "vid:pid[:serial]")
+    host = "192.0.2.50"
+
+    [card_reader]             # optional
+    reader = "Gemalto*"       # PC/SC reader name pattern
+
+    [id_card]                 # optional
+    pkcs11_module = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
 
     [diagnostics]
     status_file = ""          # JSON counters for the technician and tests

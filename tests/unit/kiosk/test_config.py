@@ -79,3 +79,39 @@ def test_missing_file_and_bad_toml(tmp_path: Path):
     (tmp_path / "bad.toml").write_text("[backend\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(tmp_path / "bad.toml")
+
+
+def test_camera_may_be_named_by_usb_identity():
+    cfg = parse_config(with_(cameras={"document": {"kind": "opencv", "device": "usb:046d:0825:ABC"}}))
+    assert cfg.document_camera is not None and cfg.document_camera.device == "usb:046d:0825:ABC"
+    assert cfg.face_camera.kind == "simulated"
+
+
+def test_device_sections_are_validated_by_their_drivers():
+    assert error(with_(call_button={"kind": "bluetooth"})).startswith("call_button.kind")
+    assert error(with_(printer={"kind": "network"})).startswith("printer.host")
+    assert error(with_(touch={"device": "/dev/input/by-id/x", "rotation": 45})).startswith("touch.rotation")
+    assert error({**GOOD, "printer": "lp0"}).startswith("printer: must be a table")
+
+
+def test_optional_devices_are_absent_unless_configured():
+    cfg = parse_config(GOOD)
+    assert (cfg.call_button, cfg.printer, cfg.card_reader, cfg.id_card, cfg.touch) == (None, None, None, None, None)
+    cfg = parse_config(
+        with_(
+            call_button={"kind": "serial", "path": "/dev/serial/by-id/usb-box-if00"},
+            printer={"kind": "network", "host": "192.0.2.50"},
+            card_reader={"reader": "Gemalto*"},
+            id_card={"pkcs11_module": "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"},
+            touch={"device": "/dev/input/by-id/usb-panel-event-if00", "rotation": 90},
+        )
+    )
+    assert cfg.call_button.path == "/dev/serial/by-id/usb-box-if00"
+    assert cfg.printer.host == "192.0.2.50"
+    assert cfg.card_reader == "Gemalto*"
+    assert cfg.id_card.pkcs11_module.endswith("opensc-pkcs11.so")
+    assert cfg.touch.rotation == 90
+
+
+def test_id_card_module_must_be_an_absolute_path():
+    assert error(with_(id_card={"pkcs11_module": "opensc-pkcs11.so"})).startswith("id_card.pkcs11_module")

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from backend.api import include_routes
 from backend.config import WEB_ROOT, BackendSettings
 from backend.signal import Hub
 from backend.store import accounts
@@ -58,6 +59,7 @@ def create_app(settings: BackendSettings) -> FastAPI:
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
+    include_routes(app, db, time.time)
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

@@ -1,1 +1,65 @@
-"""api."""
+"""The booking, catalogue, check-in and queue HTTP API.
+
+``include_routes`` mounts the routers on the app and maps domain refusals to
+HTTP: a rule the request broke is 400, a conflict with the current state (slot
+taken, booking already cancelled) is 409, a missing thing is 404, a database that stayed locked is 503 — always as
+``{"detail": "<what was wrong and how to fix it>"}``. Pydantic's 422 already
+names the field and the rule for malformed bodies.
+
+Domain events (booking created, citizen checked in, ...) go to
+``app.state.booking_events``, a callable taking a list of events. By default it
+logs only the event types (never contact data); the lead replaces it with the
+outbox and hub wiring.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.api import bookings, catalogue, queue
+from backend.api.roles import caller_dependency
+from backend.domain.bookings import BookingRuleError, ConflictError
+from backend.domain.events import DomainEvent
+from backend.store.bookings import DatabaseBusy
+from backend.store.catalogue import NotFound
+
+log = logging.getLogger("etapiste.bookings")
+
+
+def _log_events(events: Sequence[DomainEvent]) -> None:
+    for e in events:
+        log.info("domain event %s", type(e).__name__)
+
+
+def include_routes(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], float]) -> None:
+    app.state.booking_events = _log_events
+    caller = caller_dependency(db, clock)
+
+    def publish(events: Sequence[DomainEvent]) -> None:
+        if events:
+            app.state.booking_events(list(events))
+
+    app.include_router(catalogue.router(db, clock, caller))
+    app.include_router(bookings.router(db, clock, caller, publish))
+    app.include_router(queue.router(db, clock, caller))
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_r: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(DatabaseBusy)
+    async def _busy(_r: Request, exc: DatabaseBusy) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(_r: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(BookingRuleError)
+    async def _bad(_r: Request, exc: BookingRuleError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)

@@ -1,0 +1,195 @@
+"""Booking endpoints: slot search, book, look up, reschedule, cancel, and check-in at the booth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.api.roles import Caller, forbidden
+from backend.api.schemas import (
+    BookingIn,
+    BookingOut,
+    CancelIn,
+    CheckinIn,
+    CheckinOut,
+    RescheduleIn,
+    SlotOut,
+    StatusIn,
+)
+from backend.domain.bookings import Channel, Status
+from backend.domain.events import DomainEvent
+from backend.store import accounts
+from backend.store import bookings as repo
+from backend.store.booth_models import BookingRow
+
+#: which channels each role may record (a booth never books through this API yet).
+CHANNELS_BY_ROLE = {
+    "advisor": {Channel.ADVISOR, Channel.PHONE},
+    "official": {Channel.OFFICIAL, Channel.PHONE},
+    "master_admin": set(Channel),
+}
+
+
+def router(
+    db: sessionmaker[Session],
+    clock: Callable[[], float],
+    caller: Callable[..., Caller],
+    publish: Callable[[Sequence[DomainEvent]], None],
+) -> APIRouter:
+    r = APIRouter(tags=["bookings"])
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(clock(), UTC)
+
+    def may_book(who: Caller, point_id: str, organisation_id: str, channel: Channel) -> None:
+        allowed: set[Channel] = set()
+        if who.advisor_of(point_id):
+            allowed |= CHANNELS_BY_ROLE["advisor"]
+        if who.has("official") and who.organisation_id == organisation_id:
+            allowed |= CHANNELS_BY_ROLE["official"]
+        if who.master:
+            allowed |= CHANNELS_BY_ROLE["master_admin"]
+        if channel not in allowed:
+            names = (
+                ", ".join(sorted(allowed)) or "none (advisors book at their point, officials for their organisation)"
+            )
+            raise forbidden(
+                f"you cannot book {organisation_id} services at {point_id} through channel {channel}; "
+                f"allowed for you: {names}"
+            )
+
+    def visible(who: Caller, b: BookingRow) -> BookingRow:
+        if not who.sees_booking(b.point_id, b.organisation_id, b.official_id):
+            # not 403: whether a code exists at another point or organisation is none of the caller's business
+            raise HTTPException(404, "no booking with that code that you can see; check the code")
+        return b
+
+    @r.get("/api/slots", response_model=list[SlotOut])
+    def slots(
+        service: str,
+        point: str,
+        language: str = Query(pattern="^(fi|sv|en)$"),
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+    ) -> list[SlotOut]:
+        """Free slots: a booth of the point and a qualified official free, inside opening and working hours."""
+        with db() as s:
+            found = repo.search(s, service, point, language, first, last, now())
+        return [
+            SlotOut(start=x.start, end=x.end, booths=list(x.booth_ids), officials=len(x.official_ids)) for x in found
+        ]
+
+    @r.post("/api/bookings", response_model=BookingOut, status_code=201)
+    def create(body: BookingIn, who: Caller = Depends(caller)) -> BookingOut:
+        with db() as s:
+            svc = repo.catalogue.service(s, body.service_id)
+        may_book(who, body.point_id, svc.organisation_id, body.channel)
+        row, event = repo.book(
+            db,
+            repo.BookingRequest(
+                service_id=body.service_id,
+                point_id=body.point_id,
+                language=body.language,
+                start=body.start,
+                channel=body.channel,
+                booked_by=who.official_id,
+                booth_id=body.booth_id,
+                official_id=body.official_id,
+                citizen_name=body.citizen_name,
+                phone=body.phone,
+                email=body.email,
+            ),
+            now(),
+        )
+        publish([event])
+        return BookingOut.of(row)
+
+    @r.get("/api/bookings", response_model=list[BookingOut])
+    def day_list(point: str, day: date, who: Caller = Depends(caller)) -> list[BookingOut]:
+        """A day at a point: its advisor sees all; an authority admin their organisation's; an official their own."""
+        with db() as s:
+            if who.advisor_of(point):
+                rows = repo.list_bookings(s, point, day)
+            elif who.has("authority_admin", who.organisation_id):
+                rows = repo.list_bookings(s, point, day, organisation_id=who.organisation_id)
+            elif who.has("official"):
+                rows = repo.list_bookings(s, point, day, official_id=who.official_id)
+            else:
+                raise forbidden("only advisors, officials and authority admins list bookings")
+        return [BookingOut.of(b) for b in rows]
+
+    @r.get("/api/bookings/{code}", response_model=BookingOut)
+    def get(code: str, who: Caller = Depends(caller)) -> BookingOut:
+        with db() as s:
+            b = repo.by_code(s, code)
+        if b is None:
+            raise HTTPException(404, "no booking with that code that you can see; check the code")
+        return BookingOut.of(visible(who, b))
+
+    @r.get("/api/bookings/{code}/history")
+    def history(code: str, who: Caller = Depends(caller)) -> list[dict[str, object]]:
+        with db() as s:
+            b = repo.by_code(s, code)
+            if b is None:
+                raise HTTPException(404, "no booking with that code that you can see; check the code")
+            visible(who, b)
+            return [
+                {"at": h.at, "action": h.action, "status": h.status, "start": h.start, "channel": h.channel, "by": h.by}
+                for h in repo.history(s, b.id)
+            ]
+
+    def _existing(code: str, who: Caller) -> BookingRow:
+        with db() as s:
+            b = repo.by_code(s, code)
+        if b is None:
+            raise HTTPException(404, "no booking with that code that you can see; check the code")
+        return visible(who, b)
+
+    @r.post("/api/bookings/{code}/reschedule", response_model=BookingOut)
+    def reschedule(code: str, body: RescheduleIn, who: Caller = Depends(caller)) -> BookingOut:
+        b = _existing(code, who)
+        may_book(who, b.point_id, b.organisation_id, body.channel)
+        row, event = repo.reschedule(db, code, body.start, body.channel, who.official_id, now())
+        publish([event])
+        return BookingOut.of(row)
+
+    @r.post("/api/bookings/{code}/cancel", response_model=BookingOut)
+    def cancel(code: str, body: CancelIn, who: Caller = Depends(caller)) -> BookingOut:
+        b = _existing(code, who)
+        may_book(who, b.point_id, b.organisation_id, body.channel)
+        row, event = repo.cancel(db, code, body.channel, who.official_id, now())
+        publish([event])
+        return BookingOut.of(row)
+
+    @r.post("/api/bookings/{code}/status", response_model=BookingOut)
+    def change_status(code: str, body: StatusIn, who: Caller = Depends(caller)) -> BookingOut:
+        """The booked official (or the point's advisor) moves the booking on; the lifecycle refuses with 409."""
+        b = _existing(code, who)
+        if not (b.official_id == who.official_id or who.advisor_of(b.point_id)):
+            raise forbidden("only the booked official or the point's advisor can change the booking's status")
+        row = repo.change_status(db, code, Status(body.status), "official", who.official_id, now())
+        return BookingOut.of(row)
+
+    @r.post("/api/checkin", response_model=CheckinOut, responses={401: {"description": "wrong booth credential"}})
+    def check_in(body: CheckinIn) -> CheckinOut:
+        """Check-in at a booth (booth credential, as on the websocket), with a typed code or the QR payload."""
+        with db() as s:
+            booth = accounts.booth_by_credential(s, body.booth_id, body.booth_secret)
+        if booth is None:
+            raise HTTPException(401, "wrong booth id or booth credential; re-enroll the booth")
+        out = repo.check_in(db, body.code, body.booth_id, now())
+        publish(out.events)
+        res = out.result
+        return CheckinOut(
+            result=res.result.value,
+            ok=res.ok,
+            messages=res.messages,
+            tell_advisor=res.tell_advisor,
+            to_queue=res.to_queue,
+            queue_entry_id=out.queue_entry_id,
+        )
+
+    return r

@@ -1,0 +1,104 @@
+"""Catalogue endpoints: anyone may read services and points; admins write their own organisation's part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.api.roles import Caller, forbidden
+from backend.api.schemas import PointHoursIn, PointOut, ServiceIn, ServiceOut, SkillsIn
+from backend.domain.catalogue import Interval, OfficialSkills, Service
+from backend.store import catalogue as repo
+from backend.store.models import Official
+
+
+def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callable[..., Caller]) -> APIRouter:
+    r = APIRouter(tags=["catalogue"])
+
+    @r.get("/api/services", response_model=list[ServiceOut])
+    def list_services(organisation: str | None = None) -> list[ServiceOut]:
+        with db() as s:
+            return [ServiceOut.of(x) for x in repo.services(s, organisation)]
+
+    @r.get("/api/points", response_model=list[PointOut])
+    def list_points() -> list[PointOut]:
+        with db() as s:
+            return [PointOut.of(p) for p in repo.points(s)]
+
+    @r.put("/api/admin/services/{service_id}", response_model=ServiceOut)
+    def put_service(service_id: str, body: ServiceIn, who: Caller = Depends(caller)) -> ServiceOut:
+        """Create or change a service of the caller's own organisation."""
+        if not who.has("authority_admin", who.organisation_id):
+            raise forbidden("only an authority admin can change services, and only their own organisation's")
+        svc = Service(
+            id=service_id,
+            organisation_id=who.organisation_id,
+            names=dict(body.names),
+            descriptions=dict(body.descriptions),
+            duration_min=body.duration_min,
+            identification=body.identification,
+            languages=frozenset(body.languages),
+        )
+        with db() as s:
+            repo.put_service(s, svc)
+            s.commit()
+            return ServiceOut.of(repo.service(s, service_id))
+
+    @r.get("/api/admin/officials")
+    def list_officials(who: Caller = Depends(caller)) -> list[dict[str, object]]:
+        """The caller's organisation's officials with their skills (never another organisation's)."""
+        if not who.admin_of(who.organisation_id):
+            raise forbidden("only an authority admin sees their organisation's officials")
+        with db() as s:
+            return [
+                {
+                    "official_id": o.official_id,
+                    "services": sorted(o.services),
+                    "languages": sorted(o.languages),
+                    "hours": {
+                        wd: [[iv.start.isoformat(), iv.end.isoformat()] for iv in ivs] for wd, ivs in o.hours.items()
+                    },
+                }
+                for o in repo.officials_of(s, who.organisation_id)
+            ]
+
+    @r.put("/api/admin/officials/{official_id}/skills", status_code=204)
+    def put_skills(official_id: str, body: SkillsIn, who: Caller = Depends(caller)) -> None:
+        with db() as s:
+            o = s.get(Official, official_id)
+            if o is None or not who.admin_of(o.organisation_id):
+                # the same answer for "not yours" and "does not exist": no peeking into other organisations
+                raise forbidden("you can change only your own organisation's officials")
+            hours: dict[int, list[Interval]] = {}
+            for h in body.hours:
+                hours.setdefault(h.weekday, []).append(Interval(h.starts, h.ends))
+            repo.set_skills(
+                s,
+                OfficialSkills(
+                    official_id,
+                    o.organisation_id,
+                    frozenset(body.services),
+                    frozenset(body.languages),
+                    {k: tuple(v) for k, v in hours.items()},
+                ),
+            )
+            s.commit()
+
+    @r.put("/api/admin/points/{point_id}/hours", response_model=PointOut)
+    def put_point_hours(point_id: str, body: PointHoursIn, who: Caller = Depends(caller)) -> PointOut:
+        """Opening hours and closure days: the point's own business, so its advisor or a master admin."""
+        if not who.advisor_of(point_id):
+            raise forbidden("only the point's advisor or a master admin can change its opening hours")
+        with db() as s:
+            repo.set_point_hours(
+                s,
+                point_id,
+                {h.weekday: Interval(h.opens, h.closes) for h in body.hours},
+                frozenset(body.closures),
+            )
+            s.commit()
+            return PointOut.of(repo.point(s, point_id))
+
+    return r

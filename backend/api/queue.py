@@ -1,0 +1,97 @@
+"""The walk-in queue over HTTP: enqueue, the live snapshot for advisors and admins, and "next, please"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.api.roles import Caller, forbidden
+from backend.api.schemas import BoothEnqueueIn, EnqueueIn, QueueEntryOut, QueueOut
+from backend.store import accounts, catalogue
+from backend.store import bookings as repo
+
+HOW = (
+    "position counts the people ahead who need the same officials; wait_min = their service durations summed, "
+    "divided by the qualified officials signed in now; none present means no estimate"
+)
+
+
+def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callable[..., Caller]) -> APIRouter:
+    r = APIRouter(tags=["queue"])
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(clock(), UTC)
+
+    def out(line: repo.QueueLine) -> QueueEntryOut:
+        row = line.row
+        return QueueEntryOut(
+            entry_id=row.id,
+            service_id=row.service_id,
+            language=row.language,
+            enqueued_at=repo.dt(row.enqueued_at),
+            appointment=row.booking_id is not None,
+            state=row.state,
+            position=line.estimate.position,
+            wait_min=line.estimate.wait_min,
+            offered_to=row.offered_to,
+        )
+
+    @r.post("/api/queue", response_model=QueueEntryOut, status_code=201)
+    def enqueue(body: EnqueueIn, who: Caller = Depends(caller)) -> QueueEntryOut:
+        """The advisor puts a walk-in citizen in the queue ("serve now")."""
+        if not who.advisor_of(body.point_id):
+            raise forbidden("only the point's advisor can queue citizens there")
+        entry_id = repo.enqueue_walk_in(db, body.point_id, body.service_id, body.language, body.booth_id, now())
+        line = next(x for x in repo.queue_snapshot(db, body.point_id, now()) if x.row.id == entry_id)
+        return out(line)
+
+    @r.post("/api/queue/booth", response_model=QueueEntryOut, status_code=201)
+    def enqueue_from_booth(body: BoothEnqueueIn) -> QueueEntryOut:
+        """The citizen at the booth chooses "serve now": answer with their position and honest wait."""
+        with db() as s:
+            booth = accounts.booth_by_credential(s, body.booth_id, body.booth_secret)
+            point_id = catalogue.booth_point(s, body.booth_id) if booth else ""
+        if booth is None:
+            raise HTTPException(401, "wrong booth id or booth credential; re-enroll the booth")
+        entry_id = repo.enqueue_walk_in(db, point_id, body.service_id, body.language, body.booth_id, now())
+        line = next(x for x in repo.queue_snapshot(db, point_id, now()) if x.row.id == entry_id)
+        return out(line)
+
+    @r.get("/api/queue/{point_id}", response_model=QueueOut)
+    def snapshot(point_id: str, who: Caller = Depends(caller)) -> QueueOut:
+        """Live view: the point's advisor sees everyone; an authority admin only their organisation's services."""
+        lines = repo.queue_snapshot(db, point_id, now())
+        if who.advisor_of(point_id):
+            shown = lines
+        elif who.has("authority_admin", who.organisation_id):
+            with db() as s:
+                own = {x.id for x in catalogue.services(s, who.organisation_id)}
+            shown = [x for x in lines if x.row.service_id in own]
+        else:
+            raise forbidden("only the point's advisor or an authority admin can see the queue")
+        return QueueOut(point_id=point_id, entries=[out(x) for x in shown], how_estimated=HOW)
+
+    @r.post("/api/queue/next", response_model=QueueEntryOut | None)
+    def next_citizen(who: Caller = Depends(caller)) -> QueueEntryOut | None:
+        """The official is free: offer them the next citizen they can serve (any point), or nothing."""
+        if not who.has("official"):
+            raise forbidden("only officials take citizens from the queue")
+        row = repo.offer_next(db, who.official_id, now())
+        if row is None:
+            return None
+        return QueueEntryOut(
+            entry_id=row.id,
+            service_id=row.service_id,
+            language=row.language,
+            enqueued_at=repo.dt(row.enqueued_at),
+            appointment=row.booking_id is not None,
+            state=row.state,
+            position=0,
+            wait_min=0,
+            offered_to=row.offered_to,
+        )
+
+    return r

@@ -1,0 +1,81 @@
+"""The catalogue as plain values: services, service points, officials' skills.
+
+Pure data shared by slot search, queue routing and check-in. Hours are *local
+wall-clock* times in Europe/Helsinki (what a point's door sign says); the
+arithmetic that turns them into UTC lives in ``slots`` so DST is handled in one
+place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+LANGUAGES = ("fi", "sv", "en")
+
+
+class Identification(StrEnum):
+    """How the citizen proves who they are for this service."""
+
+    NONE = "none"
+    STRONG_EID = "strong_eid"  # strong e-identification at the booth
+    IN_PERSON = "in_person"  # the advisor checks an ID document at the desk
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A local wall-clock interval within one day, ``start < end``."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if not self.start < self.end:
+            raise ValueError(f"an interval must start before it ends (got {self.start}–{self.end})")
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    organisation_id: str
+    names: dict[str, str]
+    duration_min: int
+    identification: Identification = Identification.NONE
+    languages: frozenset[str] = frozenset({"fi"})
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("fi") or self.id
+
+
+@dataclass(frozen=True)
+class Point:
+    """A service point: its opening hours per ISO weekday (1 = Monday) and closure days."""
+
+    id: str
+    name: str
+    address: str
+    hours: dict[int, Interval]
+    closures: frozenset[date] = frozenset()
+
+    def open_on(self, day: date) -> Interval | None:
+        if day in self.closures:
+            return None
+        return self.hours.get(day.isoweekday())
+
+
+@dataclass(frozen=True)
+class OfficialSkills:
+    """What an official can serve, in which languages, and when they work."""
+
+    official_id: str
+    organisation_id: str
+    services: frozenset[str]
+    languages: frozenset[str]
+    hours: dict[int, tuple[Interval, ...]]
+
+    def can_serve(self, service_id: str, language: str) -> bool:
+        return service_id in self.services and language in self.languages

@@ -1,0 +1,204 @@
+"""Reading and writing the catalogue, and the roles of accounts.
+
+Turns rows into the pure values of ``backend.domain.catalogue`` so slot search
+and queue routing never touch the database. Writes check the organisation
+scope here, in one place: an authority admin changes only their own
+organisation's services and officials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from backend.domain.bookings import BookingRuleError
+from backend.domain.catalogue import LANGUAGES, Identification, Interval, OfficialSkills, Point, Service
+from backend.store.booth_models import (
+    OfficialHours,
+    OfficialLanguage,
+    OfficialService,
+    PointClosure,
+    PointHours,
+    RoleGrant,
+    ServiceRow,
+)
+from backend.store.models import Booth, Official, Organisation, ServicePoint
+
+ROLES = ("advisor", "official", "authority_admin", "master_admin")
+
+
+class NotFound(LookupError):
+    """Something named in a request does not exist; the message says what."""
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    scope: str  # point id for advisors, organisation id for authority admins, "" otherwise
+
+
+def _t(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _m(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def to_service(row: ServiceRow) -> Service:
+    return Service(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        names={"fi": row.name_fi, "sv": row.name_sv, "en": row.name_en},
+        descriptions={"fi": row.description_fi, "sv": row.description_sv, "en": row.description_en},
+        duration_min=row.duration_min,
+        identification=Identification(row.identification),
+        languages=frozenset(x for x in row.languages.split(",") if x),
+    )
+
+
+def service(db: Session, service_id: str) -> Service:
+    row = db.get(ServiceRow, service_id)
+    if row is None:
+        raise NotFound(f"no service {service_id!r}; list services with GET /api/services")
+    return to_service(row)
+
+
+def services(db: Session, organisation_id: str | None = None) -> list[Service]:
+    q = select(ServiceRow).order_by(ServiceRow.id)
+    if organisation_id is not None:
+        q = q.where(ServiceRow.organisation_id == organisation_id)
+    return [to_service(r) for r in db.scalars(q)]
+
+
+def point(db: Session, point_id: str) -> Point:
+    row = db.get(ServicePoint, point_id)
+    if row is None:
+        raise NotFound(f"no service point {point_id!r}; list points with GET /api/points")
+    hours = {
+        h.weekday: Interval(_t(h.opens_min), _t(h.closes_min))
+        for h in db.scalars(select(PointHours).where(PointHours.point_id == point_id))
+    }
+    closures = frozenset(
+        date.fromisoformat(c.day) for c in db.scalars(select(PointClosure).where(PointClosure.point_id == point_id))
+    )
+    return Point(id=row.id, name=row.name, address=row.address, hours=hours, closures=closures)
+
+
+def points(db: Session) -> list[Point]:
+    return [point(db, pid) for pid in db.scalars(select(ServicePoint.id).order_by(ServicePoint.id))]
+
+
+def booth_ids(db: Session, point_id: str) -> list[str]:
+    return list(db.scalars(select(Booth.id).where(Booth.point_id == point_id).order_by(Booth.id)))
+
+
+def booth_point(db: Session, booth_id: str) -> str:
+    row = db.get(Booth, booth_id)
+    if row is None:
+        raise NotFound(f"no booth {booth_id!r}")
+    return row.point_id
+
+
+def skills(db: Session, official_id: str) -> OfficialSkills:
+    o = db.get(Official, official_id)
+    if o is None:
+        raise NotFound(f"no official {official_id!r}")
+    hours: dict[int, list[Interval]] = {}
+    for h in db.scalars(
+        select(OfficialHours).where(OfficialHours.official_id == official_id).order_by(OfficialHours.starts_min)
+    ):
+        hours.setdefault(h.weekday, []).append(Interval(_t(h.starts_min), _t(h.ends_min)))
+    return OfficialSkills(
+        official_id=o.id,
+        organisation_id=o.organisation_id,
+        services=frozenset(db.scalars(select(OfficialService.service_id).where(OfficialService.official_id == o.id))),
+        languages=frozenset(db.scalars(select(OfficialLanguage.language).where(OfficialLanguage.official_id == o.id))),
+        hours={k: tuple(v) for k, v in hours.items()},
+    )
+
+
+def officials_for(db: Session, service_id: str) -> list[OfficialSkills]:
+    ids = db.scalars(
+        select(OfficialService.official_id)
+        .where(OfficialService.service_id == service_id)
+        .order_by(OfficialService.official_id)
+    )
+    return [skills(db, i) for i in ids]
+
+
+def officials_of(db: Session, organisation_id: str) -> list[OfficialSkills]:
+    ids = db.scalars(select(Official.id).where(Official.organisation_id == organisation_id).order_by(Official.id))
+    return [skills(db, i) for i in ids]
+
+
+def roles(db: Session, official_id: str) -> list[Role]:
+    return [
+        Role(r.role, r.scope)
+        for r in db.scalars(select(RoleGrant).where(RoleGrant.official_id == official_id).order_by(RoleGrant.role))
+    ]
+
+
+def grant(db: Session, official_id: str, role: str, scope: str = "") -> None:
+    if role not in ROLES:
+        raise BookingRuleError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if db.get(RoleGrant, (official_id, role, scope)) is None:
+        db.add(RoleGrant(official_id=official_id, role=role, scope=scope))
+
+
+# --- writes (authority admins: own organisation only; checked by the caller's scope) ---
+
+
+def put_service(db: Session, svc: Service) -> None:
+    """Create or replace a service."""
+    if db.get(Organisation, svc.organisation_id) is None:
+        raise NotFound(f"no organisation {svc.organisation_id!r}")
+    bad = sorted(set(svc.languages) - set(LANGUAGES))
+    if bad or not svc.languages:
+        raise BookingRuleError(f"languages must be a non-empty subset of {', '.join(LANGUAGES)} (got {sorted(bad)})")
+    existing = db.get(ServiceRow, svc.id)
+    if existing is not None and existing.organisation_id != svc.organisation_id:
+        raise BookingRuleError(f"service {svc.id!r} belongs to another organisation; choose another id")
+    row = existing or ServiceRow(id=svc.id)
+    row.organisation_id = svc.organisation_id
+    for lang in LANGUAGES:
+        setattr(row, f"name_{lang}", svc.names.get(lang, ""))
+        setattr(row, f"description_{lang}", svc.descriptions.get(lang, ""))
+    row.duration_min = svc.duration_min
+    row.identification = svc.identification.value
+    row.languages = ",".join(sorted(svc.languages))
+    db.add(row)
+
+
+def set_point_hours(db: Session, point_id: str, hours: dict[int, Interval], closures: frozenset[date]) -> None:
+    point(db, point_id)  # exists?
+    db.execute(delete(PointHours).where(PointHours.point_id == point_id))
+    db.execute(delete(PointClosure).where(PointClosure.point_id == point_id))
+    for wd, iv in sorted(hours.items()):
+        db.add(PointHours(point_id=point_id, weekday=wd, opens_min=_m(iv.start), closes_min=_m(iv.end)))
+    for d in sorted(closures):
+        db.add(PointClosure(point_id=point_id, day=d.isoformat()))
+
+
+def set_skills(db: Session, s: OfficialSkills) -> None:
+    """Replace an official's services, languages and working hours."""
+    o = db.get(Official, s.official_id)
+    if o is None:
+        raise NotFound(f"no official {s.official_id!r}")
+    for sid in s.services:
+        row = db.get(ServiceRow, sid)
+        if row is None or row.organisation_id != o.organisation_id:
+            raise BookingRuleError(f"service {sid!r} is not one of the official's organisation's services")
+    for table in (OfficialService, OfficialLanguage, OfficialHours):
+        db.execute(delete(table).where(table.official_id == s.official_id))
+    db.flush()
+    for sid in sorted(s.services):
+        db.add(OfficialService(official_id=s.official_id, service_id=sid))
+    for lang in sorted(s.languages):
+        db.add(OfficialLanguage(official_id=s.official_id, language=lang))
+    for wd, ivs in sorted(s.hours.items()):
+        for iv in ivs:
+            db.add(OfficialHours(official_id=s.official_id, weekday=wd, starts_min=_m(iv.start), ends_min=_m(iv.end)))

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 
 from backend.api import include_routes
 from backend.config import WEB_ROOT, BackendSettings
+from backend.notify.publisher import outbox_publisher
+from backend.notify.worker import DeliveryWorker
 from backend.signal import Hub
 from backend.store import accounts
 from backend.store.database import migrate, open_engine, session_factory
@@ -52,14 +54,19 @@ def create_app(settings: BackendSettings) -> FastAPI:
         with db() as s:
             hub.know_booths(accounts.all_booths(s))
         hub.start()
+        stop_delivery = asyncio.Event()
+        delivery = asyncio.create_task(DeliveryWorker(db, settings.notify).run_forever(stop_delivery))
         log.info("backend ready on %s", engine.dialect.name)
         yield
+        stop_delivery.set()
+        await delivery
         await hub.stop()
         engine.dispose()
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
     include_routes(app, db, time.time)
+    app.state.booking_events = outbox_publisher(db, time.time)
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backend.notify import NotifyConfig
+
 WEB_ROOT = Path(__file__).with_name("web")
 
 
@@ -17,3 +19,5 @@ class BackendSettings:
     port: int = 8000
     #: Insert the demo point, booth and official at start-up.
     seed_demo: bool = False
+    #: SMS gateway and SMTP settings (``ETAPISTE_NOTIFY_*``); unset channels keep messages waiting.
+    notify: NotifyConfig = field(default_factory=NotifyConfig.from_env)

@@ -15,9 +15,17 @@ import sys
 
 def _backend(args: argparse.Namespace) -> int:
     from backend.config import BackendSettings
+    from backend.notify import NotifyConfigError
     from backend.server import serve
 
-    serve(BackendSettings(database_url=args.database_url, host=args.host, port=args.port, seed_demo=args.seed_demo))
+    try:
+        settings = BackendSettings(
+            database_url=args.database_url, host=args.host, port=args.port, seed_demo=args.seed_demo
+        )
+    except NotifyConfigError as exc:
+        print(f"etapiste backend: {exc}", file=sys.stderr)
+        return 2
+    serve(settings)
     return 0
 
 

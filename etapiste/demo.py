@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from backend.notify.fake_gateway import FakeSmsGateway
 from backend.store.seed import DemoAccounts
 
 BOOTH_CONFIG = """\
@@ -47,7 +48,9 @@ screenshot_dir = "{screens}"
 """
 
 
-def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo", tuio_port: int = 3333) -> int:
+def run_demo(
+    port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo", tuio_port: int = 3333, sms_port: int = 8025
+) -> int:
     data = Path(data_dir).resolve()
     data.mkdir(parents=True, exist_ok=True)
     accounts = DemoAccounts()
@@ -71,6 +74,9 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo",
     py = sys.executable
     # SIGTERM (systemd, `timeout`, a closed terminal) stops the children too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # The operator's SMS gateway, stood in for by a local one that shows what it got.
+    sms = FakeSmsGateway(port=sms_port).start()
+    backend_env = {**os.environ, "ETAPISTE_NOTIFY_SMS_URL": sms.url}
     backend = subprocess.Popen(
         [
             py,
@@ -84,7 +90,8 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo",
             "--port",
             str(port),
             "--seed-demo",
-        ]
+        ],
+        env=backend_env,
     )
     children = [backend]
     try:
@@ -102,7 +109,10 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo",
         print(
             "\n  Etäpiste demo is running.\n"
             f"  Official's page:  http://{connect_host}:{port}/official/\n"
-            f"  Login:            {accounts.username} / {accounts.password}\n"
+            f"  Login:            {accounts.username} / {accounts.password}  (official)\n"
+            f"                    {accounts.advisor_username} / {accounts.advisor_password}  (advisor: bookings API,"
+            f" http://{connect_host}:{port}/docs)\n"
+            f"  Citizens' SMS:    {sms.base_url}/  (a stand-in for the operator's SMS gateway)\n"
             f"  Booth:            {accounts.booth_id}, simulated camera and microphone, {booth}\n"
             "  Admit the booth on the official's page; end the call there.  Ctrl-C stops.\n",
             flush=True,
@@ -117,6 +127,7 @@ def run_demo(port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo",
     except KeyboardInterrupt:
         return 0
     finally:
+        sms.stop()
         for child in reversed(children):
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)

@@ -12,6 +12,7 @@ from backend.api.roles import Caller, forbidden
 from backend.api.schemas import BoothEnqueueIn, EnqueueIn, QueueEntryOut, QueueOut
 from backend.store import accounts, catalogue
 from backend.store import bookings as repo
+from backend.store.booth_models import QueueRow
 
 HOW = (
     "position counts the people ahead who need the same officials; wait_min = their service durations summed, "
@@ -26,18 +27,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         return datetime.fromtimestamp(clock(), UTC)
 
     def out(line: repo.QueueLine) -> QueueEntryOut:
-        row = line.row
-        return QueueEntryOut(
-            entry_id=row.id,
-            service_id=row.service_id,
-            language=row.language,
-            enqueued_at=repo.dt(row.enqueued_at),
-            appointment=row.booking_id is not None,
-            state=row.state,
-            position=line.estimate.position,
-            wait_min=line.estimate.wait_min,
-            offered_to=row.offered_to,
-        )
+        return entry_out(line.row, line.estimate.position, line.estimate.wait_min)
 
     @r.post("/api/queue", response_model=QueueEntryOut, status_code=201)
     def enqueue(body: EnqueueIn, who: Caller = Depends(caller)) -> QueueEntryOut:
@@ -82,16 +72,21 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         row = repo.offer_next(db, who.official_id, now())
         if row is None:
             return None
-        return QueueEntryOut(
-            entry_id=row.id,
-            service_id=row.service_id,
-            language=row.language,
-            enqueued_at=repo.dt(row.enqueued_at),
-            appointment=row.booking_id is not None,
-            state=row.state,
-            position=0,
-            wait_min=0,
-            offered_to=row.offered_to,
-        )
+        return entry_out(row, position=0, wait_min=0)
 
     return r
+
+
+def entry_out(row: QueueRow, position: int, wait_min: int | None) -> QueueEntryOut:
+    """A queue row as the API shows it."""
+    return QueueEntryOut(
+        entry_id=row.id,
+        service_id=row.service_id,
+        language=row.language,
+        enqueued_at=repo.dt(row.enqueued_at),
+        appointment=row.booking_id is not None,
+        state=row.state,
+        position=position,
+        wait_min=wait_min,
+        offered_to=row.offered_to,
+    )

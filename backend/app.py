@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from backend.api import include_routes
 from backend.config import WEB_ROOT, BackendSettings
-from backend.notify.publisher import outbox_publisher
+from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
 from backend.signal import Hub
 from backend.store import accounts
@@ -65,8 +65,7 @@ def create_app(settings: BackendSettings) -> FastAPI:
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
-    include_routes(app, db, time.time)
-    app.state.booking_events = outbox_publisher(db, time.time)
+    include_routes(app, db, time.time, stage=outbox_stager(time.time))
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

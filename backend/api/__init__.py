@@ -25,7 +25,7 @@ from backend.api import bookings, catalogue, queue
 from backend.api.roles import caller_dependency
 from backend.domain.bookings import BookingRuleError, ConflictError
 from backend.domain.events import DomainEvent
-from backend.store.bookings import DatabaseBusy
+from backend.store.bookings import DatabaseBusy, Stager
 from backend.store.catalogue import NotFound
 
 log = logging.getLogger("etapiste.bookings")
@@ -36,7 +36,10 @@ def _log_events(events: Sequence[DomainEvent]) -> None:
         log.info("domain event %s", type(e).__name__)
 
 
-def include_routes(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], float]) -> None:
+def include_routes(
+    app: FastAPI, db: sessionmaker[Session], clock: Callable[[], float], stage: Stager | None = None
+) -> None:
+    """``stage`` runs inside each booking's transaction with its event (the outbox)."""
     app.state.booking_events = _log_events
     caller = caller_dependency(db, clock)
 
@@ -45,7 +48,7 @@ def include_routes(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], 
             app.state.booking_events(list(events))
 
     app.include_router(catalogue.router(db, clock, caller))
-    app.include_router(bookings.router(db, clock, caller, publish))
+    app.include_router(bookings.router(db, clock, caller, publish, stage))
     app.include_router(queue.router(db, clock, caller))
 
     @app.exception_handler(NotFound)

@@ -38,6 +38,7 @@ def router(
     clock: Callable[[], float],
     caller: Callable[..., Caller],
     publish: Callable[[Sequence[DomainEvent]], None],
+    stage: repo.Stager | None = None,
 ) -> APIRouter:
     r = APIRouter(tags=["bookings"])
 
@@ -103,6 +104,7 @@ def router(
                 email=body.email,
             ),
             now(),
+            stage=stage,
         )
         publish([event])
         return BookingOut.of(row)
@@ -152,7 +154,7 @@ def router(
     def reschedule(code: str, body: RescheduleIn, who: Caller = Depends(caller)) -> BookingOut:
         b = _existing(code, who)
         may_book(who, b.point_id, b.organisation_id, body.channel)
-        row, event = repo.reschedule(db, code, body.start, body.channel, who.official_id, now())
+        row, event = repo.reschedule(db, code, body.start, body.channel, who.official_id, now(), stage=stage)
         publish([event])
         return BookingOut.of(row)
 
@@ -160,7 +162,7 @@ def router(
     def cancel(code: str, body: CancelIn, who: Caller = Depends(caller)) -> BookingOut:
         b = _existing(code, who)
         may_book(who, b.point_id, b.organisation_id, body.channel)
-        row, event = repo.cancel(db, code, body.channel, who.official_id, now())
+        row, event = repo.cancel(db, code, body.channel, who.official_id, now(), stage=stage)
         publish([event])
         return BookingOut.of(row)
 

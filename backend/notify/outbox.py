@@ -88,11 +88,26 @@ def redact(text: str, limit: int = 500) -> str:
 
 
 def enqueue(session: Session, message: PlannedMessage, now: float) -> str:
-    """Store ``message`` unless the same message is already stored; return its row id.
+    """Store ``message`` unless the same message is already stored; return its row id. Commits.
 
     A cancelled row with the same key (a reminder withdrawn by a reschedule and
     then the booking moved back) is revived with the new text and time.
-    Commits.
+    """
+    row_id = stage(session, message, now)
+    try:
+        session.commit()
+    except IntegrityError:  # another process stored the same message first
+        session.rollback()
+        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)).one()
+    return row_id
+
+
+def stage(session: Session, message: PlannedMessage, now: float) -> str:
+    """``enqueue`` without committing: the row joins the caller's transaction.
+
+    Used inside a booking's own transaction, so the booking and its messages
+    land together or not at all. A concurrent identical insert surfaces as an
+    ``IntegrityError`` at the caller's commit, which then retries as a whole.
     """
     existing = session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == message.dedupe_key)).first()
     if existing is not None:
@@ -101,7 +116,6 @@ def enqueue(session: Session, message: PlannedMessage, now: float) -> str:
             existing.recipient, existing.due_at = message.recipient, _ts(message.send_at)
             existing.expires_at = _ts(message.expires_at) if message.expires_at else None
             existing.attempts, existing.last_error, existing.lease_owner, existing.lease_until = 0, None, None, None
-            session.commit()
         return existing.id
     row = OutboxMessage(
         id=uuid.uuid4().hex,
@@ -120,11 +134,7 @@ def enqueue(session: Session, message: PlannedMessage, now: float) -> str:
         created_at=now,
     )
     session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # another process stored the same message first
-        session.rollback()
-        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)).one()
+    session.flush()
     return row.id
 
 
@@ -134,6 +144,13 @@ def cancel_reminders(session: Session, booking_code: str, now: float) -> int:
     A reminder being sent at this very moment (leased) is withdrawn too; if it
     goes out anyway the worker records it as sent, which is the truth.
     """
+    count = withdraw_reminders(session, booking_code)
+    session.commit()
+    return count
+
+
+def withdraw_reminders(session: Session, booking_code: str) -> int:
+    """``cancel_reminders`` without committing (inside the caller's transaction)."""
     result = session.execute(
         update(OutboxMessage)
         .where(
@@ -143,15 +160,21 @@ def cancel_reminders(session: Session, booking_code: str, now: float) -> int:
         )
         .values(state=CANCELLED, last_error="withdrawn: booking moved or cancelled")
     )
-    session.commit()
     return result.rowcount or 0
 
 
 def apply_plan(session: Session, plan: Plan, now: float) -> list[str]:
-    """Withdraw what the plan withdraws, then store its messages; return the row ids."""
+    """Withdraw what the plan withdraws, then store its messages; return the row ids. Commits."""
     if plan.cancel_reminders_of:
         cancel_reminders(session, plan.cancel_reminders_of, now)
     return [enqueue(session, m, now) for m in plan.messages]
+
+
+def stage_plan(session: Session, plan: Plan, now: float) -> list[str]:
+    """``apply_plan`` inside the caller's transaction (no commit)."""
+    if plan.cancel_reminders_of:
+        withdraw_reminders(session, plan.cancel_reminders_of)
+    return [stage(session, m, now) for m in plan.messages]
 
 
 def claim(session: Session, owner: str, now: float, lease_seconds: float, limit: int = 20) -> list[Claimed]:

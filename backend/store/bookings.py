@@ -98,6 +98,16 @@ def units(start: float, end: float) -> list[int]:
     return list(range(int(first), int(math.ceil(end / UNIT_S) * UNIT_S), UNIT_S))
 
 
+#: Called inside a booking's transaction with the event it produced, so what the
+#: event causes (the citizen's messages in the outbox) commits with the booking.
+Stager = Callable[[Session, DomainEvent], None]
+
+
+def _staged(s: Session, stage: Stager | None, event: DomainEvent) -> None:
+    if stage is not None:
+        stage(s, event)
+
+
 def with_retries(db: sessionmaker[Session], work: Callable[[Session], T], attempts: int = ATTEMPTS) -> T:
     """Run ``work`` in a transaction; retry on a lost race (unique violation, lock, deadlock).
 
@@ -238,7 +248,11 @@ def facts(s: Session, b: BookingRow) -> BookingFacts:
 
 
 def book(
-    db: sessionmaker[Session], req: BookingRequest, now: datetime, grid_min: int = DEFAULT_GRID_MIN
+    db: sessionmaker[Session],
+    req: BookingRequest,
+    now: datetime,
+    grid_min: int = DEFAULT_GRID_MIN,
+    stage: Stager | None = None,
 ) -> tuple[BookingRow, BookingCreated]:
     """Book the slot starting at ``req.start``, or raise SlotTaken / BookingRuleError / NotFound."""
     start_ts = ts(req.start)
@@ -272,7 +286,9 @@ def book(
         s.flush()
         _claim(s, b.id, booth_id, official_id, start_ts, end_ts)
         _history(s, b, "created", now.timestamp(), req.channel.value, req.booked_by)
-        return b, BookingCreated(facts(s, b), req.channel.value)
+        event = BookingCreated(facts(s, b), req.channel.value)
+        _staged(s, stage, event)
+        return b, event
 
     return with_retries(db, work)
 
@@ -296,6 +312,7 @@ def reschedule(
     by: str | None,
     now: datetime,
     grid_min: int = DEFAULT_GRID_MIN,
+    stage: Stager | None = None,
 ) -> tuple[BookingRow, BookingRescheduled]:
     new_ts = ts(new_start)
 
@@ -316,20 +333,29 @@ def reschedule(
         b.start, b.end, b.booth_id, b.official_id = new_ts, new_ts + duration, booth_id, official_id
         _claim(s, b.id, booth_id, official_id, b.start, b.end)
         _history(s, b, "rescheduled", now.timestamp(), channel.value, by)
-        return b, BookingRescheduled(facts(s, b), previous, channel.value)
+        event = BookingRescheduled(facts(s, b), previous, channel.value)
+        _staged(s, stage, event)
+        return b, event
 
     return with_retries(db, work)
 
 
 def cancel(
-    db: sessionmaker[Session], code: str, channel: Channel, by: str | None, now: datetime
+    db: sessionmaker[Session],
+    code: str,
+    channel: Channel,
+    by: str | None,
+    now: datetime,
+    stage: Stager | None = None,
 ) -> tuple[BookingRow, BookingCancelled]:
     def work(s: Session) -> tuple[BookingRow, BookingCancelled]:
         b = _must(s, code)
         b.status = rules.transition(Status(b.status), Status.CANCELLED).value
         _release(s, b.id)
         _history(s, b, "cancelled", now.timestamp(), channel.value, by)
-        return b, BookingCancelled(facts(s, b), channel.value)
+        event = BookingCancelled(facts(s, b), channel.value)
+        _staged(s, stage, event)
+        return b, event
 
     return with_retries(db, work, attempts=2)
 

@@ -9,12 +9,21 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from backend.app import create_app
 from backend.config import BackendSettings
 from backend.notify import NotifyConfig
 from backend.notify.fake_gateway import FakeSmsGateway
+from backend.notify.outbox import OutboxMessage
+from backend.notify.publisher import outbox_stager
+from backend.store import bookings
+from backend.store.booth_models import BookingRow
+from tests.unit.backend.booking_fixtures import *  # noqa: F403 - the store fixtures (SQLite and PostgreSQL)
+from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
 from tests.unit.backend.test_api_bookings import advisor, book, local_iso
+from tests.unit.backend.test_booking_store import request
 from tests.waiting import wait_for
 
 
@@ -73,3 +82,41 @@ def test_a_gateway_that_is_down_delays_the_sms_but_never_loses_or_doubles_it(cli
     wait_for("the SMS once the gateway is back", lambda: len(sms_to(gateway, code)) == 1, timeout=15)
     settle()
     assert len(sms_to(gateway, code)) == 1, "sent once after the outage, not once per retry"
+
+
+# --- the booking and its messages commit together (store level, both engines) ---------------------------
+
+
+def outbox_codes(db) -> list[str]:
+    with db() as s:
+        return [r.booking_code for r in s.scalars(select(OutboxMessage))]
+
+
+def booking_count(db) -> int:
+    with db() as s:
+        return len(list(s.scalars(select(BookingRow))))
+
+
+def test_messages_are_in_the_outbox_the_moment_the_booking_exists(store):
+    row, _ = bookings.book(store, request(at(TUESDAY, 10)), NOW, stage=outbox_stager(lambda: NOW.timestamp()))
+    assert row.code in outbox_codes(store)  # no window in which the booking exists without its messages
+
+
+def test_a_booking_that_loses_the_race_leaves_no_messages(store):
+    stage = outbox_stager(lambda: NOW.timestamp())
+    booked: set[str] = set()
+    with pytest.raises(bookings.SlotTaken):  # book 10.00 until no booth or official is left for it
+        for _ in range(10):
+            booked.add(bookings.book(store, request(at(TUESDAY, 10), phone="+358409999999"), NOW, stage=stage)[0].code)
+    assert booked, "the first booking of the slot succeeds"
+    assert set(outbox_codes(store)) == booked  # the refused attempt left no message behind
+
+
+def test_if_the_messages_cannot_be_stored_the_booking_is_not_made_either(store):
+    def broken(_session, _event) -> None:
+        raise OperationalError("INSERT INTO outbox", {}, Exception("disk full"))
+
+    with pytest.raises(bookings.DatabaseBusy):
+        bookings.book(store, request(at(TUESDAY, 11)), NOW, stage=broken)
+    assert booking_count(store) == 0
+    assert outbox_codes(store) == []

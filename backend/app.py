@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, WebSocket
@@ -40,10 +40,11 @@ class LogoutRequest(BaseModel):
     token: str = Field(min_length=1, max_length=512)
 
 
-def create_app(settings: BackendSettings) -> FastAPI:
+def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time) -> FastAPI:
+    """``clock`` is the backend's one source of "now" (tests pass a fixed day)."""
     engine = open_engine(settings.database_url)
     db = session_factory(engine)
-    hub = Hub(db)
+    hub = Hub(db, clock=clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -65,7 +66,7 @@ def create_app(settings: BackendSettings) -> FastAPI:
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
-    include_routes(app, db, time.time, stage=outbox_stager(time.time))
+    include_routes(app, db, clock, stage=outbox_stager(clock))
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}
@@ -73,7 +74,7 @@ def create_app(settings: BackendSettings) -> FastAPI:
     async def login(body: LoginRequest) -> LoginResponse:
         def check() -> tuple[str, accounts.OfficialInfo] | None:
             with db() as s:
-                return accounts.login(s, body.username, body.password, time.time())
+                return accounts.login(s, body.username, body.password, clock())
 
         result = await asyncio.to_thread(check)
         if result is None:

@@ -16,12 +16,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
 from backend.domain.calls import (
     ALL_OFFICIALS,
+    Arrival,
     BoothInfo,
     BrokerError,
     CallBroker,
@@ -31,7 +33,9 @@ from backend.domain.calls import (
     Effect,
     Party,
 )
+from backend.domain.events import CitizenCheckedIn
 from backend.store import accounts
+from backend.store import bookings as booking_store
 from backend.store.call_records import record_call
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
@@ -41,6 +45,8 @@ from protocol.messages import (
     AssistRequest,
     AssistState,
     CameraSelect,
+    CheckinRequest,
+    CheckinResult,
     DeviceReport,
     Error,
     ErrorCode,
@@ -192,7 +198,10 @@ class Hub:
                     raise ProtocolError(
                         ErrorCode.NOT_ALLOWED, f"a {conn.party.role.value} may not send {msg.type}", msg.type
                     )
-                effects = self._dispatch(conn.party, msg)
+                if isinstance(msg, CheckinRequest):
+                    effects = await self._check_in(conn, msg)
+                else:
+                    effects = self._dispatch(conn.party, msg)
             except ProtocolError as exc:
                 if not await self._complain(conn, error_for(exc)):
                     return
@@ -231,6 +240,39 @@ class Hub:
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
+
+    async def _check_in(self, conn: Connection, msg: CheckinRequest) -> list[Effect]:
+        """A booking code typed or scanned at the booth: answer the booth kindly, and on
+        success put the citizen in the lobby with their official alerted."""
+        assert conn.party is not None
+        booth_id = conn.party.id
+        now = self.clock()
+        outcome = await asyncio.to_thread(
+            booking_store.check_in, self.db, msg.code, booth_id, datetime.fromtimestamp(now, UTC)
+        )
+        r = outcome.result
+        arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
+        await conn.send(
+            CheckinResult(
+                ok=r.ok,
+                result=r.result.value,
+                message_fi=r.messages["fi"],
+                message_sv=r.messages["sv"],
+                message_en=r.messages["en"],
+                language=arrived.booking.language if arrived else None,
+            )
+        )
+        log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
+        if arrived is None:
+            return []
+        b = arrived.booking
+        arrival = Arrival(
+            booking_code=b.code,
+            official_id=b.official_id,
+            service_name=b.service_names.get(b.language) or b.service_names.get("fi", "?"),
+            starts_at=b.start.timestamp(),
+        )
+        return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
 
     async def _complain(self, conn: Connection, err: Error) -> bool:
         """Answer a refused message; False when the connection was closed for abuse."""

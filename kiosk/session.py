@@ -374,7 +374,8 @@ class BoothSession:
     def _on_Received(self, ev: Received) -> list[Command]:
         msg = ev.message
         phase, sid = self.state.phase, self.state.session_id
-        if isinstance(msg, SessionLobby) and phase is Phase.REQUESTING:
+        if isinstance(msg, SessionLobby) and phase in (Phase.REQUESTING, Phase.IDLE):
+            # From IDLE: the backend put us in the lobby after a check-in with a booking code.
             self._to(Phase.LOBBY, session_id=msg.session_id)
             return [Show(Screen.LOBBY)]
         if isinstance(msg, Error):

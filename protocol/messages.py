@@ -144,7 +144,9 @@ class LobbyEntry(BaseModel):
     booth_id: Id
     booth_name: Name
     point: Name
-    waiting_since: float  # unix time the citizen pressed Start
+    waiting_since: float  # unix time the citizen pressed Start (or checked in)
+    booking_code: Annotated[str, Field(max_length=16)] | None = None  # checked in for a booking
+    booked_for: Id | None = None  # the official the booking is with
 
 
 class Presence(_Message):
@@ -288,6 +290,44 @@ class CameraSelect(_Message):
     source: CameraSource
 
 
+# --- check-in ---------------------------------------------------------------------
+
+
+class CheckinRequest(_Message):
+    """Booth: the citizen typed their booking code, or showed its QR code to a camera."""
+
+    type: Literal["checkin.request"] = "checkin.request"
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class CheckinResult(_Message):
+    """Backend -> booth: the outcome, with a kind message in each language.
+
+    ``result`` is a code (ok, unknown_code, wrong_point, wrong_day, too_early,
+    too_late, cancelled, ...); on ok a ``session.lobby`` follows.
+    """
+
+    type: Literal["checkin.result"] = "checkin.result"
+    ok: bool
+    result: Annotated[str, Field(min_length=1, max_length=40)]
+    message_fi: Reason
+    message_sv: Reason
+    message_en: Reason
+    language: Annotated[str, Field(max_length=8)] | None = None  # the booking's language, when known
+
+
+class BookingArrived(_Message):
+    """Backend -> the booked official: your citizen has checked in and waits in the lobby."""
+
+    type: Literal["booking.arrived"] = "booking.arrived"
+    session_id: Id
+    booking_code: Annotated[str, Field(max_length=16)]
+    service_name: Name
+    starts_at: float
+    booth_name: Name
+    point: Name
+
+
 # --- devices ------------------------------------------------------------------
 
 
@@ -321,6 +361,9 @@ Message = Annotated[
         | AssistClear
         | AssistStatus
         | CameraSelect
+        | CheckinRequest
+        | CheckinResult
+        | BookingArrived
     ),
     Field(discriminator="type"),
 ]
@@ -338,6 +381,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "rtc.ice",
             "device.status",
             "assist.request",
+            "checkin.request",
         }
     ),
     Role.OFFICIAL: frozenset(

@@ -22,6 +22,7 @@ from typing import Any
 from protocol.messages import (
     AssistState,
     AssistStatus,
+    BookingArrived,
     BoothPresence,
     CameraSelect,
     DeviceStatus,
@@ -78,6 +79,8 @@ class CallSession:
     admitted_at: float | None = None
     ended_at: float | None = None
     end_reason: SessionEndReason | None = None
+    booking_code: str | None = None  # the citizen checked in for this booking
+    booked_for: str | None = None  # the official the booking is with
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,16 @@ class CallChanged:
 
 
 Effect = Deliver | CallChanged
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A checked-in booking, as the broker needs it."""
+
+    booking_code: str
+    official_id: str
+    service_name: str
+    starts_at: float
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,35 @@ class CallBroker:
             self._presence(),
         ]
 
+    def checked_in(self, booth_id: str, new_id: str, now: float, arrival: Arrival) -> list[Effect]:
+        """A citizen checked in for a booking at this booth: into the lobby, and the
+        booked official is told at once (no refreshing a calendar by hand)."""
+        booth = self._booth(booth_id)
+        if any(True for _ in self._sessions_of_booth(booth_id)):
+            raise BrokerError(ErrorCode.BUSY, "this booth already has a session in progress")
+        s = CallSession(
+            id=new_id,
+            booth_id=booth_id,
+            requested_at=now,
+            booking_code=arrival.booking_code,
+            booked_for=arrival.official_id,
+        )
+        self.sessions[s.id] = s
+        alert = BookingArrived(
+            session_id=s.id,
+            booking_code=arrival.booking_code,
+            service_name=arrival.service_name,
+            starts_at=arrival.starts_at,
+            booth_name=booth.info.name,
+            point=booth.info.point,
+        )
+        return [
+            Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
+            Deliver(Party(Role.OFFICIAL, arrival.official_id), alert),
+            CallChanged(s),
+            self._presence(),
+        ]
+
     def admit(self, official_id: str, session_id: str, now: float) -> list[Effect]:
         s = self._session_for(Party(Role.OFFICIAL, official_id), session_id)
         if s.phase is not CallPhase.LOBBY:
@@ -262,6 +304,8 @@ class CallBroker:
                 booth_name=self.booths[s.booth_id].info.name,
                 point=self.booths[s.booth_id].info.point,
                 waiting_since=s.requested_at,
+                booking_code=s.booking_code,
+                booked_for=s.booked_for,
             )
             for s in sorted(self.sessions.values(), key=lambda s: s.requested_at)
             if s.phase is CallPhase.LOBBY

@@ -363,7 +363,18 @@ const HANDLERS = {
   "session.ended": onEnded,
   "rtc.offer": onOffer,
   "rtc.ice": onRemoteIce,
+  "booking.arrived": onBookingArrived,
 };
+
+/** Our booked citizen checked in at a booth: say so at once, with a sound. */
+function onBookingArrived(message) {
+  // The service point's time (Finland), wherever the official happens to be.
+  const at = new Date(message.starts_at * 1000).toLocaleTimeString("fi-FI",
+    { hour: "numeric", minute: "2-digit", timeZone: "Europe/Helsinki" });
+  setStatus(`Your ${at} citizen (${message.service_name}) has checked in at ${message.booth_name}` +
+    " and is waiting in the lobby.", "info");
+  chime();
+}
 
 function handleFrame(text) {
   let message;
@@ -790,7 +801,9 @@ function renderLobby(freshIds = []) {
     if (li) existing.delete(entry.session_id);
     else li = createLobbyItem(entry.session_id);
     li.querySelector(".booth-name").textContent = entry.booth_name;
-    li.querySelector(".point").textContent = entry.point;
+    li.querySelector(".point").textContent = entry.booking_code
+      ? `${entry.point} · booking ${entry.booking_code}` : entry.point;
+    li.classList.toggle("booked", Boolean(entry.booking_code));
     li.querySelector(".waiting-time").textContent = formatDuration(waitingSeconds(entry));
     const button = li.querySelector("button.admit");
     const admitting = state.admitting && state.admitting.sessionId === entry.session_id;

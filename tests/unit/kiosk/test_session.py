@@ -323,3 +323,18 @@ def test_official_switches_to_the_document_camera_only_in_a_call():
     assert m.handle(sm.Received(select, 9)) == [sm.SelectCamera(CameraSource.DOCUMENT)]
     lobby = machine_in(Phase.LOBBY)
     assert all(isinstance(c, sm.Log) for c in lobby.handle(sm.Received(select, 9)))
+
+
+def test_a_lobby_started_by_the_backend_after_check_in_is_joined():
+    m = machine_in(Phase.IDLE)
+    out = m.handle(sm.Received(SessionLobby(session_id="s-booked"), 5))
+    assert m.state.phase is Phase.LOBBY and m.state.session_id == "s-booked"
+    assert screens(out) == [sm.Show(Screen.LOBBY)]
+
+
+@pytest.mark.parametrize("phase", [Phase.LOBBY, Phase.CONNECTING, Phase.IN_CALL, Phase.ENDED])
+def test_a_stray_lobby_message_does_not_break_a_session(phase: Phase):
+    m = machine_in(phase)
+    before = m.state
+    m.handle(sm.Received(SessionLobby(session_id="s-other"), 9))
+    assert m.state == before

@@ -16,9 +16,12 @@ from protocol.messages import (
     AssistRequest,
     AssistState,
     AssistStatus,
+    BookingArrived,
     BoothPresence,
     CameraSelect,
     CameraSource,
+    CheckinRequest,
+    CheckinResult,
     DeviceReport,
     DeviceState,
     DeviceStatus,
@@ -77,6 +80,18 @@ EXAMPLES = [
     AssistClear(booth_id="b1"),
     AssistStatus(state=AssistState.ACKNOWLEDGED),
     CameraSelect(session_id="s1", source=CameraSource.DOCUMENT),
+    CheckinRequest(code="ETP1:K7M2QX"),
+    CheckinResult(
+        ok=False,
+        result="too_early",
+        message_fi="Tervetuloa klo 10.00",
+        message_sv="Välkommen kl. 10.00",
+        message_en="Welcome at 10.00",
+        language="fi",
+    ),
+    BookingArrived(
+        session_id="s1", booking_code="K7M2QX", service_name="Henkilöverotus", starts_at=1.0, booth_name="B", point="P"
+    ),
 ]
 
 

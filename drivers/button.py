@@ -112,10 +112,10 @@ class CallButton(ABC):
 
     role: str = ROLE
 
-    def __init__(self, on_event: Callable[[Press], None], long_press_s: float, debounce_s: float) -> None:
-        self.on_event = on_event
-        self._long_press_s, self._debounce_s = long_press_s, debounce_s
-        self.classifier = PressClassifier(long_press_s, debounce_s)
+    def __init__(self, config: ButtonConfig, on_event: Callable[[Press], None], clock: Callable[[], float]) -> None:
+        self.config, self.on_event, self.clock = config, on_event, clock
+        self._long_press_s, self._debounce_s = config.long_press_s, config.debounce_s
+        self.classifier = PressClassifier(config.long_press_s, config.debounce_s)
         self.led_wanted = LedState.OFF
         self._health = Health.missing(self.role, "not opened yet")
         self._closed = threading.Event()
@@ -180,6 +180,8 @@ class CallButton(ABC):
 class SerialCallButton(CallButton):
     """The USB-serial button box speaking the line protocol in this module's docstring."""
 
+    config: SerialButtonConfig
+
     def __init__(
         self,
         config: SerialButtonConfig,
@@ -187,9 +189,7 @@ class SerialCallButton(CallButton):
         clock: Callable[[], float] = time.monotonic,
         start: bool = True,
     ) -> None:
-        super().__init__(on_event, config.long_press_s, config.debounce_s)
-        self.config = config
-        self.clock = clock
+        super().__init__(config, on_event, clock)
         self.garbage_lines = 0
         self.led_reported: LedState | None = None  # what the box last said its LED shows
         self.firmware = ""
@@ -325,6 +325,8 @@ class HidCallButton(CallButton):
     ``ETAPISTE_HARDWARE_HID_BUTTON``.
     """
 
+    config: HidButtonConfig
+
     def __init__(
         self,
         config: HidButtonConfig,
@@ -332,9 +334,7 @@ class HidCallButton(CallButton):
         clock: Callable[[], float] = time.monotonic,
         start: bool = True,
     ) -> None:
-        super().__init__(on_event, config.long_press_s, config.debounce_s)
-        self.config = config
-        self.clock = clock
+        super().__init__(config, on_event, clock)
         self._dev: Any = None
         self._ep: Any = None
         self._interface = 0

@@ -24,6 +24,7 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
+Lang = Annotated[str, Field(pattern=r"^(fi|sv|en)$")]
 
 
 class Role(StrEnum):
@@ -147,6 +148,9 @@ class LobbyEntry(BaseModel):
     waiting_since: float  # unix time the citizen pressed Start (or checked in)
     booking_code: Annotated[str, Field(max_length=16)] | None = None  # checked in for a booking
     booked_for: Id | None = None  # the official the booking is with
+    service_name: Annotated[str, Field(max_length=120)] | None = None  # what a walk-in chose (Finnish name)
+    language: Lang | None = None  # the language the citizen chose or booked in
+    offered_to: Id | None = None  # the official the backend offered this citizen to
 
 
 class Presence(_Message):
@@ -165,9 +169,17 @@ class Presence(_Message):
 
 
 class SessionRequest(_Message):
-    """Booth: the citizen pressed Start."""
+    """Booth: the citizen pressed Start, and chose what their matter is about.
+
+    With ``service_id`` and ``language`` the citizen is a walk-in for that
+    service and is offered to the next free official who serves it in that
+    language; without them any official may admit them (a booth whose point
+    has no services in the catalogue).
+    """
 
     type: Literal["session.request"] = "session.request"
+    service_id: Id | None = None
+    language: Lang | None = None
 
 
 class SessionLobby(_Message):
@@ -175,6 +187,35 @@ class SessionLobby(_Message):
 
     type: Literal["session.lobby"] = "session.lobby"
     session_id: Id
+
+
+class SessionOffer(_Message):
+    """Backend -> an official who is free: this waiting citizen is yours to admit.
+
+    Sent when the walk-in queue (or a checked-in booking) routes a citizen to
+    them; the official admits with ``session.admit`` as for any lobby entry.
+    """
+
+    type: Literal["session.offer"] = "session.offer"
+    session_id: Id
+    booth_name: Name
+    point: Name
+    service_name: Annotated[str, Field(max_length=120)] | None = None
+    language: Lang | None = None
+    waiting_since: float
+
+
+class QueueStatus(_Message):
+    """Backend -> booth: the waiting citizen's place in the queue, and an honest estimate.
+
+    ``wait_min`` is None when no official who serves this matter is present:
+    the booth says so instead of guessing.
+    """
+
+    type: Literal["queue.status"] = "queue.status"
+    session_id: Id
+    position: Annotated[int, Field(ge=1, le=10_000)]
+    wait_min: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
 class SessionAdmit(_Message):
@@ -328,6 +369,66 @@ class BookingArrived(_Message):
     point: Name
 
 
+# --- the booth's menu -------------------------------------------------------------
+
+
+class ServiceChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    service_id: Id
+    name_fi: Name
+    name_sv: Name
+    name_en: Name
+    languages: Annotated[tuple[Lang, ...], Field(min_length=1, max_length=3)]
+
+
+class BoothCatalogue(_Message):
+    """Backend -> booth, after ``welcome``: the matters a walk-in citizen can choose from."""
+
+    type: Literal["booth.catalogue"] = "booth.catalogue"
+    services: Annotated[tuple[ServiceChoice, ...], Field(max_length=64)]
+
+
+# --- advisor alerts ---------------------------------------------------------------
+
+
+class AlertKind(StrEnum):
+    CHECKIN_REFUSED = "checkin_refused"  # a citizen could not check in at a booth
+    OFFICIAL_NO_SHOW = "official_no_show"  # a checked-in citizen's official has not joined
+
+
+class AdvisorAlert(_Message):
+    """Backend -> the advisors of a point: a citizen at one of their booths needs a person.
+
+    Kept by the backend until an advisor acknowledges it (``alert.ack``), and
+    sent again to every advisor who connects meanwhile.
+    """
+
+    type: Literal["advisor.alert"] = "advisor.alert"
+    alert_id: Id
+    kind: AlertKind
+    point: Name
+    booth_name: Annotated[str, Field(max_length=120)] | None = None
+    at: float
+    message_fi: Reason
+    message_sv: Reason
+    message_en: Reason
+    booking_code: Annotated[str, Field(max_length=16)] | None = None
+
+
+class AlertAcknowledge(_Message):
+    """Advisor: I have seen this alert and will take care of it."""
+
+    type: Literal["alert.ack"] = "alert.ack"
+    alert_id: Id
+
+
+class AlertCleared(_Message):
+    """Backend -> the point's advisors: an advisor acknowledged this alert; take it off the list."""
+
+    type: Literal["alert.cleared"] = "alert.cleared"
+    alert_id: Id
+
+
 # --- devices ------------------------------------------------------------------
 
 
@@ -364,6 +465,12 @@ Message = Annotated[
         | CheckinRequest
         | CheckinResult
         | BookingArrived
+        | SessionOffer
+        | QueueStatus
+        | BoothCatalogue
+        | AdvisorAlert
+        | AlertAcknowledge
+        | AlertCleared
     ),
     Field(discriminator="type"),
 ]
@@ -396,6 +503,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "assist.ack",
             "assist.clear",
             "camera.select",
+            "alert.ack",
         }
     ),
 }

@@ -11,12 +11,17 @@ from hypothesis import strategies as st
 
 from protocol.codec import KNOWN_TYPES, MAX_FRAME_BYTES, ProtocolError, decode, encode, error_for
 from protocol.messages import (
+    AdvisorAlert,
+    AlertAcknowledge,
+    AlertCleared,
+    AlertKind,
     AssistAcknowledge,
     AssistClear,
     AssistRequest,
     AssistState,
     AssistStatus,
     BookingArrived,
+    BoothCatalogue,
     BoothPresence,
     CameraSelect,
     CameraSource,
@@ -30,6 +35,7 @@ from protocol.messages import (
     Hello,
     LobbyEntry,
     Presence,
+    QueueStatus,
     Role,
     RtcAnswer,
     RtcIce,
@@ -42,7 +48,9 @@ from protocol.messages import (
     SessionLeave,
     SessionLeft,
     SessionLobby,
+    SessionOffer,
     SessionRequest,
+    ServiceChoice,
     Welcome,
 )
 from protocol.schema import json_schema
@@ -64,6 +72,35 @@ EXAMPLES = [
         lobby=(LobbyEntry(session_id="s1", booth_id="b1", booth_name="B", point="P", waiting_since=3.0),),
     ),
     SessionRequest(),
+    SessionRequest(service_id="vero-henkilo", language="sv"),
+    SessionOffer(
+        session_id="s1", booth_name="B", point="P", service_name="Henkilöverotus", language="fi", waiting_since=2.0
+    ),
+    QueueStatus(session_id="s1", position=2, wait_min=None),
+    BoothCatalogue(
+        services=(
+            ServiceChoice(
+                service_id="vero-henkilo",
+                name_fi="Henkilöverotus",
+                name_sv="Personbeskattning",
+                name_en="Personal taxation",
+                languages=("fi", "sv"),
+            ),
+        )
+    ),
+    AdvisorAlert(
+        alert_id="a1",
+        kind=AlertKind.OFFICIAL_NO_SHOW,
+        point="P",
+        booth_name="B",
+        at=4.0,
+        message_fi="Virkailija ei ole liittynyt",
+        message_sv="Handläggaren har inte anslutit",
+        message_en="The official has not joined",
+        booking_code="K7M2QX",
+    ),
+    AlertAcknowledge(alert_id="a1"),
+    AlertCleared(alert_id="a1"),
     SessionLobby(session_id="s1"),
     SessionAdmit(session_id="s1"),
     SessionAdmitted(session_id="s1", official_name="Veera", booth_name="B"),

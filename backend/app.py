@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, WebSocket
@@ -15,10 +15,13 @@ from pydantic import BaseModel, Field
 
 from backend.api import include_routes
 from backend.config import WEB_ROOT, BackendSettings
+from backend.domain.events import DomainEvent
+from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
 from backend.signal import Hub
 from backend.store import accounts
+from backend.store.alerts import record_alerts
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.seed import seed_demo
 from protocol.schema import json_schema
@@ -55,18 +58,35 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         with db() as s:
             hub.know_booths(accounts.all_booths(s))
         hub.start()
-        stop_delivery = asyncio.Event()
-        delivery = asyncio.create_task(DeliveryWorker(db, settings.notify).run_forever(stop_delivery))
+        loop = asyncio.get_running_loop()
+
+        def booking_events(events: Sequence[DomainEvent]) -> None:
+            """From the HTTP API's worker threads: refused check-ins become advisor alerts."""
+            raised = record_alerts(db, events)
+            if raised:
+                asyncio.run_coroutine_threadsafe(hub.deliver_alerts(raised), loop)
+
+        app.state.booking_events = booking_events
+        app.state.alert_acknowledged = hub.alert_cleared
+        stop = asyncio.Event()
+        background = [
+            asyncio.create_task(DeliveryWorker(db, settings.notify, clock=clock).run_forever(stop)),
+            asyncio.create_task(
+                Jobs(db, clock, settings.jobs, joined=hub.joined_booking_ids, on_alerts=hub.deliver_alerts).run_forever(
+                    stop
+                )
+            ),
+        ]
         log.info("backend ready on %s", engine.dialect.name)
         yield
-        stop_delivery.set()
-        await delivery
+        stop.set()
+        await asyncio.gather(*background)
         await hub.stop()
         engine.dispose()
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
-    include_routes(app, db, clock, stage=outbox_stager(clock))
+    include_routes(app, db, clock, stage=outbox_stager(clock), present=lambda: sorted(hub.broker.officials))
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

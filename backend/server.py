@@ -5,12 +5,12 @@ from __future__ import annotations
 import uvicorn
 
 from backend.app import create_app
-from backend.config import BackendSettings
+from backend.config import BackendSettings, running_clock
 
 
 def serve(settings: BackendSettings) -> None:
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, clock=running_clock(settings.clock_start)),
         host=settings.host,
         port=settings.port,
         ws="websockets-sansio",

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
+from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
-    ALL_OFFICIALS,
     Arrival,
     BoothInfo,
     BrokerError,
@@ -32,18 +32,23 @@ from backend.domain.calls import (
     Deliver,
     Effect,
     Party,
+    WalkIn,
 )
+from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CitizenCheckedIn
-from backend.store import accounts
+from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
 from backend.store.call_records import record_call
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
+    AlertAcknowledge,
+    AlertCleared,
     AssistAcknowledge,
     AssistClear,
     AssistRequest,
     AssistState,
+    BoothCatalogue,
     CameraSelect,
     CheckinRequest,
     CheckinResult,
@@ -55,6 +60,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    ServiceChoice,
     SessionAdmit,
     SessionEnd,
     SessionLeave,
@@ -90,6 +96,32 @@ class Connection:
                 pass  # the reader side notices the disconnect and cleans up
 
 
+@dataclass(frozen=True)
+class _Account:
+    """An official's (or advisor's) standing, loaded when they connect."""
+
+    info: accounts.OfficialInfo
+    skills: OfficialSkills
+    organisation_id: str | None  # None for a master admin: sees everyone
+    advises: frozenset[str]
+
+
+def _menu(services: list[Service]) -> BoothCatalogue:
+    return BoothCatalogue(
+        services=tuple(
+            ServiceChoice(
+                service_id=x.id,
+                name_fi=x.name("fi"),
+                name_sv=x.name("sv"),
+                name_en=x.name("en"),
+                languages=tuple(lang for lang in ("fi", "sv", "en") if lang in x.languages),
+            )
+            for x in services[:64]
+            if x.languages & {"fi", "sv", "en"}
+        )
+    )
+
+
 class Hub:
     def __init__(
         self,
@@ -102,6 +134,7 @@ class Hub:
         self.new_session_id = new_session_id
         self.broker = CallBroker()
         self.connections: dict[Party, set[Connection]] = defaultdict(set)
+        self.accounts: dict[str, _Account] = {}  # connected officials' standing
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
@@ -144,8 +177,11 @@ class Hub:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "the first message must be hello", msg.type)
             return None
         now = self.clock()
+        account: _Account | None = None
         if msg.role is Role.BOOTH:
             info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token)
+            if info is not None:
+                self.broker.know_services(await asyncio.to_thread(self._services))
             if info is None:
                 log.warning("booth authentication failed for booth id %s", msg.booth_id)
                 await self._refuse(conn, ErrorCode.AUTH_FAILED, "unknown booth or wrong booth credential", "hello")
@@ -157,19 +193,31 @@ class Hub:
                 await old.ws.close(CLOSE_REPLACED)
             effects = self.broker.booth_online(info)
         else:
-            official = await asyncio.to_thread(self._official_login, msg.token, now)
-            if official is None:
+            account = await asyncio.to_thread(self._official_login, msg.token, now)
+            if account is None:
                 await self._refuse(
                     conn, ErrorCode.AUTH_FAILED, "sign-in expired or invalid; please sign in again", "hello"
                 )
                 return None
-            party, name = Party(Role.OFFICIAL, official.official_id), official.name
+            party, name = Party(Role.OFFICIAL, account.info.official_id), account.info.name
             effects = []
         conn.party = party
         self.connections[party].add(conn)
         await conn.send(Welcome(role=party.role, name=name, server_time=now))
-        if party.role is Role.OFFICIAL:
-            effects = self.broker.official_online(party.id, name)
+        if account is not None:
+            self.accounts[party.id] = account
+            effects = self.broker.official_online(
+                party.id,
+                name,
+                now,
+                skills=account.skills,
+                organisation_id=account.organisation_id,
+                advises=account.advises,
+            )
+            for alert in await asyncio.to_thread(self._pending_alerts, account):
+                await conn.send(alert.to_message())  # kept until an advisor acknowledges it
+        else:
+            await conn.send(_menu(list(self.broker.services.values())))
         log.info("%s %s connected", party.role.value, party.id)
         await self._apply(effects)
         return party
@@ -180,9 +228,28 @@ class Hub:
         with self.db() as db:
             return accounts.booth_by_credential(db, booth_id, secret)
 
-    def _official_login(self, token: str, now: float) -> accounts.OfficialInfo | None:
+    def _services(self) -> list[Service]:
         with self.db() as db:
-            return accounts.official_by_token(db, token, now)
+            return catalogue.services(db)
+
+    def _official_login(self, token: str, now: float) -> _Account | None:
+        with self.db() as db:
+            info = accounts.official_by_token(db, token, now)
+            if info is None:
+                return None
+            roles = catalogue.roles(db, info.official_id)
+            master = any(r.role == "master_admin" for r in roles)
+            return _Account(
+                info=info,
+                skills=catalogue.skills(db, info.official_id),
+                organisation_id=None if master else info.organisation_id,
+                advises=frozenset(r.scope for r in roles if r.role == "advisor" and r.scope),
+            )
+
+    def _pending_alerts(self, account: _Account) -> list[alerts.StoredAlert]:
+        if account.organisation_id is None:
+            return alerts.pending(self.db, None)
+        return alerts.pending(self.db, account.advises) if account.advises else []
 
     async def _refuse(self, conn: Connection, code: ErrorCode, reason: str, ref: str | None = None) -> None:
         await conn.send(Error(code=code, reason=reason, ref=ref, fatal=True))
@@ -200,6 +267,10 @@ class Hub:
                     )
                 if isinstance(msg, CheckinRequest):
                     effects = await self._check_in(conn, msg)
+                elif isinstance(msg, SessionRequest) and msg.service_id is not None:
+                    effects = await self._walk_in(conn.party, msg)
+                elif isinstance(msg, AlertAcknowledge):
+                    effects = await self._acknowledge(conn.party, msg)
                 else:
                     effects = self._dispatch(conn.party, msg)
             except ProtocolError as exc:
@@ -219,7 +290,7 @@ class Hub:
             case Hello():
                 raise ProtocolError(ErrorCode.NOT_ALLOWED, "already authenticated", "hello")
             case SessionRequest():
-                return b.request(party.id, self.new_session_id(), now)
+                return b.request(party.id, self.new_session_id(), now)  # chose no matter: anyone may admit
             case SessionAdmit(session_id=sid):
                 return b.admit(party.id, sid, now)
             case SessionLeave(session_id=sid):
@@ -263,6 +334,8 @@ class Hub:
             )
         )
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
+        raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
+        await self.deliver_alerts(raised)
         if arrived is None:
             return []
         b = arrived.booking
@@ -271,8 +344,77 @@ class Hub:
             official_id=b.official_id,
             service_name=b.service_names.get(b.language) or b.service_names.get("fi", "?"),
             starts_at=b.start.timestamp(),
+            booking_id=outcome.booking_id,
+            service_id=b.service_id,
+            language=b.language,
+            queue_entry_id=outcome.queue_entry_id,
         )
         return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
+
+    async def _walk_in(self, party: Party, msg: SessionRequest) -> list[Effect]:
+        """A citizen chose a matter and a language at the booth: recorded in the point's
+        queue (the advisors' live view and the statistics), then routed live."""
+        assert msg.service_id is not None
+        walk_in = WalkIn(msg.service_id, msg.language or "fi")
+        self.broker.check_walk_in(party.id, walk_in)
+        booth = self.broker.booths[party.id].info
+        now = self.clock()
+        try:
+            entry_id = await asyncio.to_thread(
+                booking_store.enqueue_walk_in,
+                self.db,
+                booth.point_id,
+                walk_in.service_id,
+                walk_in.language,
+                party.id,
+                datetime.fromtimestamp(now, UTC),
+            )
+        except BookingRuleError as exc:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, str(exc)) from exc
+        walk_in = WalkIn(walk_in.service_id, walk_in.language, entry_id)
+        return self.broker.request(party.id, self.new_session_id(), self.clock(), walk_in)
+
+    async def _acknowledge(self, party: Party, msg: AlertAcknowledge) -> list[Effect]:
+        """An advisor took an alert: it leaves every advisor's list."""
+        account = self.accounts.get(party.id)
+        alert = await asyncio.to_thread(alerts.get, self.db, msg.alert_id)
+        if (
+            account is None
+            or alert is None
+            or (account.organisation_id is not None and alert.point_id not in account.advises)
+        ):
+            raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no alert {msg.alert_id!r} that you may acknowledge")
+        done = await asyncio.to_thread(alerts.acknowledge, self.db, msg.alert_id, party.id, self.clock())
+        await self.alert_cleared(done or alert)
+        return []
+
+    async def alert_cleared(self, alert: alerts.StoredAlert) -> None:
+        """An advisor took the alert (here or over HTTP): off every advisor's screen."""
+        cleared = AlertCleared(alert_id=alert.alert_id)
+        for conn in self._advisors_of(alert.point_id):
+            await conn.send(cleared)
+
+    async def deliver_alerts(self, raised: list[alerts.StoredAlert]) -> None:
+        """Tell the connected advisors of each alert's point (and master admins).
+        Stored first, so an advisor who connects later still gets it."""
+        for alert in raised:
+            log.info("advisor alert %s at point %s", alert.kind.value, alert.point_id)
+            for conn in self._advisors_of(alert.point_id):
+                await conn.send(alert.to_message())
+
+    def _advisors_of(self, point_id: str) -> list[Connection]:
+        return [
+            c
+            for p, cs in self.connections.items()
+            if p.role is Role.OFFICIAL
+            and (a := self.accounts.get(p.id)) is not None
+            and (a.organisation_id is None or point_id in a.advises)
+            for c in cs
+        ]
+
+    def joined_booking_ids(self) -> set[str]:
+        """Bookings whose citizen is in a call now: their official did join."""
+        return {s.booking_id for s in self.broker.sessions.values() if s.booking_id and s.official_id}
 
     async def _complain(self, conn: Connection, err: Error) -> bool:
         """Answer a refused message; False when the connection was closed for abuse."""
@@ -298,6 +440,8 @@ class Hub:
         if conns:
             return  # the official still has another tab open
         del self.connections[party]
+        if party.role is Role.OFFICIAL:
+            self.accounts.pop(party.id, None)
         now = self.clock()
         if party.role is Role.BOOTH:
             effects = self.broker.booth_offline(party.id, now)
@@ -349,8 +493,7 @@ class Hub:
     def _record(self, session: CallSession) -> None:
         with self.db() as db:
             record_call(db, session)
+        live_queue.follow_session(self.db, session)
 
     def _targets(self, to: Party) -> list[Connection]:
-        if to == ALL_OFFICIALS:
-            return [c for p, cs in self.connections.items() if p.role is Role.OFFICIAL for c in cs]
         return list(self.connections.get(to, ()))

@@ -20,13 +20,29 @@ def _backend(args: argparse.Namespace) -> int:
 
     try:
         settings = BackendSettings(
-            database_url=args.database_url, host=args.host, port=args.port, seed_demo=args.seed_demo
+            database_url=args.database_url,
+            host=args.host,
+            port=args.port,
+            seed_demo=args.seed_demo,
+            clock_start=_instant(args.clock_start) if args.clock_start else None,
         )
-    except NotifyConfigError as exc:
+    except (NotifyConfigError, ValueError) as exc:
         print(f"etapiste backend: {exc}", file=sys.stderr)
         return 2
     serve(settings)
     return 0
+
+
+def _instant(text: str) -> float:
+    from datetime import datetime
+
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--clock-start {text!r} is not an ISO date and time, e.g. 2026-11-24T09:55+02:00") from None
+    if at.tzinfo is None:
+        raise ValueError(f"--clock-start {text!r} needs a UTC offset, e.g. 2026-11-24T09:55+02:00")
+    return at.timestamp()
 
 
 def _kiosk(args: argparse.Namespace) -> int:
@@ -88,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--seed-demo", action="store_true", help="insert the demo point, booth and official")
+    p.add_argument(
+        "--clock-start",
+        metavar="ISO_TIME",
+        help="start the backend's clock at this time (with UTC offset) and run it at real speed; "
+        "for demos and tests that need office hours — never in production",
+    )
     p.set_defaults(func=_backend)
 
     p = sub.add_parser(

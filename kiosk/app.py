@@ -16,6 +16,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.widget import Widget
 
 from drivers.touch import kivy_input_line, restart_kivy_provider
 from kiosk import session as sm
@@ -27,10 +28,12 @@ from kiosk.media import CallMedia
 from kiosk.screens.assist import AssistBanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
+from kiosk.screens.checkin import CheckinScreen
+from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
-from protocol.messages import AssistState
+from protocol.messages import AssistState, ServiceChoice
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -52,12 +55,15 @@ class KioskApp(App):
 
     def build(self) -> FloatLayout:
         self.screens = ScreenManager(transition=NoTransition())
-        self.attract = AttractScreen(on_start=self.controller.press_start)
-        self.lobby = LobbyScreen(on_cancel=self.controller.press_cancel)
+        c = self.controller
+        self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking)
+        self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
+        self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
+        self.lobby = LobbyScreen(on_cancel=c.press_cancel)
         self.call = CallScreen()
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
-        for screen in (self.offline, self.attract, self.lobby, self.call, self.ended):
+        for screen in (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended):
             self.screens.add_widget(screen)
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:
@@ -78,8 +84,12 @@ class KioskApp(App):
 
     def show(self, command: sm.Show) -> None:
         screen = self.screens.get_screen(command.screen.value)
-        notice = TEXTS.get(command.notice.value)
-        screen.set_notice(all_languages(command.notice.value) if notice else "")
+        lines = [all_languages(command.notice.value)] if command.notice.value in TEXTS else []
+        if command.text is not None:
+            lines.extend(command.text.lines())  # the backend's own words; never logged
+        screen.set_notice("\n".join(lines))
+        if screen is self.checkin:
+            self.checkin.set_busy(command.busy)
         if command.screen is sm.Screen.CALL:
             self.call.set_official(command.official_name)
         self.screens.current = command.screen.value
@@ -89,6 +99,29 @@ class KioskApp(App):
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)
+
+    def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
+        self.choose.set_services(services)
+
+    def show_queue(self, position: int, wait_min: int | None) -> None:
+        self.lobby.set_queue(position, wait_min)
+
+    def targets(self) -> dict[str, tuple[float, float]]:
+        """Centres of the current screen's buttons, as fractions of the window from the top left.
+
+        For the end-to-end tests, which tap over TUIO (same convention). Taken
+        from where Kivy actually laid the widgets out, so a layout change never
+        silently breaks a test that hard-coded a position.
+        """
+        named: dict[str, Widget] = getattr(self.screens.current_screen, "targets", dict)()
+        width, height = Window.size
+        if not width or not height:
+            return {}
+        out: dict[str, tuple[float, float]] = {}
+        for name, widget in named.items():
+            x, y = widget.to_window(*widget.center)
+            out[name] = (round(x / width, 4), round(1 - y / height, 4))  # Kivy's y grows upwards
+        return out
 
     def show_assist(self, state: AssistState) -> None:
         self.assist_banner.show(state)

@@ -4,6 +4,11 @@ Runs in the same asyncio loop as Kivy and aiortc. It turns the outside world
 into ``kiosk.session`` events (with the time) and carries out the commands
 the machine returns. It never lets an exception end the booth: a failure
 becomes an event (disconnected, media failed) and the machine decides.
+
+While the machine asks for it (``ScanQr``) the controller reads QR codes from
+every camera a few times a second, one scan at a time in a worker thread,
+and reports what it sees as ``QrSeen``. Booking codes and QR payloads
+identify a person: they are never logged here, only that one was seen.
 """
 
 from __future__ import annotations
@@ -24,18 +29,32 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from drivers.button_logic import PressKind, led_for
 from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
+from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
 from kiosk.media import CallMedia, ice_servers_from
+from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
-from protocol.messages import AssistState, CameraSource, Error, ErrorCode, Hello, Role, Welcome
+from protocol.messages import (
+    AssistState,
+    CameraSource,
+    CheckinResult,
+    Error,
+    ErrorCode,
+    Hello,
+    Role,
+    ServiceChoice,
+    Welcome,
+)
 
 log = logging.getLogger("etapiste.kiosk")
 
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
 TICK_S = 0.25
+#: How often the cameras are searched for a QR code while the check-in screen is up.
+QR_SCAN_INTERVAL_S = 0.3
 
 
 class Ui(Protocol):
@@ -46,6 +65,14 @@ class Ui(Protocol):
     def set_media(self, media: CallMedia | None) -> None: ...
 
     def show_assist(self, state: AssistState) -> None: ...
+
+    def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None: ...
+
+    def show_queue(self, position: int, wait_min: int | None) -> None: ...
+
+    def targets(self) -> dict[str, tuple[float, float]]:
+        """Centre of each tappable widget on the current screen: fractions of the screen from the top left."""
+        ...
 
 
 class Controller:
@@ -70,6 +97,10 @@ class Controller:
         self._health: tuple[Health, ...] = ()
         self._screen = sm.Screen.OFFLINE
         self.calls_completed = 0
+        self._checkin_result: str | None = None
+        self._scan_active = False
+        self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
+        self._scan_task: asyncio.Task[None] | None = None
 
     # -- inputs from the screens --
 
@@ -78,6 +109,21 @@ class Controller:
 
     def press_cancel(self) -> None:
         self.feed(sm.CancelPressed(self.clock()))
+
+    def press_booking(self) -> None:
+        self.feed(sm.BookingPressed(self.clock()))
+
+    def choose_service(self, service_id: str, language: str) -> None:
+        self.feed(sm.ServiceChosen(service_id, language, self.clock()))
+
+    def submit_code(self, code: str) -> None:
+        self.feed(sm.CodeSubmitted(code, self.clock()))
+
+    def press_back(self) -> None:
+        self.feed(sm.BackPressed(self.clock()))
+
+    def touched(self) -> None:
+        self.feed(sm.Touched(self.clock()))
 
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
@@ -99,6 +145,9 @@ class Controller:
         try:
             await asyncio.gather(*loops)
         finally:
+            self._scan_active = False
+            if self._scan_task is not None:
+                self._scan_task.cancel()
             self.supervisor.close()
 
     async def _connect_loop(self) -> None:
@@ -167,6 +216,8 @@ class Controller:
     # -- carrying out commands --
 
     def feed(self, event: sm.Event) -> None:
+        if isinstance(event, sm.Received) and isinstance(event.message, CheckinResult):
+            self._checkin_result = event.message.result  # a code like "wrong_day": never the booking code
         for command in self.machine.handle(event):
             self._execute(command)
 
@@ -177,8 +228,16 @@ class Controller:
             case sm.Show():
                 if command.screen is sm.Screen.ENDED and self._screen is sm.Screen.CALL:
                     self.calls_completed += 1
+                if command.screen is sm.Screen.ATTRACT:
+                    self._checkin_result = None  # nothing of one citizen stays for the next
                 self._screen = command.screen
                 self.ui.show(command)
+            case sm.ScanQr(active=active):
+                self._set_scanning(active)
+            case sm.SetCatalogue(services=services):
+                self.ui.set_catalogue(services)
+            case sm.ShowQueue(position=position, wait_min=wait_min):
+                self.ui.show_queue(position, wait_min)
             case sm.StartMedia(session_id=sid):
                 self._start_media(sid)
             case sm.ApplyAnswer(session_id=sid, sdp=sdp):
@@ -253,6 +312,63 @@ class Controller:
             self.ui.set_media(None)
             self._spawn(media.close())
 
+    # -- QR codes --
+
+    def _set_scanning(self, active: bool) -> None:
+        self._scan_active = active
+        if not active:
+            return  # the loop ends after the scan under way; its result is dropped
+        self._scan_generation += 1
+        if self._scan_task is None or self._scan_task.done():
+            self._scan_task = asyncio.ensure_future(self._scan_loop())
+
+    async def _scan_loop(self) -> None:
+        """Scan until told to stop. One loop, one scan at a time: the next starts after the last returned.
+
+        A payload is reported once per attempt (``ScanQr(True)``), not three
+        times a second while the citizen holds it up; a new attempt (after a
+        refusal or no answer) reports what is in view again.
+        """
+        generation, reported = -1, None
+        failed: set[str] = set()
+        while self._scan_active:
+            if generation != self._scan_generation:
+                generation, reported = self._scan_generation, None
+                failed = set()
+            started = time.monotonic()
+            try:
+                payload = await asyncio.to_thread(self._scan_cameras, failed)
+            except Exception:  # never let a scan take the booth down
+                log.exception("QR scan failed")
+                payload = None
+            current = self._scan_active and generation == self._scan_generation  # not stopped meanwhile
+            if current and payload is not None and payload != reported:
+                reported = payload
+                log.info("a QR code was seen")
+                try:
+                    self.feed(sm.QrSeen(payload, self.clock()))
+                except Exception:
+                    log.exception("handling a QR code failed")
+            await asyncio.sleep(max(0.0, QR_SCAN_INTERVAL_S - (time.monotonic() - started)))
+
+    def _scan_cameras(self, failed: set[str]) -> str | None:
+        """In a worker thread: a QR payload one of the cameras sees now, a booking's first.
+
+        ``failed`` names the cameras whose failure was already logged in this
+        attempt, so a broken camera is one log line, not three a second.
+        """
+        seen: list[str] = []
+        for source, camera in self.cameras.items():
+            try:
+                frame = camera.read()
+                if frame is not None:
+                    seen.extend(read_qr(frame))
+            except Exception as exc:
+                if source.value not in failed:
+                    failed.add(source.value)
+                    log.warning("reading QR codes from the %s camera failed: %s", source.value, type(exc).__name__)
+        return next((p for p in seen if p.upper().startswith(QR_PREFIX)), seen[0] if seen else None)
+
     def _spawn(self, coro: object) -> None:
         task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
         self._tasks.add(task)
@@ -270,6 +386,8 @@ class Controller:
             "session_id": self.machine.state.session_id,
             "connected": self._ws is not None,
             "calls_completed": self.calls_completed,
+            "targets": self._targets(),
+            "checkin_result": self._checkin_result,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
             "media": None
             if stats is None
@@ -282,6 +400,13 @@ class Controller:
                 "remote_video_size": stats.remote_video_size,
             },
         }
+
+    def _targets(self) -> dict[str, tuple[float, float]]:
+        try:
+            return self.ui.targets()
+        except Exception:  # diagnostics must never stop the status file
+            log.exception("cannot compute the screen's targets")
+            return {}
 
     def _write_status(self) -> None:
         path = self.config.status_file

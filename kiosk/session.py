@@ -8,12 +8,29 @@ place a newcomer can read top to bottom.
 
 Phases::
 
-    OFFLINE --connected--> IDLE --start--> REQUESTING --lobby--> LOBBY
-       ^                    ^                   |                  | admitted
-       | disconnected       | timeout/refused   v                  v
-     (any)                  +---------------- IDLE           CONNECTING --media up--> IN_CALL
-                            |                                      |   official left -> LOBBY
-                          ENDED <--------- session ended / media failed
+    OFFLINE --connected--> IDLE --start (no catalogue)----------> REQUESTING --lobby--> LOBBY
+       ^                   | |                                      ^                    | admitted
+       | disconnected      | +--start--> CHOOSING --chosen----------+                    v
+     (any)                 |                                                        CONNECTING --media up--> IN_CALL
+                           |                                                             |  official left -> LOBBY
+                           +--booking--> CHECKIN --code or QR--> CHECKING --ok, lobby--> LOBBY
+                                            ^                        |
+                                            +--refused / no answer---+
+    back, or 90 s untouched (CHOOSING, CHECKIN, CHECKING): -> IDLE
+    REQUESTING timed out or refused: -> IDLE
+    session ended / media failed: -> ENDED --8 s--> IDLE
+
+Walk-in: Start shows the catalogue of matters the backend sent
+(``booth.catalogue``); the citizen picks a language and a matter and the
+request carries both. With no catalogue Start asks for any official, as
+before. Booking: the citizen types the code on the keypad or shows the QR code
+to a camera (``ScanQr`` turns the reading on and off); the backend answers
+``checkin.result`` and, when it is ok, puts the booth in the lobby.
+
+The typed code lives only in the check-in screen's widget, which wipes it
+when the screen is left; the machine holds a code only while it is being
+checked (and a refused QR code's, so the same QR still in front of the camera
+is not sent again), and never logs one.
 """
 
 from __future__ import annotations
@@ -22,19 +39,25 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from protocol.booking_code import code_from_qr, is_code, normalise
 from protocol.messages import (
     AssistRequest,
     AssistState,
     AssistStatus,
+    BoothCatalogue,
     CameraSelect,
     CameraSource,
+    CheckinRequest,
+    CheckinResult,
     DeviceReport,
     DeviceStatus,
     Error,
     ErrorCode,
+    QueueStatus,
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    ServiceChoice,
     SessionAdmitted,
     SessionEnd,
     SessionEnded,
@@ -50,11 +73,18 @@ REQUEST_TIMEOUT_S = 10.0
 MEDIA_TIMEOUT_S = 30.0
 #: How long the thank-you screen stays before the attract screen returns.
 ENDED_SCREEN_S = 8.0
+#: How long the booth waits for the backend to answer a check-in (and then for the lobby).
+CHECKIN_TIMEOUT_S = 10.0
+#: A citizen who has not touched the choice or check-in screens for this long has walked away.
+INACTIVITY_S = 90.0
 
 
 class Phase(StrEnum):
     OFFLINE = "offline"
     IDLE = "idle"
+    CHOOSING = "choosing"  # a walk-in picks a language and a matter
+    CHECKIN = "checkin"  # a citizen with a booking types or shows their code
+    CHECKING = "checking"  # the backend checks the code (and, if ok, opens the lobby)
     REQUESTING = "requesting"
     LOBBY = "lobby"
     CONNECTING = "connecting"
@@ -67,6 +97,8 @@ class Screen(StrEnum):
 
     OFFLINE = "offline"
     ATTRACT = "attract"
+    CHOOSE = "choose"
+    CHECKIN = "checkin"
     LOBBY = "lobby"
     CALL = "call"
     ENDED = "ended"
@@ -82,6 +114,8 @@ class Notice(StrEnum):
     CALL_ENDED = "call_ended"
     CONNECTION_FAILED = "connection_failed"
     CANCELLED = "cancelled"
+    CHECKING = "checking"  # the booking code is being checked
+    CHECKIN_FAILED = "checkin_failed"  # no answer to the check-in: try again
 
 
 # --- events ---------------------------------------------------------------------
@@ -101,6 +135,55 @@ class Disconnected:
 
 @dataclass(frozen=True)
 class StartPressed:
+    now: float
+
+
+@dataclass(frozen=True)
+class BookingPressed:
+    """The citizen pressed "I have a booking" on the attract screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class ServiceChosen:
+    """A walk-in picked a matter, in the language selected on the choice screen."""
+
+    service_id: str
+    language: str
+    now: float
+
+
+@dataclass(frozen=True)
+class CodeSubmitted:
+    """The citizen typed a booking code and pressed OK. The code is not shown in ``repr``."""
+
+    code: str = field(repr=False)
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class QrSeen:
+    """A camera saw a QR code (any QR code: the machine decides whether it is a booking's)."""
+
+    payload: str = field(repr=False)
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class BackPressed:
+    """Back on the choice or check-in screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Touched:
+    """The citizen touched a screen control that is not an event of its own (a key, a language).
+
+    Keeps a citizen who is still typing from being sent back to the start.
+    """
+
     now: float
 
 
@@ -162,6 +245,12 @@ Event = (
     Connected
     | Disconnected
     | StartPressed
+    | BookingPressed
+    | ServiceChosen
+    | CodeSubmitted
+    | QrSeen
+    | BackPressed
+    | Touched
     | CancelPressed
     | Received
     | OfferReady
@@ -182,10 +271,59 @@ class Send:
 
 
 @dataclass(frozen=True)
+class BackendText:
+    """A message the backend wrote for the citizen (why a check-in failed, who they will meet).
+
+    Fixed booth texts are ``Notice`` values the UI translates; these come
+    ready-made in each language. Shown in the booking's language when the
+    backend knows it, otherwise in all three. It may describe the citizen's
+    appointment, so ``repr`` hides it and nothing logs it.
+    """
+
+    fi: str = field(repr=False)
+    sv: str = field(repr=False)
+    en: str = field(repr=False)
+    language: str | None = None
+
+    def lines(self) -> tuple[str, ...]:
+        """The texts to show, Finnish first when showing all."""
+        chosen = {"fi": self.fi, "sv": self.sv, "en": self.en}.get(self.language or "", "")
+        if chosen:
+            return (chosen,)
+        return tuple(t for t in (self.fi, self.sv, self.en) if t)
+
+
+@dataclass(frozen=True)
 class Show:
     screen: Screen
     notice: Notice = Notice.NONE
     official_name: str = ""
+    #: The backend's own words, shown with (below) the notice.
+    text: BackendText | None = None
+    #: The screen's controls are locked: the booth waits for the backend.
+    busy: bool = False
+
+
+@dataclass(frozen=True)
+class ScanQr:
+    """Read QR codes from the cameras (and report them as ``QrSeen``) while ``active``."""
+
+    active: bool
+
+
+@dataclass(frozen=True)
+class SetCatalogue:
+    """The matters the choice screen offers (sent whenever the backend sends its catalogue)."""
+
+    services: tuple[ServiceChoice, ...]
+
+
+@dataclass(frozen=True)
+class ShowQueue:
+    """The lobby's queue line: place in the queue and the estimate (None: no official present)."""
+
+    position: int
+    wait_min: int | None
 
 
 @dataclass(frozen=True)
@@ -235,7 +373,20 @@ class Log:
     text: str
 
 
-Command = Send | Show | StartMedia | ApplyAnswer | AddIceCandidate | StopMedia | ShowAssist | SelectCamera | Log
+Command = (
+    Send
+    | Show
+    | ScanQr
+    | SetCatalogue
+    | ShowQueue
+    | StartMedia
+    | ApplyAnswer
+    | AddIceCandidate
+    | StopMedia
+    | ShowAssist
+    | SelectCamera
+    | Log
+)
 
 
 @dataclass(frozen=True)
@@ -247,10 +398,22 @@ class State:
     devices: tuple[DeviceStatus, ...] = field(default=())
     #: A call-button press not yet delivered to the backend (it was offline).
     assist_pending: AssistRequest | None = None
+    #: What a walk-in can choose from; kept across phases and reconnects until the backend sends another.
+    services: tuple[ServiceChoice, ...] = ()
+    #: When an untouched choice or check-in gives up (last touch + ``INACTIVITY_S``).
+    idle_deadline: float | None = None
+    #: The code of the booking QR being checked right now (None when it was typed).
+    qr_checking: str | None = field(default=None, repr=False)
+    #: The last booking QR code the backend refused during this check-in: not sent again.
+    qr_refused: str | None = field(default=None, repr=False)
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
 _SESSION_PHASES = (Phase.LOBBY, *_MEDIA_PHASES)
+#: Phases where the citizen is at the screen making choices; they time out when nobody touches it.
+_INPUT_PHASES = (Phase.CHOOSING, Phase.CHECKIN, Phase.CHECKING)
+#: Phases in which the backend may put the booth in a lobby (a late check-in answer included).
+_BEFORE_LOBBY = (Phase.IDLE, Phase.REQUESTING, *_INPUT_PHASES)
 
 
 class BoothSession:
@@ -282,6 +445,7 @@ class BoothSession:
         out: list[Command] = []
         if self.state.phase in _MEDIA_PHASES:
             out.append(StopMedia())
+        out.extend(self._stop_scanning())
         if self.state.phase is not Phase.OFFLINE:
             out.append(Log(f"backend connection lost in phase {self.state.phase.value}"))
         self._to(Phase.OFFLINE)
@@ -293,8 +457,82 @@ class BoothSession:
     def _on_StartPressed(self, ev: StartPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
             return []  # a second tap while things happen is not an error
+        if self.state.services:
+            self._to(Phase.CHOOSING, idle_deadline=ev.now + INACTIVITY_S)
+            return [Show(Screen.CHOOSE)]
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
         return [Send(SessionRequest()), Show(Screen.LOBBY)]
+
+    def _on_ServiceChosen(self, ev: ServiceChosen) -> list[Command]:
+        if self.state.phase is not Phase.CHOOSING:
+            return []
+        service = next((s for s in self.state.services if s.service_id == ev.service_id), None)
+        if service is None or ev.language not in service.languages:
+            self._touch(ev.now)
+            what = "a service not in the catalogue" if service is None else "a language the service does not offer"
+            return [Log(f"refused a choice of {what}")]
+        self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
+        request = SessionRequest(service_id=service.service_id, language=ev.language)
+        return [Send(request), Show(Screen.LOBBY)]
+
+    def _on_BookingPressed(self, ev: BookingPressed) -> list[Command]:
+        if self.state.phase is not Phase.IDLE:
+            return []
+        self._to(Phase.CHECKIN, idle_deadline=ev.now + INACTIVITY_S)
+        return [Show(Screen.CHECKIN), ScanQr(True)]
+
+    def _on_CodeSubmitted(self, ev: CodeSubmitted) -> list[Command]:
+        if self.state.phase is not Phase.CHECKIN:
+            return []  # e.g. OK tapped again while the first one is being checked
+        code = normalise(ev.code)
+        if not is_code(code):
+            self._touch(ev.now)
+            return [Log("refused a typed booking code of the wrong shape")]
+        return self._check(code, ev.now, from_qr=False)
+
+    def _on_QrSeen(self, ev: QrSeen) -> list[Command]:
+        if self.state.phase is not Phase.CHECKIN:
+            return []  # the same QR seen again while it is being checked, or a scan that was under way
+        code = code_from_qr(ev.payload)
+        if code is None:
+            return [Log("ignored a QR code that is not a booking code")]
+        if code == self.state.qr_refused:
+            return [Log("ignored the booking QR code that was just refused")]
+        return self._check(code, ev.now, from_qr=True)
+
+    def _check(self, code: str, now: float, *, from_qr: bool) -> list[Command]:
+        self._to(
+            Phase.CHECKING,
+            deadline=now + CHECKIN_TIMEOUT_S,
+            idle_deadline=now + INACTIVITY_S,
+            qr_checking=code if from_qr else None,
+            qr_refused=self.state.qr_refused,
+        )
+        return [
+            ScanQr(False),
+            Send(CheckinRequest(code=code)),
+            Log(f"booking code {'read from a QR code' if from_qr else 'typed'}; checking"),
+            Show(Screen.CHECKIN, Notice.CHECKING, busy=True),
+        ]
+
+    def _on_BackPressed(self, ev: BackPressed) -> list[Command]:
+        if self.state.phase not in (Phase.CHOOSING, Phase.CHECKIN):
+            return []  # while checking the answer is seconds away; the screen's Back is locked
+        out = self._stop_scanning()
+        self._to(Phase.IDLE)
+        return [*out, Show(Screen.ATTRACT)]
+
+    def _on_Touched(self, ev: Touched) -> list[Command]:
+        if self.state.phase in _INPUT_PHASES:
+            self._touch(ev.now)
+        return []
+
+    def _touch(self, now: float) -> None:
+        self.state = replace(self.state, idle_deadline=now + INACTIVITY_S)
+
+    def _stop_scanning(self) -> list[Command]:
+        """``ScanQr(False)`` when leaving the phase that scans."""
+        return [ScanQr(False)] if self.state.phase is Phase.CHECKIN else []
 
     def _on_CancelPressed(self, ev: CancelPressed) -> list[Command]:
         if self.state.phase is Phase.REQUESTING:
@@ -355,10 +593,18 @@ class BoothSession:
     # -- time --
 
     def _on_Tick(self, ev: Tick) -> list[Command]:
+        phase = self.state.phase
+        idle_deadline = self.state.idle_deadline
+        if phase in _INPUT_PHASES and idle_deadline is not None and ev.now >= idle_deadline:
+            out = self._stop_scanning()
+            self._to(Phase.IDLE)
+            why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; back to the start"
+            return [*out, Log(why), Show(Screen.ATTRACT)]
         deadline = self.state.deadline
         if deadline is None or ev.now < deadline:
             return []
-        phase = self.state.phase
+        if phase is Phase.CHECKING:
+            return self._checkin_failed("the check-in did not complete in time", refused=False)
         if phase is Phase.REQUESTING:
             self._to(Phase.IDLE)
             return [Log("backend did not answer Start in time"), Show(Screen.ATTRACT, Notice.START_FAILED)]
@@ -374,10 +620,17 @@ class BoothSession:
     def _on_Received(self, ev: Received) -> list[Command]:
         msg = ev.message
         phase, sid = self.state.phase, self.state.session_id
-        if isinstance(msg, SessionLobby) and phase in (Phase.REQUESTING, Phase.IDLE):
-            # From IDLE: the backend put us in the lobby after a check-in with a booking code.
+        if isinstance(msg, SessionLobby) and phase in _BEFORE_LOBBY:
+            # Not only from REQUESTING and CHECKING: the backend is the authority on the lobby,
+            # e.g. a check-in whose answer came after the booth had given up waiting.
+            out = self._stop_scanning()
             self._to(Phase.LOBBY, session_id=msg.session_id)
-            return [Show(Screen.LOBBY)]
+            return [*out, Show(Screen.LOBBY)]
+        if isinstance(msg, BoothCatalogue):
+            self.state = replace(self.state, services=msg.services)
+            return [SetCatalogue(msg.services), Log(f"catalogue of {len(msg.services)} services")]
+        if isinstance(msg, CheckinResult):
+            return self._on_checkin_result(msg, ev.now)
         if isinstance(msg, Error):
             return self._on_error(msg)
         if isinstance(msg, AssistStatus):
@@ -393,6 +646,8 @@ class BoothSession:
                 deadline=ev.now + MEDIA_TIMEOUT_S,
             )
             return [StartMedia(sid), Show(Screen.CALL, Notice.CONNECTING, msg.official_name)]
+        if isinstance(msg, QueueStatus) and phase is Phase.LOBBY:
+            return [ShowQueue(msg.position, msg.wait_min)]
         if isinstance(msg, RtcAnswer) and phase in _MEDIA_PHASES:
             return [ApplyAnswer(sid, msg.sdp)]
         if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
@@ -409,7 +664,39 @@ class BoothSession:
             return [*out, Show(Screen.ENDED, notice)]
         return [Log(f"ignored {msg.type} in phase {phase.value}")]
 
+    def _on_checkin_result(self, msg: CheckinResult, now: float) -> list[Command]:
+        if self.state.phase is not Phase.CHECKING:
+            return [Log(f"ignored a check-in result in phase {self.state.phase.value}")]
+        text = BackendText(msg.message_fi, msg.message_sv, msg.message_en, msg.language)
+        if msg.ok:
+            self._to(
+                Phase.CHECKING,
+                deadline=now + CHECKIN_TIMEOUT_S,
+                idle_deadline=self.state.idle_deadline,
+                qr_refused=self.state.qr_refused,
+            )
+            return [Log("checked in; waiting for the lobby"), Show(Screen.CHECKIN, text=text, busy=True)]
+        refused = self.state.qr_checking or self.state.qr_refused
+        self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=refused)
+        return [Log(f"check-in refused: {msg.result}"), Show(Screen.CHECKIN, text=text), ScanQr(True)]
+
+    def _checkin_failed(self, why: str, *, refused: bool) -> list[Command]:
+        """Back to the keypad with "could not check, try again" (no answer, or the backend erred).
+
+        After an error the QR code is treated as refused (sending it again would
+        only get the same error, three times a second); after silence it may be
+        read again, so holding it up again is the retry.
+        """
+        qr_refused = (self.state.qr_checking or self.state.qr_refused) if refused else self.state.qr_refused
+        self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=qr_refused)
+        return [Log(why), Show(Screen.CHECKIN, Notice.CHECKIN_FAILED), ScanQr(True)]
+
     def _on_error(self, err: Error) -> list[Command]:
+        if err.ref == "checkin.request":
+            # The reason may quote what was sent (the code): log only the error code.
+            if self.state.phase is Phase.CHECKING:
+                return self._checkin_failed(f"check-in refused: {err.code.value}", refused=True)
+            return [Log(f"backend error {err.code.value} about checkin.request")]
         if self.state.phase is Phase.REQUESTING and err.ref == "session.request":
             self._to(Phase.IDLE)
             return [Log(f"Start refused: {err.code.value}"), Show(Screen.ATTRACT, Notice.START_FAILED)]
@@ -427,7 +714,12 @@ class BoothSession:
         session_id: str | None = None,
         official_name: str = "",
         deadline: float | None = None,
+        idle_deadline: float | None = None,
+        qr_checking: str | None = None,
+        qr_refused: str | None = None,
     ) -> None:
+        """Enter ``phase``. What belongs to the booth (devices, call button, catalogue) carries over;
+        what belongs to a phase is passed again or forgotten."""
         self.state = State(
             phase=phase,
             session_id=session_id,
@@ -435,4 +727,8 @@ class BoothSession:
             deadline=deadline,
             devices=self.state.devices,
             assist_pending=self.state.assist_pending,
+            services=self.state.services,
+            idle_deadline=idle_deadline,
+            qr_checking=qr_checking,
+            qr_refused=qr_refused,
         )

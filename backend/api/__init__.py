@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api import bookings, catalogue, queue
+from backend.api import alerts, bookings, catalogue, queue
 from backend.api.roles import caller_dependency
 from backend.domain.bookings import BookingRuleError, ConflictError
 from backend.domain.events import DomainEvent
@@ -37,9 +37,14 @@ def _log_events(events: Sequence[DomainEvent]) -> None:
 
 
 def include_routes(
-    app: FastAPI, db: sessionmaker[Session], clock: Callable[[], float], stage: Stager | None = None
+    app: FastAPI,
+    db: sessionmaker[Session],
+    clock: Callable[[], float],
+    stage: Stager | None = None,
+    present: Callable[[], list[str]] | None = None,
 ) -> None:
-    """``stage`` runs inside each booking's transaction with its event (the outbox)."""
+    """``stage`` runs inside each booking's transaction with its event (the outbox);
+    ``present`` names the officials connected now (the hub), for queue estimates."""
     app.state.booking_events = _log_events
     caller = caller_dependency(db, clock)
 
@@ -49,7 +54,8 @@ def include_routes(
 
     app.include_router(catalogue.router(db, clock, caller))
     app.include_router(bookings.router(db, clock, caller, publish, stage))
-    app.include_router(queue.router(db, clock, caller))
+    app.include_router(queue.router(db, clock, caller, present))
+    app.include_router(alerts.router(db, clock, caller))
 
     @app.exception_handler(NotFound)
     async def _not_found(_r: Request, exc: NotFound) -> JSONResponse:

@@ -16,12 +16,21 @@ from backend.store.booth_models import QueueRow
 
 HOW = (
     "position counts the people ahead who need the same officials; wait_min = their service durations summed, "
-    "divided by the qualified officials signed in now; none present means no estimate"
+    "divided by the qualified officials connected now; none present means no estimate"
 )
 
 
-def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callable[..., Caller]) -> APIRouter:
+def router(
+    db: sessionmaker[Session],
+    clock: Callable[[], float],
+    caller: Callable[..., Caller],
+    present: Callable[[], list[str]] | None = None,
+) -> APIRouter:
+    """``present``: the officials connected right now (the hub's view); None falls back to "signed in"."""
     r = APIRouter(tags=["queue"])
+
+    def officials() -> list[str] | None:
+        return present() if present is not None else None
 
     def now() -> datetime:
         return datetime.fromtimestamp(clock(), UTC)
@@ -35,7 +44,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         if not who.advisor_of(body.point_id):
             raise forbidden("only the point's advisor can queue citizens there")
         entry_id = repo.enqueue_walk_in(db, body.point_id, body.service_id, body.language, body.booth_id, now())
-        line = next(x for x in repo.queue_snapshot(db, body.point_id, now()) if x.row.id == entry_id)
+        line = next(x for x in repo.queue_snapshot(db, body.point_id, now(), officials()) if x.row.id == entry_id)
         return out(line)
 
     @r.post("/api/queue/booth", response_model=QueueEntryOut, status_code=201)
@@ -47,13 +56,13 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         if booth is None:
             raise HTTPException(401, "wrong booth id or booth credential; re-enroll the booth")
         entry_id = repo.enqueue_walk_in(db, point_id, body.service_id, body.language, body.booth_id, now())
-        line = next(x for x in repo.queue_snapshot(db, point_id, now()) if x.row.id == entry_id)
+        line = next(x for x in repo.queue_snapshot(db, point_id, now(), officials()) if x.row.id == entry_id)
         return out(line)
 
     @r.get("/api/queue/{point_id}", response_model=QueueOut)
     def snapshot(point_id: str, who: Caller = Depends(caller)) -> QueueOut:
         """Live view: the point's advisor sees everyone; an authority admin only their organisation's services."""
-        lines = repo.queue_snapshot(db, point_id, now())
+        lines = repo.queue_snapshot(db, point_id, now(), officials())
         if who.advisor_of(point_id):
             shown = lines
         elif who.has("authority_admin", who.organisation_id):

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXY"
-CODE_LENGTH = 6
-QR_PREFIX = "ETP1:"
+from protocol.booking_code import CODE_ALPHABET, CODE_LENGTH, QR_PREFIX
 
 
 class BookingRuleError(ValueError):

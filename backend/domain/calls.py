@@ -8,17 +8,28 @@ broker returns. The broker owns the rules:
 - only an official admits, and only a session waiting in the lobby;
 - WebRTC messages are relayed only between the two parties of a call;
 - when a booth drops, its session ends; when an official drops, the citizen
-  goes back to the lobby instead of being thrown out.
+  goes back to the lobby instead of being thrown out;
+- a citizen who chose a matter (a walk-in) or checked in for a booking is
+  *offered* to the next free official who can serve them, in the walk-in
+  queue's order (``backend.domain.queue``: appointments on time first, then
+  by arrival); the booth is told its place and an honest wait;
+- an official sees only the citizens of their own organisation (and those who
+  chose no matter, whom anyone may serve); an advisor also sees the citizens
+  at the booths of their service points.
 
 No clock reads and no randomness: ``now`` and new session ids are passed in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from backend.domain import queue
+from backend.domain.catalogue import OfficialSkills, Service
 from protocol.messages import (
     AssistState,
     AssistStatus,
@@ -29,12 +40,14 @@ from protocol.messages import (
     ErrorCode,
     LobbyEntry,
     Presence,
+    QueueStatus,
     Role,
     SessionAdmitted,
     SessionEnded,
     SessionEndReason,
     SessionLeft,
     SessionLobby,
+    SessionOffer,
 )
 
 
@@ -51,10 +64,6 @@ class BrokerError(Exception):
 class Party:
     role: Role
     id: str
-
-
-#: Deliver to every connected official.
-ALL_OFFICIALS = Party(Role.OFFICIAL, "*")
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,13 @@ class CallSession:
     ended_at: float | None = None
     end_reason: SessionEndReason | None = None
     booking_code: str | None = None  # the citizen checked in for this booking
+    booking_id: str | None = None
     booked_for: str | None = None  # the official the booking is with
+    appointment_start: float | None = None
+    service_id: str | None = None  # the matter, for walk-ins and bookings alike
+    language: str | None = None
+    queue_entry_id: str | None = None  # the queue row that records this wait
+    offered_to: str | None = None  # the official the broker routed this citizen to
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,19 @@ class Arrival:
     official_id: str
     service_name: str
     starts_at: float
+    booking_id: str | None = None
+    service_id: str | None = None
+    language: str | None = None
+    queue_entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """What a citizen chose at the booth: a matter and a language."""
+
+    service_id: str
+    language: str
+    queue_entry_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +136,16 @@ class BoothInfo:
     booth_id: str
     name: str
     point: str
+    point_id: str = ""
+
+
+@dataclass
+class _Official:
+    name: str
+    skills: OfficialSkills | None  # None: takes nobody from the queue
+    organisation_id: str | None  # None: sees every organisation's citizens (master admin)
+    advises: frozenset[str]  # point ids where they are an advisor
+    free_since: float
 
 
 @dataclass
@@ -122,8 +160,15 @@ class _Booth:
 @dataclass
 class CallBroker:
     booths: dict[str, _Booth] = field(default_factory=dict)
-    officials: dict[str, str] = field(default_factory=dict)  # id -> display name
+    officials: dict[str, _Official] = field(default_factory=dict)  # online only
     sessions: dict[str, CallSession] = field(default_factory=dict)  # live only
+    services: dict[str, Service] = field(default_factory=dict)
+    #: The last queue.status each waiting session was told, so unchanged news is not resent.
+    _told: dict[str, QueueStatus] = field(default_factory=dict)
+
+    def know_services(self, services: Iterable[Service]) -> None:
+        """The catalogue's services: what walk-ins choose from, whose they are, how long they take."""
+        self.services = {x.id: x for x in services}
 
     # -- presence --
 
@@ -134,7 +179,7 @@ class CallBroker:
     def booth_online(self, info: BoothInfo) -> list[Effect]:
         booth = self.booths.setdefault(info.booth_id, _Booth(info))
         booth.info, booth.online = info, True
-        out: list[Effect] = [self._presence()]
+        out: list[Effect] = self._presence()
         if booth.assist is not AssistState.NONE:  # a reconnecting booth gets its light back
             out.insert(0, Deliver(Party(Role.BOOTH, info.booth_id), AssistStatus(state=booth.assist)))
         return out
@@ -147,20 +192,37 @@ class CallBroker:
         out: list[Effect] = []
         for s in self._sessions_of_booth(booth_id):
             out += self._end(s, SessionEndReason.BOOTH_OFFLINE, now)
-        return [*out, self._presence()]
+        return [*out, *self._route(now), *self._presence()]
 
-    def official_online(self, official_id: str, name: str) -> list[Effect]:
-        self.officials[official_id] = name
-        return [Deliver(Party(Role.OFFICIAL, official_id), self.presence())]
+    def official_online(
+        self,
+        official_id: str,
+        name: str,
+        now: float = 0.0,
+        *,
+        skills: OfficialSkills | None = None,
+        organisation_id: str | None = None,
+        advises: frozenset[str] = frozenset(),
+    ) -> list[Effect]:
+        """An official connected. ``skills`` decide which waiting citizens they are
+        offered; ``organisation_id`` which citizens they see (None: all, for a
+        master admin); ``advises`` the points whose booths they watch as an advisor."""
+        self.officials[official_id] = _Official(name, skills, organisation_id, advises, now)
+        out: list[Effect] = [Deliver(Party(Role.OFFICIAL, official_id), self.presence(official_id))]
+        routed = self._route(now)
+        return [*out, *routed, *self._presence()] if routed else out
 
     def official_offline(self, official_id: str, now: float) -> list[Effect]:
-        """The official's last connection closed: their citizens wait again."""
+        """The official's last connection closed: their citizens wait again, and
+        what was offered to them goes to someone else."""
         self.officials.pop(official_id, None)
         out: list[Effect] = []
         for s in list(self.sessions.values()):
             if s.official_id == official_id and s.phase is CallPhase.IN_CALL:
                 out += self._back_to_lobby(s)
-        return [*out, self._presence()] if out else out
+            elif s.offered_to == official_id:
+                self.sessions[s.id] = replace(s, offered_to=None)
+        return [*out, *self._route(now), *self._presence()]
 
     # -- call button --
 
@@ -171,7 +233,7 @@ class CallBroker:
         if booth.assist is AssistState.NONE:
             booth.assist_since = now
         booth.assist = AssistState.REQUESTED if booth.assist is AssistState.NONE else booth.assist
-        return [Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=booth.assist)), self._presence()]
+        return [Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=booth.assist)), *self._presence()]
 
     def assist_update(self, booth_id: str, state: AssistState) -> list[Effect]:
         """Someone acknowledged (light blinks) or cleared (light off) the alert."""
@@ -183,27 +245,50 @@ class CallBroker:
         booth.assist = state
         if state is AssistState.NONE:
             booth.assist_since = None
-        out: list[Effect] = [self._presence()]
+        out: list[Effect] = self._presence()
         if booth.online:
             out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=state)))
         return out
 
     def device_status(self, booth_id: str, devices: tuple[DeviceStatus, ...]) -> list[Effect]:
         self._booth(booth_id).devices = devices
-        return [self._presence()]
+        return self._presence()
 
     # -- lifecycle --
 
-    def request(self, booth_id: str, new_id: str, now: float) -> list[Effect]:
+    def check_walk_in(self, booth_id: str, walk_in: WalkIn) -> None:
+        """Refuse, before anything is stored, a choice the booth could not have offered."""
+        self._booth(booth_id)
+        if any(True for _ in self._sessions_of_booth(booth_id)):
+            raise BrokerError(ErrorCode.BUSY, "this booth already has a session in progress")
+        service = self.services.get(walk_in.service_id)
+        if service is None:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, f"no service {walk_in.service_id!r}; the booth's menu is stale")
+        if walk_in.language not in service.languages:
+            raise BrokerError(
+                ErrorCode.NOT_ALLOWED,
+                f"{service.name('en')} is offered in {', '.join(sorted(service.languages))}, not {walk_in.language!r}",
+            )
+
+    def request(self, booth_id: str, new_id: str, now: float, walk_in: WalkIn | None = None) -> list[Effect]:
+        """The citizen pressed Start: without ``walk_in`` any official may admit them;
+        with it they queue for that matter and are offered to a qualified official."""
         booth = self._booth(booth_id)
+        if walk_in is not None:
+            self.check_walk_in(booth_id, walk_in)
         if any(True for _ in self._sessions_of_booth(booth_id)):
             raise BrokerError(ErrorCode.BUSY, "this booth already has a session in progress")
         s = CallSession(id=new_id, booth_id=booth.info.booth_id, requested_at=now)
+        if walk_in is not None:
+            s = replace(
+                s, service_id=walk_in.service_id, language=walk_in.language, queue_entry_id=walk_in.queue_entry_id
+            )
         self.sessions[s.id] = s
         return [
             Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
             CallChanged(s),
-            self._presence(),
+            *self._route(now),
+            *self._presence(),
         ]
 
     def checked_in(self, booth_id: str, new_id: str, now: float, arrival: Arrival) -> list[Effect]:
@@ -217,7 +302,12 @@ class CallBroker:
             booth_id=booth_id,
             requested_at=now,
             booking_code=arrival.booking_code,
+            booking_id=arrival.booking_id,
             booked_for=arrival.official_id,
+            appointment_start=arrival.starts_at,
+            service_id=arrival.service_id,
+            language=arrival.language,
+            queue_entry_id=arrival.queue_entry_id,
         )
         self.sessions[s.id] = s
         alert = BookingArrived(
@@ -232,7 +322,8 @@ class CallBroker:
             Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
             Deliver(Party(Role.OFFICIAL, arrival.official_id), alert),
             CallChanged(s),
-            self._presence(),
+            *self._route(now),
+            *self._presence(),
         ]
 
     def admit(self, official_id: str, session_id: str, now: float) -> list[Effect]:
@@ -241,25 +332,35 @@ class CallBroker:
             raise BrokerError(
                 ErrorCode.WRONG_STATE, "this citizen is no longer waiting; another official may have admitted them"
             )
-        s = replace(s, phase=CallPhase.IN_CALL, official_id=official_id, admitted_at=now)
+        if any(x.official_id == official_id and x.phase is CallPhase.IN_CALL for x in self.sessions.values()):
+            raise BrokerError(ErrorCode.BUSY, "you are already in a call; end it before admitting the next citizen")
+        s = replace(s, phase=CallPhase.IN_CALL, official_id=official_id, admitted_at=now, offered_to=None)
         self.sessions[s.id] = s
+        self._told.pop(s.id, None)
+        # Whatever else was offered to this official now waits for someone free.
+        for other in list(self.sessions.values()):
+            if other.offered_to == official_id:
+                self.sessions[other.id] = replace(other, offered_to=None)
+        me = self.officials.get(official_id)
         msg = SessionAdmitted(
             session_id=s.id,
-            official_name=self.officials.get(official_id, "Official"),
+            official_name=me.name if me else "Official",
             booth_name=self.booths[s.booth_id].info.name,
         )
         return [
             Deliver(Party(Role.BOOTH, s.booth_id), msg),
             Deliver(Party(Role.OFFICIAL, official_id), msg),
             CallChanged(s),
-            self._presence(),
+            *self._route(now),
+            *self._presence(),
         ]
 
     def leave(self, party: Party, session_id: str, now: float) -> list[Effect]:
         s = self._session_for(party, session_id)
         if party.role is not Role.OFFICIAL or s.phase is not CallPhase.IN_CALL:
             raise BrokerError(ErrorCode.WRONG_STATE, "only the official in the call can step out of it")
-        return [*self._back_to_lobby(s), self._presence()]
+        self._free(party.id, now)
+        return [*self._back_to_lobby(s), *self._route(now), *self._presence()]
 
     def end(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """Official hangs up; a booth cancels (lobby) or reports failed media (call)."""
@@ -270,7 +371,7 @@ class CallBroker:
             reason = SessionEndReason.CANCELLED
         else:
             reason = SessionEndReason.MEDIA_FAILED
-        return [*self._end(s, reason, now), self._presence()]
+        return [*self._end(s, reason, now), *self._route(now), *self._presence()]
 
     def relay(self, party: Party, session_id: str, message: Any) -> list[Effect]:
         """Pass a WebRTC message (or the official's camera choice) to the other party of the call."""
@@ -284,7 +385,8 @@ class CallBroker:
 
     # -- views --
 
-    def presence(self) -> Presence:
+    def presence(self, viewer: str | None = None) -> Presence:
+        """What ``viewer`` (an official's id) may see; None: everything (tests, diagnostics)."""
         booths = tuple(
             BoothPresence(
                 booth_id=b.info.booth_id,
@@ -306,16 +408,122 @@ class CallBroker:
                 waiting_since=s.requested_at,
                 booking_code=s.booking_code,
                 booked_for=s.booked_for,
+                service_name=self._service_name(s),
+                language=s.language,
+                offered_to=s.offered_to,
             )
             for s in sorted(self.sessions.values(), key=lambda s: s.requested_at)
-            if s.phase is CallPhase.LOBBY
+            if s.phase is CallPhase.LOBBY and (viewer is None or self._visible(viewer, s))
         )
         return Presence(booths=booths, lobby=lobby)
 
+    def visible(self, official_id: str, session_id: str) -> bool:
+        s = self.sessions.get(session_id)
+        return s is not None and self._visible(official_id, s)
+
+    # -- routing --
+
+    def _route(self, now: float) -> list[Effect]:
+        """Offer waiting citizens to free officials, then tell each booth its place.
+
+        Free: online, not in a call, holding no offer; the one free longest is
+        served first. A citizen who chose no matter is not routed: every
+        official sees them and anyone may admit them.
+        """
+        when = datetime.fromtimestamp(now, UTC)
+        out: list[Effect] = []
+        busy = {s.official_id for s in self.sessions.values() if s.phase is CallPhase.IN_CALL}
+        busy |= {s.offered_to for s in self.sessions.values() if s.offered_to}
+        free = sorted(
+            (i for i, o in self.officials.items() if i not in busy and o.skills is not None),
+            key=lambda i: (self.officials[i].free_since, i),
+        )
+        for official_id in free:
+            entries = [self._entry(s) for s in self._waiting() if s.offered_to is None]
+            chosen = queue.next_for(self.officials[official_id].skills, entries, when)  # type: ignore[arg-type]
+            if chosen is None:
+                continue
+            s = replace(self.sessions[chosen.entry_id], offered_to=official_id)
+            self.sessions[s.id] = s
+            booth = self.booths[s.booth_id].info
+            offer = SessionOffer(
+                session_id=s.id,
+                booth_name=booth.name,
+                point=booth.point,
+                service_name=self._service_name(s),
+                language=s.language,
+                waiting_since=s.requested_at,
+            )
+            out += [Deliver(Party(Role.OFFICIAL, official_id), offer), CallChanged(s)]
+        return out + self._queue_news(when)
+
+    def _queue_news(self, when: datetime) -> list[Effect]:
+        """queue.status to each waiting booth whose place or estimate changed."""
+        waiting = self._waiting()
+        entries = [self._entry(s) for s in waiting]
+        present = [o.skills for o in self.officials.values() if o.skills is not None]
+        durations = {e.service_id: self._duration(e.service_id) for e in entries}
+        out: list[Effect] = []
+        for s in waiting:
+            est = queue.estimate(s.id, entries, present, durations, when)
+            news = QueueStatus(session_id=s.id, position=est.position, wait_min=est.wait_min)
+            if self._told.get(s.id) != news:
+                self._told[s.id] = news
+                out.append(Deliver(Party(Role.BOOTH, s.booth_id), news))
+        return out
+
+    def _waiting(self) -> list[CallSession]:
+        """Citizens in the lobby who queue for something (a matter or a booking)."""
+        return [
+            s
+            for s in self.sessions.values()
+            if s.phase is CallPhase.LOBBY and s.service_id is not None and s.language is not None
+        ]
+
+    def _entry(self, s: CallSession) -> queue.QueueEntry:
+        return queue.QueueEntry(
+            entry_id=s.id,
+            service_id=s.service_id or "",
+            language=s.language or "",
+            enqueued_at=datetime.fromtimestamp(s.requested_at, UTC),
+            appointment_start=None if s.appointment_start is None else datetime.fromtimestamp(s.appointment_start, UTC),
+            official_id=s.booked_for,
+        )
+
+    def _duration(self, service_id: str) -> int:
+        service = self.services.get(service_id)
+        return service.duration_min if service else 15
+
+    def _free(self, official_id: str, now: float) -> None:
+        o = self.officials.get(official_id)
+        if o is not None:
+            o.free_since = now
+
     # -- internals --
 
-    def _presence(self) -> Deliver:
-        return Deliver(ALL_OFFICIALS, self.presence())
+    def _service_name(self, s: CallSession) -> str | None:
+        service = self.services.get(s.service_id or "")
+        return service.name("fi") if service else None
+
+    def _visible(self, official_id: str, s: CallSession) -> bool:
+        """Own organisation's citizens, citizens who chose no matter, one's own booking,
+        and — for an advisor — everyone at the booths of their points."""
+        o = self.officials.get(official_id)
+        if o is None:
+            return False
+        if o.organisation_id is None or s.booked_for == official_id or s.official_id == official_id:
+            return True
+        booth = self.booths.get(s.booth_id)
+        if booth is not None and booth.info.point_id in o.advises:
+            return True
+        service = self.services.get(s.service_id or "")
+        if s.service_id is None and s.booked_for is None:
+            return True  # chose no matter: anyone may serve them
+        return service is not None and service.organisation_id == o.organisation_id
+
+    def _presence(self) -> list[Effect]:
+        """A presence snapshot to every online official, each seeing what they may."""
+        return [Deliver(Party(Role.OFFICIAL, i), self.presence(i)) for i in sorted(self.officials)]
 
     def _booth(self, booth_id: str) -> _Booth:
         booth = self.booths.get(booth_id)
@@ -334,7 +542,10 @@ class CallBroker:
         s = self.sessions.get(session_id)
         visible = s is not None and (
             (party.role is Role.BOOTH and s.booth_id == party.id)
-            or (party.role is Role.OFFICIAL and (s.phase is CallPhase.LOBBY or s.official_id == party.id))
+            or (
+                party.role is Role.OFFICIAL
+                and (s.official_id == party.id or (s.phase is CallPhase.LOBBY and self._visible(party.id, s)))
+            )
         )
         if not visible:
             raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no session {session_id!r} that you may use")
@@ -342,7 +553,7 @@ class CallBroker:
         return s
 
     def _back_to_lobby(self, s: CallSession) -> list[Effect]:
-        s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None)
+        s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)
         self.sessions[s.id] = s
         return [
             Deliver(Party(Role.BOOTH, s.booth_id), SessionLeft(session_id=s.id, role=Role.OFFICIAL)),
@@ -352,6 +563,9 @@ class CallBroker:
     def _end(self, s: CallSession, reason: SessionEndReason, now: float) -> list[Effect]:
         ended = replace(s, phase=CallPhase.ENDED, ended_at=now, end_reason=reason)
         del self.sessions[s.id]
+        self._told.pop(s.id, None)
+        if s.official_id is not None:
+            self._free(s.official_id, now)
         msg = SessionEnded(session_id=s.id, reason=reason)
         out: list[Effect] = [CallChanged(ended)]
         if self.booths.get(s.booth_id) and self.booths[s.booth_id].online:

@@ -144,7 +144,9 @@ def check_in(
                 "sv": f"Din bokning var {sv}. Rådgivaren hjälper dig att boka en ny tid.",
                 "en": f"Your booking was {en}. The advisor will help you book a new time.",
             }
-        return CheckinResult(Result.WRONG_DAY, msgs, tell_advisor=day < today)
+        # The advisor is told of every refusal at the door (the citizen may be standing
+        # at the desk next): a wrong day, too early, too late, a wrong point, cancelled.
+        return CheckinResult(Result.WRONG_DAY, msgs, tell_advisor=True)
     if now < booking.start - timedelta(minutes=window.early_min):
         opens = _clock(booking.start - timedelta(minutes=window.early_min))
         return CheckinResult(
@@ -154,7 +156,7 @@ def check_in(
                 "sv": f"Din bokning är i dag kl. {at}. Du kan anmäla dig från kl. {opens}.",
                 "en": f"Your booking is today at {at}. You can check in from {opens}.",
             },
-            tell_advisor=False,
+            tell_advisor=True,
         )
     if now > booking.start + timedelta(minutes=window.late_min):
         return CheckinResult(

@@ -30,6 +30,7 @@ class BookingFacts:
     language: str
     phone: str | None = field(default=None, repr=False)
     email: str | None = field(default=None, repr=False)
+    service_id: str = ""
 
 
 @dataclass(frozen=True)

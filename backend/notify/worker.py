@@ -16,6 +16,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,8 +46,10 @@ class DeliveryWorker:
         sms: SmsGateway | None = None,
         email: EmailSender | None = None,
         worker_id: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.sessions = sessions
+        self.clock = clock
         self.config = config
         self.sms = sms if sms is not None else SmsGateway.from_config(config)
         self.email = email if email is not None else EmailSender.from_config(config)
@@ -112,7 +115,7 @@ class DeliveryWorker:
         stop = stop or asyncio.Event()
         while not stop.is_set():
             try:
-                report = await asyncio.to_thread(self.run_once, time.time())
+                report = await asyncio.to_thread(self.run_once, self.clock())
             except Exception:
                 log.exception("outbox delivery pass failed; retrying")
                 report = PassReport()

@@ -27,12 +27,17 @@ def booth_by_credential(db: Session, booth_id: str, secret: str) -> BoothInfo | 
     ).first()
     if row is None or not verify_secret(secret, row.Booth.secret_hash):
         return None
-    return BoothInfo(booth_id=row.Booth.id, name=row.Booth.name, point=row.ServicePoint.name)
+    return BoothInfo(
+        booth_id=row.Booth.id, name=row.Booth.name, point=row.ServicePoint.name, point_id=row.ServicePoint.id
+    )
 
 
 def all_booths(db: Session) -> list[BoothInfo]:
     rows = db.execute(select(Booth, ServicePoint).join(ServicePoint, Booth.point_id == ServicePoint.id)).all()
-    return [BoothInfo(booth_id=r.Booth.id, name=r.Booth.name, point=r.ServicePoint.name) for r in rows]
+    return [
+        BoothInfo(booth_id=r.Booth.id, name=r.Booth.name, point=r.ServicePoint.name, point_id=r.ServicePoint.id)
+        for r in rows
+    ]
 
 
 def login(db: Session, username: str, password: str, now: float) -> tuple[str, OfficialInfo] | None:

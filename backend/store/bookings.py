@@ -22,6 +22,7 @@ the API of this module; ``now`` is always passed in.
 
 from __future__ import annotations
 
+import logging
 import math
 import time as _time
 import uuid
@@ -244,6 +245,7 @@ def facts(s: Session, b: BookingRow) -> BookingFacts:
         language=b.language,
         phone=b.phone,
         email=b.email,
+        service_id=b.service_id,
     )
 
 
@@ -519,7 +521,9 @@ def queue_snapshot(
     """The point's waiting citizens in serving order, each with position and waiting estimate."""
     with db() as s:
         catalogue.point(s, point_id)
-        rows = list(s.scalars(select(QueueRow).where(QueueRow.point_id == point_id, QueueRow.state == "waiting")))
+        rows = list(
+            s.scalars(select(QueueRow).where(QueueRow.point_id == point_id, QueueRow.state.in_(("waiting", "offered"))))
+        )
         ids = present if present is not None else present_officials(s, now)
         officials = [catalogue.skills(s, i) for i in ids]
         durations = {r.service_id: catalogue.service(s, r.service_id).duration_min for r in rows}
@@ -586,3 +590,51 @@ def change_status(
         set_status(s, b, new, now, channel, by)
         s.commit()
         return b
+
+
+# --- the booking follows the call ------------------------------------------------
+
+_call_log = logging.getLogger("etapiste.bookings.calls")
+
+
+def _call_steps(status: Status, phase: str, admitted: bool) -> list[Status]:
+    """The lifecycle steps a call phase asks of a booking that is ``status`` (empty: nothing to do)."""
+    if phase == "lobby":
+        return [] if status is Status.IN_LOBBY else [Status.IN_LOBBY]
+    if phase == "in_call":
+        return [] if status is Status.IN_CALL else [Status.IN_CALL]
+    if phase == "ended":
+        if not admitted or status is Status.COMPLETED:
+            return []  # never admitted: the citizen left, the booking stays as it was for the advisor to see
+        if status in (Status.CHECKED_IN, Status.IN_LOBBY, Status.OFFICIAL_NO_SHOW):
+            return [Status.IN_CALL, Status.COMPLETED]  # the in_call step was missed (or raced the no-show check)
+        return [Status.COMPLETED]
+    raise BookingRuleError(f"unknown call phase {phase!r}; phases are lobby, in_call, ended")
+
+
+def follow_call(db: sessionmaker[Session], booking_code: str, phase: str, admitted: bool, now: datetime) -> None:
+    """The call session of a checked-in booking moved to ``phase``: move the booking along with it.
+
+    lobby -> in_lobby, in_call -> in_call, ended -> completed if the official
+    had admitted the citizen (otherwise it is left as it is). Every step goes
+    through the lifecycle and is written to the history (channel "booth").
+    Nothing here raises: a step the lifecycle refuses, an unknown code or a
+    database problem is logged and ignored, because a bookkeeping problem must
+    never break a call that is going on. Logs name the booking id, never the
+    code (it identifies a person).
+    """
+    booking_id = "?"
+    try:
+        with db() as s:
+            b = by_code(s, booking_code)
+            if b is None:
+                _call_log.warning("call phase %s for a booking that does not exist; ignored", phase)
+                return
+            booking_id = b.id
+            for step in _call_steps(Status(b.status), phase, admitted):
+                set_status(s, b, step, now, Channel.BOOTH.value, None)
+            s.commit()
+    except BookingRuleError as exc:
+        _call_log.warning("booking %s not moved by call phase %s: %s", booking_id, phase, exc)
+    except Exception:
+        _call_log.exception("booking %s: recording call phase %s failed; the call goes on", booking_id, phase)

@@ -1,4 +1,9 @@
-"""The lobby: the citizen waits for an official, and may still change their mind."""
+"""The lobby: the citizen waits for an official, and may still change their mind.
+
+The queue line (place and estimated wait) comes from the backend's
+``queue.status``; it is blank until the first one arrives, and blanked when
+the citizen leaves the lobby, so a stale estimate is never shown to the next.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from kivy.graphics import Color, Ellipse
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
+from kiosk.i18n import all_languages, queue_text
 from kiosk.screens.common import BoothScreen, big_button, big_label
 
 
@@ -36,16 +41,27 @@ class LobbyScreen(BoothScreen):
     def __init__(self, on_cancel: Callable[[], None], **kwargs: object) -> None:
         super().__init__(name="lobby", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
-        column.add_widget(big_label(all_languages("lobby"), 0.04, size_hint_y=0.4))
-        column.add_widget(_Pulse(size_hint_y=0.2))
-        self.notice = big_label("", 0.03, size_hint_y=0.2)
+        column.add_widget(big_label(all_languages("lobby"), 0.04, size_hint_y=0.3))
+        self.queue = big_label("", 0.045, size_hint_y=0.2)
+        column.add_widget(self.queue)
+        column.add_widget(_Pulse(size_hint_y=0.15))
+        self.notice = big_label("", 0.03, size_hint_y=0.15)
         column.add_widget(self.notice)
-        cancel = big_button(
+        self.cancel = big_button(
             all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1), size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5}
         )
-        cancel.bind(on_release=lambda *_: on_cancel())
-        column.add_widget(cancel)
+        self.cancel.bind(on_release=lambda *_: on_cancel())
+        column.add_widget(self.cancel)
         self.add_widget(column)
 
     def set_notice(self, text: str) -> None:
         self.notice.text = text
+
+    def set_queue(self, position: int, wait_min: int | None) -> None:
+        self.queue.text = queue_text(position, wait_min)
+
+    def on_leave(self, *_: object) -> None:
+        self.queue.text = ""
+
+    def targets(self) -> dict[str, Widget]:
+        return {"cancel": self.cancel}

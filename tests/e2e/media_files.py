@@ -66,3 +66,20 @@ def write_document_video(path: Path, width: int = 640, height: int = 480, frames
         writer.write(page)
     writer.release()
     return path
+
+
+def write_qr_video(path: Path, payload: str, width: int = 640, height: int = 480, frames: int = 10) -> Path:
+    """A printed booking confirmation under the document camera: its QR code on a white page."""
+    import cv2
+
+    code = cv2.QRCodeEncoder.create().encode(payload)  # 1 px per module, black on white
+    side = min(width, height) * 2 // 3
+    big = cv2.resize(code, (side, side), interpolation=cv2.INTER_NEAREST)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (width, height))
+    for _ in range(frames):
+        page = np.full((height, width, 3), 250, np.uint8)
+        top, left = (height - side) // 2, (width - side) // 2
+        page[top : top + side, left : left + side] = cv2.cvtColor(big, cv2.COLOR_GRAY2BGR)
+        writer.write(page)
+    writer.release()
+    return path

@@ -55,7 +55,14 @@ class Process:
 
 
 class Backend(Process):
-    def __init__(self, tmp: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(
@@ -69,8 +76,10 @@ class Backend(Process):
                 "--port",
                 str(self.port),
                 "--seed-demo",
+                *extra_args,
             ],
             tmp / "backend.log",
+            env,
         )
         wait_for("the backend to answer /healthz", self._healthy, timeout=30)
 
@@ -112,12 +121,14 @@ class Kiosk(Process):
         booth_id: str = "imatra-1",
         secret: str = "demo-booth-secret",
         extra_config: str = "",
+        document_video: Path | None = None,
     ) -> None:
-        """``extra_config``: more TOML tables for the booth, e.g. a ``[call_button]``."""
+        """``extra_config``: more TOML tables for the booth, e.g. a ``[call_button]``;
+        ``document_video``: what lies under the document camera (a page of text by default)."""
         self.tuio_port = free_port(socket.SOCK_DGRAM)
         self.status_path = tmp / "kiosk-status.json"
         config = tmp / "booth.toml"
-        document = write_document_video(tmp / "document.avi")
+        document = document_video or write_document_video(tmp / "document.avi")
         config.write_text(
             BOOTH_TOML.format(
                 document=document,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from backend.store.seed import DemoAccounts
-from etapiste.touch import TouchPanel
+from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS
 from tests.e2e.media_files import MAGENTA, YELLOW
 from tests.e2e.processes import Backend, Kiosk
@@ -24,8 +24,6 @@ from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
-#: Where the Start button is on the attract screen (fractions from the top left).
-START_BUTTON = (0.5, 0.4)
 #: The kiosk's test card bars, RGB (drivers.sim.camera.BARS_BGR reversed).
 ORANGE, TEAL, VIOLET = (255, 140, 0), (0, 160, 160), (140, 40, 200)
 
@@ -39,6 +37,9 @@ def share_of(image_bgr: np.ndarray, rgb: tuple[int, int, int], tol: int = 45) ->
     target = np.array(rgb[::-1], dtype=np.int16)
     near = np.all(np.abs(image_bgr.astype(np.int16) - target) <= tol, axis=2)
     return float(near.mean())
+
+
+OFFERS_JS = "() => window.etapiste.state().offers"
 
 
 def read_png(path: Path) -> np.ndarray | None:
@@ -62,14 +63,17 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
     page.screenshot(path=str(shots / "official-lobby-empty.png"))
 
     kiosk.wait_phase("idle")
-    TouchPanel(kiosk.tuio_port).tap(*START_BUTTON)
-    kiosk.wait_phase("lobby", timeout=10)
+    # A walk-in: the citizen chooses their matter (in Swedish), and is routed to the free
+    # official who serves it in that language.
+    start_walk_in(kiosk, "vero-personal", "sv")
+    session_id = kiosk.wait_phase("lobby", timeout=10)["session_id"]
 
-    # The waiting booth appears on the official's page by itself: no reload.
+    # The waiting citizen appears on the official's page by itself, offered to them: no reload.
     entry = page.wait_for_selector("li.lobby-entry", timeout=10_000)
-    assert "Imatra booth 1" in entry.inner_text()
+    assert "Imatra booth 1" in entry.inner_text() and "Henkilöverotus" in entry.inner_text()
+    wait_for("the offer on the official's page", lambda: session_id in page.evaluate(OFFERS_JS), timeout=10)
     page.screenshot(path=str(shots / "official-lobby-waiting.png"))
-    entry.query_selector("button.admit").click()
+    page.click(f"[data-testid='admit-{session_id}']")
 
     kiosk.wait_phase("in_call", timeout=30)
     page.wait_for_function("() => window.etapiste.state().phase === 'in-call'", timeout=10_000)

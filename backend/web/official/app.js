@@ -9,6 +9,10 @@
 // message types, field paths and error kinds.
 
 import { loadSchema, validate } from "./schema.js";
+import {
+  alertsSummary, alertView, dropStaleAlerts, lobbyEntryView, markAlertsStale, mergeAlert, offerStatusText,
+  orderLobby, pageLanguage, pruneOffers, recordOffer, removeAlert, sortedAlerts,
+} from "./lobby.js";
 
 const LOGIN_URL = "/api/login";
 const LOGOUT_URL = "/api/logout";
@@ -22,6 +26,11 @@ const WELCOME_TIMEOUT_MS = 10_000; // an open socket without a welcome is retrie
 const ADMIT_TIMEOUT_MS = 15_000; // give up waiting for session.admitted
 const ICE_GATHER_TIMEOUT_MS = 3_000; // the booth's aiortc does not trickle: send a full answer
 const NEW_ENTRY_HIGHLIGHT_MS = 6_000;
+const ACK_TIMEOUT_MS = 15_000; // give up waiting for alert.cleared after our alert.ack
+// After a reconnect the backend resends every open advisor alert; one not
+// resent within this long was acknowledged while we were away.
+const ALERT_RESEND_GRACE_MS = 10_000;
+const CHIME_MIN_GAP_MS = 1_000; // an arrival that is also an offer chimes once
 const MAX_PENDING_ICE = 100;
 
 const END_MESSAGES = {
@@ -47,6 +56,10 @@ const state = {
   booths: [],
   previousLobbyIds: new Set(),
   previousAssist: new Map(), // booth id -> assist state in the last snapshot
+  offers: new Map(), // session id -> { offer, receivedAt, seen, focused }: session.offer to us (lobby.js)
+  alerts: new Map(), // alert id -> { alert, stale }: advisor.alert not yet cleared (lobby.js)
+  acking: new Map(), // alert id -> timer, while our alert.ack is unanswered
+  alertPruneTimer: null,
   admitting: null, // { sessionId, timer, offer } while a session.admit is unanswered
   call: null, // { sessionId, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
   localStream: null,
@@ -83,6 +96,9 @@ const el = {
   lobby: $("lobby"),
   lobbyCount: $("lobby-count"),
   lobbyEmpty: $("lobby-empty"),
+  alertsSection: $("alerts-section"),
+  alerts: $("alerts"),
+  alertsCount: $("alerts-count"),
   booths: $("booths"),
   boothsEmpty: $("booths-empty"),
 };
@@ -94,6 +110,8 @@ Object.defineProperty(window, "etapiste", {
       phase: state.phase,
       sessionId: state.call ? state.call.sessionId : null,
       connected: state.connected,
+      offers: [...state.offers.keys()],
+      alerts: alertsSummary(state.alerts),
     }),
     pc: () => (state.call && state.call.pc) || null,
     lastError: () => state.lastError,
@@ -223,6 +241,9 @@ function signOut(message = "") {
     teardownCall();
   }
   clearAdmitting();
+  clearAcking();
+  clearTimeout(state.alertPruneTimer);
+  state.alertPruneTimer = null;
   store(TOKEN_KEY, null);
   store(NAME_KEY, null);
   const ws = state.ws;
@@ -242,6 +263,8 @@ function signOut(message = "") {
     booths: [],
     previousLobbyIds: new Set(),
     previousAssist: new Map(),
+    offers: new Map(),
+    alerts: new Map(),
   });
   stopLocalMedia();
   setStatus("");
@@ -329,6 +352,11 @@ function connect() {
     state.connected = false;
     clearTimeout(state.welcomeTimer);
     clearAdmitting();
+    clearAcking();
+    // Alerts cleared while we are away send us nothing: see onWelcome.
+    clearTimeout(state.alertPruneTimer);
+    state.alertPruneTimer = null;
+    state.alerts = markAlertsStale(state.alerts);
     scheduleReconnect();
     render();
   });
@@ -364,6 +392,9 @@ const HANDLERS = {
   "rtc.offer": onOffer,
   "rtc.ice": onRemoteIce,
   "booking.arrived": onBookingArrived,
+  "session.offer": onSessionOffer,
+  "advisor.alert": onAdvisorAlert,
+  "alert.cleared": onAlertCleared,
 };
 
 /** Our booked citizen checked in at a booth: say so at once, with a sound. */
@@ -374,6 +405,39 @@ function onBookingArrived(message) {
   setStatus(`Your ${at} citizen (${message.service_name}) has checked in at ${message.booth_name}` +
     " and is waiting in the lobby.", "info");
   chime();
+}
+
+/**
+ * The backend routed a waiting citizen to us. The page does not know its own
+ * official id, so "offered to me" means "we got a session.offer for it"; the
+ * offer is forgotten when the citizen leaves the lobby (see onPresence).
+ */
+function onSessionOffer(message) {
+  const { offers, isNew } = recordOffer(state.offers, message, Date.now(), state.previousLobbyIds);
+  state.offers = offers;
+  renderLobby();
+  if (!isNew) return; // resent: already announced
+  setStatus(offerStatusText(message), "info", offerStatusKey(message.session_id));
+  chime();
+}
+
+function offerStatusKey(sessionId) {
+  return `offer:${sessionId}`;
+}
+
+/** A citizen at one of our point's booths needs a person (we are one of its advisors). */
+function onAdvisorAlert(message) {
+  const { alerts, isNew } = mergeAlert(state.alerts, message);
+  state.alerts = alerts;
+  renderAlerts();
+  if (isNew) chime(); // a resend of one already shown is not news
+}
+
+/** Someone (maybe us) acknowledged the alert: take it off the list. */
+function onAlertCleared(message) {
+  clearAcking(message.alert_id);
+  state.alerts = removeAlert(state.alerts, message.alert_id);
+  renderAlerts();
 }
 
 function handleFrame(text) {
@@ -411,6 +475,13 @@ function onWelcome(message) {
   state.clockOffset = message.server_time - Date.now() / 1000;
   state.name = message.name;
   store(NAME_KEY, message.name);
+  // The backend now resends the open alerts; drop those it does not.
+  clearTimeout(state.alertPruneTimer);
+  state.alertPruneTimer = setTimeout(() => {
+    state.alertPruneTimer = null;
+    state.alerts = dropStaleAlerts(state.alerts);
+    renderAlerts();
+  }, ALERT_RESEND_GRACE_MS);
   render();
 }
 
@@ -421,6 +492,7 @@ function onServerError(message) {
     return;
   }
   if (message.ref === "session.admit") clearAdmitting();
+  if (message.ref === "alert.ack") clearAcking();
   setStatus(message.reason || `The server refused a request (${message.code}).`, "error");
   render();
 }
@@ -435,6 +507,11 @@ function onPresence(message) {
     .map((entry) => entry.session_id)
     .filter((id) => !state.previousLobbyIds.has(id));
   state.previousLobbyIds = ids;
+  const offersBefore = state.offers;
+  state.offers = pruneOffers(state.offers, ids, Date.now());
+  for (const sessionId of offersBefore.keys()) {
+    if (!state.offers.has(sessionId)) clearStatus(offerStatusKey(sessionId)); // no longer waiting for us
+  }
   if (state.call && ids.has(state.call.sessionId)) {
     // Our call is waiting in the lobby again: the server returned the citizen
     // there (it does so when our connection drops mid-call) and will not send
@@ -708,6 +785,33 @@ function clearAdmitting() {
   state.admitting = null;
 }
 
+/** Advisor: "I will take care of it". The alert stays until the backend's alert.cleared. */
+function acknowledgeAlert(alertId) {
+  if (state.acking.has(alertId) || !state.alerts.has(alertId)) return;
+  if (!send({ type: "alert.ack", alert_id: alertId })) {
+    setStatus("Not connected to the server; try again in a moment.", "error");
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (!state.acking.has(alertId)) return;
+    state.acking.delete(alertId);
+    setStatus("The server did not confirm the acknowledgement. Please try again.", "error");
+    renderAlerts();
+  }, ACK_TIMEOUT_MS);
+  state.acking.set(alertId, timer);
+  renderAlerts();
+}
+
+/** Stop waiting for one alert's confirmation, or (no id) for all of them. */
+function clearAcking(alertId) {
+  for (const [id, timer] of state.acking) {
+    if (alertId === undefined || id === alertId) {
+      clearTimeout(timer);
+      state.acking.delete(id);
+    }
+  }
+}
+
 function hangUp() {
   const call = state.call;
   if (!call) return;
@@ -756,6 +860,7 @@ function render() {
   renderConnection();
   renderCall();
   renderLobby();
+  renderAlerts();
   renderBooths();
   renderTitle();
 }
@@ -794,28 +899,50 @@ function renderLobby(freshIds = []) {
   const existing = new Map();
   for (const li of el.lobby.querySelectorAll("li.lobby-entry")) existing.set(li.dataset.sessionId, li);
   const canAdmit = state.connected && !state.call && !state.admitting;
+  const offered = new Set(state.offers.keys());
+  let focusTarget = null;
 
   let previous = null;
-  for (const entry of state.lobby) {
+  for (const entry of orderLobby(state.lobby, offered)) {
     let li = existing.get(entry.session_id);
     if (li) existing.delete(entry.session_id);
     else li = createLobbyItem(entry.session_id);
-    li.querySelector(".booth-name").textContent = entry.booth_name;
-    li.querySelector(".point").textContent = entry.booking_code
-      ? `${entry.point} · booking ${entry.booking_code}` : entry.point;
-    li.classList.toggle("booked", Boolean(entry.booking_code));
-    li.querySelector(".waiting-time").textContent = formatDuration(waitingSeconds(entry));
+    const view = lobbyEntryView(entry, offered);
+    setText(li.querySelector(".booth-name"), entry.booth_name);
+    setText(li.querySelector(".point"), view.pointLine);
+    li.classList.toggle("booked", view.booked);
+    li.classList.toggle("offered-to-me", view.offer === "mine");
+    li.classList.toggle("offered-elsewhere", view.offer === "colleague");
+    const tag = li.querySelector(".offer-tag");
+    setText(tag, { mine: "Offered to you", colleague: "offered to a colleague" }[view.offer] || "");
+    tag.hidden = !view.offer;
+    const matter = li.querySelector(".matter");
+    setText(matter.querySelector(".service"), view.matter);
+    const badge = matter.querySelector(".lang-badge");
+    setText(badge, view.languageBadge);
+    badge.hidden = !view.languageBadge;
+    badge.title = view.languageName;
+    matter.hidden = !view.matter && !view.languageBadge;
+    setText(li.querySelector(".waiting-time"), formatDuration(waitingSeconds(entry)));
     const button = li.querySelector("button.admit");
     const admitting = state.admitting && state.admitting.sessionId === entry.session_id;
     button.disabled = !canAdmit;
     button.textContent = admitting ? "Admitting…" : "Admit";
     button.title = state.call ? "Finish the current call first" : "";
+    button.classList.toggle("primary", view.offer !== "colleague"); // a colleague's is admittable, just quieter
     if (freshIds.includes(entry.session_id)) highlight(li);
     const next = previous ? previous.nextElementSibling : el.lobby.firstElementChild;
     if (li !== next) el.lobby.insertBefore(li, next);
     previous = li;
+    const record = state.offers.get(entry.session_id);
+    if (record && !record.focused && !button.disabled && !focusTarget) {
+      record.focused = true; // once per offer: later renders leave the focus where the official put it
+      focusTarget = button;
+    }
   }
   for (const li of existing.values()) li.remove();
+  // A new offer's Admit takes the focus (Enter admits), unless the official is busy elsewhere.
+  if (focusTarget && mayTakeFocus()) focusTarget.focus();
 
   el.lobbyEmpty.hidden = state.lobby.length > 0;
   el.lobbyCount.textContent = state.lobby.length ? String(state.lobby.length) : "";
@@ -825,16 +952,91 @@ function createLobbyItem(sessionId) {
   const li = document.createElement("li");
   li.className = "lobby-entry";
   li.dataset.sessionId = sessionId;
+  li.dataset.testid = `lobby-entry-${sessionId}`;
   const who = append(li, "div", "who");
+  who.id = `lobby-who-${sessionId}`; // session ids are [A-Za-z0-9_.:-]: safe in an id
+  append(who, "span", "offer-tag").hidden = true;
   append(who, "span", "booth-name");
   append(who, "span", "point");
+  const matter = append(who, "span", "matter");
+  matter.hidden = true;
+  append(matter, "span", "service").lang = "fi"; // the catalogue's Finnish name
+  append(matter, "span", "lang-badge").hidden = true;
   const waiting = append(li, "div", "waiting");
   append(waiting, "span", "waiting-label").textContent = "Waiting";
   append(waiting, "span", "waiting-time");
   const button = append(li, "button", "button primary admit");
   button.type = "button";
   button.textContent = "Admit";
+  button.dataset.testid = `admit-${sessionId}`;
+  button.setAttribute("aria-describedby", who.id);
   button.addEventListener("click", () => admit(sessionId));
+  return li;
+}
+
+/** True unless the official is using another control (outside the lobby) right now. */
+function mayTakeFocus() {
+  const active = document.activeElement;
+  return !active || active === document.body || el.lobby.contains(active);
+}
+
+/** The advisor alerts panel, updated in place (keyed by alert id). */
+function renderAlerts() {
+  const alerts = state.phase === "login" ? [] : sortedAlerts(state.alerts);
+  el.alertsSection.hidden = alerts.length === 0;
+  setText(el.alertsCount, alerts.length ? String(alerts.length) : "");
+  const lang = pageLanguage(document.documentElement.lang);
+  const existing = new Map();
+  for (const li of el.alerts.querySelectorAll("li.alert-item")) existing.set(li.dataset.alertId, li);
+
+  let previous = null;
+  for (const alert of alerts) {
+    let li = existing.get(alert.alert_id);
+    if (li) existing.delete(alert.alert_id);
+    else li = createAlertItem(alert.alert_id);
+    const view = alertView(alert, lang);
+    li.dataset.kind = alert.kind;
+    const time = li.querySelector(".alert-time");
+    setText(time, view.time);
+    time.dateTime = new Date(alert.at * 1000).toISOString();
+    setText(li.querySelector(".alert-kind"), view.kindLabel);
+    setText(li.querySelector(".alert-place"), view.place);
+    const text = li.querySelector(".alert-message");
+    setText(text, view.message);
+    text.lang = view.messageLang;
+    const booking = li.querySelector(".alert-booking");
+    setText(booking, view.bookingLine);
+    booking.hidden = !view.bookingLine;
+    const button = li.querySelector("button.alert-ack");
+    const pending = state.acking.has(alert.alert_id);
+    button.disabled = pending || !state.connected;
+    setText(button, pending ? "Acknowledging…" : "Acknowledge");
+    const next = previous ? previous.nextElementSibling : el.alerts.firstElementChild;
+    if (li !== next) el.alerts.insertBefore(li, next);
+    previous = li;
+  }
+  for (const li of existing.values()) li.remove();
+}
+
+function createAlertItem(alertId) {
+  const li = document.createElement("li");
+  li.className = "alert-item";
+  li.dataset.alertId = alertId;
+  li.dataset.testid = `alert-${alertId}`;
+  const body = append(li, "div", "alert-body");
+  const head = append(body, "div", "alert-head");
+  append(head, "time", "alert-time");
+  append(head, "span", "alert-kind");
+  append(body, "span", "alert-place");
+  const text = append(body, "p", "alert-message");
+  text.id = `alert-message-${alertId}`; // alert ids are [A-Za-z0-9_.:-]: safe in an id
+  append(body, "span", "alert-booking").hidden = true;
+  const button = append(li, "button", "button primary alert-ack");
+  button.type = "button";
+  button.textContent = "Acknowledge";
+  button.dataset.testid = `ack-${alertId}`;
+  button.setAttribute("aria-describedby", text.id);
+  button.addEventListener("click", () => acknowledgeAlert(alertId));
   return li;
 }
 
@@ -969,9 +1171,13 @@ function unlockAudio() {
   return audioContext;
 }
 
+let lastChimeAt = 0;
+
 /** A soft two-note chime; silently skipped when the browser blocks audio. */
 function chime() {
   try {
+    if (Date.now() - lastChimeAt < CHIME_MIN_GAP_MS) return; // one event, one chime
+    lastChimeAt = Date.now();
     const ctx = unlockAudio();
     if (!ctx || ctx.state !== "running") return; // the highlight and title still show it
     const start = ctx.currentTime;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time
 
 from backend.domain.catalogue import HELSINKI
@@ -140,21 +142,28 @@ def test_walk_in_queue_positions_estimates_and_routing(api):
         "/api/queue", json={"point_id": "imatra", "service_id": "vero-personal", "language": "fi"}, headers=h
     )
     assert first.status_code == 201
-    assert (first.json()["position"], first.json()["wait_min"]) == (1, None)  # no Tax official signed in: no guess
+    assert (first.json()["position"], first.json()["wait_min"]) == (1, None)  # no Tax official present: no guess
     official = bearer(api, "virkailija", "demo-password")
-    second = api.post(
-        "/api/queue", json={"point_id": "imatra", "service_id": "vero-taxcard", "language": "sv"}, headers=h
-    )
-    assert (second.json()["position"], second.json()["wait_min"]) == (2, 30)  # one 30-min citizen ahead, 1 official
-    snap = api.get("/api/queue/imatra", headers=h).json()
-    assert [e["entry_id"] for e in snap["entries"]] == [first.json()["entry_id"], second.json()["entry_id"]]
-    assert "divided by the qualified officials" in snap["how_estimated"]
-    assert api.get("/api/queue/imatra", headers=bearer(api, "kela-admin", "pw")).json()["entries"] == []
-    assert api.get("/api/queue/imatra", headers=bearer(api, "kela", "pw")).status_code == 403
-    offered = api.post("/api/queue/next", headers=official).json()
-    assert offered["entry_id"] == first.json()["entry_id"] and offered["offered_to"] == "official-1"
-    left = api.get("/api/queue/imatra", headers=h).json()["entries"]
-    assert [(e["entry_id"], e["position"], e["wait_min"]) for e in left] == [(second.json()["entry_id"], 1, 0)]
+    second_body = {"point_id": "imatra", "service_id": "vero-taxcard", "language": "sv"}
+    # Signed in is not present: the estimate counts officials connected to the hub.
+    assert api.post("/api/queue", json=second_body, headers=h).json()["wait_min"] is None
+    with connected(api, official):
+        second = api.post("/api/queue", json=second_body, headers=h)
+        # two citizens ahead (30 + 15 min), one official present
+        assert (second.json()["position"], second.json()["wait_min"]) == (3, 45)
+        snap = api.get("/api/queue/imatra", headers=h).json()
+        assert [e["entry_id"] for e in snap["entries"]][::2] == [first.json()["entry_id"], second.json()["entry_id"]]
+        assert "divided by the qualified officials" in snap["how_estimated"]
+        assert api.get("/api/queue/imatra", headers=bearer(api, "kela-admin", "pw")).json()["entries"] == []
+        assert api.get("/api/queue/imatra", headers=bearer(api, "kela", "pw")).status_code == 403
+        offered = api.post("/api/queue/next", headers=official).json()
+        assert offered["entry_id"] == first.json()["entry_id"] and offered["offered_to"] == "official-1"
+        shown = api.get("/api/queue/imatra", headers=h).json()["entries"]
+        assert next((e["entry_id"], e["state"], e["offered_to"]) for e in shown) == (
+            first.json()["entry_id"],
+            "offered",
+            "official-1",
+        ), "the advisor still sees who the citizen was offered to"
     assert api.post("/api/queue/next", headers=bearer(api, "kela", "pw")).json() is None  # nobody for Kela
     unknown = api.post("/api/queue", json={"point_id": "imatra", "service_id": "nope", "language": "fi"}, headers=h)
     assert unknown.status_code == 404
@@ -235,13 +244,22 @@ def test_the_booked_official_moves_the_booking_along_its_lifecycle(api):
     assert no_show.status_code == 200 and no_show.json()["status"] == "citizen_no_show"
 
 
+@contextmanager
+def connected(api, headers: dict[str, str]) -> Iterator[None]:
+    """The official has the officials' page open: connected to the hub, so present."""
+    with api.websocket_connect("/ws") as ws:
+        ws.send_json({"type": "hello", "v": 1, "role": "official", "token": headers["Authorization"][7:]})
+        assert ws.receive_json()["type"] == "welcome"
+        yield
+
+
 def test_the_booth_queues_a_walk_in_and_shows_the_wait(api):
-    bearer(api, "virkailija", "demo-password")  # the Tax official is signed in: present
     creds = {"booth_id": "imatra-1", "booth_secret": "demo-booth-secret"}
-    r = api.post("/api/queue/booth", json=creds | {"service_id": "vero-personal", "language": "fi"})
-    assert r.status_code == 201 and (r.json()["position"], r.json()["wait_min"]) == (1, 0)
-    r2 = api.post("/api/queue/booth", json=creds | {"service_id": "vero-taxcard", "language": "fi"})
-    assert (r2.json()["position"], r2.json()["wait_min"]) == (2, 30)
+    with connected(api, bearer(api, "virkailija", "demo-password")):  # the Tax official is present
+        r = api.post("/api/queue/booth", json=creds | {"service_id": "vero-personal", "language": "fi"})
+        assert r.status_code == 201 and (r.json()["position"], r.json()["wait_min"]) == (1, 0)
+        r2 = api.post("/api/queue/booth", json=creds | {"service_id": "vero-taxcard", "language": "fi"})
+        assert (r2.json()["position"], r2.json()["wait_min"]) == (2, 30)
     wrong = api.post(
         "/api/queue/booth", json=creds | {"booth_secret": "x", "service_id": "vero-personal", "language": "fi"}
     )

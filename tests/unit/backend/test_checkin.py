@@ -32,9 +32,9 @@ def test_on_time_is_ok():
     assert_three_languages(r.messages)
 
 
-def test_the_day_before_says_tomorrow_with_the_time():
+def test_the_day_before_says_tomorrow_with_the_time_and_tells_the_advisor():
     r = check_in(booking(), "imatra", START - timedelta(days=1))
-    assert r.result is Result.WRONG_DAY and not r.tell_advisor
+    assert r.result is Result.WRONG_DAY and r.tell_advisor
     assert r.messages["fi"] == "Varauksesi on huomenna klo 10.00 — tervetuloa silloin!"
     assert "i morgon kl. 10.00" in r.messages["sv"] and "tomorrow at 10.00" in r.messages["en"]
 
@@ -53,9 +53,10 @@ def test_wrong_point_names_the_right_one_and_tells_the_advisor():
     assert_three_languages(r.messages)
 
 
-def test_too_early_says_from_when():
+def test_too_early_says_from_when_and_tells_the_advisor():
     r = check_in(booking(), "imatra", START - timedelta(minutes=16))
     assert r.result is Result.TOO_EARLY and "alkaen" in r.messages["fi"] and "klo 9.45" in r.messages["fi"]
+    assert r.tell_advisor
 
 
 def test_too_late_falls_back_to_the_queue_and_tells_the_advisor():

@@ -20,6 +20,7 @@ from backend.domain.catalogue import HELSINKI
 from backend.notify import NotifyConfig
 from tests.unit.backend.booking_fixtures import bearer, next_weekday
 from tests.unit.backend.conftest import login, recv, recv_until, send
+from tests.waiting import wait_for
 
 DAY = next_weekday(2)
 NOW = datetime.combine(DAY, time(9, 52), tzinfo=HELSINKI).timestamp()
@@ -94,3 +95,97 @@ def test_too_early_says_when_to_come_back(app_client: TestClient):
         result = recv_until(booth, "checkin.result")
         assert (result["ok"], result["result"]) == (False, "too_early")
         assert "11.00" in result["message_fi"]
+
+
+def booking_status(client: TestClient, code: str) -> str:
+    r = client.get(f"/api/bookings/{code}", headers=bearer(client, "neuvoja", "demo-advisor"))
+    return r.json()["status"]
+
+
+def test_the_booking_follows_the_call_from_lobby_to_completed(app_client: TestClient):
+    code = book(app_client, 10)
+    token = login(app_client)
+    with app_client.websocket_connect("/ws") as official, app_client.websocket_connect("/ws") as booth:
+        send(official, {"type": "hello", "role": "official", "token": token})
+        recv_until(official, "presence")
+        send(booth, BOOTH_HELLO)
+        send(booth, {"type": "checkin.request", "code": code})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        offer = recv_until(official, "session.offer")  # free, and it is their booking
+        assert (offer["session_id"], offer["service_name"], offer["language"]) == (sid, "Henkilöverotus", "sv")
+        wait_for("in_lobby", lambda: booking_status(app_client, code) == "in_lobby", timeout=5)
+        send(official, {"type": "session.admit", "session_id": sid})
+        recv_until(booth, "session.admitted")
+        wait_for("in_call", lambda: booking_status(app_client, code) == "in_call", timeout=5)
+        send(official, {"type": "session.end", "session_id": sid})
+        recv_until(booth, "session.ended")
+        wait_for("completed", lambda: booking_status(app_client, code) == "completed", timeout=5)
+
+
+def test_a_walk_in_chooses_a_matter_and_is_offered_to_the_official_who_serves_it(app_client: TestClient):
+    token = login(app_client)
+    with app_client.websocket_connect("/ws") as booth:
+        send(booth, BOOTH_HELLO)
+        recv_until(booth, "booth.catalogue")
+        send(booth, {"type": "session.request", "service_id": "vero-taxcard", "language": "en"})
+        refused = recv_until(booth, "error")  # the tax card is served in Finnish and Swedish only
+        assert refused["code"] == "not_allowed" and "not 'en'" in refused["reason"]
+        send(booth, {"type": "session.request", "service_id": "vero-taxcard", "language": "sv"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        nobody = recv_until(booth, "queue.status")
+        assert (nobody["position"], nobody["wait_min"]) == (1, None)  # no Tax official present: no guess
+        queue = app_client.get("/api/queue/imatra", headers=bearer(app_client, "neuvoja", "demo-advisor")).json()
+        assert [(e["service_id"], e["language"], e["state"]) for e in queue["entries"]] == [
+            ("vero-taxcard", "sv", "waiting")
+        ]
+        with app_client.websocket_connect("/ws") as official:
+            send(official, {"type": "hello", "role": "official", "token": token})
+            offer = recv_until(official, "session.offer")
+            assert (offer["session_id"], offer["service_name"], offer["language"]) == (sid, "Verokortti", "sv")
+            assert recv_until(booth, "queue.status")["wait_min"] == 0
+            send(official, {"type": "session.admit", "session_id": sid})
+            recv_until(booth, "session.admitted")
+            advisor = bearer(app_client, "neuvoja", "demo-advisor")
+            wait_for(
+                "the queue row to be served",
+                lambda: app_client.get("/api/queue/imatra", headers=advisor).json()["entries"] == [],
+                timeout=5,
+            )
+
+
+def test_a_refused_check_in_alerts_the_points_advisor_until_acknowledged(app_client: TestClient):
+    later = book(app_client, 13)  # 3 hours away: too early
+    advisor_token = bearer(app_client, "neuvoja", "demo-advisor")["Authorization"][7:]
+    official_token = login(app_client)
+    with (
+        app_client.websocket_connect("/ws") as advisor,
+        app_client.websocket_connect("/ws") as official,
+        app_client.websocket_connect("/ws") as booth,
+    ):
+        send(advisor, {"type": "hello", "role": "official", "token": advisor_token})
+        recv_until(advisor, "presence")
+        send(official, {"type": "hello", "role": "official", "token": official_token})
+        recv_until(official, "presence")
+        send(booth, BOOTH_HELLO)
+        send(booth, {"type": "checkin.request", "code": later})
+        assert recv_until(booth, "checkin.result")["result"] == "too_early"
+        alert = recv_until(advisor, "advisor.alert")
+        assert (alert["kind"], alert["booking_code"], alert["booth_name"]) == (
+            "checkin_refused",
+            later,
+            "Imatra booth 1",
+        )
+        assert "Maja" not in str(alert) and "+358" not in str(alert)  # no personal data beyond the code
+        send(official, {"type": "alert.ack", "alert_id": alert["alert_id"]})  # a Tax official is not the advisor
+        assert recv_until(official, "error")["code"] == "no_such_session"
+
+    with app_client.websocket_connect("/ws") as advisor:  # the advisor's phone reconnects: the alert is still there
+        send(advisor, {"type": "hello", "role": "official", "token": advisor_token})
+        again = recv_until(advisor, "advisor.alert")
+        assert again["alert_id"] == alert["alert_id"]
+        send(advisor, {"type": "alert.ack", "alert_id": alert["alert_id"]})
+        assert recv_until(advisor, "alert.cleared")["alert_id"] == alert["alert_id"]
+    with app_client.websocket_connect("/ws") as advisor:
+        send(advisor, {"type": "hello", "role": "official", "token": advisor_token})
+        recv(advisor)  # welcome
+        assert recv(advisor)["type"] == "presence"  # and no alert: it was taken care of

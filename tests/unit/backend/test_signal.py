@@ -69,6 +69,12 @@ def test_garbage_gets_an_error_and_the_connection_survives(client: TestClient):
     with client.websocket_connect("/ws") as ws:
         send(ws, BOOTH_HELLO)
         assert recv(ws)["type"] == "welcome"
+        menu = recv(ws)  # what a walk-in can choose from, in three languages
+        assert menu["type"] == "booth.catalogue"
+        assert {(x["service_id"], x["name_sv"]) for x in menu["services"]} == {
+            ("vero-personal", "Personbeskattning"),
+            ("vero-taxcard", "Skattekort"),
+        }
         ws.send_text("{not json")
         assert recv(ws)["code"] == "malformed"
         send(ws, {"type": "teleport"})
@@ -91,7 +97,7 @@ def test_full_session_through_the_hub_is_recorded_without_content(client: TestCl
         send(booth, BOOTH_HELLO)
         assert recv(booth)["type"] == "welcome"
         send(booth, {"type": "session.request"})
-        sid = recv(booth)["session_id"]
+        sid = recv_until(booth, "session.lobby")["session_id"]
         lobby = recv_until(official, "presence")
         while not lobby["lobby"]:
             lobby = recv_until(official, "presence")
@@ -131,11 +137,11 @@ def test_full_session_through_the_hub_is_recorded_without_content(client: TestCl
 def test_a_booth_cannot_touch_another_booths_session(client: TestClient):
     with client.websocket_connect("/ws") as b1, client.websocket_connect("/ws") as b2:
         send(b1, BOOTH_HELLO)
-        recv(b1)
+        recv_until(b1, "booth.catalogue")
         send(b2, BOOTH2_HELLO)
-        recv(b2)
+        recv_until(b2, "booth.catalogue")
         send(b1, {"type": "session.request"})
-        sid = recv(b1)["session_id"]
+        sid = recv_until(b1, "session.lobby")["session_id"]
         send(b2, {"type": "session.end", "session_id": sid})
         assert recv(b2)["code"] == "no_such_session"
         send(b2, {"type": "rtc.offer", "session_id": sid, "sdp": "v=0"})
@@ -150,7 +156,7 @@ def test_official_disconnect_returns_citizen_to_lobby(client: TestClient):
         send(booth, BOOTH_HELLO)
         recv(booth)
         send(booth, {"type": "session.request"})
-        sid = recv(booth)["session_id"]
+        sid = recv_until(booth, "session.lobby")["session_id"]
         with client.websocket_connect("/ws") as official:
             send(official, official_hello(token))
             recv_until(official, "presence")
@@ -168,9 +174,9 @@ def test_booth_disconnect_ends_its_session_for_the_official(client: TestClient):
         recv_until(official, "presence")
         with client.websocket_connect("/ws") as booth:
             send(booth, BOOTH_HELLO)
-            recv(booth)
+            recv_until(booth, "booth.catalogue")
             send(booth, {"type": "session.request"})
-            sid = recv(booth)["session_id"]
+            sid = recv_until(booth, "session.lobby")["session_id"]
             send(official, {"type": "session.admit", "session_id": sid})
             recv_until(official, "session.admitted")
         ended = recv_until(official, "session.ended")
@@ -181,9 +187,11 @@ def test_a_reconnecting_booth_replaces_its_old_connection(client: TestClient):
     with client.websocket_connect("/ws") as old:
         send(old, BOOTH_HELLO)
         recv(old)
+        recv(old)  # booth.catalogue
         with client.websocket_connect("/ws") as new:
             send(new, BOOTH_HELLO)
             assert recv(new)["type"] == "welcome"
+            assert recv(new)["type"] == "booth.catalogue"
             with pytest.raises(WebSocketDisconnect) as closed:
                 recv(old)
             assert closed.value.code == 4002
@@ -194,7 +202,7 @@ def test_a_reconnecting_booth_replaces_its_old_connection(client: TestClient):
 def test_a_flood_of_garbage_closes_the_connection(client: TestClient):
     with client.websocket_connect("/ws") as ws:
         send(ws, BOOTH_HELLO)
-        recv(ws)
+        recv_until(ws, "booth.catalogue")
         for _ in range(51):
             ws.send_text("x")
             err = recv(ws)

@@ -10,6 +10,7 @@ from protocol.messages import (
     AssistRequest,
     AssistState,
     AssistStatus,
+    BoothCatalogue,
     CameraSelect,
     CameraSource,
     DeviceState,
@@ -21,6 +22,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    ServiceChoice,
     SessionAdmitted,
     SessionEnd,
     SessionEnded,
@@ -31,6 +33,12 @@ from protocol.messages import (
 )
 
 SID = "s-1"
+#: A well-formed booking code (the booth checks the shape only; the backend the rest).
+CODE = "K7M2QX"
+SERVICES = (
+    ServiceChoice(service_id="tax", name_fi="Verot", name_sv="Skatter", name_en="Taxes", languages=("fi", "sv")),
+    ServiceChoice(service_id="kela", name_fi="Kela", name_sv="FPA", name_en="Kela", languages=("fi", "sv", "en")),
+)
 
 
 def sends(commands: list[sm.Command]) -> list[object]:
@@ -48,6 +56,15 @@ def machine_in(phase: Phase) -> sm.BoothSession:
         return m
     m.handle(sm.Connected(0))
     if phase is Phase.IDLE:
+        return m
+    if phase is Phase.CHOOSING:
+        m.handle(sm.Received(BoothCatalogue(services=SERVICES), 0.5))
+        m.handle(sm.StartPressed(1))
+        return m
+    if phase in (Phase.CHECKIN, Phase.CHECKING):
+        m.handle(sm.BookingPressed(1))
+        if phase is Phase.CHECKING:
+            m.handle(sm.CodeSubmitted(CODE, 1.5))
         return m
     m.handle(sm.StartPressed(1))
     if phase is Phase.REQUESTING:

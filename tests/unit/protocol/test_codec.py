@@ -40,6 +40,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    ServiceChoice,
     SessionAdmit,
     SessionAdmitted,
     SessionEnd,
@@ -50,7 +51,6 @@ from protocol.messages import (
     SessionLobby,
     SessionOffer,
     SessionRequest,
-    ServiceChoice,
     Welcome,
 )
 from protocol.schema import json_schema

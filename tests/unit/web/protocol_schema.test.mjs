@@ -35,6 +35,22 @@ valid = [
         sdp_mid="0", sdp_mline_index=0),
     m.RtcIce(session_id="s-1", candidate=""),
     m.Hello(role=m.Role.OFFICIAL, token="t", client="official-web"),
+    m.Presence(booths=(), lobby=(
+        m.LobbyEntry(session_id="s-2", booth_id="b-1", booth_name="Imatra booth 1", point="Imatra",
+            waiting_since=1700000000.5, service_name="Henkilöverotus", language="fi", offered_to="off-1"),
+        m.LobbyEntry(session_id="s-3", booth_id="b-2", booth_name="B", point="P", waiting_since=1,
+            booking_code="K7Q-42X", booked_for="off-2", language="sv"),
+    )),
+    m.SessionOffer(session_id="s-2", booth_name="Imatra booth 1", point="Imatra",
+        service_name="Henkilöverotus", language="fi", waiting_since=1700000000.5),
+    m.SessionOffer(session_id="s-2", booth_name="B", point="P", waiting_since=1),
+    m.AdvisorAlert(alert_id="a-1", kind=m.AlertKind.CHECKIN_REFUSED, point="Imatra", booth_name="Imatra booth 1",
+        at=1700000000.25, message_fi="Ei onnistunut.", message_sv="Gick inte.", message_en="Did not work.",
+        booking_code="K7Q-42X"),
+    m.AdvisorAlert(alert_id="a-2", kind=m.AlertKind.OFFICIAL_NO_SHOW, point="Imatra", at=1,
+        message_fi="", message_sv="", message_en=""),
+    m.AlertCleared(alert_id="a-1"),
+    m.AlertAcknowledge(alert_id="a-1"),
 ]
 print(json.dumps({"schema": json_schema(), "valid": [encode(x) for x in valid]}))
 `;
@@ -71,4 +87,26 @@ test("the real schema's rules are enforced", { skip }, () => {
   ]);
   assert.deepEqual(validate(schema, { v: 1, type: "nope" }), ['type: unknown value "nope"']);
   assert.equal(schema["x-protocol-version"], 1);
+});
+
+test("the real schema's rules for offers and advisor alerts", { skip }, () => {
+  const { schema } = data;
+  const alert = {
+    v: 1, type: "advisor.alert", alert_id: "a-1", kind: "checkin_refused", point: "Imatra", at: 1,
+    message_fi: "", message_sv: "", message_en: "",
+  };
+  assert.deepEqual(validate(schema, alert), []);
+  assert.deepEqual(validate(schema, { ...alert, kind: "fire" }), [
+    'kind: must be one of "checkin_refused", "official_no_show"',
+  ]);
+  assert.deepEqual(validate(schema, { ...alert, alert_id: "<img>" }), [
+    "alert_id: must match the pattern ^[A-Za-z0-9_.:-]+$",
+  ]);
+  const offer = { v: 1, type: "session.offer", session_id: "s-1", booth_name: "B", point: "P", waiting_since: 1 };
+  assert.deepEqual(validate(schema, offer), []);
+  assert.deepEqual(validate(schema, { ...offer, language: "de" }), ["language: must match the pattern ^(fi|sv|en)$"]);
+  const entry = { session_id: "s-1", booth_id: "b-1", booth_name: "B", point: "P", waiting_since: 1 };
+  assert.deepEqual(validate(schema, { v: 1, type: "presence", booths: [], lobby: [{ ...entry, language: "xx" }] }), [
+    "lobby[0].language: must match the pattern ^(fi|sv|en)$",
+  ]);
 });

@@ -1,0 +1,227 @@
+"""The booking path end to end: the advisor books, the citizen gets an SMS, checks in at
+the booth with the code (typed, or its QR under the document camera), the booked official
+is alerted and admits them. A check-in that cannot be accepted reaches the advisor.
+
+Real processes: the backend (its clock started at a Tuesday 9.52 in Helsinki, so the test
+runs in office hours whenever CI runs it), the kiosk driven over TUIO, Chromium for the
+official and the advisor, and the SMS operator's gateway as a local stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from backend.notify.fake_gateway import FakeSmsGateway
+from backend.store.seed import DemoAccounts
+from tests.e2e.booth_ui import tap, type_code
+from tests.e2e.media_files import write_qr_video
+from tests.e2e.processes import Backend, Kiosk
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+ACCOUNTS = DemoAccounts()
+
+
+def a_tuesday() -> date:
+    """A Tuesday at least a week ahead: the demo point is open, and it is always in the future."""
+    day = date.today() + timedelta(days=7)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+TUESDAY = a_tuesday()
+CLOCK_START = datetime.combine(TUESDAY, time(9, 52), HELSINKI)
+
+
+@pytest.fixture
+def gateway() -> Iterator[FakeSmsGateway]:
+    gw = FakeSmsGateway().start()
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture
+def backend(tmp_path: Path, gateway: FakeSmsGateway) -> Iterator[Backend]:
+    proc = Backend(
+        tmp_path,
+        extra_args=("--clock-start", CLOCK_START.isoformat()),
+        env={"ETAPISTE_NOTIFY_SMS_URL": gateway.url, "ETAPISTE_NOTIFY_POLL_SECONDS": "0.2"},
+    )
+    yield proc
+    proc.stop()
+
+
+def api(backend: Backend, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    request = urllib.request.Request(
+        backend.url + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+    )
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return json.loads(r.read() or b"null")
+
+
+def login(backend: Backend, username: str, password: str) -> str:
+    return api(backend, "POST", "/api/login", {"username": username, "password": password})["token"]
+
+
+def advisor_books(backend: Backend, token: str, day: date, hour: int) -> dict:
+    """The advisor finds the slot in the calendar and books it for the citizen, with their phone number."""
+    slots = api(
+        backend, "GET", f"/api/slots?service=vero-personal&point=imatra&language=fi&from={day}&to={day}", token=token
+    )
+    start = datetime.combine(day, time(hour), HELSINKI)
+    assert any(datetime.fromisoformat(s["start"]) == start for s in slots), f"no {hour}.00 slot on {day}: {slots}"
+    return api(
+        backend,
+        "POST",
+        "/api/bookings",
+        {
+            "service_id": "vero-personal",
+            "point_id": "imatra",
+            "language": "fi",
+            "start": start.isoformat(),
+            "channel": "advisor",
+            "phone": "+358401234567",
+        },
+        token,
+    )
+
+
+def sign_in(page, backend: Backend, username: str, password: str) -> None:
+    page.goto(backend.url + "/official/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-button")
+    page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
+
+
+def state(page) -> dict:
+    return page.evaluate("() => window.etapiste.state()")
+
+
+def booth(tmp_path: Path, backend: Backend, artifacts: Path, name: str, **kw) -> Kiosk:
+    shots = artifacts / "screenshots" / name
+    shutil.rmtree(shots, ignore_errors=True)
+    return Kiosk(tmp_path, backend.port, shots, **kw)
+
+
+def stop_booth(kiosk: Kiosk, artifacts: Path, name: str) -> None:
+    code = kiosk.stop()
+    (artifacts / f"{name}.log").write_text(kiosk.log())
+    assert code == 0, f"the kiosk did not stop cleanly (exit {code}):\n{kiosk.log()[-3000:]}"
+
+
+def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
+    tmp_path: Path, backend: Backend, gateway: FakeSmsGateway, chromium, artifacts: Path
+):
+    shots = artifacts / "screenshots"
+    advisor = login(backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
+    booking = advisor_books(backend, advisor, TUESDAY, 10)
+    tomorrow = advisor_books(backend, advisor, TUESDAY + timedelta(days=1), 10)
+    code = booking["code"]
+
+    # The citizen's phone: one Finnish SMS with the code, the place and the time.
+    [sms] = wait_for(
+        "the confirmation SMS at the gateway",
+        lambda: [m for m in gateway.messages if code in m["text"]] or None,
+        timeout=20,
+    )
+    assert sms["to"] == "+358401234567"
+    assert "Suomi-piste Imatra" in sms["text"] and "klo 10.00" in sms["text"], sms["text"]
+
+    official_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    advisor_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    kiosk = booth(tmp_path, backend, artifacts, "kiosk-checkin")
+    try:
+        sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
+        sign_in(advisor_page, backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
+        kiosk.wait_phase("idle")
+
+        # First the citizen types tomorrow's code: a kind "not today" at the booth, and the advisor is told.
+        tap(kiosk, "booking")
+        kiosk.wait_phase("checkin")
+        type_code(kiosk, tomorrow["code"])
+        wait_for(
+            "the booth to show why the check-in was refused",
+            lambda: (s := kiosk.status())["phase"] == "checkin" and s.get("checkin_result") == "wrong_day",
+            timeout=15,
+        )
+        alert = wait_for(
+            "the advisor's alert", lambda: next(iter(state(advisor_page).get("alerts") or []), None), timeout=10
+        )
+        assert alert["kind"] == "checkin_refused" and alert["booking_code"] == tomorrow["code"]
+        assert "Imatra booth 1" in advisor_page.inner_text("body")
+        advisor_page.screenshot(path=str(shots / "advisor-alert.png"))
+        assert state(official_page).get("alerts") in ([], None), "an official of Vero is not the point's advisor"
+        advisor_page.click(f"[data-testid='ack-{alert['alert_id']}']")
+        wait_for("the alert to leave the advisor's list", lambda: state(advisor_page)["alerts"] == [], timeout=10)
+
+        # Then today's code: the citizen is in the lobby, and the booked official is told at once.
+        tap(kiosk, "back")
+        tap(kiosk, "booking")
+        type_code(kiosk, code)
+        status = kiosk.wait_phase("lobby", timeout=15)
+        session_id = status["session_id"]
+        wait_for("the offer on the official's page", lambda: session_id in state(official_page)["offers"], timeout=10)
+        assert "Henkilöverotus" in official_page.inner_text("body")
+        official_page.screenshot(path=str(shots / "official-booking-arrived.png"))
+        wait_for(
+            "the booking to show the citizen in the lobby",
+            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "in_lobby",
+            timeout=10,
+        )
+
+        official_page.click(f"[data-testid='admit-{session_id}']")
+        kiosk.wait_phase("in_call", timeout=30)
+        wait_for(
+            "the booking to follow the call",
+            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "in_call",
+            timeout=10,
+        )
+        official_page.click("#end-call")
+        kiosk.wait_phase("ended", timeout=10)
+        wait_for(
+            "the booking to be completed",
+            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "completed",
+            timeout=10,
+        )
+    finally:
+        stop_booth(kiosk, artifacts, "kiosk-checkin")
+
+
+def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
+    tmp_path: Path, backend: Backend, chromium, artifacts: Path
+):
+    advisor = login(backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
+    booking = advisor_books(backend, advisor, TUESDAY, 10)
+    paper = write_qr_video(tmp_path / "confirmation.avi", booking["qr_payload"])
+    official_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    kiosk = booth(tmp_path, backend, artifacts, "kiosk-qr", document_video=paper)
+    try:
+        sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
+        kiosk.wait_phase("idle")
+        tap(kiosk, "booking")  # the citizen lays the letter under the document camera: nothing to type
+        status = kiosk.wait_phase("lobby", timeout=20)
+        wait_for(
+            "the official to be offered the citizen",
+            lambda: status["session_id"] in state(official_page)["offers"],
+            timeout=10,
+        )
+        wait_for(
+            "the booking to show the citizen in the lobby",
+            lambda: api(backend, "GET", f"/api/bookings/{booking['code']}", token=advisor)["status"] == "in_lobby",
+            timeout=10,
+        )
+    finally:
+        stop_booth(kiosk, artifacts, "kiosk-qr")

@@ -1,0 +1,45 @@
+"""The booth's texts: every one in three languages, every notice translated, the queue line."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, in_language, queue_text
+from kiosk.session import Notice
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_text_exists_in_every_language(key: str):
+    assert len(TEXTS[key]) == len(LANGUAGES)
+    assert all(text.strip() for text in TEXTS[key])
+
+
+@pytest.mark.parametrize("notice", [n for n in Notice if n is not Notice.NONE])
+def test_every_notice_has_a_text(notice: Notice):
+    assert notice.value in TEXTS
+
+
+def test_language_buttons_name_each_language_in_itself():
+    assert [LANGUAGE_NAMES[lang] for lang in LANGUAGES] == ["Suomi", "Svenska", "English"]
+
+
+def test_one_language_and_finnish_for_an_unknown_one():
+    assert in_language("back", "sv") == "Tillbaka"
+    assert in_language("back", "de") == "Takaisin"
+
+
+def test_queue_line_with_an_estimate_one_line_per_language():
+    assert queue_text(2, 15).split("\n") == [
+        "Olet jonossa 2.  ·  Arvioitu odotus n. 15 min",
+        "Du är nummer 2 i kön  ·  Beräknad väntetid ca 15 min",
+        "You are number 2 in the queue  ·  Estimated wait about 15 min",
+    ]
+
+
+def test_queue_line_says_so_when_nobody_serves_the_matter():
+    fi, _sv, en = queue_text(1, None).split("\n")
+    assert fi.endswith("ei ole juuri nyt paikalla") and en.endswith("No official for this matter is present right now")
+
+
+def test_queue_line_does_not_promise_zero_minutes():
+    assert "0 min" not in queue_text(1, 0)

@@ -95,7 +95,15 @@ class KioskApp(App):
         self.screens.current = command.screen.value
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
-            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
+            if command.text is not None:
+                name += "-answer"  # the backend's reply on the screen (e.g. why a check-in failed)
+            shown = command.screen.value
+
+            def shoot(_dt: float) -> None:
+                if self.screens.current == shown:  # a picture named after a screen shows that screen
+                    self._screenshot(name)
+
+            Clock.schedule_once(shoot, SCREENSHOT_DELAY_S)
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)

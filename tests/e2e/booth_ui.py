@@ -14,8 +14,26 @@ from tests.waiting import wait_for
 
 
 def tap(kiosk: Kiosk, name: str, timeout: float = 15) -> None:
-    """Tap the widget called ``name`` once it is on the booth's screen."""
-    x, y = wait_for(f"the booth to show {name!r}", lambda: (kiosk.status().get("targets") or {}).get(name), timeout)
+    """Tap the widget called ``name`` once it is on the booth's screen and laid out.
+
+    Kivy lays a new screen out on the frame after it appears, so a position is
+    trusted only when two successive status writes agree on it.
+    """
+    seen: dict[str, object] = {}
+
+    def settled() -> tuple[float, float] | None:
+        status = kiosk.status()
+        where = (status.get("targets") or {}).get(name)
+        if where is None:
+            seen.clear()
+            return None
+        if seen.get("where") == where and status["time"] > seen["time"]:  # type: ignore[operator]
+            return tuple(where)  # type: ignore[return-value]
+        if seen.get("where") != where:
+            seen.update(where=where, time=status["time"])
+        return None
+
+    x, y = wait_for(f"the booth to show {name!r}", settled, timeout)
     TouchPanel(kiosk.tuio_port).tap(x, y)
 
 

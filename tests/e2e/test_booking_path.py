@@ -157,6 +157,11 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
             lambda: (s := kiosk.status())["phase"] == "checkin" and s.get("checkin_result") == "wrong_day",
             timeout=15,
         )
+        wait_for(  # a person can look at what the citizen was told
+            "the booth's screenshot of its answer",
+            lambda: (shots / "kiosk-checkin" / "checkin-answer.png").exists(),
+            timeout=10,
+        )
         alert = wait_for(
             "the advisor's alert", lambda: next(iter(state(advisor_page).get("alerts") or []), None), timeout=10
         )

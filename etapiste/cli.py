@@ -69,7 +69,7 @@ def _kiosk(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from etapiste.demo import run_demo
 
-    return run_demo(port=args.port, host=args.host, data_dir=args.data_dir)
+    return run_demo(port=args.port, host=args.host, data_dir=args.data_dir, clock_start=args.clock_start)
 
 
 def _tap(args: argparse.Namespace) -> int:
@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="backend port (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="backend address (0.0.0.0 to reach it from another machine)")
     p.add_argument("--data-dir", default=".demo", help="where the demo keeps its database and config")
+    p.add_argument(
+        "--clock-start",
+        metavar="ISO_TIME",
+        help="start the backend's clock here, e.g. 2026-11-24T09:50+02:00, to try bookings and check-in "
+        "in the point's opening hours whenever you run the demo",
+    )
     p.set_defaults(func=_demo)
 
     p = sub.add_parser(

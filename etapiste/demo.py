@@ -49,8 +49,14 @@ screenshot_dir = "{screens}"
 
 
 def run_demo(
-    port: int = 8000, host: str = "127.0.0.1", data_dir: str = ".demo", tuio_port: int = 3333, sms_port: int = 8025
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    data_dir: str = ".demo",
+    tuio_port: int = 3333,
+    sms_port: int = 8025,
+    clock_start: str | None = None,
 ) -> int:
+    """``clock_start``: an ISO time the backend's clock starts at (office hours on any evening)."""
     data = Path(data_dir).resolve()
     data.mkdir(parents=True, exist_ok=True)
     accounts = DemoAccounts()
@@ -90,6 +96,7 @@ def run_demo(
             "--port",
             str(port),
             "--seed-demo",
+            *(["--clock-start", clock_start] if clock_start else []),
         ],
         env=backend_env,
     )

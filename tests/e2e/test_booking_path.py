@@ -98,6 +98,15 @@ def advisor_books(backend: Backend, token: str, day: date, hour: int) -> dict:
     )
 
 
+def wait_status(backend: Backend, token: str, code: str, status: str) -> None:
+    """The booking's status, as the advisor reads it, becomes ``status``."""
+    wait_for(
+        f"the booking to become {status}",
+        lambda: api(backend, "GET", f"/api/bookings/{code}", token=token)["status"] == status,
+        timeout=10,
+    )
+
+
 def sign_in(page, backend: Backend, username: str, password: str) -> None:
     page.goto(backend.url + "/official/")
     page.fill("#username", username)
@@ -181,26 +190,14 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         wait_for("the offer on the official's page", lambda: session_id in state(official_page)["offers"], timeout=10)
         assert "Henkilöverotus" in official_page.inner_text("body")
         official_page.screenshot(path=str(shots / "official-booking-arrived.png"))
-        wait_for(
-            "the booking to show the citizen in the lobby",
-            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "in_lobby",
-            timeout=10,
-        )
+        wait_status(backend, advisor, code, "in_lobby")
 
         official_page.click(f"[data-testid='admit-{session_id}']")
         kiosk.wait_phase("in_call", timeout=30)
-        wait_for(
-            "the booking to follow the call",
-            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "in_call",
-            timeout=10,
-        )
+        wait_status(backend, advisor, code, "in_call")
         official_page.click("#end-call")
         kiosk.wait_phase("ended", timeout=10)
-        wait_for(
-            "the booking to be completed",
-            lambda: api(backend, "GET", f"/api/bookings/{code}", token=advisor)["status"] == "completed",
-            timeout=10,
-        )
+        wait_status(backend, advisor, code, "completed")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-checkin")
 
@@ -223,10 +220,6 @@ def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
             lambda: status["session_id"] in state(official_page)["offers"],
             timeout=10,
         )
-        wait_for(
-            "the booking to show the citizen in the lobby",
-            lambda: api(backend, "GET", f"/api/bookings/{booking['code']}", token=advisor)["status"] == "in_lobby",
-            timeout=10,
-        )
+        wait_status(backend, advisor, booking["code"], "in_lobby")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-qr")

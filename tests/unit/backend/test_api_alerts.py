@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from backend.auth import hash_secret
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
-from backend.store import alerts, catalogue
-from backend.store.models import Official
+from backend.store import alerts
 from tests.unit.backend.booking_fixtures import *  # noqa: F403
 from tests.unit.backend.booking_fixtures import bearer, next_weekday
+from tests.unit.backend.test_alert_store import add_lappeenranta_advisor
 
 DAY = next_weekday(2)  # the app reads the real clock: book a Tuesday at least a week ahead
 
@@ -34,20 +33,8 @@ def refused_at_lappeenranta(api) -> str:
 
 
 def lappeenranta_advisor(api) -> dict[str, str]:
-    with api.app.state.hub.db() as s:
-        s.add(
-            Official(
-                id="advisor-lpr",
-                username="lpr-advisor",
-                display_name="Lotta",
-                organisation_id="imatra-city",
-                password_hash=hash_secret("pw"),
-            )
-        )
-        s.flush()
-        catalogue.grant(s, "advisor-lpr", "advisor", "lappeenranta")
-        s.commit()
-    return bearer(api, "lpr-advisor", "pw")
+    add_lappeenranta_advisor(api.app.state.hub.db)
+    return bearer(api, "lpr", "x")
 
 
 def test_the_points_advisor_lists_and_acknowledges_its_alert(api):

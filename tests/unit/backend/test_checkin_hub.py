@@ -7,6 +7,7 @@ booked through the HTTP API as the advisor would.
 
 from __future__ import annotations
 
+import time as time_module
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from backend.app import create_app
 from backend.config import BackendSettings
 from backend.domain.catalogue import HELSINKI
+from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
 from tests.unit.backend.booking_fixtures import bearer, next_weekday
 from tests.unit.backend.conftest import login, recv, recv_until, send
@@ -189,3 +191,30 @@ def test_a_refused_check_in_alerts_the_points_advisor_until_acknowledged(app_cli
         send(advisor, {"type": "hello", "role": "official", "token": advisor_token})
         recv(advisor)  # welcome
         assert recv(advisor)["type"] == "presence"  # and no alert: it was taken care of
+
+
+def test_an_official_who_does_not_join_is_reported_to_the_advisor_and_the_booking_marked(tmp_path: Path):
+    now = [NOW]
+    settings = BackendSettings(
+        database_url=f"sqlite:///{tmp_path}/n.db",
+        seed_demo=True,
+        notify=NotifyConfig(),
+        jobs=JobSettings(no_show_grace_min=10, check_every_s=0.1),
+    )
+    with TestClient(create_app(settings, clock=lambda: now[0])) as client:
+        code = book(client, 10)
+        advisor_token = bearer(client, "neuvoja", "demo-advisor")["Authorization"][7:]
+        with client.websocket_connect("/ws") as advisor, client.websocket_connect("/ws") as booth:
+            send(advisor, {"type": "hello", "role": "official", "token": advisor_token})
+            recv_until(advisor, "presence")
+            send(booth, BOOTH_HELLO)
+            send(booth, {"type": "checkin.request", "code": code})
+            recv_until(booth, "session.lobby")  # the citizen waits; their official never comes
+            now[0] = datetime.combine(DAY, time(10, 9), tzinfo=HELSINKI).timestamp()
+            time_module.sleep(0.5)  # several job passes within the grace: nothing yet
+            assert booking_status(client, code) == "in_lobby"
+            now[0] = datetime.combine(DAY, time(10, 11), tzinfo=HELSINKI).timestamp()
+            alert = recv_until(advisor, "advisor.alert", limit=50)
+            assert (alert["kind"], alert["booking_code"]) == ("official_no_show", code)
+            assert "10.00" in alert["message_fi"]
+            assert booking_status(client, code) == "official_no_show"

@@ -41,6 +41,7 @@ log = logging.getLogger("etapiste.kiosk")
 SCREENSHOT_DELAY_S = 1.0
 #: ... and on the call screen once this many remote frames were shown.
 SCREENSHOT_CALL_FRAMES = 60
+SELF_VIEW_FRAMES = 10
 
 
 class KioskApp(App):
@@ -139,7 +140,11 @@ class KioskApp(App):
     # -- debug screenshots (tests and development only: they show the call) --
 
     def _watch_call_frames(self, _dt: float) -> None:
-        if self.call.remote.frames_shown >= SCREENSHOT_CALL_FRAMES and self.screens.current == "call":
+        # Both pictures on the screen: the official's, and enough of the citizen's self-view
+        # (it starts when the encoder first pulls a frame, which a loaded machine delays).
+        call = self.call
+        shown = call.remote.frames_shown >= SCREENSHOT_CALL_FRAMES and call.local.frames_shown >= SELF_VIEW_FRAMES
+        if shown and self.screens.current == "call":
             self._screenshot("call-video", once=True)
 
     def _screenshot(self, name: str, once: bool = False) -> None:

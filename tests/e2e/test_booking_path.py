@@ -115,6 +115,11 @@ def sign_in(page, backend: Backend, username: str, password: str) -> None:
     page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
 
 
+def browser_page(chromium):
+    """A page in a context of its own (its own sign-in); the caller closes the context."""
+    return chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+
+
 def state(page) -> dict:
     return page.evaluate("() => window.etapiste.state()")
 
@@ -149,8 +154,8 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
     assert sms["to"] == "+358401234567"
     assert "Suomi-piste Imatra" in sms["text"] and "klo 10.00" in sms["text"], sms["text"]
 
-    official_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    advisor_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    official_page = browser_page(chromium)
+    advisor_page = browser_page(chromium)
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-checkin")
     try:
         sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
@@ -200,6 +205,8 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         wait_status(backend, advisor, code, "completed")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-checkin")
+        official_page.context.close()
+        advisor_page.context.close()
 
 
 def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
@@ -208,7 +215,7 @@ def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
     advisor = login(backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
     booking = advisor_books(backend, advisor, TUESDAY, 10)
     paper = write_qr_video(tmp_path / "confirmation.avi", booking["qr_payload"])
-    official_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    official_page = browser_page(chromium)
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-qr", document_video=paper)
     try:
         sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
@@ -223,3 +230,4 @@ def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
         wait_status(backend, advisor, booking["code"], "in_lobby")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-qr")
+        official_page.context.close()

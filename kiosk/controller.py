@@ -40,7 +40,6 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     CameraSource,
-    CheckinResult,
     Error,
     ErrorCode,
     Hello,
@@ -97,7 +96,6 @@ class Controller:
         self._health: tuple[Health, ...] = ()
         self._screen = sm.Screen.OFFLINE
         self.calls_completed = 0
-        self._checkin_result: str | None = None
         self._scan_active = False
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
@@ -216,8 +214,6 @@ class Controller:
     # -- carrying out commands --
 
     def feed(self, event: sm.Event) -> None:
-        if isinstance(event, sm.Received) and isinstance(event.message, CheckinResult):
-            self._checkin_result = event.message.result  # a code like "wrong_day": never the booking code
         for command in self.machine.handle(event):
             self._execute(command)
 
@@ -228,8 +224,6 @@ class Controller:
             case sm.Show():
                 if command.screen is sm.Screen.ENDED and self._screen is sm.Screen.CALL:
                     self.calls_completed += 1
-                if command.screen is sm.Screen.ATTRACT:
-                    self._checkin_result = None  # nothing of one citizen stays for the next
                 self._screen = command.screen
                 self.ui.show(command)
             case sm.ScanQr(active=active):
@@ -387,7 +381,7 @@ class Controller:
             "connected": self._ws is not None,
             "calls_completed": self.calls_completed,
             "targets": self._targets(),
-            "checkin_result": self._checkin_result,
+            "checkin_result": self.machine.state.checkin_result,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
             "media": None
             if stats is None

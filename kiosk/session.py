@@ -406,6 +406,8 @@ class State:
     qr_checking: str | None = field(default=None, repr=False)
     #: The last booking QR code the backend refused during this check-in: not sent again.
     qr_refused: str | None = field(default=None, repr=False)
+    #: The backend's answer code on the check-in screen now (e.g. "wrong_day"; never the booking code).
+    checkin_result: str | None = None
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -675,9 +677,11 @@ class BoothSession:
                 idle_deadline=self.state.idle_deadline,
                 qr_refused=self.state.qr_refused,
             )
+            self.state = replace(self.state, checkin_result=msg.result)
             return [Log("checked in; waiting for the lobby"), Show(Screen.CHECKIN, text=text, busy=True)]
         refused = self.state.qr_checking or self.state.qr_refused
         self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=refused)
+        self.state = replace(self.state, checkin_result=msg.result)
         return [Log(f"check-in refused: {msg.result}"), Show(Screen.CHECKIN, text=text), ScanQr(True)]
 
     def _checkin_failed(self, why: str, *, refused: bool) -> list[Command]:

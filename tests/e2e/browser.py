@@ -77,3 +77,15 @@ REMOTE_PIXELS_JS = """
           mean: mean.map(v => v / n)};
 }
 """
+
+
+def sign_in(page, backend_url: str, username: str = "", password: str = "") -> None:
+    """Sign in on the officials' page (the demo official by default) and wait for the live connection."""
+    from backend.store.seed import DemoAccounts
+
+    accounts = DemoAccounts()
+    page.goto(backend_url + "/official/")
+    page.fill("#username", username or accounts.username)
+    page.fill("#password", password or accounts.password)
+    page.click("#login-button")
+    page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)

@@ -22,6 +22,7 @@ import pytest
 from backend.notify.fake_gateway import FakeSmsGateway
 from backend.store.seed import DemoAccounts
 from tests.e2e.booth_ui import tap, type_code
+from tests.e2e.browser import sign_in
 from tests.e2e.media_files import write_qr_video
 from tests.e2e.processes import Backend, Kiosk
 from tests.waiting import wait_for
@@ -40,13 +41,6 @@ def a_tuesday() -> date:
 
 TUESDAY = a_tuesday()
 CLOCK_START = datetime.combine(TUESDAY, time(9, 52), HELSINKI)
-
-
-@pytest.fixture
-def gateway() -> Iterator[FakeSmsGateway]:
-    gw = FakeSmsGateway().start()
-    yield gw
-    gw.stop()
 
 
 @pytest.fixture
@@ -107,14 +101,6 @@ def wait_status(backend: Backend, token: str, code: str, status: str) -> None:
     )
 
 
-def sign_in(page, backend: Backend, username: str, password: str) -> None:
-    page.goto(backend.url + "/official/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-button")
-    page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
-
-
 def browser_page(chromium):
     """A page in a context of its own (its own sign-in); the caller closes the context."""
     return chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
@@ -158,8 +144,8 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
     advisor_page = browser_page(chromium)
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-checkin")
     try:
-        sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
-        sign_in(advisor_page, backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
+        sign_in(official_page, backend.url)
+        sign_in(advisor_page, backend.url, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
         kiosk.wait_phase("idle")
 
         # First the citizen types tomorrow's code: a kind "not today" at the booth, and the advisor is told.
@@ -218,7 +204,7 @@ def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
     official_page = browser_page(chromium)
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-qr", document_video=paper)
     try:
-        sign_in(official_page, backend, ACCOUNTS.username, ACCOUNTS.password)
+        sign_in(official_page, backend.url)
         kiosk.wait_phase("idle")
         tap(kiosk, "booking")  # the citizen lays the letter under the document camera: nothing to type
         status = kiosk.wait_phase("lobby", timeout=20)

@@ -15,9 +15,8 @@ import cv2
 import numpy as np
 import pytest
 
-from backend.store.seed import DemoAccounts
 from tests.e2e.booth_ui import start_walk_in
-from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS
+from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS, sign_in
 from tests.e2e.media_files import MAGENTA, YELLOW
 from tests.e2e.processes import Backend, Kiosk
 from tests.waiting import wait_for
@@ -48,18 +47,9 @@ def read_png(path: Path) -> np.ndarray | None:
     return image if image is not None and image.size else None
 
 
-def sign_in(page, backend: Backend) -> None:
-    accounts = DemoAccounts()
-    page.goto(backend.url + "/official/")
-    page.fill("#username", accounts.username)
-    page.fill("#password", accounts.password)
-    page.click("#login-button")
-    page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
-
-
 def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
     shots = artifacts / "screenshots"
-    sign_in(page, backend)
+    sign_in(page, backend.url)
     page.screenshot(path=str(shots / "official-lobby-empty.png"))
 
     kiosk.wait_phase("idle")

@@ -17,8 +17,9 @@ import pytest
 
 from drivers.button_logic import LedState
 from drivers.sim.button import SimButtonBox
+from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
-from tests.e2e.test_call import read_png, sign_in
+from tests.e2e.test_call import read_png
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +48,7 @@ def banner_colour(image: np.ndarray) -> tuple[int, int, int]:
 def test_call_button_alerts_the_official_and_the_light_answers(backend: Backend, button_kiosk, page, artifacts):
     kiosk, box = button_kiosk
     shots = artifacts / "screenshots"
-    sign_in(page, backend)
+    sign_in(page, backend.url)
     kiosk.wait_phase("idle")
     # The booth reports its button, and the official sees it is there.
     wait_for(

@@ -28,13 +28,6 @@ from tests.waiting import wait_for
 
 
 @pytest.fixture
-def gateway() -> Iterator[FakeSmsGateway]:
-    gw = FakeSmsGateway().start()
-    yield gw
-    gw.stop()
-
-
-@pytest.fixture
 def client(tmp_path: Path, gateway: FakeSmsGateway) -> Iterator[TestClient]:
     notify = NotifyConfig(sms_url=gateway.url, poll_seconds=0.2, retry_base_seconds=0.2, retry_cap_seconds=0.5)
     app = create_app(BackendSettings(database_url=f"sqlite:///{tmp_path}/b.db", seed_demo=True, notify=notify))

@@ -32,6 +32,7 @@ from backend.notify.outbox import OutboxMessage
 from backend.notify.worker import DeliveryWorker
 from backend.store.database import migrate, open_engine, session_factory
 from tests.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
+from tests.unit.backend.test_outbox import notice as outbox_notice
 from tests.waiting import wait_for
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
@@ -117,19 +118,8 @@ def config(gateway: FakeSmsGateway, smtp: SmtpServer) -> NotifyConfig:
 
 
 def notice(kind: NoticeKind = NoticeKind.CONFIRMATION, **changes: object) -> BookingNotice:
-    base = BookingNotice(
-        kind=kind,
-        booking_code="K7M2QX",
-        service_name={"fi": "Verokortin muutos"},
-        point_name="Suomi-piste Imatra",
-        point_address="Virastokatu 2",
-        starts_at=datetime(2026, 11, 26, 10, 0, tzinfo=HELSINKI),
-        language="fi",
-        phone=PHONE,
-        email=None,
-        old_starts_at=datetime(2026, 11, 25, 13, 30, tzinfo=HELSINKI) if kind is NoticeKind.RESCHEDULE else None,
-    )
-    return replace(base, **changes)
+    """The outbox tests' notice, SMS only."""
+    return outbox_notice(kind, **{"phone": PHONE, "email": None, **changes})
 
 
 def store(sessions: sessionmaker[Session], n: BookingNotice, now: datetime = NOW) -> list[str]:

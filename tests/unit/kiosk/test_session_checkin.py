@@ -250,6 +250,14 @@ def test_after_a_refused_qr_code_another_qr_or_typing_the_same_code_is_sent():
     assert sends(m.handle(sm.CodeSubmitted(CODE, 4))) == [CheckinRequest(code=CODE)]
 
 
+def test_the_answer_code_is_known_while_it_is_on_the_screen_and_forgotten_after():
+    m = machine_in(Phase.CHECKING)
+    m.handle(sm.Received(result(False, code="wrong_day"), 3))
+    assert m.state.checkin_result == "wrong_day"  # the technician's status file shows it
+    m.handle(sm.BackPressed(4))
+    assert m.state.checkin_result is None  # nothing of one citizen stays for the next
+
+
 def test_leaving_the_check_in_forgets_the_refused_qr_code():
     m = refused_qr_machine()
     m.handle(sm.BackPressed(3))

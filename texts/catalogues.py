@@ -46,33 +46,41 @@ def domain(value: str) -> str:
     return value
 
 
-def po_path(dom: str, lang: Language | str, root: Path = LOCALE_DIR) -> Path:
-    return root / language(lang).value / "LC_MESSAGES" / f"{domain(dom)}.po"
+def po_path(dom: str, lang: Language | str, root: Path | None = None) -> Path:
+    """The PO file of ``dom`` in ``lang`` under ``root`` (default :data:`LOCALE_DIR`, read at call time)."""
+    return (root or LOCALE_DIR) / language(lang).value / "LC_MESSAGES" / f"{domain(dom)}.po"
 
 
-@functools.cache
-def catalog(dom: str, lang: Language | str, root: Path = LOCALE_DIR) -> Catalog:
+def catalog(dom: str, lang: Language | str, root: Path | None = None) -> Catalog:
     """The parsed PO file (Babel's :class:`Catalog`), fuzzy entries included so checks can see them."""
-    path = po_path(dom, lang, root)
-    with path.open("rb") as f:
-        return read_po(f, locale=language(lang).value, domain=dom)
+    return _catalog(po_path(dom, lang, root), language(lang))
 
 
-@functools.cache
-def translations(dom: str, lang: Language | str, root: Path = LOCALE_DIR) -> gettext.GNUTranslations:
+def translations(dom: str, lang: Language | str, root: Path | None = None) -> gettext.GNUTranslations:
     """The catalogue as standard gettext :class:`~gettext.GNUTranslations`.
 
     Babel writes the MO form into memory (fuzzy entries left out, as ``msgfmt``
     does) and gettext reads it back: the lookups, plural formulas and context
     handling are then exactly gettext's own.
     """
+    return _translations(po_path(dom, lang, root), language(lang))
+
+
+@functools.cache
+def _catalog(path: Path, lang: Language) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f, locale=lang.value, domain=path.stem)
+
+
+@functools.cache
+def _translations(path: Path, lang: Language) -> gettext.GNUTranslations:
     buffer = io.BytesIO()
-    write_mo(buffer, catalog(dom, lang, root), use_fuzzy=False)
+    write_mo(buffer, _catalog(path, lang), use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
 
 def clear_cache() -> None:
     """Forget every loaded catalogue (after ``texts extract`` rewrote the PO files)."""
-    catalog.cache_clear()
-    translations.cache_clear()
+    _catalog.cache_clear()
+    _translations.cache_clear()

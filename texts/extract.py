@@ -10,7 +10,9 @@ the tests and ``scripts/texts`` share:
 
 Python call sites use the wrappers named in :data:`PY_KEYWORDS`, whose msgid is
 the first string after the language: ``_(lang, "Text {field}", field=...)``.
-JavaScript uses ``t("Text")`` and ``tn("One file", "{n} files", n)``.
+JavaScript uses ``t("Text")``, ``tn("One file", "{n} files", n)`` and
+``tp("context", "Text")``; these names are reserved in the browser code (the
+extractor also takes ``x.t("...")`` for a text).
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ PY_KEYWORDS: dict[str, tuple | None] = {
     "_all": None,  # _all(msgid, **fmt): every language at once
     "N_": None,  # N_(msgid): marked here, translated later
 }
-JS_KEYWORDS: dict[str, tuple | None] = {"t": None, "tn": (1, 2)}
+JS_KEYWORDS: dict[str, tuple | None] = {
+    "t": None,  # t(msgid)
+    "tn": (1, 2),  # tn(singular, plural, n)
+    "tp": ((1, "c"), 2),  # tp(context, msgid)
+}
 
 #: Where each domain's texts are written: (glob under the repository, Babel method).
 SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -63,7 +69,7 @@ def extract(domain: str, root: Path = REPO) -> Catalog:
     template = Catalog(domain=domain, project="Etäpiste", fuzzy=False)
     for path, method in source_files(domain, root):
         keywords = JS_KEYWORDS if method == "javascript" else PY_KEYWORDS
-        options = {"template_string": "true"} if method == "javascript" else {}
+        options = {"parse_template_string": True} if method == "javascript" else {}
         for lineno, message, comments, context in extract_from_file(
             method, path, keywords=keywords, comment_tags=("TRANSLATORS:",), options=options, strip_comment_tags=True
         ):
@@ -157,8 +163,8 @@ def update(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Path]:
             cat.creation_date, cat.revision_date = created, revised
             if lang is Language.EN:
                 for message in cat:
-                    if message.id and not message.string:
-                        message.string = message.id
+                    if message.id and not _translated(message):
+                        message.string = message.id  # (singular, plural) for a plural entry
             buffer = io.BytesIO()
             write_po(buffer, cat, width=120, include_lineno=False, sort_by_file=True, ignore_obsolete=True)
             if not path.exists() or path.read_bytes() != buffer.getvalue():

@@ -27,7 +27,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import texts
-from texts import HELSINKI, N_, Language
+from backend.domain.catalogue import LANGUAGES
+from texts import HELSINKI, N_
 
 UTC = ZoneInfo("UTC")
 
@@ -36,8 +37,6 @@ MORNING_REMINDER_AT = time(7, 30)
 #: A reminder closer than this to the moment the booking was made would only
 #: repeat the confirmation the citizen has just received, so it is not planned.
 REMINDER_MIN_GAP = timedelta(hours=2)
-
-LANGUAGES = tuple(lang.value for lang in Language)
 
 
 class NoticeKind(StrEnum):

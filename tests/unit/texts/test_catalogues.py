@@ -155,3 +155,31 @@ def test_all_three_languages_finnish_first_and_fields_filled():
         "Du är nummer 3 i kön",
         "You are number 3 in the queue",
     ]
+
+
+def test_the_browser_codes_texts_are_found_with_t_tn_and_tp(tmp_path: Path):
+    root, locale = _tree(tmp_path, SOURCE, {"fi": FI_OK, "sv": SV_OK, "en": EN_OK})
+    page = root / "backend" / "web" / "official" / "page.js"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "// @ts-check\n"
+        'import { t, tn, tp } from "./i18n.js";\n'
+        'export const title = () => `${t("Lobby")}: ${tn("{n} citizen waiting", "{n} citizens waiting", 2)}`;\n'
+        'export const close = () => tp("button", "Close");\n',
+        encoding="utf-8",
+    )
+    assert {(p.path, p.msgid) for p in check(root, locale)} == {
+        (f"locale/{lang}/LC_MESSAGES/web.po", msgid)
+        for lang in ("fi", "sv", "en")
+        for msgid in ("Lobby", "{n} citizen waiting", "Close")
+    }
+    update(root, locale)
+    en = {(m.context, m.id): m.string for m in catalogues.catalog("web", "en", locale) if m.id}
+    assert en == {
+        (None, "Lobby"): "Lobby",
+        (None, ("{n} citizen waiting", "{n} citizens waiting")): ("{n} citizen waiting", "{n} citizens waiting"),
+        ("button", "Close"): "Close",
+    }
+    fi = catalogues.po_path("web", "fi", locale).read_text(encoding="utf-8")
+    assert 'msgid_plural "{n} citizens waiting"\nmsgstr[0] ""\nmsgstr[1] ""' in fi
+    assert 'msgctxt "button"\nmsgid "Close"' in fi

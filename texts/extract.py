@@ -18,6 +18,7 @@ extractor also takes ``x.t("...")`` for a text).
 from __future__ import annotations
 
 import io
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,23 @@ class Problem:
         return f"{self.path}: {self.what}: {self.msgid!r}"
 
 
+def _fields(text: str) -> set[str] | None:
+    """The ``{field}`` names in ``text``; None if it is not a valid format string."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _placeholders_match(message: Message) -> bool:
+    """A translation fills the same fields as its English (a plural form may leave ``{n}`` out)."""
+    if isinstance(message.id, tuple | list):
+        allowed = _fields(message.id[0]) or set()
+        allowed |= _fields(message.id[1]) or set()
+        return all((f := _fields(form)) is not None and f <= allowed for form in message.string)
+    return _fields(message.string) == _fields(message.id)
+
+
 def _translated(message: Message) -> bool:
     strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
     return all(strings) and not message.fuzzy
@@ -105,7 +123,9 @@ def check(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Problem]:
 
     - a text in the sources that a catalogue lacks (it would show in English);
     - a text in a catalogue that no source uses (dead weight a translator keeps paying for);
-    - a Finnish or Swedish entry that is empty or fuzzy (not yet checked by a person).
+    - a Finnish or Swedish entry that is empty or fuzzy (not yet checked by a person);
+    - a translation whose ``{fields}`` are not the English text's (it would fail
+      or lose the booking code when filled).
     English may be left empty: gettext then shows the msgid, which is the English.
     """
     problems: list[Problem] = []
@@ -126,6 +146,11 @@ def check(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Problem]:
                     for k, m in have.items()
                     if k in wanted and not _translated(m)
                 ]
+            problems += [
+                Problem(shown, k[0], "the translation's {fields} differ from the English")
+                for k, m in have.items()
+                if k in wanted and _translated(m) and not _placeholders_match(m)
+            ]
     return problems
 
 

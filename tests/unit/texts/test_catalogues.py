@@ -129,6 +129,7 @@ def test_context_gives_one_english_text_two_meanings(plural_catalogues: Path):
     assert texts.pgettext("web", "fi", "button", "Close") == "Sulje"
     assert texts.pgettext("web", "fi", "state", "Close") == "Suljettu"
     assert texts.gettext("web", "fi", "Draft") == "Draft"  # fuzzy: not shown until a person checked it
+    assert texts.gettext("web", "fi", "Untranslated") == "Untranslated"  # empty: the English source text
 
 
 def test_web_catalogue_shape_with_plurals_and_contexts(plural_catalogues: Path):
@@ -183,3 +184,15 @@ def test_the_browser_codes_texts_are_found_with_t_tn_and_tp(tmp_path: Path):
     fi = catalogues.po_path("web", "fi", locale).read_text(encoding="utf-8")
     assert 'msgid_plural "{n} citizens waiting"\nmsgstr[0] ""\nmsgstr[1] ""' in fi
     assert 'msgctxt "button"\nmsgid "Close"' in fi
+
+
+def test_a_translation_that_loses_or_renames_a_field_is_reported(tmp_path: Path):
+    source = 'from kiosk.i18n import _all\n\nLINE = _all("Code {code}")\n'
+    fi = 'msgid "Code {code}"\nmsgstr "Koodi {koodi}"\n'
+    sv = 'msgid "Code {code}"\nmsgstr "Kod"\n'
+    en = 'msgid "Code {code}"\nmsgstr "Code {code}"\n'
+    problems = check(*_tree(tmp_path, source, {"fi": fi, "sv": sv, "en": en}))
+    assert [(p.path, p.what) for p in problems] == [
+        ("locale/fi/LC_MESSAGES/booth.po", "the translation's {fields} differ from the English"),
+        ("locale/sv/LC_MESSAGES/booth.po", "the translation's {fields} differ from the English"),
+    ]

@@ -3,6 +3,8 @@
 Pure: the caller passes the time (no clock reads) and the QR payload; the
 printer driver turns a ``Slip`` into ESC/POS. Text is wrapped to the paper's
 columns here so that what the tests read back is what the citizen gets.
+The words are English in the source and translated in the ``booth`` text
+catalogue; dates come from ``texts.format_when`` (see docs/TEXTS.md).
 
 Receipt printers print one 8-bit code page; we use CP858 (Latin-1 repertoire
 plus €), which has ä ö å Ä Ö Å and the other letters of Finnish and Swedish
@@ -20,6 +22,7 @@ from datetime import datetime
 
 import texts
 from protocol.messages import Language
+from texts import format_when  # a naive ``when`` is Helsinki wall-clock time
 
 #: The printer's code page for all slips (ESC t 19 on Epson-compatible printers).
 CODEPAGE = "cp858"
@@ -48,11 +51,6 @@ class Slip:
 
 
 _ = texts.Domain("booth").gettext
-
-
-def format_when(when: datetime, language: Language) -> str:
-    """Date and time as people write them in each language (a naive ``when`` is Helsinki wall-clock time)."""
-    return texts.format_when(when, language)
 
 
 #: Typography a code page lacks, written the way a typewriter would.

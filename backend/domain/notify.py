@@ -13,7 +13,9 @@ Why the texts are short and segment-counted: every SMS segment costs money
 and long messages arrive split on older phones. Finnish and Swedish letters
 Ä Ö Å ä ö å are in the GSM 03.38 basic alphabet, so the texts stay GSM-7
 (160 characters a segment) as long as no other character forces UCS-2
-(70 a segment).
+(70 a segment). The texts are English in the source and translated in the
+``backend`` text catalogue (docs/TEXTS.md); a translation that grows past a
+segment shows in the segment-budget tests.
 """
 
 from __future__ import annotations

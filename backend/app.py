@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from backend.api import include_routes
+from backend.api import texts as web_texts
 from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
 from backend.jobs import Jobs
@@ -87,6 +88,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
     include_routes(app, db, clock, stage=outbox_stager(clock), present=lambda: sorted(hub.broker.officials))
+    app.include_router(web_texts.router())
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

@@ -355,7 +355,7 @@ class Hub:
         """A citizen chose a matter and a language at the booth: recorded in the point's
         queue (the advisors' live view and the statistics), then routed live."""
         assert msg.service_id is not None
-        walk_in = WalkIn(msg.service_id, msg.language or "fi")
+        walk_in = WalkIn(msg.service_id, msg.language.value if msg.language else "fi")
         self.broker.check_walk_in(party.id, walk_in)
         booth = self.broker.booths[party.id].info
         now = self.clock()

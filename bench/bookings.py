@@ -38,7 +38,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from backend.auth import hash_secret
-from backend.domain.bookings import Channel
+from backend.domain.bookings import BookedVia
 from backend.domain.catalogue import HELSINKI, OfficialSkills
 from backend.store import bookings, catalogue
 from backend.store.booth_models import BookingRow
@@ -123,7 +123,7 @@ def race(url: str, clients: int, starts: list[datetime]) -> dict[str, object]:
         try:
             bookings.book(
                 db,
-                bookings.BookingRequest("vero-personal", "imatra", "fi", start, Channel.WEB, phone=f"+35840{i:07d}"),
+                bookings.BookingRequest("vero-personal", "imatra", "fi", start, BookedVia.WEB, phone=f"+35840{i:07d}"),
                 NOW,
             )
             result = "booked"

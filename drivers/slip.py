@@ -3,6 +3,8 @@
 Pure: the caller passes the time (no clock reads) and the QR payload; the
 printer driver turns a ``Slip`` into ESC/POS. Text is wrapped to the paper's
 columns here so that what the tests read back is what the citizen gets.
+The words are English in the source and translated in the ``booth`` text
+catalogue; dates come from ``texts.format_when`` (see docs/TEXTS.md).
 
 Receipt printers print one 8-bit code page; we use CP858 (Latin-1 repertoire
 plus €), which has ä ö å Ä Ö Å and the other letters of Finnish and Swedish
@@ -12,24 +14,21 @@ service name) is reduced to its base letter rather than printed as garbage.
 
 from __future__ import annotations
 
-import enum
 import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import texts
+from protocol.messages import Language
+from texts import format_when  # a naive ``when`` is Helsinki wall-clock time
+
 #: The printer's code page for all slips (ESC t 19 on Epson-compatible printers).
 CODEPAGE = "cp858"
 #: 80 mm paper, font A: 48 columns; we keep a margin.
 DEFAULT_WIDTH = 42
 MAX_QR_BYTES = 1000  # a model-2 QR at error level M holds ~2300 bytes; a booking link needs far less
-
-
-class Language(enum.Enum):
-    FI = "fi"
-    SV = "sv"
-    EN = "en"
 
 
 @dataclass(frozen=True)
@@ -51,73 +50,7 @@ class Slip:
         return [line.text for line in (*self.lines, *self.footer)]
 
 
-_TEXT = {
-    Language.FI: {
-        "booking": "Ajanvarausvahvistus",
-        "summary": "Asiointiyhteenveto",
-        "point": "Palvelupiste",
-        "service": "Palvelu",
-        "time": "Aika",
-        "code": "Varaustunnus",
-        "next": "Seuraavaksi",
-        "booking_next": (
-            "Tule paikalle 10 minuuttia ennen varattua aikaa. Ota mukaan henkilöllisyystodistus. "
-            "Näytä QR-koodi kopin kameralle, kun saavut."
-        ),
-        "summary_next": (
-            "Säilytä tämä kuitti. Päätös tai mahdollinen lisäselvityspyyntö lähetetään sinulle. "
-            "Lue QR-koodi puhelimella nähdäksesi asiasi tiedot."
-        ),
-        "days": ("ma", "ti", "ke", "to", "pe", "la", "su"),
-    },
-    Language.SV: {
-        "booking": "Bokningsbekräftelse",
-        "summary": "Sammanfattning av besöket",
-        "point": "Servicepunkt",
-        "service": "Tjänst",
-        "time": "Tid",
-        "code": "Bokningskod",
-        "next": "Nästa steg",
-        "booking_next": (
-            "Kom 10 minuter före den bokade tiden. Ta med ett identitetsbevis. "
-            "Visa QR-koden för kioskens kamera när du kommer."
-        ),
-        "summary_next": (
-            "Spara detta kvitto. Beslutet eller en eventuell begäran om komplettering skickas till dig. "
-            "Läs QR-koden med telefonen för att se uppgifterna om ärendet."
-        ),
-        "days": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    },
-    Language.EN: {
-        "booking": "Booking confirmation",
-        "summary": "Visit summary",
-        "point": "Service point",
-        "service": "Service",
-        "time": "Time",
-        "code": "Booking code",
-        "next": "Next steps",
-        "booking_next": (
-            "Arrive 10 minutes before your appointment. Bring an identity document. "
-            "Show the QR code to the booth camera when you arrive."
-        ),
-        "summary_next": (
-            "Keep this receipt. The decision or any request for more information will be sent to you. "
-            "Scan the QR code with your phone to see your case."
-        ),
-        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    },
-}
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_when(when: datetime, language: Language) -> str:
-    """Date and time as people write them in each language (local time the caller chose)."""
-    day = _TEXT[language]["days"][when.weekday()]
-    if language is Language.FI:
-        return f"{day} {when.day}.{when.month}.{when.year} klo {when.hour}.{when.minute:02d}"
-    if language is Language.SV:
-        return f"{day} {when.day}.{when.month}.{when.year} kl. {when.hour}.{when.minute:02d}"
-    return f"{day} {when.day} {_MONTHS_EN[when.month - 1]} {when.year} at {when.hour:02d}:{when.minute:02d}"
+_ = texts.Domain("booth").gettext
 
 
 #: Typography a code page lacks, written the way a typewriter would.
@@ -151,19 +84,21 @@ def booking_confirmation(
 ) -> Slip:
     """The slip a citizen takes home after booking an appointment at the booth."""
     lang = _language(language)
-    t = _TEXT[lang]
     code = _required("booking_code", booking_code, 32)
     lines = [
-        *_title(t["booking"], width),
+        *_title(_(lang, "Booking confirmation"), width),
         SlipLine(""),
-        *_field(t["point"], service_point, width),
-        *_field(t["service"], service, width),
-        *_field(t["time"], format_when(when, lang), width),
-        SlipLine(printable(t["code"]), bold=True),
+        *_where_what_when(lang, service_point, service, when, width),
+        SlipLine(printable(_(lang, "Booking code")), bold=True),
         SlipLine(printable(code), large=True),
         SlipLine(""),
     ]
-    return Slip(tuple(lines), _qr(qr_payload), _next_steps(t["next"], t["booking_next"], (), width))
+    next_steps = _(
+        lang,
+        "Arrive 10 minutes before your appointment. Bring an identity document. "
+        "Show the QR code to the booth camera when you arrive.",
+    )
+    return Slip(tuple(lines), _qr(qr_payload), _next_steps(lang, next_steps, (), width))
 
 
 def visit_summary(
@@ -180,16 +115,26 @@ def visit_summary(
     ``notes`` are extra next steps the official chose (short sentences, no personal data).
     """
     lang = _language(language)
-    t = _TEXT[lang]
     lines = [
-        *_title(t["summary"], width),
+        *_title(_(lang, "Visit summary"), width),
         SlipLine(""),
-        *_field(t["point"], service_point, width),
-        *_field(t["service"], service, width),
-        *_field(t["time"], format_when(when, lang), width),
+        *_where_what_when(lang, service_point, service, when, width),
         SlipLine(""),
     ]
-    return Slip(tuple(lines), _qr(qr_payload), _next_steps(t["next"], t["summary_next"], notes, width))
+    next_steps = _(
+        lang,
+        "Keep this receipt. The decision or any request for more information will be sent to you. "
+        "Scan the QR code with your phone to see your case.",
+    )
+    return Slip(tuple(lines), _qr(qr_payload), _next_steps(lang, next_steps, notes, width))
+
+
+def _where_what_when(lang: Language, service_point: str, service: str, when: datetime, width: int) -> list[SlipLine]:
+    return [
+        *_field(_(lang, "Service point"), service_point, width),
+        *_field(_(lang, "Service"), service, width),
+        *_field(_(lang, "Time"), format_when(when, lang), width),
+    ]
 
 
 def _title(text: str, width: int) -> list[SlipLine]:
@@ -202,8 +147,8 @@ def _field(label: str, value: str, width: int) -> list[SlipLine]:
     return [SlipLine(printable(label), bold=True)] + [SlipLine(printable(v)) for v in textwrap.wrap(value, width)]
 
 
-def _next_steps(title: str, text: str, notes: Sequence[str], width: int) -> tuple[SlipLine, ...]:
-    lines = [SlipLine(""), SlipLine(printable(title), bold=True)]
+def _next_steps(lang: Language, text: str, notes: Sequence[str], width: int) -> tuple[SlipLine, ...]:
+    lines = [SlipLine(""), SlipLine(printable(_(lang, "Next steps")), bold=True)]
     for paragraph in (text, *notes):
         lines += [SlipLine(printable(v)) for v in textwrap.wrap(paragraph, width)]
     return tuple(lines)

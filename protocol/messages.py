@@ -24,7 +24,14 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
-Lang = Annotated[str, Field(pattern=r"^(fi|sv|en)$")]
+
+
+class Language(StrEnum):
+    """The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown)."""
+
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
 
 
 class Role(StrEnum):
@@ -149,7 +156,7 @@ class LobbyEntry(BaseModel):
     booking_code: Annotated[str, Field(max_length=16)] | None = None  # checked in for a booking
     booked_for: Id | None = None  # the official the booking is with
     service_name: Annotated[str, Field(max_length=120)] | None = None  # what a walk-in chose (Finnish name)
-    language: Lang | None = None  # the language the citizen chose or booked in
+    language: Language | None = None  # the language the citizen chose or booked in
     offered_to: Id | None = None  # the official the backend offered this citizen to
 
 
@@ -179,7 +186,7 @@ class SessionRequest(_Message):
 
     type: Literal["session.request"] = "session.request"
     service_id: Id | None = None
-    language: Lang | None = None
+    language: Language | None = None
 
 
 class SessionLobby(_Message):
@@ -201,7 +208,7 @@ class SessionOffer(_Message):
     booth_name: Name
     point: Name
     service_name: Annotated[str, Field(max_length=120)] | None = None
-    language: Lang | None = None
+    language: Language | None = None
     waiting_since: float
 
 
@@ -354,7 +361,7 @@ class CheckinResult(_Message):
     message_fi: Reason
     message_sv: Reason
     message_en: Reason
-    language: Annotated[str, Field(max_length=8)] | None = None  # the booking's language, when known
+    language: Language | None = None  # the booking's language, when known
 
 
 class BookingArrived(_Message):
@@ -378,7 +385,7 @@ class ServiceChoice(BaseModel):
     name_fi: Name
     name_sv: Name
     name_en: Name
-    languages: Annotated[tuple[Lang, ...], Field(min_length=1, max_length=3)]
+    languages: Annotated[tuple[Language, ...], Field(min_length=1, max_length=3)]
 
 
 class BoothCatalogue(_Message):

@@ -19,7 +19,7 @@ from backend.api.schemas import (
     SlotOut,
     StatusIn,
 )
-from backend.domain.bookings import Channel, Status
+from backend.domain.bookings import BookedVia, Status
 from backend.domain.events import DomainEvent
 from backend.store import accounts
 from backend.store import bookings as repo
@@ -27,9 +27,9 @@ from backend.store.booth_models import BookingRow
 
 #: which channels each role may record (a booth never books through this API yet).
 CHANNELS_BY_ROLE = {
-    "advisor": {Channel.ADVISOR, Channel.PHONE},
-    "official": {Channel.OFFICIAL, Channel.PHONE},
-    "master_admin": set(Channel),
+    "advisor": {BookedVia.ADVISOR, BookedVia.PHONE},
+    "official": {BookedVia.OFFICIAL, BookedVia.PHONE},
+    "master_admin": set(BookedVia),
 }
 
 
@@ -45,8 +45,8 @@ def router(
     def now() -> datetime:
         return datetime.fromtimestamp(clock(), UTC)
 
-    def may_book(who: Caller, point_id: str, organisation_id: str, channel: Channel) -> None:
-        allowed: set[Channel] = set()
+    def may_book(who: Caller, point_id: str, organisation_id: str, channel: BookedVia) -> None:
+        allowed: set[BookedVia] = set()
         if who.advisor_of(point_id):
             allowed |= CHANNELS_BY_ROLE["advisor"]
         if who.has("official") and who.organisation_id == organisation_id:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from backend.domain.bookings import Channel, qr_payload
+from backend.domain.bookings import BookedVia, qr_payload
 from backend.domain.catalogue import Identification, Point, Service
 from backend.store.bookings import dt
 from backend.store.booth_models import BookingRow
@@ -113,7 +113,7 @@ class BookingIn(BaseModel):
     point_id: str = Field(min_length=1, max_length=64)
     language: Language
     start: AwareDatetime = Field(description="one of the starts from GET /api/slots, with its UTC offset")
-    channel: Channel
+    channel: BookedVia
     booth_id: str | None = None
     official_id: str | None = None
     citizen_name: str | None = Field(default=None, max_length=200)
@@ -123,11 +123,11 @@ class BookingIn(BaseModel):
 
 class RescheduleIn(BaseModel):
     start: AwareDatetime
-    channel: Channel
+    channel: BookedVia
 
 
 class CancelIn(BaseModel):
-    channel: Channel
+    channel: BookedVia
 
 
 class StatusIn(BaseModel):

@@ -16,19 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from backend.domain.catalogue import HELSINKI
+import texts
 from backend.domain.events import CheckinRefused, DomainEvent, OfficialNoShow
 from protocol.messages import AlertKind
+from texts import Language
 
 AlertEvent = CheckinRefused | OfficialNoShow
 
 
 @dataclass(frozen=True)
 class AlertText:
-    """The alert's kind and its message per language code ("fi", "sv", "en")."""
+    """The alert's kind and its message per language."""
 
     kind: AlertKind
-    messages: dict[str, str]
+    messages: dict[Language, str]
 
 
 def is_alert(event: DomainEvent) -> bool:
@@ -36,64 +37,32 @@ def is_alert(event: DomainEvent) -> bool:
     return isinstance(event, CheckinRefused | OfficialNoShow)
 
 
-def _clock(t: datetime) -> str:
-    local = t.astimezone(HELSINKI)
-    return f"{local.hour}.{local.minute:02d}"  # Finnish style, as on the booth: 9.45, 10.00
+_ = texts.Domain("backend").gettext
 
 
-def _date(t: datetime) -> str:
-    local = t.astimezone(HELSINKI)
-    return f"{local.day}.{local.month}.{local.year}"
-
-
-def _refusal_reason(result: str, booked_start: datetime | None, booked_point_name: str | None) -> tuple[str, str, str]:
-    """Why the check-in was refused, as the end of a sentence in fi, sv, en."""
+def _refusal_reason(lang: Language, result: str, booked_start: datetime | None, booked_point_name: str | None) -> str:
+    """Why the check-in was refused, as the end of a sentence in ``lang``."""
+    at = texts.format_clock(booked_start, lang) if booked_start is not None else None
     if result == "wrong_point":
         if booked_point_name:
-            return (
-                f"varaus on toisella palvelupisteellä: {booked_point_name}",
-                f"bokningen gäller ett annat serviceställe: {booked_point_name}",
-                f"the booking is at another service point: {booked_point_name}",
-            )
-        return (
-            "varaus on toisella palvelupisteellä",
-            "bokningen gäller ett annat serviceställe",
-            "the booking is at another service point",
-        )
+            return _(lang, "the booking is at another service point: {point}", point=booked_point_name)
+        return _(lang, "the booking is at another service point")
     if result == "wrong_day":
         if booked_start is not None:
-            d, t = _date(booked_start), _clock(booked_start)
-            return (
-                f"väärä päivä, varaus on {d} klo {t}",
-                f"fel dag, bokningen gäller den {d} kl. {t}",
-                f"wrong day, the booking is for {d} at {t}",
-            )
-        return "varaus on toisena päivänä", "bokningen gäller en annan dag", "the booking is on another day"
+            day = texts.format_date(booked_start, lang)
+            return _(lang, "wrong day, the booking is for {date} at {time}", date=day, time=at)
+        return _(lang, "the booking is on another day")
     if result == "too_late":
-        t = f" klo {_clock(booked_start)}" if booked_start else ""
-        ts = f" kl. {_clock(booked_start)}" if booked_start else ""
-        te = f" at {_clock(booked_start)}" if booked_start else ""
-        return (
-            f"myöhässä, varaus alkoi{t}; asiakas on siirretty jonoon",
-            f"för sent, bokningen började{ts}; kunden har flyttats till kön",
-            f"too late, the booking started{te}; the customer is now in the queue",
-        )
+        if at is not None:
+            return _(lang, "too late, the booking started at {time}; the customer is now in the queue", time=at)
+        return _(lang, "too late, the booking started; the customer is now in the queue")
     if result == "too_early":
-        t = _clock(booked_start) if booked_start else "?"
-        return (
-            f"liian aikaisin, varaus on klo {t}; asiakasta pyydettiin tulemaan myöhemmin",
-            f"för tidigt, bokningen är kl. {t}; kunden ombads komma senare",
-            f"too early, the booking is at {t}; the customer was asked to come back",
-        )
+        return _(lang, "too early, the booking is at {time}; the customer was asked to come back", time=at or "?")
     if result == "cancelled":
-        return "varaus on peruttu", "bokningen har avbokats", "the booking has been cancelled"
+        return _(lang, "the booking has been cancelled")
     if result == "finished":
-        return "varaus on jo päättynyt", "bokningen har redan avslutats", "the booking has already ended"
-    return (
-        f"kirjautuminen hylättiin ({result})",
-        f"anmälan avvisades ({result})",
-        f"the check-in was refused ({result})",
-    )
+        return _(lang, "the booking has already ended")
+    return _(lang, "the check-in was refused ({result})", result=result)
 
 
 def checkin_refused(
@@ -103,14 +72,17 @@ def checkin_refused(
     booked_point_name: str | None = None,
 ) -> AlertText:
     """A citizen stands at ``booth_name`` and could not check in; say why, with the code to look up."""
-    fi, sv, en = _refusal_reason(event.result, booked_start, booked_point_name)
-    code = event.code
     return AlertText(
         AlertKind.CHECKIN_REFUSED,
         {
-            "fi": f"Asiakas ei päässyt kirjautumaan kioskilla {booth_name}: {fi} (koodi {code})",
-            "sv": f"En kund kunde inte anmäla sig vid kiosken {booth_name}: {sv} (kod {code})",
-            "en": f"A customer could not check in at booth {booth_name}: {en} (code {code})",
+            lang: _(
+                lang,
+                "A customer could not check in at booth {booth}: {reason} (code {code})",
+                booth=booth_name,
+                reason=_refusal_reason(lang, event.result, booked_start, booked_point_name),
+                code=event.code,
+            )
+            for lang in Language
         },
     )
 
@@ -118,20 +90,21 @@ def checkin_refused(
 def official_no_show(event: OfficialNoShow, booth_name: str) -> AlertText:
     """A checked-in citizen waits at ``booth_name`` and their official has not joined."""
     b = event.booking
-    t = _clock(b.start)
     names = b.service_names
     fallback = names.get("fi") or next(iter(names.values()), "")
-    fi, sv, en = (names.get(lang) or fallback for lang in ("fi", "sv", "en"))
-    late = event.minutes_late
     return AlertText(
         AlertKind.OFFICIAL_NO_SHOW,
         {
-            "fi": f"Virkailija ei ole liittynyt: {t} {fi}, asiakas odottaa kioskilla {booth_name} "
-            f"({late} min myöhässä)",
-            "sv": f"Handläggaren har inte anslutit: {t} {sv}, kunden väntar vid kiosken {booth_name} "
-            f"({late} min försenad)",
-            "en": f"The official has not joined: {t} {en}, the customer is waiting at booth {booth_name} "
-            f"({late} min late)",
+            lang: _(
+                lang,
+                "The official has not joined: {time} {service}, the customer is waiting at booth {booth} "
+                "({late} min late)",
+                time=texts.format_clock(b.start, lang),
+                service=names.get(lang) or fallback,
+                booth=booth_name,
+                late=event.minutes_late,
+            )
+            for lang in Language
         },
     )
 

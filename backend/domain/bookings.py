@@ -26,7 +26,9 @@ class ConflictError(BookingRuleError):
     """The current state (the booking's status, a taken slot) does not allow this: HTTP 409, not 400."""
 
 
-class Channel(StrEnum):
+class BookedVia(StrEnum):
+    """Who made or changed a booking, and how (not how the citizen is told: that is ``notify.NoticeChannel``)."""
+
     ADVISOR = "advisor"
     OFFICIAL = "official"
     PHONE = "phone"

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
-LANGUAGES = ("fi", "sv", "en")
+from protocol.messages import Language
+from texts.dates import HELSINKI as HELSINKI  # the one Helsinki zone: opening hours and texts agree
+
+LANGUAGES = tuple(lang.value for lang in Language)
 
 
 class Identification(StrEnum):

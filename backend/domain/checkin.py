@@ -9,12 +9,14 @@ queue (``to_queue``). No clock is read here; ``now`` is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+import texts
 from backend.domain.bookings import Status
-from backend.domain.catalogue import HELSINKI
+from texts import HELSINKI, Language
 
 
 class Result(StrEnum):
@@ -50,7 +52,7 @@ class BookingAtDoor:
 @dataclass(frozen=True)
 class CheckinResult:
     result: Result
-    messages: dict[str, str]
+    messages: dict[Language, str]
     tell_advisor: bool
     to_queue: bool = False
 
@@ -59,14 +61,21 @@ class CheckinResult:
         return self.result is Result.OK
 
 
-def _clock(dt: datetime) -> str:
-    local = dt.astimezone(HELSINKI)
-    return f"{local.hour}.{local.minute:02d}"  # Finnish style: 9.45, 10.00
+_ = texts.Domain("backend").gettext
+_all = texts.Domain("backend").in_all
 
 
-def _date(dt: datetime) -> str:
-    local = dt.astimezone(HELSINKI)
-    return f"{local.day}.{local.month}.{local.year}"
+def _messages(say: Callable[[Language], str]) -> dict[Language, str]:
+    """One message per language, Finnish first, as the booth shows them."""
+    return {lang: say(lang) for lang in Language}
+
+
+def _when(lang: Language, start: datetime, today: date) -> str:
+    """A day other than today, and the time: "tomorrow at 10.00" or "on 24.11.2026 at 10.00"."""
+    at = texts.format_clock(start, lang)
+    if start.astimezone(HELSINKI).date() == today + timedelta(days=1):
+        return _(lang, "tomorrow at {time}", time=at)
+    return _(lang, "on {date} at {time}", date=texts.format_date(start, lang), time=at)
 
 
 def check_in(
@@ -76,105 +85,73 @@ def check_in(
     if booking is None:
         return CheckinResult(
             Result.UNKNOWN_CODE,
-            {
-                "fi": "Emme löytäneet varausta tällä koodilla. Tarkista koodi tai kysy neuvojalta.",
-                "sv": "Vi hittade ingen bokning med den koden. Kontrollera koden eller fråga rådgivaren.",
-                "en": "We could not find a booking with this code. Please check the code or ask the advisor.",
-            },
+            _all("We could not find a booking with this code. Please check the code or ask the advisor."),
             tell_advisor=False,
         )
     if booking.status is Status.CANCELLED:
         return CheckinResult(
             Result.CANCELLED,
-            {
-                "fi": "Tämä varaus on peruttu. Neuvoja auttaa sinua mielellään.",
-                "sv": "Den här bokningen har avbokats. Rådgivaren hjälper dig gärna.",
-                "en": "This booking has been cancelled. The advisor will be glad to help you.",
-            },
+            _all("This booking has been cancelled. The advisor will be glad to help you."),
             tell_advisor=True,
         )
     if booking.status in (Status.CHECKED_IN, Status.IN_LOBBY, Status.IN_CALL):
         return CheckinResult(
             Result.ALREADY_CHECKED_IN,
-            {
-                "fi": "Olet jo ilmoittautunut. Virkailija on pian tavattavissa.",
-                "sv": "Du har redan anmält dig. Handläggaren är snart här.",
-                "en": "You have already checked in. The official will be with you shortly.",
-            },
+            _all("You have already checked in. The official will be with you shortly."),
             tell_advisor=False,
         )
     if booking.status is not Status.BOOKED:
         return CheckinResult(
             Result.FINISHED,
-            {
-                "fi": "Tämä varaus on jo päättynyt. Neuvoja auttaa sinua mielellään.",
-                "sv": "Den här bokningen har redan avslutats. Rådgivaren hjälper dig gärna.",
-                "en": "This booking has already ended. The advisor will be glad to help you.",
-            },
+            _all("This booking has already ended. The advisor will be glad to help you."),
             tell_advisor=True,
         )
     if booking.point_id != booth_point_id:
-        where = booking.point_name
         return CheckinResult(
             Result.WRONG_POINT,
-            {
-                "fi": f"Varauksesi on toisessa palvelupisteessä: {where}. Neuvoja auttaa sinua.",
-                "sv": f"Din bokning gäller ett annat serviceställe: {where}. Rådgivaren hjälper dig.",
-                "en": f"Your booking is at another service point: {where}. The advisor will help you.",
-            },
+            _all(
+                "Your booking is at another service point: {where}. The advisor will help you.",
+                where=booking.point_name,
+            ),
             tell_advisor=True,
         )
     day, today = booking.start.astimezone(HELSINKI).date(), now.astimezone(HELSINKI).date()
-    at = _clock(booking.start)
+    at = texts.format_clock(booking.start)
     if day != today:
-        if day == today + timedelta(days=1):
-            fi, sv, en = f"huomenna klo {at}", f"i morgon kl. {at}", f"tomorrow at {at}"
-        else:
-            d = _date(booking.start)
-            fi, sv, en = f"{d} klo {at}", f"den {d} kl. {at}", f"on {d} at {at}"
         if day > today:
-            msgs = {
-                "fi": f"Varauksesi on {fi} — tervetuloa silloin!",
-                "sv": f"Din bokning är {sv} — välkommen då!",
-                "en": f"Your booking is {en} — welcome then!",
-            }
+            msgs = _messages(
+                lambda lang: _(lang, "Your booking is {when} — welcome then!", when=_when(lang, booking.start, today))
+            )
         else:
-            msgs = {
-                "fi": f"Varauksesi oli {fi}. Neuvoja auttaa sinua varaamaan uuden ajan.",
-                "sv": f"Din bokning var {sv}. Rådgivaren hjälper dig att boka en ny tid.",
-                "en": f"Your booking was {en}. The advisor will help you book a new time.",
-            }
+            msgs = _messages(
+                lambda lang: _(
+                    lang,
+                    "Your booking was {when}. The advisor will help you book a new time.",
+                    when=_when(lang, booking.start, today),
+                )
+            )
         # The advisor is told of every refusal at the door (the citizen may be standing
         # at the desk next): a wrong day, too early, too late, a wrong point, cancelled.
         return CheckinResult(Result.WRONG_DAY, msgs, tell_advisor=True)
     if now < booking.start - timedelta(minutes=window.early_min):
-        opens = _clock(booking.start - timedelta(minutes=window.early_min))
+        opens = texts.format_clock(booking.start - timedelta(minutes=window.early_min))
         return CheckinResult(
             Result.TOO_EARLY,
-            {
-                "fi": f"Varauksesi on tänään klo {at}. Voit ilmoittautua klo {opens} alkaen.",
-                "sv": f"Din bokning är i dag kl. {at}. Du kan anmäla dig från kl. {opens}.",
-                "en": f"Your booking is today at {at}. You can check in from {opens}.",
-            },
+            _all("Your booking is today at {time}. You can check in from {opens}.", time=at, opens=opens),
             tell_advisor=True,
         )
     if now > booking.start + timedelta(minutes=window.late_min):
         return CheckinResult(
             Result.TOO_LATE,
-            {
-                "fi": f"Varauksesi alkoi klo {at}. Sinut on siirretty jonoon — palvelemme sinut heti kun voimme.",
-                "sv": f"Din bokning började kl. {at}. Du har flyttats till kön — vi betjänar dig så snart vi kan.",
-                "en": f"Your booking started at {at}. You are now in the queue — we will serve you as soon as we can.",
-            },
+            _all(
+                "Your booking started at {time}. You are now in the queue — we will serve you as soon as we can.",
+                time=at,
+            ),
             tell_advisor=True,
             to_queue=True,
         )
     return CheckinResult(
         Result.OK,
-        {
-            "fi": "Kiitos, olet ilmoittautunut. Virkailija on pian tavattavissa.",
-            "sv": "Tack, du har anmält dig. Handläggaren är snart här.",
-            "en": "Thank you, you are checked in. The official will be with you shortly.",
-        },
+        _all("Thank you, you are checked in. The official will be with you shortly."),
         tell_advisor=False,
     )

@@ -13,7 +13,9 @@ Why the texts are short and segment-counted: every SMS segment costs money
 and long messages arrive split on older phones. Finnish and Swedish letters
 Ä Ö Å ä ö å are in the GSM 03.38 basic alphabet, so the texts stay GSM-7
 (160 characters a segment) as long as no other character forces UCS-2
-(70 a segment).
+(70 a segment). The texts are English in the source and translated in the
+``backend`` text catalogue (docs/TEXTS.md); a translation that grows past a
+segment shows in the segment-budget tests.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+import texts
+from backend.domain.catalogue import LANGUAGES
+from texts import HELSINKI, N_
+
 UTC = ZoneInfo("UTC")
 
 #: The morning reminder goes out at this local time on the day of the booking.
@@ -34,8 +39,6 @@ MORNING_REMINDER_AT = time(7, 30)
 #: A reminder closer than this to the moment the booking was made would only
 #: repeat the confirmation the citizen has just received, so it is not planned.
 REMINDER_MIN_GAP = timedelta(hours=2)
-
-LANGUAGES = ("fi", "sv", "en")
 
 
 class NoticeKind(StrEnum):
@@ -50,7 +53,9 @@ class NoticeKind(StrEnum):
 REMINDER_KINDS = frozenset({NoticeKind.REMINDER_DAY_BEFORE, NoticeKind.REMINDER_SAME_DAY})
 
 
-class Channel(StrEnum):
+class NoticeChannel(StrEnum):
+    """How a message reaches the citizen (not how the booking was made: that is ``bookings.BookedVia``)."""
+
     SMS = "sms"
     EMAIL = "email"
 
@@ -93,7 +98,7 @@ class PlannedMessage:
     """
 
     kind: NoticeKind
-    channel: Channel
+    channel: NoticeChannel
     recipient: str
     subject: str | None
     text: str
@@ -242,96 +247,37 @@ def reminder_times(starts_at: datetime, now: datetime) -> dict[NoticeKind, datet
 
 # --------------------------------------------------------------------------- texts
 
-_WEEKDAYS = {
-    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
-    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ = texts.Domain("backend").gettext
 
-
-def format_when(dt: datetime, language: str) -> str:
-    """A booking time as people write it in that language, in Helsinki time."""
-    t = _local(dt)
-    wd = _WEEKDAYS[language][t.weekday()]
-    if language == "fi":
-        return f"{wd} {t.day}.{t.month}.{t.year} klo {t.hour}.{t.minute:02d}"
-    if language == "sv":
-        return f"{wd} {t.day}.{t.month}.{t.year} kl. {t.hour}.{t.minute:02d}"
-    return f"{wd} {t.day} {_MONTHS_EN[t.month - 1]} {t.year} at {t.hour:02d}:{t.minute:02d}"
-
-
-# One SMS template per kind and language. Fields: service, when, old_when,
-# point, address, code, link. Kept short: see tests for the segment budget.
-_SMS: dict[str, dict[NoticeKind, str]] = {
-    "fi": {
-        NoticeKind.CONFIRMATION: "Etäpiste: {service} {when}, {point}, {address}. Varauskoodi {code}.",
-        NoticeKind.REMINDER_DAY_BEFORE: "Muistutus: huomenna {service} {when}, {point}, {address}. Koodi {code}.",
-        NoticeKind.REMINDER_SAME_DAY: "Muistutus: tänään {service} {when}, {point}, {address}. Koodi {code}.",
-        NoticeKind.RESCHEDULE: "Etäpiste: aikasi siirtyi. Uusi aika {when} (oli {old_when}), {point}. Koodi {code}.",
-        NoticeKind.CANCELLATION: "Etäpiste: aikasi {when} ({service}) on peruttu. Koodi {code}.",
-        NoticeKind.THIRD_PARTY_INVITATION: "Sinut on kutsuttu etätapaamiseen ({service}) {when}. Liity: {link}",
-    },
-    "sv": {
-        NoticeKind.CONFIRMATION: "Distanspunkt: {service} {when}, {point}, {address}. Bokningskod {code}.",
-        NoticeKind.REMINDER_DAY_BEFORE: "Påminnelse: i morgon {service} {when}, {point}, {address}. Kod {code}.",
-        NoticeKind.REMINDER_SAME_DAY: "Påminnelse: i dag {service} {when}, {point}, {address}. Kod {code}.",
-        NoticeKind.RESCHEDULE: "Distanspunkt: din tid är flyttad till {when} (var {old_when}), {point}. Kod {code}.",
-        NoticeKind.CANCELLATION: "Distanspunkt: din tid {when} ({service}) har avbokats. Kod {code}.",
-        NoticeKind.THIRD_PARTY_INVITATION: "Du är inbjuden till ett distansmöte ({service}) {when}. Anslut: {link}",
-    },
-    "en": {
-        NoticeKind.CONFIRMATION: "Etäpiste: {service} {when}, {point}, {address}. Booking code {code}.",
-        NoticeKind.REMINDER_DAY_BEFORE: "Reminder: tomorrow {service} {when}, {point}, {address}. Code {code}.",
-        NoticeKind.REMINDER_SAME_DAY: "Reminder: today {service} {when}, {point}, {address}. Code {code}.",
-        NoticeKind.RESCHEDULE: "Etäpiste: your booking has moved to {when} (was {old_when}), {point}. Code {code}.",
-        NoticeKind.CANCELLATION: "Etäpiste: your booking {when} ({service}) is cancelled. Code {code}.",
-        NoticeKind.THIRD_PARTY_INVITATION: "You are invited to a remote meeting ({service}) {when}. Join: {link}",
-    },
+# One SMS text per kind (the e-mail body starts with it). Fields: service, when,
+# old_when, point, address, code, link. Kept short: see tests for the segment budget.
+_SMS: dict[NoticeKind, str] = {
+    NoticeKind.CONFIRMATION: N_("Etäpiste: {service} {when}, {point}, {address}. Booking code {code}."),
+    NoticeKind.REMINDER_DAY_BEFORE: N_("Reminder: tomorrow {service} {when}, {point}, {address}. Code {code}."),
+    NoticeKind.REMINDER_SAME_DAY: N_("Reminder: today {service} {when}, {point}, {address}. Code {code}."),
+    NoticeKind.RESCHEDULE: N_("Etäpiste: your booking has moved to {when} (was {old_when}), {point}. Code {code}."),
+    NoticeKind.CANCELLATION: N_("Etäpiste: your booking {when} ({service}) is cancelled. Code {code}."),
+    NoticeKind.THIRD_PARTY_INVITATION: N_("You are invited to a remote meeting ({service}) {when}. Join: {link}"),
 }
 
-_SUBJECT: dict[str, dict[NoticeKind, str]] = {
-    "fi": {
-        NoticeKind.CONFIRMATION: "Ajanvaraus vahvistettu: {service} {when}",
-        NoticeKind.REMINDER_DAY_BEFORE: "Muistutus huomisesta ajasta: {service} {when}",
-        NoticeKind.REMINDER_SAME_DAY: "Muistutus tämänpäiväisestä ajasta: {service} {when}",
-        NoticeKind.RESCHEDULE: "Aikasi on siirretty: {when}",
-        NoticeKind.CANCELLATION: "Aikasi on peruttu: {service} {when}",
-        NoticeKind.THIRD_PARTY_INVITATION: "Kutsu etätapaamiseen: {service} {when}",
-    },
-    "sv": {
-        NoticeKind.CONFIRMATION: "Bokningen är bekräftad: {service} {when}",
-        NoticeKind.REMINDER_DAY_BEFORE: "Påminnelse om din tid i morgon: {service} {when}",
-        NoticeKind.REMINDER_SAME_DAY: "Påminnelse om din tid i dag: {service} {when}",
-        NoticeKind.RESCHEDULE: "Din tid har flyttats: {when}",
-        NoticeKind.CANCELLATION: "Din tid har avbokats: {service} {when}",
-        NoticeKind.THIRD_PARTY_INVITATION: "Inbjudan till distansmöte: {service} {when}",
-    },
-    "en": {
-        NoticeKind.CONFIRMATION: "Booking confirmed: {service} {when}",
-        NoticeKind.REMINDER_DAY_BEFORE: "Reminder of your booking tomorrow: {service} {when}",
-        NoticeKind.REMINDER_SAME_DAY: "Reminder of your booking today: {service} {when}",
-        NoticeKind.RESCHEDULE: "Your booking has moved: {when}",
-        NoticeKind.CANCELLATION: "Your booking is cancelled: {service} {when}",
-        NoticeKind.THIRD_PARTY_INVITATION: "Invitation to a remote meeting: {service} {when}",
-    },
+_SUBJECT: dict[NoticeKind, str] = {
+    NoticeKind.CONFIRMATION: N_("Booking confirmed: {service} {when}"),
+    NoticeKind.REMINDER_DAY_BEFORE: N_("Reminder of your booking tomorrow: {service} {when}"),
+    NoticeKind.REMINDER_SAME_DAY: N_("Reminder of your booking today: {service} {when}"),
+    NoticeKind.RESCHEDULE: N_("Your booking has moved: {when}"),
+    NoticeKind.CANCELLATION: N_("Your booking is cancelled: {service} {when}"),
+    NoticeKind.THIRD_PARTY_INVITATION: N_("Invitation to a remote meeting: {service} {when}"),
 }
 
-# Extra lines of the e-mail body, after the SMS text.
-_EMAIL_FOOTER = {
-    "fi": (
-        "Tule palvelupisteeseen ({point}, {address}) ja anna varauskoodi {code} etäpisteen näytöllä."
-        "\n\nTähän viestiin ei voi vastata. Jos haluat siirtää tai perua ajan, ota yhteyttä palvelupisteeseen."
-    ),
-    "sv": (
-        "Kom till servicepunkten ({point}, {address}) och ange bokningskoden {code} på distanspunktens skärm."
-        "\n\nDetta meddelande kan inte besvaras. Kontakta servicepunkten om du vill flytta eller avboka tiden."
-    ),
-    "en": (
+
+def _email_footer(lang: str, **fields: str) -> str:
+    """Extra lines of the e-mail body, after the SMS text."""
+    return _(
+        lang,
         "Come to the service point ({point}, {address}) and enter the booking code {code} on the booth's screen."
-        "\n\nThis message cannot be replied to. To move or cancel the booking, contact the service point."
-    ),
-}
+        "\n\nThis message cannot be replied to. To move or cancel the booking, contact the service point.",
+        **fields,
+    )
 
 
 def _fields(notice: BookingNotice, starts_at: datetime) -> dict[str, str]:
@@ -339,8 +285,8 @@ def _fields(notice: BookingNotice, starts_at: datetime) -> dict[str, str]:
     service = notice.service_name.get(lang) or notice.service_name.get("fi") or next(iter(notice.service_name.values()))
     return {
         "service": service,
-        "when": format_when(starts_at, lang),
-        "old_when": format_when(notice.old_starts_at, lang) if notice.old_starts_at else "",
+        "when": texts.format_when(starts_at, lang),
+        "old_when": texts.format_when(notice.old_starts_at, lang) if notice.old_starts_at else "",
         "point": notice.point_name,
         "address": notice.point_address,
         "code": notice.booking_code,
@@ -351,17 +297,17 @@ def _fields(notice: BookingNotice, starts_at: datetime) -> dict[str, str]:
 def sms_text(notice: BookingNotice, kind: NoticeKind | None = None) -> str:
     """The SMS of ``kind`` (default: the notice's own kind) in the booking's language."""
     kind = kind or notice.kind
-    return _SMS[notice.language][kind].format(**_fields(notice, notice.starts_at))
+    return _(notice.language, _SMS[kind], **_fields(notice, notice.starts_at))
 
 
 def email_text(notice: BookingNotice, kind: NoticeKind | None = None) -> tuple[str, str]:
     """``(subject, body)`` of the e-mail of ``kind`` in the booking's language."""
     kind = kind or notice.kind
     fields = _fields(notice, notice.starts_at)
-    subject = _SUBJECT[notice.language][kind].format(**fields)
-    body = _SMS[notice.language][kind].format(**fields)
+    subject = _(notice.language, _SUBJECT[kind], **fields)
+    body = _(notice.language, _SMS[kind], **fields)
     if kind is not NoticeKind.THIRD_PARTY_INVITATION and kind is not NoticeKind.CANCELLATION:
-        body += "\n\n" + _EMAIL_FOOTER[notice.language].format(**fields)
+        body += "\n\n" + _email_footer(notice.language, **fields)
     return subject, body + "\n"
 
 
@@ -407,14 +353,14 @@ def _messages(
         out.append(
             PlannedMessage(
                 kind=kind,
-                channel=Channel.SMS,
+                channel=NoticeChannel.SMS,
                 recipient=phone,
                 subject=None,
                 text=sms_text(notice, kind),
                 send_at=send_at,
                 booking_code=notice.booking_code,
                 language=notice.language,
-                dedupe_key=_key(notice.booking_code, kind, Channel.SMS, scope, who),
+                dedupe_key=_key(notice.booking_code, kind, NoticeChannel.SMS, scope, who),
                 expires_at=expires,
             )
         )
@@ -424,14 +370,14 @@ def _messages(
         out.append(
             PlannedMessage(
                 kind=kind,
-                channel=Channel.EMAIL,
+                channel=NoticeChannel.EMAIL,
                 recipient=email,
                 subject=subject,
                 text=body,
                 send_at=send_at,
                 booking_code=notice.booking_code,
                 language=notice.language,
-                dedupe_key=_key(notice.booking_code, kind, Channel.EMAIL, scope, who),
+                dedupe_key=_key(notice.booking_code, kind, NoticeChannel.EMAIL, scope, who),
                 expires_at=expires,
             )
         )

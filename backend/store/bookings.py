@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.domain import bookings as rules
 from backend.domain import checkin as door
 from backend.domain import queue as queue_rules
-from backend.domain.bookings import BookingRuleError, Channel, Status
+from backend.domain.bookings import BookedVia, BookingRuleError, Status
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import (
     BookingCancelled,
@@ -75,7 +75,7 @@ class BookingRequest:
     point_id: str
     language: str
     start: datetime
-    channel: Channel
+    channel: BookedVia
     booked_by: str | None = None
     booth_id: str | None = None
     official_id: str | None = None
@@ -310,7 +310,7 @@ def reschedule(
     db: sessionmaker[Session],
     code: str,
     new_start: datetime,
-    channel: Channel,
+    channel: BookedVia,
     by: str | None,
     now: datetime,
     grid_min: int = DEFAULT_GRID_MIN,
@@ -345,7 +345,7 @@ def reschedule(
 def cancel(
     db: sessionmaker[Session],
     code: str,
-    channel: Channel,
+    channel: BookedVia,
     by: str | None,
     now: datetime,
     stage: Stager | None = None,
@@ -407,7 +407,7 @@ def check_in(
         events: list[DomainEvent] = []
         entry_id = None
         if result.ok and b is not None:
-            set_status(s, b, Status.CHECKED_IN, now, Channel.BOOTH.value, None)
+            set_status(s, b, Status.CHECKED_IN, now, BookedVia.BOOTH.value, None)
             entry_id = _enqueue(s, b.point_id, b.service_id, b.language, now, booth_id, b)
             events.append(CitizenCheckedIn(facts(s, b), booth_id, now))
         elif result.to_queue and b is not None:
@@ -632,7 +632,7 @@ def follow_call(db: sessionmaker[Session], booking_code: str, phase: str, admitt
                 return
             booking_id = b.id
             for step in _call_steps(Status(b.status), phase, admitted):
-                set_status(s, b, step, now, Channel.BOOTH.value, None)
+                set_status(s, b, step, now, BookedVia.BOOTH.value, None)
             s.commit()
     except BookingRuleError as exc:
         _call_log.warning("booking %s not moved by call phase %s: %s", booking_id, phase, exc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backend.auth import hash_secret
-from backend.domain.bookings import Channel
+from backend.domain.bookings import BookedVia
 from backend.domain.events import CheckinRefused
 from backend.store import alerts, bookings, catalogue
 from backend.store.models import Official
@@ -18,7 +18,7 @@ def book(store, hour: int = 10):
         "imatra",
         "fi",
         at(TUESDAY, hour),
-        Channel.PHONE,
+        BookedVia.PHONE,
         "advisor-1",
         citizen_name="Maija Meikäläinen",
         phone="+358401234567",
@@ -85,7 +85,7 @@ def test_a_refused_check_in_is_kept_for_the_booths_point_until_acknowledged(stor
 
 def test_events_that_are_not_alerts_are_ignored_and_several_are_stored_oldest_first(store):
     row = book(store)
-    cancelled = bookings.cancel(store, row.code, Channel.WEB, None, NOW)[1]
+    cancelled = bookings.cancel(store, row.code, BookedVia.WEB, None, NOW)[1]
     assert alerts.record_alerts(store, [cancelled]) == []
     assert alerts.record_alerts(store, []) == []
     late = bookings.check_in(store, row.code, "imatra-1", at(TUESDAY, 10, 5)).events

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.domain.bookings import BookingRuleError, Channel, Status, normalise_code
+from backend.domain.bookings import BookedVia, BookingRuleError, Status, normalise_code
 from backend.domain.checkin import Result
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.store import bookings
@@ -26,7 +26,7 @@ def request(start, **kw) -> bookings.BookingRequest:
         point_id="imatra",
         language="fi",
         start=start,
-        channel=Channel.ADVISOR,
+        channel=BookedVia.ADVISOR,
         booked_by="advisor-1",
         citizen_name="Maija Meikäläinen",
         phone="+358401234567",
@@ -132,7 +132,7 @@ def test_threads_racing_for_one_slot_get_exactly_one_booking(store):
 
 def test_reschedule_keeps_the_code_and_history_and_frees_the_old_time(store):
     row, _ = bookings.book(store, request(at(TUESDAY, 10)), NOW)
-    moved, event = bookings.reschedule(store, row.code, at(TUESDAY, 13), Channel.PHONE, "advisor-1", NOW)
+    moved, event = bookings.reschedule(store, row.code, at(TUESDAY, 13), BookedVia.PHONE, "advisor-1", NOW)
     assert moved.code == row.code and moved.start == at(TUESDAY, 13).timestamp()
     assert event.previous_start == at(TUESDAY, 10) and event.booking.start == at(TUESDAY, 13)
     with store() as s:
@@ -146,19 +146,19 @@ def test_reschedule_keeps_the_code_and_history_and_frees_the_old_time(store):
     with pytest.raises(bookings.SlotTaken):
         bookings.book(store, request(at(TUESDAY, 13)), NOW)
     # moving onto its own current time, overlapping itself, is allowed
-    bookings.reschedule(store, row.code, at(TUESDAY, 13, 15), Channel.WEB, None, NOW)
+    bookings.reschedule(store, row.code, at(TUESDAY, 13, 15), BookedVia.WEB, None, NOW)
     assert overlapping_pairs(store) == 0
 
 
 def test_cancel_frees_the_time_and_cannot_be_repeated(store):
     row, _ = bookings.book(store, request(at(TUESDAY, 10)), NOW)
-    cancelled, ev = bookings.cancel(store, row.code, Channel.WEB, None, NOW)
+    cancelled, ev = bookings.cancel(store, row.code, BookedVia.WEB, None, NOW)
     assert cancelled.status == "cancelled" and ev.booking.code == row.code
     bookings.book(store, request(at(TUESDAY, 10)), NOW)
     with pytest.raises(BookingRuleError, match="cancelled cannot become cancelled"):
-        bookings.cancel(store, row.code, Channel.WEB, None, NOW)
+        bookings.cancel(store, row.code, BookedVia.WEB, None, NOW)
     with pytest.raises(BookingRuleError, match="only a booking that is still booked"):
-        bookings.reschedule(store, row.code, at(TUESDAY, 12), Channel.WEB, None, NOW)
+        bookings.reschedule(store, row.code, at(TUESDAY, 12), BookedVia.WEB, None, NOW)
 
 
 def test_check_in_on_time_joins_the_queue_and_tells_the_official(store):

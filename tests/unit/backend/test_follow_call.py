@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.domain.bookings import Channel, Status
+from backend.domain.bookings import BookedVia, Status
 from backend.store import bookings
 from backend.store.booth_models import BookingRow
 from tests.unit.backend.booking_fixtures import *  # noqa: F403
@@ -12,7 +12,7 @@ from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
 
 
 def checked_in(store, hour: int = 10) -> BookingRow:
-    req = bookings.BookingRequest("vero-personal", "imatra", "fi", at(TUESDAY, hour), Channel.PHONE, "advisor-1")
+    req = bookings.BookingRequest("vero-personal", "imatra", "fi", at(TUESDAY, hour), BookedVia.PHONE, "advisor-1")
     row = bookings.book(store, req, NOW)[0]
     assert bookings.check_in(store, row.code, "imatra-1", at(TUESDAY, hour - 1, 58)).result.ok
     return row

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import jobs as jobs_module
-from backend.domain.bookings import Channel, Status
+from backend.domain.bookings import BookedVia, Status
 from backend.jobs import Jobs, JobSettings
 from backend.store import alerts, bookings
 from backend.store.booth_models import BookingRow
@@ -32,7 +32,7 @@ def db(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
 
 def book(db, hour: int, phone: str | None = None) -> BookingRow:
     req = bookings.BookingRequest(
-        "vero-personal", "imatra", "fi", at(TUESDAY, hour), Channel.PHONE, "advisor-1", phone=phone
+        "vero-personal", "imatra", "fi", at(TUESDAY, hour), BookedVia.PHONE, "advisor-1", phone=phone
     )
     return bookings.book(db, req, NOW)[0]
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from backend.domain.notify import (
     HELSINKI,
     BookingNotice,
-    Channel,
+    NoticeChannel,
     NoticeError,
     NoticeKind,
     normalize_phone,
@@ -114,7 +114,7 @@ def test_confirmation_in_finnish_names_service_time_place_and_code():
 def test_confirmation_in_swedish_and_english_uses_that_language_and_its_service_name():
     sv = sms_text(notice(language="sv"))
     en = sms_text(notice(language="en"))
-    assert "Ändring av skattekort tor 26.11.2026 kl. 10.00" in sv and "Bokningskod K7M2QX" in sv
+    assert "Ändring av skattekort tors 26.11.2026 kl. 10.00" in sv and "Bokningskod K7M2QX" in sv
     assert "Tax card change Thu 26 Nov 2026 at 10:00" in en and "Booking code K7M2QX" in en
 
 
@@ -140,9 +140,9 @@ def test_each_kind_has_its_own_text_in_each_language():
 
 def test_email_comes_after_sms_with_subject_and_instructions():
     p = plan(notice(email="maija@example.fi", language="sv"), now=hki(2026, 11, 26, 9, 0))
-    assert [m.channel for m in p.messages] == [Channel.SMS, Channel.EMAIL]
+    assert [m.channel for m in p.messages] == [NoticeChannel.SMS, NoticeChannel.EMAIL]
     mail = p.messages[1]
-    assert mail.subject == "Bokningen är bekräftad: Ändring av skattekort tor 26.11.2026 kl. 10.00"
+    assert mail.subject == "Bokningen är bekräftad: Ändring av skattekort tors 26.11.2026 kl. 10.00"
     assert "ange bokningskoden K7M2QX" in mail.text
 
 
@@ -286,8 +286,8 @@ def test_cancellation_withdraws_reminders_and_sends_only_the_cancellation():
     p = plan(notice(NoticeKind.CANCELLATION, email="maija@example.fi"), now=hki(2026, 11, 20, 12, 0))
     assert p.cancel_reminders_of == "K7M2QX"
     assert [(m.kind, m.channel) for m in p.messages] == [
-        (NoticeKind.CANCELLATION, Channel.SMS),
-        (NoticeKind.CANCELLATION, Channel.EMAIL),
+        (NoticeKind.CANCELLATION, NoticeChannel.SMS),
+        (NoticeKind.CANCELLATION, NoticeChannel.EMAIL),
     ]
 
 

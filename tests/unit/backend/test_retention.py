@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from backend.domain.bookings import Channel
+from backend.domain.bookings import BookedVia
 from backend.store import bookings
 from backend.store.booth_models import BookingRow
 from backend.store.retention import erase_contact_data
@@ -17,13 +17,13 @@ from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
 def test_contact_data_is_erased_after_the_retention_period_and_counts_stay(store):
     def book(hour: int, **contact):
         req = bookings.BookingRequest(
-            "vero-personal", "imatra", "fi", at(TUESDAY, hour), Channel.PHONE, "advisor-1", **contact
+            "vero-personal", "imatra", "fi", at(TUESDAY, hour), BookedVia.PHONE, "advisor-1", **contact
         )
         return bookings.book(store, req, NOW)[0]
 
     old = book(10, citizen_name="Maija Meikäläinen", phone="+358401111111", email="maija@example.fi")
     later = book(11, citizen_name="Matti Meikäläinen", phone="+358402222222")
-    bookings.cancel(store, later.code, Channel.PHONE, None, NOW)
+    bookings.cancel(store, later.code, BookedVia.PHONE, None, NOW)
     ended = at(TUESDAY, 11, 30)
 
     assert erase_contact_data(store, ended + timedelta(days=30) - timedelta(seconds=1), keep_days=30) == 1

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, in_language, queue_text
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, all_languages, in_language, queue_text
 from kiosk.session import Notice
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))
 def test_every_text_exists_in_every_language(key: str):
-    assert len(TEXTS[key]) == len(LANGUAGES)
-    assert all(text.strip() for text in TEXTS[key])
+    lines = all_languages(key).split("\n")
+    assert len(lines) == len(LANGUAGES)
+    assert all(text.strip() for text in lines)
+    assert lines[0] != lines[2] or key == "offline_hint", "Finnish shown as the English source text"
+
+
+def test_all_three_languages_finnish_first():
+    assert all_languages("welcome", "  ·  ") == "Tervetuloa  ·  Välkommen  ·  Welcome"
 
 
 @pytest.mark.parametrize("notice", [n for n in Notice if n is not Notice.NONE])

@@ -104,9 +104,9 @@ test("the real schema's rules for offers and advisor alerts", { skip }, () => {
   ]);
   const offer = { v: 1, type: "session.offer", session_id: "s-1", booth_name: "B", point: "P", waiting_since: 1 };
   assert.deepEqual(validate(schema, offer), []);
-  assert.deepEqual(validate(schema, { ...offer, language: "de" }), ["language: must match the pattern ^(fi|sv|en)$"]);
+  assert.deepEqual(validate(schema, { ...offer, language: "de" }), ['language: must be one of "fi", "sv", "en"']);
   const entry = { session_id: "s-1", booth_id: "b-1", booth_name: "B", point: "P", waiting_since: 1 };
   assert.deepEqual(validate(schema, { v: 1, type: "presence", booths: [], lobby: [{ ...entry, language: "xx" }] }), [
-    "lobby[0].language: must match the pattern ^(fi|sv|en)$",
+    'lobby[0].language: must be one of "fi", "sv", "en"',
   ]);
 });

@@ -87,7 +87,7 @@ def test_camera_may_be_named_by_usb_identity():
     assert cfg.face_camera.kind == "simulated"
 
 
-def test_device_sections_are_validated_by_their_drivers():
+def test_device_tables_are_validated_with_the_rest_of_the_file():
     assert error(with_(call_button={"kind": "bluetooth"})).startswith("call_button.kind")
     assert error(with_(printer={"kind": "network"})).startswith("printer.host")
     assert error(with_(touch={"device": "/dev/input/by-id/x", "rotation": 45})).startswith("touch.rotation")

@@ -466,9 +466,12 @@ class BoothFile(Section):
         )
 
     def to_toml(self, comment: str = "") -> str:
-        """The file for this model (``comment``: a first ``#`` line saying who wrote it)."""
+        """The file for this model: the keys that were given, defaults left to the reader.
+
+        ``comment``: a first ``#`` line saying who wrote it.
+        """
         head = f"# {comment}\n" if comment else ""
-        return head + tomli_w.dumps(self.model_dump(exclude_none=True))
+        return head + tomli_w.dumps(self.model_dump(exclude_unset=True, exclude_none=True))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,10 @@ def _kiosk(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"etapiste kiosk: {exc}", file=sys.stderr)
+        print(
+            f"etapiste kiosk: not started; fix {args.config} (docs/CONFIG.md):\n  " + str(exc).replace("\n", "\n  "),
+            file=sys.stderr,
+        )
         return 2
     if args.windowed:
         from dataclasses import replace

@@ -87,7 +87,16 @@ from typing import Annotated, Any, Literal
 import serial
 import tomli_w
 from escpos.capabilities import get_profile
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from drivers.button import ButtonConfig, HidButtonConfig, SerialButtonConfig
 from drivers.button_logic import DEFAULT_DEBOUNCE_S, DEFAULT_LONG_PRESS_S, HidReportMap
@@ -270,7 +279,7 @@ class CameraConfig(Section):
 
     @field_validator("device")
     @classmethod
-    def _stable_camera(cls, value: str, info: Any) -> str:
+    def _stable_camera(cls, value: str, info: ValidationInfo) -> str:
         if info.data.get("kind") == "opencv":
             try:
                 parse_identity(value, "")
@@ -580,6 +589,7 @@ def _problem(error: Any) -> str:
     else:
         rule = msg.removeprefix("Value error, ")
     path = ".".join(loc)
-    if rule.startswith("device: required when"):  # a rule about a key of the table, raised for the table
+    within = table or _TABLES.get(tuple(loc))
+    if within is not None and rule.split(":", 1)[0] in within.model_fields:  # a table's rule about one of its keys
         return f"{path}.{rule}"
     return f"{path}: {rule}" if path else rule

@@ -125,6 +125,8 @@ def whole(lo: int, hi: int) -> Any:
 
 
 def seconds(lo: float, hi: float) -> Any:
+    """A duration in seconds within ``lo..hi`` (a TOML integer is fine too)."""
+
     def check(value: float) -> float:
         if not lo <= value <= hi:
             raise ValueError(f"must be a number of seconds between {lo:g} and {hi:g}")

@@ -2,8 +2,10 @@
 
 FastAPI's own page loads Swagger UI from a CDN, so on a booth network or a
 laptop without internet it stays blank. Here the files come from the
-``swagger-ui-bundle`` package and are served under ``/docs/assets/``; the page
-names nothing outside the backend.
+``swagger-ui-bundle-v2`` package (module ``swagger_ui_bundle``; Swagger UI 5,
+which reads the OpenAPI 3.1 FastAPI writes — version 4 shows "Unable to render
+this definition") and are served under ``/docs/assets/``; the page names
+nothing outside the backend.
 
 The API reads ``Authorization: Bearer <token>`` (``backend/api/roles.py``)
 as a plain header parameter, and Swagger UI never sends a parameter named

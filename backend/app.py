@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from backend.api import include_routes
 from backend.api import texts as web_texts
+from backend.api_docs import add_api_docs
 from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
 from backend.jobs import Jobs
@@ -85,7 +86,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         await hub.stop()
         engine.dispose()
 
-    app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
+    # /docs is served from local files (backend/api_docs.py); ReDoc would need a CDN, so it is off.
+    app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_api_docs(app)
     app.state.hub = hub
     include_routes(app, db, clock, stage=outbox_stager(clock), present=lambda: sorted(hub.broker.officials))
     app.include_router(web_texts.router())

@@ -1,34 +1,157 @@
-"""Backend settings, from the command line or the environment."""
+"""The backend process's settings: one model, read once at start from the environment and the command line.
+
+Every setting has an environment variable named after its place in the model:
+``ETAPISTE_<FIELD>`` at the top (``ETAPISTE_DATABASE_URL``) and
+``ETAPISTE_<GROUP>_<FIELD>`` in a group (``ETAPISTE_NOTIFY_SMTP_PORT``,
+``ETAPISTE_JOBS_NO_SHOW_GRACE_MIN``). ``etapiste backend``'s flags override
+the environment. ``load_settings`` turns every mistake into one line naming
+the variable (or flag) and the rule, so a server that cannot work refuses to
+start with a message an operator can act on — never a traceback, and never a
+silently ignored typo inside a group. docs/CONFIG.md lists every setting.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import pydantic_settings
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
 
 WEB_ROOT = Path(__file__).with_name("web")
 
+ENV_PREFIX = "ETAPISTE_"
+#: The command-line flag of each top-level setting that has one (``etapiste backend --help``).
+FLAGS = {
+    "database_url": "--database-url",
+    "host": "--host",
+    "port": "--port",
+    "seed_demo": "--seed-demo",
+    "clock_start": "--clock-start",
+}
+#: Variables that were renamed: refused by name, so a retention period is never silently back to its default.
+RENAMED = {
+    "ETAPISTE_NO_SHOW_GRACE_MIN": "ETAPISTE_JOBS_NO_SHOW_GRACE_MIN",
+    "ETAPISTE_CONTACT_RETENTION_DAYS": "ETAPISTE_JOBS_CONTACT_RETENTION_DAYS",
+}
+#: Settings whose values are never echoed in an error (passwords; a database URL may hold one).
+SECRET_WORDS = ("password", "token", "database_url")
 
-@dataclass(frozen=True)
-class BackendSettings:
+
+class SettingsError(ValueError):
+    """The settings cannot work; ``str()`` has one line per problem, each naming its variable or flag."""
+
+
+class BackendSettings(BaseSettings):
+    """Everything the backend process is told; tests build it directly with keywords."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,  # ETAPISTE_NOTIFY_SMS_URL -> notify.sms_url
+        env_ignore_empty=True,  # VAR= is "not set", as a shell user means it
+        frozen=True,
+        extra="forbid",
+    )
+
     #: Any SQLAlchemy URL; SQLite file by default, PostgreSQL in production.
-    database_url: str = field(default_factory=lambda: os.environ.get("ETAPISTE_DATABASE_URL", "sqlite:///etapiste.db"))
-    host: str = "127.0.0.1"
-    port: int = 8000
+    database_url: str = "sqlite:///etapiste.db"
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(8000, ge=1, le=65535)
     #: Insert the demo point, booth and official at start-up.
     seed_demo: bool = False
-    #: SMS gateway and SMTP settings (``ETAPISTE_NOTIFY_*``); unset channels keep messages waiting.
-    notify: NotifyConfig = field(default_factory=NotifyConfig.from_env)
-    #: Official no-show grace and contact-data retention (``ETAPISTE_NO_SHOW_GRACE_MIN``, ...).
-    jobs: JobSettings = field(default_factory=JobSettings.from_env)
-    #: Start the backend's clock at this unix time and let it run at real speed
-    #: (demos and end-to-end tests that need "a Tuesday at 9.55"); None: real time.
+    #: Start the backend's clock at this time and let it run at real speed (demos and
+    #: end-to-end tests that need "a Tuesday at 9.55"); None: real time. Given as an
+    #: ISO time with UTC offset (``2026-11-24T09:55+02:00``); held as unix seconds.
     clock_start: float | None = None
+    #: SMS gateway and SMTP; unset channels keep messages waiting.
+    notify: NotifyConfig = NotifyConfig()
+    #: Official no-show grace and contact-data retention.
+    jobs: JobSettings = JobSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "must be a SQLAlchemy URL, e.g. sqlite:///etapiste.db or postgresql+psycopg://user@host/db"
+            ) from None
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _instant(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be an ISO date and time, e.g. 2026-11-24T09:55+02:00") from None
+        if at.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-11-24T09:55+02:00")
+        return at.timestamp()
+
+
+def load_settings(flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> BackendSettings:
+    """The settings from the environment, with ``flags`` (given command-line values) on top.
+
+    ``environ`` is checked for renamed variables (``os.environ`` by default;
+    the model itself reads ``os.environ``). Raises ``SettingsError``.
+    """
+    flags = dict(flags or {})
+    env = os.environ if environ is None else environ
+    renamed = [f"{old}: renamed to {new}" for old, new in RENAMED.items() if old in env]
+    try:
+        settings = BackendSettings(**flags)
+    except ValidationError as exc:
+        raise SettingsError("\n".join(renamed + [_line(e, flags) for e in exc.errors()])) from None
+    except pydantic_settings.SettingsError as exc:  # e.g. ETAPISTE_NOTIFY set to something that is not JSON
+        raise SettingsError("\n".join([*renamed, str(exc)])) from None
+    if renamed:
+        raise SettingsError("\n".join(renamed))
+    return settings
+
+
+def env_name(loc: tuple[str | int, ...]) -> str:
+    """``("notify", "smtp_port")`` -> ``ETAPISTE_NOTIFY_SMTP_PORT``."""
+    return ENV_PREFIX + "_".join(str(part) for part in loc).upper()
+
+
+def env_names() -> list[str]:
+    """Every variable the backend reads, in the model's order (the docs list them all)."""
+    names = []
+    for name, info in BackendSettings.model_fields.items():
+        group = info.annotation
+        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings):
+            names += [env_name((name, sub)) for sub in group.model_fields]
+        else:
+            names.append(env_name((name,)))
+    return names
+
+
+def _line(error: Any, flags: Mapping[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    key = FLAGS[str(loc[0])] if len(loc) == 1 and loc[0] in flags else env_name(loc)
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown setting (a typo?); see docs/CONFIG.md for the known ones"
+    rule = str(error["msg"]).removeprefix("Value error, ")
+    secret = any(word in "_".join(map(str, loc)) for word in SECRET_WORDS)
+    given = error.get("input")
+    if secret or not isinstance(given, str | int | float):
+        return f"{key}: {rule}"
+    return f"{key}: {rule} (got {given!r})"
 
 
 def running_clock(start: float | None, real: Callable[[], float] = time.time) -> Callable[[], float]:

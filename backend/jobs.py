@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain.bookings import NoShowRule
@@ -36,55 +36,23 @@ from backend.store.retention import DEFAULT_KEEP_DAYS, erase_contact_data
 
 log = logging.getLogger(__name__)
 
-ENV_GRACE = "ETAPISTE_NO_SHOW_GRACE_MIN"
-ENV_RETENTION = "ETAPISTE_CONTACT_RETENTION_DAYS"
 
+class JobSettings(BaseModel):
+    """The jobs' timing: the ``jobs`` group of ``backend.config.BackendSettings`` (``ETAPISTE_JOBS_*``).
 
-def _whole_number(env: Mapping[str, str], name: str, default: int, what: str) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number of {what} (0 or more); got {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{name} must be 0 or more {what}; got {value}")
-    return value
+    A bad value stops the start with an error naming the variable, rather
+    than silently erasing data too early or alerting at the wrong time.
+    """
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-@dataclass(frozen=True)
-class JobSettings:
     #: minutes after the start before a missing official counts as a no-show.
-    no_show_grace_min: int = NoShowRule().grace_min
-    check_every_s: float = 60.0
+    no_show_grace_min: int = Field(NoShowRule().grace_min, ge=0)
+    check_every_s: float = Field(60.0, gt=0)
     #: days after a booking ended before its citizen's name, phone and e-mail are blanked.
-    contact_retention_days: int = DEFAULT_KEEP_DAYS
+    contact_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
     #: Helsinki hour (0-23) from which the daily erasure runs: a quiet time.
-    erase_at_local_hour: int = 3
-
-    def __post_init__(self) -> None:
-        if self.no_show_grace_min < 0:
-            raise ValueError("no_show_grace_min must be 0 or more minutes")
-        if self.check_every_s <= 0:
-            raise ValueError("check_every_s must be more than 0 seconds")
-        if self.contact_retention_days < 0:
-            raise ValueError("contact_retention_days must be 0 or more days")
-        if not 0 <= self.erase_at_local_hour <= 23:
-            raise ValueError("erase_at_local_hour must be an hour from 0 to 23")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> JobSettings:
-        """Read ``ETAPISTE_NO_SHOW_GRACE_MIN`` and ``ETAPISTE_CONTACT_RETENTION_DAYS``; unset means the default.
-
-        A bad value stops the start with an error naming the variable, rather
-        than silently erasing data too early or alerting at the wrong time.
-        """
-        env = os.environ if env is None else env
-        return cls(
-            no_show_grace_min=_whole_number(env, ENV_GRACE, cls.no_show_grace_min, "minutes"),
-            contact_retention_days=_whole_number(env, ENV_RETENTION, cls.contact_retention_days, "days"),
-        )
+    erase_at_local_hour: int = Field(3, ge=0, le=23)
 
 
 @dataclass

@@ -50,7 +50,7 @@ import os
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -445,74 +445,11 @@ class HidCallButton(CallButton):
         usb.util.dispose_resources(dev)
 
 
-# --- configuration ------------------------------------------------------------------------------
-
-
-def from_config(section: Mapping[str, Any], prefix: str = "call_button") -> ButtonConfig:
-    """Validate the booth config's ``[call_button]`` table; errors name the key and the fix.
-
-    Serial: ``kind = "serial"``, ``path = "/dev/serial/by-id/..."``, optional ``baudrate``.
-    HID: ``kind = "hid"``, ``device = "vid:pid[:serial]"`` (hex), optional ``report_byte``,
-    ``report_mask``, ``active_low``. Both: optional ``long_press_s``, ``debounce_s``.
-    """
-    kind = section.get("kind")
-    timing = {
-        "long_press_s": _number(section, "long_press_s", DEFAULT_LONG_PRESS_S, prefix, 0.2, 30.0),
-        "debounce_s": _number(section, "debounce_s", DEFAULT_DEBOUNCE_S, prefix, 0.0, 0.2),
-    }
-    if kind == "serial":
-        path = section.get("path")
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ValueError(f"{prefix}.path: must be an absolute device path such as /dev/serial/by-id/usb-...")
-        baud = section.get("baudrate", 115200)
-        if not isinstance(baud, int) or isinstance(baud, bool) or baud not in serial.Serial.BAUDRATES:
-            raise ValueError(f"{prefix}.baudrate: must be a standard baud rate such as 9600 or 115200")
-        return SerialButtonConfig(path=path, baudrate=baud, **timing)
-    if kind == "hid":
-        vid, pid, serial_no = parse_usb_id(section.get("device"), f"{prefix}.device")
-        report_byte = section.get("report_byte", 0)
-        if not isinstance(report_byte, int) or isinstance(report_byte, bool) or not 0 <= report_byte < 64:
-            raise ValueError(f"{prefix}.report_byte: must be an integer 0..63")
-        mask = section.get("report_mask", 1)
-        if not isinstance(mask, int) or isinstance(mask, bool) or not 0 < mask <= 0xFF:
-            raise ValueError(f"{prefix}.report_mask: must be an integer 1..255 (e.g. 0x01 for bit 0)")
-        active_low = section.get("active_low", False)
-        if not isinstance(active_low, bool):
-            raise ValueError(f"{prefix}.active_low: must be true or false")
-        report = HidReportMap(byte=report_byte, mask=mask, active_low=active_low)
-        return HidButtonConfig(vendor_id=vid, product_id=pid, serial=serial_no, report=report, **timing)
-    raise ValueError(f"{prefix}.kind: must be one of serial, hid")
-
-
 def open_call_button(config: ButtonConfig, on_event: Callable[[Press], None]) -> CallButton:
     """The driver for ``config``, its reader thread started."""
     if isinstance(config, SerialButtonConfig):
         return SerialCallButton(config, on_event)
     return HidCallButton(config, on_event)
-
-
-def parse_usb_id(value: object, key: str) -> tuple[int, int, str | None]:
-    """``"1a86:7523"`` or ``"1a86:7523:SERIAL"`` → (vendor, product, serial)."""
-    hint = f"{key}: must be vendor:product[:serial] in hex, e.g. 0483:5750"
-    if not isinstance(value, str):
-        raise ValueError(hint)
-    parts = value.split(":", 2)
-    if len(parts) < 2:
-        raise ValueError(hint)
-    try:
-        vid, pid = int(parts[0], 16), int(parts[1], 16)
-    except ValueError:
-        raise ValueError(hint) from None
-    if not (0 <= vid <= 0xFFFF and 0 <= pid <= 0xFFFF):
-        raise ValueError(hint)
-    return vid, pid, (parts[2] or None) if len(parts) == 3 else None
-
-
-def _number(section: Mapping[str, Any], key: str, default: float, prefix: str, lo: float, hi: float) -> float:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-        raise ValueError(f"{prefix}.{key}: must be a number of seconds between {lo:g} and {hi:g}")
-    return float(value)
 
 
 def _short(exc: BaseException) -> str:

@@ -26,13 +26,10 @@ import logging
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import serial
 from escpos import printer as escpos_printer
-from escpos.capabilities import get_profile
 from escpos.constants import QR_ECLEVEL_M
 from escpos.exceptions import DeviceNotFoundError
 
@@ -44,7 +41,6 @@ from drivers.slip import CODEPAGE, DEFAULT_WIDTH, Slip
 log = logging.getLogger("etapiste.drivers.printer")
 
 ROLE = "printer"
-KINDS = ("network", "serial", "usb")
 #: How long to wait for each status byte; a silent printer costs one of these per probe.
 STATUS_TIMEOUT_S = 0.3
 CONNECT_TIMEOUT_S = 0.5
@@ -366,61 +362,8 @@ def health_of(status: PrinterStatus, role: str = ROLE) -> Health:
     return Health.degraded(role, problem) if problem else Health.ok(role)
 
 
-# --- configuration ------------------------------------------------------------------------------
-
-
-def from_config(section: Mapping[str, Any], prefix: str = "printer") -> PrinterConfig:
-    """Validate the booth config's ``[printer]`` table; errors name the key and the fix.
-
-    ``kind = "network"`` + ``host`` [+ ``port``]; ``kind = "serial"`` + ``path`` [+ ``baudrate``];
-    ``kind = "usb"`` + ``device = "vid:pid[:serial]"`` [+ ``in_ep``, ``out_ep``]. All: optional
-    ``profile`` (python-escpos printer profile) and ``width`` (text columns).
-    """
-    from drivers.button import parse_usb_id  # the same vid:pid[:serial] syntax as the call button
-
-    kind = section.get("kind")
-    if kind not in KINDS:
-        raise ValueError(f"{prefix}.kind: must be one of {', '.join(KINDS)}")
-    profile = section.get("profile", "default")
-    try:
-        get_profile(profile)
-    except (KeyError, TypeError):
-        raise ValueError(f"{prefix}.profile: unknown printer profile {profile!r} (e.g. default, TM-T20II)") from None
-    width = _int(section, "width", DEFAULT_WIDTH, prefix, 24, 64)
-    common: dict[str, Any] = {"kind": kind, "profile": profile, "width": width}
-    if kind == "network":
-        host = section.get("host")
-        if not isinstance(host, str) or not host.strip() or any(c.isspace() for c in host):
-            raise ValueError(f"{prefix}.host: must be the printer's host name or IP address")
-        return PrinterConfig(host=host, port=_int(section, "port", 9100, prefix, 1, 65535), **common)
-    if kind == "serial":
-        path = section.get("path")
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ValueError(f"{prefix}.path: must be an absolute device path such as /dev/serial/by-id/usb-...")
-        baud = section.get("baudrate", 38400)
-        if not isinstance(baud, int) or isinstance(baud, bool) or baud not in serial.Serial.BAUDRATES:
-            raise ValueError(f"{prefix}.baudrate: must be a standard baud rate such as 9600 or 38400")
-        return PrinterConfig(path=path, baudrate=baud, **common)
-    vid, pid, serial_no = parse_usb_id(section.get("device"), f"{prefix}.device")
-    return PrinterConfig(
-        vendor_id=vid,
-        product_id=pid,
-        serial=serial_no,
-        in_ep=_int(section, "in_ep", 0x82, prefix, 0x81, 0x8F),
-        out_ep=_int(section, "out_ep", 0x01, prefix, 0x01, 0x0F),
-        **common,
-    )
-
-
 def open_printer(config: PrinterConfig) -> ReceiptPrinter:
     return EscposReceiptPrinter(config)
-
-
-def _int(section: Mapping[str, Any], key: str, default: int, prefix: str, lo: int, hi: int) -> int:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{prefix}.{key}: must be an integer {lo}..{hi}")
-    return value
 
 
 def _usb_serial_match(wanted: str) -> Any:
@@ -447,7 +390,6 @@ __all__ = [
     "PrintResult",
     "PrinterConfig",
     "ReceiptPrinter",
-    "from_config",
     "health_of",
     "open_printer",
     "render",

@@ -25,17 +25,13 @@ import os
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from drivers.health import Health
 from protocol.messages import DeviceState
 
-PROVIDERS = ("hidinput", "mtdev")
-ROTATIONS = (0, 90, 180, 270)
+#: Links that stay the same across boots (``/dev/input/eventN`` does not); the booth config insists on one.
 STABLE_DIRS = ("/dev/input/by-id/", "/dev/input/by-path/")
-KEYS = ("device", "provider", "rotation", "invert_x", "invert_y", "max_position_x", "max_position_y")
-#: Keys of the same ``[touch]`` section that other code reads (the TUIO source).
-OTHER_KEYS = ("tuio",)
 #: The name of the booth's input entry in Kivy's ``[input]`` section.
 KIVY_INPUT_NAME = "booth_touchscreen"
 #: Kivy's own Linux default entry (probesysfs auto-detection) and the mouse provider.
@@ -44,7 +40,7 @@ KIVY_PROBESYSFS_KEY = "%(name)s"
 
 @dataclass(frozen=True)
 class TouchConfig:
-    """The ``[touch]`` section of the booth config, validated."""
+    """The panel the booth reads, from the ``[touch]`` table (validated in ``kiosk/config.py``)."""
 
     device: str
     provider: str = "hidinput"
@@ -53,52 +49,6 @@ class TouchConfig:
     invert_y: bool = False  # as the technician sees it: True = touches land mirrored top-bottom without it
     max_position_x: int | None = None
     max_position_y: int | None = None
-
-
-def parse_touch_config(section: Mapping[str, Any], prefix: str = "touch") -> TouchConfig | None:
-    """Validate the booth config's touch section; ``ValueError`` names the key and the fix.
-
-    None when no panel ``device`` is configured (a developer's machine with a
-    mouse). ``tuio`` belongs to the same section but is read by the kiosk
-    config itself.
-    """
-    for key in section:
-        if key not in KEYS and key not in OTHER_KEYS:
-            raise ValueError(f"{prefix}.{key}: unknown key; known keys are {', '.join(KEYS + OTHER_KEYS)}")
-    device = section.get("device")
-    if device is None:
-        given = [k for k in KEYS if k in section]
-        if given:
-            raise ValueError(f"{prefix}.device: required when {prefix}.{given[0]} is set; give the panel's link")
-        return None
-    if not isinstance(device, str) or not device:
-        raise ValueError(f"{prefix}.device: give the panel's /dev/input/by-id/...-event-if00 link")
-    if not device.startswith(STABLE_DIRS):
-        raise ValueError(
-            f"{prefix}.device: {device!r} is not a stable path (/dev/input/eventN changes between boots); "
-            "use /dev/input/by-id/...-event-if00 or /dev/input/by-path/..."
-        )
-    if any(c in device for c in ",\n="):
-        raise ValueError(f"{prefix}.device: must not contain ',', '=' or newlines (Kivy splits its input line on them)")
-    provider = section.get("provider", "hidinput")
-    if provider not in PROVIDERS:
-        raise ValueError(f"{prefix}.provider: must be one of {', '.join(PROVIDERS)}, not {provider!r}")
-    rotation = section.get("rotation", 0)
-    if isinstance(rotation, bool) or rotation not in ROTATIONS:
-        raise ValueError(f"{prefix}.rotation: must be one of 0, 90, 180, 270, not {rotation!r}")
-    flags = {}
-    for key in ("invert_x", "invert_y"):
-        value = section.get(key, False)
-        if not isinstance(value, bool):
-            raise ValueError(f"{prefix}.{key}: must be true or false, not {value!r}")
-        flags[key] = value
-    limits: dict[str, int | None] = {}
-    for key in ("max_position_x", "max_position_y"):
-        value = section.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-            raise ValueError(f"{prefix}.{key}: must be a positive whole number not {value!r}")
-        limits[key] = value
-    return TouchConfig(device, provider, int(rotation), flags["invert_x"], flags["invert_y"], **limits)
 
 
 def kivy_input_line(touch: TouchConfig) -> str:

@@ -14,35 +14,27 @@ import sys
 
 
 def _backend(args: argparse.Namespace) -> int:
-    from backend.config import BackendSettings
-    from backend.notify import NotifyConfigError
-    from backend.server import serve
+    from backend.config import SettingsError, load_settings
 
+    flags = {
+        "database_url": args.database_url,
+        "host": args.host,
+        "port": args.port,
+        "seed_demo": args.seed_demo or None,
+        "clock_start": args.clock_start,
+    }
     try:
-        settings = BackendSettings(
-            database_url=args.database_url,
-            host=args.host,
-            port=args.port,
-            seed_demo=args.seed_demo,
-            clock_start=_instant(args.clock_start) if args.clock_start else None,
+        settings = load_settings({k: v for k, v in flags.items() if v is not None})
+    except SettingsError as exc:
+        print(
+            "etapiste backend: not started; fix these settings (docs/CONFIG.md):\n  " + str(exc).replace("\n", "\n  "),
+            file=sys.stderr,
         )
-    except (NotifyConfigError, ValueError) as exc:
-        print(f"etapiste backend: {exc}", file=sys.stderr)
         return 2
+    from backend.server import serve  # after the check: a refused start prints only the problems
+
     serve(settings)
     return 0
-
-
-def _instant(text: str) -> float:
-    from datetime import datetime
-
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--clock-start {text!r} is not an ISO date and time, e.g. 2026-11-24T09:55+02:00") from None
-    if at.tzinfo is None:
-        raise ValueError(f"--clock-start {text!r} needs a UTC offset, e.g. 2026-11-24T09:55+02:00")
-    return at.timestamp()
 
 
 def _kiosk(args: argparse.Namespace) -> int:
@@ -51,7 +43,10 @@ def _kiosk(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"etapiste kiosk: {exc}", file=sys.stderr)
+        print(
+            f"etapiste kiosk: not started; fix {args.config} (docs/CONFIG.md):\n  " + str(exc).replace("\n", "\n  "),
+            file=sys.stderr,
+        )
         return 2
     if args.windowed:
         from dataclasses import replace
@@ -94,15 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "backend",
         help="run the backend server",
-        description="Run the backend: HTTP API, the officials' web app at /official/ and the websocket hub at /ws.",
+        description="Run the backend: HTTP API, the officials' web app at /official/ and the websocket hub at /ws. "
+        "Every setting can also come from an ETAPISTE_* environment variable (docs/CONFIG.md); flags win.",
     )
     p.add_argument(
         "--database-url",
-        default="sqlite:///etapiste.db",
-        help="SQLAlchemy URL (default: %(default)s); postgresql+psycopg://... in production",
+        help="SQLAlchemy URL (default: $ETAPISTE_DATABASE_URL or sqlite:///etapiste.db); "
+        "postgresql+psycopg://... in production",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--host", help="address to listen on (default: $ETAPISTE_HOST or 127.0.0.1)")
+    p.add_argument("--port", help="port (default: $ETAPISTE_PORT or 8000)")
     p.add_argument("--seed-demo", action="store_true", help="insert the demo point, booth and official")
     p.add_argument(
         "--clock-start",

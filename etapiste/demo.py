@@ -17,35 +17,7 @@ from pathlib import Path
 
 from backend.notify.fake_gateway import FakeSmsGateway
 from backend.store.seed import DemoAccounts
-
-BOOTH_CONFIG = """\
-# Written by `etapiste demo`: one booth with simulated camera and microphone.
-[backend]
-url = "ws://{host}:{port}/ws"
-booth_id = "{booth_id}"
-secret = "{secret}"
-
-[ice]
-servers = []
-
-[display]
-fullscreen = false
-width = 1280
-height = 720
-
-[touch]
-tuio = "127.0.0.1:{tuio}"
-
-[cameras.face]
-kind = "simulated"
-
-[microphone]
-kind = "simulated"
-
-[diagnostics]
-status_file = "{data}/booth-status.json"
-screenshot_dir = "{screens}"
-"""
+from etapiste.sim_booth import simulated_booth, write_booth_config
 
 
 def run_demo(
@@ -65,17 +37,16 @@ def run_demo(
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     # Without a display the booth's screens are written as pictures to look at.
     screens = str(data / "booth-screens") if headless else ""
-    booth_config.write_text(
-        BOOTH_CONFIG.format(
-            host=connect_host,
-            port=port,
-            booth_id=accounts.booth_id,
-            secret=accounts.booth_secret,
-            tuio=tuio_port,
-            data=data,
-            screens=screens,
-        ),
-        encoding="utf-8",
+    booth = simulated_booth(
+        backend_url=f"ws://{connect_host}:{port}/ws",
+        booth_id=accounts.booth_id,
+        secret=accounts.booth_secret,
+        tuio=f"127.0.0.1:{tuio_port}",
+        status_file=str(data / "booth-status.json"),
+        screenshot_dir=screens,
+    )
+    write_booth_config(
+        booth, booth_config, "Written by `etapiste demo`: one booth with simulated camera and microphone."
     )
     py = sys.executable
     # SIGTERM (systemd, `timeout`, a closed terminal) stops the children too.

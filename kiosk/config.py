@@ -1,15 +1,23 @@
-"""The booth's configuration file (TOML), validated with errors that name the key.
+"""The booth's configuration file (TOML): one pydantic model, errors that name the key path and the rule.
 
 A technician edits this file on an image or at enrollment; a typo must be
-reported as "cameras.face.kind: must be one of opencv, simulated" rather
-than a traceback on a booth nobody is watching.
+reported as "cameras.face.kind: must be one of opencv, simulated; got 'webcam'"
+rather than a traceback on a booth nobody is watching, and a misspelt key
+("cameras.face.devise: unknown key") must be refused rather than ignored.
+
+``BoothFile`` is the file, table by table; every device table the drivers
+need is validated here, once, and turned into the driver's own runtime config
+(``drivers.button.ButtonConfig``, ``drivers.printer.PrinterConfig``,
+``drivers.touch.TouchConfig``) by ``BoothFile.kiosk_config``. ``to_toml``
+writes a model back as a file: the demo and the e2e tests build their booth
+that way (``etapiste/sim_booth.py``). docs/CONFIG.md lists every key.
 
 Example::
 
     [backend]
     url = "ws://127.0.0.1:8000/ws"
     booth_id = "imatra-1"
-    secret = "..."            # or secret_file = "/etc/etapiste/booth.secret"
+    secret = "..."            # or secret_file = "/etc/etapiste/booth.secret" (relative: to this file)
 
     [ice]
     servers = []              # e.g. ["turns:turn.example.fi:443?transport=tcp"]
@@ -28,7 +36,7 @@ Example::
     invert_y = false
 
     [cameras.face]
-    kind = "opencv"           # or "simulated"
+    kind = "opencv"           # or "simulated" (video_file = "clip.avi" to play a file)
     device = "/dev/v4l/by-id/usb-Logitech_BRIO_1234-video-index0"   # or "usb:046d:085e:SERIAL"
 
     [cameras.document]        # optional; the official can switch to it in a call
@@ -37,23 +45,32 @@ Example::
     width = 1280
     height = 720
     still_width = 0           # 0: the largest the camera offers, for stills
+    still_height = 0
 
     [microphone]
     kind = "simulated"
 
     [call_button]             # optional
-    kind = "serial"           # or "hid" with device = "vid:pid[:serial]" (hex)
-    path = "/dev/serial/by-id/usb-Etapiste_CallButton_01-if00"
+    kind = "serial"           # or "hid" with device = "vid:pid[:serial]" (hex), report_byte,
+    path = "/dev/serial/by-id/usb-Etapiste_CallButton_01-if00"   # report_mask, active_low
+    baudrate = 115200
+    long_press_s = 2.0        # both kinds
+    debounce_s = 0.03
 
     [printer]                 # optional
-    kind = "network"          # or "serial" (path) or "usb" (device = "vid:pid[:serial]")
-    host = "192.0.2.50"
+    kind = "network"          # or "serial" (path, baudrate) or "usb" (device = "vid:pid[:serial]",
+    host = "192.0.2.50"       # in_ep, out_ep)
+    port = 9100
+    profile = "default"       # python-escpos printer profile, e.g. "TM-T20II"
+    width = 42                # text columns
 
     [card_reader]             # optional
     reader = "Gemalto*"       # PC/SC reader name pattern
 
     [id_card]                 # optional
     pkcs11_module = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+    token_label = ""          # optional: the token to use
+    rsa_padding = "pkcs1"     # or "pss"
 
     [diagnostics]
     status_file = ""          # JSON counters for the technician and tests
@@ -65,40 +82,413 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from drivers import button as button_driver
-from drivers import printer as printer_driver
+import serial
+import tomli_w
+from escpos.capabilities import get_profile
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from drivers.button import ButtonConfig, HidButtonConfig, SerialButtonConfig
+from drivers.button_logic import DEFAULT_DEBOUNCE_S, DEFAULT_LONG_PRESS_S, HidReportMap
 from drivers.camera_identity import CameraIdentityError, parse_identity
-from drivers.touch import TouchConfig, parse_touch_config
+from drivers.printer import PrinterConfig
+from drivers.slip import DEFAULT_WIDTH
+from drivers.touch import STABLE_DIRS, TouchConfig
 
 
 class ConfigError(ValueError):
-    """A problem in the booth config; the message names the key and the fix."""
+    """A problem in the booth config; one line per problem, each naming the key path and the rule."""
 
 
-@dataclass(frozen=True)
-class CameraConfig:
-    kind: str = "simulated"
-    device: str = ""
-    video_file: str = ""
-    width: int = 640
-    height: int = 480
-    still_width: int = 0  # 0: the largest the camera offers
-    still_height: int = 0
+# --- value rules, each stated once ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IdCardConfig:
+def whole(lo: int, hi: int) -> Any:
+    """A whole number in ``lo..hi`` (TOML integer; not a float, not a bool)."""
+
+    def check(value: int) -> int:
+        if not lo <= value <= hi:
+            raise ValueError(f"must be a whole number from {lo} to {hi}")
+        return value
+
+    return Annotated[int, AfterValidator(check)]
+
+
+def seconds(lo: float, hi: float) -> Any:
+    """A duration in seconds within ``lo..hi`` (a TOML integer is fine too)."""
+
+    def check(value: float) -> float:
+        if not lo <= value <= hi:
+            raise ValueError(f"must be a number of seconds between {lo:g} and {hi:g}")
+        return value
+
+    return Annotated[float, AfterValidator(check)]
+
+
+def _device_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must be an absolute device path such as /dev/serial/by-id/usb-...")
+    return value
+
+
+def _baudrate(value: int) -> int:
+    if value not in serial.Serial.BAUDRATES:
+        raise ValueError("must be a standard baud rate such as 9600, 38400 or 115200")
+    return value
+
+
+def _usb_id(value: str) -> str:
+    parse_usb_id(value)
+    return value
+
+
+def parse_usb_id(value: str) -> tuple[int, int, str | None]:
+    """``"1a86:7523"`` or ``"1a86:7523:SERIAL"`` → (vendor, product, serial); the call button's and printer's syntax."""
+    hint = "must be vendor:product[:serial] in hex, e.g. 0483:5750"
+    parts = value.split(":", 2)
+    if len(parts) < 2:
+        raise ValueError(hint)
+    try:
+        vid, pid = int(parts[0], 16), int(parts[1], 16)
+    except ValueError:
+        raise ValueError(hint) from None
+    if not (0 <= vid <= 0xFFFF and 0 <= pid <= 0xFFFF):
+        raise ValueError(hint)
+    return vid, pid, (parts[2] or None) if len(parts) == 3 else None
+
+
+DevicePath = Annotated[str, AfterValidator(_device_path)]
+Baudrate = Annotated[int, AfterValidator(_baudrate)]
+UsbId = Annotated[str, AfterValidator(_usb_id)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Section(BaseModel):
+    """A table of the file: TOML types as written (strict), unknown keys refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+class BackendSection(Section):
+    url: str
+    booth_id: Text
+    secret: str | None = None
+    secret_file: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _websocket(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with ws:// or wss:// (e.g. wss://backend.example.fi/ws)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> BackendSection:
+        if bool(self.secret) == bool(self.secret_file):
+            raise ValueError("give exactly one of secret or secret_file")
+        return self
+
+
+class IceSection(Section):
+    servers: list[str] = []
+
+    @field_validator("servers")
+    @classmethod
+    def _ice_urls(cls, value: list[str]) -> list[str]:
+        if not all(s.startswith(("stun:", "turn:", "turns:")) for s in value):
+            raise ValueError("must be a list of stun:, turn: or turns: URLs")
+        return value
+
+
+class DisplaySection(Section):
+    fullscreen: bool = True
+    width: whole(320, 7680) = 1920
+    height: whole(240, 4320) = 1080
+
+
+class TouchSection(Section):
+    """``tuio`` (a TUIO source, tests and headless booths) and the panel; no ``device``: no panel (a mouse)."""
+
+    tuio: str = ""
+    device: str | None = None
+    provider: Literal["hidinput", "mtdev"] = "hidinput"
+    rotation: Literal[0, 90, 180, 270] = 0
+    invert_x: bool = False
+    invert_y: bool = False  # as the technician sees it: true = touches land mirrored top-bottom without it
+    max_position_x: whole(1, 1 << 31) | None = None
+    max_position_y: whole(1, 1 << 31) | None = None
+
+    @field_validator("device")
+    @classmethod
+    def _stable_panel(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("give the panel's /dev/input/by-id/...-event-if00 link")
+        if not value.startswith(STABLE_DIRS):
+            raise ValueError(
+                f"{value!r} is not a stable path (/dev/input/eventN changes between boots); "
+                "use /dev/input/by-id/...-event-if00 or /dev/input/by-path/..."
+            )
+        if any(c in value for c in ",\n="):
+            raise ValueError("must not contain ',', '=' or newlines (Kivy splits its input line on them)")
+        return value
+
+    @model_validator(mode="after")
+    def _panel_keys_need_the_panel(self) -> TouchSection:
+        given = [k for k in self.model_fields_set if k not in ("tuio", "device")]
+        if self.device is None and given:
+            raise ValueError(f"device: required when touch.{sorted(given)[0]} is set; give the panel's link")
+        return self
+
+    def panel(self) -> TouchConfig | None:
+        if self.device is None:
+            return None
+        return TouchConfig(
+            self.device,
+            self.provider,
+            self.rotation,
+            self.invert_x,
+            self.invert_y,
+            self.max_position_x,
+            self.max_position_y,
+        )
+
+
+class CameraConfig(Section):
+    """A ``[cameras.<role>]`` table; also what ``kiosk.devices.make_camera`` opens."""
+
+    kind: Literal["opencv", "simulated"] = "simulated"
+    device: str = Field("", validate_default=True)
+    video_file: str = ""  # simulated: play this file (relative: to the config file)
+    width: whole(16, 7680) = 640
+    height: whole(16, 4320) = 480
+    still_width: whole(0, 16384) = 0  # 0: the largest the camera offers
+    still_height: whole(0, 16384) = 0
+
+    @field_validator("device")
+    @classmethod
+    def _stable_camera(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("kind") == "opencv":
+            try:
+                parse_identity(value, "")
+            except CameraIdentityError as exc:
+                raise ValueError(str(exc).removeprefix(": ")) from None
+        return value
+
+
+class CamerasSection(Section):
+    face: CameraConfig = CameraConfig()
+    document: CameraConfig | None = None  # optional; the official can switch to it in a call
+
+
+class MicrophoneSection(Section):
+    kind: Literal["simulated"] = "simulated"
+
+
+class _ButtonTiming(Section):
+    long_press_s: seconds(0.2, 30.0) = DEFAULT_LONG_PRESS_S
+    debounce_s: seconds(0.0, 0.2) = DEFAULT_DEBOUNCE_S
+
+
+class SerialButtonSection(_ButtonTiming):
+    """A USB-serial button box (``drivers/button.py`` has its line protocol)."""
+
+    kind: Literal["serial"]
+    path: DevicePath
+    baudrate: Baudrate = 115200
+
+    def driver_config(self) -> ButtonConfig:
+        return SerialButtonConfig(self.path, self.baudrate, self.long_press_s, self.debounce_s)
+
+
+class HidButtonSection(_ButtonTiming):
+    """A USB HID button; ``report_byte``/``report_mask`` say where the contact is in its report."""
+
+    kind: Literal["hid"]
+    device: UsbId
+    report_byte: whole(0, 63) = 0
+    report_mask: whole(1, 255) = 0x01
+    active_low: bool = False
+
+    def driver_config(self) -> ButtonConfig:
+        vid, pid, serial_no = parse_usb_id(self.device)
+        report = HidReportMap(byte=self.report_byte, mask=self.report_mask, active_low=self.active_low)
+        return HidButtonConfig(vid, pid, serial_no, report, self.long_press_s, self.debounce_s)
+
+
+class _PrinterCommon(Section):
+    profile: str = "default"  # python-escpos capability profile, e.g. TM-T20II
+    width: whole(24, 64) = DEFAULT_WIDTH  # text columns on the paper
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        try:
+            get_profile(value)
+        except (KeyError, TypeError):
+            raise ValueError(f"unknown printer profile {value!r} (e.g. default, TM-T20II)") from None
+        return value
+
+
+class NetworkPrinterSection(_PrinterCommon):
+    kind: Literal["network"]
+    host: str
+    port: whole(1, 65535) = 9100
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not value.strip() or any(c.isspace() for c in value):
+            raise ValueError("must be the printer's host name or IP address")
+        return value
+
+    def driver_config(self) -> PrinterConfig:
+        return PrinterConfig(kind="network", host=self.host, port=self.port, profile=self.profile, width=self.width)
+
+
+class SerialPrinterSection(_PrinterCommon):
+    kind: Literal["serial"]
+    path: DevicePath
+    baudrate: Baudrate = 38400
+
+    def driver_config(self) -> PrinterConfig:
+        return PrinterConfig(
+            kind="serial", path=self.path, baudrate=self.baudrate, profile=self.profile, width=self.width
+        )
+
+
+class UsbPrinterSection(_PrinterCommon):
+    kind: Literal["usb"]
+    device: UsbId
+    in_ep: whole(0x81, 0x8F) = 0x82
+    out_ep: whole(0x01, 0x0F) = 0x01
+
+    def driver_config(self) -> PrinterConfig:
+        vid, pid, serial_no = parse_usb_id(self.device)
+        return PrinterConfig(
+            kind="usb",
+            vendor_id=vid,
+            product_id=pid,
+            serial=serial_no,
+            in_ep=self.in_ep,
+            out_ep=self.out_ep,
+            profile=self.profile,
+            width=self.width,
+        )
+
+
+CallButtonSection = Annotated[SerialButtonSection | HidButtonSection, Field(discriminator="kind")]
+PrinterSection = Annotated[
+    NetworkPrinterSection | SerialPrinterSection | UsbPrinterSection, Field(discriminator="kind")
+]
+
+
+class CardReaderSection(Section):
+    reader: str = ""  # PC/SC reader name pattern, e.g. "Gemalto*"
+
+
+class IdCardConfig(Section):
     """The PKCS#11 module of the ID card middleware (DVV's, or OpenSC's)."""
 
     pkcs11_module: str
     token_label: str | None = None
-    rsa_padding: str = "pkcs1"
+    rsa_padding: Literal["pkcs1", "pss"] = "pkcs1"
+
+    @field_validator("pkcs11_module")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("give the absolute path of the PKCS#11 module (.so)")
+        return value
+
+    @field_validator("token_label")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class DiagnosticsSection(Section):
+    status_file: str = ""  # JSON counters for the technician and tests
+    screenshot_dir: str = ""  # test/dev only: screenshots contain the call picture
+
+
+class BoothFile(Section):
+    """The whole booth config file; tables left out get their defaults, optional devices stay off."""
+
+    backend: BackendSection
+    ice: IceSection = IceSection()
+    display: DisplaySection = DisplaySection()
+    touch: TouchSection = TouchSection()
+    cameras: CamerasSection = CamerasSection()
+    microphone: MicrophoneSection = MicrophoneSection()
+    call_button: CallButtonSection | None = None
+    printer: PrinterSection | None = None
+    card_reader: CardReaderSection | None = None
+    id_card: IdCardConfig | None = None
+    diagnostics: DiagnosticsSection = DiagnosticsSection()
+
+    def kiosk_config(self, base: Path = Path(".")) -> KioskConfig:
+        """What the kiosk runs with; ``base`` is the file's folder (relative ``secret_file``, ``video_file``)."""
+        secret = self.backend.secret or ""
+        if self.backend.secret_file:
+            try:
+                secret = (base / self.backend.secret_file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"backend.secret_file: cannot read {self.backend.secret_file}: {exc.strerror}"
+                ) from None
+
+        def camera(cam: CameraConfig) -> CameraConfig:
+            return cam.model_copy(update={"video_file": str(base / cam.video_file)}) if cam.video_file else cam
+
+        return KioskConfig(
+            backend_url=self.backend.url,
+            booth_id=self.backend.booth_id,
+            secret=secret,
+            ice_servers=tuple(self.ice.servers),
+            fullscreen=self.display.fullscreen,
+            width=self.display.width,
+            height=self.display.height,
+            tuio=self.touch.tuio,
+            face_camera=camera(self.cameras.face),
+            document_camera=camera(self.cameras.document) if self.cameras.document else None,
+            call_button=self.call_button.driver_config() if self.call_button else None,
+            printer=self.printer.driver_config() if self.printer else None,
+            card_reader=(self.card_reader.reader or None) if self.card_reader else None,
+            id_card=self.id_card,
+            touch=self.touch.panel(),
+            microphone=self.microphone.kind,
+            status_file=self.diagnostics.status_file,
+            screenshot_dir=self.diagnostics.screenshot_dir,
+        )
+
+    def to_toml(self, comment: str = "") -> str:
+        """The file for this model: the keys that were given, defaults left to the reader.
+
+        ``comment``: a first ``#`` line saying who wrote it.
+        """
+        head = f"# {comment}\n" if comment else ""
+        return head + tomli_w.dumps(self.model_dump(exclude_unset=True, exclude_none=True))
 
 
 @dataclass(frozen=True)
 class KioskConfig:
+    """The booth's settings as the kiosk uses them, built once at start from the file."""
+
     backend_url: str
     booth_id: str
     secret: str
@@ -109,14 +499,17 @@ class KioskConfig:
     tuio: str = ""
     face_camera: CameraConfig = field(default_factory=CameraConfig)
     document_camera: CameraConfig | None = None
-    call_button: button_driver.ButtonConfig | None = None
-    printer: printer_driver.PrinterConfig | None = None
+    call_button: ButtonConfig | None = None
+    printer: PrinterConfig | None = None
     card_reader: str | None = None  # reader name pattern, e.g. "Gemalto*"
     id_card: IdCardConfig | None = None
     touch: TouchConfig | None = None
     microphone: str = "simulated"
     status_file: str = ""
     screenshot_dir: str = ""
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def load_config(path: str | Path) -> KioskConfig:
@@ -131,129 +524,74 @@ def load_config(path: str | Path) -> KioskConfig:
 
 
 def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:
-    r = _Reader(raw)
-    url = r.str("backend.url")
-    if not url.startswith(("ws://", "wss://")):
-        raise ConfigError("backend.url: must start with ws:// or wss:// (e.g. wss://backend.example.fi/ws)")
-    secret = r.str("backend.secret", "")
-    secret_file = r.str("backend.secret_file", "")
-    if bool(secret) == bool(secret_file):
-        raise ConfigError("backend: give exactly one of secret or secret_file")
-    if secret_file:
-        try:
-            secret = (base / secret_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"backend.secret_file: cannot read {secret_file}: {exc.strerror}") from None
-    camera = _camera(r, "face", base)
-    document = _camera(r, "document", base) if r.get("cameras.document", None) is not None else None
-    servers = r.get("ice.servers", [])
-    if not isinstance(servers, list) or not all(
-        isinstance(s, str) and s.startswith(("stun:", "turn:", "turns:")) for s in servers
-    ):
-        raise ConfigError("ice.servers: must be a list of stun:, turn: or turns: URLs")
-    return KioskConfig(
-        backend_url=url,
-        booth_id=r.str("backend.booth_id"),
-        secret=secret,
-        ice_servers=tuple(servers),
-        fullscreen=r.bool("display.fullscreen", True),
-        width=r.int("display.width", 1920, 320, 7680),
-        height=r.int("display.height", 1080, 240, 4320),
-        tuio=r.str("touch.tuio", ""),
-        face_camera=camera,
-        document_camera=document,
-        call_button=_section(raw, "call_button", button_driver.from_config),
-        printer=_section(raw, "printer", printer_driver.from_config),
-        card_reader=r.str("card_reader.reader", "") or None,
-        id_card=_id_card(r) if r.get("id_card", None) is not None else None,
-        touch=_section(raw, "touch", parse_touch_config, always=True),
-        microphone=r.choice("microphone.kind", ("simulated",), "simulated"),
-        status_file=r.str("diagnostics.status_file", ""),
-        screenshot_dir=r.str("diagnostics.screenshot_dir", ""),
-    )
+    return parse_file(raw).kiosk_config(base)
 
 
-def _camera(r: _Reader, name: str, base: Path) -> CameraConfig:
-    key = f"cameras.{name}"
-    kind = r.choice(f"{key}.kind", ("opencv", "simulated"), "simulated")
-    device = r.str(f"{key}.device", "")
-    if kind == "opencv":
-        try:
-            parse_identity(device, f"{key}.device")
-        except CameraIdentityError as exc:
-            raise ConfigError(str(exc)) from None
-    video_file = r.str(f"{key}.video_file", "")
-    return CameraConfig(
-        kind=kind,
-        device=device,
-        video_file=str(base / video_file) if video_file else "",
-        width=r.int(f"{key}.width", 640, 16, 7680),
-        height=r.int(f"{key}.height", 480, 16, 4320),
-        still_width=r.int(f"{key}.still_width", 0, 0, 16384),
-        still_height=r.int(f"{key}.still_height", 0, 0, 16384),
-    )
-
-
-def _section(raw: dict[str, Any], name: str, parse: Any, always: bool = False) -> Any:
-    """A device table parsed by its driver's own validator (errors name the key)."""
-    section = raw.get(name)
-    if section is None and not always:
-        return None
-    if section is not None and not isinstance(section, dict):
-        raise ConfigError(f"{name}: must be a table ([{name}])")
+def parse_file(raw: dict[str, Any]) -> BoothFile:
+    """The file's model; ``ConfigError`` lists every problem, one line each."""
     try:
-        return parse(section or {})
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+        return BoothFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_problem(e) for e in exc.errors())) from None
 
 
-def _id_card(r: _Reader) -> IdCardConfig:
-    module = r.str("id_card.pkcs11_module")
-    if not module.startswith("/"):
-        raise ConfigError("id_card.pkcs11_module: give the absolute path of the PKCS#11 module (.so)")
-    label = r.str("id_card.token_label", "") or None
-    return IdCardConfig(module, label, r.choice("id_card.rsa_padding", ("pkcs1", "pss"), "pkcs1"))
+#: The tables chosen by their ``kind`` (pydantic puts the kind into the error's path; the file has no such level).
+_KINDS: dict[str, dict[str, type[Section]]] = {
+    "call_button": {"serial": SerialButtonSection, "hid": HidButtonSection},
+    "printer": {"network": NetworkPrinterSection, "serial": SerialPrinterSection, "usb": UsbPrinterSection},
+}
+_TABLES: dict[tuple[str, ...], type[Section]] = {
+    (): BoothFile,
+    ("backend",): BackendSection,
+    ("ice",): IceSection,
+    ("display",): DisplaySection,
+    ("touch",): TouchSection,
+    ("cameras",): CamerasSection,
+    ("cameras", "face"): CameraConfig,
+    ("cameras", "document"): CameraConfig,
+    ("microphone",): MicrophoneSection,
+    ("card_reader",): CardReaderSection,
+    ("id_card",): IdCardConfig,
+    ("diagnostics",): DiagnosticsSection,
+}
 
 
-_MISSING = object()
-
-
-class _Reader:
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.raw = raw
-
-    def get(self, key: str, default: Any = _MISSING) -> Any:
-        node: Any = self.raw
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                if default is _MISSING:
-                    raise ConfigError(f"{key}: missing; this key is required")
-                return default
-            node = node[part]
-        return node
-
-    def str(self, key: str, default: Any = _MISSING) -> str:
-        value = self.get(key, default)
-        if not isinstance(value, str):
-            raise ConfigError(f"{key}: must be a string, got {type(value).__name__}")
-        if default is _MISSING and not value:
-            raise ConfigError(f"{key}: must not be empty")
-        return value
-
-    def bool(self, key: str, default: bool) -> bool:
-        value = self.get(key, default)
-        if not isinstance(value, bool):
-            raise ConfigError(f"{key}: must be true or false")
-        return value
-
-    def int(self, key: str, default: int, lo: int, hi: int) -> int:
-        value = self.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            raise ConfigError(f"{key}: must be a whole number from {lo} to {hi}")
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
-        value = self.get(key, default)
-        if value not in options:
-            raise ConfigError(f"{key}: must be one of {', '.join(options)}; got {value!r}")
-        return value
+def _problem(error: Any) -> str:
+    """One pydantic error as ``key.path: rule``, in the file's words (tables, true or false, whole numbers)."""
+    loc = [str(part) for part in error["loc"]]
+    table: type[Section] | None = None
+    if len(loc) >= 2 and loc[0] in _KINDS and loc[1] in _KINDS[loc[0]]:
+        table = _KINDS[loc[0]][loc.pop(1)]
+    kind, msg, ctx = error["type"], str(error["msg"]), error.get("ctx") or {}
+    given = error.get("input")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        choices = ", ".join(_KINDS[loc[0]])
+        got = f"; got {ctx['tag']!r}" if "tag" in ctx else ""
+        return f"{'.'.join([*loc, 'kind'])}: must be one of {choices}{got}"
+    if kind == "extra_forbidden":
+        parent = table or _TABLES.get(tuple(loc[:-1]))
+        known = f"; known keys are {', '.join(parent.model_fields)}" if parent else ""
+        return f"{'.'.join(loc)}: unknown key{known}"
+    if kind == "missing":
+        rule = "missing; this key is required"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        rule = f"must be a table ([{'.'.join(loc)}])"
+    elif kind == "literal_error":
+        rule = f"must be one of {ctx['expected'].replace(chr(39), '').replace(' or ', ', ')}; got {given!r}"
+    elif kind == "bool_type":
+        rule = "must be true or false"
+    elif kind == "int_type":
+        rule = "must be a whole number"
+    elif kind == "float_type":
+        rule = "must be a number"
+    elif kind in ("string_type", "string_too_short"):
+        rule = "must be a string" if kind == "string_type" else "must not be empty"
+    elif kind == "list_type":
+        rule = "must be a list"
+    else:
+        rule = msg.removeprefix("Value error, ")
+    path = ".".join(loc)
+    within = table or _TABLES.get(tuple(loc))
+    if within is not None and rule.split(":", 1)[0] in within.model_fields:  # a table's rule about one of its keys
+        return f"{path}.{rule}"
+    return f"{path}: {rule}" if path else rule

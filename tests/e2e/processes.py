@@ -8,10 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tomllib
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from etapiste.sim_booth import simulated_booth, write_booth_config
 from tests.e2e.media_files import write_document_video
 from tests.waiting import wait_for
 
@@ -90,28 +92,6 @@ class Backend(Process):
             return r.status == 200
 
 
-BOOTH_TOML = """\
-[backend]
-url = "ws://127.0.0.1:{port}/ws"
-booth_id = "{booth_id}"
-secret = "{secret}"
-[display]
-fullscreen = false
-width = 1280
-height = 720
-[touch]
-tuio = "127.0.0.1:{tuio}"
-[cameras.face]
-kind = "simulated"
-[cameras.document]
-kind = "simulated"
-video_file = "{document}"
-[diagnostics]
-status_file = "{tmp}/kiosk-status.json"
-screenshot_dir = "{shots}"
-"""
-
-
 class Kiosk(Process):
     def __init__(
         self,
@@ -127,20 +107,18 @@ class Kiosk(Process):
         ``document_video``: what lies under the document camera (a page of text by default)."""
         self.tuio_port = free_port(socket.SOCK_DGRAM)
         self.status_path = tmp / "kiosk-status.json"
-        config = tmp / "booth.toml"
         document = document_video or write_document_video(tmp / "document.avi")
-        config.write_text(
-            BOOTH_TOML.format(
-                document=document,
-                port=backend_port,
-                booth_id=booth_id,
-                secret=secret,
-                tuio=self.tuio_port,
-                tmp=tmp,
-                shots=shots,
-            )
-            + extra_config
+        booth = simulated_booth(
+            backend_url=f"ws://127.0.0.1:{backend_port}/ws",
+            booth_id=booth_id,
+            secret=secret,
+            tuio=f"127.0.0.1:{self.tuio_port}",
+            status_file=str(self.status_path),
+            screenshot_dir=str(shots),
+            document_video=str(document),
+            extra=tomllib.loads(extra_config),
         )
+        config = write_booth_config(booth, tmp / "booth.toml", "Written by tests/e2e/processes.py")
         env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
         super().__init__([sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)], tmp / "kiosk.log", env)
 

@@ -14,8 +14,9 @@ import threading
 
 import pytest
 
-from drivers.button import HidButtonConfig, HidCallButton, from_config
+from drivers.button import HidButtonConfig, HidCallButton
 from drivers.button_logic import Press, PressKind
+from kiosk.config import HidButtonSection
 from protocol.messages import DeviceState
 from tests.waiting import wait_for
 
@@ -48,7 +49,7 @@ def test_real_hid_button_reports_a_press_and_a_long_press() -> None:
         with lock:
             presses.append(press)
 
-    button = HidCallButton(from_config(section), on_press)
+    button = HidCallButton(HidButtonSection.model_validate(section).driver_config(), on_press)
     try:
         wait_for("the HID button to open", lambda: button.probe().state is DeviceState.OK, timeout=10)
         print("\n>>> press the button briefly, then hold it for 3 seconds")

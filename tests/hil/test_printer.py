@@ -233,9 +233,10 @@ USB_PRINTER_ENV = "ETAPISTE_HARDWARE_USB_PRINTER"
     not os.environ.get(USB_PRINTER_ENV), reason=f"no real USB receipt printer: set {USB_PRINTER_ENV}=vid:pid[:serial]"
 )
 def test_real_usb_printer_reports_status_and_prints_a_slip() -> None:
-    from drivers.printer import from_config
+    from kiosk.config import UsbPrinterSection
 
-    printer = EscposReceiptPrinter(from_config({"kind": "usb", "device": os.environ[USB_PRINTER_ENV]}))
+    section = UsbPrinterSection(kind="usb", device=os.environ[USB_PRINTER_ENV])
+    printer = EscposReceiptPrinter(section.driver_config())
     try:
         status = printer.status()
         assert status.answered, "the printer did not answer DLE EOT status queries"

@@ -16,7 +16,6 @@ from backend.domain.bookings import BookedVia, Status
 from backend.jobs import Jobs, JobSettings
 from backend.store import alerts, bookings
 from backend.store.booth_models import BookingRow
-from backend.store.retention import DEFAULT_KEEP_DAYS
 from protocol.messages import AlertKind
 from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at, seeded
 
@@ -145,18 +144,3 @@ async def test_run_forever_keeps_going_after_a_failed_pass_and_stops_when_asked(
     assert len(told.batches) == 1
     with db() as s:
         assert {b.status for b in s.query(BookingRow)} == {Status.OFFICIAL_NO_SHOW.value}
-
-
-def test_settings_from_the_environment():
-    assert JobSettings.from_env({}) == JobSettings()
-    assert JobSettings().contact_retention_days == DEFAULT_KEEP_DAYS and JobSettings().no_show_grace_min == 10
-    got = JobSettings.from_env({"ETAPISTE_NO_SHOW_GRACE_MIN": " 15 ", "ETAPISTE_CONTACT_RETENTION_DAYS": "0"})
-    assert (got.no_show_grace_min, got.contact_retention_days) == (15, 0)
-    with pytest.raises(ValueError, match="ETAPISTE_NO_SHOW_GRACE_MIN must be a whole number of minutes"):
-        JobSettings.from_env({"ETAPISTE_NO_SHOW_GRACE_MIN": "ten"})
-    with pytest.raises(ValueError, match="ETAPISTE_CONTACT_RETENTION_DAYS must be 0 or more days; got -1"):
-        JobSettings.from_env({"ETAPISTE_CONTACT_RETENTION_DAYS": "-1"})
-    with pytest.raises(ValueError, match="check_every_s"):
-        JobSettings(check_every_s=0)
-    with pytest.raises(ValueError, match="erase_at_local_hour"):
-        JobSettings(erase_at_local_hour=24)

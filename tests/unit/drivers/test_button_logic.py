@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.button import from_config, parse_usb_id
 from drivers.button_logic import (
     HidReportMap,
     LedState,
@@ -210,43 +209,3 @@ def test_hid_report_active_low() -> None:
 def test_hid_report_map_validation() -> None:
     with pytest.raises(ValueError, match="mask"):
         HidReportMap(mask=0)
-
-
-# --- config -------------------------------------------------------------------------------------
-
-
-def test_serial_config() -> None:
-    cfg = from_config({"kind": "serial", "path": "/dev/serial/by-id/usb-x", "long_press_s": 3})
-    assert cfg.path == "/dev/serial/by-id/usb-x" and cfg.long_press_s == 3.0 and cfg.baudrate == 115200
-
-
-def test_hid_config() -> None:
-    cfg = from_config({"kind": "hid", "device": "0483:5750:ABC", "report_byte": 2, "report_mask": 0x10})
-    assert (cfg.vendor_id, cfg.product_id, cfg.serial) == (0x0483, 0x5750, "ABC")
-    assert cfg.report == HidReportMap(byte=2, mask=0x10)
-
-
-@pytest.mark.parametrize(
-    ("section", "message"),
-    [
-        ({}, "call_button.kind: must be one of serial, hid"),
-        ({"kind": "usb"}, "call_button.kind"),
-        ({"kind": "serial"}, "call_button.path"),
-        ({"kind": "serial", "path": "ttyUSB0"}, "call_button.path"),
-        ({"kind": "serial", "path": "/dev/x", "baudrate": 1234}, "call_button.baudrate"),
-        ({"kind": "serial", "path": "/dev/x", "long_press_s": "2"}, "call_button.long_press_s"),
-        ({"kind": "hid", "device": "zz:01"}, "call_button.device"),
-        ({"kind": "hid", "device": "0483"}, "call_button.device"),
-        ({"kind": "hid", "device": "0483:5750", "report_mask": 0}, "call_button.report_mask"),
-        ({"kind": "hid", "device": "0483:5750", "active_low": "yes"}, "call_button.active_low"),
-    ],
-)
-def test_bad_config_names_the_key(section: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
-        from_config(section)
-
-
-def test_usb_id_range() -> None:
-    assert parse_usb_id("1a86:7523", "k") == (0x1A86, 0x7523, None)
-    with pytest.raises(ValueError, match="k: must be"):
-        parse_usb_id("1a860:7523", "k")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from drivers.printer import PrinterConfig, from_config, render
+from drivers.printer import render
 from drivers.sim.printer import EscposDecoder
 from drivers.slip import Language, booking_confirmation, format_when, printable, visit_summary
 
@@ -84,35 +84,6 @@ def test_rendered_slip_decodes_back_to_the_same_text_and_qr(language: Language) 
     assert doc.qr_codes == ["https://x/b/åäö"]  # QR payload travels as UTF-8, not through the code page
     assert doc.cuts == 1
     assert doc.unknown == []
-
-
-def test_printer_config_from_booth_config() -> None:
-    assert from_config({"kind": "network", "host": "10.0.0.7"}) == PrinterConfig(kind="network", host="10.0.0.7")
-    serial = from_config({"kind": "serial", "path": "/dev/serial/by-id/usb-printer", "baudrate": 9600})
-    assert (serial.path, serial.baudrate) == ("/dev/serial/by-id/usb-printer", 9600)
-    usb = from_config({"kind": "usb", "device": "04b8:0e28", "profile": "TM-T20II"})
-    assert (usb.vendor_id, usb.product_id, usb.profile) == (0x04B8, 0x0E28, "TM-T20II")
-
-
-@pytest.mark.parametrize(
-    ("section", "message"),
-    [
-        ({"kind": "cups"}, "printer.kind: must be one of network, serial, usb"),
-        ({}, "printer.kind: must be one of network, serial, usb"),
-        ({"kind": "network"}, "printer.host"),
-        ({"kind": "network", "host": "a b"}, "printer.host"),
-        ({"kind": "network", "host": "p", "port": 70000}, "printer.port"),
-        ({"kind": "serial", "path": "COM3"}, "printer.path"),
-        ({"kind": "serial", "path": "/dev/x", "baudrate": 12345}, "printer.baudrate"),
-        ({"kind": "usb", "device": "epson"}, "printer.device"),
-        ({"kind": "usb", "device": "04b8:0e28", "in_ep": 1}, "printer.in_ep"),
-        ({"kind": "network", "host": "p", "profile": "no-such-printer"}, "printer.profile"),
-        ({"kind": "network", "host": "p", "width": 200}, "printer.width"),
-    ],
-)
-def test_bad_printer_config_names_the_key(section: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
-        from_config(section)
 
 
 def test_long_title_is_wrapped_for_double_width_letters() -> None:

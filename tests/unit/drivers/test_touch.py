@@ -1,4 +1,4 @@
-"""Touchscreen: Kivy input settings from the booth config, presence health, and the self-test verdict."""
+"""Touchscreen: Kivy input settings for the configured panel, presence health, and the self-test verdict."""
 
 from __future__ import annotations
 
@@ -17,26 +17,10 @@ from drivers.touch import (
     diagnose,
     kivy_input_config,
     kivy_input_line,
-    parse_touch_config,
 )
 from protocol.messages import DeviceState
 
 PANEL = "/dev/input/by-id/usb-ILITEK_Multi-Touch-V5100-event-if00"
-
-
-def test_a_full_section_becomes_the_hidinput_line_kivy_documents():
-    touch = parse_touch_config(
-        {"device": PANEL, "rotation": 90, "invert_x": True, "max_position_x": 16384, "max_position_y": 9600}
-    )
-    assert kivy_input_line(touch) == (
-        f"hidinput,{PANEL},rotation=90,invert_x=1,invert_y=1,max_position_x=16384,max_position_y=9600"
-    )
-
-
-def test_no_panel_configured_means_none_and_tuio_is_left_to_the_kiosk_config():
-    assert parse_touch_config({}) is None
-    assert parse_touch_config({"tuio": "127.0.0.1:3333"}) is None
-    assert parse_touch_config({"tuio": "", "device": PANEL}) == TouchConfig(PANEL)
 
 
 def test_invert_y_means_the_same_for_both_providers():
@@ -57,7 +41,7 @@ def kivy_defaults() -> ConfigParser:
 
 def test_with_a_panel_only_the_panel_feeds_kivy_no_mouse_no_probesysfs():
     config = kivy_defaults()
-    apply_kivy_config(kivy_input_config(parse_touch_config({"device": PANEL})), config)
+    apply_kivy_config(kivy_input_config(TouchConfig(PANEL)), config)
     assert dict(config.items("input", raw=True)) == {KIVY_INPUT_NAME: kivy_input_line(TouchConfig(PANEL))}
 
 
@@ -74,26 +58,6 @@ def test_applying_twice_or_to_an_empty_config_is_fine():
     apply_kivy_config(settings, config)
     apply_kivy_config(settings, config)
     assert config.get("input", KIVY_INPUT_NAME).startswith("hidinput,")
-
-
-@pytest.mark.parametrize(
-    "section, message",
-    [
-        ({"rotation": 90}, r"^touch\.device: required when touch\.rotation is set"),
-        ({"device": ""}, r"^touch\.device: give the panel"),
-        ({"device": "/dev/input/event3"}, r"^touch\.device: .*not a stable path"),
-        ({"device": PANEL + ",rotation=90"}, r"^touch\.device: must not contain"),
-        ({"device": PANEL, "rotation": 45}, r"^touch\.rotation: must be one of 0, 90, 180, 270"),
-        ({"device": PANEL, "rotation": "90"}, r"^touch\.rotation: must be one of 0, 90, 180, 270"),
-        ({"device": PANEL, "invert_x": "yes"}, r"^touch\.invert_x: must be true or false"),
-        ({"device": PANEL, "provider": "tuio"}, r"^touch\.provider: must be one of hidinput, mtdev"),
-        ({"device": PANEL, "max_position_y": 0}, r"^touch\.max_position_y: must be a positive whole number"),
-        ({"device": PANEL, "rotate": 90}, r"^touch\.rotate: unknown key"),
-    ],
-)
-def test_a_wrong_entry_names_the_key(section: dict, message: str):
-    with pytest.raises(ValueError, match=message):
-        parse_touch_config(section)
 
 
 def test_health_follows_the_panel_link(tmp_path: Path):

@@ -87,7 +87,7 @@ def test_camera_may_be_named_by_usb_identity():
     assert cfg.face_camera.kind == "simulated"
 
 
-def test_device_sections_are_validated_by_their_drivers():
+def test_device_tables_are_validated_with_the_rest_of_the_file():
     assert error(with_(call_button={"kind": "bluetooth"})).startswith("call_button.kind")
     assert error(with_(printer={"kind": "network"})).startswith("printer.host")
     assert error(with_(touch={"device": "/dev/input/by-id/x", "rotation": 45})).startswith("touch.rotation")
@@ -115,3 +115,31 @@ def test_optional_devices_are_absent_unless_configured():
 
 def test_id_card_module_must_be_an_absolute_path():
     assert error(with_(id_card={"pkcs11_module": "opensc-pkcs11.so"})).startswith("id_card.pkcs11_module")
+
+
+def test_the_booth_refuses_a_bad_file_with_a_clear_message(tmp_path: Path):
+    import subprocess
+    import sys
+
+    config = tmp_path / "booth.toml"
+    config.write_text(
+        '[backend]\nurl = "ws://x/ws"\nbooth_id = "b"\nsecret = "s"\n'
+        '[cameras.document]\nkind = "opencv"\ndevise = "usb:2a1f:0001"\n'
+        '[printer]\nkind = "network"\nhost = "192.0.2.50"\nport = 0\n'
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
+        f"etapiste kiosk: not started; fix {config} (docs/CONFIG.md):",
+        "  cameras.document.device: '' is not a stable camera identity; give /dev/v4l/by-id/..., "
+        "/dev/v4l/by-path/... or usb:VENDOR:PRODUCT[:SERIAL] (e.g. usb:046d:0825:ABC)",
+        "  cameras.document.devise: unknown key; known keys are kind, device, video_file, width, height, "
+        "still_width, still_height",
+        "  printer.port: must be a whole number from 1 to 65535",
+    ]

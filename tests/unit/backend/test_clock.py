@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from backend.config import running_clock
-from etapiste.cli import _instant, build_parser
+from backend.config import SettingsError, load_settings, running_clock
+from etapiste.cli import build_parser
 
 
 class FakeTime:
@@ -32,13 +32,15 @@ def test_a_started_clock_begins_at_the_start_and_runs_at_real_speed():
 
 
 def test_clock_start_takes_an_iso_time_with_offset():
-    assert _instant("2026-11-24T09:55+02:00") == datetime.fromisoformat("2026-11-24T07:55+00:00").timestamp()
+    settings = load_settings({"clock_start": "2026-11-24T09:55+02:00"}, environ={})
+    assert settings.clock_start == datetime.fromisoformat("2026-11-24T07:55+00:00").timestamp()
 
 
-@pytest.mark.parametrize(("text", "says"), [("tuesday", "not an ISO date"), ("2026-11-24T09:55", "needs a UTC offset")])
+@pytest.mark.parametrize(("text", "says"), [("tuesday", "must be an ISO date"), ("2026-11-24T09:55", "needs a UTC offset")])
 def test_a_bad_clock_start_says_what_to_write(text, says):
-    with pytest.raises(ValueError, match=says):
-        _instant(text)
+    with pytest.raises(SettingsError, match=says) as refused:
+        load_settings({"clock_start": text}, environ={})
+    assert "--clock-start" in str(refused.value)
 
 
 def test_the_backend_command_accepts_clock_start():

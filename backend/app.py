@@ -86,7 +86,14 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
 
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan)
     app.state.hub = hub
-    include_routes(app, db, clock, stage=outbox_stager(clock), present=lambda: sorted(hub.broker.officials))
+    include_routes(
+        app,
+        db,
+        clock,
+        stage=outbox_stager(clock),
+        present=lambda: sorted(hub.broker.officials),
+        queue_at_desk=hub.queue_at_desk,
+    )
 
     @app.post(
         "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}

@@ -187,7 +187,9 @@ def sees_booth(st: Standing, b: BoothRef) -> bool:
 
 def sees_citizen(st: Standing, c: Citizen) -> bool:
     """A lobby entry or a call: those who serve this citizen, and the lobby rules of the module docstring."""
-    if st.master or st.booth == c.booth_id or c.session_id in st.guest_of:
+    if st.booth is not None or st.guest_of:  # a booth or a guest: only its own session
+        return st.booth == c.booth_id or c.session_id in st.guest_of
+    if st.master:
         return True
     if c.point_id in st.advises or st.person_id in c.in_call_with:
         return True
@@ -209,10 +211,20 @@ def may_admit(st: Standing, c: Citizen) -> bool:
     return c.organisation_id in st.official_of
 
 
+def may_touch_session(st: Standing, c: Citizen, waiting: bool) -> bool:
+    """Act on a citizen's session (admit, step out, end, relay): the booth itself, a guest of the
+    call, the officials in the call, and — while the citizen waits — whoever may see them."""
+    if st.booth is not None or st.guest_of:
+        return st.booth == c.booth_id or c.session_id in st.guest_of
+    return st.person_id in c.in_call_with or (waiting and sees_citizen(st, c))
+
+
 def sees_help_request(st: Standing, h: HelpRequest) -> bool:
     """The call button's alert: the point's advisors (they come to the booth), the official in
     the call there, the master admin, and the booth itself (its light)."""
-    return st.master or st.booth == h.booth_id or h.point_id in st.advises or st.person_id in h.in_call_with
+    if st.booth is not None:
+        return st.booth == h.booth_id
+    return st.master or h.point_id in st.advises or st.person_id in h.in_call_with
 
 
 def may_answer_help_request(st: Standing, h: HelpRequest) -> bool:

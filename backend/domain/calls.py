@@ -643,22 +643,26 @@ class CallBroker:
         return (s for s in list(self.sessions.values()) if s.booth_id == booth_id)
 
     def _session_for(self, party: Party, session_id: str) -> CallSession:
-        """The session if this party may touch it. A booth sees only its own;
-        an official sees lobby sessions and the calls they are in. Anything
-        else is reported as not existing, so ids of others' sessions leak
+        """The session if this party may touch it (``access.may_touch_session``): a booth its
+        own, an official the calls they are in and the waiting citizens they may see.
+        Anything else is reported as not existing, so ids of others' sessions leak
         nothing."""
         s = self.sessions.get(session_id)
-        visible = s is not None and (
-            (party.role is Role.BOOTH and s.booth_id == party.id)
-            or (
-                party.role is Role.OFFICIAL
-                and (s.official_id == party.id or (s.phase is CallPhase.LOBBY and self._visible(party.id, s)))
-            )  # the official in the call, or one who may see this waiting citizen (``access``)
-        )
-        if not visible:
+        standing = self._standing(party)
+        if s is None or standing is None or not access.may_touch_session(standing, self._citizen(s), self._waits(s)):
             raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no session {session_id!r} that you may use")
-        assert s is not None
         return s
+
+    def _standing(self, party: Party) -> access.Standing | None:
+        if party.role is Role.BOOTH:
+            booth = self.booths.get(party.id)
+            return access.Standing.of_booth(party.id, booth.info.point_id) if booth else None
+        official = self.officials.get(party.id)
+        return official.standing if official else None
+
+    @staticmethod
+    def _waits(s: CallSession) -> bool:
+        return s.phase is CallPhase.LOBBY
 
     def _back_to_lobby(self, s: CallSession) -> list[Effect]:
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)

@@ -238,3 +238,17 @@ def test_a_booth_citizen_is_never_offered_to_someone_who_may_not_admit_them(brok
     effects = broker.request("imatra-1", "s1", NOW, WalkIn(PERSONAL.id, "fi"))
     assert not any(isinstance(e, Deliver) and isinstance(e.message, SessionOffer) for e in effects)
     assert Party(Role.OFFICIAL, "apu") in {e.to for e in effects if isinstance(e, Deliver)}  # still sees it
+
+
+def test_who_may_touch_a_session():
+    assert access.may_touch_session(BOOTH, KELA_CALL, waiting=False)
+    assert not access.may_touch_session(Standing.of_booth("imatra-2", IMATRA), KELA_CALL, waiting=False)
+    assert access.may_touch_session(KELA_OFFICIAL, KELA_CALL, waiting=False)  # in the call
+    assert access.may_touch_session(GUEST, KELA_CALL, waiting=False)
+    # The advisor sees the call at their point but may not step into it; a waiting citizen they may.
+    assert access.sees_citizen(ADVISOR, KELA_CALL) and not access.may_touch_session(ADVISOR, KELA_CALL, waiting=False)
+    assert access.may_touch_session(ADVISOR, TAX_CITIZEN, waiting=True)
+    assert not access.may_touch_session(KELA_OFFICIAL, TAX_CITIZEN, waiting=True)
+    # A booth whose id happens to equal an official's is still only a booth.
+    twin = Standing.of_booth("kalle", IMATRA)
+    assert not access.may_touch_session(twin, KELA_CALL, waiting=False) and not access.sees_citizen(twin, KELA_CALL)

@@ -90,7 +90,14 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_api_docs(app)
     app.state.hub = hub
-    include_routes(app, db, clock, stage=outbox_stager(clock), present=lambda: sorted(hub.broker.officials))
+    include_routes(
+        app,
+        db,
+        clock,
+        stage=outbox_stager(clock),
+        present=lambda: sorted(hub.broker.officials),
+        queue_at_desk=hub.queue_at_desk,
+    )
     app.include_router(web_texts.router())
 
     @app.post(

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
+from backend.domain import access
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -30,8 +31,10 @@ from backend.domain.calls import (
     CallChanged,
     CallSession,
     Deliver,
+    DeskWalkIn,
     Effect,
     Party,
+    QueueChanged,
     WalkIn,
 )
 from backend.domain.catalogue import OfficialSkills, Service
@@ -98,12 +101,11 @@ class Connection:
 
 @dataclass(frozen=True)
 class _Account:
-    """An official's (or advisor's) standing, loaded when they connect."""
+    """An official's (or advisor's) standing and skills, loaded when they connect."""
 
     info: accounts.OfficialInfo
     skills: OfficialSkills
-    organisation_id: str | None  # None for a master admin: sees everyone
-    advises: frozenset[str]
+    standing: access.Standing
 
 
 def _menu(services: list[Service]) -> BoothCatalogue:
@@ -138,7 +140,7 @@ class Hub:
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession] = asyncio.Queue()
+        self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
@@ -200,6 +202,8 @@ class Hub:
                 )
                 return None
             party, name = Party(Role.OFFICIAL, account.info.official_id), account.info.name
+            # Whose matter each waiting citizen chose decides who sees and admits them: keep the catalogue fresh.
+            self.broker.know_services(await asyncio.to_thread(self._services))
             effects = []
         conn.party = party
         self.connections[party].add(conn)
@@ -210,9 +214,8 @@ class Hub:
                 party.id,
                 name,
                 now,
+                standing=account.standing,
                 skills=account.skills,
-                organisation_id=account.organisation_id,
-                advises=account.advises,
             )
             for alert in await asyncio.to_thread(self._pending_alerts, account):
                 await conn.send(alert.to_message())  # kept until an advisor acknowledges it
@@ -237,19 +240,15 @@ class Hub:
             info = accounts.official_by_token(db, token, now)
             if info is None:
                 return None
-            roles = catalogue.roles(db, info.official_id)
-            master = any(r.role == "master_admin" for r in roles)
             return _Account(
                 info=info,
                 skills=catalogue.skills(db, info.official_id),
-                organisation_id=None if master else info.organisation_id,
-                advises=frozenset(r.scope for r in roles if r.role == "advisor" and r.scope),
+                standing=catalogue.standing(db, info.official_id),
             )
 
     def _pending_alerts(self, account: _Account) -> list[alerts.StoredAlert]:
-        if account.organisation_id is None:
-            return alerts.pending(self.db, None)
-        return alerts.pending(self.db, account.advises) if account.advises else []
+        points = access.alert_points(account.standing)
+        return alerts.pending(self.db, points) if points is None or points else []
 
     async def _refuse(self, conn: Connection, code: ErrorCode, reason: str, ref: str | None = None) -> None:
         await conn.send(Error(code=code, reason=reason, ref=ref, fatal=True))
@@ -305,9 +304,9 @@ class Hub:
                 log.info("booth %s: call button pressed", party.id)
                 return b.assist_request(party.id, now)
             case AssistAcknowledge(booth_id=booth_id):
-                return b.assist_update(booth_id, AssistState.ACKNOWLEDGED)
+                return b.assist_update(party.id, booth_id, AssistState.ACKNOWLEDGED)
             case AssistClear(booth_id=booth_id):
-                return b.assist_update(booth_id, AssistState.NONE)
+                return b.assist_update(party.id, booth_id, AssistState.NONE)
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
@@ -381,7 +380,7 @@ class Hub:
         if (
             account is None
             or alert is None
-            or (account.organisation_id is not None and alert.point_id not in account.advises)
+            or not access.may_ack_alert(account.standing, access.AlertRef(alert.point_id))
         ):
             raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no alert {msg.alert_id!r} that you may acknowledge")
         done = await asyncio.to_thread(alerts.acknowledge, self.db, msg.alert_id, party.id, self.clock())
@@ -408,9 +407,14 @@ class Hub:
             for p, cs in self.connections.items()
             if p.role is Role.OFFICIAL
             and (a := self.accounts.get(p.id)) is not None
-            and (a.organisation_id is None or point_id in a.advises)
+            and access.sees_alert(a.standing, access.AlertRef(point_id))
             for c in cs
         ]
+
+    async def queue_at_desk(self, walk_in: DeskWalkIn) -> None:
+        """An advisor queued a walk-in over HTTP: it joins the broker's one queue (and may be offered now)."""
+        self.broker.know_services(await asyncio.to_thread(self._services))
+        await self._apply(self.broker.enqueue_desk(walk_in, self.clock()))
 
     def joined_booking_ids(self) -> set[str]:
         """Bookings whose citizen is in a call now: their official did join."""
@@ -466,6 +470,8 @@ class Hub:
                     f" ({s.end_reason.value})" if s.end_reason else "",
                 )
                 self._records.put_nowait(effect.session)
+            elif isinstance(effect, QueueChanged):
+                self._records.put_nowait(effect)
             elif isinstance(effect, Deliver):
                 for conn in self._targets(effect.to):
                     await conn.send(effect.message)
@@ -486,11 +492,14 @@ class Hub:
             try:
                 await asyncio.to_thread(self._record, session)
             except Exception:
-                log.exception("could not record session %s", session.id)
+                log.exception("could not record %s", getattr(session, "id", None) or getattr(session, "entry_id", "?"))
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession) -> None:
+    def _record(self, session: CallSession | QueueChanged) -> None:
+        if isinstance(session, QueueChanged):
+            live_queue.follow_entry(self.db, session.entry_id, session.state, session.official_id)
+            return
         with self.db() as db:
             record_call(db, session)
         live_queue.follow_session(self.db, session)

@@ -15,7 +15,7 @@ outbox and hub wiring.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api import alerts, bookings, catalogue, queue
 from backend.api.roles import caller_dependency
 from backend.domain.bookings import BookingRuleError, ConflictError
+from backend.domain.calls import DeskWalkIn
 from backend.domain.events import DomainEvent
 from backend.store.bookings import DatabaseBusy, Stager
 from backend.store.catalogue import NotFound
@@ -42,9 +43,11 @@ def include_routes(
     clock: Callable[[], float],
     stage: Stager | None = None,
     present: Callable[[], list[str]] | None = None,
+    queue_at_desk: Callable[[DeskWalkIn], Awaitable[None]] | None = None,
 ) -> None:
     """``stage`` runs inside each booking's transaction with its event (the outbox);
-    ``present`` names the officials connected now (the hub), for queue estimates."""
+    ``present`` names the officials connected now (the hub), for queue estimates;
+    ``queue_at_desk`` hands advisor-queued walk-ins to the hub's one router."""
     app.state.booking_events = _log_events
     caller = caller_dependency(db, clock)
 
@@ -54,7 +57,7 @@ def include_routes(
 
     app.include_router(catalogue.router(db, clock, caller))
     app.include_router(bookings.router(db, clock, caller, publish, stage))
-    app.include_router(queue.router(db, clock, caller, present))
+    app.include_router(queue.router(db, clock, caller, present, queue_at_desk))
     app.include_router(alerts.router(db, clock, caller))
 
     @app.exception_handler(NotFound)

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.roles import Caller, forbidden
+from backend.domain import access
 from backend.store import alerts as store
 from protocol.messages import AlertKind
 
@@ -55,13 +56,6 @@ class AlertOut(BaseModel):
         )
 
 
-def advised_points(who: Caller) -> set[str] | None:
-    """The points whose alerts ``who`` gets: None means every point (a master admin)."""
-    if who.master:
-        return None
-    return {r.scope for r in who.roles if r.role == "advisor" and r.scope}
-
-
 def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callable[..., Caller]) -> APIRouter:
     r = APIRouter(tags=["alerts"])
 
@@ -72,11 +66,11 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     ) -> list[AlertOut]:
         """Unacknowledged alerts, oldest first."""
         if point_id is not None:
-            if not who.advisor_of(point_id):
+            if not access.sees_alert(who.standing, access.AlertRef(point_id)):
                 raise forbidden("only the point's advisor or a master admin can see its alerts")
             points: set[str] | None = {point_id}
         else:
-            points = advised_points(who)
+            points = access.alert_points(who.standing)
             if points is not None and not points:
                 raise forbidden("alerts are for advisors of a service point and master admins")
         return [AlertOut.of(a) for a in store.pending(db, points)]
@@ -91,7 +85,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         alert = await asyncio.to_thread(store.get, db, alert_id)
         if alert is None:
             raise HTTPException(404, f"no alert {alert_id!r}; list the open ones with GET /api/alerts")
-        if not who.advisor_of(alert.point_id):
+        if not access.may_ack_alert(who.standing, access.AlertRef(alert.point_id)):
             raise forbidden("only the advisor of the alert's point (or a master admin) can acknowledge it")
         done = await asyncio.to_thread(store.acknowledge, db, alert_id, who.official_id, clock())
         if done is None:  # pragma: no cover - alerts are never deleted

@@ -19,18 +19,12 @@ from backend.api.schemas import (
     SlotOut,
     StatusIn,
 )
+from backend.domain import access
 from backend.domain.bookings import BookedVia, Status
 from backend.domain.events import DomainEvent
 from backend.store import accounts
 from backend.store import bookings as repo
 from backend.store.booth_models import BookingRow
-
-#: which channels each role may record (a booth never books through this API yet).
-CHANNELS_BY_ROLE = {
-    "advisor": {BookedVia.ADVISOR, BookedVia.PHONE},
-    "official": {BookedVia.OFFICIAL, BookedVia.PHONE},
-    "master_admin": set(BookedVia),
-}
 
 
 def router(
@@ -46,13 +40,7 @@ def router(
         return datetime.fromtimestamp(clock(), UTC)
 
     def may_book(who: Caller, point_id: str, organisation_id: str, channel: BookedVia) -> None:
-        allowed: set[BookedVia] = set()
-        if who.advisor_of(point_id):
-            allowed |= CHANNELS_BY_ROLE["advisor"]
-        if who.has("official") and who.organisation_id == organisation_id:
-            allowed |= CHANNELS_BY_ROLE["official"]
-        if who.master:
-            allowed |= CHANNELS_BY_ROLE["master_admin"]
+        allowed = access.booking_channels(who.standing, point_id, organisation_id)
         if channel not in allowed:
             names = (
                 ", ".join(sorted(allowed)) or "none (advisors book at their point, officials for their organisation)"
@@ -63,7 +51,7 @@ def router(
             )
 
     def visible(who: Caller, b: BookingRow) -> BookingRow:
-        if not who.sees_booking(b.point_id, b.organisation_id, b.official_id):
+        if not access.sees_booking(who.standing, ref(b)):
             # not 403: whether a code exists at another point or organisation is none of the caller's business
             raise HTTPException(404, "no booking with that code that you can see; check the code")
         return b
@@ -112,16 +100,11 @@ def router(
     @r.get("/api/bookings", response_model=list[BookingOut])
     def day_list(point: str, day: date, who: Caller = Depends(caller)) -> list[BookingOut]:
         """A day at a point: its advisor sees all; an authority admin their organisation's; an official their own."""
+        if not access.may_list_bookings(who.standing, point):
+            raise forbidden("only advisors, officials and authority admins list bookings")
         with db() as s:
-            if who.advisor_of(point):
-                rows = repo.list_bookings(s, point, day)
-            elif who.has("authority_admin", who.organisation_id):
-                rows = repo.list_bookings(s, point, day, organisation_id=who.organisation_id)
-            elif who.has("official"):
-                rows = repo.list_bookings(s, point, day, official_id=who.official_id)
-            else:
-                raise forbidden("only advisors, officials and authority admins list bookings")
-        return [BookingOut.of(b) for b in rows]
+            rows = repo.list_bookings(s, point, day)
+        return [BookingOut.of(b) for b in rows if access.sees_booking(who.standing, ref(b))]
 
     @r.get("/api/bookings/{code}", response_model=BookingOut)
     def get(code: str, who: Caller = Depends(caller)) -> BookingOut:
@@ -170,7 +153,7 @@ def router(
     def change_status(code: str, body: StatusIn, who: Caller = Depends(caller)) -> BookingOut:
         """The booked official (or the point's advisor) moves the booking on; the lifecycle refuses with 409."""
         b = _existing(code, who)
-        if not (b.official_id == who.official_id or who.advisor_of(b.point_id)):
+        if not access.may_change_booking_status(who.standing, ref(b)):
             raise forbidden("only the booked official or the point's advisor can change the booking's status")
         row = repo.change_status(db, code, Status(body.status), "official", who.official_id, now())
         return BookingOut.of(row)
@@ -195,3 +178,8 @@ def router(
         )
 
     return r
+
+
+def ref(b: BookingRow) -> access.BookingRef:
+    """A booking as the access policy sees it."""
+    return access.BookingRef(b.point_id, b.organisation_id, b.official_id)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.roles import Caller, forbidden
 from backend.api.schemas import PointHoursIn, PointOut, ServiceIn, ServiceOut, SkillsIn
+from backend.domain import access
 from backend.domain.catalogue import Interval, OfficialSkills, Service
 from backend.store import catalogue as repo
 from backend.store.models import Official
@@ -30,7 +31,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     @r.put("/api/admin/services/{service_id}", response_model=ServiceOut)
     def put_service(service_id: str, body: ServiceIn, who: Caller = Depends(caller)) -> ServiceOut:
         """Create or change a service of the caller's own organisation."""
-        if not who.has("authority_admin", who.organisation_id):
+        if not access.may_edit_catalogue(who.standing, who.organisation_id):
             raise forbidden("only an authority admin can change services, and only their own organisation's")
         svc = Service(
             id=service_id,
@@ -49,7 +50,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     @r.get("/api/admin/officials")
     def list_officials(who: Caller = Depends(caller)) -> list[dict[str, object]]:
         """The caller's organisation's officials with their skills (never another organisation's)."""
-        if not who.admin_of(who.organisation_id):
+        if not access.may_edit_catalogue(who.standing, who.organisation_id):
             raise forbidden("only an authority admin sees their organisation's officials")
         with db() as s:
             return [
@@ -68,7 +69,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     def put_skills(official_id: str, body: SkillsIn, who: Caller = Depends(caller)) -> None:
         with db() as s:
             o = s.get(Official, official_id)
-            if o is None or not who.admin_of(o.organisation_id):
+            if o is None or not access.may_edit_catalogue(who.standing, o.organisation_id):
                 # the same answer for "not yours" and "does not exist": no peeking into other organisations
                 raise forbidden("you can change only your own organisation's officials")
             hours: dict[int, list[Interval]] = {}
@@ -89,7 +90,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     @r.put("/api/admin/points/{point_id}/hours", response_model=PointOut)
     def put_point_hours(point_id: str, body: PointHoursIn, who: Caller = Depends(caller)) -> PointOut:
         """Opening hours and closure days: the point's own business, so its advisor or a master admin."""
-        if not who.advisor_of(point_id):
+        if not access.may_edit_point(who.standing, point_id):
             raise forbidden("only the point's advisor or a master admin can change its opening hours")
         with db() as s:
             repo.set_point_hours(

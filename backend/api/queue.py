@@ -1,8 +1,15 @@
-"""The walk-in queue over HTTP: enqueue, the live snapshot for advisors and admins, and "next, please"."""
+"""The walk-in queue over HTTP: enqueue and the live snapshot for advisors and admins.
+
+There is one router, the hub's broker (``backend.domain.calls``): a walk-in the
+advisor queues here is recorded, then handed to it (``queue_at_desk``) and
+offered to the next free qualified official in the same order as the citizens
+at the booths. The snapshot shows who it was offered to.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -10,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.roles import Caller, forbidden
 from backend.api.schemas import BoothEnqueueIn, EnqueueIn, QueueEntryOut, QueueOut
-from backend.store import accounts, catalogue
+from backend.domain import access
+from backend.domain.calls import DeskWalkIn
+from backend.store import accounts, catalogue, live_queue
 from backend.store import bookings as repo
 from backend.store.booth_models import QueueRow
 
@@ -25,8 +34,10 @@ def router(
     clock: Callable[[], float],
     caller: Callable[..., Caller],
     present: Callable[[], list[str]] | None = None,
+    queue_at_desk: Callable[[DeskWalkIn], Awaitable[None]] | None = None,
 ) -> APIRouter:
-    """``present``: the officials connected right now (the hub's view); None falls back to "signed in"."""
+    """``present``: the officials connected right now (the hub's view); None falls back to "signed in".
+    ``queue_at_desk``: hands an advisor-queued walk-in to the hub's router."""
     r = APIRouter(tags=["queue"])
 
     def officials() -> list[str] | None:
@@ -39,12 +50,19 @@ def router(
         return entry_out(line.row, line.estimate.position, line.estimate.wait_min)
 
     @r.post("/api/queue", response_model=QueueEntryOut, status_code=201)
-    def enqueue(body: EnqueueIn, who: Caller = Depends(caller)) -> QueueEntryOut:
-        """The advisor puts a walk-in citizen in the queue ("serve now")."""
-        if not who.advisor_of(body.point_id):
+    async def enqueue(body: EnqueueIn, who: Caller = Depends(caller)) -> QueueEntryOut:
+        """The advisor puts a walk-in citizen in the queue ("serve now"); the hub offers them
+        to the next free official who serves that matter in that language."""
+        if not access.may_queue_at(who.standing, body.point_id):
             raise forbidden("only the point's advisor can queue citizens there")
-        entry_id = repo.enqueue_walk_in(db, body.point_id, body.service_id, body.language, body.booth_id, now())
-        line = next(x for x in repo.queue_snapshot(db, body.point_id, now(), officials()) if x.row.id == entry_id)
+        at = now()
+        entry_id = await asyncio.to_thread(
+            repo.enqueue_walk_in, db, body.point_id, body.service_id, body.language, body.booth_id, at
+        )
+        lines = await asyncio.to_thread(repo.queue_snapshot, db, body.point_id, at, officials())
+        line = next(x for x in lines if x.row.id == entry_id)
+        if queue_at_desk is not None:
+            await queue_at_desk(await asyncio.to_thread(live_queue.desk_walk_in, db, entry_id))
         return out(line)
 
     @r.post("/api/queue/booth", response_model=QueueEntryOut, status_code=201)
@@ -62,26 +80,13 @@ def router(
     @r.get("/api/queue/{point_id}", response_model=QueueOut)
     def snapshot(point_id: str, who: Caller = Depends(caller)) -> QueueOut:
         """Live view: the point's advisor sees everyone; an authority admin only their organisation's services."""
-        lines = repo.queue_snapshot(db, point_id, now(), officials())
-        if who.advisor_of(point_id):
-            shown = lines
-        elif who.has("authority_admin", who.organisation_id):
-            with db() as s:
-                own = {x.id for x in catalogue.services(s, who.organisation_id)}
-            shown = [x for x in lines if x.row.service_id in own]
-        else:
+        if not access.sees_queue_of(who.standing, point_id):
             raise forbidden("only the point's advisor or an authority admin can see the queue")
+        lines = repo.queue_snapshot(db, point_id, now(), officials())
+        with db() as s:
+            whose = {x.id: x.organisation_id for x in catalogue.services(s)}
+        shown = [x for x in lines if access.sees_queued(who.standing, point_id, whose.get(x.row.service_id, "?"))]
         return QueueOut(point_id=point_id, entries=[out(x) for x in shown], how_estimated=HOW)
-
-    @r.post("/api/queue/next", response_model=QueueEntryOut | None)
-    def next_citizen(who: Caller = Depends(caller)) -> QueueEntryOut | None:
-        """The official is free: offer them the next citizen they can serve (any point), or nothing."""
-        if not who.has("official"):
-            raise forbidden("only officials take citizens from the queue")
-        row = repo.offer_next(db, who.official_id, now())
-        if row is None:
-            return None
-        return entry_out(row, position=0, wait_min=0)
 
     return r
 

@@ -1,9 +1,9 @@
 """Who is calling: the login token in ``Authorization: Bearer`` and the caller's roles.
 
-Roles come from ``role_grant`` (see ``backend.store.catalogue``): an advisor is
-scoped to a service point, an authority admin to an organisation; an official
-serves their organisation's bookings; a master admin sees everything. Scope
-checks live here so each endpoint states its rule in one line.
+Roles come from ``role_grant`` and become a ``Standing`` (see
+``backend.store.catalogue.standing``); every endpoint asks
+``backend.domain.access`` what that standing may see and do, so the HTTP API,
+the hub and the broker apply one policy.
 """
 
 from __future__ import annotations
@@ -14,31 +14,17 @@ from dataclasses import dataclass
 from fastapi import Header, HTTPException
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.domain import access
 from backend.store import accounts, catalogue
 
 
 @dataclass(frozen=True)
 class Caller:
+    """The signed-in account; what it may see and do is ``backend.domain.access``'s to answer."""
+
     official_id: str
     organisation_id: str
-    roles: tuple[catalogue.Role, ...]
-
-    def has(self, role: str, scope: str | None = None) -> bool:
-        return any(r.role == role and (scope is None or r.scope == scope) for r in self.roles)
-
-    @property
-    def master(self) -> bool:
-        return self.has("master_admin")
-
-    def advisor_of(self, point_id: str) -> bool:
-        return self.master or self.has("advisor", point_id)
-
-    def admin_of(self, organisation_id: str) -> bool:
-        return self.master or self.has("authority_admin", organisation_id)
-
-    def sees_booking(self, point_id: str, organisation_id: str, official_id: str) -> bool:
-        """Advisors see their point's bookings, officials their own, admins their organisation's."""
-        return self.advisor_of(point_id) or self.admin_of(organisation_id) or official_id == self.official_id
+    standing: access.Standing
 
 
 def forbidden(why: str) -> HTTPException:
@@ -64,7 +50,7 @@ def caller_dependency(db: sessionmaker[Session], clock: Callable[[], float]) -> 
                     "the sign-in has expired or is not valid; sign in again",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
-            roles = tuple(catalogue.roles(s, who.official_id))
-        return Caller(who.official_id, who.organisation_id, roles)
+            standing = catalogue.standing(s, who.official_id)
+        return Caller(who.official_id, who.organisation_id, standing)
 
     return current_caller

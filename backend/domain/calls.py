@@ -13,9 +13,13 @@ broker returns. The broker owns the rules:
   *offered* to the next free official who can serve them, in the walk-in
   queue's order (``backend.domain.queue``: appointments on time first, then
   by arrival); the booth is told its place and an honest wait;
-- an official sees only the citizens of their own organisation (and those who
-  chose no matter, whom anyone may serve); an advisor also sees the citizens
-  at the booths of their service points.
+- who sees which booth, citizen and call-button alert, and who may admit
+  whom, is ``backend.domain.access``'s decision; officials' standings come in
+  as data when they connect;
+- a walk-in the point's advisor queued at the desk (``DeskWalkIn``) waits in
+  the same queue, in the same order, and is offered the same way; the
+  official it is offered to calls the citizen in, and it is served when that
+  official next admits a citizen at that point.
 
 No clock reads and no randomness: ``now`` and new session ids are passed in.
 """
@@ -28,7 +32,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from backend.domain import queue
+from backend.domain import access, queue
 from backend.domain.catalogue import OfficialSkills, Service
 from protocol.messages import (
     AssistState,
@@ -105,7 +109,16 @@ class CallChanged:
     session: CallSession
 
 
-Effect = Deliver | CallChanged
+@dataclass(frozen=True)
+class QueueChanged:
+    """A desk walk-in's place changed (waiting, offered to someone, served); the hub records it."""
+
+    entry_id: str
+    state: str  # waiting, offered, served
+    official_id: str | None = None
+
+
+Effect = Deliver | CallChanged | QueueChanged
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,20 @@ class WalkIn:
 
 
 @dataclass(frozen=True)
+class DeskWalkIn:
+    """A citizen the point's advisor queued at the desk (``POST /api/queue``): not at a booth yet."""
+
+    entry_id: str
+    point_id: str
+    point: str  # the point's name
+    service_id: str
+    language: str
+    enqueued_at: float
+    booth_name: str | None = None  # the booth the advisor will show them to, if they said
+    offered_to: str | None = None
+
+
+@dataclass(frozen=True)
 class BoothInfo:
     booth_id: str
     name: str
@@ -143,8 +170,7 @@ class BoothInfo:
 class _Official:
     name: str
     skills: OfficialSkills | None  # None: takes nobody from the queue
-    organisation_id: str | None  # None: sees every organisation's citizens (master admin)
-    advises: frozenset[str]  # point ids where they are an advisor
+    standing: access.Standing  # what they may see and do (``backend.domain.access``)
     free_since: float
 
 
@@ -163,6 +189,7 @@ class CallBroker:
     officials: dict[str, _Official] = field(default_factory=dict)  # online only
     sessions: dict[str, CallSession] = field(default_factory=dict)  # live only
     services: dict[str, Service] = field(default_factory=dict)
+    desk: dict[str, DeskWalkIn] = field(default_factory=dict)  # advisor-queued walk-ins, waiting or offered
     #: The last queue.status each waiting session was told, so unchanged news is not resent.
     _told: dict[str, QueueStatus] = field(default_factory=dict)
 
@@ -200,14 +227,12 @@ class CallBroker:
         name: str,
         now: float = 0.0,
         *,
+        standing: access.Standing,
         skills: OfficialSkills | None = None,
-        organisation_id: str | None = None,
-        advises: frozenset[str] = frozenset(),
     ) -> list[Effect]:
-        """An official connected. ``skills`` decide which waiting citizens they are
-        offered; ``organisation_id`` which citizens they see (None: all, for a
-        master admin); ``advises`` the points whose booths they watch as an advisor."""
-        self.officials[official_id] = _Official(name, skills, organisation_id, advises, now)
+        """An official (or advisor, or admin) connected. ``standing`` decides what they
+        see and whom they may admit; ``skills`` which waiting citizens they are offered."""
+        self.officials[official_id] = _Official(name, skills, standing, now)
         out: list[Effect] = [Deliver(Party(Role.OFFICIAL, official_id), self.presence(official_id))]
         routed = self._route(now)
         return [*out, *routed, *self._presence()] if routed else out
@@ -222,6 +247,7 @@ class CallBroker:
                 out += self._back_to_lobby(s)
             elif s.offered_to == official_id:
                 self.sessions[s.id] = replace(s, offered_to=None)
+        out += self._release_desk(official_id)
         return [*out, *self._route(now), *self._presence()]
 
     # -- call button --
@@ -235,11 +261,12 @@ class CallBroker:
         booth.assist = AssistState.REQUESTED if booth.assist is AssistState.NONE else booth.assist
         return [Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=booth.assist)), *self._presence()]
 
-    def assist_update(self, booth_id: str, state: AssistState) -> list[Effect]:
-        """Someone acknowledged (light blinks) or cleared (light off) the alert."""
+    def assist_update(self, official_id: str, booth_id: str, state: AssistState) -> list[Effect]:
+        """Someone who may answer it acknowledged (light blinks) or cleared (light off) the alert."""
         booth = self.booths.get(booth_id)
-        if booth is None:
-            raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no booth {booth_id!r}")
+        me = self.officials.get(official_id)
+        if booth is None or me is None or not access.may_answer_help_request(me.standing, self._help(booth)):
+            raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no booth {booth_id!r} whose call button you answer")
         if state is AssistState.ACKNOWLEDGED and booth.assist is AssistState.NONE:
             raise BrokerError(ErrorCode.WRONG_STATE, "this booth has not asked for help")
         booth.assist = state
@@ -328,6 +355,9 @@ class CallBroker:
 
     def admit(self, official_id: str, session_id: str, now: float) -> list[Effect]:
         s = self._session_for(Party(Role.OFFICIAL, official_id), session_id)
+        me = self.officials.get(official_id)
+        if me is None or not access.may_admit(me.standing, self._citizen(s)):
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official who serves this citizen's matter can admit them")
         if s.phase is not CallPhase.LOBBY:
             raise BrokerError(
                 ErrorCode.WRONG_STATE, "this citizen is no longer waiting; another official may have admitted them"
@@ -341,7 +371,7 @@ class CallBroker:
         for other in list(self.sessions.values()):
             if other.offered_to == official_id:
                 self.sessions[other.id] = replace(other, offered_to=None)
-        me = self.officials.get(official_id)
+        called_in = self._release_desk(official_id, served_at=self.booths[s.booth_id].info.point_id)
         msg = SessionAdmitted(
             session_id=s.id,
             official_name=me.name if me else "Official",
@@ -351,9 +381,15 @@ class CallBroker:
             Deliver(Party(Role.BOOTH, s.booth_id), msg),
             Deliver(Party(Role.OFFICIAL, official_id), msg),
             CallChanged(s),
+            *called_in,
             *self._route(now),
             *self._presence(),
         ]
+
+    def enqueue_desk(self, walk_in: DeskWalkIn, now: float) -> list[Effect]:
+        """The point's advisor queued a walk-in at the desk: it waits in the one queue."""
+        self.desk[walk_in.entry_id] = replace(walk_in, offered_to=None)
+        return self._route(now)
 
     def leave(self, party: Party, session_id: str, now: float) -> list[Effect]:
         s = self._session_for(party, session_id)
@@ -387,17 +423,13 @@ class CallBroker:
 
     def presence(self, viewer: str | None = None) -> Presence:
         """What ``viewer`` (an official's id) may see; None: everything (tests, diagnostics)."""
+        me = None if viewer is None else self.officials.get(viewer)
+        if viewer is not None and me is None:
+            return Presence(booths=(), lobby=())
         booths = tuple(
-            BoothPresence(
-                booth_id=b.info.booth_id,
-                name=b.info.name,
-                point=b.info.point,
-                online=b.online,
-                devices=b.devices,
-                assist=b.assist,
-                assist_since=b.assist_since,
-            )
+            self._booth_view(b, me is None or access.sees_help_request(me.standing, self._help(b)))
             for b in sorted(self.booths.values(), key=lambda b: (b.info.point, b.info.name))
+            if me is None or access.sees_booth(me.standing, access.BoothRef(b.info.booth_id, b.info.point_id))
         )
         lobby = tuple(
             LobbyEntry(
@@ -417,6 +449,19 @@ class CallBroker:
         )
         return Presence(booths=booths, lobby=lobby)
 
+    @staticmethod
+    def _booth_view(b: _Booth, help_shown: bool) -> BoothPresence:
+        """A booth's presence; its call-button alert only for those it is shown to."""
+        return BoothPresence(
+            booth_id=b.info.booth_id,
+            name=b.info.name,
+            point=b.info.point,
+            online=b.online,
+            devices=b.devices,
+            assist=b.assist if help_shown else AssistState.NONE,
+            assist_since=b.assist_since if help_shown else None,
+        )
+
     def visible(self, official_id: str, session_id: str) -> bool:
         s = self.sessions.get(session_id)
         return s is not None and self._visible(official_id, s)
@@ -434,14 +479,28 @@ class CallBroker:
         out: list[Effect] = []
         busy = {s.official_id for s in self.sessions.values() if s.phase is CallPhase.IN_CALL}
         busy |= {s.offered_to for s in self.sessions.values() if s.offered_to}
+        busy |= {d.offered_to for d in self.desk.values() if d.offered_to}
         free = sorted(
             (i for i, o in self.officials.items() if i not in busy and o.skills is not None),
             key=lambda i: (self.officials[i].free_since, i),
         )
         for official_id in free:
-            entries = [self._entry(s) for s in self._waiting() if s.offered_to is None]
-            chosen = queue.next_for(self.officials[official_id].skills, entries, when)  # type: ignore[arg-type]
+            me = self.officials[official_id]
+            entries = [
+                self._entry(s)
+                for s in self._waiting()
+                if s.offered_to is None and access.may_admit(me.standing, self._citizen(s))
+            ]
+            entries += [
+                self._desk_entry(d)
+                for d in self.desk.values()
+                if d.offered_to is None and access.may_admit(me.standing, self._desk_citizen(d))
+            ]
+            chosen = queue.next_for(me.skills, entries, when)  # type: ignore[arg-type]
             if chosen is None:
+                continue
+            if chosen.entry_id in self.desk:
+                out += self._offer_desk(self.desk[chosen.entry_id], official_id)
                 continue
             s = replace(self.sessions[chosen.entry_id], offered_to=official_id)
             self.sessions[s.id] = s
@@ -460,7 +519,7 @@ class CallBroker:
     def _queue_news(self, when: datetime) -> list[Effect]:
         """queue.status to each waiting booth whose place or estimate changed."""
         waiting = self._waiting()
-        entries = [self._entry(s) for s in waiting]
+        entries = [self._entry(s) for s in waiting] + [self._desk_entry(d) for d in self.desk.values()]
         present = [o.skills for o in self.officials.values() if o.skills is not None]
         durations = {e.service_id: self._duration(e.service_id) for e in entries}
         out: list[Effect] = []
@@ -471,6 +530,41 @@ class CallBroker:
                 self._told[s.id] = news
                 out.append(Deliver(Party(Role.BOOTH, s.booth_id), news))
         return out
+
+    def _offer_desk(self, d: DeskWalkIn, official_id: str) -> list[Effect]:
+        """Offer a desk walk-in: the official calls them in (the advisor shows them to a booth)."""
+        d = self.desk[d.entry_id] = replace(d, offered_to=official_id)
+        offer = SessionOffer(
+            session_id=d.entry_id,
+            booth_name=d.booth_name or d.point,
+            point=d.point,
+            service_name=self._service_name_of(d.service_id),
+            language=d.language,
+            waiting_since=d.enqueued_at,
+        )
+        return [Deliver(Party(Role.OFFICIAL, official_id), offer), QueueChanged(d.entry_id, "offered", official_id)]
+
+    def _release_desk(self, official_id: str, served_at: str | None = None) -> list[Effect]:
+        """The official admitted a citizen (at ``served_at``) or left: the desk walk-in offered to
+        them was served if the admit was at its point, and otherwise waits again."""
+        out: list[Effect] = []
+        for d in list(self.desk.values()):
+            if d.offered_to != official_id:
+                continue
+            if d.point_id == served_at:
+                del self.desk[d.entry_id]
+                out.append(QueueChanged(d.entry_id, "served", official_id))
+            else:
+                self.desk[d.entry_id] = replace(d, offered_to=None)
+                out.append(QueueChanged(d.entry_id, "waiting"))
+        return out
+
+    def _desk_entry(self, d: DeskWalkIn) -> queue.QueueEntry:
+        return queue.QueueEntry(d.entry_id, d.service_id, d.language, datetime.fromtimestamp(d.enqueued_at, UTC))
+
+    def _desk_citizen(self, d: DeskWalkIn) -> access.Citizen:
+        service = self.services.get(d.service_id)
+        return access.Citizen(d.entry_id, "", d.point_id, service.organisation_id if service else "?")
 
     def _waiting(self) -> list[CallSession]:
         """Citizens in the lobby who queue for something (a matter or a booking)."""
@@ -502,24 +596,38 @@ class CallBroker:
     # -- internals --
 
     def _service_name(self, s: CallSession) -> str | None:
-        service = self.services.get(s.service_id or "")
+        return self._service_name_of(s.service_id)
+
+    def _service_name_of(self, service_id: str | None) -> str | None:
+        service = self.services.get(service_id or "")
         return service.name("fi") if service else None
 
-    def _visible(self, official_id: str, s: CallSession) -> bool:
-        """Own organisation's citizens, citizens who chose no matter, one's own booking,
-        and — for an advisor — everyone at the booths of their points."""
-        o = self.officials.get(official_id)
-        if o is None:
-            return False
-        if o.organisation_id is None or s.booked_for == official_id or s.official_id == official_id:
-            return True
+    def _citizen(self, s: CallSession) -> access.Citizen:
+        """The session as the access policy sees it."""
         booth = self.booths.get(s.booth_id)
-        if booth is not None and booth.info.point_id in o.advises:
-            return True
         service = self.services.get(s.service_id or "")
-        if s.service_id is None and s.booked_for is None:
-            return True  # chose no matter: anyone may serve them
-        return service is not None and service.organisation_id == o.organisation_id
+        organisation = service.organisation_id if service else (None if s.service_id is None else "?")
+        return access.Citizen(
+            session_id=s.id,
+            booth_id=s.booth_id,
+            point_id=booth.info.point_id if booth else "",
+            organisation_id=organisation,
+            booked_for=s.booked_for,
+            in_call_with=frozenset({s.official_id}) if s.official_id else frozenset(),
+        )
+
+    def _help(self, b: _Booth) -> access.HelpRequest:
+        """A booth's call-button alert as the access policy sees it."""
+        in_call = frozenset(
+            s.official_id
+            for s in self.sessions.values()
+            if s.booth_id == b.info.booth_id and s.phase is CallPhase.IN_CALL and s.official_id
+        )
+        return access.HelpRequest(b.info.booth_id, b.info.point_id, in_call)
+
+    def _visible(self, official_id: str, s: CallSession) -> bool:
+        o = self.officials.get(official_id)
+        return o is not None and access.sees_citizen(o.standing, self._citizen(s))
 
     def _presence(self) -> list[Effect]:
         """A presence snapshot to every online official, each seeing what they may."""
@@ -535,22 +643,26 @@ class CallBroker:
         return (s for s in list(self.sessions.values()) if s.booth_id == booth_id)
 
     def _session_for(self, party: Party, session_id: str) -> CallSession:
-        """The session if this party may touch it. A booth sees only its own;
-        an official sees lobby sessions and the calls they are in. Anything
-        else is reported as not existing, so ids of others' sessions leak
+        """The session if this party may touch it (``access.may_touch_session``): a booth its
+        own, an official the calls they are in and the waiting citizens they may see.
+        Anything else is reported as not existing, so ids of others' sessions leak
         nothing."""
         s = self.sessions.get(session_id)
-        visible = s is not None and (
-            (party.role is Role.BOOTH and s.booth_id == party.id)
-            or (
-                party.role is Role.OFFICIAL
-                and (s.official_id == party.id or (s.phase is CallPhase.LOBBY and self._visible(party.id, s)))
-            )
-        )
-        if not visible:
+        standing = self._standing(party)
+        if s is None or standing is None or not access.may_touch_session(standing, self._citizen(s), self._waits(s)):
             raise BrokerError(ErrorCode.NO_SUCH_SESSION, f"no session {session_id!r} that you may use")
-        assert s is not None
         return s
+
+    def _standing(self, party: Party) -> access.Standing | None:
+        if party.role is Role.BOOTH:
+            booth = self.booths.get(party.id)
+            return access.Standing.of_booth(party.id, booth.info.point_id) if booth else None
+        official = self.officials.get(party.id)
+        return official.standing if official else None
+
+    @staticmethod
+    def _waits(s: CallSession) -> bool:
+        return s.phase is CallPhase.LOBBY
 
     def _back_to_lobby(self, s: CallSession) -> list[Effect]:
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)

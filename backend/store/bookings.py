@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -533,34 +533,6 @@ def queue_snapshot(
         QueueLine(by_id[e.entry_id], queue_rules.estimate(e.entry_id, entries, officials, durations, now, window))
         for e in queue_rules.ordered(entries, now, window)
     ]
-
-
-def offer_next(
-    db: sessionmaker[Session], official_id: str, now: datetime, window: door.Window = door.Window()
-) -> QueueRow | None:
-    """Offer the free official the next citizen they can serve, at any point; None if nobody waits for them.
-
-    The conditional UPDATE (state still 'waiting') makes two officials asking at
-    once get two different citizens, on both engines.
-    """
-    for _ in range(ATTEMPTS):
-        with db() as s:
-            me = catalogue.skills(s, official_id)
-            rows = {r.id: r for r in s.scalars(select(QueueRow).where(QueueRow.state == "waiting"))}
-            chosen = queue_rules.next_for(me, [_entry(r) for r in rows.values()], now, window)
-            if chosen is None:
-                return None
-            taken = s.execute(
-                update(QueueRow)
-                .where(QueueRow.id == chosen.entry_id, QueueRow.state == "waiting")
-                .values(state="offered", offered_to=official_id)
-            )
-            s.commit()
-            if taken.rowcount == 1:
-                row = rows[chosen.entry_id]
-                row.state, row.offered_to = "offered", official_id
-                return row
-    return None
 
 
 def list_bookings(

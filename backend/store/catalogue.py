@@ -14,6 +14,7 @@ from datetime import date, time
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backend.domain import access
 from backend.domain.bookings import BookingRuleError
 from backend.domain.catalogue import LANGUAGES, Identification, Interval, OfficialSkills, Point, Service
 from backend.store.booth_models import (
@@ -27,7 +28,7 @@ from backend.store.booth_models import (
 )
 from backend.store.models import Booth, Official, Organisation, ServicePoint
 
-ROLES = ("advisor", "official", "authority_admin", "master_admin")
+ROLES = access.ROLES
 
 
 class NotFound(LookupError):
@@ -140,6 +141,37 @@ def roles(db: Session, official_id: str) -> list[Role]:
         Role(r.role, r.scope)
         for r in db.scalars(select(RoleGrant).where(RoleGrant.official_id == official_id).order_by(RoleGrant.role))
     ]
+
+
+def points_served(db: Session, organisation_id: str) -> frozenset[str]:
+    """The points where an organisation serves (``backend.domain.access`` says why it matters).
+
+    Derived from the catalogue: an organisation serves at a point when one of
+    its services is on the menu of the point's booths and one of its officials
+    offers that service. Every booth's menu lists every service today (the hub
+    sends the whole catalogue), so that is every point with a booth, once one
+    of the organisation's services is offered by one of its officials.
+    """
+    offered = db.scalar(
+        select(OfficialService.service_id)
+        .join(ServiceRow, ServiceRow.id == OfficialService.service_id)
+        .where(ServiceRow.organisation_id == organisation_id)
+        .limit(1)
+    )
+    if offered is None:
+        return frozenset()
+    return frozenset(db.scalars(select(Booth.point_id).distinct()))
+
+
+def standing(db: Session, official_id: str) -> access.Standing:
+    """An account's standing: its grants and the points its organisations serve at."""
+    o = db.get(Official, official_id)
+    if o is None:
+        raise NotFound(f"no official {official_id!r}")
+    grants = [(r.role, r.scope) for r in roles(db, official_id)]
+    staff_of = {o.organisation_id} | {s for r, s in grants if r == "authority_admin" and s}
+    serves_at = frozenset().union(*(points_served(db, org) for org in staff_of))
+    return access.Standing.of_grants(official_id, o.organisation_id, grants, serves_at)
 
 
 def grant(db: Session, official_id: str, role: str, scope: str = "") -> None:

@@ -1,4 +1,4 @@
-"""The call button: the citizen presses it, an official sees the alert, the light answers.
+"""The call button: the citizen presses it, the point's advisor sees the alert, the light answers.
 
 The button is a USB-serial button box: a socat pty pair stands in for the
 USB-serial link and ``SimButtonBox`` plays the box's firmware on the far end
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backend.store.seed import DemoAccounts
 from drivers.button_logic import LedState
 from drivers.sim.button import SimButtonBox
 from tests.e2e.browser import sign_in
@@ -45,10 +46,12 @@ def banner_colour(image: np.ndarray) -> tuple[int, int, int]:
     return int(b), int(g), int(r)
 
 
-def test_call_button_alerts_the_official_and_the_light_answers(backend: Backend, button_kiosk, page, artifacts):
+def test_call_button_alerts_the_advisor_and_the_light_answers(backend: Backend, button_kiosk, page, artifacts):
     kiosk, box = button_kiosk
     shots = artifacts / "screenshots"
-    sign_in(page, backend.url)
+    # The call button summons the point's advisor (only they, and an official in a call there, see it).
+    accounts = DemoAccounts()
+    sign_in(page, backend.url, accounts.advisor_username, accounts.advisor_password)
     kiosk.wait_phase("idle")
     # The booth reports its button, and the official sees it is there.
     wait_for(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
+from typing import Any
 
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import BookingCancelled, BookingCreated, BookingRescheduled
 from tests.unit.backend.booking_fixtures import *  # noqa: F403
 from tests.unit.backend.booking_fixtures import bearer, next_weekday
+from tests.waiting import wait_for
 
 DAY = next_weekday(2)  # a Tuesday at least a week ahead: the app reads the real clock
 
@@ -147,7 +149,14 @@ def test_walk_in_queue_positions_estimates_and_routing(api):
     second_body = {"point_id": "imatra", "service_id": "vero-taxcard", "language": "sv"}
     # Signed in is not present: the estimate counts officials connected to the hub.
     assert api.post("/api/queue", json=second_body, headers=h).json()["wait_min"] is None
-    with connected(api, official):
+    with connected(api, official) as ws:
+        # One router: the hub offers the first walk-in to the Tax official the moment they connect.
+        offer = next(m for m in iter(ws.receive_json, None) if m["type"] == "session.offer")
+        assert (offer["session_id"], offer["service_name"], offer["point"]) == (
+            first.json()["entry_id"],
+            "Henkilöverotus",
+            "Suomi-piste Imatra",
+        )
         second = api.post("/api/queue", json=second_body, headers=h)
         # two citizens ahead (30 + 15 min), one official present
         assert (second.json()["position"], second.json()["wait_min"]) == (3, 45)
@@ -156,15 +165,16 @@ def test_walk_in_queue_positions_estimates_and_routing(api):
         assert "divided by the qualified officials" in snap["how_estimated"]
         assert api.get("/api/queue/imatra", headers=bearer(api, "kela-admin", "pw")).json()["entries"] == []
         assert api.get("/api/queue/imatra", headers=bearer(api, "kela", "pw")).status_code == 403
-        offered = api.post("/api/queue/next", headers=official).json()
-        assert offered["entry_id"] == first.json()["entry_id"] and offered["offered_to"] == "official-1"
-        shown = api.get("/api/queue/imatra", headers=h).json()["entries"]
-        assert next((e["entry_id"], e["state"], e["offered_to"]) for e in shown) == (
-            first.json()["entry_id"],
-            "offered",
-            "official-1",
-        ), "the advisor still sees who the citizen was offered to"
-    assert api.post("/api/queue/next", headers=bearer(api, "kela", "pw")).json() is None  # nobody for Kela
+        shown = wait_for(
+            "the offer in the advisor's view",
+            lambda: next(
+                (e["entry_id"], e["state"], e["offered_to"])
+                for e in api.get("/api/queue/imatra", headers=h).json()["entries"]
+                if e["state"] == "offered"
+            ),
+        )
+        assert shown == (first.json()["entry_id"], "offered", "official-1"), "the advisor sees who it was offered to"
+    assert api.post("/api/queue/next", headers=official).status_code in (404, 405)  # no second router over HTTP
     unknown = api.post("/api/queue", json={"point_id": "imatra", "service_id": "nope", "language": "fi"}, headers=h)
     assert unknown.status_code == 404
 
@@ -245,12 +255,12 @@ def test_the_booked_official_moves_the_booking_along_its_lifecycle(api):
 
 
 @contextmanager
-def connected(api, headers: dict[str, str]) -> Iterator[None]:
+def connected(api, headers: dict[str, str]) -> Iterator[Any]:
     """The official has the officials' page open: connected to the hub, so present."""
     with api.websocket_connect("/ws") as ws:
         ws.send_json({"type": "hello", "v": 1, "role": "official", "token": headers["Authorization"][7:]})
         assert ws.receive_json()["type"] == "welcome"
-        yield
+        yield ws
 
 
 def test_the_booth_queues_a_walk_in_and_shows_the_wait(api):

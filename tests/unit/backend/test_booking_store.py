@@ -209,49 +209,6 @@ def test_day_search_after_bookings_no_longer_offers_them(store):
     assert at(TUESDAY, 9, 45) not in starts and at(TUESDAY, 10, 15) not in starts and at(TUESDAY, 10, 30) in starts
 
 
-def test_two_free_officials_asking_at_once_get_different_walk_ins(store):
-    from backend.auth import hash_secret
-    from backend.domain.catalogue import OfficialSkills
-    from backend.store import catalogue
-    from backend.store.models import Official
-
-    with store() as s:
-        s.add(
-            Official(
-                id="official-2",
-                username="o2",
-                display_name="O2",
-                organisation_id="vero",
-                password_hash=hash_secret("x"),
-            )
-        )
-        s.flush()
-        catalogue.set_skills(
-            s, OfficialSkills("official-2", "vero", frozenset({"vero-personal"}), frozenset({"fi"}), {})
-        )
-        s.commit()
-    first = bookings.enqueue_walk_in(store, "imatra", "vero-personal", "fi", "imatra-1", NOW)
-    second = bookings.enqueue_walk_in(store, "imatra", "vero-personal", "fi", None, NOW + timedelta(minutes=1))
-    gate = threading.Barrier(2)
-    got: dict[str, str | None] = {}
-
-    def ask(official_id: str) -> None:
-        gate.wait()
-        row = bookings.offer_next(store, official_id, NOW + timedelta(minutes=2))
-        got[official_id] = row.id if row else None
-
-    threads = [threading.Thread(target=ask, args=(o,)) for o in ("official-1", "official-2")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(got.values()) == sorted([first, second])
-    with store() as s:
-        offered = {r.id: r.offered_to for r in s.scalars(select(QueueRow))}
-    assert offered == {v: k for k, v in got.items()}
-    assert bookings.offer_next(store, "official-1", NOW + timedelta(minutes=3)) is None  # nobody left
-
-
 def test_queue_snapshot_orders_and_estimates_with_who_is_present(store):
     a = bookings.enqueue_walk_in(store, "imatra", "vero-personal", "fi", None, NOW)
     b = bookings.enqueue_walk_in(store, "imatra", "vero-taxcard", "sv", None, NOW + timedelta(minutes=1))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from backend.domain.access import Standing
 from backend.domain.calls import (
     BoothInfo,
     BrokerError,
@@ -33,6 +36,8 @@ from protocol.messages import (
 )
 
 B1, B2 = Party(Role.BOOTH, "b1"), Party(Role.BOOTH, "b2")
+#: Officials who see everything and may admit a citizen who chose no matter.
+ANYONE = Standing("o", organisation_id="org", master=True, official_of=frozenset({"org"}))
 O1, O2 = Party(Role.OFFICIAL, "o1"), Party(Role.OFFICIAL, "o2")
 
 
@@ -56,8 +61,8 @@ def broker() -> CallBroker:
     b.know_booth(BoothInfo("b2", "Booth 2", "Nurmes"))
     b.booth_online(BoothInfo("b1", "Booth 1", "Imatra"))
     b.booth_online(BoothInfo("b2", "Booth 2", "Nurmes"))
-    b.official_online("o1", "Veera")
-    b.official_online("o2", "Olli")
+    b.official_online("o1", "Veera", standing=replace(ANYONE, person_id="o1"))
+    b.official_online("o2", "Olli", standing=replace(ANYONE, person_id="o2"))
     return b
 
 
@@ -228,7 +233,7 @@ def test_call_button_lights_the_booth_and_alerts_officials(broker: CallBroker):
 
 def test_pressing_again_keeps_the_first_time_and_an_acknowledged_light(broker: CallBroker):
     broker.assist_request("b1", 300.0)
-    broker.assist_update("b1", AssistState.ACKNOWLEDGED)
+    broker.assist_update("o1", "b1", AssistState.ACKNOWLEDGED)
     effects = broker.assist_request("b1", 320.0)
     assert delivered(effects, B1) == [AssistStatus(state=AssistState.ACKNOWLEDGED)]
     assert booth_view(broker).assist_since == 300.0
@@ -236,16 +241,16 @@ def test_pressing_again_keeps_the_first_time_and_an_acknowledged_light(broker: C
 
 def test_acknowledge_blinks_and_clear_turns_off(broker: CallBroker):
     broker.assist_request("b1", 300.0)
-    assert delivered(broker.assist_update("b1", AssistState.ACKNOWLEDGED), B1) == [
+    assert delivered(broker.assist_update("o1", "b1", AssistState.ACKNOWLEDGED), B1) == [
         AssistStatus(state=AssistState.ACKNOWLEDGED)
     ]
-    assert delivered(broker.assist_update("b1", AssistState.NONE), B1) == [AssistStatus(state=AssistState.NONE)]
+    assert delivered(broker.assist_update("o1", "b1", AssistState.NONE), B1) == [AssistStatus(state=AssistState.NONE)]
     assert (booth_view(broker).assist, booth_view(broker).assist_since) == (AssistState.NONE, None)
 
 
 def test_acknowledging_a_booth_that_did_not_ask_is_refused(broker: CallBroker):
     with pytest.raises(BrokerError) as err:
-        broker.assist_update("b1", AssistState.ACKNOWLEDGED)
+        broker.assist_update("o1", "b1", AssistState.ACKNOWLEDGED)
     assert err.value.code is ErrorCode.WRONG_STATE
 
 

@@ -36,7 +36,9 @@ def test_clock_start_takes_an_iso_time_with_offset():
     assert settings.clock_start == datetime.fromisoformat("2026-11-24T07:55+00:00").timestamp()
 
 
-@pytest.mark.parametrize(("text", "says"), [("tuesday", "must be an ISO date"), ("2026-11-24T09:55", "needs a UTC offset")])
+@pytest.mark.parametrize(
+    ("text", "says"), [("tuesday", "must be an ISO date"), ("2026-11-24T09:55", "needs a UTC offset")]
+)
 def test_a_bad_clock_start_says_what_to_write(text, says):
     with pytest.raises(SettingsError, match=says) as refused:
         load_settings({"clock_start": text}, environ={})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from backend.domain.access import Standing
 from backend.domain.calls import Arrival, BoothInfo, BrokerError, CallBroker, Deliver, Party, WalkIn
 from backend.domain.catalogue import OfficialSkills, Service
 from protocol.messages import ErrorCode, Presence, QueueStatus, Role, SessionOffer
@@ -22,10 +23,18 @@ def skills(official_id: str, org: str, services: set[str], languages: set[str]) 
     return OfficialSkills(official_id, org, frozenset(services), frozenset(languages), {})
 
 
-def official(b: CallBroker, oid: str, org: str, services: set[str], languages=("fi",), at: float = NOW, **kw):
-    return b.official_online(
-        oid, oid.title(), at, skills=skills(oid, org, services, set(languages)), organisation_id=org, **kw
-    )
+def official(
+    b: CallBroker,
+    oid: str,
+    org: str,
+    services: set[str],
+    languages=("fi",),
+    at: float = NOW,
+    advises: frozenset[str] = frozenset(),
+):
+    """An official of ``org`` (an advisor when they serve no services)."""
+    standing = Standing(oid, org, official_of=frozenset({org}) if services else frozenset(), advises=advises)
+    return b.official_online(oid, oid.title(), at, standing=standing, skills=skills(oid, org, services, set(languages)))
 
 
 def to(effects, party: Party, kind: type) -> list:
@@ -189,7 +198,7 @@ def test_a_booking_code_reaches_only_the_booked_officials_organisation(broker):
 def test_an_advisor_sees_everyone_at_their_points_booths_and_a_master_admin_everyone(broker):
     official(broker, "neuvoja", "municipality", set(), advises=frozenset({"p-imatra"}))
     official(broker, "muualla", "municipality", set(), advises=frozenset({"p-nurmes"}))
-    broker.official_online("master", "Master", NOW)  # organisation None: sees everything
+    broker.official_online("master", "Master", NOW, standing=Standing("master", "city", master=True))
     effects = broker.request("b1", "s1", NOW, WalkIn(HOUSING.id, "fi"))
     assert lobby_of(effects, "neuvoja") == ["s1"]
     assert lobby_of(effects, "muualla") == []

@@ -1,0 +1,262 @@
+"""The access matrix: every standing × resource × action, through the real HTTP API and the real websocket.
+
+Each cell asks ``backend.domain.access`` what the policy allows, then does the
+thing for real (FastAPI app, SQLite, the hub over a websocket) and records what
+happened. A *leak* is a cell where the two differ: something seen or done that
+the policy forbids, or something the policy allows that was refused. The
+count is printed and must be 0. Standings come from the database through the
+same loader the app uses (``catalogue.standing``); ``test_access.py`` pins the
+policy's own answers, so a wrong policy cannot hide here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+
+from backend.auth import hash_secret
+from backend.domain import access
+from backend.domain.access import Action, AlertRef, BookingRef, BoothRef, Citizen, HelpRequest
+from backend.domain.catalogue import HELSINKI
+from backend.domain.events import CheckinRefused
+from backend.store import alerts, catalogue
+from backend.store.models import Official
+from tests.unit.backend.booking_fixtures import *  # noqa: F403
+from tests.unit.backend.booking_fixtures import bearer, next_weekday
+from tests.unit.backend.test_alert_store import add_lappeenranta_advisor
+
+DAY = next_weekday(2)
+IMATRA, LPR = "imatra", "lappeenranta"
+IMATRA_HOURS = {
+    "hours": [{"weekday": d, "opens": "09:00", "closes": "15:00"} for d in (1, 2, 3, 4)]
+    + [{"weekday": 5, "opens": "09:00", "closes": "14:00"}]
+}
+
+#: username, password, official id: one account per standing (organisation in brackets)
+ACCOUNTS = [
+    ("virkailija", "demo-password", "official-1"),  # official (vero)
+    ("vero-admin", "demo-admin", "vero-admin-1"),  # authority admin (vero)
+    ("vero-reporter", "pw", "vero-reporter-1"),  # reporter (vero)
+    ("kela", "pw", "kela-1"),  # official (kela: serves nowhere)
+    ("kela-admin", "pw", "kela-admin-1"),  # authority admin (kela)
+    ("neuvoja", "demo-advisor", "advisor-1"),  # advisor (Imatra)
+    ("lpr", "x", "advisor-lpr"),  # advisor (Lappeenranta)
+    ("paakayttaja", "demo-master", "master-1"),  # master admin
+]
+
+
+@dataclass
+class Matrix:
+    rows: list[tuple[str, str, str, bool, bool]] = field(default_factory=list)
+
+    def check(self, who: str, resource: str, action: str, allowed: bool, happened: bool) -> None:
+        self.rows.append((who, resource, action, allowed, happened))
+
+    @property
+    def leaks(self) -> list[tuple[str, str, str, bool, bool]]:
+        return [r for r in self.rows if r[3] != r[4]]
+
+
+def until(ws: Any, done: Callable[[dict[str, Any]], bool], limit: int = 60) -> dict[str, Any]:
+    for _ in range(limit):
+        msg = ws.receive_json()
+        if done(msg):
+            return msg
+    raise AssertionError("the expected message did not come")
+
+
+def refused(ws: Any, message: dict[str, Any]) -> bool:
+    """Send ``message``, then a probe the hub always refuses; the hub answers in order, so an
+    error naming ``message``'s type before the probe's means it was refused."""
+    ws.send_json(message)
+    ws.send_json({"type": "session.end", "session_id": "probe"})
+    first = until(ws, lambda m: m["type"] == "error")
+    if first.get("ref") == message["type"]:
+        until(ws, lambda m: m["type"] == "error" and m.get("ref") == "session.end")
+        return True
+    assert first.get("ref") == "session.end", first
+    return False
+
+
+def add_accounts(api) -> None:
+    db = api.app.state.hub.db
+    add_lappeenranta_advisor(db)
+    with db() as s:
+        s.add(
+            Official(
+                id="vero-reporter-1",
+                username="vero-reporter",
+                display_name="Raili",
+                organisation_id="vero",
+                password_hash=hash_secret("pw"),
+            )
+        )
+        s.flush()
+        catalogue.grant(s, "vero-reporter-1", "reporter", "vero")
+        s.commit()
+
+
+def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
+    add_accounts(api)
+    db = api.app.state.hub.db
+    advisor = bearer(api, "neuvoja", "demo-advisor")
+    start = datetime.combine(DAY, time(9), tzinfo=HELSINKI).isoformat()
+    body = {"service_id": "vero-personal", "point_id": IMATRA, "language": "fi", "start": start, "channel": "advisor"}
+    booked = api.post("/api/bookings", json=body, headers=advisor)
+    assert booked.status_code == 201, booked.text
+    code = booked.json()["code"]
+    booking = BookingRef(IMATRA, "vero", booked.json()["official_id"])
+    m = Matrix()
+
+    with api.websocket_connect("/ws") as imatra, api.websocket_connect("/ws") as lpr:
+        imatra.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
+        lpr.send_json({"type": "hello", "role": "booth", "booth_id": "lpr-1", "token": "lpr"})
+        until(imatra, lambda x: x["type"] == "booth.catalogue")
+        until(lpr, lambda x: x["type"] == "booth.catalogue")
+        imatra.send_json({"type": "session.request", "service_id": "vero-personal", "language": "fi"})
+        tax_sid = until(imatra, lambda x: x["type"] == "session.lobby")["session_id"]
+        lpr.send_json({"type": "session.request"})  # chose no matter
+        any_sid = until(lpr, lambda x: x["type"] == "session.lobby")["session_id"]
+        imatra.send_json({"type": "assist.request"})
+        until(imatra, lambda x: x["type"] == "assist.status")
+        citizens = {
+            tax_sid: Citizen(tax_sid, "imatra-1", IMATRA, organisation_id="vero"),
+            any_sid: Citizen(any_sid, "lpr-1", LPR),
+        }
+        help_imatra = HelpRequest("imatra-1", IMATRA)
+
+        for i, (username, password, official_id) in enumerate(ACCOUNTS):
+            with db() as s:
+                st = catalogue.standing(s, official_id)
+            now = datetime.now(UTC)
+            fresh = {
+                point: alerts.record_alerts(db, [CheckinRefused("wrong_day", booth, point, code, now)])[0].alert_id
+                for point, booth in ((IMATRA, "imatra-1"), (LPR, "lpr-1"))
+            }
+            headers = bearer(api, username, password)
+
+            with api.websocket_connect("/ws") as ws:
+                ws.send_json({"type": "hello", "role": "official", "token": headers["Authorization"][7:]})
+                assert ws.receive_json()["type"] == "welcome"
+                got_alerts: set[str] = set()
+                while (msg := ws.receive_json())["type"] != "presence":
+                    if msg["type"] == "advisor.alert":
+                        got_alerts.add(msg["alert_id"])
+                booths = {b["booth_id"]: b for b in msg["booths"]}
+                lobby = {e["session_id"] for e in msg["lobby"]}
+
+                for booth_id, point in (("imatra-1", IMATRA), ("lpr-1", LPR)):
+                    ref = BoothRef(booth_id, point)
+                    m.check(username, f"booth {booth_id}", "see", access.sees_booth(st, ref), booth_id in booths)
+                shown = booths.get("imatra-1", {}).get("assist", "none") != "none"
+                m.check(username, "help imatra-1", "see", access.allows(st, Action.SEE, help_imatra), shown)
+                for sid, citizen in citizens.items():
+                    m.check(username, f"citizen {sid}", "see", access.allows(st, Action.SEE, citizen), sid in lobby)
+                for point, alert_id in fresh.items():
+                    m.check(
+                        username,
+                        f"alert {point} (ws)",
+                        "see",
+                        access.sees_alert(st, AlertRef(point)),
+                        alert_id in got_alerts,
+                    )
+
+                for sid, citizen in citizens.items():
+                    ws.send_json({"type": "session.admit", "session_id": sid})
+                    answer = until(
+                        ws,
+                        lambda x, sid=sid: (
+                            x["type"] == "session.admitted"
+                            or (x["type"] == "error" and x.get("ref") == "session.admit")
+                        ),
+                    )
+                    admitted = answer["type"] == "session.admitted"
+                    m.check(username, f"citizen {sid}", "admit", access.allows(st, Action.ADMIT, citizen), admitted)
+                    if admitted:  # step out again: the citizen waits in the lobby for the next standing
+                        ws.send_json({"type": "session.leave", "session_id": sid})
+                        until(
+                            ws,
+                            lambda x, sid=sid: x["type"] == "presence" and sid in {e["session_id"] for e in x["lobby"]},
+                        )
+
+                cleared = not refused(ws, {"type": "assist.clear", "booth_id": "imatra-1"})
+                m.check(username, "help imatra-1", "answer", access.allows(st, Action.ANSWER, help_imatra), cleared)
+                if cleared:  # the citizen presses again, for the next standing
+                    until(imatra, lambda x: x["type"] == "assist.status" and x["state"] == "none")
+                    imatra.send_json({"type": "assist.request"})
+                    until(imatra, lambda x: x["type"] == "assist.status" and x["state"] == "requested")
+
+                acked = not refused(ws, {"type": "alert.ack", "alert_id": fresh[IMATRA]})
+                m.check(username, "alert imatra (ws)", "answer", access.may_ack_alert(st, AlertRef(IMATRA)), acked)
+
+            # -- over HTTP --
+            listed = api.get("/api/alerts", headers=headers)
+            ids = {a["alert_id"] for a in listed.json()} if listed.status_code == 200 else set()
+            m.check(
+                username, "alert lappeenranta (http)", "see", access.sees_alert(st, AlertRef(LPR)), fresh[LPR] in ids
+            )
+            ack = api.post(f"/api/alerts/{fresh[LPR]}/ack", headers=headers)
+            assert ack.status_code in (200, 403), ack.text
+            m.check(
+                username,
+                "alert lappeenranta (http)",
+                "answer",
+                access.may_ack_alert(st, AlertRef(LPR)),
+                ack.status_code == 200,
+            )
+
+            got = api.get(f"/api/bookings/{code}", headers=headers)
+            assert got.status_code in (200, 404), got.text
+            m.check(username, "booking", "see", access.sees_booking(st, booking), got.status_code == 200)
+            day = api.get(f"/api/bookings?point={IMATRA}&day={DAY}", headers=headers)
+            in_list = day.status_code == 200 and code in {b["code"] for b in day.json()}
+            m.check(username, "booking in the day list", "see", access.sees_booking(st, booking), in_list)
+            # the first allowed standing moves it to citizen_no_show; after that the lifecycle answers 409
+            status = api.post(f"/api/bookings/{code}/status", json={"status": "citizen_no_show"}, headers=headers)
+            assert status.status_code in (200, 403, 404, 409), status.text
+            m.check(
+                username,
+                "booking",
+                "change",
+                access.allows(st, Action.CHANGE, booking),
+                status.status_code in (200, 409),
+            )
+            start = datetime.combine(DAY, time(10 + i // 2, 30 * (i % 2)), tzinfo=HELSINKI).isoformat()
+            new = api.post("/api/bookings", json=body | {"start": start, "channel": "phone"}, headers=headers)
+            assert new.status_code in (201, 403), new.text
+            may_book = "phone" in access.booking_channels(st, IMATRA, "vero")
+            m.check(username, "booking (phone)", "book", may_book, new.status_code == 201)
+
+            queue = api.get(f"/api/queue/{IMATRA}", headers=headers)
+            assert queue.status_code in (200, 403), queue.text
+            m.check(username, "queue imatra", "see", access.sees_queue_of(st, IMATRA), queue.status_code == 200)
+            if queue.status_code == 200:
+                for e in queue.json()["entries"]:
+                    m.check(username, f"queued {e['entry_id']}", "see", access.sees_queued(st, IMATRA, "vero"), True)
+            walk_in = {"point_id": LPR, "service_id": "vero-taxcard", "language": "fi"}
+            queued = api.post("/api/queue", json=walk_in, headers=headers)
+            assert queued.status_code in (201, 403), queued.text
+            m.check(username, "queue lappeenranta", "enqueue", access.may_queue_at(st, LPR), queued.status_code == 201)
+
+            hours = api.put(f"/api/admin/points/{IMATRA}/hours", json=IMATRA_HOURS, headers=headers)
+            assert hours.status_code in (200, 403), hours.text
+            m.check(
+                username, "point imatra hours", "change", access.may_edit_point(st, IMATRA), hours.status_code == 200
+            )
+            people = api.get("/api/admin/officials", headers=headers)
+            assert people.status_code in (200, 403), people.text
+            own = st.organisation_id or ""
+            m.check(
+                username, f"officials of {own}", "see", access.may_edit_catalogue(st, own), people.status_code == 200
+            )
+
+    print(f"\naccess matrix: {len(m.rows)} cells, {len(m.leaks)} leaks")
+    for leak in m.leaks:
+        print("  leak:", leak)
+    assert len({r[0] for r in m.rows}) == len(ACCOUNTS)
+    assert sum(r[3] for r in m.rows) and sum(not r[3] for r in m.rows), (
+        "the matrix has both allowed and forbidden cells"
+    )
+    assert m.leaks == []

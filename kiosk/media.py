@@ -242,9 +242,9 @@ class CallMedia:
 
     async def offer(self, peer: str) -> str:
         """A new connection to ``peer`` and its offer (a new offer to a known peer starts it over)."""
-        old = self._links.pop(peer, None)
+        old = self._links.get(peer)
         if old is not None:
-            await old.close()
+            await old.close()  # the new link takes its place, and keeps it in the order
         outgoing = (
             self._relay.subscribe(self.camera_track, buffered=False),  # late video frames are dropped, not queued
             self._relay.subscribe(self._microphone_track),

@@ -479,7 +479,7 @@ class CallBroker:
     def end(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """Official hangs up; a booth cancels (lobby) or reports failed media (call)."""
         s = self._session_for(party, session_id)
-        if party.role is Role.OFFICIAL and s.official_id != party.id:
+        if party.role is Role.OFFICIAL and s.phase is CallPhase.IN_CALL and s.official_id != party.id:
             raise BrokerError(
                 ErrorCode.NOT_ALLOWED, "only the official in charge ends the call; step out with session.leave"
             )

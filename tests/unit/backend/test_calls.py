@@ -191,6 +191,13 @@ def test_official_hangs_up(broker: CallBroker):
     broker.request("b1", "s2", 201.0)  # the booth is free again
 
 
+def test_an_official_may_end_a_waiting_session_they_see(broker: CallBroker):
+    broker.request("b1", "s1", 100.0)
+    effects = broker.end(O2, "s1", 105.0)
+    assert delivered(effects, B1) == [SessionEnded(session_id="s1", reason=SessionEndReason.HUNG_UP)]
+    assert "s1" not in broker.sessions
+
+
 def test_booth_cancelling_in_lobby_and_failing_in_call_have_their_reasons(broker: CallBroker):
     broker.request("b1", "s1", 100.0)
     assert delivered(broker.end(B1, "s1", 101.0), B1)[0].reason is SessionEndReason.CANCELLED

@@ -59,6 +59,7 @@ from protocol.messages import (
     Error,
     ErrorCode,
     Hello,
+    ParticipantRemove,
     Role,
     RtcAnswer,
     RtcIce,
@@ -296,6 +297,8 @@ class Hub:
                 return b.leave(party, sid, now)
             case SessionEnd(session_id=sid):
                 return b.end(party, sid, now)
+            case ParticipantRemove(session_id=sid, peer=peer):
+                return b.remove(party.id, sid, peer, now)
             case RtcOffer() | RtcAnswer() | RtcIce():
                 return b.relay(party, msg.session_id, msg)
             case DeviceReport(devices=devices):

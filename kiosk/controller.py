@@ -234,11 +234,18 @@ class Controller:
                 self.ui.show_queue(position, wait_min)
             case sm.StartMedia(session_id=sid):
                 self._start_media(sid)
-            case sm.ApplyAnswer(session_id=sid, sdp=sdp):
-                self._spawn(self._media_call(sid, lambda m: m.apply_answer(sdp)))
-            case sm.AddIceCandidate(session_id=sid):
+            case sm.ConnectPeer(session_id=sid, peer=peer):
+                self._connect_peer(sid, peer)
+            case sm.ApplyAnswer(session_id=sid, peer=peer, sdp=sdp):
+                self._spawn(self._media_call(sid, peer, lambda m: m.apply_answer(peer, sdp)))
+            case sm.AddIceCandidate(session_id=sid, peer=peer):
                 c = command
-                self._spawn(self._media_call(sid, lambda m: m.add_ice(c.candidate, c.sdp_mid, c.sdp_mline_index)))
+                self._spawn(
+                    self._media_call(sid, peer, lambda m: m.add_ice(peer, c.candidate, c.sdp_mid, c.sdp_mline_index))
+                )
+            case sm.DisconnectPeer(peer=peer):
+                if self.media is not None:
+                    self._spawn(self.media.drop(peer))
             case sm.StopMedia():
                 self._stop_media()
             case sm.ShowAssist(state=state):
@@ -261,36 +268,42 @@ class Controller:
     def _start_media(self, session_id: str) -> None:
         self._stop_media()
 
-        def on_state(state: str) -> None:
+        def on_state(peer: str, state: str) -> None:
             if state == "connected":
-                self.feed(sm.MediaConnected(session_id, self.clock()))
+                self.feed(sm.MediaConnected(session_id, peer, self.clock()))
             elif state == "failed":
-                self.feed(sm.MediaFailed(session_id, "ICE/DTLS connection failed", self.clock()))
+                self.feed(sm.MediaFailed(session_id, peer, "ICE/DTLS connection failed", self.clock()))
 
         media = CallMedia(self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state)
         self.media = media
         self.ui.set_media(media)
 
+    def _connect_peer(self, session_id: str, peer: str) -> None:
+        """One more peer connection in this call's media, and its offer to the machine."""
+        media = self.media
+        if media is None:
+            return
+
         async def make_offer() -> None:
             try:
-                sdp = await media.offer()
+                sdp = await media.offer(peer)
             except Exception as exc:
-                log.exception("could not create the offer")
-                self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
+                log.exception("could not create the offer for peer %s", peer)
+                self.feed(sm.MediaFailed(session_id, peer, type(exc).__name__, self.clock()))
                 return
-            self.feed(sm.OfferReady(session_id, sdp, self.clock()))
+            self.feed(sm.OfferReady(session_id, peer, sdp, self.clock()))
 
         self._spawn(make_offer())
 
-    async def _media_call(self, session_id: str, action: Callable[[CallMedia], object]) -> None:
+    async def _media_call(self, session_id: str, peer: str, action: Callable[[CallMedia], object]) -> None:
         media = self.media
         if media is None:
             return
         try:
             await action(media)  # type: ignore[misc]
         except Exception as exc:
-            log.warning("media step failed: %s", exc)
-            self.feed(sm.MediaFailed(session_id, type(exc).__name__, self.clock()))
+            log.warning("media step for peer %s failed: %s", peer, exc)
+            self.feed(sm.MediaFailed(session_id, peer, type(exc).__name__, self.clock()))
 
     def _select_camera(self, source: CameraSource) -> None:
         camera = self.cameras.get(source)

@@ -1,7 +1,11 @@
 """The booth's side of the WebRTC call, on aiortc.
 
-The booth makes the offer (it owns the tracks: face camera, microphone) and
-the official's browser answers. aiortc gathers all ICE candidates before
+The booth holds one peer connection per other participant of the call (a
+mesh from the booth: see "Media topology" in docs/ARCHITECTURE.md), keyed by
+the participant's peer id. It makes every offer (it owns the tracks: face
+camera, microphone) and each remote participant answers. The camera and the
+microphone are read once; ``MediaRelay`` hands the same frames to every
+connection, each of which encodes them for its own peer. aiortc gathers all ICE candidates before
 ``setLocalDescription`` returns, so the offer carries them and no trickle is
 needed; candidates the browser trickles are still applied.
 
@@ -29,6 +33,7 @@ from aiortc import (
     RTCSessionDescription,
     VideoStreamTrack,
 )
+from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 from av import AudioFrame, VideoFrame
@@ -62,17 +67,27 @@ class CameraTrack(VideoStreamTrack):
 
     async def recv(self) -> VideoFrame:
         pts, time_base = await self.next_timestamp()
-        image = await asyncio.to_thread(self.camera.read)
+        frame = await asyncio.to_thread(self._grab)
+        frame.pts, frame.time_base = pts, time_base
+        self.stats.video_frames_sent += 1
+        return frame
+
+    def _grab(self) -> VideoFrame:
+        """In a worker thread: read the camera and convert the picture once to the encoders' format.
+
+        Every peer connection's encoder gets this same frame (``MediaRelay``).
+        Converting here rather than in each encoder costs one conversion per
+        frame, not one per peer, and keeps two encoder threads from sharing
+        the frame's cached converter (libswscale is not thread-safe: it crashed).
+        """
+        image = self.camera.read()
         if image is None:  # a stalled camera sends black, and health says why
             if self._black is None:
                 self._black = np.zeros((480, 640, 3), dtype=np.uint8)
             image = self._black
         else:
             self.last_bgr = image
-        frame = VideoFrame.from_ndarray(image, format="bgr24")
-        frame.pts, frame.time_base = pts, time_base
-        self.stats.video_frames_sent += 1
-        return frame
+        return VideoFrame.from_ndarray(image, format="bgr24").reformat(format="yuv420p")
 
 
 class MicrophoneTrack(MediaStreamTrack):
@@ -132,48 +147,34 @@ def dbfs(pcm: np.ndarray) -> float:
     return 20 * math.log10(rms / 32768) if rms > 0 else -120.0
 
 
-class CallMedia:
-    """One call's peer connection. Create per call; ``close`` releases everything."""
+class PeerLink:
+    """The peer connection to one remote participant: our tracks out, their picture and voice in."""
 
     def __init__(
         self,
-        camera: Camera,
-        microphone: Microphone,
+        peer: str,
         ice_servers: list[RTCIceServer],
-        on_state: Callable[[str], None],
+        outgoing: tuple[MediaStreamTrack, ...],
+        stats: MediaStats,
+        on_state: Callable[[str, str], None],
     ) -> None:
-        self.stats = MediaStats()
-        self.remote_video = RemoteVideo(self.stats)
-        self.camera_track = CameraTrack(camera, self.stats)
-        self._pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
+        self.peer = peer
+        self.stats = stats
+        self.remote_video = RemoteVideo(stats)
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
+        self._outgoing = outgoing  # this link's relayed copies of camera and microphone
         self._tasks: list[asyncio.Task[None]] = []
-        self._on_state = on_state
-        self._pc.on("connectionstatechange", self._state_changed)
-        self._pc.on("track", self._track)
-        self._pc.addTrack(self.camera_track)
-        self._pc.addTrack(MicrophoneTrack(microphone))
-
-    async def offer(self) -> str:
-        await self._pc.setLocalDescription(await self._pc.createOffer())
-        return self._pc.localDescription.sdp
-
-    async def apply_answer(self, sdp: str) -> None:
-        await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
-
-    async def add_ice(self, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None) -> None:
-        if not candidate:
-            return
-        cand = candidate_from_sdp(candidate.removeprefix("candidate:"))
-        cand.sdpMid, cand.sdpMLineIndex = sdp_mid, sdp_mline_index
-        await self._pc.addIceCandidate(cand)
+        self.pc.on("connectionstatechange", lambda: on_state(peer, self.pc.connectionState))
+        self.pc.on("track", self._track)
+        for track in outgoing:
+            self.pc.addTrack(track)
 
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await self._pc.close()
-
-    def _state_changed(self) -> None:
-        self._on_state(self._pc.connectionState)
+        for track in self._outgoing:
+            track.stop()  # unsubscribes it from the relay
+        await self.pc.close()
 
     def _track(self, track: MediaStreamTrack) -> None:
         consume = self._consume_video if track.kind == "video" else self._consume_audio
@@ -187,7 +188,7 @@ class CallMedia:
             pass
 
     async def _consume_audio(self, track: MediaStreamTrack) -> None:
-        """Measure the official's voice. Playback to the booth speaker is the
+        """Measure the remote voice. Playback to the booth speaker is the
         speaker driver's job (see docs/ARCHITECTURE.md, not yet built)."""
         try:
             while True:
@@ -196,6 +197,85 @@ class CallMedia:
                 self.stats.audio_level_dbfs = dbfs(frame.to_ndarray())
         except MediaStreamError:
             pass
+
+
+class CallMedia:
+    """One call's media: camera and microphone, and a ``PeerLink`` per remote peer id.
+
+    Create per call; ``close`` releases everything. A participant joining is
+    ``offer(peer)`` for a new peer id, one leaving is ``drop(peer)``.
+    """
+
+    def __init__(
+        self,
+        camera: Camera,
+        microphone: Microphone,
+        ice_servers: list[RTCIceServer],
+        on_state: Callable[[str, str], None],
+    ) -> None:
+        """``on_state(peer, state)`` reports each connection's state ("connected", "failed", ...)."""
+        self.stats = MediaStats()
+        self.camera_track = CameraTrack(camera, self.stats)
+        self._microphone_track = MicrophoneTrack(microphone)
+        self._relay = MediaRelay()
+        self._ice_servers = ice_servers
+        self._on_state = on_state
+        self._links: dict[str, PeerLink] = {}
+        self._no_video = RemoteVideo(self.stats)
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        """The peer ids connected (or connecting), in the order they were added."""
+        return tuple(self._links)
+
+    @property
+    def remote_video(self) -> RemoteVideo:
+        """The picture the call screen shows: the first peer's (the official in charge)."""
+        return next(iter(self._links.values())).remote_video if self._links else self._no_video
+
+    def link(self, peer: str) -> PeerLink:
+        """The connection to ``peer``; raises ``KeyError`` naming it when there is none."""
+        try:
+            return self._links[peer]
+        except KeyError:
+            raise KeyError(f"no peer connection to {peer!r}") from None
+
+    async def offer(self, peer: str) -> str:
+        """A new connection to ``peer`` and its offer (a new offer to a known peer starts it over)."""
+        old = self._links.get(peer)
+        if old is not None:
+            await old.close()  # the new link takes its place, and keeps it in the order
+        outgoing = (
+            self._relay.subscribe(self.camera_track, buffered=False),  # late video frames are dropped, not queued
+            self._relay.subscribe(self._microphone_track),
+        )
+        link = PeerLink(peer, self._ice_servers, outgoing, self.stats, self._on_state)
+        self._links[peer] = link
+        await link.pc.setLocalDescription(await link.pc.createOffer())
+        return link.pc.localDescription.sdp
+
+    async def apply_answer(self, peer: str, sdp: str) -> None:
+        await self.link(peer).pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+
+    async def add_ice(self, peer: str, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None) -> None:
+        if not candidate:
+            return
+        cand = candidate_from_sdp(candidate.removeprefix("candidate:"))
+        cand.sdpMid, cand.sdpMLineIndex = sdp_mid, sdp_mline_index
+        await self.link(peer).pc.addIceCandidate(cand)
+
+    async def drop(self, peer: str) -> None:
+        """Close the connection to a peer who left; the others go on."""
+        link = self._links.pop(peer, None)
+        if link is not None:
+            await link.close()
+
+    async def close(self) -> None:
+        links, self._links = list(self._links.values()), {}
+        for link in links:
+            await link.close()
+        self.camera_track.stop()
+        self._microphone_track.stop()
 
 
 def ice_servers_from(urls: list[str]) -> list[RTCIceServer]:

@@ -27,6 +27,18 @@ before. Booking: the citizen types the code on the keypad or shows the QR code
 to a camera (``ScanQr`` turns the reading on and off); the backend answers
 ``checkin.result`` and, when it is ok, puts the booth in the lobby.
 
+In a call the booth holds one peer connection per other participant (a
+mesh from the booth): ``session.admitted`` names its own peer id and everyone
+in the call, and the booth offers to each. Someone joining later
+(``participant.joined``) is one more connection; someone leaving
+(``participant.left``) one fewer. Every ``rtc.*`` message names the peer it
+belongs to. The call stands or falls with the official in charge's connection
+(the official named in ``session.admitted``); a guest's failing connection is
+closed and the call goes on.
+
+Events are dispatched through one explicit table (``_HANDLERS``): an event
+without an entry is reported, never silently dropped.
+
 The typed code lives only in the check-in screen's widget, which wipes it
 when the screen is left; the machine holds a code only while it is being
 checked (and a refused QR code's, so the same QR still in front of the camera
@@ -35,6 +47,7 @@ is not sent again), and never logs one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -53,6 +66,9 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantRole,
     QueueStatus,
     RtcAnswer,
     RtcIce,
@@ -202,22 +218,29 @@ class Received:
 
 @dataclass(frozen=True)
 class OfferReady:
-    """Media created the local offer for this session."""
+    """Media created the local offer for the connection to ``peer`` in this session."""
 
     session_id: str
+    peer: str
     sdp: str
     now: float
 
 
 @dataclass(frozen=True)
 class MediaConnected:
+    """The connection to ``peer`` is up."""
+
     session_id: str
+    peer: str
     now: float
 
 
 @dataclass(frozen=True)
 class MediaFailed:
+    """The connection to ``peer`` failed (or could not be set up)."""
+
     session_id: str
+    peer: str
     reason: str
     now: float
 
@@ -328,28 +351,45 @@ class ShowQueue:
 
 @dataclass(frozen=True)
 class StartMedia:
-    """Create the peer connection with camera and microphone, then an offer."""
+    """Open camera and microphone for this call; peers are connected with ``ConnectPeer``."""
 
     session_id: str
 
 
 @dataclass(frozen=True)
+class ConnectPeer:
+    """Create a peer connection to ``peer`` sending our camera and microphone, then its offer."""
+
+    session_id: str
+    peer: str
+
+
+@dataclass(frozen=True)
 class ApplyAnswer:
     session_id: str
+    peer: str
     sdp: str
 
 
 @dataclass(frozen=True)
 class AddIceCandidate:
     session_id: str
+    peer: str
     candidate: str
     sdp_mid: str | None
     sdp_mline_index: int | None
 
 
 @dataclass(frozen=True)
+class DisconnectPeer:
+    """Close the connection to ``peer`` (they left the call); the others go on."""
+
+    peer: str
+
+
+@dataclass(frozen=True)
 class StopMedia:
-    """Close the peer connection and release what the call held."""
+    """Close every peer connection and release what the call held."""
 
 
 @dataclass(frozen=True)
@@ -380,8 +420,10 @@ Command = (
     | SetCatalogue
     | ShowQueue
     | StartMedia
+    | ConnectPeer
     | ApplyAnswer
     | AddIceCandidate
+    | DisconnectPeer
     | StopMedia
     | ShowAssist
     | SelectCamera
@@ -408,6 +450,10 @@ class State:
     qr_refused: str | None = field(default=None, repr=False)
     #: The backend's answer code on the check-in screen now (e.g. "wrong_day"; never the booking code).
     checkin_result: str | None = None
+    #: In a call: the booth's own peer id, the official in charge's, and every peer it is connected to.
+    peer: str | None = None
+    lead_peer: str | None = None
+    remotes: tuple[str, ...] = ()
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -425,14 +471,15 @@ class BoothSession:
         self.state = State()
 
     def handle(self, event: Event) -> list[Command]:
-        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        handler = _HANDLERS.get(type(event))
         if handler is None:
-            return [Log(f"ignored unknown event {type(event).__name__}")]
-        return handler(event)
+            # A shell feeding something this machine does not know: a bug to see in the log, not a crash.
+            return [Log(f"unknown event {type(event).__name__}: no handler; ignored")]
+        return handler(self, event)
 
     # -- connection --
 
-    def _on_Connected(self, ev: Connected) -> list[Command]:
+    def _on_connected(self, ev: Connected) -> list[Command]:
         out: list[Command] = []
         if self.state.devices:
             out.append(Send(DeviceReport(devices=self.state.devices)))
@@ -443,7 +490,7 @@ class BoothSession:
             out.append(Show(Screen.ATTRACT))
         return out
 
-    def _on_Disconnected(self, ev: Disconnected) -> list[Command]:
+    def _on_disconnected(self, ev: Disconnected) -> list[Command]:
         out: list[Command] = []
         if self.state.phase in _MEDIA_PHASES:
             out.append(StopMedia())
@@ -456,7 +503,7 @@ class BoothSession:
 
     # -- citizen --
 
-    def _on_StartPressed(self, ev: StartPressed) -> list[Command]:
+    def _on_start_pressed(self, ev: StartPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
             return []  # a second tap while things happen is not an error
         if self.state.services:
@@ -465,7 +512,7 @@ class BoothSession:
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
         return [Send(SessionRequest()), Show(Screen.LOBBY)]
 
-    def _on_ServiceChosen(self, ev: ServiceChosen) -> list[Command]:
+    def _on_service_chosen(self, ev: ServiceChosen) -> list[Command]:
         if self.state.phase is not Phase.CHOOSING:
             return []
         service = next((s for s in self.state.services if s.service_id == ev.service_id), None)
@@ -477,13 +524,13 @@ class BoothSession:
         request = SessionRequest(service_id=service.service_id, language=ev.language)
         return [Send(request), Show(Screen.LOBBY)]
 
-    def _on_BookingPressed(self, ev: BookingPressed) -> list[Command]:
+    def _on_booking_pressed(self, ev: BookingPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
             return []
         self._to(Phase.CHECKIN, idle_deadline=ev.now + INACTIVITY_S)
         return [Show(Screen.CHECKIN), ScanQr(True)]
 
-    def _on_CodeSubmitted(self, ev: CodeSubmitted) -> list[Command]:
+    def _on_code_submitted(self, ev: CodeSubmitted) -> list[Command]:
         if self.state.phase is not Phase.CHECKIN:
             return []  # e.g. OK tapped again while the first one is being checked
         code = normalise(ev.code)
@@ -492,7 +539,7 @@ class BoothSession:
             return [Log("refused a typed booking code of the wrong shape")]
         return self._check(code, ev.now, from_qr=False)
 
-    def _on_QrSeen(self, ev: QrSeen) -> list[Command]:
+    def _on_qr_seen(self, ev: QrSeen) -> list[Command]:
         if self.state.phase is not Phase.CHECKIN:
             return []  # the same QR seen again while it is being checked, or a scan that was under way
         code = code_from_qr(ev.payload)
@@ -517,14 +564,14 @@ class BoothSession:
             Show(Screen.CHECKIN, Notice.CHECKING, busy=True),
         ]
 
-    def _on_BackPressed(self, ev: BackPressed) -> list[Command]:
+    def _on_back_pressed(self, ev: BackPressed) -> list[Command]:
         if self.state.phase not in (Phase.CHOOSING, Phase.CHECKIN):
             return []  # while checking the answer is seconds away; the screen's Back is locked
         out = self._stop_scanning()
         self._to(Phase.IDLE)
         return [*out, Show(Screen.ATTRACT)]
 
-    def _on_Touched(self, ev: Touched) -> list[Command]:
+    def _on_touched(self, ev: Touched) -> list[Command]:
         if self.state.phase in _INPUT_PHASES:
             self._touch(ev.now)
         return []
@@ -536,7 +583,7 @@ class BoothSession:
         """``ScanQr(False)`` when leaving the phase that scans."""
         return [ScanQr(False)] if self.state.phase is Phase.CHECKIN else []
 
-    def _on_CancelPressed(self, ev: CancelPressed) -> list[Command]:
+    def _on_cancel_pressed(self, ev: CancelPressed) -> list[Command]:
         if self.state.phase is Phase.REQUESTING:
             self._to(Phase.IDLE)
             return [Show(Screen.ATTRACT)]
@@ -549,21 +596,49 @@ class BoothSession:
 
     # -- media --
 
-    def _on_OfferReady(self, ev: OfferReady) -> list[Command]:
-        if self.state.phase is not Phase.CONNECTING or ev.session_id != self.state.session_id:
-            return [Log("dropped an offer for a session that is no longer connecting")]
-        return [Send(RtcOffer(session_id=ev.session_id, sdp=ev.sdp))]
+    def _on_offer_ready(self, ev: OfferReady) -> list[Command]:
+        if not self._linked(ev.session_id, ev.peer):
+            return [Log(f"dropped an offer for peer {ev.peer}, no longer in this call")]
+        return [Send(RtcOffer(session_id=ev.session_id, peer=ev.peer, sdp=ev.sdp))]
 
-    def _on_MediaConnected(self, ev: MediaConnected) -> list[Command]:
+    def _on_media_connected(self, ev: MediaConnected) -> list[Command]:
         if self.state.phase is not Phase.CONNECTING or ev.session_id != self.state.session_id:
             return []
-        self._to(Phase.IN_CALL, session_id=ev.session_id, official_name=self.state.official_name)
+        if ev.peer != self.state.lead_peer:
+            return [Log(f"peer {ev.peer} connected")]
+        self._to(Phase.IN_CALL, session_id=ev.session_id, official_name=self.state.official_name, **self._call())
         return [Show(Screen.CALL, official_name=self.state.official_name)]
 
-    def _on_MediaFailed(self, ev: MediaFailed) -> list[Command]:
-        if self.state.phase not in _MEDIA_PHASES or ev.session_id != self.state.session_id:
+    def _on_media_failed(self, ev: MediaFailed) -> list[Command]:
+        if not self._linked(ev.session_id, ev.peer):
             return []
+        if ev.peer != self.state.lead_peer:
+            # A guest's connection: close it; the citizen and the official go on.
+            self.state = replace(self.state, remotes=tuple(p for p in self.state.remotes if p != ev.peer))
+            return [Log(f"media to peer {ev.peer} failed: {ev.reason}"), DisconnectPeer(ev.peer)]
         return self._fail_media(ev.now, f"media failed: {ev.reason}")
+
+    def _linked(self, session_id: str, peer: str) -> bool:
+        """Whether the booth is in this call and connected (or connecting) to ``peer``."""
+        return self.state.phase in _MEDIA_PHASES and session_id == self.state.session_id and peer in self.state.remotes
+
+    def _call(self) -> dict[str, Any]:
+        """The call's peers, to carry into the next phase of the same call."""
+        return {"peer": self.state.peer, "lead_peer": self.state.lead_peer, "remotes": self.state.remotes}
+
+    def _on_participant(self, msg: ParticipantJoined | ParticipantLeft) -> list[Command]:
+        """Someone joined (one more connection) or left (one fewer) the call in progress."""
+        remotes = self.state.remotes
+        if isinstance(msg, ParticipantJoined):
+            peer = msg.participant.peer
+            if peer == self.state.peer or peer in remotes:
+                return [Log(f"peer {peer} is already connected")]
+            self.state = replace(self.state, remotes=(*remotes, peer))
+            return [Log(f"{msg.participant.role.value} {peer} joined"), ConnectPeer(msg.session_id, peer)]
+        if msg.peer not in remotes:
+            return [Log(f"peer {msg.peer} left; the booth had no connection to it")]
+        self.state = replace(self.state, remotes=tuple(p for p in remotes if p != msg.peer))
+        return [Log(f"peer {msg.peer} {msg.reason.value}"), DisconnectPeer(msg.peer)]
 
     def _fail_media(self, now: float, why: str) -> list[Command]:
         sid = self.state.session_id
@@ -576,13 +651,13 @@ class BoothSession:
             Show(Screen.ENDED, Notice.CONNECTION_FAILED),
         ]
 
-    def _on_DevicesChanged(self, ev: DevicesChanged) -> list[Command]:
+    def _on_devices_changed(self, ev: DevicesChanged) -> list[Command]:
         self.state = replace(self.state, devices=ev.devices)
         if self.state.phase is Phase.OFFLINE:
             return []  # sent on the next Connected
         return [Send(DeviceReport(devices=ev.devices))]
 
-    def _on_AssistPressed(self, ev: AssistPressed) -> list[Command]:
+    def _on_assist_pressed(self, ev: AssistPressed) -> list[Command]:
         """Never dropped: the press stays pending until the backend confirms it
         with ``assist.status``, and is sent again on every reconnect until then.
         The light comes on at once so the citizen sees they were heard."""
@@ -594,7 +669,7 @@ class BoothSession:
 
     # -- time --
 
-    def _on_Tick(self, ev: Tick) -> list[Command]:
+    def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
         idle_deadline = self.state.idle_deadline
         if phase in _INPUT_PHASES and idle_deadline is not None and ev.now >= idle_deadline:
@@ -619,7 +694,7 @@ class BoothSession:
 
     # -- backend messages --
 
-    def _on_Received(self, ev: Received) -> list[Command]:
+    def _on_received(self, ev: Received) -> list[Command]:
         msg = ev.message
         phase, sid = self.state.phase, self.state.session_id
         if isinstance(msg, SessionLobby) and phase in _BEFORE_LOBBY:
@@ -641,21 +716,19 @@ class BoothSession:
         if getattr(msg, "session_id", None) != sid or phase not in _SESSION_PHASES:
             return [Log(f"ignored {getattr(msg, 'type', '?')} in phase {phase.value}")]
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
-            self._to(
-                Phase.CONNECTING,
-                session_id=sid,
-                official_name=msg.official_name,
-                deadline=ev.now + MEDIA_TIMEOUT_S,
-            )
-            return [StartMedia(sid), Show(Screen.CALL, Notice.CONNECTING, msg.official_name)]
+            return self._admitted(msg, ev.now)
         if isinstance(msg, QueueStatus) and phase is Phase.LOBBY:
             return [ShowQueue(msg.position, msg.wait_min)]
+        if isinstance(msg, RtcAnswer | RtcIce) and phase in _MEDIA_PHASES and msg.peer not in self.state.remotes:
+            return [Log(f"ignored {msg.type} from peer {msg.peer}, not connected")]
         if isinstance(msg, RtcAnswer) and phase in _MEDIA_PHASES:
-            return [ApplyAnswer(sid, msg.sdp)]
+            return [ApplyAnswer(sid, msg.peer, msg.sdp)]
         if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
             return [SelectCamera(msg.source)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:
-            return [AddIceCandidate(sid, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
+            return [AddIceCandidate(sid, msg.peer, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
+        if isinstance(msg, ParticipantJoined | ParticipantLeft) and phase in _MEDIA_PHASES:
+            return self._on_participant(msg)
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
             self._to(Phase.LOBBY, session_id=sid)
             return [StopMedia(), Show(Screen.LOBBY, Notice.OFFICIAL_STEPPED_AWAY)]
@@ -665,6 +738,27 @@ class BoothSession:
             notice = Notice.CONNECTION_FAILED if msg.reason is SessionEndReason.MEDIA_FAILED else Notice.CALL_ENDED
             return [*out, Show(Screen.ENDED, notice)]
         return [Log(f"ignored {msg.type} in phase {phase.value}")]
+
+    def _admitted(self, msg: SessionAdmitted, now: float) -> list[Command]:
+        """An official let the citizen in: a connection to every other participant."""
+        remotes = tuple(p.peer for p in msg.participants if p.peer != msg.peer)
+        lead = next((p.peer for p in msg.participants if p.role is ParticipantRole.OFFICIAL), None)
+        if lead is None or not remotes:
+            return [Log("ignored session.admitted without an official in it")]
+        self._to(
+            Phase.CONNECTING,
+            session_id=msg.session_id,
+            official_name=msg.official_name,
+            deadline=now + MEDIA_TIMEOUT_S,
+            peer=msg.peer,
+            lead_peer=lead,
+            remotes=remotes,
+        )
+        return [
+            StartMedia(msg.session_id),
+            *(ConnectPeer(msg.session_id, p) for p in remotes),
+            Show(Screen.CALL, Notice.CONNECTING, msg.official_name),
+        ]
 
     def _on_checkin_result(self, msg: CheckinResult, now: float) -> list[Command]:
         if self.state.phase is not Phase.CHECKING:
@@ -721,6 +815,9 @@ class BoothSession:
         idle_deadline: float | None = None,
         qr_checking: str | None = None,
         qr_refused: str | None = None,
+        peer: str | None = None,
+        lead_peer: str | None = None,
+        remotes: tuple[str, ...] = (),
     ) -> None:
         """Enter ``phase``. What belongs to the booth (devices, call button, catalogue) carries over;
         what belongs to a phase is passed again or forgotten."""
@@ -735,4 +832,31 @@ class BoothSession:
             idle_deadline=idle_deadline,
             qr_checking=qr_checking,
             qr_refused=qr_refused,
+            peer=peer,
+            lead_peer=lead_peer,
+            remotes=remotes,
         )
+
+
+#: Every event the machine understands, and its handler. Explicit so that an event
+#: added, renamed or removed cannot be dropped without a trace: ``handle`` reports
+#: anything not listed, and a test checks the table covers ``Event``.
+_HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
+    Connected: BoothSession._on_connected,
+    Disconnected: BoothSession._on_disconnected,
+    StartPressed: BoothSession._on_start_pressed,
+    BookingPressed: BoothSession._on_booking_pressed,
+    ServiceChosen: BoothSession._on_service_chosen,
+    CodeSubmitted: BoothSession._on_code_submitted,
+    QrSeen: BoothSession._on_qr_seen,
+    BackPressed: BoothSession._on_back_pressed,
+    Touched: BoothSession._on_touched,
+    CancelPressed: BoothSession._on_cancel_pressed,
+    Received: BoothSession._on_received,
+    OfferReady: BoothSession._on_offer_ready,
+    MediaConnected: BoothSession._on_media_connected,
+    MediaFailed: BoothSession._on_media_failed,
+    DevicesChanged: BoothSession._on_devices_changed,
+    AssistPressed: BoothSession._on_assist_pressed,
+    Tick: BoothSession._on_tick,
+}

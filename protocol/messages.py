@@ -24,6 +24,9 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
+#: A participant's handle within one call, given by the backend ("booth", "o1", "g2"):
+#: opaque, unique within the session, never an account id.
+PeerId = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[a-z][a-z0-9]*$")]
 
 
 class Language(StrEnum):
@@ -39,6 +42,19 @@ class Role(StrEnum):
 
     BOOTH = "booth"
     OFFICIAL = "official"
+
+
+class ParticipantRole(StrEnum):
+    """What a participant is in a call (not how they connected: a guest may sign in as an official)."""
+
+    BOOTH = "booth"  # the citizen at the booth
+    OFFICIAL = "official"  # an official serving the citizen
+    GUEST = "guest"  # someone invited into the call (e.g. an interpreter)
+
+
+class ParticipantLeftReason(StrEnum):
+    LEFT = "left"  # they stepped out or their connection closed
+    REMOVED = "removed"  # the official in charge removed them
 
 
 class ErrorCode(StrEnum):
@@ -225,6 +241,15 @@ class QueueStatus(_Message):
     wait_min: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
+class Participant(BaseModel):
+    """One party of a call, as the others see it: no account id, only the call's peer id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    peer: PeerId
+    role: ParticipantRole
+    name: Name
+
+
 class SessionAdmit(_Message):
     """Official: let this waiting citizen in."""
 
@@ -233,15 +258,19 @@ class SessionAdmit(_Message):
 
 
 class SessionAdmitted(_Message):
-    """Backend -> booth and official: the call may start.
+    """Backend -> each party of a call as they join it: the call may start.
 
-    The booth creates the WebRTC offer; the official answers.
+    ``peer`` is the recipient's own peer id in this call; ``participants`` are
+    everyone in the call now, the recipient included. The booth creates a
+    WebRTC offer for every other participant; they answer.
     """
 
     type: Literal["session.admitted"] = "session.admitted"
     session_id: Id
     official_name: Name
     booth_name: Name
+    peer: PeerId
+    participants: Annotated[tuple[Participant, ...], Field(min_length=2, max_length=8)]
 
 
 class SessionLeave(_Message):
@@ -257,6 +286,35 @@ class SessionLeft(_Message):
     type: Literal["session.left"] = "session.left"
     session_id: Id
     role: Role
+
+
+class ParticipantJoined(_Message):
+    """Backend -> the participants already in a call: someone joined (the booth offers to them)."""
+
+    type: Literal["participant.joined"] = "participant.joined"
+    session_id: Id
+    participant: Participant
+
+
+class ParticipantRemove(_Message):
+    """The official in charge: take this participant out of the call (the booth cannot be; end the call)."""
+
+    type: Literal["participant.remove"] = "participant.remove"
+    session_id: Id
+    peer: PeerId
+
+
+class ParticipantLeft(_Message):
+    """Backend -> the participants, the one who went included: this peer is no longer in the call.
+
+    Everyone closes their peer connection to ``peer``; the party whose own peer
+    it is knows they are out of the call.
+    """
+
+    type: Literal["participant.left"] = "participant.left"
+    session_id: Id
+    peer: PeerId
+    reason: ParticipantLeftReason
 
 
 class SessionEnd(_Message):
@@ -275,17 +333,23 @@ class SessionEnded(_Message):
 
 
 # --- WebRTC relay -------------------------------------------------------------
+#
+# ``peer`` names the other end of one peer connection: when sent, the
+# addressee's peer id; when delivered, the backend has rewritten it to the
+# sender's, so the receiver knows which connection the message belongs to.
 
 
 class RtcOffer(_Message):
     type: Literal["rtc.offer"] = "rtc.offer"
     session_id: Id
+    peer: PeerId
     sdp: Sdp
 
 
 class RtcAnswer(_Message):
     type: Literal["rtc.answer"] = "rtc.answer"
     session_id: Id
+    peer: PeerId
     sdp: Sdp
 
 
@@ -294,6 +358,7 @@ class RtcIce(_Message):
 
     type: Literal["rtc.ice"] = "rtc.ice"
     session_id: Id
+    peer: PeerId
     candidate: Annotated[str, Field(max_length=1000)]
     sdp_mid: Annotated[str, Field(max_length=64)] | None = None
     sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
@@ -460,6 +525,9 @@ Message = Annotated[
         | SessionLeft
         | SessionEnd
         | SessionEnded
+        | ParticipantJoined
+        | ParticipantRemove
+        | ParticipantLeft
         | RtcOffer
         | RtcAnswer
         | RtcIce
@@ -504,6 +572,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "session.admit",
             "session.leave",
             "session.end",
+            "participant.remove",
             "rtc.offer",
             "rtc.answer",
             "rtc.ice",

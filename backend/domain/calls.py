@@ -6,9 +6,16 @@ broker returns. The broker owns the rules:
 
 - a booth has at most one live session, and only ever reaches its own;
 - only an official admits, and only a session waiting in the lobby;
-- WebRTC messages are relayed only between the two parties of a call;
-- when a booth drops, its session ends; when an official drops, the citizen
-  goes back to the lobby instead of being thrown out;
+- a call has participants: the booth, the official in charge (who admitted),
+  and whoever else joins (more officials, invited guests). Each has a *peer
+  id* the broker gives out ("booth", "o1", "g2"): opaque, never reused within
+  the session, and no account id. WebRTC messages are relayed by peer id, only
+  between participants of a call in progress, and arrive naming their sender;
+- the official in charge may remove another participant, never the booth
+  (ending the call is ``session.end``);
+- when a booth drops, its session ends; when the official in charge drops or
+  steps out, the citizen goes back to the lobby instead of being thrown out
+  (and the others leave the call with them); anyone else dropping just leaves;
 - a citizen who chose a matter (a walk-in) or checked in for a booking is
   *offered* to the next free official who can serve them, in the walk-in
   queue's order (``backend.domain.queue``: appointments on time first, then
@@ -43,6 +50,11 @@ from protocol.messages import (
     DeviceStatus,
     ErrorCode,
     LobbyEntry,
+    Participant,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantLeftReason,
+    ParticipantRole,
     Presence,
     QueueStatus,
     Role,
@@ -82,12 +94,34 @@ class CallPhase(StrEnum):
     ENDED = "ended"
 
 
+#: Peer ids are a prefix by role and a number counted per session: "o1", "g2", "o3".
+_PEER_PREFIX = {ParticipantRole.OFFICIAL: "o", ParticipantRole.GUEST: "g"}
+BOOTH_PEER = "booth"
+
+
+@dataclass(frozen=True)
+class CallParticipant:
+    """One party of a session, from joining to leaving; kept after leaving, for the call record."""
+
+    peer: str
+    role: ParticipantRole
+    party: Party
+    name: str
+    joined_at: float
+    left_at: float | None = None
+
+    def wire(self) -> Participant:
+        """What the other participants are told: the peer id, never the account."""
+        return Participant(peer=self.peer, role=self.role, name=self.name)
+
+
 @dataclass(frozen=True)
 class CallSession:
     id: str
     booth_id: str
     requested_at: float
     phase: CallPhase = CallPhase.LOBBY
+    #: The official in charge: who admitted the citizen, may remove others and ends the call.
     official_id: str | None = None
     admitted_at: float | None = None
     ended_at: float | None = None
@@ -100,6 +134,36 @@ class CallSession:
     language: str | None = None
     queue_entry_id: str | None = None  # the queue row that records this wait
     offered_to: str | None = None  # the official the broker routed this citizen to
+    #: Everyone who has been in this session, in joining order; those still in it have no ``left_at``.
+    participants: tuple[CallParticipant, ...] = ()
+    #: How many non-booth peer ids were given out: the next one is numbered after it.
+    peers_issued: int = 0
+
+    def present(self) -> tuple[CallParticipant, ...]:
+        """The participants in the session now."""
+        return tuple(p for p in self.participants if p.left_at is None)
+
+    def participant(self, party: Party) -> CallParticipant | None:
+        return next((p for p in self.present() if p.party == party), None)
+
+    def join(self, party: Party, role: ParticipantRole, name: str, now: float) -> tuple[CallSession, CallParticipant]:
+        """This session with ``party`` in it under a fresh peer id."""
+        if role is ParticipantRole.BOOTH:
+            who = CallParticipant(BOOTH_PEER, role, party, name, now)
+            return replace(self, participants=(*self.participants, who)), who
+        n = self.peers_issued + 1
+        who = CallParticipant(f"{_PEER_PREFIX[role]}{n}", role, party, name, now)
+        return replace(self, participants=(*self.participants, who), peers_issued=n), who
+
+    def depart(self, peers: Iterable[str], now: float) -> CallSession:
+        """This session with the participants of ``peers`` gone at ``now``."""
+        gone = set(peers)
+        return replace(
+            self,
+            participants=tuple(
+                replace(p, left_at=now) if p.peer in gone and p.left_at is None else p for p in self.participants
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -242,9 +306,12 @@ class CallBroker:
         what was offered to them goes to someone else."""
         self.officials.pop(official_id, None)
         out: list[Effect] = []
+        me = Party(Role.OFFICIAL, official_id)
         for s in list(self.sessions.values()):
             if s.official_id == official_id and s.phase is CallPhase.IN_CALL:
-                out += self._back_to_lobby(s)
+                out += self._back_to_lobby(s, now)
+            elif s.phase is CallPhase.IN_CALL and (who := s.participant(me)) is not None:
+                out += self._depart(s, who, ParticipantLeftReason.LEFT, now)
             elif s.offered_to == official_id:
                 self.sessions[s.id] = replace(s, offered_to=None)
         out += self._release_desk(official_id)
@@ -305,7 +372,9 @@ class CallBroker:
             self.check_walk_in(booth_id, walk_in)
         if any(True for _ in self._sessions_of_booth(booth_id)):
             raise BrokerError(ErrorCode.BUSY, "this booth already has a session in progress")
-        s = CallSession(id=new_id, booth_id=booth.info.booth_id, requested_at=now)
+        s, _ = CallSession(id=new_id, booth_id=booth.info.booth_id, requested_at=now).join(
+            Party(Role.BOOTH, booth_id), ParticipantRole.BOOTH, booth.info.name, now
+        )
         if walk_in is not None:
             s = replace(
                 s, service_id=walk_in.service_id, language=walk_in.language, queue_entry_id=walk_in.queue_entry_id
@@ -336,6 +405,7 @@ class CallBroker:
             language=arrival.language,
             queue_entry_id=arrival.queue_entry_id,
         )
+        s, _ = s.join(Party(Role.BOOTH, booth_id), ParticipantRole.BOOTH, booth.info.name, now)
         self.sessions[s.id] = s
         alert = BookingArrived(
             session_id=s.id,
@@ -362,8 +432,10 @@ class CallBroker:
             raise BrokerError(
                 ErrorCode.WRONG_STATE, "this citizen is no longer waiting; another official may have admitted them"
             )
-        if any(x.official_id == official_id and x.phase is CallPhase.IN_CALL for x in self.sessions.values()):
+        if official_id in self._in_calls():
             raise BrokerError(ErrorCode.BUSY, "you are already in a call; end it before admitting the next citizen")
+        me = self.officials.get(official_id)
+        s, _ = s.join(Party(Role.OFFICIAL, official_id), ParticipantRole.OFFICIAL, me.name if me else "Official", now)
         s = replace(s, phase=CallPhase.IN_CALL, official_id=official_id, admitted_at=now, offered_to=None)
         self.sessions[s.id] = s
         self._told.pop(s.id, None)
@@ -372,14 +444,8 @@ class CallBroker:
             if other.offered_to == official_id:
                 self.sessions[other.id] = replace(other, offered_to=None)
         called_in = self._release_desk(official_id, served_at=self.booths[s.booth_id].info.point_id)
-        msg = SessionAdmitted(
-            session_id=s.id,
-            official_name=me.name if me else "Official",
-            booth_name=self.booths[s.booth_id].info.name,
-        )
         return [
-            Deliver(Party(Role.BOOTH, s.booth_id), msg),
-            Deliver(Party(Role.OFFICIAL, official_id), msg),
+            *self._admitted(s, s.present()),
             CallChanged(s),
             *called_in,
             *self._route(now),
@@ -391,16 +457,69 @@ class CallBroker:
         self.desk[walk_in.entry_id] = replace(walk_in, offered_to=None)
         return self._route(now)
 
+    def invite(self, by: str, session_id: str, invitee: str, role: ParticipantRole, now: float) -> list[Effect]:
+        """The official in charge brings another connected official, or a guest, into the call.
+
+        The newcomer gets ``session.admitted`` with their peer id; everyone
+        already in the call gets ``participant.joined`` (the booth then offers
+        to them). Not on the wire yet: the interpreter's invitation will call it.
+        """
+        s = self._session_for(Party(Role.OFFICIAL, by), session_id)
+        if s.phase is not CallPhase.IN_CALL or s.official_id != by:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge of a call invites others into it")
+        if role is ParticipantRole.BOOTH:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "a call has one booth")
+        guest = self.officials.get(invitee)
+        if guest is None:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only someone connected can be invited")
+        if invitee in self._in_calls():
+            raise BrokerError(ErrorCode.BUSY, "they are already in a call")
+        if len(s.present()) >= 8:
+            raise BrokerError(ErrorCode.BUSY, "a call holds at most 8 participants")
+        before = s.present()
+        s, who = s.join(Party(Role.OFFICIAL, invitee), role, guest.name, now)
+        self.sessions[s.id] = s
+        joined = ParticipantJoined(session_id=s.id, participant=who.wire())
+        return [
+            *(Deliver(p.party, joined) for p in before),
+            *self._admitted(s, [who]),
+            CallChanged(s),
+            *self._route(now),
+            *self._presence(),
+        ]
+
+    def remove(self, official_id: str, session_id: str, peer: str, now: float) -> list[Effect]:
+        """The official in charge takes a participant out of the call: everyone, the removed
+        one included, is told ``participant.left``; the call goes on without them."""
+        s = self._session_for(Party(Role.OFFICIAL, official_id), session_id)
+        if s.phase is not CallPhase.IN_CALL or s.official_id != official_id:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge of a call removes participants")
+        target = next((p for p in s.present() if p.peer == peer), None)
+        if target is None:
+            raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {peer!r} is not in this call")
+        if target.role is ParticipantRole.BOOTH:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "peer: the booth cannot be removed; end the call with session.end")
+        if target.party.id == official_id:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "peer: that is you; step out with session.leave")
+        return [*self._depart(s, target, ParticipantLeftReason.REMOVED, now), *self._route(now), *self._presence()]
+
     def leave(self, party: Party, session_id: str, now: float) -> list[Effect]:
+        """The official in charge steps out: the citizen waits again. Anyone else just leaves."""
         s = self._session_for(party, session_id)
-        if party.role is not Role.OFFICIAL or s.phase is not CallPhase.IN_CALL:
+        me = s.participant(party)
+        if party.role is not Role.OFFICIAL or s.phase is not CallPhase.IN_CALL or me is None:
             raise BrokerError(ErrorCode.WRONG_STATE, "only the official in the call can step out of it")
-        self._free(party.id, now)
-        return [*self._back_to_lobby(s), *self._route(now), *self._presence()]
+        if s.official_id != party.id:
+            return [*self._depart(s, me, ParticipantLeftReason.LEFT, now), *self._route(now), *self._presence()]
+        return [*self._back_to_lobby(s, now), *self._route(now), *self._presence()]
 
     def end(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """Official hangs up; a booth cancels (lobby) or reports failed media (call)."""
         s = self._session_for(party, session_id)
+        if party.role is Role.OFFICIAL and s.phase is CallPhase.IN_CALL and s.official_id != party.id:
+            raise BrokerError(
+                ErrorCode.NOT_ALLOWED, "only the official in charge ends the call; step out with session.leave"
+            )
         if party.role is Role.OFFICIAL:
             reason = SessionEndReason.HUNG_UP
         elif s.phase is CallPhase.LOBBY:
@@ -410,14 +529,23 @@ class CallBroker:
         return [*self._end(s, reason, now), *self._route(now), *self._presence()]
 
     def relay(self, party: Party, session_id: str, message: Any) -> list[Effect]:
-        """Pass a WebRTC message (or the official's camera choice) to the other party of the call."""
+        """Pass a WebRTC message to the participant its ``peer`` names, rewritten to name the
+        sender; or an official's camera choice to the booth."""
         if isinstance(message, CameraSelect) and party.role is not Role.OFFICIAL:
             raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official chooses the booth's camera")
         s = self._session_for(party, session_id)
-        if s.phase is not CallPhase.IN_CALL or s.official_id is None:
+        me = s.participant(party)
+        if s.phase is not CallPhase.IN_CALL or me is None:
             raise BrokerError(ErrorCode.WRONG_STATE, "WebRTC messages are only relayed during a call")
-        other = Party(Role.OFFICIAL, s.official_id) if party.role is Role.BOOTH else Party(Role.BOOTH, s.booth_id)
-        return [Deliver(other, message)]
+        if isinstance(message, CameraSelect):
+            if me.role is not ParticipantRole.OFFICIAL:
+                raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official chooses the booth's camera")
+            return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
+        to = next((p for p in s.present() if p.peer == message.peer), None)
+        if to is None or to is me:
+            # Not NO_SUCH_SESSION: a peer that just left is a race, not a lost session.
+            raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
+        return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
 
     # -- views --
 
@@ -477,7 +605,7 @@ class CallBroker:
         """
         when = datetime.fromtimestamp(now, UTC)
         out: list[Effect] = []
-        busy = {s.official_id for s in self.sessions.values() if s.phase is CallPhase.IN_CALL}
+        busy: set[str | None] = set(self._in_calls())
         busy |= {s.offered_to for s in self.sessions.values() if s.offered_to}
         busy |= {d.offered_to for d in self.desk.values() if d.offered_to}
         free = sorted(
@@ -613,15 +741,17 @@ class CallBroker:
             point_id=booth.info.point_id if booth else "",
             organisation_id=organisation,
             booked_for=s.booked_for,
-            in_call_with=frozenset({s.official_id}) if s.official_id else frozenset(),
+            in_call_with=frozenset(p.party.id for p in s.present() if p.role is not ParticipantRole.BOOTH),
         )
 
     def _help(self, b: _Booth) -> access.HelpRequest:
         """A booth's call-button alert as the access policy sees it."""
         in_call = frozenset(
-            s.official_id
+            p.party.id
             for s in self.sessions.values()
-            if s.booth_id == b.info.booth_id and s.phase is CallPhase.IN_CALL and s.official_id
+            if s.booth_id == b.info.booth_id and s.phase is CallPhase.IN_CALL
+            for p in s.present()
+            if p.role is not ParticipantRole.BOOTH
         )
         return access.HelpRequest(b.info.booth_id, b.info.point_id, in_call)
 
@@ -664,24 +794,72 @@ class CallBroker:
     def _waits(s: CallSession) -> bool:
         return s.phase is CallPhase.LOBBY
 
-    def _back_to_lobby(self, s: CallSession) -> list[Effect]:
+    def _in_calls(self) -> set[str]:
+        """Officials (and guests) who are a participant of a call in progress."""
+        return {
+            p.party.id
+            for s in self.sessions.values()
+            if s.phase is CallPhase.IN_CALL
+            for p in s.present()
+            if p.role is not ParticipantRole.BOOTH
+        }
+
+    def _admitted(self, s: CallSession, to: Iterable[CallParticipant]) -> list[Effect]:
+        """``session.admitted`` to each of ``to``, naming their own peer and everyone present."""
+        present = tuple(p.wire() for p in s.present())
+        lead = next((p for p in s.present() if p.party == Party(Role.OFFICIAL, s.official_id or "")), None)
+        return [
+            Deliver(
+                p.party,
+                SessionAdmitted(
+                    session_id=s.id,
+                    official_name=lead.name if lead else "Official",
+                    booth_name=self.booths[s.booth_id].info.name,
+                    peer=p.peer,
+                    participants=present,
+                ),
+            )
+            for p in to
+        ]
+
+    def _depart(self, s: CallSession, who: CallParticipant, reason: ParticipantLeftReason, now: float) -> list[Effect]:
+        """One participant (not the booth, not the one in charge) leaves a call that goes on."""
+        told = s.present()
+        s = s.depart([who.peer], now)
+        self.sessions[s.id] = s
+        self._free(who.party.id, now)
+        left = ParticipantLeft(session_id=s.id, peer=who.peer, reason=reason)
+        return [*(Deliver(p.party, left) for p in told), CallChanged(s)]
+
+    def _back_to_lobby(self, s: CallSession, now: float) -> list[Effect]:
+        """The official in charge is gone: the citizen waits again, and whoever else was in the call leaves it."""
+        others = [p for p in s.present() if p.role is not ParticipantRole.BOOTH and p.party.id != s.official_id]
+        if s.official_id is not None:
+            self._free(s.official_id, now)
+        s = s.depart((p.peer for p in s.present() if p.role is not ParticipantRole.BOOTH), now)
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)
         self.sessions[s.id] = s
+        left = SessionLeft(session_id=s.id, role=Role.OFFICIAL)
+        for p in others:
+            self._free(p.party.id, now)
         return [
-            Deliver(Party(Role.BOOTH, s.booth_id), SessionLeft(session_id=s.id, role=Role.OFFICIAL)),
+            Deliver(Party(Role.BOOTH, s.booth_id), left),
+            *(Deliver(p.party, left) for p in others),
             CallChanged(s),
         ]
 
     def _end(self, s: CallSession, reason: SessionEndReason, now: float) -> list[Effect]:
-        ended = replace(s, phase=CallPhase.ENDED, ended_at=now, end_reason=reason)
+        present = s.present()
+        ended = s.depart((p.peer for p in present), now)
+        ended = replace(ended, phase=CallPhase.ENDED, ended_at=now, end_reason=reason)
         del self.sessions[s.id]
         self._told.pop(s.id, None)
-        if s.official_id is not None:
-            self._free(s.official_id, now)
+        for p in present:
+            if p.role is not ParticipantRole.BOOTH:
+                self._free(p.party.id, now)
         msg = SessionEnded(session_id=s.id, reason=reason)
         out: list[Effect] = [CallChanged(ended)]
         if self.booths.get(s.booth_id) and self.booths[s.booth_id].online:
             out.append(Deliver(Party(Role.BOOTH, s.booth_id), msg))
-        if s.official_id is not None:
-            out.append(Deliver(Party(Role.OFFICIAL, s.official_id), msg))
+        out += [Deliver(p.party, msg) for p in present if p.role is not ParticipantRole.BOOTH]
         return out

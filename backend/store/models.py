@@ -4,7 +4,8 @@ The schema itself is owned by the Alembic migrations in ``migrations/``; these
 models must match them (a unit test compares the two).
 
 What is *not* here is deliberate: no call content, no SDP, no citizen data.
-A call record holds times, the booth, the official and why it ended.
+A call record holds times, who took part (booth, officials, guests) and why
+it ended.
 """
 
 from __future__ import annotations
@@ -68,9 +69,26 @@ class CallRecord(Base):
     __tablename__ = "call_record"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     booth_id: Mapped[str] = mapped_column(ForeignKey("booth.id"), index=True)
-    official_id: Mapped[str | None] = mapped_column(ForeignKey("official.id"), nullable=True)
     phase: Mapped[str] = mapped_column(String(20))
     requested_at: Mapped[float] = mapped_column(Float)
     admitted_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     ended_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class CallParticipantRow(Base):
+    """Who was in a call, under which peer id, from when to when. No content.
+
+    One row per participant: the booth, each official and guest (a second
+    official, an interpreter). Someone who left and came back has a row per
+    stay, since the broker gives every stay a fresh peer id.
+    """
+
+    __tablename__ = "call_participant"
+    call_id: Mapped[str] = mapped_column(ForeignKey("call_record.id"), primary_key=True)
+    peer: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    booth_id: Mapped[str | None] = mapped_column(ForeignKey("booth.id"), nullable=True)
+    official_id: Mapped[str | None] = mapped_column(ForeignKey("official.id"), nullable=True, index=True)
+    joined_at: Mapped[float] = mapped_column(Float)
+    left_at: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -61,7 +61,8 @@ const state = {
   acking: new Map(), // alert id -> timer, while our alert.ack is unanswered
   alertPruneTimer: null,
   admitting: null, // { sessionId, timer, offer } while a session.admit is unanswered
-  call: null, // { sessionId, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
+  // { sessionId, peer, boothPeer, boothName, boothPoint, startedAt, pc, remoteReady, pendingIce, remoteTracks }
+  call: null,
   localStream: null,
   localStreamPromise: null,
   lastError: null,
@@ -391,6 +392,7 @@ const HANDLERS = {
   "session.ended": onEnded,
   "rtc.offer": onOffer,
   "rtc.ice": onRemoteIce,
+  "participant.left": onParticipantLeft,
   "booking.arrived": onBookingArrived,
   "session.offer": onSessionOffer,
   "advisor.alert": onAdvisorAlert,
@@ -542,6 +544,8 @@ function onAdmitted(message) {
   const entry = state.lobby.find((e) => e.session_id === message.session_id);
   state.call = {
     sessionId: message.session_id,
+    peer: message.peer, // our own peer id in this call
+    boothPeer: (message.participants.find((p) => p.role === "booth") || { peer: "booth" }).peer,
     boothName: message.booth_name,
     boothPoint: entry ? entry.point : "",
     startedAt: Date.now(),
@@ -559,6 +563,14 @@ function onAdmitted(message) {
     if (stream && state.call) el.localVideo.srcObject = stream;
   });
   if (early) onOffer(early);
+}
+
+function onParticipantLeft(message) {
+  // Only our own departure matters here (the official in charge removed us).
+  if (!state.call || state.call.sessionId !== message.session_id || message.peer !== state.call.peer) return;
+  teardownCall();
+  setStatus("You were removed from the call", "info");
+  render();
 }
 
 function onEnded(message) {
@@ -584,6 +596,10 @@ function onOffer(message) {
     console.warn("Ignored an rtc.offer for a session that is not in a call here");
     return;
   }
+  if (message.peer !== call.boothPeer) {
+    console.warn("Ignored an rtc.offer from a participant other than the booth");
+    return;
+  }
   answerOffer(call, message.sdp).catch((err) => {
     if (state.call !== call) return; // the call ended meanwhile; nothing to report
     console.warn("Could not answer the booth's offer:", errorText(err));
@@ -593,7 +609,7 @@ function onOffer(message) {
 
 function onRemoteIce(message) {
   const call = state.call;
-  if (!call || call.sessionId !== message.session_id) return;
+  if (!call || call.sessionId !== message.session_id || message.peer !== call.boothPeer) return;
   if (!message.candidate) return; // end-of-candidates marker: nothing to add
   const candidate = {
     candidate: message.candidate,
@@ -639,7 +655,7 @@ async function answerOffer(call, sdp) {
   await pc.setLocalDescription(await pc.createAnswer());
   await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
   if (!current()) return;
-  if (!send({ type: "rtc.answer", session_id: call.sessionId, sdp: pc.localDescription.sdp })) {
+  if (!send({ type: "rtc.answer", session_id: call.sessionId, peer: call.boothPeer, sdp: pc.localDescription.sdp })) {
     setStatus("Could not answer the call: not connected to the server.", "error");
   }
 }

@@ -44,7 +44,7 @@ def test_authorize_uses_the_bearer_scheme_on_the_protected_operations(client: Te
     assert header_params == []  # Swagger UI would never send them; the scheme does
     signed = {key for key, op in operations.items() if op.get("security") == [{"bearerAuth": []}]}
     assert ("POST", "/api/login") not in signed
-    assert {("GET", "/api/bookings"), ("GET", "/api/queue/{point_id}"), ("POST", "/api/queue/next")} <= signed
+    assert {("GET", "/api/bookings"), ("GET", "/api/queue/{point_id}"), ("POST", "/api/queue")} <= signed
     # What Authorize then sends (RFC 6750's header) is what the API accepts.
     assert client.get("/api/queue/imatra").status_code == 401
     token = login(client, "neuvoja", "demo-advisor")  # the point's advisor sees its queue

@@ -24,9 +24,12 @@ from protocol.messages import (
     DeviceState,
     DeviceStatus,
     ErrorCode,
+    Participant,
+    ParticipantRole,
     Presence,
     Role,
     RtcAnswer,
+    RtcIce,
     RtcOffer,
     SessionAdmitted,
     SessionEnded,
@@ -111,9 +114,13 @@ def test_an_offline_booth_cannot_request(broker: CallBroker):
 def test_admit_tells_booth_and_official_and_empties_lobby(broker: CallBroker):
     broker.request("b1", "s1", 100.0)
     effects = broker.admit("o1", "s1", 110.0)
-    msg = SessionAdmitted(session_id="s1", official_name="Veera", booth_name="Booth 1")
+    both = (
+        Participant(peer="booth", role=ParticipantRole.BOOTH, name="Booth 1"),
+        Participant(peer="o1", role=ParticipantRole.OFFICIAL, name="Veera"),
+    )
+    msg = SessionAdmitted(session_id="s1", official_name="Veera", booth_name="Booth 1", peer="booth", participants=both)
     assert delivered(effects, B1) == [msg]
-    assert delivered(effects, O1) == [msg]
+    assert delivered(effects, O1) == [msg.model_copy(update={"peer": "o1"})]
     assert broker.presence().lobby == ()
     assert broker.sessions["s1"].admitted_at == 110.0
 
@@ -133,18 +140,27 @@ def test_admitting_an_unknown_session_is_refused(broker: CallBroker):
     assert err.value.code is ErrorCode.NO_SUCH_SESSION
 
 
-def test_relay_goes_only_to_the_other_party(broker: CallBroker):
+def test_relay_goes_only_to_the_other_party_and_names_the_sender(broker: CallBroker):
     in_call(broker)
-    offer = RtcOffer(session_id="s1", sdp="v=0")
-    assert broker.relay(B1, "s1", offer) == [Deliver(O1, offer)]
-    answer = RtcAnswer(session_id="s1", sdp="v=0")
-    assert broker.relay(O1, "s1", answer) == [Deliver(B1, answer)]
+    offer = RtcOffer(session_id="s1", peer="o1", sdp="v=0")
+    assert broker.relay(B1, "s1", offer) == [Deliver(O1, RtcOffer(session_id="s1", peer="booth", sdp="v=0"))]
+    answer = RtcAnswer(session_id="s1", peer="booth", sdp="v=0")
+    assert broker.relay(O1, "s1", answer) == [Deliver(B1, RtcAnswer(session_id="s1", peer="o1", sdp="v=0"))]
+
+
+def test_relay_to_oneself_or_to_a_peer_not_in_the_call_is_refused(broker: CallBroker):
+    in_call(broker)
+    for peer in ("booth", "o2", "g1"):
+        with pytest.raises(BrokerError) as err:
+            broker.relay(B1, "s1", RtcIce(session_id="s1", peer=peer, candidate=""))
+        assert err.value.code is ErrorCode.WRONG_STATE
+        assert "peer" in err.value.reason
 
 
 def test_a_booth_can_never_reach_another_booths_session(broker: CallBroker):
     in_call(broker)
     for attempt in (
-        lambda: broker.relay(B2, "s1", RtcOffer(session_id="s1", sdp="v=0")),
+        lambda: broker.relay(B2, "s1", RtcOffer(session_id="s1", peer="o1", sdp="v=0")),
         lambda: broker.end(B2, "s1", 120.0),
     ):
         with pytest.raises(BrokerError) as err:
@@ -156,7 +172,7 @@ def test_a_booth_can_never_reach_another_booths_session(broker: CallBroker):
 def test_an_official_not_in_the_call_cannot_relay_or_end_it(broker: CallBroker):
     in_call(broker)
     with pytest.raises(BrokerError):
-        broker.relay(O2, "s1", RtcAnswer(session_id="s1", sdp="v=0"))
+        broker.relay(O2, "s1", RtcAnswer(session_id="s1", peer="booth", sdp="v=0"))
     with pytest.raises(BrokerError):
         broker.end(O2, "s1", 1.0)
 
@@ -164,7 +180,7 @@ def test_an_official_not_in_the_call_cannot_relay_or_end_it(broker: CallBroker):
 def test_relay_in_the_lobby_is_refused(broker: CallBroker):
     broker.request("b1", "s1", 100.0)
     with pytest.raises(BrokerError) as err:
-        broker.relay(B1, "s1", RtcOffer(session_id="s1", sdp="v=0"))
+        broker.relay(B1, "s1", RtcOffer(session_id="s1", peer="o1", sdp="v=0"))
     assert err.value.code is ErrorCode.WRONG_STATE
 
 
@@ -178,6 +194,13 @@ def test_official_hangs_up(broker: CallBroker):
     assert (record.phase, record.ended_at, record.end_reason) == (CallPhase.ENDED, 200.0, SessionEndReason.HUNG_UP)
     assert "s1" not in broker.sessions
     broker.request("b1", "s2", 201.0)  # the booth is free again
+
+
+def test_an_official_may_end_a_waiting_session_they_see(broker: CallBroker):
+    broker.request("b1", "s1", 100.0)
+    effects = broker.end(O2, "s1", 105.0)
+    assert delivered(effects, B1) == [SessionEnded(session_id="s1", reason=SessionEndReason.HUNG_UP)]
+    assert "s1" not in broker.sessions
 
 
 def test_booth_cancelling_in_lobby_and_failing_in_call_have_their_reasons(broker: CallBroker):

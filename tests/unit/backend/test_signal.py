@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
 
-from backend.store.models import CallRecord
+from backend.store.call_records import participants_of
+from backend.store.models import CallParticipantRow, CallRecord
 from tests.unit.backend.conftest import login, recv, recv_until, send
 from tests.waiting import wait_for
 
@@ -82,7 +83,7 @@ def test_garbage_gets_an_error_and_the_connection_survives(client: TestClient):
         assert err["code"] == "unknown_type" and "teleport" in err["reason"]
         send(ws, {"type": "rtc.offer", "session_id": "x"})
         err = recv(ws)
-        assert err["code"] == "malformed" and "sdp" in err["reason"]
+        assert err["code"] == "malformed" and "sdp" in err["reason"] and "peer" in err["reason"]
         send(ws, {"type": "session.admit", "session_id": "x"})  # officials only
         assert recv(ws)["code"] == "not_allowed"
         send(ws, {"type": "session.request"})  # still works
@@ -103,12 +104,21 @@ def test_full_session_through_the_hub_is_recorded_without_content(client: TestCl
             lobby = recv_until(official, "presence")
         assert lobby["lobby"][0]["session_id"] == sid
         send(official, {"type": "session.admit", "session_id": sid})
-        assert recv_until(booth, "session.admitted")["official_name"] == "Veera Virkailija"
-        recv_until(official, "session.admitted")
-        send(booth, {"type": "rtc.offer", "session_id": sid, "sdp": "v=0 offer"})
-        assert recv_until(official, "rtc.offer")["sdp"] == "v=0 offer"
-        send(official, {"type": "rtc.answer", "session_id": sid, "sdp": "v=0 answer"})
-        assert recv_until(booth, "rtc.answer")["sdp"] == "v=0 answer"
+        admitted = recv_until(booth, "session.admitted")
+        assert admitted["official_name"] == "Veera Virkailija"
+        mine = recv_until(official, "session.admitted")
+        assert [p["peer"] for p in admitted["participants"]] == ["booth", mine["peer"]]
+        assert (admitted["peer"], admitted["participants"][1]["name"]) == ("booth", "Veera Virkailija")
+        assert "official-1" not in str(admitted)  # peer ids, never account ids
+        send(booth, {"type": "rtc.offer", "session_id": sid, "peer": mine["peer"], "sdp": "v=0 offer"})
+        offer = recv_until(official, "rtc.offer")
+        assert (offer["sdp"], offer["peer"]) == ("v=0 offer", "booth")
+        send(official, {"type": "rtc.answer", "session_id": sid, "peer": "booth", "sdp": "v=0 answer"})
+        answer = recv_until(booth, "rtc.answer")
+        assert (answer["sdp"], answer["peer"]) == ("v=0 answer", mine["peer"])
+        send(official, {"type": "participant.remove", "session_id": sid, "peer": "booth"})
+        refused = recv_until(official, "error")
+        assert (refused["code"], refused["ref"]) == ("not_allowed", "participant.remove")
         send(official, {"type": "session.end", "session_id": sid})
         assert recv_until(booth, "session.ended")["reason"] == "hung_up"
     hub = client.app.state.hub
@@ -119,18 +129,32 @@ def test_full_session_through_the_hub_is_recorded_without_content(client: TestCl
         return rec if rec is not None and rec.phase == "ended" else None
 
     rec = wait_for("the call record to reach 'ended'", ended_record, timeout=5)
-    assert (rec.phase, rec.end_reason, rec.official_id, rec.booth_id) == ("ended", "hung_up", "official-1", "imatra-1")
+    assert (rec.phase, rec.end_reason, rec.booth_id) == ("ended", "hung_up", "imatra-1")
     assert rec.requested_at <= rec.admitted_at <= rec.ended_at
-    # Only times and parties: the table has no column that could hold SDP or media.
+    with hub.db() as db:
+        people = [(p.peer, p.role, p.booth_id, p.official_id, p.left_at) for p in participants_of(db, sid)]
+    assert people == [
+        ("booth", "booth", "imatra-1", None, rec.ended_at),
+        (mine["peer"], "official", None, "official-1", rec.ended_at),
+    ]
+    # Only times and parties: the tables have no column that could hold SDP or media.
     assert set(CallRecord.__table__.columns.keys()) == {
         "id",
         "booth_id",
-        "official_id",
         "phase",
         "requested_at",
         "admitted_at",
         "ended_at",
         "end_reason",
+    }
+    assert set(CallParticipantRow.__table__.columns.keys()) == {
+        "call_id",
+        "peer",
+        "role",
+        "booth_id",
+        "official_id",
+        "joined_at",
+        "left_at",
     }
 
 
@@ -144,7 +168,7 @@ def test_a_booth_cannot_touch_another_booths_session(client: TestClient):
         sid = recv_until(b1, "session.lobby")["session_id"]
         send(b2, {"type": "session.end", "session_id": sid})
         assert recv(b2)["code"] == "no_such_session"
-        send(b2, {"type": "rtc.offer", "session_id": sid, "sdp": "v=0"})
+        send(b2, {"type": "rtc.offer", "session_id": sid, "peer": "booth", "sdp": "v=0"})
         assert recv(b2)["code"] == "no_such_session"
         send(b1, {"type": "session.end", "session_id": sid})  # b1's own session is intact
         assert recv(b1)["reason"] == "cancelled"

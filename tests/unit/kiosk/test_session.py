@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from kiosk import session as sm
@@ -17,6 +19,11 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    Participant,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantLeftReason,
+    ParticipantRole,
     Presence,
     Role,
     RtcAnswer,
@@ -35,6 +42,17 @@ from protocol.messages import (
 SID = "s-1"
 #: A well-formed booking code (the booth checks the shape only; the backend the rest).
 CODE = "K7M2QX"
+BOOTH_ME = Participant(peer="booth", role=ParticipantRole.BOOTH, name="B1")
+
+
+def admitted(official: str = "Veera", sid: str = SID, peer: str = "o1") -> SessionAdmitted:
+    """What the backend sends the booth when ``official`` admits: the booth and the official."""
+    them = Participant(peer=peer, role=ParticipantRole.OFFICIAL, name=official)
+    return SessionAdmitted(
+        session_id=sid, official_name=official, booth_name="B1", peer="booth", participants=(BOOTH_ME, them)
+    )
+
+
 SERVICES = (
     ServiceChoice(service_id="tax", name_fi="Verot", name_sv="Skatter", name_en="Taxes", languages=("fi", "sv")),
     ServiceChoice(service_id="kela", name_fi="Kela", name_sv="FPA", name_en="Kela", languages=("fi", "sv", "en")),
@@ -72,10 +90,10 @@ def machine_in(phase: Phase) -> sm.BoothSession:
     m.handle(sm.Received(SessionLobby(session_id=SID), 2))
     if phase is Phase.LOBBY:
         return m
-    m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Veera", booth_name="B1"), 3))
+    m.handle(sm.Received(admitted(), 3))
     if phase is Phase.CONNECTING:
         return m
-    m.handle(sm.MediaConnected(SID, 4))
+    m.handle(sm.MediaConnected(SID, "o1", 4))
     if phase is Phase.IN_CALL:
         return m
     m.handle(sm.Received(SessionEnded(session_id=SID, reason=SessionEndReason.HUNG_UP), 5))
@@ -158,37 +176,51 @@ def test_citizen_cannot_end_a_call(phase: Phase):
 
 def test_admit_starts_media_and_shows_call_connecting():
     m = machine_in(Phase.LOBBY)
-    out = m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Veera", booth_name="B1"), 3))
+    out = m.handle(sm.Received(admitted(), 3))
     assert m.state.phase is Phase.CONNECTING
-    assert sm.StartMedia(SID) in out
+    assert out[:2] == [sm.StartMedia(SID), sm.ConnectPeer(SID, "o1")]
+    assert (m.state.peer, m.state.lead_peer, m.state.remotes) == ("booth", "o1", ("o1",))
     assert screens(out) == [sm.Show(Screen.CALL, sm.Notice.CONNECTING, "Veera")]
 
 
 def test_admit_for_another_session_is_ignored():
     m = machine_in(Phase.LOBBY)
-    out = m.handle(sm.Received(SessionAdmitted(session_id="s-other", official_name="X", booth_name="B1"), 3))
+    out = m.handle(sm.Received(admitted("X", sid="s-other"), 3))
     assert m.state.phase is Phase.LOBBY
     assert all(isinstance(c, sm.Log) for c in out)
 
 
-def test_offer_is_sent_only_while_connecting_the_same_session():
+def test_offer_is_sent_only_to_a_peer_of_the_same_session():
     m = machine_in(Phase.CONNECTING)
-    assert sends(m.handle(sm.OfferReady(SID, "v=0", 3.5))) == [RtcOffer(session_id=SID, sdp="v=0")]
-    assert sends(m.handle(sm.OfferReady("s-old", "v=0", 3.5))) == []
+    assert sends(m.handle(sm.OfferReady(SID, "o1", "v=0", 3.5))) == [RtcOffer(session_id=SID, peer="o1", sdp="v=0")]
+    assert sends(m.handle(sm.OfferReady("s-old", "o1", "v=0", 3.5))) == []
+    assert sends(m.handle(sm.OfferReady(SID, "g9", "v=0", 3.5))) == []
 
 
-def test_answer_and_ice_are_applied_to_media():
+def test_answer_and_ice_are_applied_to_the_peers_connection():
     m = machine_in(Phase.CONNECTING)
-    assert m.handle(sm.Received(RtcAnswer(session_id=SID, sdp="v=0"), 3.6)) == [sm.ApplyAnswer(SID, "v=0")]
+    answer = RtcAnswer(session_id=SID, peer="o1", sdp="v=0")
+    assert m.handle(sm.Received(answer, 3.6)) == [sm.ApplyAnswer(SID, "o1", "v=0")]
     ice = RtcIce(
-        session_id=SID, candidate="candidate:1 1 udp 1 192.0.2.2 5000 typ host", sdp_mid="0", sdp_mline_index=0
+        session_id=SID,
+        peer="o1",
+        candidate="candidate:1 1 udp 1 192.0.2.2 5000 typ host",
+        sdp_mid="0",
+        sdp_mline_index=0,
     )
-    assert m.handle(sm.Received(ice, 3.7)) == [sm.AddIceCandidate(SID, ice.candidate, "0", 0)]
+    assert m.handle(sm.Received(ice, 3.7)) == [sm.AddIceCandidate(SID, "o1", ice.candidate, "0", 0)]
+
+
+def test_answer_from_a_peer_the_booth_has_no_connection_to_is_only_logged():
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.Received(RtcAnswer(session_id=SID, peer="g7", sdp="v=0"), 5))
+    assert all(isinstance(c, sm.Log) for c in out) and "g7" in out[0].text
+    assert m.state.phase is Phase.IN_CALL
 
 
 def test_media_connected_shows_the_call():
     m = machine_in(Phase.CONNECTING)
-    out = m.handle(sm.MediaConnected(SID, 4))
+    out = m.handle(sm.MediaConnected(SID, "o1", 4))
     assert m.state.phase is Phase.IN_CALL
     assert screens(out) == [sm.Show(Screen.CALL, official_name="Veera")]
 
@@ -204,7 +236,7 @@ def test_media_that_never_connects_ends_the_call_and_tells_the_backend():
 
 def test_media_failure_in_call_ends_it():
     m = machine_in(Phase.IN_CALL)
-    out = m.handle(sm.MediaFailed(SID, "ICE failed", 10))
+    out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 10))
     assert m.state.phase is Phase.ENDED
     assert sends(out) == [SessionEnd(session_id=SID)]
 
@@ -217,9 +249,10 @@ def test_official_leaving_returns_citizen_to_lobby_not_to_the_start():
     assert sm.StopMedia() in out
     assert screens(out) == [sm.Show(Screen.LOBBY, sm.Notice.OFFICIAL_STEPPED_AWAY)]
     # ... and a second official can admit the same session.
-    m.handle(sm.Received(SessionAdmitted(session_id=SID, official_name="Olli", booth_name="B1"), 11))
+    out = m.handle(sm.Received(admitted("Olli", peer="o2"), 11))
     assert m.state.phase is Phase.CONNECTING
     assert m.state.official_name == "Olli"
+    assert sm.ConnectPeer(SID, "o2") in out
 
 
 @pytest.mark.parametrize(
@@ -355,3 +388,65 @@ def test_a_stray_lobby_message_does_not_break_a_session(phase: Phase):
     before = m.state
     m.handle(sm.Received(SessionLobby(session_id="s-other"), 9))
     assert m.state == before
+
+
+# --- more than two participants -------------------------------------------------
+
+
+def in_call_with_a_guest() -> sm.BoothSession:
+    m = machine_in(Phase.IN_CALL)
+    guest = Participant(peer="g2", role=ParticipantRole.GUEST, name="Tulkki")
+    out = m.handle(sm.Received(ParticipantJoined(session_id=SID, participant=guest), 6))
+    assert sm.ConnectPeer(SID, "g2") in out
+    assert m.state.remotes == ("o1", "g2")
+    return m
+
+
+def test_a_joining_guest_is_one_more_connection_with_its_own_offer_answer_and_ice():
+    m = in_call_with_a_guest()
+    assert sends(m.handle(sm.OfferReady(SID, "g2", "v=0 g", 6.1))) == [RtcOffer(session_id=SID, peer="g2", sdp="v=0 g")]
+    answer = RtcAnswer(session_id=SID, peer="g2", sdp="v=0 a")
+    assert m.handle(sm.Received(answer, 6.2)) == [sm.ApplyAnswer(SID, "g2", "v=0 a")]
+    assert m.handle(sm.MediaConnected(SID, "g2", 6.3)) == []  # already in the call
+    assert m.state.phase is Phase.IN_CALL
+
+
+def test_a_guest_who_leaves_or_is_removed_loses_only_their_connection():
+    m = in_call_with_a_guest()
+    out = m.handle(sm.Received(ParticipantLeft(session_id=SID, peer="g2", reason=ParticipantLeftReason.REMOVED), 7))
+    assert sm.DisconnectPeer("g2") in out and sm.StopMedia() not in out
+    assert (m.state.phase, m.state.remotes) == (Phase.IN_CALL, ("o1",))
+    assert sends(m.handle(sm.OfferReady(SID, "g2", "v=0", 7.1))) == []  # a late offer goes nowhere
+
+
+def test_a_guests_failed_connection_is_closed_and_the_call_goes_on():
+    m = in_call_with_a_guest()
+    out = m.handle(sm.MediaFailed(SID, "g2", "ICE failed", 8))
+    assert sm.DisconnectPeer("g2") in out and not sends(out)
+    assert (m.state.phase, m.state.remotes) == (Phase.IN_CALL, ("o1",))
+    out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 9))  # the official's fails: the call does
+    assert m.state.phase is Phase.ENDED and sends(out) == [SessionEnd(session_id=SID)]
+
+
+def test_a_joiner_arriving_while_connecting_waits_for_the_official_to_connect():
+    m = machine_in(Phase.CONNECTING)
+    guest = Participant(peer="g2", role=ParticipantRole.GUEST, name="Tulkki")
+    m.handle(sm.Received(ParticipantJoined(session_id=SID, participant=guest), 3.2))
+    m.handle(sm.MediaConnected(SID, "g2", 3.3))
+    assert m.state.phase is Phase.CONNECTING  # the call is the official's
+    m.handle(sm.MediaConnected(SID, "o1", 3.4))
+    assert (m.state.phase, m.state.remotes) == (Phase.IN_CALL, ("o1", "g2"))
+
+
+def test_every_event_has_a_handler_in_the_dispatch_table():
+    assert set(sm._HANDLERS) == set(get_args(sm.Event))
+
+
+def test_an_unknown_event_is_reported_not_silently_dropped():
+    class Teleported:  # e.g. an event renamed in the shell but not in the machine
+        now = 1.0
+
+    m = machine_in(Phase.IDLE)
+    out = m.handle(Teleported())  # type: ignore[arg-type]
+    assert out == [sm.Log("unknown event Teleported: no handler; ignored")]
+    assert m.state.phase is Phase.IDLE

@@ -34,6 +34,12 @@ from protocol.messages import (
     ErrorCode,
     Hello,
     LobbyEntry,
+    Participant,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantLeftReason,
+    ParticipantRemove,
+    ParticipantRole,
     Presence,
     QueueStatus,
     Role,
@@ -103,14 +109,32 @@ EXAMPLES = [
     AlertCleared(alert_id="a1"),
     SessionLobby(session_id="s1"),
     SessionAdmit(session_id="s1"),
-    SessionAdmitted(session_id="s1", official_name="Veera", booth_name="B"),
+    SessionAdmitted(
+        session_id="s1",
+        official_name="Veera",
+        booth_name="B",
+        peer="booth",
+        participants=(
+            Participant(peer="booth", role=ParticipantRole.BOOTH, name="B"),
+            Participant(peer="o1", role=ParticipantRole.OFFICIAL, name="Veera"),
+        ),
+    ),
+    ParticipantJoined(session_id="s1", participant=Participant(peer="g2", role=ParticipantRole.GUEST, name="Tulkki")),
+    ParticipantRemove(session_id="s1", peer="g2"),
+    ParticipantLeft(session_id="s1", peer="g2", reason=ParticipantLeftReason.REMOVED),
     SessionLeave(session_id="s1"),
     SessionLeft(session_id="s1", role=Role.OFFICIAL),
     SessionEnd(session_id="s1"),
     SessionEnded(session_id="s1", reason=SessionEndReason.HUNG_UP),
-    RtcOffer(session_id="s1", sdp="v=0\r\n"),
-    RtcAnswer(session_id="s1", sdp="v=0\r\n"),
-    RtcIce(session_id="s1", candidate="candidate:1 1 udp 2 192.0.2.2 5000 typ host", sdp_mid="0", sdp_mline_index=0),
+    RtcOffer(session_id="s1", peer="o1", sdp="v=0\r\n"),
+    RtcAnswer(session_id="s1", peer="booth", sdp="v=0\r\n"),
+    RtcIce(
+        session_id="s1",
+        peer="booth",
+        candidate="candidate:1 1 udp 2 192.0.2.2 5000 typ host",
+        sdp_mid="0",
+        sdp_mline_index=0,
+    ),
     DeviceReport(devices=(DeviceStatus(role="microphone", state=DeviceState.MISSING, reason="unplugged"),)),
     AssistRequest(long_press=True),
     AssistAcknowledge(booth_id="b1"),
@@ -184,7 +208,19 @@ def test_other_version_is_refused_with_ours_named():
 def test_missing_field_is_named():
     err = refusal('{"type": "rtc.answer", "session_id": "s1"}')
     assert (err.code, err.ref) == (ErrorCode.MALFORMED, "rtc.answer")
-    assert err.reason.startswith("sdp:")
+    assert err.reason.startswith("peer:") and "; sdp:" in err.reason
+
+
+@pytest.mark.parametrize("peer", ["", "Booth", "official-1", "o" * 17, "1o"])
+def test_a_peer_id_is_short_lowercase_and_cannot_carry_an_account_id(peer: str):
+    frame = json.dumps({"type": "rtc.ice", "session_id": "s1", "peer": peer, "candidate": ""})
+    assert refusal(frame).reason.startswith("peer:")
+
+
+def test_admitted_names_at_least_two_participants():
+    frame = {"type": "session.admitted", "session_id": "s1", "official_name": "V", "booth_name": "B", "peer": "booth"}
+    alone = [{"peer": "booth", "role": "booth", "name": "B"}]
+    assert "participants" in refusal(json.dumps({**frame, "participants": alone})).reason
 
 
 def test_bad_enum_and_extra_field_are_named():
@@ -237,5 +273,5 @@ def test_any_object_with_a_known_type_decodes_or_is_refused_cleanly(kind: str, f
     st.text(max_size=1000),
 )
 def test_ice_round_trips_for_any_candidate_text(session_id: str, candidate: str):
-    msg = RtcIce(session_id=session_id, candidate=candidate)
+    msg = RtcIce(session_id=session_id, peer="o1", candidate=candidate)
     assert decode(encode(msg)) == msg

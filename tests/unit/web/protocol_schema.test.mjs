@@ -28,12 +28,18 @@ valid = [
         lobby=(m.LobbyEntry(session_id="s-1", booth_id="b-1", booth_name="Booth 1",
             point="Kela Kallio", waiting_since=1700000000),)),
     m.Presence(booths=(), lobby=()),
-    m.SessionAdmitted(session_id="s-1", official_name="Official", booth_name="Booth 1"),
+    m.SessionAdmitted(session_id="s-1", official_name="Official", booth_name="Booth 1", peer="o1",
+        participants=(m.Participant(peer="booth", role=m.ParticipantRole.BOOTH, name="Booth 1"),
+            m.Participant(peer="o1", role=m.ParticipantRole.OFFICIAL, name="Official"))),
+    m.ParticipantJoined(session_id="s-1", participant=m.Participant(peer="g2", role=m.ParticipantRole.GUEST, name="G")),
+    m.ParticipantLeft(session_id="s-1", peer="g2", reason=m.ParticipantLeftReason.REMOVED),
+    m.ParticipantRemove(session_id="s-1", peer="g2"),
     m.SessionEnded(session_id="s-1", reason=m.SessionEndReason.BOOTH_OFFLINE),
-    m.RtcOffer(session_id="s-1", sdp="v=0\\r\\n"),
-    m.RtcIce(session_id="s-1", candidate="candidate:1 1 udp 1 127.0.0.1 9 typ host",
+    m.RtcOffer(session_id="s-1", peer="booth", sdp="v=0\\r\\n"),
+    m.RtcAnswer(session_id="s-1", peer="booth", sdp="v=0\\r\\n"),
+    m.RtcIce(session_id="s-1", peer="booth", candidate="candidate:1 1 udp 1 127.0.0.1 9 typ host",
         sdp_mid="0", sdp_mline_index=0),
-    m.RtcIce(session_id="s-1", candidate=""),
+    m.RtcIce(session_id="s-1", peer="booth", candidate=""),
     m.Hello(role=m.Role.OFFICIAL, token="t", client="official-web"),
     m.Presence(booths=(), lobby=(
         m.LobbyEntry(session_id="s-2", booth_id="b-1", booth_name="Imatra booth 1", point="Imatra",
@@ -79,8 +85,12 @@ test("the real schema's rules are enforced", { skip }, () => {
   assert.deepEqual(validate(schema, { v: 1, type: "session.ended", session_id: "s", reason: "bored" }), [
     'reason: must be one of "hung_up", "booth_offline", "cancelled", "media_failed"',
   ]);
-  assert.deepEqual(validate(schema, { v: 1, type: "rtc.ice", session_id: "s", candidate: "", sdp_mline_index: 65 }), [
-    "sdp_mline_index: must be at most 64",
+  assert.deepEqual(
+    validate(schema, { v: 1, type: "rtc.ice", session_id: "s", peer: "booth", candidate: "", sdp_mline_index: 65 }),
+    ["sdp_mline_index: must be at most 64"],
+  );
+  assert.deepEqual(validate(schema, { v: 1, type: "rtc.ice", session_id: "s", candidate: "" }), [
+    "peer: is required",
   ]);
   assert.deepEqual(validate(schema, { v: 2, type: "welcome", role: "official", name: "x", server_time: 0 }), [
     "v: must be 1",

@@ -8,7 +8,7 @@ import { renderAlerts } from "./alerts.js";
 import { admit } from "./call.js";
 import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
-import { formatDuration, roleWords } from "./format.js";
+import { formatDuration, roleWords, secondsSince } from "./format.js";
 import { t, tn } from "./i18n.js";
 import { lobbyEntryView, orderLobby } from "./lobby.js";
 import { state, waitingSeconds } from "./state.js";
@@ -209,7 +209,7 @@ function renderAssist(li, booth) {
   const box = append(li, "div", "assist");
   box.dataset.state = booth.assist || "none";
   const since = booth.assist_since
-    ? formatDuration(Math.max(0, Date.now() / 1000 + state.clockOffset - booth.assist_since)) : "";
+    ? formatDuration(secondsSince(booth.assist_since, Date.now(), state.clockOffset)) : "";
   append(box, "span", "assist-text").textContent = booth.assist === "requested"
     ? (since ? t("Help requested ({time} ago)", { time: since }) : t("Help requested"))
     : t("Help is on the way");

@@ -3,6 +3,8 @@
 // functions make the DOM match it; nothing else keeps state of its own except
 // the sound (sound.js) and the language (i18n.js).
 
+import { secondsSince } from "./format.js";
+
 /** @typedef {import("./protocol.js").LobbyEntry} LobbyEntry */
 /** @typedef {import("./protocol.js").BoothPresence} BoothPresence */
 /** @typedef {import("./protocol.js").RtcOffer} RtcOffer */
@@ -76,5 +78,5 @@ export const state = {
 
 /** Seconds the citizen has waited, by the server's clock. @param {LobbyEntry} entry */
 export function waitingSeconds(entry) {
-  return Date.now() / 1000 + state.clockOffset - entry.waiting_since;
+  return secondsSince(entry.waiting_since, Date.now(), state.clockOffset);
 }

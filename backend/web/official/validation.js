@@ -55,7 +55,11 @@ export function describeErrors(errors) {
       problems.push(describe(error, path));
     }
   }
-  const lines = problems.map((problem) => `${problem.path || "message"}: ${problem.text}`);
+  // A value of the wrong kind makes its other rules meaningless: one mistake, one line.
+  const wrongKind = new Set(problems.filter((problem) => problem.kinds).map((problem) => problem.path));
+  const lines = problems
+    .filter((problem) => problem.kinds || !wrongKind.has(problem.path))
+    .map((problem) => `${problem.path || "message"}: ${problem.text}`);
   return [...new Set(lines)];
 }
 
@@ -89,8 +93,12 @@ function describe(error, path) {
     }
     case "required":
       return { path: joinPath(path, String(params.missingProperty)), text: "is required" };
-    case "additionalProperties":
-      return { path: joinPath(path, String(params.additionalProperty)), text: "is not an allowed field" };
+    case "additionalProperties": {
+      // A field name is the sender's text too: named only when it looks like protocol vocabulary.
+      const name = String(params.additionalProperty);
+      if (isIdentifier(name)) return { path: joinPath(path, name), text: "is not an allowed field" };
+      return { path, text: "has a field that is not allowed" };
+    }
     case "discriminator": {
       const tag = joinPath(path, String(params.tag));
       if (params.error === "mapping") return { path: tag, text: "is not a known message type" };
@@ -140,9 +148,14 @@ export function fieldPath(pointer) {
   return path;
 }
 
-/** @param {string} path @param {string} name */
+/** Field names that are safe to show: short identifiers, as the protocol's own. @param {string} name */
+function isIdentifier(name) {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name);
+}
+
+/** `path.name`, or `path[*]` for a name that is not an identifier (never echoed). @param {string} path @param {string} name */
 function joinPath(path, name) {
-  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) return `${path}[${JSON.stringify(name)}]`;
+  if (!isIdentifier(name)) return `${path}[*]`;
   return path ? `${path}.${name}` : name;
 }
 

@@ -291,7 +291,7 @@ let loading = 0;
  * Switch the page to `lang`: the catalogue when it arrives (until then the
  * texts stay as they are). A missing or broken catalogue means English, and
  * the console says why (never the texts themselves). Of two quick switches
- * the last one wins, whichever answer comes first.
+ * the last one wins, whichever answer comes first. English needs no request.
  * @param {Language} lang
  * @param {typeof fetch} [fetchFn]
  * @returns {Promise<Catalogue>}
@@ -300,12 +300,14 @@ export async function loadLanguage(lang, fetchFn = fetch) {
   const ticket = ++loading;
   /** @type {Catalogue} */
   let catalogue = ENGLISH;
-  try {
-    const response = await fetchFn(catalogueUrl(lang), { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    catalogue = parseCatalogue(await response.json(), lang);
-  } catch (err) {
-    console.warn(`No ${lang} texts (${err instanceof Error ? err.message : "unknown error"}); showing English`);
+  if (lang !== "en") { // English is the msgids themselves: nothing to fetch
+    try {
+      const response = await fetchFn(catalogueUrl(lang), { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      catalogue = parseCatalogue(await response.json(), lang);
+    } catch (err) {
+      console.warn(`No ${lang} texts (${err instanceof Error ? err.message : "unknown error"}); showing English`);
+    }
   }
   if (ticket === loading) setCatalogue(catalogue);
   return catalogue;

@@ -14,14 +14,17 @@
 import {
   alertsDisconnected, clearAcking, expectAlertResend, onAdvisorAlert, onAlertCleared, resetAlerts,
 } from "./alerts.js";
-import { requestLogin, revokeToken, storedLanguage, storedSession, storeLanguage, storeName, storeSession } from "./auth.js";
+import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, onAdmitted, onEnded, onOffer, onRemoteIce, returnToLobby, stopLocalMedia,
   teardownCall, toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
-import { chooseLanguage, currentLanguage, languageOf, LANGUAGES, loadLanguage, onLanguageChange, t } from "./i18n.js";
+import {
+  chooseLanguage, currentLanguage, languageOf, LANGUAGES, loadLanguage, onLanguageChange, storedLanguage, storeLanguage,
+  t,
+} from "./i18n.js";
 import { alertsSummary, offerStatusText, pruneOffers, recordOffer } from "./lobby.js";
 import { render, renderConnection, renderLobby, renderStaticTexts, renderBooths, renderTitle, tick } from "./render.js";
 import { unlockAudio, chime } from "./sound.js";

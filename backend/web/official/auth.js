@@ -6,6 +6,7 @@
 // reload. The token and the name are never logged.
 
 import { t } from "./i18n.js";
+import { readStored, store } from "./storage.js";
 
 const LOGIN_URL = "/api/login";
 const LOGOUT_URL = "/api/logout";
@@ -59,54 +60,16 @@ export function revokeToken(token) {
 
 /** The token and name this tab signed in with, if any. */
 export function storedSession() {
-  return { token: readStored(sessionStorage, TOKEN_KEY), name: readStored(sessionStorage, NAME_KEY) || "" };
+  return { token: readStored("session", TOKEN_KEY), name: readStored("session", NAME_KEY) || "" };
 }
 
 /** Remember (or with null, forget) this tab's sign-in. @param {string | null} token @param {string | null} name */
 export function storeSession(token, name) {
-  store(sessionStorage, TOKEN_KEY, token);
-  store(sessionStorage, NAME_KEY, name);
+  store("session", TOKEN_KEY, token);
+  store("session", NAME_KEY, name);
 }
 
 /** The name the server welcomed us with (it may have changed since sign-in). @param {string} name */
 export function storeName(name) {
-  store(sessionStorage, NAME_KEY, name);
-}
-
-/** @param {() => Storage} storage @param {string} key */
-function readStored(storage, key) {
-  try {
-    return storage().getItem(key);
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-/** @param {() => Storage} storage @param {string} key @param {string | null} value */
-function store(storage, key, value) {
-  try {
-    if (value === null) storage().removeItem(key);
-    else storage().setItem(key, value);
-  } catch {
-    // storage disabled or full: see readStored
-  }
-}
-
-/** Which storage: resolved when used, since touching a disabled one throws. */
-function sessionStorage() {
-  return window.sessionStorage;
-}
-
-/** The language the official chose last time on this browser, if any. */
-export function storedLanguage() {
-  return readStored(localStorage, "etapiste.official.language");
-}
-
-/** Remember the official's choice of language on this browser. @param {string} lang */
-export function storeLanguage(lang) {
-  store(localStorage, "etapiste.official.language", lang);
-}
-
-function localStorage() {
-  return window.localStorage;
+  store("session", NAME_KEY, name);
 }

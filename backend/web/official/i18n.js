@@ -15,8 +15,10 @@
 // filled after the lookup, so a translation may move them.
 //
 // The lookup, plural and placeholder rules are pure (Node tests them in
-// tests/unit/web/i18n.test.mjs); only loadLanguage and the storage helpers
+// tests/unit/web/i18n.test.mjs); only loadLanguage and the remembered choice
 // touch the browser.
+
+import { readStored, store } from "./storage.js";
 
 /** @typedef {"fi" | "sv" | "en"} Language */
 /** @typedef {Record<string, string | number>} Values */
@@ -38,8 +40,8 @@ export const LANGUAGES = Object.freeze(/** @type {const} */ ([
   { code: "en", name: "English" },
 ]));
 
-/** Where the chosen language is remembered (across sessions, unlike the token). */
-export const LANGUAGE_KEY = "etapiste.official.language";
+/** Where the chosen language is remembered (localStorage: across sessions, unlike the token). */
+const LANGUAGE_KEY = "etapiste.official.language";
 
 const CONTEXT_SEPARATOR = "\u0004";
 
@@ -278,6 +280,16 @@ export function setCatalogue(catalogue) {
 export function onLanguageChange(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** The language the official chose last time on this browser, if any. */
+export function storedLanguage() {
+  return readStored("local", LANGUAGE_KEY);
+}
+
+/** Remember the official's choice of language on this browser. @param {Language} lang */
+export function storeLanguage(lang) {
+  store("local", LANGUAGE_KEY, lang);
 }
 
 /** The catalogue endpoint for a language. @param {Language} lang */

@@ -43,16 +43,6 @@ export function alertKindLabel(kind) {
  */
 export const OFFER_UNSEEN_GRACE_MS = 30_000;
 
-/**
- * "fi", "sv" or "en" from an `<html lang>` value such as "fi-FI" ("en" when unknown).
- * @param {string | null | undefined} langAttribute
- * @returns {"fi" | "sv" | "en"}
- */
-export function pageLanguage(langAttribute) {
-  const lang = String(langAttribute || "").trim().toLowerCase().split("-")[0];
-  return lang === "fi" || lang === "sv" ? lang : "en";
-}
-
 // --- offers ------------------------------------------------------------------------
 
 /**

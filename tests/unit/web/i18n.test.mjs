@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
-  catalogueUrl, chooseLanguage, compilePlural, currentLanguage, ENGLISH, interpolate, loadLanguage, lookup,
+  catalogueUrl, chooseLanguage, compilePlural, currentLanguage, ENGLISH, interpolate, languageOf, loadLanguage, lookup,
   lookupPlural, parseCatalogue, setCatalogue, t, tc, tn,
 } from "../../../backend/web/official/i18n.js";
 
@@ -76,6 +76,11 @@ test("the catalogue's shape is checked; bad entries are dropped", () => {
   assert.throws(() => parseCatalogue([], "sv"), /not a JSON object/);
   assert.throws(() => parseCatalogue({ language: "sv" }, "sv"), /no messages/);
   assert.throws(() => parseCatalogue({ ...SV_JSON, plural: "n; 1" }, "sv"), /plural/);
+});
+
+test("a language tag names one of the page's languages, or none", () => {
+  assert.deepEqual(["fi", "fi-FI", "SV-fi", "sv_FI", "en-GB", " en "].map(languageOf), ["fi", "fi", "sv", "sv", "en", "en"]);
+  assert.deepEqual(["", undefined, null, "de", "finnish"].map(languageOf), [null, null, null, null, null]);
 });
 
 test("the language: the remembered choice, else the browser's Finnish or Swedish, else English", () => {

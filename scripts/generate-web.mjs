@@ -59,6 +59,37 @@ export function prepareSchema(schema) {
   return prepared;
 }
 
+const ANNOTATIONS = ["title", "description", "examples", "default"];
+const SCHEMA_MAPS = ["properties", "$defs", "patternProperties"];
+const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems"];
+const SCHEMA_VALUES = ["items", "additionalProperties", "not", "if", "then", "else", "contains"];
+
+/**
+ * The schema without annotations (titles, descriptions, defaults): they do not
+ * change what is valid, and Ajv would embed them in the page's validator.
+ * Walks only schema positions, so a field named "title" keeps its schema.
+ * @param {any} schema
+ * @returns {any}
+ */
+export function withoutAnnotations(schema) {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return schema;
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.includes(key)) continue;
+    if (SCHEMA_MAPS.includes(key)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]));
+    } else if (SCHEMA_LISTS.includes(key)) {
+      out[key] = value.map(withoutAnnotations);
+    } else if (SCHEMA_VALUES.includes(key)) {
+      out[key] = withoutAnnotations(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
 /** Ajv's runtime helper for string lengths in code points, inlined so the file needs no Node. */
 const UCS2LENGTH_REQUIRE = 'require("ajv/dist/runtime/ucs2length").default';
 const UCS2LENGTH_INLINE = "((s) => [...s].length)";
@@ -77,7 +108,7 @@ export function validatorSource(schema) {
   });
   ajv.addKeyword("x-protocol-version");
   ajv.addKeyword("x-client-messages");
-  const validate = ajv.compile(prepareSchema(schema));
+  const validate = ajv.compile(withoutAnnotations(prepareSchema(schema)));
   const code = standaloneCode.default(ajv, validate).split(UCS2LENGTH_REQUIRE).join(UCS2LENGTH_INLINE);
   if (code.includes("require(")) throw new Error("the generated validator still needs a Node module");
   return [

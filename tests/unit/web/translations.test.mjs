@@ -14,13 +14,19 @@ import { lookup, lookupPlural, parseCatalogue } from "../../../backend/web/offic
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const WEB = `${REPO}backend/web/official/`;
 
+/** The page's modules without their comments (whose examples are not texts). */
+function pageCode() {
+  return readdirSync(WEB).filter((file) => file.endsWith(".js") && !file.startsWith("protocol")).map((name) => ({
+    name,
+    code: readFileSync(WEB + name, "utf8").split("\n").filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line)).join("\n"),
+  }));
+}
+
 /** The texts in the page's code: "msgid" or "msgid\u0000plural" keys, with msgctxt as "ctxt\u0004msgid". */
 function pageTexts() {
   const texts = new Set();
   const string = String.raw`"((?:[^"\\]|\\.)*)"`;
-  for (const name of readdirSync(WEB).filter((file) => file.endsWith(".js") && !file.startsWith("protocol"))) {
-    const code = readFileSync(WEB + name, "utf8")
-      .split("\n").filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line)).join("\n"); // not the comments' examples
+  for (const { code } of pageCode()) {
     for (const m of code.matchAll(new RegExp(String.raw`\bt\(${string}`, "g"))) texts.add(JSON.parse(`"${m[1]}"`));
     for (const m of code.matchAll(new RegExp(String.raw`\btc\(${string},\s*${string}`, "g"))) {
       texts.add(`${JSON.parse(`"${m[1]}"`)}\u0004${JSON.parse(`"${m[2]}"`)}`);
@@ -87,6 +93,19 @@ const keyOf = (e) => (e.msgctxt !== undefined ? `${e.msgctxt}\u0004` : "") + e.m
   + (e.msgid_plural !== undefined ? `\u0000${e.msgid_plural}` : "");
 const placeholders = (text) => [...text.matchAll(/\{[A-Za-z_][A-Za-z0-9_]*\}/g)].map((m) => m[0]).sort();
 const po = (lang) => readPo(`${REPO}texts/locale/${lang}/LC_MESSAGES/web.po`);
+
+test("every t, tn and tc call names its English text as a literal (so it can be found and translated)", () => {
+  const bad = [];
+  for (const { name, code } of pageCode()) {
+    for (const m of code.matchAll(/(?<![\w.])(t|tn|tc)\((?!")/g)) {
+      const line = code.slice(0, m.index).split("\n").length;
+      const text = code.split("\n")[line - 1];
+      // index.html's data-i18n texts are found in index.html itself.
+      if (!/\bfunction (t|tn|tc)\(/.test(text) && !/t\(node\.dataset\.i18n(Label)?\)/.test(text)) bad.push(`${name}:${line}: ${text.trim()}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
 
 test("the page's code has texts to translate (the extraction works)", () => {
   const texts = pageTexts();

@@ -91,8 +91,10 @@ function init() {
 }
 
 /**
- * The language selectors (sign-in form and top bar) and `<html lang>`: the
- * remembered choice, else the browser's, else English; a change re-renders.
+ * The language selectors (sign-in form and top bar) show the official's
+ * choice: the remembered one, else the browser's, else English. `<html lang>`
+ * follows the language actually shown, which stays English while a catalogue
+ * loads or when it cannot be had. A change of language re-renders everything.
  */
 function initLanguage() {
   for (const select of [el.loginLanguage, el.language]) {
@@ -106,26 +108,24 @@ function initLanguage() {
     select.addEventListener("change", () => {
       const lang = languageOf(select.value) || "en";
       storeLanguage(lang);
-      showLanguage(lang);
+      showChoice(lang);
       loadLanguage(lang).catch(unexpected);
     });
   }
   onLanguageChange(() => {
-    showLanguage(currentLanguage());
+    document.documentElement.lang = currentLanguage();
     renderStaticTexts();
     render();
   });
   const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
-  showLanguage(lang);
-  renderStaticTexts();
+  showChoice(lang);
   loadLanguage(lang).catch(unexpected);
 }
 
-/** Both selectors and `<html lang>` say `lang`. @param {"fi" | "sv" | "en"} lang */
-function showLanguage(lang) {
+/** Both selectors show the chosen language. @param {"fi" | "sv" | "en"} lang */
+function showChoice(lang) {
   el.loginLanguage.value = lang;
   el.language.value = lang;
-  document.documentElement.lang = lang;
 }
 
 // --- signing in and out ----------------------------------------------------------

@@ -6,7 +6,8 @@ the tests and ``scripts/texts`` share:
 
 - ``booth``: the kiosk and the drivers (slips printed at the booth);
 - ``backend``: the backend's Python (SMS, e-mail, check-in answers, alerts);
-- ``web``: the browser apps' JavaScript under ``backend/web``.
+- ``web``: the browser apps' JavaScript under ``backend/web`` and their pages'
+  fixed texts (``data-i18n`` / ``data-i18n-label`` attributes in the HTML).
 
 Python call sites use the wrappers named in :data:`PY_KEYWORDS`, whose msgid is
 the first string after the language: ``_(lang, "Text {field}", field=...)``.
@@ -21,7 +22,9 @@ import io
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
@@ -50,8 +53,35 @@ JS_KEYWORDS: dict[str, tuple | None] = {
 SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "booth": (("kiosk/**/*.py", "python"), ("drivers/**/*.py", "python")),
     "backend": (("backend/**/*.py", "python"),),
-    "web": (("backend/web/**/*.js", "javascript"),),
+    "web": (("backend/web/**/*.js", "javascript"), ("backend/web/**/*.html", "html")),
 }
+
+#: The HTML attributes whose value is an English text the page translates (render.js).
+HTML_TEXT_ATTRIBUTES = ("data-i18n", "data-i18n-label")
+
+
+class _TextAttributes(HTMLParser):
+    """Collects (line, text) for every translated attribute of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in HTML_TEXT_ATTRIBUTES and value:
+                self.found.append((self.getpos()[0], value))
+
+
+def extract_html(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """A Babel extraction method for the pages' fixed texts (their ``data-i18n`` attributes)."""
+    parser = _TextAttributes()
+    parser.feed(fileobj.read().decode("utf-8"))
+    for lineno, text in parser.found:
+        yield lineno, "t", text, []
+
 
 _HEADER = "Etäpiste: the {domain} texts in {language}.\nThe msgid is the English source text; see docs/TEXTS.md."
 _LANGUAGE_NAMES = {Language.FI: "Finnish", Language.SV: "Swedish", Language.EN: "English"}
@@ -69,10 +99,11 @@ def extract(domain: str, root: Path = REPO) -> Catalog:
     """The domain's texts as found in the sources now: a template catalogue (no translations)."""
     template = Catalog(domain=domain, project="Etäpiste", fuzzy=False)
     for path, method in source_files(domain, root):
-        keywords = JS_KEYWORDS if method == "javascript" else PY_KEYWORDS
+        keywords = PY_KEYWORDS if method == "python" else JS_KEYWORDS
         options = {"parse_template_string": True} if method == "javascript" else {}
+        extractor = extract_html if method == "html" else method
         for lineno, message, comments, context in extract_from_file(
-            method, path, keywords=keywords, comment_tags=("TRANSLATORS:",), options=options, strip_comment_tags=True
+            extractor, path, keywords=keywords, comment_tags=("TRANSLATORS:",), options=options, strip_comment_tags=True
         ):
             where = [(path.relative_to(root).as_posix(), lineno)]
             template.add(message, locations=where, auto_comments=comments, context=context)

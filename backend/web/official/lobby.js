@@ -1,33 +1,47 @@
+// @ts-check
 // Pure helpers for the official app's lobby and advisor alerts: no DOM, no
 // clock, no sockets, so Node can test them (tests/unit/web/lobby.test.mjs).
 //
 // Everything here takes messages that already passed the schema check and
-// returns plain data or new Maps; app.js owns the state and the DOM, and puts
-// these strings into the page with textContent only.
+// returns plain data or new Maps; state.js holds the state, render.js and
+// alerts.js put these strings into the page with textContent only. Texts are
+// in the page's language (i18n.js; English in the tests).
+
+import { t } from "./i18n.js";
+
+/** @typedef {import("./protocol.js").SessionOffer} SessionOffer */
+/** @typedef {import("./protocol.js").LobbyEntry} LobbyEntry */
+/** @typedef {import("./protocol.js").AdvisorAlert} AdvisorAlert */
+/** @typedef {{ offer: SessionOffer, receivedAt: number, seen: boolean, focused: boolean }} OfferRecord */
+/** @typedef {{ alert: AdvisorAlert, stale: boolean }} AlertRecord */
 
 /** The badge text for a citizen's language. */
-export const LANGUAGE_BADGES = Object.freeze({ fi: "FI", sv: "SV", en: "EN" });
+export const LANGUAGE_BADGES = Object.freeze(/** @type {Record<string, string>} */ ({ fi: "FI", sv: "SV", en: "EN" }));
 
-/** The language's name, for the badge's tooltip and screen readers. */
-export const LANGUAGE_NAMES = Object.freeze({ fi: "Finnish", sv: "Swedish", en: "English" });
+/** The language's name, for the badge's tooltip and screen readers ("" when unknown). @param {string | null | undefined} code */
+export function languageName(code) {
+  switch (code) {
+    case "fi": return t("Finnish");
+    case "sv": return t("Swedish");
+    case "en": return t("English");
+    default: return "";
+  }
+}
 
-/** A short heading for each advisor alert kind; unknown kinds get a generic one. */
-export const ALERT_KIND_LABELS = Object.freeze({
-  checkin_refused: "Check-in refused",
-  official_no_show: "Official has not joined",
-});
+/** A short heading for an advisor alert kind; unknown kinds get a generic one. @param {string} kind */
+export function alertKindLabel(kind) {
+  switch (kind) {
+    case "checkin_refused": return t("Check-in refused");
+    case "official_no_show": return t("Official has not joined");
+    default: return t("Needs attention");
+  }
+}
 
 /**
  * An offer the page has not yet seen in any lobby snapshot is dropped after
  * this long: the citizen was admitted or gave up before a snapshot showed them.
  */
 export const OFFER_UNSEEN_GRACE_MS = 30_000;
-
-/** "fi", "sv" or "en" from an `<html lang>` value such as "fi-FI" ("en" when unknown). */
-export function pageLanguage(langAttribute) {
-  const lang = String(langAttribute || "").trim().toLowerCase().split("-")[0];
-  return lang === "fi" || lang === "sv" ? lang : "en";
-}
 
 // --- offers ------------------------------------------------------------------------
 
@@ -37,6 +51,11 @@ export function pageLanguage(langAttribute) {
  * `seen` says a lobby snapshot has listed the citizen (`lobbyIds`: the
  * latest one's session ids). Returns { offers, isNew }; a repeated offer
  * keeps its state and is not new.
+ * @param {ReadonlyMap<string, OfferRecord>} offers
+ * @param {SessionOffer} message
+ * @param {number} now ms
+ * @param {ReadonlySet<string>} [lobbyIds]
+ * @returns {{ offers: Map<string, OfferRecord>, isNew: boolean }}
  */
 export function recordOffer(offers, message, now, lobbyIds = new Set()) {
   const next = new Map(offers);
@@ -52,6 +71,10 @@ export function recordOffer(offers, message, now, lobbyIds = new Set()) {
  * Forget offers whose citizen has left the lobby (admitted by anyone, or gone).
  * An offer may arrive before the snapshot that lists its citizen, so one never
  * seen in a snapshot is kept for `graceMs` before it is given up.
+ * @param {ReadonlyMap<string, OfferRecord>} offers
+ * @param {ReadonlySet<string>} lobbyIds
+ * @param {number} now ms
+ * @returns {Map<string, OfferRecord>}
  */
 export function pruneOffers(offers, lobbyIds, now, graceMs = OFFER_UNSEEN_GRACE_MS) {
   const next = new Map();
@@ -62,9 +85,15 @@ export function pruneOffers(offers, lobbyIds, now, graceMs = OFFER_UNSEEN_GRACE_
   return next;
 }
 
-/** The lobby as shown: citizens offered to us first, otherwise in the server's order. */
+/**
+ * The lobby as shown: citizens offered to us first, otherwise in the server's order.
+ * @param {readonly LobbyEntry[]} lobby
+ * @param {ReadonlySet<string>} offeredIds
+ */
 export function orderLobby(lobby, offeredIds) {
+  /** @type {LobbyEntry[]} */
   const mine = [];
+  /** @type {LobbyEntry[]} */
   const rest = [];
   for (const entry of lobby) (offeredIds.has(entry.session_id) ? mine : rest).push(entry);
   return mine.concat(rest);
@@ -73,30 +102,38 @@ export function orderLobby(lobby, offeredIds) {
 /**
  * What one lobby row shows, apart from the waiting time:
  * { offer: "mine" | "colleague" | null, booked, pointLine, matter, languageBadge, languageName }.
+ * @param {LobbyEntry} entry
+ * @param {ReadonlySet<string>} offeredIds
  */
 export function lobbyEntryView(entry, offeredIds) {
+  /** @type {"mine" | "colleague" | null} */
   let offer = null;
   if (offeredIds.has(entry.session_id)) offer = "mine";
   else if (entry.offered_to) offer = "colleague";
   return {
     offer,
     booked: Boolean(entry.booking_code),
-    pointLine: entry.booking_code ? `${entry.point} · booking ${entry.booking_code}` : entry.point,
+    pointLine: entry.booking_code
+      ? t("{point} · booking {code}", { point: entry.point, code: entry.booking_code })
+      : entry.point,
     matter: entry.service_name || "",
-    languageBadge: LANGUAGE_BADGES[entry.language] || "",
-    languageName: LANGUAGE_NAMES[entry.language] || "",
+    languageBadge: LANGUAGE_BADGES[entry.language || ""] || "",
+    languageName: languageName(entry.language),
   };
 }
 
-/** The status line for a new offer: "A citizen is waiting for you: Henkilöverotus (FI) at Imatra booth 1". */
+/**
+ * The status line for a new offer: "A citizen is waiting for you: Henkilöverotus (FI) at Imatra booth 1".
+ * @param {SessionOffer} offer
+ */
 export function offerStatusText(offer) {
-  const badge = LANGUAGE_BADGES[offer.language] || "";
+  const badge = LANGUAGE_BADGES[offer.language || ""] || "";
   let matter = offer.service_name || "";
   if (matter && badge) matter = `${matter} (${badge})`;
   else if (badge) matter = `(${badge})`;
   return matter
-    ? `A citizen is waiting for you: ${matter} at ${offer.booth_name}`
-    : `A citizen is waiting for you at ${offer.booth_name}`;
+    ? t("A citizen is waiting for you: {matter} at {booth}", { matter, booth: offer.booth_name })
+    : t("A citizen is waiting for you at {booth}", { booth: offer.booth_name });
 }
 
 // --- advisor alerts -------------------------------------------------------------------
@@ -105,6 +142,9 @@ export function offerStatusText(offer) {
  * Add or update an `advisor.alert`. `alerts` maps alert id -> { alert, stale }.
  * The backend resends open alerts on every (re)connect: the same id is kept
  * once, and only an id not already shown is new (and chimes).
+ * @param {ReadonlyMap<string, AlertRecord>} alerts
+ * @param {AdvisorAlert} message
+ * @returns {{ alerts: Map<string, AlertRecord>, isNew: boolean }}
  */
 export function mergeAlert(alerts, message) {
   const next = new Map(alerts);
@@ -113,7 +153,11 @@ export function mergeAlert(alerts, message) {
   return { alerts: next, isNew };
 }
 
-/** `alert.cleared`: an advisor (maybe us) acknowledged it. Unknown ids change nothing. */
+/**
+ * `alert.cleared`: an advisor (maybe us) acknowledged it. Unknown ids change nothing.
+ * @param {Map<string, AlertRecord>} alerts
+ * @param {string} alertId
+ */
 export function removeAlert(alerts, alertId) {
   if (!alerts.has(alertId)) return alerts;
   const next = new Map(alerts);
@@ -125,6 +169,7 @@ export function removeAlert(alerts, alertId) {
  * The connection dropped: an alert cleared meanwhile sends us no
  * `alert.cleared`. Mark every alert stale; the resend after reconnecting
  * freshens the open ones, and `dropStaleAlerts` removes the rest.
+ * @param {ReadonlyMap<string, AlertRecord>} alerts
  */
 export function markAlertsStale(alerts) {
   const next = new Map();
@@ -132,20 +177,26 @@ export function markAlertsStale(alerts) {
   return next;
 }
 
+/** @param {ReadonlyMap<string, AlertRecord>} alerts */
 export function dropStaleAlerts(alerts) {
   const next = new Map();
   for (const [id, record] of alerts) if (!record.stale) next.set(id, record);
   return next;
 }
 
-/** The alerts in the panel's order: oldest first (waited longest), then by id. */
+/** The alerts in the panel's order: oldest first (waited longest), then by id. @param {ReadonlyMap<string, AlertRecord>} alerts */
 export function sortedAlerts(alerts) {
   return [...alerts.values()].map((record) => record.alert).sort((a, b) => (
     a.at - b.at || (a.alert_id < b.alert_id ? -1 : a.alert_id > b.alert_id ? 1 : 0)
   ));
 }
 
-/** The alert's message in the page's language; falls back to English, then Finnish. */
+/**
+ * The alert's message in the page's language; falls back to English, then Finnish.
+ * @param {AdvisorAlert} alert
+ * @param {"fi" | "sv" | "en"} lang
+ * @returns {{ text: string, lang: "fi" | "sv" | "en" }}
+ */
 export function alertMessage(alert, lang) {
   const own = { fi: alert.message_fi, sv: alert.message_sv, en: alert.message_en }[lang];
   if (own) return { text: own, lang };
@@ -158,27 +209,31 @@ const HELSINKI_CLOCK = new Intl.DateTimeFormat("fi-FI", {
   hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Helsinki",
 });
 
-/** HH.MM at the service point (Finland), wherever the browser is: 1700000000 -> "00.13". */
+/** HH.MM at the service point (Finland), wherever the browser is: 1700000000 -> "00.13". @param {number} unixSeconds */
 export function formatHelsinkiTime(unixSeconds) {
   const parts = HELSINKI_CLOCK.formatToParts(new Date(unixSeconds * 1000));
-  const part = (type) => (parts.find((p) => p.type === type) || { value: "" }).value;
+  const part = (/** @type {string} */ type) => (parts.find((p) => p.type === type) || { value: "" }).value;
   return `${part("hour").padStart(2, "0")}.${part("minute").padStart(2, "0")}`;
 }
 
-/** What one alert row shows: { time, kindLabel, place, message, messageLang, bookingLine }. */
+/**
+ * What one alert row shows: { time, kindLabel, place, message, messageLang, bookingLine }.
+ * @param {AdvisorAlert} alert
+ * @param {"fi" | "sv" | "en"} lang
+ */
 export function alertView(alert, lang) {
   const message = alertMessage(alert, lang);
   return {
     time: formatHelsinkiTime(alert.at),
-    kindLabel: ALERT_KIND_LABELS[alert.kind] || "Needs attention",
+    kindLabel: alertKindLabel(alert.kind),
     place: alert.booth_name ? `${alert.point} · ${alert.booth_name}` : alert.point,
     message: message.text,
     messageLang: message.lang,
-    bookingLine: alert.booking_code ? `Booking ${alert.booking_code}` : "",
+    bookingLine: alert.booking_code ? t("Booking {code}", { code: alert.booking_code }) : "",
   };
 }
 
-/** The alerts as `window.etapiste.state().alerts` reports them. */
+/** The alerts as `window.etapiste.state().alerts` reports them. @param {ReadonlyMap<string, AlertRecord>} alerts */
 export function alertsSummary(alerts) {
   return sortedAlerts(alerts).map((a) => ({
     alert_id: a.alert_id, kind: a.kind, booking_code: a.booking_code ?? null,

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import {
   alertMessage, alertsSummary, alertView, dropStaleAlerts, formatHelsinkiTime, lobbyEntryView, markAlertsStale,
-  mergeAlert, offerStatusText, orderLobby, pageLanguage, pruneOffers, recordOffer, removeAlert, sortedAlerts,
+  mergeAlert, offerStatusText, orderLobby, pruneOffers, recordOffer, removeAlert, sortedAlerts,
 } from "../../../backend/web/official/lobby.js";
 
 const entry = (sessionId, extra = {}) => ({
@@ -177,16 +177,6 @@ test("the alert's message follows the page's language", () => {
   assert.deepEqual(alertMessage(alert("a", { message_fi: "" }), "fi"), { text: "A citizen could not check in.", lang: "en" },
     "an empty translation falls back to English");
   assert.deepEqual(alertMessage(alert("a", { message_en: "" }), "en"), { text: "Asiakas ei päässyt kirjautumaan.", lang: "fi" });
-});
-
-test("the page's language from <html lang>", () => {
-  assert.equal(pageLanguage("en"), "en");
-  assert.equal(pageLanguage("fi"), "fi");
-  assert.equal(pageLanguage("fi-FI"), "fi");
-  assert.equal(pageLanguage("SV-fi"), "sv");
-  assert.equal(pageLanguage(""), "en");
-  assert.equal(pageLanguage(undefined), "en");
-  assert.equal(pageLanguage("de"), "en");
 });
 
 test("alert times are HH.MM in Helsinki, summer and winter", () => {

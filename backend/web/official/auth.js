@@ -1,0 +1,75 @@
+// @ts-check
+// Signing in and out over HTTP, and where the token is kept.
+//
+// sessionStorage keeps the token for this tab only, so a reload reconnects
+// without asking again; disabled storage just means signing in after a
+// reload. The token and the name are never logged.
+
+import { t } from "./i18n.js";
+import { readStored, store } from "./storage.js";
+
+const LOGIN_URL = "/api/login";
+const LOGOUT_URL = "/api/logout";
+const TOKEN_KEY = "etapiste.official.token";
+const NAME_KEY = "etapiste.official.name";
+
+/** @typedef {{ token: string, name: string } | { error: string }} LoginResult */
+
+/**
+ * POST /api/login; resolves to { token, name } or { error } with a text for
+ * the official (never rejects).
+ * @param {string} username
+ * @param {string} password
+ * @param {typeof fetch} [fetchFn]
+ * @returns {Promise<LoginResult>}
+ */
+export async function requestLogin(username, password, fetchFn = fetch) {
+  let response;
+  try {
+    response = await fetchFn(LOGIN_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    return { error: t("Cannot reach the server. Check the network connection and try again.") };
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok) {
+    if (body && typeof body.token === "string" && body.token) {
+      return { token: body.token, name: typeof body.name === "string" ? body.name : "" };
+    }
+    return { error: t("The server gave an unexpected answer. Please try again.") };
+  }
+  // The backend's 401 detail is English; the page says the same in its own language.
+  if (response.status === 401) return { error: t("Wrong username or password.") };
+  if (response.status === 422) return { error: t("Enter your username and password.") };
+  return { error: t("Sign-in failed (HTTP {status}). Please try again.", { status: response.status }) };
+}
+
+/** Best effort: tell the server the token is done with (the page forgets it anyway). @param {string | null} token */
+export function revokeToken(token) {
+  if (!token) return;
+  fetch(LOGOUT_URL, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token }),
+    keepalive: true, // survives the page being closed right after
+  }).catch(() => {});
+}
+
+/** The token and name this tab signed in with, if any. */
+export function storedSession() {
+  return { token: readStored("session", TOKEN_KEY), name: readStored("session", NAME_KEY) || "" };
+}
+
+/** Remember (or with null, forget) this tab's sign-in. @param {string | null} token @param {string | null} name */
+export function storeSession(token, name) {
+  store("session", TOKEN_KEY, token);
+  store("session", NAME_KEY, name);
+}
+
+/** The name the server welcomed us with (it may have changed since sign-in). @param {string} name */
+export function storeName(name) {
+  store("session", NAME_KEY, name);
+}

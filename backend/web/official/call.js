@@ -1,0 +1,348 @@
+// @ts-check
+// The call: Admit, session.admitted, the booth's WebRTC offer and our answer,
+// ICE, the camera and microphone, and ending or leaving the call.
+//
+// The booth's aiortc does not trickle and cannot renegotiate: every rtc.offer
+// is answered on a fresh RTCPeerConnection with a complete answer (ICE
+// gathered first). The rtc.* messages themselves are built in signalling.js.
+
+import { send } from "./connection.js";
+import { el } from "./dom.js";
+import { errorText } from "./format.js";
+import { t } from "./i18n.js";
+import { render, renderCall, renderLobby } from "./render.js";
+import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
+import { unlockAudio } from "./sound.js";
+import { state } from "./state.js";
+import { clearStatus, setStatus } from "./status.js";
+
+/** @typedef {import("./state.js").Call} Call */
+/** @typedef {import("./protocol.js").SessionAdmitted} SessionAdmitted */
+/** @typedef {import("./protocol.js").SessionEnded} SessionEnded */
+/** @typedef {import("./protocol.js").RtcOffer} RtcOffer */
+/** @typedef {import("./protocol.js").RtcIce} RtcIce */
+
+const ADMIT_TIMEOUT_MS = 15_000; // give up waiting for session.admitted
+const ICE_GATHER_TIMEOUT_MS = 3_000; // the booth's aiortc does not trickle: send a full answer
+const MAX_PENDING_ICE = 100;
+
+// --- the official's actions ------------------------------------------------------------
+
+/** Admit a waiting citizen: ask the server, and get the camera ready meanwhile. @param {string} sessionId */
+export function admit(sessionId) {
+  if (state.call || state.admitting || !state.connected) return;
+  unlockAudio();
+  // Ask for the camera now, inside the click: the permission prompt (if any)
+  // then runs while the booth prepares its offer.
+  ensureLocalMedia();
+  if (!send({ type: "session.admit", session_id: sessionId })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (state.admitting && state.admitting.sessionId === sessionId) {
+      clearAdmitting();
+      setStatus(t("The server did not confirm the admission. Please try again."), "error");
+      renderLobby();
+    }
+  }, ADMIT_TIMEOUT_MS);
+  state.admitting = { sessionId, timer };
+  renderLobby();
+}
+
+export function clearAdmitting() {
+  if (state.admitting) clearTimeout(state.admitting.timer);
+  state.admitting = null;
+}
+
+export function hangUp() {
+  const call = state.call;
+  if (!call) return;
+  const told = send({ type: "session.end", session_id: call.sessionId });
+  teardownCall();
+  if (told) setStatus(t("Call ended"), "info");
+  else setStatus(t("Call ended here, but the server could not be told (no connection)."), "error");
+  render();
+}
+
+export function returnToLobby() {
+  const call = state.call;
+  if (!call) return;
+  if (!send({ type: "session.leave", session_id: call.sessionId })) {
+    setStatus(t("Not connected to the server; the citizen cannot be returned to the lobby right now."), "error");
+    return;
+  }
+  teardownCall();
+  setStatus(t("The citizen was returned to the lobby"), "info");
+  render();
+}
+
+/** Switch what the booth sends: the citizen's face or the document camera. */
+export function toggleCamera() {
+  const call = state.call;
+  if (!call) return;
+  const next = call.camera === "face" ? "document" : "face";
+  if (send({ type: "camera.select", session_id: call.sessionId, source: next })) {
+    call.camera = next;
+    renderCall();
+  }
+}
+
+export function unmuteRemote() {
+  el.unmute.hidden = true;
+  el.remoteVideo.muted = false;
+  el.remoteVideo.play().catch(() => {
+    el.unmute.hidden = false;
+  });
+}
+
+/** Close the call locally. The camera stays on for the next call. */
+export function teardownCall() {
+  const call = state.call;
+  if (!call) return;
+  state.call = null;
+  closePeer(call);
+  el.remoteVideo.srcObject = null;
+  el.localVideo.srcObject = null;
+  el.unmute.hidden = true;
+  clearStatus("peer");
+  if (state.phase === "in-call") state.phase = "lobby";
+}
+
+// --- the server's messages ------------------------------------------------------------
+
+/** @param {SessionAdmitted} message */
+export function onAdmitted(message) {
+  // The backend sends an official's messages to every tab they have open;
+  // only the tab that pressed Admit takes the call, or two would answer.
+  if (state.call || !state.admitting || state.admitting.sessionId !== message.session_id) return;
+  const early = state.admitting.offer || null;
+  clearAdmitting();
+  state.call = {
+    ...admittedCall(message, state.lobby),
+    startedAt: Date.now(),
+    pc: null,
+    remoteReady: false,
+    pendingIce: [],
+    remoteTracks: [],
+    camera: "face",
+  };
+  state.phase = "in-call";
+  setStatus("");
+  render();
+  // Usually already started by the Admit click; shows the self-view.
+  ensureLocalMedia().then((stream) => {
+    if (stream && state.call) el.localVideo.srcObject = stream;
+  });
+  if (early) onOffer(early);
+}
+
+/** @param {SessionEnded} message */
+export function onEnded(message) {
+  if (state.admitting && state.admitting.sessionId === message.session_id) {
+    clearAdmitting();
+    renderLobby();
+  }
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  const [text, kind] = endNotice(message.reason);
+  teardownCall();
+  setStatus(text, kind);
+  render();
+}
+
+/**
+ * Someone left the call; if it was us (the official in charge removed us), the call is over here.
+ * @param {import("./protocol.js").ParticipantLeft} message
+ */
+export function onParticipantLeft(message) {
+  if (!removedUs(message, state.call)) return;
+  teardownCall();
+  setStatus(t("You were removed from the call"), "info");
+  render();
+}
+
+/** @param {RtcOffer} message */
+export function onOffer(message) {
+  const call = state.call;
+  if (!call && state.admitting && state.admitting.sessionId === message.session_id) {
+    // The offer overtook session.admitted; answer it once the call starts.
+    state.admitting.offer = message;
+    return;
+  }
+  if (!call || call.sessionId !== message.session_id) {
+    console.warn("Ignored an rtc.offer for a session that is not in a call here");
+    return;
+  }
+  if (message.peer !== call.boothPeer) {
+    console.warn("Ignored an rtc.offer from a peer other than the booth");
+    return;
+  }
+  answerOffer(call, message.sdp).catch((err) => {
+    if (state.call !== call) return; // the call ended meanwhile; nothing to report
+    console.warn("Could not answer the booth's offer:", errorText(err));
+    setStatus(t("Could not set up the video call ({error}). End the call and admit again.", { error: errorText(err) }),
+      "error");
+  });
+}
+
+/** @param {RtcIce} message */
+export function onRemoteIce(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id || message.peer !== call.boothPeer) return;
+  const candidate = iceCandidate(message);
+  if (!candidate) return; // end-of-candidates marker: nothing to add
+  if (call.pc && call.remoteReady) addRemoteCandidate(call.pc, candidate);
+  else if (call.pendingIce.length < MAX_PENDING_ICE) call.pendingIce.push(candidate);
+}
+
+// --- WebRTC --------------------------------------------------------------------------------
+
+/** @param {Call} call @param {string} sdp */
+async function answerOffer(call, sdp) {
+  // A new offer means the booth started over (aiortc cannot renegotiate):
+  // answer it on a fresh connection.
+  closePeer(call);
+  call.pendingIce = [];
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  call.pc = pc;
+  call.remoteReady = false;
+  call.remoteTracks = [];
+  const current = () => state.call === call && call.pc === pc;
+
+  pc.addEventListener("track", (event) => {
+    if (current()) addRemoteTrack(call, event.track);
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    if (current()) onPeerState(pc.connectionState);
+  });
+
+  await pc.setRemoteDescription({ type: "offer", sdp });
+  if (!current()) return;
+  call.remoteReady = true;
+  for (const candidate of call.pendingIce.splice(0)) addRemoteCandidate(pc, candidate);
+
+  const stream = await ensureLocalMedia();
+  if (!current()) return;
+  if (stream) {
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    el.localVideo.srcObject = stream;
+  }
+  await pc.setLocalDescription(await pc.createAnswer());
+  await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
+  if (!current()) return;
+  const answer = pc.localDescription ? pc.localDescription.sdp : "";
+  if (!send(answerMessage(call.sessionId, call.boothPeer, answer))) {
+    setStatus(t("Could not answer the call: not connected to the server."), "error");
+  }
+}
+
+/** Resolves when gathering is complete or after `timeoutMs`, whichever is first. @param {RTCPeerConnection} pc @param {number} timeoutMs */
+function waitForIceGathering(pc, timeoutMs) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", onChange);
+      resolve(undefined);
+    };
+    const onChange = () => {
+      if (pc.iceGatheringState === "complete") done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener("icegatheringstatechange", onChange);
+  });
+}
+
+/** @param {RTCPeerConnection} pc @param {RTCIceCandidateInit} candidate */
+function addRemoteCandidate(pc, candidate) {
+  pc.addIceCandidate(candidate).catch((err) => {
+    console.warn("Could not add a remote ICE candidate:", errorText(err));
+  });
+}
+
+/** @param {Call} call @param {MediaStreamTrack} track */
+function addRemoteTrack(call, track) {
+  // aiortc puts each track in a stream of its own, so collect the tracks
+  // rather than trusting event.streams[0] to hold both audio and video.
+  call.remoteTracks = call.remoteTracks.filter((other) => other.kind !== track.kind).concat(track);
+  el.remoteVideo.srcObject = new MediaStream(call.remoteTracks);
+  playRemote();
+}
+
+function playRemote() {
+  el.remoteVideo.muted = false;
+  el.remoteVideo.play().catch((err) => {
+    if (err && err.name === "NotAllowedError") {
+      // Autoplay with sound blocked: show the picture muted, offer a button.
+      el.remoteVideo.muted = true;
+      el.remoteVideo.play().catch(() => {});
+      el.unmute.hidden = false;
+    }
+    // AbortError: a newer srcObject replaced this one; that load plays instead.
+  });
+}
+
+/** @param {RTCPeerConnectionState} connectionState */
+function onPeerState(connectionState) {
+  if (connectionState === "failed") {
+    setStatus(t("Connection to the booth failed"), "error", "peer");
+  } else if (connectionState === "disconnected") {
+    setStatus(t("Connection to the booth was interrupted; trying to recover…"), "info", "peer");
+  } else if (connectionState === "connected") {
+    clearStatus("peer");
+  }
+  renderCall();
+}
+
+/** @param {Call} call */
+function closePeer(call) {
+  const pc = call.pc;
+  call.pc = null;
+  call.remoteReady = false;
+  if (pc) {
+    try {
+      pc.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+// --- camera and microphone --------------------------------------------------------------
+
+/** Get the camera and microphone once and reuse them; resolves null if unavailable. */
+export function ensureLocalMedia() {
+  const live = state.localStream && state.localStream.getTracks().some((track) => track.readyState === "live");
+  if (live) return Promise.resolve(state.localStream);
+  if (state.localStreamPromise) return state.localStreamPromise;
+  const generation = state.generation;
+  state.localStreamPromise = (async () => {
+    try {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        throw new Error("this browser offers no camera here (the page must be served over https)");
+      }
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      if (generation !== state.generation) {
+        stream.getTracks().forEach((track) => track.stop()); // signed out while asking
+        return null;
+      }
+      state.localStream = stream;
+      return stream;
+    } catch (err) {
+      console.warn("Camera or microphone unavailable:", errorText(err));
+      // The call can still go on one-way; the official decides.
+      setStatus(t("Camera or microphone unavailable ({error}): the citizen cannot see or hear you.",
+        { error: errorText(err) }), "error", "media");
+      return null;
+    } finally {
+      state.localStreamPromise = null;
+    }
+  })();
+  return state.localStreamPromise;
+}
+
+export function stopLocalMedia() {
+  if (state.localStream) state.localStream.getTracks().forEach((track) => track.stop());
+  state.localStream = null;
+  el.localVideo.srcObject = null;
+}

@@ -1,0 +1,31 @@
+// @ts-check
+// ESLint for the officials' page and its tests (flat config). Run: npx eslint
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  {
+    ignores: ["node_modules/", ".venv/", "backend/web/official/protocol-validator.js", "build/", "artifacts/"],
+  },
+  js.configs.recommended,
+  {
+    files: ["backend/web/official/**/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
+    rules: { "no-console": ["error", { allow: ["warn", "error"] }] }, // no personal data in logs: say why
+  },
+  {
+    files: ["tests/unit/web/**/*.mjs", "scripts/**/*.mjs", "eslint.config.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
+  },
+  {
+    rules: {
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
+      eqeqeq: ["error", "always", { null: "ignore" }],
+      "no-var": "error",
+      "prefer-const": "error",
+      "no-restricted-properties": ["error",
+        { property: "innerHTML", message: "Put message fields in the page with textContent only." },
+        { property: "outerHTML", message: "Put message fields in the page with textContent only." }],
+    },
+  },
+];

@@ -18,10 +18,10 @@ from backend.api import texts as web_texts
 from backend.api_docs import add_api_docs
 from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
+from backend.hub import Hub
 from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
-from backend.signal import Hub
 from backend.store import accounts
 from backend.store.alerts import record_alerts
 from backend.store.database import migrate, open_engine, session_factory

@@ -41,11 +41,11 @@ from backend.auth import hash_secret
 from backend.domain.bookings import BookedVia
 from backend.domain.catalogue import HELSINKI, OfficialSkills
 from backend.store import bookings, catalogue
-from backend.store.booth_models import BookingRow
+from backend.store.booking_models import BookingRow
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.models import Booth, Official
 from backend.store.seed import IMATRA_HOURS, seed_demo
-from tests.postgres import create_database, running_postgres
+from tests.support.postgres import create_database, running_postgres
 
 DAY = date(2030, 1, 8)  # a Tuesday far enough ahead
 NOW = datetime(2030, 1, 1, tzinfo=UTC)

@@ -24,7 +24,7 @@ from backend.domain.bookings import BookedVia, Status
 from backend.domain.events import DomainEvent
 from backend.store import accounts
 from backend.store import bookings as repo
-from backend.store.booth_models import BookingRow
+from backend.store.booking_models import BookingRow
 
 
 def router(

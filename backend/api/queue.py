@@ -21,7 +21,7 @@ from backend.domain import access
 from backend.domain.calls import DeskWalkIn
 from backend.store import accounts, catalogue, live_queue
 from backend.store import bookings as repo
-from backend.store.booth_models import QueueRow
+from backend.store.booking_models import QueueRow
 
 HOW = (
     "position counts the people ahead who need the same officials; wait_min = their service durations summed, "

@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from backend.domain.bookings import BookedVia, qr_payload
 from backend.domain.catalogue import Identification, Point, Service
+from backend.store.booking_models import BookingRow
 from backend.store.bookings import dt
-from backend.store.booth_models import BookingRow
 
 Language = Literal["fi", "sv", "en"]
 PHONE = r"^\+?[0-9 ()-]{6,20}$"

@@ -1,7 +1,7 @@
 """Who may see and do what: the one access policy.
 
 Every decision about visibility and permission is made here, from plain data:
-the HTTP API (``backend.api``), the websocket hub (``backend.signal``) and the
+the HTTP API (``backend.api``), the websocket hub (``backend.hub``) and the
 call broker (``backend.domain.calls``) all ask these functions, and nothing
 else decides. Pure: no database, no sockets; a ``Standing`` is loaded once
 (``backend.store.catalogue.standing``) and passed in.

@@ -1,6 +1,6 @@
 """The call broker: lobby, admit, relay and end, as pure code.
 
-The websocket hub (``backend.signal``) owns sockets and the database; it tells
+The websocket hub (``backend.hub``) owns sockets and the database; it tells
 the broker who connected and what they asked for, and delivers what the
 broker returns. The broker owns the rules:
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from backend.domain import alerts as texts
 from backend.domain.events import CheckinRefused, DomainEvent, OfficialNoShow
 from backend.store.alert_models import AdvisorAlertRow
-from backend.store.booth_models import BookingRow, QueueRow, RoleGrant
+from backend.store.booking_models import BookingRow, QueueRow, RoleGrant
 from backend.store.models import Booth, ServicePoint
 from protocol.messages import AdvisorAlert, AlertKind
 

@@ -52,7 +52,7 @@ from backend.domain.events import (
 )
 from backend.domain.slots import DEFAULT_GRID_MIN, Busy, Slot, free_slots
 from backend.store import catalogue
-from backend.store.booth_models import BookingHistory, BookingRow, QueueRow, ResourceSlot
+from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ResourceSlot
 from backend.store.models import LoginSession, ServicePoint
 
 UNIT_S = 300  # resource_slot granularity: 5 minutes

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from backend.domain import access
 from backend.domain.bookings import BookingRuleError
 from backend.domain.catalogue import LANGUAGES, Identification, Interval, OfficialSkills, Point, Service
-from backend.store.booth_models import (
+from backend.store.booking_models import (
     OfficialHours,
     OfficialLanguage,
     OfficialService,

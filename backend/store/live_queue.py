@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain.calls import CallPhase, CallSession, DeskWalkIn
 from backend.store import bookings
-from backend.store.booth_models import QueueRow
+from backend.store.booking_models import QueueRow
 from backend.store.models import Booth, ServicePoint
 
 log = logging.getLogger("etapiste.queue")

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.store.booth_models import BookingRow
+from backend.store.booking_models import BookingRow
 
 DEFAULT_KEEP_DAYS = 30
 

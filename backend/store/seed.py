@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from backend.auth import hash_secret
 from backend.domain.catalogue import Identification, Interval, OfficialSkills, Service
 from backend.store import catalogue
-from backend.store.booth_models import ServiceRow
+from backend.store.booking_models import ServiceRow
 from backend.store.models import Booth, Official, Organisation, ServicePoint
 
 IMATRA_HOURS = {wd: Interval(time(9), time(15)) for wd in (1, 2, 3, 4)} | {5: Interval(time(9), time(14))}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from etapiste.touch import TouchPanel
 from tests.e2e.processes import Kiosk
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 def tap(kiosk: Kiosk, name: str, timeout: float = 15) -> None:

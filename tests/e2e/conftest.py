@@ -13,7 +13,7 @@ from tests.e2e.browser import chromium_args, chromium_path
 from tests.e2e.media_files import write_tone_wav, write_y4m
 from tests.e2e.processes import Backend, Kiosk
 from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
-from tests.sms_fixtures import gateway  # noqa: F401 - the SMS operator's stand-in
+from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
 
 REPO = Path(__file__).resolve().parents[2]
 

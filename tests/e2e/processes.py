@@ -15,7 +15,7 @@ from typing import Any
 
 from etapiste.sim_booth import simulated_booth, write_booth_config
 from tests.e2e.media_files import write_document_video
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:

@@ -25,7 +25,7 @@ from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.media_files import write_qr_video
 from tests.e2e.processes import Backend, Kiosk
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import CALL_STATS_JS, REMOTE_PIXELS_JS, sign_in
 from tests.e2e.media_files import MAGENTA, YELLOW
 from tests.e2e.processes import Backend, Kiosk
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -21,7 +21,7 @@ from drivers.sim.button import SimButtonBox
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
 from tests.e2e.test_call import read_png
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 

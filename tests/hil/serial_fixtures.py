@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 class SerialPair:

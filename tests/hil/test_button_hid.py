@@ -18,7 +18,7 @@ from drivers.button import HidButtonConfig, HidCallButton
 from drivers.button_logic import Press, PressKind
 from kiosk.config import HidButtonSection
 from protocol.messages import DeviceState
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -12,7 +12,7 @@ from drivers.button_logic import LedState, Press, PressKind
 from drivers.sim.button import SimButtonBox
 from protocol.messages import DeviceState
 from tests.hil.serial_fixtures import SerialPair, serial_pair  # noqa: F401  (fixture)
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -26,8 +26,8 @@ from drivers.sim.camera import SimulatedCamera
 from drivers.supervisor import Supervisor
 from protocol.messages import DeviceState
 from tests.hil.camera_fixtures import FakeUsbCamera, FakeV4L2, solid, write_clip
+from tests.support.waiting import wait_for
 from tests.unit.drivers.test_qr import qr_image
-from tests.waiting import wait_for
 
 FACE = FakeUsbCamera("046d", "085b", "A1B2C3", "1-2", "C925e")
 DOCUMENT = FakeUsbCamera("046d", "0825", "ABC", "1-3", "C270")

@@ -15,7 +15,7 @@ from drivers.cardreader import CardEvent, CardInserted, CardRemoved, PcscCardRea
 from protocol.messages import DeviceState
 from tests.hil import pcsc_fixtures
 from tests.hil.pcsc_fixtures import READER, PcscStandIn
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pcsc = pcsc_fixtures.pcsc
 

@@ -19,7 +19,7 @@ from drivers.slip import Language, booking_confirmation, visit_summary
 from protocol.messages import DeviceState
 from tests.hil.escpos_sink import escpos_sink  # noqa: F401  (fixture)
 from tests.hil.serial_fixtures import SerialPair, serial_pair  # noqa: F401  (fixture)
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -15,9 +15,9 @@ from backend import jobs as jobs_module
 from backend.domain.bookings import BookedVia, Status
 from backend.jobs import Jobs, JobSettings
 from backend.store import alerts, bookings
-from backend.store.booth_models import BookingRow
+from backend.store.booking_models import BookingRow
 from protocol.messages import AlertKind
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at, seeded
+from tests.support.bookings import NOW, TUESDAY, at, seeded
 
 WEDNESDAY = TUESDAY + timedelta(days=1)
 

@@ -14,7 +14,7 @@ from backend.app import create_app
 from backend.auth import hash_secret
 from backend.config import BackendSettings
 from backend.store.models import Booth
-from tests.sms_fixtures import gateway  # noqa: F401 - the SMS operator's stand-in
+from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
 
 
 @pytest.fixture

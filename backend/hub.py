@@ -72,7 +72,7 @@ from protocol.messages import (
     Welcome,
 )
 
-log = logging.getLogger("etapiste.signal")
+log = logging.getLogger("etapiste.hub")
 
 HELLO_TIMEOUT_S = 10.0
 #: Errors tolerated per connection before it is closed as misbehaving.

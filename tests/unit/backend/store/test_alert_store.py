@@ -8,8 +8,8 @@ from backend.domain.events import CheckinRefused
 from backend.store import alerts, bookings, catalogue
 from backend.store.models import Official
 from protocol.messages import AdvisorAlert, AlertKind
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import NOW, TUESDAY, at
 
 
 def book(store, hour: int = 10):

@@ -9,8 +9,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from backend.store.call_records import participants_of
 from backend.store.models import CallParticipantRow, CallRecord
-from tests.unit.backend.conftest import login, recv, recv_until, send
-from tests.waiting import wait_for
+from tests.support.backend_app import login, recv, recv_until, send
+from tests.support.waiting import wait_for
 
 BOOTH_HELLO = {"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"}
 BOOTH2_HELLO = {"type": "hello", "role": "booth", "booth_id": "imatra-2", "token": "second-secret"}

@@ -20,7 +20,7 @@ from backend.notify import outbox
 from backend.notify.outbox import OutboxMessage
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.models import Base
-from tests.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
+from tests.support.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
 T0 = NOW.timestamp()

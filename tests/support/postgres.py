@@ -8,7 +8,7 @@ the ``postgres`` OS user (``runuser``), which owns the data directory.
 
 Fixtures: ``postgres_server`` (session-scoped; the server's admin URL) and
 ``postgres_url`` (a fresh, empty database per test, dropped afterwards).
-Import both into a test module or a conftest: ``from tests.postgres import
+Import both into a test module or a conftest: ``from tests.support.postgres import
 postgres_server, postgres_url``.
 """
 

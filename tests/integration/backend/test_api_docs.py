@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from swagger_ui_bundle import swagger_ui_path
 
-from tests.unit.backend.conftest import login
+from tests.support.backend_app import login
 
 
 def test_docs_page_loads_everything_from_the_backend(client: TestClient):

@@ -20,9 +20,9 @@ from backend.config import BackendSettings
 from backend.domain.catalogue import HELSINKI
 from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
-from tests.unit.backend.booking_fixtures import bearer, next_weekday
-from tests.unit.backend.conftest import login, recv, recv_until, send
-from tests.waiting import wait_for
+from tests.support.backend_app import login, recv, recv_until, send
+from tests.support.bookings import bearer, next_weekday
+from tests.support.waiting import wait_for
 
 DAY = next_weekday(2)
 NOW = datetime.combine(DAY, time(9, 52), tzinfo=HELSINKI).timestamp()

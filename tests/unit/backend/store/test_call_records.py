@@ -16,7 +16,7 @@ from backend.store.call_records import participants_of, record_call
 from backend.store.database import MIGRATIONS, migrate, open_engine, session_factory
 from backend.store.models import CallRecord
 from protocol.messages import ParticipantRole
-from tests.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
+from tests.support.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,12 +19,12 @@ from backend.notify.fake_gateway import FakeSmsGateway
 from backend.notify.outbox import OutboxMessage
 from backend.notify.publisher import outbox_stager
 from backend.store import bookings
-from backend.store.booth_models import BookingRow
-from tests.unit.backend.booking_fixtures import *  # noqa: F403 - the store fixtures (SQLite and PostgreSQL)
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
+from backend.store.booking_models import BookingRow
+from tests.support.bookings import *  # noqa: F403 - the store fixtures (SQLite and PostgreSQL)
+from tests.support.bookings import NOW, TUESDAY, at
+from tests.support.waiting import wait_for
 from tests.unit.backend.test_api_bookings import advisor, book, local_iso
 from tests.unit.backend.test_booking_store import request
-from tests.waiting import wait_for
 
 
 @pytest.fixture

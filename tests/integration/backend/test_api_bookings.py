@@ -9,9 +9,9 @@ from typing import Any
 
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import BookingCancelled, BookingCreated, BookingRescheduled
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import bearer, next_weekday
-from tests.waiting import wait_for
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import bearer, next_weekday
+from tests.support.waiting import wait_for
 
 DAY = next_weekday(2)  # a Tuesday at least a week ahead: the app reads the real clock
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from backend.domain.bookings import BookedVia
 from backend.store import bookings
-from backend.store.booth_models import BookingRow
+from backend.store.booking_models import BookingRow
 from backend.store.retention import erase_contact_data
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import NOW, TUESDAY, at
 
 
 def test_contact_data_is_erased_after_the_retention_period_and_counts_stay(store):

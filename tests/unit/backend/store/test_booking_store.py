@@ -15,9 +15,9 @@ from backend.domain.bookings import BookedVia, BookingRuleError, Status, normali
 from backend.domain.checkin import Result
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.store import bookings
-from backend.store.booth_models import BookingRow, QueueRow, ResourceSlot
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
+from backend.store.booking_models import BookingRow, QueueRow, ResourceSlot
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import NOW, TUESDAY, at
 
 
 def request(start, **kw) -> bookings.BookingRequest:

@@ -6,9 +6,9 @@ import logging
 
 from backend.domain.bookings import BookedVia, Status
 from backend.store import bookings
-from backend.store.booth_models import BookingRow
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import NOW, TUESDAY, at
+from backend.store.booking_models import BookingRow
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import NOW, TUESDAY, at
 
 
 def checked_in(store, hour: int = 10) -> BookingRow:

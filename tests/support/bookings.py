@@ -1,6 +1,6 @@
 """Fixtures for the booking tests: a migrated, seeded database on SQLite or PostgreSQL.
 
-Import into a test module: ``from tests.unit.backend.booking_fixtures import *``
+Import into a test module: ``from tests.support.bookings import *``
 brings ``store`` (parametrised over both engines) and the PostgreSQL fixtures.
 """
 
@@ -22,7 +22,7 @@ from backend.store import catalogue
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.models import Booth, Official, Organisation, ServicePoint
 from backend.store.seed import IMATRA_HOURS, seed_demo
-from tests.postgres import postgres_server, postgres_url
+from tests.support.postgres import postgres_server, postgres_url
 
 __all__ = [
     "NOW",

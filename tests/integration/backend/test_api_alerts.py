@@ -7,8 +7,8 @@ from datetime import datetime, time
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
 from backend.store import alerts
-from tests.unit.backend.booking_fixtures import *  # noqa: F403
-from tests.unit.backend.booking_fixtures import bearer, next_weekday
+from tests.support.bookings import *  # noqa: F403
+from tests.support.bookings import bearer, next_weekday
 from tests.unit.backend.test_alert_store import add_lappeenranta_advisor
 
 DAY = next_weekday(2)  # the app reads the real clock: book a Tuesday at least a week ahead

@@ -74,7 +74,8 @@ class PrinterStatus:
             return "printer offline"
         if self.paper is Paper.NEAR_END:
             return "paper near end"
-        if self.paper is Paper.UNKNOWN or self.online is None:
+        if self.paper is Paper.UNKNOWN or self.online is None or self.cover_open is None:
+            # An unanswered query is unknown, never fine: the cover may be open.
             return "printer status incomplete"
         return ""
 

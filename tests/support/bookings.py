@@ -112,3 +112,33 @@ def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
     r = client.post("/api/login", json={"username": username, "password": password})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def add_account(
+    db: sessionmaker[Session],
+    official_id: str,
+    username: str,
+    organisation_id: str,
+    role: str,
+    scope: str,
+    password: str,
+) -> None:
+    """One more person who can sign in, with one grant."""
+    with db() as s:
+        s.add(
+            Official(
+                id=official_id,
+                username=username,
+                display_name=username.title(),
+                organisation_id=organisation_id,
+                password_hash=hash_secret(password),
+            )
+        )
+        s.flush()
+        catalogue.grant(s, official_id, role, scope)
+        s.commit()
+
+
+def add_lappeenranta_advisor(db: sessionmaker[Session]) -> None:
+    """An advisor of another point (Lappeenranta), to prove points stay apart."""
+    add_account(db, "advisor-lpr", "lpr", "imatra-city", "advisor", "lappeenranta", password="x")

@@ -253,7 +253,7 @@ export function t(msgid, values) {
  * `t` with a msgctxt, for one English word that needs two translations.
  * @param {string} context @param {string} msgid @param {Values} [values]
  */
-export function tc(context, msgid, values) {
+export function tp(context, msgid, values) {
   return interpolate(lookup(current, msgid, context), values);
 }
 

@@ -16,16 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
-from backend.auth import hash_secret
 from backend.domain import access
 from backend.domain.access import Action, AlertRef, BookingRef, BoothRef, Citizen, HelpRequest
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
 from backend.store import alerts, catalogue
-from backend.store.models import Official
 from tests.support.bookings import *  # noqa: F403
-from tests.support.bookings import bearer, next_weekday
-from tests.unit.backend.test_alert_store import add_lappeenranta_advisor
+from tests.support.bookings import add_account, add_lappeenranta_advisor, bearer, next_weekday
 
 DAY = next_weekday(2)
 IMATRA, LPR = "imatra", "lappeenranta"
@@ -83,19 +80,7 @@ def refused(ws: Any, message: dict[str, Any]) -> bool:
 def add_accounts(api) -> None:
     db = api.app.state.hub.db
     add_lappeenranta_advisor(db)
-    with db() as s:
-        s.add(
-            Official(
-                id="vero-reporter-1",
-                username="vero-reporter",
-                display_name="Raili",
-                organisation_id="vero",
-                password_hash=hash_secret("pw"),
-            )
-        )
-        s.flush()
-        catalogue.grant(s, "vero-reporter-1", "reporter", "vero")
-        s.commit()
+    add_account(db, "vero-reporter-1", "vero-reporter", "vero", "reporter", "vero", password="pw")
 
 
 def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):

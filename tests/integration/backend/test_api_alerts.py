@@ -8,8 +8,7 @@ from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
 from backend.store import alerts
 from tests.support.bookings import *  # noqa: F403
-from tests.support.bookings import bearer, next_weekday
-from tests.unit.backend.test_alert_store import add_lappeenranta_advisor
+from tests.support.bookings import add_lappeenranta_advisor, bearer, next_weekday
 
 DAY = next_weekday(2)  # the app reads the real clock: book a Tuesday at least a week ahead
 

@@ -20,11 +20,11 @@ from backend.notify.outbox import OutboxMessage
 from backend.notify.publisher import outbox_stager
 from backend.store import bookings
 from backend.store.booking_models import BookingRow
+from tests.integration.backend.test_api_bookings import advisor, book, local_iso
 from tests.support.bookings import *  # noqa: F403 - the store fixtures (SQLite and PostgreSQL)
 from tests.support.bookings import NOW, TUESDAY, at
 from tests.support.waiting import wait_for
-from tests.unit.backend.test_api_bookings import advisor, book, local_iso
-from tests.unit.backend.test_booking_store import request
+from tests.unit.backend.store.test_booking_store import request
 
 
 @pytest.fixture

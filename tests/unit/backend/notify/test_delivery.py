@@ -33,7 +33,7 @@ from backend.notify.worker import DeliveryWorker
 from backend.store.database import migrate, open_engine, session_factory
 from tests.support.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
 from tests.support.waiting import wait_for
-from tests.unit.backend.test_outbox import notice as outbox_notice
+from tests.unit.backend.notify.test_outbox import notice as outbox_notice
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
 T0 = NOW.timestamp()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from backend.auth import hash_secret
 from backend.domain.bookings import BookedVia
 from backend.domain.events import CheckinRefused
-from backend.store import alerts, bookings, catalogue
-from backend.store.models import Official
+from backend.store import alerts, bookings
 from protocol.messages import AdvisorAlert, AlertKind
 from tests.support.bookings import *  # noqa: F403
-from tests.support.bookings import NOW, TUESDAY, at
+from tests.support.bookings import NOW, TUESDAY, add_lappeenranta_advisor, at
 
 
 def book(store, hour: int = 10):
@@ -25,22 +23,6 @@ def book(store, hour: int = 10):
         email="maija@example.fi",
     )
     return bookings.book(store, req, NOW)[0]
-
-
-def add_lappeenranta_advisor(store) -> None:
-    with store() as s:
-        s.add(
-            Official(
-                id="advisor-lpr",
-                username="lpr",
-                display_name="L",
-                organisation_id="imatra-city",
-                password_hash=hash_secret("x"),
-            )
-        )
-        s.flush()
-        catalogue.grant(s, "advisor-lpr", "advisor", "lappeenranta")
-        s.commit()
 
 
 def test_a_refused_check_in_is_kept_for_the_booths_point_until_acknowledged(store):

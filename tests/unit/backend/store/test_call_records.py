@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
 
+from backend.domain.access import Standing
 from backend.domain.calls import BoothInfo, CallBroker, CallChanged
 from backend.store.call_records import participants_of, record_call
 from backend.store.database import MIGRATIONS, migrate, open_engine, session_factory
@@ -113,8 +114,9 @@ def test_a_call_with_a_guest_is_recorded_with_every_participant(engine: Engine):
     db = session_factory(engine)
     broker = CallBroker()
     broker.booth_online(BoothInfo("imatra-1", "B1", "Imatra"))
-    broker.official_online("official-1", "Veera")
-    broker.official_online("official-2", "Tulkki")
+    for official_id, name in (("official-1", "Veera"), ("official-2", "Tulkki")):
+        standing = Standing(official_id, organisation_id="vero", master=True, official_of=frozenset({"vero"}))
+        broker.official_online(official_id, name, standing=standing)
     effects = broker.request("imatra-1", "s1", 100.0)
     effects += broker.admit("official-1", "s1", 110.0)
     effects += broker.invite("official-1", "s1", "official-2", ParticipantRole.GUEST, 120.0)

@@ -43,8 +43,10 @@ log = logging.getLogger("etapiste.kiosk")
 
 #: Debug screenshots are taken this long after a screen appears.
 SCREENSHOT_DELAY_S = 1.0
-#: ... and on the call screen once this many remote frames were shown.
+#: ... and on the call screen every time this many more remote frames were shown
+#: (a picture of the call as it is now, not only as it began),
 SCREENSHOT_CALL_FRAMES = 60
+#: ... once the self-view has shown this many of this call's frames.
 SELF_VIEW_FRAMES = 10
 
 
@@ -56,7 +58,8 @@ class KioskApp(App):
         self.booth_config = config
         devices = open_devices(config, on_touch_return=self._touch_returned)
         self.controller = Controller(config, devices, self)
-        self._shots_taken: set[str] = set()
+        #: The call screen's frame counters at which the next call screenshot is due.
+        self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
         self._watchdog: threading.Timer | None = None
 
     def build(self) -> FloatLayout:
@@ -113,6 +116,8 @@ class KioskApp(App):
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)
+        remote, local = self.call.remote.frames_shown, self.call.local.frames_shown  # counted over all calls
+        self._next_call_shot = (remote + SCREENSHOT_CALL_FRAMES, local + SELF_VIEW_FRAMES)
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
         self.choose.set_services(services)
@@ -147,20 +152,21 @@ class KioskApp(App):
     def _watch_call_frames(self, _dt: float) -> None:
         # Both pictures on the screen: the official's, and enough of the citizen's self-view
         # (it starts when the encoder first pulls a frame, which a loaded machine delays).
+        # Retaken as the call goes on: the first seconds of a call on a loaded machine are
+        # not what the citizen sees for the rest of it.
         call = self.call
-        shown = call.remote.frames_shown >= SCREENSHOT_CALL_FRAMES and call.local.frames_shown >= SELF_VIEW_FRAMES
+        remote_due, local_due = self._next_call_shot
+        shown = call.remote.frames_shown >= remote_due and call.local.frames_shown >= local_due
         if shown and self.screens.current == "call":
-            self._screenshot("call-video", once=True)
+            self._screenshot("call-video")
+            self._next_call_shot = (call.remote.frames_shown + SCREENSHOT_CALL_FRAMES, local_due)
 
-    def _screenshot(self, name: str, once: bool = False) -> None:
-        if once and name in self._shots_taken:
-            return
-        self._shots_taken.add(name)
+    def _screenshot(self, name: str) -> None:
         target = Path(self.booth_config.screenshot_dir) / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         taken = Window.screenshot(name=str(target))
         if taken:
-            os.replace(taken, target)
+            os.replace(taken, target)  # whole pictures only: a reader never sees half a file
 
     def arm_shutdown_watchdog(self) -> None:
         """From here on the process exits within ``SHUTDOWN_LIMIT_S`` (see ``kiosk.watchdog``)."""

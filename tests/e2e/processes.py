@@ -22,8 +22,8 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return s.getsockname()[1]
 
 
-#: A process that has not exited this long after SIGTERM is hung, not slow: its own
-#: shutdown steps are bounded far below this (see ``kiosk.app``).
+#: A process that has not exited this long after SIGTERM is hung, not slow: the kiosk
+#: bounds its own stop at ``kiosk.watchdog.SHUTDOWN_LIMIT_S`` (10 s, logging where it hung).
 STOP_TIMEOUT_S = 15
 
 

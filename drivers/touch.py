@@ -167,6 +167,29 @@ def restart_kivy_provider(line: str, name: str = KIVY_INPUT_NAME) -> None:
     EventLoop.add_input_provider(provider, True)
 
 
+#: How long the booth waits for a TUIO listener thread to notice it should end (it wakes every 10 ms).
+TUIO_STOP_S = 2.0
+
+
+def stop_tuio_listeners(providers: Sequence[object] | None = None, wait_s: float = TUIO_STOP_S) -> int:
+    """End the listener threads of Kivy's TUIO providers before Kivy stops the providers.
+
+    Kivy stops a TUIO provider by closing the UDP socket its oscpy thread is
+    reading, so the thread dies on EBADF with a traceback in the booth's log at
+    every shutdown. Ending the thread's loop first and waiting for it makes the
+    stop quiet. ``providers`` defaults to Kivy's running ones; returns how many
+    listeners ended in time.
+    """
+    if providers is None:
+        from kivy.base import EventLoop
+
+        providers = list(EventLoop.input_providers)
+    servers = [s for p in providers if (s := getattr(p, "oscid", None)) is not None]
+    for server in servers:
+        server.terminate_server()
+    return sum(1 for server in servers if server.join_server(timeout=wait_s))
+
+
 # --- self-test arithmetic -------------------------------------------------------------------
 
 Point = tuple[float, float]

@@ -9,7 +9,10 @@ import asyncio
 import logging
 import os
 import signal
+import sys
+import threading
 from pathlib import Path
+from typing import NoReturn
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -18,7 +21,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from drivers.touch import kivy_input_line, restart_kivy_provider
+from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_listeners
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
@@ -33,14 +36,17 @@ from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
 
 log = logging.getLogger("etapiste.kiosk")
 
 #: Debug screenshots are taken this long after a screen appears.
 SCREENSHOT_DELAY_S = 1.0
-#: ... and on the call screen once this many remote frames were shown.
+#: ... and on the call screen every time this many more remote frames were shown
+#: (a picture of the call as it is now, not only as it began),
 SCREENSHOT_CALL_FRAMES = 60
+#: ... once the self-view has shown this many of this call's frames.
 SELF_VIEW_FRAMES = 10
 
 
@@ -52,7 +58,9 @@ class KioskApp(App):
         self.booth_config = config
         devices = open_devices(config, on_touch_return=self._touch_returned)
         self.controller = Controller(config, devices, self)
-        self._shots_taken: set[str] = set()
+        #: The call screen's frame counters at which the next call screenshot is due.
+        self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
+        self._watchdog: threading.Timer | None = None
 
     def build(self) -> FloatLayout:
         self.screens = ScreenManager(transition=NoTransition())
@@ -108,6 +116,8 @@ class KioskApp(App):
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)
+        remote, local = self.call.remote.frames_shown, self.call.local.frames_shown  # counted over all calls
+        self._next_call_shot = (remote + SCREENSHOT_CALL_FRAMES, local + SELF_VIEW_FRAMES)
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
         self.choose.set_services(services)
@@ -142,42 +152,82 @@ class KioskApp(App):
     def _watch_call_frames(self, _dt: float) -> None:
         # Both pictures on the screen: the official's, and enough of the citizen's self-view
         # (it starts when the encoder first pulls a frame, which a loaded machine delays).
+        # Retaken as the call goes on: the first seconds of a call on a loaded machine are
+        # not what the citizen sees for the rest of it.
         call = self.call
-        shown = call.remote.frames_shown >= SCREENSHOT_CALL_FRAMES and call.local.frames_shown >= SELF_VIEW_FRAMES
+        remote_due, local_due = self._next_call_shot
+        shown = call.remote.frames_shown >= remote_due and call.local.frames_shown >= local_due
         if shown and self.screens.current == "call":
-            self._screenshot("call-video", once=True)
+            self._screenshot("call-video")
+            self._next_call_shot = (call.remote.frames_shown + SCREENSHOT_CALL_FRAMES, local_due)
 
-    def _screenshot(self, name: str, once: bool = False) -> None:
-        if once and name in self._shots_taken:
-            return
-        self._shots_taken.add(name)
+    def _screenshot(self, name: str) -> None:
         target = Path(self.booth_config.screenshot_dir) / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         taken = Window.screenshot(name=str(target))
         if taken:
-            os.replace(taken, target)
+            os.replace(taken, target)  # whole pictures only: a reader never sees half a file
+
+    def arm_shutdown_watchdog(self) -> None:
+        """From here on the process exits within ``SHUTDOWN_LIMIT_S`` (see ``kiosk.watchdog``)."""
+        if self._watchdog is None:
+            self._watchdog = shutdown_watchdog(SHUTDOWN_LIMIT_S)
+
+    def on_stop(self) -> None:
+        """Before Kivy stops its input providers (it closes their sockets)."""
+        stop_tuio_listeners()
 
     async def run_with_controller(self) -> None:
+        """Kivy and the controller until the app stops; then the controller's loops end
+        (the websocket says goodbye) before the call and the devices are released."""
         controller = asyncio.ensure_future(self.controller.run())
         try:
             await self.async_run(async_lib="asyncio")
         finally:
+            self.arm_shutdown_watchdog()  # however the app came to stop
             controller.cancel()
-            await self.controller_shutdown()
+            try:
+                await controller
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # the loops failed before the stop: still release everything
+                log.exception("the booth's loops failed")
+            await self.controller.shutdown()
 
-    async def controller_shutdown(self) -> None:
-        if self.controller.media is not None:
-            await self.controller.media.close()
-        self.controller.supervisor.close()
 
+def run_kiosk(config: KioskConfig) -> NoReturn:
+    """Run the booth until SIGTERM or SIGINT; the process then exits within ``SHUTDOWN_LIMIT_S``.
 
-def run_kiosk(config: KioskConfig) -> None:
+    Once everything the booth holds is released (``run_with_controller``: the
+    call, the websocket, the devices; asyncio's worker threads joined), the
+    process ends with ``os._exit``: the interpreter's own teardown would only
+    free memory, and its final garbage collection over Kivy's object graph
+    took 2-10 s on a loaded 2-core machine (measured with gdb during e2e runs),
+    time in which a stopping booth is neither running nor restartable.
+    A thread still alive at that point is a leak: it is waited for and named,
+    and the watchdog ends a wait that does not end.
+    """
     app = KioskApp(config)
+
+    def stop() -> None:
+        log.info("stopping")
+        app.arm_shutdown_watchdog()
+        app.stop()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, app.stop)
+            loop.add_signal_handler(sig, stop)
         await app.run_with_controller()
 
     asyncio.run(main())
+    app.arm_shutdown_watchdog()  # (armed already, unless the app failed before Kivy ran)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon and thread.is_alive():
+            log.warning("waiting for thread %s to end", thread.name)
+            thread.join()
+    log.info("stopped")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -52,6 +52,8 @@ log = logging.getLogger("etapiste.kiosk")
 
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
 TICK_S = 0.25
+#: How long, when the booth stops, it waits for its calls' peer connections to close.
+MEDIA_CLOSE_S = 5.0
 #: How often the cameras are searched for a QR code while the check-in screen is up.
 QR_SCAN_INTERVAL_S = 0.3
 
@@ -93,6 +95,8 @@ class Controller:
         self.media: CallMedia | None = None
         self._ws: websockets.ClientConnection | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Peer connections being closed: waited for at shutdown (see ``shutdown``).
+        self._closing: set[asyncio.Task[None]] = set()
         self._health: tuple[Health, ...] = ()
         self._screen = sm.Screen.OFFLINE
         self.calls_completed = 0
@@ -135,18 +139,13 @@ class Controller:
     # -- main loops --
 
     async def run(self) -> None:
+        """The booth's loops, until cancelled; then ``shutdown`` releases the call and the devices."""
         self._loop = asyncio.get_running_loop()
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
         loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run()]
-        try:
-            await asyncio.gather(*loops)
-        finally:
-            self._scan_active = False
-            if self._scan_task is not None:
-                self._scan_task.cancel()
-            self.supervisor.close()
+        await asyncio.gather(*loops)
 
     async def _connect_loop(self) -> None:
         delay = RECONNECT_MIN_S
@@ -317,7 +316,9 @@ class Controller:
         media, self.media = self.media, None
         if media is not None:
             self.ui.set_media(None)
-            self._spawn(media.close())
+            task = asyncio.ensure_future(media.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     # -- QR codes --
 
@@ -375,6 +376,27 @@ class Controller:
                     failed.add(source.value)
                     log.warning("reading QR codes from the %s camera failed: %s", source.value, type(exc).__name__)
         return next((p for p in seen if p.upper().startswith(QR_PREFIX)), seen[0] if seen else None)
+
+    async def shutdown(self) -> None:
+        """Release the call and the devices, once ``run`` has ended; the booth is stopping.
+
+        Every peer connection is closed to the end, including one whose close
+        began earlier (the official left): aiortc stops its decoder threads,
+        which are not daemon threads, only in ``close``, and a close cut short
+        leaves the process unable to exit. Sends and offers under way are
+        dropped: nobody is left to receive them.
+        """
+        self._set_scanning(False)
+        self._stop_media()
+        pending = [t for t in (*self._tasks, self._scan_task) if t is not None and not t.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if self._closing:
+            _done, hung = await asyncio.wait(set(self._closing), timeout=MEDIA_CLOSE_S)
+            if hung:
+                log.error("%d peer connection(s) did not close within %.0f s", len(hung), MEDIA_CLOSE_S)
+        self.supervisor.close()
 
     def _spawn(self, coro: object) -> None:
         task = asyncio.ensure_future(coro)  # type: ignore[arg-type]

@@ -39,12 +39,17 @@ async () => {
   const pc = window.etapiste && window.etapiste.pc();
   if (!pc) return null;
   const out = {video_frames_decoded: 0, audio_packets_received: 0, audio_level: 0,
+               audio_energy: 0, audio_seconds: 0, audio_samples: 0, audio_concealed: 0,
                video_frames_sent: 0, audio_packets_sent: 0, state: pc.connectionState};
   (await pc.getStats()).forEach(r => {
     if (r.type === 'inbound-rtp' && r.kind === 'video') out.video_frames_decoded = r.framesDecoded || 0;
     if (r.type === 'inbound-rtp' && r.kind === 'audio') {
       out.audio_packets_received = r.packetsReceived || 0;
-      out.audio_level = r.audioLevel || 0;
+      out.audio_level = r.audioLevel || 0;  // of the last few ms played: 0 during a gap
+      out.audio_energy = r.totalAudioEnergy || 0;  // sum of level^2 x duration over all audio played
+      out.audio_seconds = r.totalSamplesDuration || 0;
+      out.audio_samples = r.totalSamplesReceived || 0;
+      out.audio_concealed = r.concealedSamples || 0;  // played out as filler: audio that came late or not at all
     }
     if (r.type === 'outbound-rtp' && r.kind === 'video') out.video_frames_sent = r.framesSent || 0;
     if (r.type === 'outbound-rtp' && r.kind === 'audio') out.audio_packets_sent = r.packetsSent || 0;
@@ -77,6 +82,25 @@ REMOTE_PIXELS_JS = """
           mean: mean.map(v => v / n)};
 }
 """
+
+
+def audio_heard(earlier: dict, later: dict) -> dict[str, float]:
+    """What the official heard between two ``CALL_STATS_JS`` readings.
+
+    ``level``: the RMS of the played-out audio level over the interval (the
+    scale of ``audioLevel``, 0..1), so one gap in the sound under load does not
+    read as silence the way a single ``audioLevel`` sample does;
+    ``concealed``: the share of samples the browser had to invent because the
+    audio came late or not at all.
+    """
+    seconds = later["audio_seconds"] - earlier["audio_seconds"]
+    samples = later["audio_samples"] - earlier["audio_samples"]
+    energy = later["audio_energy"] - earlier["audio_energy"]
+    return {
+        "seconds": seconds,
+        "level": (energy / seconds) ** 0.5 if seconds > 0 else 0.0,
+        "concealed": (later["audio_concealed"] - earlier["audio_concealed"]) / samples if samples > 0 else 1.0,
+    }
 
 
 def sign_in(page, backend_url: str, username: str = "", password: str = "") -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,10 +60,29 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.console_messages: list[str] = []  # type: ignore[misc]
-    page.on("console", lambda m: page.console_messages.append(f"{m.type}: {m.text}"))
-    yield page
-    context.close()
+def new_page(chromium) -> Iterator[Callable[..., Any]]:
+    """Open pages, each in a browser context of its own (its own sign-in).
+
+    Every context is closed after the test, passed or failed, and before the
+    next test's: a context left open keeps its peer connection and page timers
+    running in the shared browser, load the next test did not ask for.
+    """
+    contexts = []
+
+    def open_page(**options: Any) -> Any:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_messages = []
+        page.on("console", lambda m: page.console_messages.append(f"{m.type}: {m.text}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """The official's page, with camera and microphone."""
+    return new_page(permissions=["camera", "microphone"])

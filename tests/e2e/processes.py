@@ -24,6 +24,11 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return s.getsockname()[1]
 
 
+#: A process that has not exited this long after SIGTERM is hung, not slow: the kiosk
+#: bounds its own stop at ``kiosk.watchdog.SHUTDOWN_LIMIT_S`` (10 s, logging where it hung).
+STOP_TIMEOUT_S = 15
+
+
 class Process:
     """A child process whose output goes to a log file kept for the test report."""
 
@@ -34,21 +39,28 @@ class Process:
             args,
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            # faulthandler: a process that must be aborted writes every thread's stack to its log.
+            env={**os.environ, "PYTHONFAULTHANDLER": "1", **(env or {})},
             cwd=Path(__file__).resolve().parents[2],
         )
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def stop(self, timeout: float = 15) -> int:
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> int:
+        """SIGTERM, and the exit code. A process that hangs instead of exiting is aborted
+        (SIGABRT: its log then shows where each thread was stuck) and then killed."""
         if self.alive():
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                self.proc.send_signal(signal.SIGABRT)
+                try:
+                    self.proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
         self._log.close()
         return self.proc.returncode
 

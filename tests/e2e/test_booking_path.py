@@ -101,11 +101,6 @@ def wait_status(backend: Backend, token: str, code: str, status: str) -> None:
     )
 
 
-def browser_page(chromium):
-    """A page in a context of its own (its own sign-in); the caller closes the context."""
-    return chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-
-
 def state(page) -> dict:
     return page.evaluate("() => window.etapiste.state()")
 
@@ -123,7 +118,7 @@ def stop_booth(kiosk: Kiosk, artifacts: Path, name: str) -> None:
 
 
 def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
-    tmp_path: Path, backend: Backend, gateway: FakeSmsGateway, chromium, artifacts: Path
+    tmp_path: Path, backend: Backend, gateway: FakeSmsGateway, new_page, artifacts: Path
 ):
     shots = artifacts / "screenshots"
     advisor = login(backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
@@ -140,8 +135,8 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
     assert sms["to"] == "+358401234567"
     assert "Suomi-piste Imatra" in sms["text"] and "klo 10.00" in sms["text"], sms["text"]
 
-    official_page = browser_page(chromium)
-    advisor_page = browser_page(chromium)
+    official_page = new_page()
+    advisor_page = new_page()
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-checkin")
     try:
         sign_in(official_page, backend.url)
@@ -191,17 +186,15 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         wait_status(backend, advisor, code, "completed")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-checkin")
-        official_page.context.close()
-        advisor_page.context.close()
 
 
 def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
-    tmp_path: Path, backend: Backend, chromium, artifacts: Path
+    tmp_path: Path, backend: Backend, new_page, artifacts: Path
 ):
     advisor = login(backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
     booking = advisor_books(backend, advisor, TUESDAY, 10)
     paper = write_qr_video(tmp_path / "confirmation.avi", booking["qr_payload"])
-    official_page = browser_page(chromium)
+    official_page = new_page()
     kiosk = booth(tmp_path, backend, artifacts, "kiosk-qr", document_video=paper)
     try:
         sign_in(official_page, backend.url)
@@ -216,4 +209,3 @@ def test_the_qr_code_under_the_document_camera_checks_the_citizen_in(
         wait_status(backend, advisor, booking["code"], "in_lobby")
     finally:
         stop_booth(kiosk, artifacts, "kiosk-qr")
-        official_page.context.close()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from kivy.config import ConfigParser
+from oscpy.server import OSCThreadServer
 
 from drivers.touch import (
     KIVY_INPUT_NAME,
@@ -17,6 +20,7 @@ from drivers.touch import (
     diagnose,
     kivy_input_config,
     kivy_input_line,
+    stop_tuio_listeners,
 )
 from protocol.messages import DeviceState
 
@@ -145,3 +149,19 @@ def test_real_touchscreen_is_present():
         pytest.skip("set ETAPISTE_HARDWARE_TOUCHSCREEN=/dev/input/by-id/...-event-if00 to check a real panel")
     health = Touchscreen(device).probe()
     assert health.state is DeviceState.OK, health.reason
+
+
+def test_tuio_listeners_end_before_their_sockets_are_closed():
+    """Kivy stops a TUIO provider by closing the socket under its oscpy thread; ended first, it dies quietly."""
+    failures: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        server = OSCThreadServer()
+        server.listen("127.0.0.1", 0, default=True)
+        provider = SimpleNamespace(oscid=server)  # Kivy's TuioMotionEventProvider keeps it there
+        assert stop_tuio_listeners([provider, SimpleNamespace()]) == 1
+        server.stop_all()  # what Kivy's provider.stop() does next
+    finally:
+        threading.excepthook = previous
+    assert failures == []

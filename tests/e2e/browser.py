@@ -103,13 +103,20 @@ def audio_heard(earlier: dict, later: dict) -> dict[str, float]:
     }
 
 
-def sign_in(page, backend_url: str, username: str = "", password: str = "") -> None:
-    """Sign in on the officials' page (the demo official by default) and wait for the live connection."""
+def sign_in(page, backend_url: str, username: str = "", password: str = "", language: str = "") -> None:
+    """Sign in on the officials' page (the demo official by default) and wait for the live connection.
+
+    ``language`` ("fi", "sv", "en"): chosen on the sign-in screen as an official would, and
+    waited for until the page speaks it (its catalogue loaded, ``<html lang>`` set).
+    """
     from backend.store.seed import DemoAccounts
 
     accounts = DemoAccounts()
     page.goto(backend_url + "/official/")
+    if language:
+        page.select_option("#login-language", language)
+        page.wait_for_selector(f"html[lang='{language}']", timeout=15_000)
     page.fill("#username", username or accounts.username)
     page.fill("#password", password or accounts.password)
     page.click("#login-button")
-    page.wait_for_selector("#connection:has-text('Connected')", timeout=15_000)
+    page.wait_for_selector("#connection[data-state='connected']", timeout=15_000)

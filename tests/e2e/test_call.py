@@ -50,8 +50,11 @@ def read_png(path: Path) -> np.ndarray | None:
 
 def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
     shots = artifacts / "screenshots"
-    sign_in(page, backend.url)
-    page.screenshot(path=str(shots / "official-lobby-empty.png"))
+    # The official works in Swedish today, as the citizen does: chosen on the sign-in screen.
+    sign_in(page, backend.url, language="sv")
+    assert page.inner_text("#connection") == "Ansluten"
+    assert "Väntar i väntrummet" in page.inner_text("body")
+    page.screenshot(path=str(shots / "official-lobby-empty-sv.png"))
 
     kiosk.wait_phase("idle")
     # A walk-in: the citizen chooses their matter (in Swedish), and is routed to the free
@@ -63,7 +66,8 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
     entry = page.wait_for_selector("li.lobby-entry", timeout=10_000)
     assert "Imatra booth 1" in entry.inner_text() and "Henkilöverotus" in entry.inner_text()
     wait_for("the offer on the official's page", lambda: session_id in page.evaluate(OFFERS_JS), timeout=10)
-    page.screenshot(path=str(shots / "official-lobby-waiting.png"))
+    assert page.inner_text(f"[data-testid='admit-{session_id}']") == "Ta emot"
+    page.screenshot(path=str(shots / "official-lobby-waiting-sv.png"))
     page.click(f"[data-testid='admit-{session_id}']")
 
     kiosk.wait_phase("in_call", timeout=30)
@@ -129,7 +133,8 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
         return p
 
     wait_for("the booth's test card on the official's page", lambda: test_card(page.evaluate(REMOTE_PIXELS_JS)))
-    page.screenshot(path=str(shots / "official-in-call.png"))
+    assert page.inner_text("#end-call") == "Avsluta samtalet"
+    page.screenshot(path=str(shots / "official-in-call-sv.png"))
 
     # The booth's screen shows the official's camera (magenta over yellow), and the self-view.
     def booth_screen() -> dict[str, float]:

@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   catalogueUrl, chooseLanguage, compilePlural, currentLanguage, ENGLISH, interpolate, languageOf, loadLanguage, lookup,
-  lookupPlural, parseCatalogue, setCatalogue, t, tc, tn,
+  lookupPlural, parseCatalogue, setCatalogue, t, tp, tn,
 } from "../../../backend/web/official/i18n.js";
 
 const SV_JSON = JSON.parse(readFileSync(new URL("./fixtures/web-sv.json", import.meta.url), "utf8"));
@@ -42,14 +42,14 @@ test("placeholders are filled by name after the lookup; unknown ones stay visibl
   assert.equal(interpolate("{a}{a}", { a: "{a}" }), "{a}{a}", "a value is never expanded again");
 });
 
-test("t, tc and tn use the current catalogue, and English before one loads", () => {
+test("t, tp and tn use the current catalogue, and English before one loads", () => {
   setCatalogue(ENGLISH);
   assert.equal(t("A citizen is waiting for you at {booth}", { booth: "B1" }), "A citizen is waiting for you at B1");
   setCatalogue(sv());
   try {
     assert.equal(currentLanguage(), "sv");
     assert.equal(t("A citizen is waiting for you at {booth}", { booth: "B1" }), "En kund väntar på dig vid B1");
-    assert.equal(tc("Open", "Online"), "Ansluten");
+    assert.equal(tp("Open", "Online"), "Ansluten");
     assert.equal(tn("one citizen waiting", "{n} citizens waiting", 3), "3 kunder väntar");
     assert.equal(tn("one citizen waiting", "{n} citizens waiting", 1), "en kund väntar");
   } finally {

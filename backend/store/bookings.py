@@ -142,7 +142,7 @@ def _busy(
     ignore: str | None = None,
 ) -> list[Busy]:
     q = select(BookingRow).where(
-        BookingRow.status.in_([x.value for x in rules.HOLDS_RESOURCES]),
+        BookingRow.status.in_([x.value for x in rules.OCCUPIES_TIME]),
         BookingRow.start < last,
         BookingRow.end > first,
         (BookingRow.booth_id.in_(booth_ids)) | (BookingRow.official_id.in_(official_ids)),
@@ -364,7 +364,7 @@ def cancel(
 
 def set_status(s: Session, b: BookingRow, new: Status, now: datetime, channel: str, by: str | None) -> None:
     b.status = rules.transition(Status(b.status), new).value
-    if new not in rules.HOLDS_RESOURCES and new is not Status.COMPLETED:
+    if new not in rules.OCCUPIES_TIME:
         _release(s, b.id)
     _history(s, b, new.value, now.timestamp(), channel, by)
 

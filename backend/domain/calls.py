@@ -62,6 +62,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
     SessionOffer,
 )
@@ -309,7 +310,7 @@ class CallBroker:
         me = Party(Role.OFFICIAL, official_id)
         for s in list(self.sessions.values()):
             if s.official_id == official_id and s.phase is CallPhase.IN_CALL:
-                out += self._back_to_lobby(s, now)
+                out += self._back_to_lobby(s, SessionLeftReason.DISCONNECTED, now)
             elif s.phase is CallPhase.IN_CALL and (who := s.participant(me)) is not None:
                 out += self._depart(s, who, ParticipantLeftReason.LEFT, now)
             elif s.offered_to == official_id:
@@ -511,7 +512,7 @@ class CallBroker:
             raise BrokerError(ErrorCode.WRONG_STATE, "only the official in the call can step out of it")
         if s.official_id != party.id:
             return [*self._depart(s, me, ParticipantLeftReason.LEFT, now), *self._route(now), *self._presence()]
-        return [*self._back_to_lobby(s, now), *self._route(now), *self._presence()]
+        return [*self._back_to_lobby(s, SessionLeftReason.STEPPED_OUT, now), *self._route(now), *self._presence()]
 
     def end(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """Official hangs up; a booth cancels (lobby) or reports failed media (call)."""
@@ -831,15 +832,16 @@ class CallBroker:
         left = ParticipantLeft(session_id=s.id, peer=who.peer, reason=reason)
         return [*(Deliver(p.party, left) for p in told), CallChanged(s)]
 
-    def _back_to_lobby(self, s: CallSession, now: float) -> list[Effect]:
-        """The official in charge is gone: the citizen waits again, and whoever else was in the call leaves it."""
+    def _back_to_lobby(self, s: CallSession, reason: SessionLeftReason, now: float) -> list[Effect]:
+        """The official in charge is gone (``reason``: stepped out on purpose, or disconnected): the
+        citizen waits again, and whoever else was in the call leaves it. The booth words it by reason."""
         others = [p for p in s.present() if p.role is not ParticipantRole.BOOTH and p.party.id != s.official_id]
         if s.official_id is not None:
             self._free(s.official_id, now)
         s = s.depart((p.peer for p in s.present() if p.role is not ParticipantRole.BOOTH), now)
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)
         self.sessions[s.id] = s
-        left = SessionLeft(session_id=s.id, role=Role.OFFICIAL)
+        left = SessionLeft(session_id=s.id, role=Role.OFFICIAL, reason=reason)
         for p in others:
             self._free(p.party.id, now)
         return [

@@ -35,6 +35,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
 )
 
@@ -221,7 +222,8 @@ def test_booth_dropping_ends_its_call_and_tells_the_official(broker: CallBroker)
 def test_official_dropping_sends_the_citizen_back_to_the_lobby(broker: CallBroker):
     in_call(broker)
     effects = broker.official_offline("o1", 150.0)
-    assert delivered(effects, B1) == [SessionLeft(session_id="s1", role=Role.OFFICIAL)]
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.DISCONNECTED)
+    assert delivered(effects, B1) == [left]
     assert [e.session_id for e in broker.presence().lobby] == ["s1"]
     assert broker.presence().lobby[0].waiting_since == 100.0  # keeps their place
     broker.admit("o2", "s1", 160.0)
@@ -233,7 +235,9 @@ def test_official_may_step_out_and_only_from_their_own_call(broker: CallBroker):
     with pytest.raises(BrokerError):
         broker.leave(B1, "s1", 1.0)
     effects = broker.leave(O1, "s1", 120.0)
-    assert delivered(effects, B1) == [SessionLeft(session_id="s1", role=Role.OFFICIAL)]
+    # On purpose, not a lost connection: the booth must not tell the citizen the official was disconnected.
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.STEPPED_OUT)
+    assert delivered(effects, B1) == [left]
 
 
 def test_device_status_reaches_presence(broker: CallBroker):

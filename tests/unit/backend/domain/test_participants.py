@@ -28,6 +28,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
 )
 
 BOOTH = Party(Role.BOOTH, "imatra-1")
@@ -153,7 +154,7 @@ def test_a_guest_who_steps_out_or_drops_just_leaves(broker: CallBroker):
 def test_when_the_official_in_charge_steps_out_everyone_else_leaves_too(broker: CallBroker):
     broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
     effects = broker.leave(VEERA, "s1", 130.0)
-    left = SessionLeft(session_id="s1", role=Role.OFFICIAL)
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.STEPPED_OUT)
     assert to(effects, BOOTH) == [left]
     assert to(effects, TULKKI) == [left]
     assert [p.peer for p in broker.sessions["s1"].present()] == ["booth"]

@@ -47,6 +47,8 @@ from protocol.messages import (
     BookingArrived,
     BoothPresence,
     CameraSelect,
+    CameraSource,
+    DeviceState,
     DeviceStatus,
     ErrorCode,
     LobbyEntry,
@@ -541,12 +543,27 @@ class CallBroker:
         if isinstance(message, CameraSelect):
             if me.role is not ParticipantRole.OFFICIAL:
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official chooses the booth's camera")
+            if not self.has_camera(s.booth_id, message.source):
+                raise BrokerError(
+                    ErrorCode.NOT_ALLOWED,
+                    f"source: this booth has no working {message.source.value} camera; it keeps sending what it sends",
+                )
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         to = next((p for p in s.present() if p.peer == message.peer), None)
         if to is None or to is me:
             # Not NO_SUCH_SESSION: a peer that just left is a race, not a lost session.
             raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
         return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
+
+    def has_camera(self, booth_id: str, source: CameraSource) -> bool:
+        """Whether the booth's last device report lists a working camera for ``source`` (the face
+        camera is always assumed: the booth cannot call without one). A booth without a document
+        camera would otherwise take the official's choice silently and change nothing."""
+        if source is CameraSource.FACE:
+            return True
+        booth = self.booths.get(booth_id)
+        role = f"{source.value}_camera"
+        return booth is not None and any(d.role == role and d.state is not DeviceState.MISSING for d in booth.devices)
 
     # -- views --
 

@@ -14,6 +14,8 @@ from protocol.codec import encode
 from protocol.messages import (
     CameraSelect,
     CameraSource,
+    DeviceState,
+    DeviceStatus,
     ErrorCode,
     ParticipantJoined,
     ParticipantLeft,
@@ -182,6 +184,7 @@ def test_ending_tells_every_participant_and_records_when_each_left(broker: CallB
 
 def test_a_guest_cannot_switch_the_booths_camera(broker: CallBroker):
     broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    broker.device_status(BOOTH.id, (DeviceStatus(role="document_camera", state=DeviceState.OK),))
     select = CameraSelect(session_id="s1", source=CameraSource.DOCUMENT)
     with pytest.raises(BrokerError) as err:
         broker.relay(TULKKI, "s1", select)

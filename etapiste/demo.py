@@ -82,6 +82,7 @@ def run_demo(
             *(["--clock-start", clock_start] if clock_start else []),
         ],
         env=backend_env,
+        process_group=0,  # Ctrl-C reaches the demo only; it stops the children in order (no tracebacks)
     )
     children = [backend]
     try:
@@ -91,7 +92,10 @@ def run_demo(
         booth_log = data / "booth.log"
         with booth_log.open("wb") as log_file:  # the booth's log lines would scroll the banner away
             kiosk = subprocess.Popen(
-                [py, "-m", "etapiste", "kiosk", "--config", str(booth_config)], stdout=log_file, stderr=log_file
+                [py, "-m", "etapiste", "kiosk", "--config", str(booth_config)],
+                stdout=log_file,
+                stderr=log_file,
+                process_group=0,
             )
         children.append(kiosk)
         if not wait_booth_connected(data / "booth-status.json", kiosk):

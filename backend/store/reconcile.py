@@ -9,7 +9,10 @@ that never end. A clean shutdown leaves nothing of the kind: the booths'
 sockets close first and every session ends through the broker.
 
 At start-up, before any socket is served, nothing is live, so everything still
-open is what a crash left:
+open is what a crash (or a stop that could not finish its records) left. This
+holds because one backend process owns the live state (the broker is in its
+memory); a second process sharing the database would have to run this only
+for what it owned.
 
 - a queue row of a citizen at a booth (``origin`` booth) is ``left``: their
   session died with the backend (the booth shows the backend as gone and
@@ -96,7 +99,7 @@ def after_restart(db: sessionmaker[Session], now: float) -> Reconciled:
     done = Reconciled(left, desk, len(open_calls), len(in_call))
     if left or desk or open_calls or in_call:
         log.warning(
-            "a crash left open: %d booth citizens' queue rows (now left), %d calls (now ended, %s), "
+            "the last run left open: %d booth citizens' queue rows (now left), %d calls (now ended, %s), "
             "%d bookings in a call (now completed); %d desk walk-ins wait again",
             done.queue_left,
             done.calls_ended,

@@ -22,7 +22,7 @@ from backend.hub import Hub
 from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
-from backend.store import accounts
+from backend.store import accounts, live_queue, reconcile
 from backend.store.alerts import record_alerts
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.seed import seed_demo
@@ -59,7 +59,11 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
                 seed_demo(s)
         with db() as s:
             hub.know_booths(accounts.all_booths(s))
+        # Nothing is live yet: whatever the database shows as live, a crash left behind.
+        left = await asyncio.to_thread(reconcile.after_restart, db, clock())
         hub.start()
+        for entry_id in left.desk_waiting:  # still in the room: they queue again, in their order
+            await hub.queue_at_desk(await asyncio.to_thread(live_queue.desk_walk_in, db, entry_id))
         loop = asyncio.get_running_loop()
 
         def booking_events(events: Sequence[DomainEvent]) -> None:

@@ -2,12 +2,21 @@
 
 Both run as child processes, exactly as in production, so what the demo
 shows is what a booth and a server do. Ctrl-C stops both.
+
+A new user's first run must just work: the SMS stand-in's and the booth's
+touch (TUIO) ports move to free ones when something else holds the usual
+ones; the booth logs to a file so the banner with the login stays on screen,
+printed once the booth is connected; an earlier run's booth screens are
+cleared so the pictures are this run's.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +40,9 @@ def run_demo(
     """``clock_start``: an ISO time the backend's clock starts at (office hours on any evening)."""
     data = Path(data_dir).resolve()
     data.mkdir(parents=True, exist_ok=True)
+    clear_earlier_run(data)
+    tuio_port = free_port(tuio_port, socket.SOCK_DGRAM, "the booth's touch (TUIO)")
+    sms_port = free_port(sms_port, socket.SOCK_STREAM, "the SMS stand-in")
     accounts = DemoAccounts()
     booth_config = data / "booth.toml"
     connect_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -70,13 +82,24 @@ def run_demo(
             *(["--clock-start", clock_start] if clock_start else []),
         ],
         env=backend_env,
+        process_group=0,  # Ctrl-C reaches the demo only; it stops the children in order (no tracebacks)
     )
     children = [backend]
     try:
         if not _wait_healthy(f"http://{connect_host}:{port}/healthz", backend):
             print("etapiste demo: the backend did not start; see the messages above", file=sys.stderr)
             return 1
-        children.append(subprocess.Popen([py, "-m", "etapiste", "kiosk", "--config", str(booth_config)]))
+        booth_log = data / "booth.log"
+        with booth_log.open("wb") as log_file:  # the booth's log lines would scroll the banner away
+            kiosk = subprocess.Popen(
+                [py, "-m", "etapiste", "kiosk", "--config", str(booth_config)],
+                stdout=log_file,
+                stderr=log_file,
+                process_group=0,
+            )
+        children.append(kiosk)
+        if not wait_booth_connected(data / "booth-status.json", kiosk):
+            print(f"etapiste demo: the booth has not connected yet; see {booth_log}", file=sys.stderr)
         if headless:
             booth = (
                 f"offscreen (no display); its screens are saved in {screens}/\n"
@@ -92,6 +115,7 @@ def run_demo(
             f" http://{connect_host}:{port}/docs)\n"
             f"  Citizens' SMS:    {sms.base_url}/  (a stand-in for the operator's SMS gateway)\n"
             f"  Booth:            {accounts.booth_id}, simulated camera and microphone, {booth}\n"
+            f"  Booth's log:      {booth_log}\n"
             "  Admit the booth on the official's page; end the call there.  Ctrl-C stops.\n",
             flush=True,
         )
@@ -114,6 +138,46 @@ def run_demo(
                 child.wait(10)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+def clear_earlier_run(data: Path) -> None:
+    """Forget what an earlier run left that would mislead this one: its booth's screen pictures
+    (they looked like this run's) and status file (readiness must be this run's booth)."""
+    shutil.rmtree(data / "booth-screens", ignore_errors=True)
+    (data / "booth-status.json").unlink(missing_ok=True)
+
+
+def free_port(preferred: int, kind: socket.SocketKind, what: str, host: str = "127.0.0.1") -> int:
+    """``preferred`` if nothing holds it on ``host``, else a free port the system gives (said on stderr).
+
+    Something else on the usual port (another demo, a TUIO tool, a mail catcher on 8025) used to
+    crash the demo with a traceback. A port found free here can in principle be taken before the
+    child binds it; the demo then stops with that child's message, not a traceback of its own.
+    """
+    for port in (preferred, 0):
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            chosen = int(s.getsockname()[1])
+        if chosen != preferred:
+            print(f"etapiste demo: port {preferred} is in use; {what} uses port {chosen}", file=sys.stderr)
+        return chosen
+    raise OSError(f"no free port for {what}")
+
+
+def wait_booth_connected(status_file: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+    """Wait until the booth's status file says it is connected to the backend (or it stopped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if json.loads(status_file.read_text(encoding="utf-8")).get("connected"):
+                return True
+        except (OSError, ValueError):
+            pass  # not written yet, or caught half-written
+        time.sleep(0.2)
+    return False
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> bool:

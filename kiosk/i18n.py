@@ -24,6 +24,7 @@ TEXTS: dict[str, str] = {
     "booking": N_("I have a booking"),
     "start_hint": N_("Press to start your video meeting"),
     "lobby": N_("An official will join you shortly"),
+    "lobby_unserved": N_("Please wait for an official"),
     "cancel": N_("Cancel"),
     "back": N_("Back"),
     "choose": N_("Choose your matter"),
@@ -37,7 +38,8 @@ TEXTS: dict[str, str] = {
     "assist_requested": N_("The service advisor has been called"),
     "assist_acknowledged": N_("The service advisor is on the way"),
     Notice.START_FAILED.value: N_("Could not start. Please try again."),
-    Notice.OFFICIAL_STEPPED_AWAY.value: N_("The official was disconnected. Please wait."),
+    Notice.OFFICIAL_DISCONNECTED.value: N_("The official was disconnected. Please wait."),
+    Notice.BACK_IN_QUEUE.value: N_("You are back in the queue. Please wait for an official."),
     Notice.CONNECTING.value: N_("Connecting…"),
     Notice.CALL_ENDED.value: N_("The meeting has ended"),
     Notice.CONNECTION_FAILED.value: N_("The connection failed. Please ask the service advisor for help."),
@@ -56,6 +58,13 @@ def in_language(key: str, language: str) -> str:
     """The text in one language (Finnish for a language the booth does not speak)."""
     lang = Language(language) if language in LANGUAGES else Language.FI
     return _BOOTH.gettext(lang, TEXTS[key])
+
+
+def lobby_heading(wait_min: int | None, queued: bool = True) -> str:
+    """The lobby's heading in every language. It promises an official "shortly" only while the
+    queue line does not say that nobody who serves the matter is present (``wait_min`` None);
+    before any queue news (``queued`` False: e.g. no matter chosen) it is the plain promise."""
+    return all_languages("lobby_unserved" if queued and wait_min is None else "lobby")
 
 
 def queue_text(position: int, wait_min: int | None, sep: str = "  ·  ") -> str:

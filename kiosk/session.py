@@ -79,6 +79,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
     SessionRequest,
 )
@@ -125,7 +126,8 @@ class Notice(StrEnum):
 
     NONE = ""
     START_FAILED = "start_failed"  # backend did not accept Start
-    OFFICIAL_STEPPED_AWAY = "official_stepped_away"
+    OFFICIAL_DISCONNECTED = "official_disconnected"  # the official's connection was lost
+    BACK_IN_QUEUE = "back_in_queue"  # the official returned the citizen to the lobby on purpose
     CONNECTING = "connecting"
     CALL_ENDED = "call_ended"
     CONNECTION_FAILED = "connection_failed"
@@ -731,7 +733,11 @@ class BoothSession:
             return self._on_participant(msg)
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
             self._to(Phase.LOBBY, session_id=sid)
-            return [StopMedia(), Show(Screen.LOBBY, Notice.OFFICIAL_STEPPED_AWAY)]
+            stepped_out = msg.reason is SessionLeftReason.STEPPED_OUT
+            return [
+                StopMedia(),
+                Show(Screen.LOBBY, Notice.BACK_IN_QUEUE if stepped_out else Notice.OFFICIAL_DISCONNECTED),
+            ]
         if isinstance(msg, SessionEnded):
             out: list[Command] = [StopMedia()] if phase in _MEDIA_PHASES else []
             self._to(Phase.ENDED, deadline=ev.now + ENDED_SCREEN_S)

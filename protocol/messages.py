@@ -57,6 +57,13 @@ class ParticipantLeftReason(StrEnum):
     REMOVED = "removed"  # the official in charge removed them
 
 
+class SessionLeftReason(StrEnum):
+    """Why the official in charge left a call and the citizen waits again; the booth words it."""
+
+    STEPPED_OUT = "stepped_out"  # the official returned the citizen to the lobby on purpose
+    DISCONNECTED = "disconnected"  # the official's connection closed
+
+
 class ErrorCode(StrEnum):
     """Machine-readable error codes; the ``reason`` text is for humans."""
 
@@ -286,6 +293,8 @@ class SessionLeft(_Message):
     type: Literal["session.left"] = "session.left"
     session_id: Id
     role: Role
+    #: Absent from older backends: then the booth cannot tell, and says the connection was lost.
+    reason: SessionLeftReason = SessionLeftReason.DISCONNECTED
 
 
 class ParticipantJoined(_Message):

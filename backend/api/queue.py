@@ -57,7 +57,7 @@ def router(
             raise forbidden("only the point's advisor can queue citizens there")
         at = now()
         entry_id = await asyncio.to_thread(
-            repo.enqueue_walk_in, db, body.point_id, body.service_id, body.language, body.booth_id, at
+            repo.enqueue_walk_in, db, body.point_id, body.service_id, body.language, body.booth_id, at, "desk"
         )
         lines = await asyncio.to_thread(repo.queue_snapshot, db, body.point_id, at, officials())
         line = next(x for x in lines if x.row.id == entry_id)

@@ -60,6 +60,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 #: Statuses that still hold the booth and the official for the booked time.
 HOLDS_RESOURCES = frozenset({Status.BOOKED, Status.CHECKED_IN, Status.IN_LOBBY, Status.IN_CALL})
+#: Statuses whose booked time stays taken: those that hold it, and a completed booking (the call
+#: used that time, often finishing before it began). Its ``resource_slot`` rows are kept, so the
+#: slot search must not offer the time again either, or booking it would be refused as "just taken".
+OCCUPIES_TIME = HOLDS_RESOURCES | {Status.COMPLETED}
 
 
 def transition(current: Status, new: Status) -> Status:

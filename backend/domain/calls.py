@@ -47,6 +47,8 @@ from protocol.messages import (
     BookingArrived,
     BoothPresence,
     CameraSelect,
+    CameraSource,
+    DeviceState,
     DeviceStatus,
     ErrorCode,
     LobbyEntry,
@@ -62,6 +64,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
     SessionOffer,
 )
@@ -309,7 +312,7 @@ class CallBroker:
         me = Party(Role.OFFICIAL, official_id)
         for s in list(self.sessions.values()):
             if s.official_id == official_id and s.phase is CallPhase.IN_CALL:
-                out += self._back_to_lobby(s, now)
+                out += self._back_to_lobby(s, SessionLeftReason.DISCONNECTED, now)
             elif s.phase is CallPhase.IN_CALL and (who := s.participant(me)) is not None:
                 out += self._depart(s, who, ParticipantLeftReason.LEFT, now)
             elif s.offered_to == official_id:
@@ -511,7 +514,7 @@ class CallBroker:
             raise BrokerError(ErrorCode.WRONG_STATE, "only the official in the call can step out of it")
         if s.official_id != party.id:
             return [*self._depart(s, me, ParticipantLeftReason.LEFT, now), *self._route(now), *self._presence()]
-        return [*self._back_to_lobby(s, now), *self._route(now), *self._presence()]
+        return [*self._back_to_lobby(s, SessionLeftReason.STEPPED_OUT, now), *self._route(now), *self._presence()]
 
     def end(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """Official hangs up; a booth cancels (lobby) or reports failed media (call)."""
@@ -540,12 +543,27 @@ class CallBroker:
         if isinstance(message, CameraSelect):
             if me.role is not ParticipantRole.OFFICIAL:
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official chooses the booth's camera")
+            if not self.has_camera(s.booth_id, message.source):
+                raise BrokerError(
+                    ErrorCode.NOT_ALLOWED,
+                    f"source: this booth has no working {message.source.value} camera; it keeps sending what it sends",
+                )
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         to = next((p for p in s.present() if p.peer == message.peer), None)
         if to is None or to is me:
             # Not NO_SUCH_SESSION: a peer that just left is a race, not a lost session.
             raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
         return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
+
+    def has_camera(self, booth_id: str, source: CameraSource) -> bool:
+        """Whether the booth's last device report lists a working camera for ``source`` (the face
+        camera is always assumed: the booth cannot call without one). A booth without a document
+        camera would otherwise take the official's choice silently and change nothing."""
+        if source is CameraSource.FACE:
+            return True
+        booth = self.booths.get(booth_id)
+        role = f"{source.value}_camera"
+        return booth is not None and any(d.role == role and d.state is not DeviceState.MISSING for d in booth.devices)
 
     # -- views --
 
@@ -831,15 +849,16 @@ class CallBroker:
         left = ParticipantLeft(session_id=s.id, peer=who.peer, reason=reason)
         return [*(Deliver(p.party, left) for p in told), CallChanged(s)]
 
-    def _back_to_lobby(self, s: CallSession, now: float) -> list[Effect]:
-        """The official in charge is gone: the citizen waits again, and whoever else was in the call leaves it."""
+    def _back_to_lobby(self, s: CallSession, reason: SessionLeftReason, now: float) -> list[Effect]:
+        """The official in charge is gone (``reason``: stepped out on purpose, or disconnected): the
+        citizen waits again, and whoever else was in the call leaves it. The booth words it by reason."""
         others = [p for p in s.present() if p.role is not ParticipantRole.BOOTH and p.party.id != s.official_id]
         if s.official_id is not None:
             self._free(s.official_id, now)
         s = s.depart((p.peer for p in s.present() if p.role is not ParticipantRole.BOOTH), now)
         s = replace(s, phase=CallPhase.LOBBY, official_id=None, admitted_at=None, offered_to=None)
         self.sessions[s.id] = s
-        left = SessionLeft(session_id=s.id, role=Role.OFFICIAL)
+        left = SessionLeft(session_id=s.id, role=Role.OFFICIAL, reason=reason)
         for p in others:
             self._free(p.party.id, now)
         return [

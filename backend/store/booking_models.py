@@ -150,3 +150,5 @@ class QueueRow(Base):
     state: Mapped[str] = mapped_column(String(10))
     offered_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
     booth_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: booth (the citizen queued at a booth: gone with its session) or desk (the advisor queued them)
+    origin: Mapped[str] = mapped_column(String(10), default="booth", server_default="booth")

@@ -142,7 +142,7 @@ def _busy(
     ignore: str | None = None,
 ) -> list[Busy]:
     q = select(BookingRow).where(
-        BookingRow.status.in_([x.value for x in rules.HOLDS_RESOURCES]),
+        BookingRow.status.in_([x.value for x in rules.OCCUPIES_TIME]),
         BookingRow.start < last,
         BookingRow.end > first,
         (BookingRow.booth_id.in_(booth_ids)) | (BookingRow.official_id.in_(official_ids)),
@@ -364,7 +364,7 @@ def cancel(
 
 def set_status(s: Session, b: BookingRow, new: Status, now: datetime, channel: str, by: str | None) -> None:
     b.status = rules.transition(Status(b.status), new).value
-    if new not in rules.HOLDS_RESOURCES and new is not Status.COMPLETED:
+    if new not in rules.OCCUPIES_TIME:
         _release(s, b.id)
     _history(s, b, new.value, now.timestamp(), channel, by)
 
@@ -431,6 +431,7 @@ def _enqueue(
     now: datetime,
     booth_id: str | None,
     appointment: BookingRow | None,
+    origin: str = "booth",
 ) -> str:
     row = QueueRow(
         id=uuid.uuid4().hex,
@@ -443,6 +444,7 @@ def _enqueue(
         appointment_start=appointment.start if appointment else None,
         state="waiting",
         booth_id=booth_id,
+        origin=origin,
     )
     s.add(row)
     return row.id
@@ -478,8 +480,16 @@ def present_officials(s: Session, now: datetime) -> list[str]:
 
 
 def enqueue_walk_in(
-    db: sessionmaker[Session], point_id: str, service_id: str, language: str, booth_id: str | None, now: datetime
+    db: sessionmaker[Session],
+    point_id: str,
+    service_id: str,
+    language: str,
+    booth_id: str | None,
+    now: datetime,
+    origin: str = "booth",
 ) -> str:
+    """A walk-in's queue row. ``origin``: "booth" (the citizen chose at a booth) or "desk" (the
+    advisor queued them; they wait in the room, so they survive a backend restart)."""
     with db() as s:
         svc = catalogue.service(s, service_id)
         catalogue.point(s, point_id)
@@ -489,7 +499,7 @@ def enqueue_walk_in(
             )
         if booth_id is not None and catalogue.booth_point(s, booth_id) != point_id:
             raise BookingRuleError(f"booth {booth_id} is not at point {point_id}")
-        entry_id = _enqueue(s, point_id, service_id, language, now, booth_id, None)
+        entry_id = _enqueue(s, point_id, service_id, language, now, booth_id, None, origin)
         s.commit()
         return entry_id
 

@@ -14,7 +14,7 @@ from kivy.graphics import Color, Ellipse
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages, queue_text
+from kiosk.i18n import all_languages, lobby_heading, queue_text
 from kiosk.screens.common import BoothScreen, big_button, big_label
 
 
@@ -41,7 +41,8 @@ class LobbyScreen(BoothScreen):
     def __init__(self, on_cancel: Callable[[], None], **kwargs: object) -> None:
         super().__init__(name="lobby", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
-        column.add_widget(big_label(all_languages("lobby"), 0.04, size_hint_y=0.3))
+        self.heading = big_label(lobby_heading(None, queued=False), 0.04, size_hint_y=0.3)
+        column.add_widget(self.heading)
         self.queue = big_label("", 0.045, size_hint_y=0.2)
         column.add_widget(self.queue)
         column.add_widget(_Pulse(size_hint_y=0.15))
@@ -59,9 +60,11 @@ class LobbyScreen(BoothScreen):
 
     def set_queue(self, position: int, wait_min: int | None) -> None:
         self.queue.text = queue_text(position, wait_min)
+        self.heading.text = lobby_heading(wait_min)
 
     def on_leave(self, *_: object) -> None:
         self.queue.text = ""
+        self.heading.text = lobby_heading(None, queued=False)
 
     def targets(self) -> dict[str, Widget]:
         return {"cancel": self.cancel}

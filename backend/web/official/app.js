@@ -276,6 +276,13 @@ function onServerError(message) {
   }
   if (message.ref === "session.admit") clearAdmitting();
   if (message.ref === "alert.ack") clearAcking();
+  if (message.ref === "camera.select" && state.call) {
+    // The booth lacks that camera (or it stopped working): it keeps sending the citizen's face.
+    state.call.camera = "face";
+    setStatus(t("This booth has no working document camera; it shows the citizen's face."), "error");
+    render();
+    return;
+  }
   setStatus(message.reason || t("The server refused a request ({code}).", { code: message.code }), "error");
   render();
 }

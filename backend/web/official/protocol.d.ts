@@ -67,6 +67,10 @@ export type Language = "fi" | "sv" | "en";
  */
 export type ParticipantRole = "booth" | "official" | "guest";
 /**
+ * Why the official in charge left a call and the citizen waits again; the booth words it.
+ */
+export type SessionLeftReason = "stepped_out" | "disconnected";
+/**
  * Why a session ended; shown to the citizen and kept in call statistics.
  */
 export type SessionEndReason = "hung_up" | "booth_offline" | "cancelled" | "media_failed";
@@ -232,6 +236,7 @@ export interface SessionLeft {
   type: "session.left";
   session_id: string;
   role: Role;
+  reason?: SessionLeftReason;
 }
 /**
  * Official ends the call, or a booth cancels its waiting request.

@@ -11,6 +11,7 @@ import { append, el, find, highlight, setText } from "./dom.js";
 import { formatDuration, roleWords, secondsSince } from "./format.js";
 import { t, tn } from "./i18n.js";
 import { lobbyEntryView, orderLobby } from "./lobby.js";
+import { documentCamera } from "./signalling.js";
 import { state, waitingSeconds } from "./state.js";
 
 /** @typedef {import("./protocol.js").BoothPresence} BoothPresence */
@@ -76,7 +77,13 @@ export function renderCall() {
   setText(el.callState, labels[pcState] || t("Connecting…"));
   el.callState.dataset.state = pcState;
   setText(el.callDuration, formatDuration((Date.now() - call.startedAt) / 1000));
-  setText(el.cameraToggle, call.camera === "face" ? t("Show document camera") : t("Show citizen's face"));
+  // A booth without a document camera: say so on the button instead of offering a switch that does nothing.
+  const lacking = call.camera === "face" && documentCamera(state.booths, call) === "missing";
+  const label = lacking ? t("No document camera at this booth")
+    : call.camera === "face" ? t("Show document camera") : t("Show citizen's face");
+  setText(el.cameraToggle, label);
+  el.cameraToggle.disabled = lacking;
+  el.cameraToggle.title = lacking ? t("This booth has no working document camera; it shows the citizen's face.") : "";
   el.cameraToggle.dataset.source = call.camera;
 }
 

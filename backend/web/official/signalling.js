@@ -72,13 +72,14 @@ export function iceCandidate(message) {
  * the booth's, which every rtc.* message to or from the booth names.
  * @param {SessionAdmitted} message
  * @param {readonly LobbyEntry[]} lobby the latest presence snapshot's lobby
- * @returns {{ sessionId: string, boothName: string, boothPoint: string, peer: string, boothPeer: string }}
+ * @returns {{ sessionId: string, boothId: string, boothName: string, boothPoint: string, peer: string, boothPeer: string }}
  */
 export function admittedCall(message, lobby) {
   const entry = lobby.find((e) => e.session_id === message.session_id);
   const booth = message.participants.find((p) => p.role === "booth");
   return {
     sessionId: message.session_id,
+    boothId: entry ? entry.booth_id : "",
     boothName: message.booth_name,
     boothPoint: entry ? entry.point : "",
     peer: message.peer,
@@ -107,4 +108,20 @@ export function endNotice(reason) {
     case "media_failed": return [t("Call ended: the video connection could not be set up"), "error"];
     default: return [t("Call ended"), "info"];
   }
+}
+
+/**
+ * Whether the call's booth has a document camera to switch to, by its last device report in the
+ * presence snapshot: "ok" (a document camera that is not missing), "missing" (the booth reported
+ * its devices and none is a working document camera) or "unknown" (no report seen: let the server
+ * decide; it refuses a camera the booth lacks). The same rule as the broker's ``has_camera``.
+ * @param {readonly import("./protocol.js").BoothPresence[]} booths
+ * @param {{ boothId: string, boothName: string }} call
+ * @returns {"ok" | "missing" | "unknown"}
+ */
+export function documentCamera(booths, call) {
+  const booth = booths.find((b) => (call.boothId ? b.booth_id === call.boothId : b.name === call.boothName));
+  if (!booth || !booth.devices || booth.devices.length === 0) return "unknown";
+  const working = booth.devices.some((d) => d.role === "document_camera" && d.state !== "missing");
+  return working ? "ok" : "missing";
 }

@@ -16,6 +16,7 @@ import { secondsSince } from "./format.js";
  * A call in progress, from session.admitted until it ends here.
  * @typedef {{
  *   sessionId: string,
+ *   boothId: string,
  *   boothName: string,
  *   boothPoint: string,
  *   peer: string,

@@ -187,7 +187,7 @@ def test_official_disconnect_returns_citizen_to_lobby(client: TestClient):
             send(official, {"type": "session.admit", "session_id": sid})
             recv_until(booth, "session.admitted")
         left = recv_until(booth, "session.left")
-        assert left == {"v": 1, "type": "session.left", "session_id": sid, "role": "official"}
+        assert left == {"v": 1, "type": "session.left", "session_id": sid, "role": "official", "reason": "disconnected"}
         assert [e.session_id for e in client.app.state.hub.broker.presence().lobby] == [sid]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, all_languages, in_language, queue_text
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, all_languages, in_language, lobby_heading, queue_text
 from kiosk.session import Notice
 
 
@@ -49,3 +49,14 @@ def test_queue_line_says_so_when_nobody_serves_the_matter():
 
 def test_queue_line_does_not_promise_zero_minutes():
     assert "0 min" not in queue_text(1, 0)
+
+
+def test_the_lobby_does_not_promise_an_official_when_it_says_none_is_present():
+    """Found using the demo: the lobby said both "An official will join you shortly" and
+    "No official for this matter is present right now"."""
+    shown = lobby_heading(None) + "\n" + queue_text(1, None)
+    assert "No official for this matter is present right now" in shown
+    assert "shortly" not in shown and "kohta" not in lobby_heading(None)
+    assert lobby_heading(None).split("\n")[2] == "Please wait for an official"
+    assert lobby_heading(10).split("\n")[2] == "An official will join you shortly"  # someone serves it
+    assert lobby_heading(None, queued=False) == all_languages("lobby")  # no queue news yet

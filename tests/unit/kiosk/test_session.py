@@ -35,6 +35,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
     SessionRequest,
 )
@@ -241,13 +242,21 @@ def test_media_failure_in_call_ends_it():
     assert sends(out) == [SessionEnd(session_id=SID)]
 
 
-def test_official_leaving_returns_citizen_to_lobby_not_to_the_start():
+@pytest.mark.parametrize(
+    ("reason", "notice"),
+    [
+        # Found using the demo: a citizen returned to the lobby on purpose was told the official was disconnected.
+        (SessionLeftReason.STEPPED_OUT, sm.Notice.BACK_IN_QUEUE),
+        (SessionLeftReason.DISCONNECTED, sm.Notice.OFFICIAL_DISCONNECTED),
+    ],
+)
+def test_official_leaving_returns_citizen_to_lobby_not_to_the_start(reason, notice):
     m = machine_in(Phase.IN_CALL)
-    out = m.handle(sm.Received(SessionLeft(session_id=SID, role=Role.OFFICIAL), 10))
+    out = m.handle(sm.Received(SessionLeft(session_id=SID, role=Role.OFFICIAL, reason=reason), 10))
     assert m.state.phase is Phase.LOBBY
     assert m.state.session_id == SID
     assert sm.StopMedia() in out
-    assert screens(out) == [sm.Show(Screen.LOBBY, sm.Notice.OFFICIAL_STEPPED_AWAY)]
+    assert screens(out) == [sm.Show(Screen.LOBBY, notice)]
     # ... and a second official can admit the same session.
     out = m.handle(sm.Received(admitted("Olli", peer="o2"), 11))
     assert m.state.phase is Phase.CONNECTING

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  admittedCall, answerMessage, backoff, endNotice, frame, helloMessage, iceCandidate, removedUs,
+  admittedCall, answerMessage, backoff, documentCamera, endNotice, frame, helloMessage, iceCandidate, removedUs,
 } from "../../../backend/web/official/signalling.js";
 import { checkMessage } from "../../../backend/web/official/validation.js";
 
@@ -48,7 +48,7 @@ test("session.admitted starts a call with the booth's name, the point it waited 
     { session_id: "s-2", booth_id: "b-2", booth_name: "Imatra booth 1", point: "Imatra", waiting_since: 1 },
   ];
   assert.deepEqual(admittedCall(admitted, lobby), {
-    sessionId: "s-2", boothName: "Imatra booth 1", boothPoint: "Imatra", peer: "o1", boothPeer: "booth",
+    sessionId: "s-2", boothId: "b-2", boothName: "Imatra booth 1", boothPoint: "Imatra", peer: "o1", boothPeer: "booth",
   });
   assert.equal(admittedCall(admitted, []).boothPoint, "", "a snapshot that no longer lists them");
 });
@@ -72,4 +72,16 @@ test("why a call ended, as the official is told", () => {
 
 test("reconnect backoff doubles from 1 s up to 10 s", () => {
   assert.deepEqual([0, 1, 2, 3, 4, 10].map(backoff), [1000, 2000, 4000, 8000, 10000, 10000]);
+});
+
+test("the document camera button knows a booth without one (found using the demo: it flipped and did nothing)", () => {
+  const booth = (devices) => ({ booth_id: "b-2", name: "Imatra booth 1", point: "Imatra", online: true, devices });
+  const call = { boothId: "b-2", boothName: "Imatra booth 1" };
+  const face = { role: "face_camera", state: "ok" };
+  assert.equal(documentCamera([booth([face])], call), "missing");
+  assert.equal(documentCamera([booth([face, { role: "document_camera", state: "missing" }])], call), "missing");
+  assert.equal(documentCamera([booth([face, { role: "document_camera", state: "degraded" }])], call), "ok");
+  assert.equal(documentCamera([booth([])], call), "unknown", "no device report yet: the server decides");
+  assert.equal(documentCamera([], call), "unknown");
+  assert.equal(documentCamera([booth([face])], { boothId: "", boothName: "Imatra booth 1" }), "missing", "by name");
 });

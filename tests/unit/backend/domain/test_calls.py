@@ -35,6 +35,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
     SessionLobby,
 )
 
@@ -221,7 +222,8 @@ def test_booth_dropping_ends_its_call_and_tells_the_official(broker: CallBroker)
 def test_official_dropping_sends_the_citizen_back_to_the_lobby(broker: CallBroker):
     in_call(broker)
     effects = broker.official_offline("o1", 150.0)
-    assert delivered(effects, B1) == [SessionLeft(session_id="s1", role=Role.OFFICIAL)]
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.DISCONNECTED)
+    assert delivered(effects, B1) == [left]
     assert [e.session_id for e in broker.presence().lobby] == ["s1"]
     assert broker.presence().lobby[0].waiting_since == 100.0  # keeps their place
     broker.admit("o2", "s1", 160.0)
@@ -233,7 +235,9 @@ def test_official_may_step_out_and_only_from_their_own_call(broker: CallBroker):
     with pytest.raises(BrokerError):
         broker.leave(B1, "s1", 1.0)
     effects = broker.leave(O1, "s1", 120.0)
-    assert delivered(effects, B1) == [SessionLeft(session_id="s1", role=Role.OFFICIAL)]
+    # On purpose, not a lost connection: the booth must not tell the citizen the official was disconnected.
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.STEPPED_OUT)
+    assert delivered(effects, B1) == [left]
 
 
 def test_device_status_reaches_presence(broker: CallBroker):
@@ -285,11 +289,37 @@ def test_an_alert_survives_the_booth_reconnecting(broker: CallBroker):
     assert delivered(effects, B1) == [AssistStatus(state=AssistState.REQUESTED)]
 
 
+def with_document_camera(broker: CallBroker, booth_id: str = "b1", state: DeviceState = DeviceState.OK) -> None:
+    devices = (
+        DeviceStatus(role="face_camera", state=DeviceState.OK),
+        DeviceStatus(role="document_camera", state=state),
+    )
+    broker.device_status(booth_id, devices)
+
+
 def test_only_the_official_in_the_call_switches_the_booths_camera(broker: CallBroker):
     in_call(broker)
+    with_document_camera(broker)
     select = CameraSelect(session_id="s1", source=CameraSource.DOCUMENT)
     assert broker.relay(O1, "s1", select) == [Deliver(B1, select)]
     with pytest.raises(BrokerError):
         broker.relay(B1, "s1", select)
     with pytest.raises(BrokerError):
         broker.relay(O2, "s1", select)
+
+
+def test_a_camera_the_booth_lacks_is_refused_with_a_reason(broker: CallBroker):
+    """Found using the demo: "Show document camera" on a booth without one changed nothing, silently."""
+    in_call(broker)
+    document = CameraSelect(session_id="s1", source=CameraSource.DOCUMENT)
+    broker.device_status("b1", (DeviceStatus(role="face_camera", state=DeviceState.OK),))
+    with pytest.raises(BrokerError) as err:
+        broker.relay(O1, "s1", document)
+    assert err.value.code is ErrorCode.NOT_ALLOWED and "no working document camera" in err.value.reason
+    with_document_camera(broker, state=DeviceState.MISSING)  # configured, but unplugged
+    with pytest.raises(BrokerError):
+        broker.relay(O1, "s1", document)
+    face = CameraSelect(session_id="s1", source=CameraSource.FACE)
+    assert broker.relay(O1, "s1", face) == [Deliver(B1, face)]  # back to the face is always allowed
+    with_document_camera(broker, state=DeviceState.DEGRADED)
+    assert broker.relay(O1, "s1", document) == [Deliver(B1, document)]

@@ -14,6 +14,8 @@ from protocol.codec import encode
 from protocol.messages import (
     CameraSelect,
     CameraSource,
+    DeviceState,
+    DeviceStatus,
     ErrorCode,
     ParticipantJoined,
     ParticipantLeft,
@@ -28,6 +30,7 @@ from protocol.messages import (
     SessionEnded,
     SessionEndReason,
     SessionLeft,
+    SessionLeftReason,
 )
 
 BOOTH = Party(Role.BOOTH, "imatra-1")
@@ -153,7 +156,7 @@ def test_a_guest_who_steps_out_or_drops_just_leaves(broker: CallBroker):
 def test_when_the_official_in_charge_steps_out_everyone_else_leaves_too(broker: CallBroker):
     broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
     effects = broker.leave(VEERA, "s1", 130.0)
-    left = SessionLeft(session_id="s1", role=Role.OFFICIAL)
+    left = SessionLeft(session_id="s1", role=Role.OFFICIAL, reason=SessionLeftReason.STEPPED_OUT)
     assert to(effects, BOOTH) == [left]
     assert to(effects, TULKKI) == [left]
     assert [p.peer for p in broker.sessions["s1"].present()] == ["booth"]
@@ -181,6 +184,7 @@ def test_ending_tells_every_participant_and_records_when_each_left(broker: CallB
 
 def test_a_guest_cannot_switch_the_booths_camera(broker: CallBroker):
     broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    broker.device_status(BOOTH.id, (DeviceStatus(role="document_camera", state=DeviceState.OK),))
     select = CameraSelect(session_id="s1", source=CameraSource.DOCUMENT)
     with pytest.raises(BrokerError) as err:
         broker.relay(TULKKI, "s1", select)

@@ -209,6 +209,23 @@ def test_day_search_after_bookings_no_longer_offers_them(store):
     assert at(TUESDAY, 9, 45) not in starts and at(TUESDAY, 10, 15) not in starts and at(TUESDAY, 10, 30) in starts
 
 
+def test_a_completed_bookings_time_is_not_offered_again(store):
+    """Found using the demo: after the call of a 10:00 booking was completed, the search offered 10:00
+    and 10:15 again, and booking them answered 409 "just taken" (the time's rows were kept)."""
+    row, _ = bookings.book(store, request(at(TUESDAY, 10)), NOW)
+    bookings.check_in(store, row.code, "imatra-1", at(TUESDAY, 9, 50))
+    for phase, admitted, when in (("lobby", False, 9), ("in_call", True, 9), ("ended", True, 10)):
+        bookings.follow_call(store, row.code, phase, admitted, at(TUESDAY, when, 52 if when == 9 else 5))
+    with store() as s:
+        assert s.get(BookingRow, row.id).status == Status.COMPLETED
+        slots = bookings.search(s, "vero-personal", "imatra", "fi", TUESDAY, TUESDAY, NOW)
+    starts = {x.start for x in slots}
+    assert at(TUESDAY, 10) not in starts and at(TUESDAY, 10, 15) not in starts and at(TUESDAY, 10, 30) in starts
+    with pytest.raises(bookings.SlotTaken, match="not free"):  # the search's refusal, not the race's
+        bookings.book(store, request(at(TUESDAY, 10, 15), citizen_name="Toinen"), NOW)
+    assert overlapping_pairs(store) == 0
+
+
 def test_queue_snapshot_orders_and_estimates_with_who_is_present(store):
     a = bookings.enqueue_walk_in(store, "imatra", "vero-personal", "fi", None, NOW)
     b = bookings.enqueue_walk_in(store, "imatra", "vero-taxcard", "sv", None, NOW + timedelta(minutes=1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
@@ -16,6 +16,7 @@ from backend.api.schemas import (
     CancelIn,
     CheckinIn,
     CheckinOut,
+    Day,
     RescheduleIn,
     SlotOut,
     StatusIn,
@@ -66,8 +67,8 @@ def router(
         service: Id,
         point: Id,
         language: Language,
-        first: date = Query(alias="from"),
-        last: date = Query(alias="to"),
+        first: Annotated[Day, Query(alias="from")],
+        last: Annotated[Day, Query(alias="to")],
     ) -> list[SlotOut]:
         """Free slots: a booth of the point and a qualified official free, inside opening and working hours."""
         with db() as s:
@@ -103,7 +104,7 @@ def router(
         return BookingOut.of(row)
 
     @r.get("/api/bookings", response_model=list[BookingOut])
-    def day_list(point: Id, day: date, who: Caller = Depends(caller)) -> list[BookingOut]:
+    def day_list(point: Id, day: Day, who: Caller = Depends(caller)) -> list[BookingOut]:
         """A day at a point: its advisor sees all; an authority admin their organisation's; an official their own."""
         if not access.may_list_bookings(who.standing, point):
             raise forbidden("only advisors, officials and authority admins list bookings")

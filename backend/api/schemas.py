@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 
-from backend.domain.bookings import BookedVia, qr_payload
+from backend.domain.bookings import BookedVia, calendar_day, calendar_moment, qr_payload
 from backend.domain.catalogue import Identification, Interval, Point, Service, wall_clock
 from backend.store.booking_models import BookingRow
 from backend.store.bookings import dt
@@ -23,6 +23,10 @@ from protocol.messages import Description, Id, Language, Name
 
 #: A local Helsinki wall-clock time as the catalogue keeps it: whole minutes, no UTC offset.
 WallClock = Annotated[time, AfterValidator(wall_clock)]
+#: A day of the booking calendar (``backend.domain.bookings.EARLIEST_DAY``–``LATEST_DAY``).
+Day = Annotated[date, AfterValidator(calendar_day)]
+#: A moment with its UTC offset, on a day of the booking calendar.
+Moment = Annotated[AwareDatetime, AfterValidator(calendar_moment)]
 PHONE = r"^\+?[0-9 ()-]{6,20}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -102,7 +106,7 @@ class ServiceIn(BaseModel):
 
 class PointHoursIn(BaseModel):
     hours: list[HoursIn] = Field(max_length=7, description="at most one interval per weekday")
-    closures: list[date] = Field(default_factory=list, max_length=366)
+    closures: list[Day] = Field(default_factory=list, max_length=366)
 
     @model_validator(mode="after")
     def _one_per_weekday(self) -> PointHoursIn:
@@ -157,7 +161,7 @@ class BookingIn(BaseModel):
     service_id: Id
     point_id: Id
     language: Language
-    start: AwareDatetime = Field(description="one of the starts from GET /api/slots, with its UTC offset")
+    start: Moment = Field(description="one of the starts from GET /api/slots, with its UTC offset")
     channel: BookedVia
     booth_id: Id | None = None
     official_id: Id | None = None
@@ -167,7 +171,7 @@ class BookingIn(BaseModel):
 
 
 class RescheduleIn(BaseModel):
-    start: AwareDatetime
+    start: Moment
     channel: BookedVia
 
 

@@ -163,3 +163,41 @@ def test_a_bad_row_that_got_in_never_makes_reads_fail(api: TestClient, caplog):
     body = {"hours": [{"weekday": 6, "opens": "09:00", "closes": "15:00"}]}
     assert api.put("/api/admin/points/imatra/hours", json=body, headers=advisor).status_code == 200
     assert "left out" in caplog.text
+
+
+def test_days_outside_the_booking_calendar_are_refused_not_overflowed(api: TestClient):
+    """A search, a day list or a booking at the ends of Python's calendar used to answer 500 (an OverflowError)."""
+    advisor = bearer(api, "neuvoja", "demo-advisor")
+    search = {"service": "vero-personal", "point": "imatra", "language": "fi", "from": "9999-12-31", "to": "9999-12-31"}
+    assert "query.from" in _rule(api.get("/api/slots", params=search))
+    assert "query.day" in _rule(
+        api.get("/api/bookings", params={"point": "imatra", "day": "9999-12-31"}, headers=advisor)
+    )
+    for start in ("9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59-23:59"):
+        body = {
+            "service_id": "vero-personal",
+            "point_id": "imatra",
+            "language": "fi",
+            "start": start,
+            "channel": "advisor",
+        }
+        assert "body.start" in _rule(api.post("/api/bookings", json=body, headers=advisor))
+    body = {"hours": [], "closures": ["9999-12-31"]}
+    assert "body.closures.0" in _rule(api.put("/api/admin/points/imatra/hours", json=body, headers=advisor))
+    _reads_work(api)
+
+
+def test_a_422_does_not_echo_what_was_sent(api: TestClient):
+    """The phone number a citizen gave is personal data: the refusal names the field and the rule, not the value."""
+    advisor = bearer(api, "neuvoja", "demo-advisor")
+    body = {
+        "service_id": "vero-personal",
+        "point_id": "imatra",
+        "language": "fi",
+        "start": f"{DAY}T10:00:00+02:00",
+        "channel": "advisor",
+        "phone": "+358 40 123 4567 call me",
+    }
+    r = api.post("/api/bookings", json=body, headers=advisor)
+    assert "body.phone" in _rule(r)
+    assert "4567" not in r.text

@@ -8,6 +8,9 @@ signed in as each standing: advisor, official, authority admin, master admin.
 Writes succeed too (a service, opening hours, a booking), so the reads after
 them are fuzzed against what the fuzzer stored.
 
+Errors logged meanwhile (an exception a background task caught and logged,
+say) count too: the test fails on any ERROR record.
+
 The budget is fixed (``EXAMPLES`` per operation, derandomised, so CI runs the
 same cases each time) and sized to finish well under 60 s on 2 cores. The
 client raises the app's unhandled exceptions, so an exception fails the test
@@ -16,6 +19,7 @@ as surely as a 5xx does.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +73,7 @@ class Fuzzed:
     def __init__(self, client: TestClient, tokens: dict[str, str]) -> None:
         self.client = client
         self.tokens = tokens
+        self.errors: list[logging.LogRecord] = []
 
     def send(self, case: Any, token: str | None) -> Any:
         kw = case.as_transport_kwargs(base_url="http://testserver")
@@ -94,6 +99,17 @@ def steer(data: st.DataObject, case: Any) -> None:
                 container[name] = data.draw(st.sampled_from(KNOWN[name]), label=name)
 
 
+class _Collect(logging.Handler):
+    """Keeps every ERROR record logged while fuzzing."""
+
+    def __init__(self, into: list[logging.LogRecord]) -> None:
+        super().__init__(logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record)
+
+
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     db = Path(tmp_path_factory.mktemp("fuzz")) / "fuzz.db"
@@ -104,7 +120,13 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
             r = client.post("/api/login", json={"username": username, "password": password})
             assert r.status_code == 200, r.text
             tokens[standing] = r.json()["token"]
-        yield Fuzzed(client, tokens)
+        fuzzed = Fuzzed(client, tokens)
+        handler = _Collect(fuzzed.errors)
+        logging.getLogger().addHandler(handler)
+        try:
+            yield fuzzed
+        finally:
+            logging.getLogger().removeHandler(handler)
         for standing, token in tokens.items():  # still signed in: every standing was fuzzed to the end
             r = client.get("/api/alerts", headers={"Authorization": f"Bearer {token}"})
             assert r.status_code != 401, standing
@@ -132,3 +154,5 @@ def test_no_request_makes_a_server_error(fuzzed: Fuzzed, label: str):
             assert response.status_code < 500, f"{label} answered {response.status_code}: {response.text[:300]}"
 
     run()
+    logged = [f"{r.name}: {r.getMessage()[:200]}" for r in fuzzed.errors]
+    assert logged == [], f"{label}: errors were logged while fuzzing"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
@@ -110,19 +111,33 @@ class _Account:
 
 
 def _menu(services: list[Service]) -> BoothCatalogue:
-    return BoothCatalogue(
-        services=tuple(
-            ServiceChoice(
-                service_id=x.id,
-                name_fi=x.name("fi"),
-                name_sv=x.name("sv"),
-                name_en=x.name("en"),
-                languages=tuple(lang for lang in ("fi", "sv", "en") if lang in x.languages),
+    """The walk-in menu for a booth's hello: every service that makes a valid choice, at most 64.
+
+    A service the wire contract refuses (a name too long, an id of the wrong
+    shape: the catalogue is checked at the door, but a row may predate that) is
+    left out and logged by its id, so one bad service cannot cut every booth off.
+    """
+    choices: list[ServiceChoice] = []
+    for x in services:
+        languages = tuple(lang for lang in ("fi", "sv", "en") if lang in x.languages)
+        if not languages:
+            continue
+        try:
+            choices.append(
+                ServiceChoice(
+                    service_id=x.id,
+                    name_fi=x.name("fi"),
+                    name_sv=x.name("sv"),
+                    name_en=x.name("en"),
+                    languages=languages,
+                )
             )
-            for x in services[:64]
-            if x.languages & {"fi", "sv", "en"}
-        )
-    )
+        except ValidationError as e:
+            fields = sorted({str(err["loc"][0]) for err in e.errors() if err["loc"]})
+            log.warning("booth menu: left out service %r, which the protocol refuses (%s)", x.id[:64], fields)
+        if len(choices) == 64:
+            break
+    return BoothCatalogue(services=tuple(choices))
 
 
 class Hub:

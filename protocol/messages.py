@@ -22,6 +22,8 @@ PROTOCOL_VERSION = 1
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
+#: A service's description (not sent to booths today; the HTTP API and the store keep this bound).
+Description = Annotated[str, Field(max_length=1000)]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
 #: A participant's handle within one call, given by the backend ("booth", "o1", "g2"):

@@ -3,8 +3,10 @@
 ``include_routes`` mounts the routers on the app and maps domain refusals to
 HTTP: a rule the request broke is 400, a conflict with the current state (slot
 taken, booking already cancelled) is 409, a missing thing is 404, a database that stayed locked is 503 — always as
-``{"detail": "<what was wrong and how to fix it>"}``. Pydantic's 422 already
-names the field and the rule for malformed bodies.
+``{"detail": "<what was wrong and how to fix it>"}``. A malformed request is
+422 with pydantic's list of errors, each naming the field (``loc``) and the
+rule (``msg``) but never echoing the value sent (it may be a phone number or a
+password).
 
 Domain events (booking created, citizen checked in, ...) go to
 ``app.state.booking_events``, a callable taking a list of events. By default it
@@ -18,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,6 +62,11 @@ def include_routes(
     app.include_router(bookings.router(db, clock, caller, publish, stage))
     app.include_router(queue.router(db, clock, caller, present, queue_at_desk))
     app.include_router(alerts.router(db, clock, caller))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(NotFound)
     async def _not_found(_r: Request, exc: NotFound) -> JSONResponse:

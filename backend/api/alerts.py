@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api.roles import Caller, forbidden
 from backend.domain import access
 from backend.store import alerts as store
-from protocol.messages import AlertKind
+from protocol.messages import AlertKind, Id
 
 
 class AlertOut(BaseModel):
@@ -62,7 +62,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     @r.get("/api/alerts", response_model=list[AlertOut])
     def open_alerts(
         who: Caller = Depends(caller),
-        point_id: str | None = Query(default=None, max_length=64, description="one point; default: all you advise"),
+        point_id: Id | None = Query(default=None, description="one point; default: all you advise"),
     ) -> list[AlertOut]:
         """Unacknowledged alerts, oldest first."""
         if point_id is not None:
@@ -80,7 +80,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         response_model=AlertOut,
         responses={403: {"description": "another point's alert"}, 404: {"description": "no such alert"}},
     )
-    async def acknowledge(alert_id: str, request: Request, who: Caller = Depends(caller)) -> AlertOut:
+    async def acknowledge(alert_id: Id, request: Request, who: Caller = Depends(caller)) -> AlertOut:
         """I take care of it: the alert leaves every advisor's list. Acknowledging again is fine."""
         alert = await asyncio.to_thread(store.get, db, alert_id)
         if alert is None:

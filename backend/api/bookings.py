@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.roles import Caller, forbidden
@@ -15,6 +16,7 @@ from backend.api.schemas import (
     CancelIn,
     CheckinIn,
     CheckinOut,
+    Day,
     RescheduleIn,
     SlotOut,
     StatusIn,
@@ -25,6 +27,10 @@ from backend.domain.events import DomainEvent
 from backend.store import accounts
 from backend.store import bookings as repo
 from backend.store.booking_models import BookingRow
+from protocol.messages import Id, Language
+
+#: A booking code as typed or scanned (``ETP1:`` and separators allowed); the lookup checks the rest.
+Code = Annotated[str, Path(min_length=1, max_length=40)]
 
 
 def router(
@@ -58,15 +64,15 @@ def router(
 
     @r.get("/api/slots", response_model=list[SlotOut])
     def slots(
-        service: str,
-        point: str,
-        language: str = Query(pattern="^(fi|sv|en)$"),
-        first: date = Query(alias="from"),
-        last: date = Query(alias="to"),
+        service: Id,
+        point: Id,
+        language: Language,
+        first: Annotated[Day, Query(alias="from")],
+        last: Annotated[Day, Query(alias="to")],
     ) -> list[SlotOut]:
         """Free slots: a booth of the point and a qualified official free, inside opening and working hours."""
         with db() as s:
-            found = repo.search(s, service, point, language, first, last, now())
+            found = repo.search(s, service, point, language.value, first, last, now())
         return [
             SlotOut(start=x.start, end=x.end, booths=list(x.booth_ids), officials=len(x.official_ids)) for x in found
         ]
@@ -81,7 +87,7 @@ def router(
             repo.BookingRequest(
                 service_id=body.service_id,
                 point_id=body.point_id,
-                language=body.language,
+                language=body.language.value,
                 start=body.start,
                 channel=body.channel,
                 booked_by=who.official_id,
@@ -98,7 +104,7 @@ def router(
         return BookingOut.of(row)
 
     @r.get("/api/bookings", response_model=list[BookingOut])
-    def day_list(point: str, day: date, who: Caller = Depends(caller)) -> list[BookingOut]:
+    def day_list(point: Id, day: Day, who: Caller = Depends(caller)) -> list[BookingOut]:
         """A day at a point: its advisor sees all; an authority admin their organisation's; an official their own."""
         if not access.may_list_bookings(who.standing, point):
             raise forbidden("only advisors, officials and authority admins list bookings")
@@ -107,7 +113,7 @@ def router(
         return [BookingOut.of(b) for b in rows if access.sees_booking(who.standing, ref(b))]
 
     @r.get("/api/bookings/{code}", response_model=BookingOut)
-    def get(code: str, who: Caller = Depends(caller)) -> BookingOut:
+    def get(code: Code, who: Caller = Depends(caller)) -> BookingOut:
         with db() as s:
             b = repo.by_code(s, code)
         if b is None:
@@ -115,7 +121,7 @@ def router(
         return BookingOut.of(visible(who, b))
 
     @r.get("/api/bookings/{code}/history")
-    def history(code: str, who: Caller = Depends(caller)) -> list[dict[str, object]]:
+    def history(code: Code, who: Caller = Depends(caller)) -> list[dict[str, object]]:
         with db() as s:
             b = repo.by_code(s, code)
             if b is None:
@@ -134,7 +140,7 @@ def router(
         return visible(who, b)
 
     @r.post("/api/bookings/{code}/reschedule", response_model=BookingOut)
-    def reschedule(code: str, body: RescheduleIn, who: Caller = Depends(caller)) -> BookingOut:
+    def reschedule(code: Code, body: RescheduleIn, who: Caller = Depends(caller)) -> BookingOut:
         b = _existing(code, who)
         may_book(who, b.point_id, b.organisation_id, body.channel)
         row, event = repo.reschedule(db, code, body.start, body.channel, who.official_id, now(), stage=stage)
@@ -142,7 +148,7 @@ def router(
         return BookingOut.of(row)
 
     @r.post("/api/bookings/{code}/cancel", response_model=BookingOut)
-    def cancel(code: str, body: CancelIn, who: Caller = Depends(caller)) -> BookingOut:
+    def cancel(code: Code, body: CancelIn, who: Caller = Depends(caller)) -> BookingOut:
         b = _existing(code, who)
         may_book(who, b.point_id, b.organisation_id, body.channel)
         row, event = repo.cancel(db, code, body.channel, who.official_id, now(), stage=stage)
@@ -150,7 +156,7 @@ def router(
         return BookingOut.of(row)
 
     @r.post("/api/bookings/{code}/status", response_model=BookingOut)
-    def change_status(code: str, body: StatusIn, who: Caller = Depends(caller)) -> BookingOut:
+    def change_status(code: Code, body: StatusIn, who: Caller = Depends(caller)) -> BookingOut:
         """The booked official (or the point's advisor) moves the booking on; the lifecycle refuses with 409."""
         b = _existing(code, who)
         if not access.may_change_booking_status(who.standing, ref(b)):

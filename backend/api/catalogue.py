@@ -13,13 +13,14 @@ from backend.domain import access
 from backend.domain.catalogue import Interval, OfficialSkills, Service
 from backend.store import catalogue as repo
 from backend.store.models import Official
+from protocol.messages import Id
 
 
 def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callable[..., Caller]) -> APIRouter:
     r = APIRouter(tags=["catalogue"])
 
     @r.get("/api/services", response_model=list[ServiceOut])
-    def list_services(organisation: str | None = None) -> list[ServiceOut]:
+    def list_services(organisation: Id | None = None) -> list[ServiceOut]:
         with db() as s:
             return [ServiceOut.of(x) for x in repo.services(s, organisation)]
 
@@ -29,18 +30,18 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
             return [PointOut.of(p) for p in repo.points(s)]
 
     @r.put("/api/admin/services/{service_id}", response_model=ServiceOut)
-    def put_service(service_id: str, body: ServiceIn, who: Caller = Depends(caller)) -> ServiceOut:
+    def put_service(service_id: Id, body: ServiceIn, who: Caller = Depends(caller)) -> ServiceOut:
         """Create or change a service of the caller's own organisation."""
         if not access.may_edit_catalogue(who.standing, who.organisation_id):
             raise forbidden("only an authority admin can change services, and only their own organisation's")
         svc = Service(
             id=service_id,
             organisation_id=who.organisation_id,
-            names=dict(body.names),
-            descriptions=dict(body.descriptions),
+            names={lang.value: name for lang, name in body.names.items()},
+            descriptions={lang.value: text for lang, text in body.descriptions.items()},
             duration_min=body.duration_min,
             identification=body.identification,
-            languages=frozenset(body.languages),
+            languages=frozenset(lang.value for lang in body.languages),
         )
         with db() as s:
             repo.put_service(s, svc)
@@ -66,7 +67,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
             ]
 
     @r.put("/api/admin/officials/{official_id}/skills", status_code=204)
-    def put_skills(official_id: str, body: SkillsIn, who: Caller = Depends(caller)) -> None:
+    def put_skills(official_id: Id, body: SkillsIn, who: Caller = Depends(caller)) -> None:
         with db() as s:
             o = s.get(Official, official_id)
             if o is None or not access.may_edit_catalogue(who.standing, o.organisation_id):
@@ -81,14 +82,14 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
                     official_id,
                     o.organisation_id,
                     frozenset(body.services),
-                    frozenset(body.languages),
+                    frozenset(lang.value for lang in body.languages),
                     {k: tuple(v) for k, v in hours.items()},
                 ),
             )
             s.commit()
 
     @r.put("/api/admin/points/{point_id}/hours", response_model=PointOut)
-    def put_point_hours(point_id: str, body: PointHoursIn, who: Caller = Depends(caller)) -> PointOut:
+    def put_point_hours(point_id: Id, body: PointHoursIn, who: Caller = Depends(caller)) -> PointOut:
         """Opening hours and closure days: the point's own business, so its advisor or a master admin."""
         if not access.may_edit_point(who.standing, point_id):
             raise forbidden("only the point's advisor or a master admin can change its opening hours")

@@ -22,6 +22,7 @@ from backend.domain.calls import DeskWalkIn
 from backend.store import accounts, catalogue, live_queue
 from backend.store import bookings as repo
 from backend.store.booking_models import QueueRow
+from protocol.messages import Id
 
 HOW = (
     "position counts the people ahead who need the same officials; wait_min = their service durations summed, "
@@ -57,7 +58,7 @@ def router(
             raise forbidden("only the point's advisor can queue citizens there")
         at = now()
         entry_id = await asyncio.to_thread(
-            repo.enqueue_walk_in, db, body.point_id, body.service_id, body.language, body.booth_id, at, "desk"
+            repo.enqueue_walk_in, db, body.point_id, body.service_id, body.language.value, body.booth_id, at, "desk"
         )
         lines = await asyncio.to_thread(repo.queue_snapshot, db, body.point_id, at, officials())
         line = next(x for x in lines if x.row.id == entry_id)
@@ -73,12 +74,12 @@ def router(
             point_id = catalogue.booth_point(s, body.booth_id) if booth else ""
         if booth is None:
             raise HTTPException(401, "wrong booth id or booth credential; re-enroll the booth")
-        entry_id = repo.enqueue_walk_in(db, point_id, body.service_id, body.language, body.booth_id, now())
+        entry_id = repo.enqueue_walk_in(db, point_id, body.service_id, body.language.value, body.booth_id, now())
         line = next(x for x in repo.queue_snapshot(db, point_id, now(), officials()) if x.row.id == entry_id)
         return out(line)
 
     @r.get("/api/queue/{point_id}", response_model=QueueOut)
-    def snapshot(point_id: str, who: Caller = Depends(caller)) -> QueueOut:
+    def snapshot(point_id: Id, who: Caller = Depends(caller)) -> QueueOut:
         """Live view: the point's advisor sees everyone; an authority admin only their organisation's services."""
         if not access.sees_queue_of(who.standing, point_id):
             raise forbidden("only the point's advisor or an authority admin can see the queue")

@@ -1,18 +1,32 @@
-"""Request and response bodies of the booking API (pydantic: the 422 names the field and the rule)."""
+"""Request and response bodies of the booking API (pydantic: the 422 names the field and the rule).
+
+Every input model refuses what the domain or the wire would refuse later, with
+the same rules: ids, names and languages are ``protocol.messages``' own types
+(a service that got in with a long name used to break every booth's hello), and
+hours are the domain's ``wall_clock`` times (whole minutes, no UTC offset), so
+nothing stored can later make a read fail.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Literal
+from itertools import pairwise
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 
-from backend.domain.bookings import BookedVia, qr_payload
-from backend.domain.catalogue import Identification, Point, Service
+from backend.domain.bookings import BookedVia, calendar_day, calendar_moment, qr_payload
+from backend.domain.catalogue import Identification, Interval, Point, Service, wall_clock
 from backend.store.booking_models import BookingRow
 from backend.store.bookings import dt
+from protocol.messages import Description, Id, Language, Name
 
-Language = Literal["fi", "sv", "en"]
+#: A local Helsinki wall-clock time as the catalogue keeps it: whole minutes, no UTC offset.
+WallClock = Annotated[time, AfterValidator(wall_clock)]
+#: A day of the booking calendar (``backend.domain.bookings.EARLIEST_DAY``–``LATEST_DAY``).
+Day = Annotated[date, AfterValidator(calendar_day)]
+#: A moment with its UTC offset, on a day of the booking calendar.
+Moment = Annotated[AwareDatetime, AfterValidator(calendar_moment)]
 PHONE = r"^\+?[0-9 ()-]{6,20}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -39,15 +53,21 @@ class ServiceOut(BaseModel):
         )
 
 
+def _interval(start: time, end: time, names: tuple[str, str]) -> Interval:
+    """The domain's interval (its rule), or a ValueError naming the two fields that pydantic turns into a 422."""
+    if not start < end:
+        raise ValueError(f"{names[0]} must be before {names[1]} (got {start.isoformat()}–{end.isoformat()})")
+    return Interval(start, end)
+
+
 class HoursIn(BaseModel):
     weekday: int = Field(ge=1, le=7, description="ISO weekday, 1 = Monday")
-    opens: time
-    closes: time
+    opens: WallClock = Field(description="local Helsinki time, whole minutes: 09:00")
+    closes: WallClock = Field(description="local Helsinki time, whole minutes: 15:30")
 
     @model_validator(mode="after")
     def _order(self) -> HoursIn:
-        if not self.opens < self.closes:
-            raise ValueError("opens must be before closes")
+        _interval(self.opens, self.closes, ("opens", "closes"))
         return self
 
 
@@ -70,8 +90,8 @@ class PointOut(BaseModel):
 
 
 class ServiceIn(BaseModel):
-    names: dict[Language, str] = Field(description="fi, sv and en names")
-    descriptions: dict[Language, str] = Field(default_factory=dict)
+    names: dict[Language, Name] = Field(description="fi, sv and en names")
+    descriptions: dict[Language, Description] = Field(default_factory=dict)
     duration_min: int = Field(ge=5, le=240)
     identification: Identification = Identification.NONE
     languages: list[Language] = Field(min_length=1)
@@ -85,20 +105,49 @@ class ServiceIn(BaseModel):
 
 
 class PointHoursIn(BaseModel):
-    hours: list[HoursIn]
-    closures: list[date] = Field(default_factory=list)
+    hours: list[HoursIn] = Field(max_length=7, description="at most one interval per weekday")
+    closures: list[Day] = Field(default_factory=list, max_length=366)
+
+    @model_validator(mode="after")
+    def _one_per_weekday(self) -> PointHoursIn:
+        days = [h.weekday for h in self.hours]
+        twice = sorted({d for d in days if days.count(d) > 1})
+        if twice:
+            raise ValueError(f"hours: a point has one opening interval per weekday; repeated: {twice}")
+        return self
 
 
 class WorkingHoursIn(BaseModel):
     weekday: int = Field(ge=1, le=7)
-    starts: time
-    ends: time
+    starts: WallClock = Field(description="local Helsinki time, whole minutes: 08:00")
+    ends: WallClock = Field(description="local Helsinki time, whole minutes: 16:00")
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkingHoursIn:
+        _interval(self.starts, self.ends, ("starts", "ends"))
+        return self
 
 
 class SkillsIn(BaseModel):
-    services: list[str]
-    languages: list[Language]
-    hours: list[WorkingHoursIn]
+    services: list[Id] = Field(max_length=200)
+    languages: list[Language] = Field(max_length=3)
+    hours: list[WorkingHoursIn] = Field(max_length=7 * 24)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> SkillsIn:
+        by_day: dict[int, list[WorkingHoursIn]] = {}
+        for h in self.hours:
+            by_day.setdefault(h.weekday, []).append(h)
+        for wd, ivs in sorted(by_day.items()):
+            ivs.sort(key=lambda h: h.starts)
+            for a, b in pairwise(ivs):
+                if b.starts < a.ends:
+                    raise ValueError(
+                        f"hours: intervals on weekday {wd} overlap ({a.starts.isoformat('minutes')}–"
+                        f"{a.ends.isoformat('minutes')} and {b.starts.isoformat('minutes')}–"
+                        f"{b.ends.isoformat('minutes')})"
+                    )
+        return self
 
 
 class SlotOut(BaseModel):
@@ -109,20 +158,20 @@ class SlotOut(BaseModel):
 
 
 class BookingIn(BaseModel):
-    service_id: str = Field(min_length=1, max_length=64)
-    point_id: str = Field(min_length=1, max_length=64)
+    service_id: Id
+    point_id: Id
     language: Language
-    start: AwareDatetime = Field(description="one of the starts from GET /api/slots, with its UTC offset")
+    start: Moment = Field(description="one of the starts from GET /api/slots, with its UTC offset")
     channel: BookedVia
-    booth_id: str | None = None
-    official_id: str | None = None
+    booth_id: Id | None = None
+    official_id: Id | None = None
     citizen_name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, pattern=PHONE, description="for SMS: +358401234567")
     email: str | None = Field(default=None, pattern=EMAIL, max_length=200)
 
 
 class RescheduleIn(BaseModel):
-    start: AwareDatetime
+    start: Moment
     channel: BookedVia
 
 
@@ -173,7 +222,7 @@ class BookingOut(BaseModel):
 
 
 class CheckinIn(BaseModel):
-    booth_id: str = Field(min_length=1, max_length=64)
+    booth_id: Id
     booth_secret: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=40, description="typed code or the scanned QR payload ETP1:<code>")
 
@@ -188,16 +237,16 @@ class CheckinOut(BaseModel):
 
 
 class EnqueueIn(BaseModel):
-    point_id: str = Field(min_length=1, max_length=64)
-    service_id: str = Field(min_length=1, max_length=64)
+    point_id: Id
+    service_id: Id
     language: Language
-    booth_id: str | None = None
+    booth_id: Id | None = None
 
 
 class BoothEnqueueIn(BaseModel):
-    booth_id: str = Field(min_length=1, max_length=64)
+    booth_id: Id
     booth_secret: str = Field(min_length=1, max_length=200)
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: Id
     language: Language
 
 

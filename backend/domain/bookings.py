@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from protocol.booking_code import CODE_ALPHABET, CODE_LENGTH, QR_PREFIX
@@ -24,6 +24,26 @@ class BookingRuleError(ValueError):
 
 class ConflictError(BookingRuleError):
     """The current state (the booking's status, a taken slot) does not allow this: HTTP 409, not 400."""
+
+
+#: The calendar the booking system works in. Far wider than any booking, and far from the ends of
+#: Python's dates, so a day's arithmetic (the next midnight, a UTC offset) can never overflow:
+#: a search for 9999-12-31 used to answer 500.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def calendar_day(d: date) -> date:
+    """``d`` if it lies in the booking calendar (``EARLIEST_DAY``–``LATEST_DAY``), else ValueError saying so."""
+    if not EARLIEST_DAY <= d <= LATEST_DAY:
+        raise ValueError(f"must be a day from {EARLIEST_DAY} to {LATEST_DAY} (got {d.isoformat()})")
+    return d
+
+
+def calendar_moment(t: datetime) -> datetime:
+    """``t`` if its day lies in the booking calendar, else ValueError saying so."""
+    calendar_day(t.date())
+    return t
 
 
 class BookedVia(StrEnum):

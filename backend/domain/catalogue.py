@@ -26,14 +26,30 @@ class Identification(StrEnum):
     IN_PERSON = "in_person"  # the advisor checks an ID document at the desk
 
 
+def wall_clock(t: time) -> time:
+    """Check that ``t`` is a local wall-clock time the catalogue can keep: whole minutes, no UTC offset.
+
+    Hours are stored as minutes after local midnight, so seconds would be cut off
+    (10:00:30–10:00:45 became an empty interval) and an offset would be dropped
+    (10:00+05:00 became 10:00 Helsinki time); both are refused instead.
+    """
+    if t.tzinfo is not None:
+        raise ValueError(f"must be a local Helsinki time without a UTC offset, like 09:30 (got {t.isoformat()})")
+    if t.second or t.microsecond:
+        raise ValueError(f"must be a whole minute, like 09:30 (got {t.isoformat()})")
+    return t
+
+
 @dataclass(frozen=True)
 class Interval:
-    """A local wall-clock interval within one day, ``start < end``."""
+    """A local wall-clock interval within one day: whole minutes, no offset, ``start < end``."""
 
     start: time
     end: time
 
     def __post_init__(self) -> None:
+        wall_clock(self.start)
+        wall_clock(self.end)
         if not self.start < self.end:
             raise ValueError(f"an interval must start before it ends (got {self.start}–{self.end})")
 

@@ -9,6 +9,11 @@ that ``backend.store.retention`` blanks after the retention period; the rest of
 the row stays for anonymous statistics.
 
 ``resource_slot`` is the no-double-booking guarantee: see ``backend.store.bookings``.
+
+The catalogue's rules (hours within the day and start before end, the
+protocol's id and name lengths, known languages and identifications) are also
+the store's: migration ``0007_catalogue_checks`` adds them as CHECK
+constraints on PostgreSQL and as triggers on SQLite.
 """
 
 from __future__ import annotations

@@ -4,10 +4,16 @@ Turns rows into the pure values of ``backend.domain.catalogue`` so slot search
 and queue routing never touch the database. Writes check the organisation
 scope here, in one place: an authority admin changes only their own
 organisation's services and officials.
+
+Reads never fail on a bad row: a row the domain would refuse (an empty
+interval, an unknown identification, a day that is no date) is left out and
+logged by its table and key (catalogue ids, never personal data), so one bad
+value cannot take the point list, slot search or sign-in down for everyone.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -29,6 +35,7 @@ from backend.store.booking_models import (
 from backend.store.models import Booth, Official, Organisation, ServicePoint
 
 ROLES = access.ROLES
+log = logging.getLogger("etapiste.store")
 
 
 class NotFound(LookupError):
@@ -49,6 +56,27 @@ def _m(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def _skipped(table: str, key: str, error: Exception) -> None:
+    log.warning("catalogue: left out a %s row (%s) the domain refuses: %s", table, key, error)
+
+
+def _interval_of(table: str, key: str, start_min: int, end_min: int) -> Interval | None:
+    """Stored minutes as the domain's interval, or None (logged) when they do not make one."""
+    try:
+        return Interval(_t(start_min), _t(end_min))
+    except ValueError as e:  # minutes outside the day, or not start < end
+        _skipped(table, key, e)
+        return None
+
+
+def _usable_service(row: ServiceRow) -> Service | None:
+    try:
+        return to_service(row)
+    except ValueError as e:
+        _skipped("service", row.id, e)
+        return None
+
+
 def to_service(row: ServiceRow) -> Service:
     return Service(
         id=row.id,
@@ -63,30 +91,36 @@ def to_service(row: ServiceRow) -> Service:
 
 def service(db: Session, service_id: str) -> Service:
     row = db.get(ServiceRow, service_id)
-    if row is None:
+    svc = None if row is None else _usable_service(row)
+    if svc is None:
         raise NotFound(f"no service {service_id!r}; list services with GET /api/services")
-    return to_service(row)
+    return svc
 
 
 def services(db: Session, organisation_id: str | None = None) -> list[Service]:
     q = select(ServiceRow).order_by(ServiceRow.id)
     if organisation_id is not None:
         q = q.where(ServiceRow.organisation_id == organisation_id)
-    return [to_service(r) for r in db.scalars(q)]
+    return [svc for r in db.scalars(q) if (svc := _usable_service(r)) is not None]
 
 
 def point(db: Session, point_id: str) -> Point:
     row = db.get(ServicePoint, point_id)
     if row is None:
         raise NotFound(f"no service point {point_id!r}; list points with GET /api/points")
-    hours = {
-        h.weekday: Interval(_t(h.opens_min), _t(h.closes_min))
-        for h in db.scalars(select(PointHours).where(PointHours.point_id == point_id))
-    }
-    closures = frozenset(
-        date.fromisoformat(c.day) for c in db.scalars(select(PointClosure).where(PointClosure.point_id == point_id))
-    )
-    return Point(id=row.id, name=row.name, address=row.address, hours=hours, closures=closures)
+    hours: dict[int, Interval] = {}
+    for h in db.scalars(select(PointHours).where(PointHours.point_id == point_id)):
+        key = f"{point_id}, weekday {h.weekday}"
+        iv = _interval_of("point_hours", key, h.opens_min, h.closes_min)
+        if iv is not None and 1 <= h.weekday <= 7:
+            hours[h.weekday] = iv
+    closures: set[date] = set()
+    for c in db.scalars(select(PointClosure).where(PointClosure.point_id == point_id)):
+        try:
+            closures.add(date.fromisoformat(c.day))
+        except ValueError as e:
+            _skipped("point_closure", point_id, e)
+    return Point(id=row.id, name=row.name, address=row.address, hours=hours, closures=frozenset(closures))
 
 
 def points(db: Session) -> list[Point]:
@@ -112,7 +146,9 @@ def skills(db: Session, official_id: str) -> OfficialSkills:
     for h in db.scalars(
         select(OfficialHours).where(OfficialHours.official_id == official_id).order_by(OfficialHours.starts_min)
     ):
-        hours.setdefault(h.weekday, []).append(Interval(_t(h.starts_min), _t(h.ends_min)))
+        iv = _interval_of("official_hours", f"{official_id}, weekday {h.weekday}", h.starts_min, h.ends_min)
+        if iv is not None and 1 <= h.weekday <= 7:
+            hours.setdefault(h.weekday, []).append(iv)
     return OfficialSkills(
         official_id=o.id,
         organisation_id=o.organisation_id,

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backend.identity import ChallengeRegistry, IdentityError, load_trusted_cas, verify_identification
 
@@ -331,3 +333,49 @@ def test_old_entries_are_forgotten_after_their_lifetime():
     registry.issue(NOW)
     registry.issue(NOW + timedelta(minutes=10))  # pruning happens on issue
     assert len(registry._pending) == 1 and not registry._used
+
+
+# -- garbage from the card: whatever bytes a broken or hostile card (or booth) sends, the backend
+# answers with a coded refusal a person can read, never another exception --
+
+_GARBAGE_PKI = Pki("Garbage Root CA")
+_GARBAGE_KEY, _GARBAGE_LEAF = _GARBAGE_PKI.leaf()
+_GOOD_DER = der(_GARBAGE_LEAF)
+_GOOD_SIGNATURE = sign(_GARBAGE_KEY, CHALLENGE, "ecdsa-sha256")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, len(_GOOD_DER) - 1), st.integers(1, 255)), min_size=1, max_size=8),
+    cut=st.integers(0, len(_GOOD_DER)),
+)
+def test_a_corrupted_certificate_is_refused_with_a_code(flips, cut):
+    damaged = bytearray(_GOOD_DER)
+    for at, xor in flips:
+        damaged[at] ^= xor
+    damaged = bytes(damaged[: max(cut, 1)] if cut < len(_GOOD_DER) else damaged)
+    try:
+        who = verify_identification(CHALLENGE, _GOOD_SIGNATURE, "ecdsa-sha256", damaged, [_GARBAGE_PKI.cert], NOW)
+    except IdentityError as exc:
+        assert exc.code and exc.reason
+    else:  # a flip that changed nothing that matters (e.g. inside an unused field) may still verify
+        assert who.serial_number == SATU
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    signature=st.binary(max_size=600),
+    mechanism=st.sampled_from(["ecdsa-sha256", "ecdsa-sha384", "rsa-pss-sha256", "rsa-pkcs1-sha256", "x"]),
+)
+def test_any_signature_bytes_are_refused_with_a_code(signature, mechanism):
+    with pytest.raises(IdentityError) as error:
+        verify_identification(CHALLENGE, signature, mechanism, _GOOD_DER, [_GARBAGE_PKI.cert], NOW)
+    assert error.value.code in {"bad_signature", "unknown_mechanism"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_a_certificate_are_refused_with_a_code(blob):
+    with pytest.raises(IdentityError) as error:
+        verify_identification(CHALLENGE, _GOOD_SIGNATURE, "ecdsa-sha256", blob, [_GARBAGE_PKI.cert], NOW)
+    assert error.value.code and error.value.reason

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from drivers.cardreader import CardInserted, CardRemoved, CardTracker, Observation, match_reader
 from protocol.messages import DeviceState
 
@@ -89,3 +92,30 @@ def test_the_simulated_reader_reports_like_the_real_one():
     sim.start_service()
     sim.remove()
     assert events[-1] == CardRemoved("Sim 00 00") and sim.probe().state is DeviceState.OK
+
+
+_OBSERVATIONS = st.builds(
+    Observation,
+    service_up=st.booleans(),
+    readers=st.lists(st.sampled_from(["ACS ACR39U 00 00", "Virtual PCD 00 00", ""]), max_size=3).map(tuple),
+    reader=st.one_of(st.none(), st.sampled_from(["ACS ACR39U 00 00", "Virtual PCD 00 00"])),
+    atr=st.one_of(st.none(), st.binary(max_size=40)),
+)
+
+
+@given(st.lists(_OBSERVATIONS, max_size=40))
+def test_any_sequence_of_polls_gives_paired_events_and_a_health(observations):
+    """Garbage from pcscd or the card (any ATR bytes, readers coming and going) never breaks the
+    tracker: a card is reported inserted once, removed once, and health always says something."""
+    tracker = CardTracker("id_card", "ACS*")
+    inserted = None
+    for obs in observations:
+        for event in tracker.observe(obs):
+            if isinstance(event, CardInserted):
+                assert inserted is None, "two inserts without a removal"
+                inserted = event
+            else:
+                assert isinstance(event, CardRemoved) and inserted is not None, "a removal without an insert"
+                assert event.reader == inserted.reader
+                inserted = None
+        assert tracker.health.reason

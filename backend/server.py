@@ -14,6 +14,10 @@ def serve(settings: BackendSettings) -> None:
         host=settings.host,
         port=settings.port,
         ws="websockets-sansio",
+        # Bigger websocket messages close the socket before they are read (uvicorn's default is 16 MiB).
+        ws_max_size=settings.limits.ws_max_bytes,
+        # An HTTP/1.1 connection is held this long between requests; idle ones go.
+        timeout_keep_alive=5,
         log_level="info",
         access_log=False,  # request lines can carry tokens in query strings; not needed
     )

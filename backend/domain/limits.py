@@ -6,7 +6,7 @@ connections one address and everyone together hold, how fast a connection
 may send, how often a sign-in or a booking code may be tried. The figures are
 ``LimitSettings`` (``ETAPISTE_LIMITS_*``); they are chosen for a real town hall
 (dozens of booths, hundreds of officials, who may all sit behind one
-municipal NAT address) with a wide margin, and documented in docs/SECURITY.md.
+municipal NAT address) with a wide margin; docs/CONFIG.md lists them and bench/limits.py measures them.
 
 The counters here read no clock: ``now`` (seconds, any monotonic origin) is
 passed in, so the shells decide which clock and the tests need no sleeping.

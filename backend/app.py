@@ -8,7 +8,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, WebSocket
+from fastapi import FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -16,8 +16,10 @@ from pydantic import BaseModel, Field
 from backend.api import include_routes
 from backend.api import texts as web_texts
 from backend.api_docs import add_api_docs
+from backend.body_limit import BodyLimit
 from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
+from backend.domain.limits import FailureWindow
 from backend.hub import Hub
 from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
@@ -49,7 +51,11 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     """``clock`` is the backend's one source of "now" (tests pass a fixed day)."""
     engine = open_engine(settings.database_url)
     db = session_factory(engine)
-    hub = Hub(db, clock=clock)
+    hub = Hub(db, clock=clock, limits=settings.limits)
+    limits = settings.limits
+    # Failed sign-ins, by username and by address: guessing passwords waits, and is told how long.
+    failed_by_account = FailureWindow(limits.login_failures_per_account, limits.login_window_s)
+    failed_by_address = FailureWindow(limits.login_failures_per_address, limits.login_window_s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -93,6 +99,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     # /docs is served from local files (backend/api_docs.py); ReDoc would need a CDN, so it is off.
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_api_docs(app)
+    app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes)
     app.state.hub = hub
     include_routes(
         app,
@@ -105,16 +112,33 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(web_texts.router())
 
     @app.post(
-        "/api/login", response_model=LoginResponse, responses={401: {"description": "wrong username or password"}}
+        "/api/login",
+        response_model=LoginResponse,
+        responses={
+            401: {"description": "wrong username or password"},
+            429: {"description": "too many failed sign-ins for this username or from this address; see Retry-After"},
+        },
     )
-    async def login(body: LoginRequest) -> LoginResponse:
+    async def login(body: LoginRequest, request: Request) -> LoginResponse:
+        account = "user:" + body.username.casefold()
+        address = "addr:" + (request.client.host if request.client else "")
+        now = clock()
+        wait = max(failed_by_account.wait(account, now), failed_by_address.wait(address, now))
+        if wait:
+            raise HTTPException(
+                429, f"too many failed sign-ins; try again in {wait} s", headers={"Retry-After": str(wait)}
+            )
+
         def check() -> tuple[str, accounts.OfficialInfo] | None:
             with db() as s:
-                return accounts.login(s, body.username, body.password, clock())
+                return accounts.login(s, body.username, body.password, now)
 
         result = await asyncio.to_thread(check)
         if result is None:
+            failed_by_account.fail(account, now)
+            failed_by_address.fail(address, now)
             raise HTTPException(401, "wrong username or password")
+        failed_by_account.clear(account)
         token, official = result
         return LoginResponse(token=token, name=official.name)
 
@@ -125,6 +149,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
                 accounts.logout(s, body.token)
 
         await asyncio.to_thread(drop)
+        await hub.sign_out(body.token)  # the sockets opened with it close too
 
     @app.get("/api/protocol/schema.json")
     async def protocol_schema() -> JSONResponse:

@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from backend.domain.limits import LimitSettings
 from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
 
@@ -78,6 +79,8 @@ class BackendSettings(BaseSettings):
     notify: NotifyConfig = NotifyConfig()
     #: Official no-show grace and contact-data retention.
     jobs: JobSettings = JobSettings()
+    #: Message and body sizes, connections, message rates, sign-in and check-in throttling.
+    limits: LimitSettings = LimitSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -134,7 +137,7 @@ def env_names() -> list[str]:
     names = []
     for name, info in BackendSettings.model_fields.items():
         group = info.annotation
-        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings):
+        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings | LimitSettings):
             names += [env_name((name, sub)) for sub in group.model_fields]
         else:
             names.append(env_name((name,)))

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
-from backend.domain import access
+from backend.auth import token_hash
+from backend.domain import access, checkin
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -40,6 +41,7 @@ from backend.domain.calls import (
 )
 from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CitizenCheckedIn
+from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
 from backend.store.call_records import record_call
@@ -61,6 +63,7 @@ from protocol.messages import (
     ErrorCode,
     Hello,
     ParticipantRemove,
+    Presence,
     Role,
     RtcAnswer,
     RtcIce,
@@ -82,6 +85,10 @@ MAX_ERRORS = 50
 CLOSE_AUTH = 4001
 CLOSE_REPLACED = 4002
 CLOSE_ABUSE = 4003
+#: Standard close code "try again later", for a connection over the limits.
+CLOSE_TRY_AGAIN = 1013
+#: How often live officials' sockets are checked for an expired sign-in.
+EXPIRY_SWEEP_S = 30.0
 
 
 @dataclass(eq=False)
@@ -90,6 +97,11 @@ class Connection:
     party: Party | None = None
     errors: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    address: str = ""
+    #: An official's sign-in: the token's hash (logout closes the socket) and its end.
+    token_hash: str | None = None
+    expires_at: float | None = None
+    bucket: TokenBucket | None = None
 
     async def send(self, message: object) -> None:
         if self.ws.application_state is not WebSocketState.CONNECTED:
@@ -140,15 +152,34 @@ def _menu(services: list[Service]) -> BoothCatalogue:
     return BoothCatalogue(services=tuple(choices))
 
 
+def _checkin_answer(r: checkin.CheckinResult, language: str | None = None) -> CheckinResult:
+    return CheckinResult(
+        ok=r.ok,
+        result=r.result.value,
+        message_fi=r.messages["fi"],
+        message_sv=r.messages["sv"],
+        message_en=r.messages["en"],
+        language=language,
+    )
+
+
 class Hub:
     def __init__(
         self,
         db: sessionmaker[Session],
         clock: Callable[[], float] = time.time,
         new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
+        limits: LimitSettings = LimitSettings(),
     ) -> None:
         self.db = db
         self.clock = clock
+        self.limits = limits
+        self._per_address: dict[str, int] = defaultdict(int)
+        self._open = 0
+        self._checkin_failures = FailureWindow(limits.checkin_failures_per_booth, limits.checkin_window_s)
+        # Presence coalescing: when each official was last sent one, and who has one held back.
+        self._presence_sent: dict[str, float] = {}
+        self._presence_held: dict[str, asyncio.TimerHandle] = {}
         self.new_session_id = new_session_id
         self.broker = CallBroker()
         self.connections: dict[Party, set[Connection]] = defaultdict(set)
@@ -158,6 +189,7 @@ class Hub:
         # must land even when the socket that caused it is being torn down.
         self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -167,8 +199,19 @@ class Hub:
     # -- one connection --
 
     async def serve(self, ws: WebSocket) -> None:
+        address = ws.client.host if ws.client else ""
         await ws.accept()
-        conn = Connection(ws)
+        conn = Connection(ws, address=address)
+        if self._open >= self.limits.connections_total or (
+            self._per_address[address] >= self.limits.connections_per_address
+        ):
+            # Counted, never logged per attempt: a flood of these must not flood the log either.
+            busy = Error(code=ErrorCode.OVERLOADED, reason="too many connections; try again later", fatal=True)
+            await conn.send(busy)
+            await ws.close(CLOSE_TRY_AGAIN)
+            return
+        self._open += 1
+        self._per_address[address] += 1
         try:
             party = await self._authenticate(conn)
             if party is None:
@@ -177,11 +220,25 @@ class Hub:
         except (WebSocketDisconnect, WebSocketDisconnected):
             pass
         finally:
+            self._open -= 1
+            self._per_address[address] -= 1
+            if not self._per_address[address]:
+                del self._per_address[address]
             self._gone(conn)
+
+    @staticmethod
+    async def _receive(conn: Connection) -> str | bytes:
+        """The next frame, text or binary (``decode`` refuses binary with a code);
+        ``receive_text`` would raise a KeyError on a binary frame."""
+        message = await conn.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+        text = message.get("text")
+        return text if text is not None else message.get("bytes") or b""
 
     async def _authenticate(self, conn: Connection) -> Party | None:
         try:
-            frame = await asyncio.wait_for(conn.ws.receive_text(), HELLO_TIMEOUT_S)
+            frame = await asyncio.wait_for(self._receive(conn), HELLO_TIMEOUT_S)
         except TimeoutError:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "no hello within 10 seconds")
             return None
@@ -205,11 +262,18 @@ class Hub:
                 await self._refuse(conn, ErrorCode.AUTH_FAILED, "unknown booth or wrong booth credential", "hello")
                 return None
             party, name = Party(Role.BOOTH, info.booth_id), info.name
-            for old in list(self.connections.get(party, ())):
-                # The booth restarted while its old socket was half-open.
-                self.connections[party].discard(old)
+            effects = []
+            replaced = list(self.connections.pop(party, ()))
+            if replaced:
+                # The booth restarted while its old socket was half-open: whatever that
+                # socket's citizen was doing is over, as if it had dropped; the new
+                # connection starts clean (not "busy" with a session nobody can reach).
+                effects = self.broker.booth_offline(party.id, now)
+                log.info("booth %s reconnected; its old connection is replaced", party.id)
+            for old in replaced:
+                await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
                 await old.ws.close(CLOSE_REPLACED)
-            effects = self.broker.booth_online(info)
+            effects += self.broker.booth_online(info)
         else:
             account = await asyncio.to_thread(self._official_login, msg.token, now)
             if account is None:
@@ -218,10 +282,12 @@ class Hub:
                 )
                 return None
             party, name = Party(Role.OFFICIAL, account.info.official_id), account.info.name
+            conn.token_hash, conn.expires_at = token_hash(msg.token), account.info.expires_at
             # Whose matter each waiting citizen chose decides who sees and admits them: keep the catalogue fresh.
             self.broker.know_services(await asyncio.to_thread(self._services))
             effects = []
         conn.party = party
+        conn.bucket = TokenBucket(self.limits.messages_per_s, self.limits.messages_burst)
         self.connections[party].add(conn)
         await conn.send(Welcome(role=party.role, name=name, server_time=now))
         if account is not None:
@@ -242,10 +308,8 @@ class Hub:
         return party
 
     def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
-        if not booth_id:
-            return None
         with self.db() as db:
-            return accounts.booth_by_credential(db, booth_id, secret)
+            return accounts.booth_by_credential(db, booth_id or "", secret)
 
     def _services(self) -> list[Service]:
         with self.db() as db:
@@ -272,8 +336,19 @@ class Hub:
 
     async def _loop(self, conn: Connection) -> None:
         assert conn.party is not None
+        assert conn.bucket is not None
+        loop = asyncio.get_running_loop()
         while True:
-            frame = await conn.ws.receive_text()
+            frame = await self._receive(conn)
+            if conn.expires_at is not None and self.clock() >= conn.expires_at:
+                await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "the sign-in has expired; please sign in again")
+                return
+            if not conn.bucket.take(loop.time()):
+                # Refused unread; counts as an error, so a client that keeps flooding is closed.
+                reason = f"more than {self.limits.messages_per_s:g} messages a second; slow down"
+                if not await self._complain(conn, Error(code=ErrorCode.RATE_LIMITED, reason=reason)):
+                    return
+                continue
             try:
                 msg = decode(frame)
                 if msg.type not in CLIENT_MESSAGES[conn.party.role]:
@@ -335,21 +410,20 @@ class Hub:
         assert conn.party is not None
         booth_id = conn.party.id
         now = self.clock()
+        wait = self._checkin_failures.wait(booth_id, now)
+        if wait:
+            # Not even looked up: booking codes cannot be guessed at a booth's pace.
+            await conn.send(_checkin_answer(checkin.too_many_tries(wait)))
+            log.info("booth %s: check-in throttled for %d s", booth_id, wait)
+            return []
         outcome = await asyncio.to_thread(
             booking_store.check_in, self.db, msg.code, booth_id, datetime.fromtimestamp(now, UTC)
         )
         r = outcome.result
+        if not r.ok:
+            self._checkin_failures.fail(booth_id, now)
         arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
-        await conn.send(
-            CheckinResult(
-                ok=r.ok,
-                result=r.result.value,
-                message_fi=r.messages["fi"],
-                message_sv=r.messages["sv"],
-                message_en=r.messages["en"],
-                language=arrived.booking.language if arrived else None,
-            )
-        )
+        await conn.send(_checkin_answer(r, arrived.booking.language if arrived else None))
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
         raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
         await self.deliver_alerts(raised)
@@ -434,6 +508,27 @@ class Hub:
         self.broker.know_services(await asyncio.to_thread(self._services))
         await self._apply(self.broker.enqueue_desk(walk_in, self.clock()))
 
+    async def sign_out(self, token: str) -> None:
+        """The sign-in ended (logout): every socket opened with it is closed, not left serving."""
+        hashed = token_hash(token)
+        for conn in [c for cs in self.connections.values() for c in cs if c.token_hash == hashed]:
+            await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out; please sign in again")
+
+    async def close_expired(self) -> None:
+        """Close the sockets whose sign-in has expired (the 12-hour login), even idle ones."""
+        now = self.clock()
+        for conn in [c for cs in self.connections.values() for c in cs]:
+            if conn.expires_at is not None and now >= conn.expires_at:
+                await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "the sign-in has expired; please sign in again")
+
+    async def _sweep_expired(self) -> None:
+        while True:
+            await asyncio.sleep(EXPIRY_SWEEP_S)
+            try:
+                await self.close_expired()
+            except Exception:
+                log.exception("could not close expired sign-ins")
+
     def joined_booking_ids(self) -> set[str]:
         """Bookings whose citizen is in a call now: their official did join."""
         return {s.booking_id for s in self.broker.sessions.values() if s.booking_id and s.official_id}
@@ -491,18 +586,51 @@ class Hub:
             elif isinstance(effect, QueueChanged):
                 self._records.put_nowait(effect)
             elif isinstance(effect, Deliver):
+                if isinstance(effect.message, Presence) and effect.to.role is Role.OFFICIAL:
+                    await self._presence_to(effect.to.id, effect.message)
+                    continue
                 for conn in self._targets(effect.to):
                     await conn.send(effect.message)
 
+    async def _presence_to(self, official_id: str, snapshot: Presence) -> None:
+        """Send ``snapshot`` now, unless this official got one less than an interval ago:
+        then one (the latest, computed when it goes) follows at the end of the interval.
+        A booth flooding device reports costs each official at most one snapshot per
+        interval, and a single change still arrives at once."""
+        if official_id in self._presence_held:
+            return  # one is already due; it will be computed fresh
+        loop = asyncio.get_running_loop()
+        due = self._presence_sent.get(official_id, -1e9) + self.limits.presence_interval_s
+        if loop.time() < due:
+            self._presence_held[official_id] = loop.call_at(due, self._release_presence, official_id)
+            return
+        self._presence_sent[official_id] = loop.time()
+        for conn in self._targets(Party(Role.OFFICIAL, official_id)):
+            await conn.send(snapshot)
+
+    def _release_presence(self, official_id: str) -> None:
+        self._presence_held.pop(official_id, None)
+        if official_id not in self.broker.officials:
+            self._presence_sent.pop(official_id, None)
+            return
+        task = asyncio.get_running_loop().create_task(self._presence_to(official_id, self.broker.presence(official_id)))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     def start(self) -> None:
         """Start the record writer; call from the running event loop."""
-        self._writer = asyncio.get_running_loop().create_task(self._write_records())
+        loop = asyncio.get_running_loop()
+        self._writer = loop.create_task(self._write_records())
+        self._sweeper = loop.create_task(self._sweep_expired())
 
     async def stop(self) -> None:
         """Write what is queued, then stop the writer."""
         await self._records.join()
-        if self._writer is not None:
-            self._writer.cancel()
+        for task in (self._writer, self._sweeper):
+            if task is not None:
+                task.cancel()
+        for handle in self._presence_held.values():
+            handle.cancel()
 
     async def _write_records(self) -> None:
         while True:

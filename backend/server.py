@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import uvicorn
+from fastapi import FastAPI
 
 from backend.app import create_app
 from backend.config import BackendSettings, running_clock
 
 
-def serve(settings: BackendSettings) -> None:
-    config = uvicorn.Config(
-        create_app(settings, clock=running_clock(settings.clock_start)),
+def uvicorn_config(settings: BackendSettings, app: FastAPI | None = None) -> uvicorn.Config:
+    """The one uvicorn configuration (``serve`` and the tests of the limits it enforces use it)."""
+    return uvicorn.Config(
+        app or create_app(settings, clock=running_clock(settings.clock_start)),
         host=settings.host,
         port=settings.port,
         ws="websockets-sansio",
+        # Bigger websocket messages close the socket (1009) before they are read (uvicorn's default is 16 MiB).
+        ws_max_size=settings.limits.ws_max_bytes,
         log_level="info",
         access_log=False,  # request lines can carry tokens in query strings; not needed
     )
-    uvicorn.Server(config).run()
+
+
+def serve(settings: BackendSettings) -> None:
+    uvicorn.Server(uvicorn_config(settings)).run()

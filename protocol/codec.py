@@ -21,6 +21,10 @@ KNOWN_TYPES: frozenset[str] = frozenset(
 )
 #: Largest frame we accept. An SDP with many candidates is ~10 kB.
 MAX_FRAME_BYTES = 128 * 1024
+#: Deepest nesting of objects and arrays we accept. The deepest message the
+#: protocol defines nests 4 levels (a presence: booths, devices, a device);
+#: without a limit, ``[[[[...`` 128 KiB deep exhausts the parser's recursion.
+MAX_NESTING = 32
 
 
 class ProtocolError(Exception):
@@ -40,15 +44,22 @@ def encode(message: Any) -> str:
 
 def decode(frame: str | bytes) -> Any:
     """Parse and validate one frame; raise ``ProtocolError`` saying what is wrong."""
+    if isinstance(frame, bytes | bytearray | memoryview):
+        raise ProtocolError(ErrorCode.MALFORMED, "binary frames are not accepted; send each message as JSON text")
     if len(frame) > MAX_FRAME_BYTES:
         raise ProtocolError(
             ErrorCode.MALFORMED,
             f"message is {len(frame)} bytes; the limit is {MAX_FRAME_BYTES}",
         )
+    too_deep = ProtocolError(ErrorCode.MALFORMED, f"objects and arrays nest deeper than {MAX_NESTING} levels")
     try:
         data = json.loads(frame)
+    except RecursionError:
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError(ErrorCode.MALFORMED, f"not valid JSON: {exc}") from None
+        raise ProtocolError(ErrorCode.MALFORMED, f"not valid JSON: {str(exc)[:200]}") from None
+    if _depth(data) > MAX_NESTING:
+        raise too_deep
     if not isinstance(data, dict):
         raise ProtocolError(ErrorCode.MALFORMED, "a message must be a JSON object")
     kind = data.get("type")
@@ -72,6 +83,24 @@ def decode(frame: str | bytes) -> Any:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
         raise ProtocolError(ErrorCode.MALFORMED, _describe(exc), ref) from None
+
+
+def _depth(data: Any) -> int:
+    """How deep objects and arrays nest, without recursion (a deep value must not exhaust the stack)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def error_for(exc: ProtocolError, fatal: bool = False) -> Error:

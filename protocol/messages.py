@@ -78,6 +78,8 @@ class ErrorCode(StrEnum):
     NO_SUCH_SESSION = "no_such_session"  # unknown, or not yours
     WRONG_STATE = "wrong_state"  # e.g. admitting a session already in call
     BUSY = "busy"  # e.g. a booth requesting a second session
+    RATE_LIMITED = "rate_limited"  # too many messages or attempts: wait (the reason says how long)
+    OVERLOADED = "overloaded"  # too many connections (from this address or in all): try again later
     INTERNAL = "internal"
 
 

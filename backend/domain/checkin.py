@@ -29,6 +29,7 @@ class Result(StrEnum):
     CANCELLED = "cancelled"
     ALREADY_CHECKED_IN = "already_checked_in"
     FINISHED = "finished"
+    TOO_MANY_TRIES = "too_many_tries"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,19 @@ def _when(lang: Language, start: datetime, today: date) -> str:
     return _(lang, "on {date} at {time}", date=texts.format_date(start, lang), time=at)
 
 
+def too_many_tries(wait_s: int) -> CheckinResult:
+    """The booth tried too many codes that did not lead here (``backend.domain.limits``):
+    the next try waits, so booking codes cannot be guessed at a booth."""
+    return CheckinResult(
+        Result.TOO_MANY_TRIES,
+        _all(
+            "Too many codes were tried at this booth. Please try again in {seconds} s or ask the advisor.",
+            seconds=wait_s,
+        ),
+        tell_advisor=False,
+    )
+
+
 def check_in(
     booking: BookingAtDoor | None, booth_point_id: str, now: datetime, window: Window = Window()
 ) -> CheckinResult:
@@ -87,6 +101,15 @@ def check_in(
             Result.UNKNOWN_CODE,
             _all("We could not find a booking with this code. Please check the code or ask the advisor."),
             tell_advisor=False,
+        )
+    if booking.point_id != booth_point_id:
+        # First, and naming nothing: a code from another point must not tell whoever typed
+        # it where, when or in what state someone else's booking is. The advisor's alert
+        # names the point (backend.domain.alerts); the advisor helps the citizen in person.
+        return CheckinResult(
+            Result.WRONG_POINT,
+            _all("Your booking is at another service point. The advisor will help you."),
+            tell_advisor=True,
         )
     if booking.status is Status.CANCELLED:
         return CheckinResult(
@@ -104,15 +127,6 @@ def check_in(
         return CheckinResult(
             Result.FINISHED,
             _all("This booking has already ended. The advisor will be glad to help you."),
-            tell_advisor=True,
-        )
-    if booking.point_id != booth_point_id:
-        return CheckinResult(
-            Result.WRONG_POINT,
-            _all(
-                "Your booking is at another service point: {where}. The advisor will help you.",
-                where=booking.point_name,
-            ),
             tell_advisor=True,
         )
     day, today = booking.start.astimezone(HELSINKI).date(), now.astimezone(HELSINKI).date()

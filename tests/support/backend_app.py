@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +15,24 @@ from fastapi.testclient import TestClient
 from backend.app import create_app
 from backend.auth import hash_secret
 from backend.config import BackendSettings
+from backend.domain.limits import LimitSettings
 from backend.store.models import Booth
 from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(BackendSettings(database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True))
+    with app_client(tmp_path) as c:
+        yield c
+
+
+@contextmanager
+def app_client(
+    tmp_path: Path, clock: Callable[[], float] = time.time, limits: LimitSettings = LimitSettings()
+) -> Iterator[TestClient]:
+    """The demo app with a second booth; ``clock`` and ``limits`` for tests of expiry and limits."""
+    settings = BackendSettings(database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits)
+    app = create_app(settings, clock=clock)
     with TestClient(app) as c:
         # A second booth at the same point, to prove booths stay apart.
         with app.state.hub.db() as db:

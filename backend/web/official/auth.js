@@ -44,6 +44,12 @@ export async function requestLogin(username, password, fetchFn = fetch) {
   // The backend's 401 detail is English; the page says the same in its own language.
   if (response.status === 401) return { error: t("Wrong username or password.") };
   if (response.status === 422) return { error: t("Enter your username and password.") };
+  if (response.status === 429) {
+    // Too many failed sign-ins for this username or from this address: say how long to wait.
+    const seconds = Number.parseInt(response.headers?.get?.("Retry-After") ?? "", 10);
+    if (seconds > 0) return { error: t("Too many failed sign-ins. Try again in {seconds} s.", { seconds }) };
+    return { error: t("Too many failed sign-ins. Try again in a moment.") };
+  }
   return { error: t("Sign-in failed (HTTP {status}). Please try again.", { status: response.status }) };
 }
 

@@ -52,6 +52,8 @@ export type ErrorCode =
   | "no_such_session"
   | "wrong_state"
   | "busy"
+  | "rate_limited"
+  | "overloaded"
   | "internal";
 export type DeviceState = "ok" | "degraded" | "missing";
 /**

@@ -207,20 +207,35 @@ def test_booth_disconnect_ends_its_session_for_the_official(client: TestClient):
         assert (ended["session_id"], ended["reason"]) == (sid, "booth_offline")
 
 
-def test_a_reconnecting_booth_replaces_its_old_connection(client: TestClient):
-    with client.websocket_connect("/ws") as old:
+def test_a_reconnecting_booth_replaces_its_old_connection_and_its_session(client: TestClient):
+    """The old socket's session (still open when the booth restarted) ends for the official
+    as a dropped booth's would; before, the new connection was "busy" until an official ended it."""
+    token = login(client)
+    with client.websocket_connect("/ws") as official, client.websocket_connect("/ws") as old:
+        send(official, official_hello(token))
+        recv_until(official, "presence")
         send(old, BOOTH_HELLO)
-        recv(old)
-        recv(old)  # booth.catalogue
+        recv_until(old, "booth.catalogue")
+        send(old, {"type": "session.request"})
+        sid = recv_until(old, "session.lobby")["session_id"]
         with client.websocket_connect("/ws") as new:
             send(new, BOOTH_HELLO)
             assert recv(new)["type"] == "welcome"
             assert recv(new)["type"] == "booth.catalogue"
+            replaced = recv(old)
+            assert (replaced["type"], replaced["code"], replaced["fatal"]) == ("error", "busy", True)
             with pytest.raises(WebSocketDisconnect) as closed:
                 recv(old)
             assert closed.value.code == 4002
+            hub = client.app.state.hub
+            wait_for("the leftover session to end", lambda: sid not in hub.broker.sessions, timeout=5)
+            lobby = recv_until(official, "presence")
+            while [e["session_id"] for e in lobby["lobby"]] == [sid]:  # then it leaves the official's lobby
+                lobby = recv_until(official, "presence")
+            assert lobby["lobby"] == []
             send(new, {"type": "session.request"})
-            assert recv(new)["type"] == "session.lobby"
+            fresh = recv_until(new, "session.lobby")
+            assert fresh["session_id"] != sid
 
 
 def test_a_flood_of_garbage_closes_the_connection(client: TestClient):

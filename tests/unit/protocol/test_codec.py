@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from protocol.codec import KNOWN_TYPES, MAX_FRAME_BYTES, ProtocolError, decode, encode, error_for
+from protocol.codec import KNOWN_TYPES, MAX_FRAME_BYTES, MAX_NESTING, ProtocolError, decode, encode, error_for
 from protocol.messages import (
     AdvisorAlert,
     AlertAcknowledge,
@@ -235,6 +235,37 @@ def test_session_id_pattern_is_enforced():
 def test_oversized_frame_is_refused_before_parsing():
     err = refusal("x" * (MAX_FRAME_BYTES + 1))
     assert err.code is ErrorCode.MALFORMED and str(MAX_FRAME_BYTES) in err.reason
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ["[" * 100_000, '{"a":' * 2000 + "1" + "}" * 2000, '{"type": "hello", "token": ' + "[" * 40 + "]" * 40 + "}"],
+)
+def test_deep_nesting_is_refused_naming_the_limit(frame: str):
+    """A parser that recursed 100 000 levels used to raise RecursionError out of decode."""
+    err = refusal(frame)
+    assert err.code is ErrorCode.MALFORMED and f"deeper than {MAX_NESTING}" in err.reason
+
+
+def test_nesting_up_to_the_limit_is_left_to_the_schema():
+    nested = "[" * (MAX_NESTING - 1) + "]" * (MAX_NESTING - 1)
+    err = refusal('{"type": "hello", "role": "booth", "token": ' + nested + "}")
+    assert "deeper" not in err.reason and err.reason.startswith("token:")
+
+
+def test_a_binary_frame_is_refused_with_a_code():
+    err = refusal(b'{"type": "session.request"}')
+    assert err.code is ErrorCode.MALFORMED and "binary" in err.reason
+
+
+def test_the_published_schema_requires_type_as_the_server_does():
+    schema = json_schema()
+    for name, definition in schema["$defs"].items():
+        if "const" in definition.get("properties", {}).get("type", {}):
+            assert "type" in definition["required"], name
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"session_id": "s1"}, schema)
+    assert "type" in refusal('{"session_id": "s1"}').reason
 
 
 def test_error_for_carries_code_reason_and_ref():

@@ -5,9 +5,10 @@ import { test } from "node:test";
 
 import { requestLogin } from "../../../backend/web/official/auth.js";
 
-const answer = (status, body) => async () => ({
+const answer = (status, body, headers = {}) => async () => ({
   ok: status >= 200 && status < 300,
   status,
+  headers: { get: (name) => headers[name] ?? null },
   json: async () => (body === undefined ? Promise.reject(new SyntaxError("no JSON")) : body),
 });
 
@@ -27,6 +28,9 @@ test("each failure is explained, and nothing is thrown", async () => {
   assert.deepEqual(await requestLogin("a", "b", answer(401, { detail: "wrong username or password" })),
     { error: "Wrong username or password." });
   assert.deepEqual(await requestLogin("a", "b", answer(422, {})), { error: "Enter your username and password." });
+  assert.deepEqual(await requestLogin("a", "b", answer(429, {}, { "Retry-After": "42" })),
+    { error: "Too many failed sign-ins. Try again in 42 s." });
+  assert.deepEqual(await requestLogin("a", "b", answer(429, {})), { error: "Too many failed sign-ins. Try again in a moment." });
   assert.deepEqual(await requestLogin("a", "b", answer(503)), { error: "Sign-in failed (HTTP 503). Please try again." });
   assert.deepEqual(await requestLogin("a", "b", answer(200, { name: "no token" })),
     { error: "The server gave an unexpected answer. Please try again." });

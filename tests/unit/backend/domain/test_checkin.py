@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from backend.domain.bookings import Status
 from backend.domain.catalogue import HELSINKI
-from backend.domain.checkin import BookingAtDoor, Result, Window, check_in
+from backend.domain.checkin import BookingAtDoor, Result, Window, check_in, too_many_tries
 
 START = datetime.combine(datetime(2026, 11, 24).date(), time(10), tzinfo=HELSINKI).astimezone(UTC)  # Tue 10.00
 
@@ -46,10 +46,19 @@ def test_a_later_day_names_the_date_and_a_past_day_tells_the_advisor():
     assert past.result is Result.WRONG_DAY and past.tell_advisor and "oli" in past.messages["fi"]
 
 
-def test_wrong_point_names_the_right_one_and_tells_the_advisor():
-    r = check_in(booking(point="lappeenranta"), "imatra", START)
-    assert r.result is Result.WRONG_POINT and r.tell_advisor
-    assert "Suomi-piste Lappeenranta" in r.messages["fi"]
+def test_wrong_point_names_nothing_of_the_other_booking_and_tells_the_advisor():
+    """Whoever types a code from another point learns neither that point nor the booking's state or time."""
+    for status in (Status.BOOKED, Status.CANCELLED, Status.COMPLETED):
+        r = check_in(booking(status, point="lappeenranta"), "imatra", START - timedelta(days=3))
+        assert r.result is Result.WRONG_POINT and r.tell_advisor
+        assert not any("Lappeenranta" in m or "24.11" in m for m in r.messages.values())
+        assert_three_languages(r.messages)
+
+
+def test_too_many_tries_says_how_long_to_wait_in_three_languages():
+    r = too_many_tries(42)
+    assert (r.result, r.ok) == (Result.TOO_MANY_TRIES, False)
+    assert all("42" in m for m in r.messages.values())
     assert_three_languages(r.messages)
 
 
@@ -74,8 +83,9 @@ def test_too_late_falls_back_to_the_queue_and_tells_the_advisor():
         (Status.OFFICIAL_NO_SHOW, Result.FINISHED, True),
     ],
 )
-def test_status_decides_before_time_and_place(status: Status, result: Result, tell: bool):
-    r = check_in(booking(status, point="elsewhere"), "imatra", START)
+def test_status_decides_before_time(status: Status, result: Result, tell: bool):
+    """At the booking's own point; at another point the place decides first and says nothing more."""
+    r = check_in(booking(status), "imatra", START - timedelta(days=3))
     assert r.result is result and r.tell_advisor is tell
     assert_three_languages(r.messages)
 

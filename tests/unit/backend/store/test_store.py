@@ -46,6 +46,28 @@ def test_login_tokens_expire_and_only_their_hash_is_stored(tmp_path: Path):
     assert token not in stored and len(stored) == 1
 
 
+def test_unknown_users_and_booths_cost_the_same_scrypt_as_known_ones(tmp_path: Path, monkeypatch):
+    """An existing username answered 20x slower than an unknown one: no hash was computed for unknown ones."""
+    engine = open_engine(f"sqlite:///{tmp_path}/t.db")
+    migrate(engine)
+    db = session_factory(engine)()
+    seed_demo(db)
+    checked: list[str] = []
+    real = accounts.verify_secret
+
+    def counting(secret: str, stored: str) -> bool:
+        checked.append(stored)
+        return real(secret, stored)
+
+    monkeypatch.setattr(accounts, "verify_secret", counting)
+    assert accounts.login(db, "nobody-here", "x", 1000.0) is None
+    assert accounts.login(db, DemoAccounts().username, "wrong", 1000.0) is None
+    assert accounts.booth_by_credential(db, "no-such-booth", "x") is None
+    assert accounts.booth_by_credential(db, "", "x") is None
+    assert accounts.booth_by_credential(db, "imatra-1", "wrong") is None
+    assert len(checked) == 5 and all(stored.startswith("scrypt$") for stored in checked)
+
+
 def test_booth_credentials(tmp_path: Path):
     engine = open_engine(f"sqlite:///{tmp_path}/b.db")
     migrate(engine)

@@ -183,6 +183,8 @@ class LobbyEntry(BaseModel):
     booking_code: Annotated[str, Field(max_length=16)] | None = None  # checked in for a booking
     booked_for: Id | None = None  # the official the booking is with
     service_name: Annotated[str, Field(max_length=120)] | None = None  # what a walk-in chose (Finnish name)
+    #: The matter's name in each language, so the official's page shows it in the official's own.
+    service_names: dict[Language, Name] | None = None
     language: Language | None = None  # the language the citizen chose or booked in
     offered_to: Id | None = None  # the official the backend offered this citizen to
 
@@ -235,6 +237,7 @@ class SessionOffer(_Message):
     booth_name: Name
     point: Name
     service_name: Annotated[str, Field(max_length=120)] | None = None
+    service_names: dict[Language, Name] | None = None  # as on a lobby entry
     language: Language | None = None
     waiting_since: float
 

@@ -51,6 +51,7 @@ from protocol.messages import (
     DeviceState,
     DeviceStatus,
     ErrorCode,
+    Language,
     LobbyEntry,
     Participant,
     ParticipantJoined,
@@ -587,6 +588,7 @@ class CallBroker:
                 booking_code=s.booking_code,
                 booked_for=s.booked_for,
                 service_name=self._service_name(s),
+                service_names=self._service_names_of(s.service_id),
                 language=s.language,
                 offered_to=s.offered_to,
             )
@@ -656,6 +658,7 @@ class CallBroker:
                 booth_name=booth.name,
                 point=booth.point,
                 service_name=self._service_name(s),
+                service_names=self._service_names_of(s.service_id),
                 language=s.language,
                 waiting_since=s.requested_at,
             )
@@ -685,6 +688,7 @@ class CallBroker:
             booth_name=d.booth_name or d.point,
             point=d.point,
             service_name=self._service_name_of(d.service_id),
+            service_names=self._service_names_of(d.service_id),
             language=d.language,
             waiting_since=d.enqueued_at,
         )
@@ -747,6 +751,11 @@ class CallBroker:
     def _service_name_of(self, service_id: str | None) -> str | None:
         service = self.services.get(service_id or "")
         return service.name("fi") if service else None
+
+    def _service_names_of(self, service_id: str | None) -> dict[Language, str] | None:
+        """The matter's name in every language: the official's page picks the one it speaks."""
+        service = self.services.get(service_id or "")
+        return {lang: service.name(lang) for lang in Language} if service else None
 
     def _citizen(self, s: CallSession) -> access.Citizen:
         """The session as the access policy sees it."""

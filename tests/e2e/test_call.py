@@ -64,7 +64,8 @@ def test_official_admits_booth_and_both_sides_see_and_hear(backend: Backend, kio
 
     # The waiting citizen appears on the official's page by itself, offered to them: no reload.
     entry = page.wait_for_selector("li.lobby-entry", timeout=10_000)
-    assert "Imatra booth 1" in entry.inner_text() and "Henkilöverotus" in entry.inner_text()
+    # ... its matter named in the official's language (Swedish), not the Finnish name.
+    assert "Imatra booth 1" in entry.inner_text() and "Personbeskattning" in entry.inner_text()
     wait_for("the offer on the official's page", lambda: session_id in page.evaluate(OFFERS_JS), timeout=10)
     assert page.inner_text(f"[data-testid='admit-{session_id}']") == "Ta emot"
     page.screenshot(path=str(shots / "official-lobby-waiting-sv.png"))

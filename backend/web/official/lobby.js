@@ -7,7 +7,7 @@
 // alerts.js put these strings into the page with textContent only. Texts are
 // in the page's language (i18n.js; English in the tests).
 
-import { t } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 
 /** @typedef {import("./protocol.js").SessionOffer} SessionOffer */
 /** @typedef {import("./protocol.js").LobbyEntry} LobbyEntry */
@@ -116,10 +116,18 @@ export function lobbyEntryView(entry, offeredIds) {
     pointLine: entry.booking_code
       ? t("{point} · booking {code}", { point: entry.point, code: entry.booking_code })
       : entry.point,
-    matter: entry.service_name || "",
+    matter: matterName(entry),
     languageBadge: LANGUAGE_BADGES[entry.language || ""] || "",
     languageName: languageName(entry.language),
   };
+}
+
+/**
+ * The citizen's matter in the language the page speaks (the Finnish name from an older backend).
+ * @param {{ service_name?: string | null, service_names?: { [lang: string]: string | undefined } | null }} item
+ */
+export function matterName(item) {
+  return (item.service_names && item.service_names[currentLanguage()]) || item.service_name || "";
 }
 
 /**
@@ -128,7 +136,7 @@ export function lobbyEntryView(entry, offeredIds) {
  */
 export function offerStatusText(offer) {
   const badge = LANGUAGE_BADGES[offer.language || ""] || "";
-  let matter = offer.service_name || "";
+  let matter = matterName(offer);
   if (matter && badge) matter = `${matter} (${badge})`;
   else if (badge) matter = `(${badge})`;
   return matter

@@ -154,6 +154,9 @@ export interface LobbyEntry {
   booking_code?: string | null;
   booked_for?: string | null;
   service_name?: string | null;
+  service_names?: {
+    [k: string]: string | undefined;
+  } | null;
   language?: Language | null;
   offered_to?: string | null;
 }
@@ -416,6 +419,9 @@ export interface SessionOffer {
   booth_name: string;
   point: string;
   service_name?: string | null;
+  service_names?: {
+    [k: string]: string | undefined;
+  } | null;
   language?: Language | null;
   waiting_since: number;
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import {
   alertMessage, alertsSummary, alertView, dropStaleAlerts, formatHelsinkiTime, lobbyEntryView, markAlertsStale,
-  mergeAlert, offerStatusText, orderLobby, pruneOffers, recordOffer, removeAlert, sortedAlerts,
+  matterName, mergeAlert, offerStatusText, orderLobby, pruneOffers, recordOffer, removeAlert, sortedAlerts,
 } from "../../../backend/web/official/lobby.js";
 
 const entry = (sessionId, extra = {}) => ({
@@ -209,4 +209,20 @@ test("the alerts as the test hook reports them", () => {
     { alert_id: "a-1", kind: "official_no_show", booking_code: "K7Q-42X" },
     { alert_id: "a-2", kind: "checkin_refused", booking_code: null },
   ]);
+});
+
+test("the matter is named in the language the page speaks, the Finnish name otherwise", async () => {
+  const { ENGLISH, parseCatalogue, setCatalogue } = await import("../../../backend/web/official/i18n.js");
+  const names = { fi: "Henkilöverotus", sv: "Personbeskattning", en: "Personal taxation" };
+  const row = entry("s-1", { service_name: "Henkilöverotus", service_names: names, language: "sv" });
+  assert.equal(lobbyEntryView(row, new Set()).matter, "Personal taxation", "English page");
+  setCatalogue(parseCatalogue({ language: "sv", plural: "(n != 1)", messages: {} }, "sv"));
+  try {
+    assert.equal(lobbyEntryView(row, new Set()).matter, "Personbeskattning", "Swedish page");
+    assert.equal(matterName(offer("s-1", { service_names: names })), "Personbeskattning");
+    assert.equal(lobbyEntryView(entry("s-2", { service_name: "Henkilöverotus" }), new Set()).matter, "Henkilöverotus",
+      "an entry without the names keeps the Finnish one");
+  } finally {
+    setCatalogue(ENGLISH);
+  }
 });

@@ -67,6 +67,16 @@ def test_a_walk_in_is_offered_to_the_free_official_who_serves_that_matter(broker
     assert to(effects, B1, QueueStatus) == [QueueStatus(session_id="s1", position=1, wait_min=0)]
 
 
+def test_the_matter_is_named_in_every_language_for_the_officials_page(broker):
+    official(broker, "veera", TAX, {PERSONAL.id}, languages=("fi", "sv"))
+    effects = broker.request("b1", "s1", NOW, WalkIn(PERSONAL.id, "sv"))
+    names = {"fi": "Henkilöverotus", "sv": "Personbeskattning", "en": "Personal tax"}
+    offer = to(effects, Party(Role.OFFICIAL, "veera"), SessionOffer)[0]
+    assert offer.service_names == names
+    [entry] = broker.presence("veera").lobby
+    assert entry.service_names == names
+
+
 def test_language_matters(broker):
     official(broker, "veera", TAX, {PERSONAL.id}, languages=("fi",))
     effects = broker.request("b1", "s1", NOW, WalkIn(PERSONAL.id, "sv"))

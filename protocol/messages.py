@@ -451,7 +451,8 @@ class BookingArrived(_Message):
     type: Literal["booking.arrived"] = "booking.arrived"
     session_id: Id
     booking_code: Annotated[str, Field(max_length=16)]
-    service_name: Name
+    service_name: Name  # in the booking's language
+    service_names: dict[Language, Name] | None = None  # in every language, for the official's page
     starts_at: float
     booth_name: Name
     point: Name

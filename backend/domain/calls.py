@@ -415,6 +415,7 @@ class CallBroker:
             session_id=s.id,
             booking_code=arrival.booking_code,
             service_name=arrival.service_name,
+            service_names=self._service_names_of(arrival.service_id),
             starts_at=arrival.starts_at,
             booth_name=booth.info.name,
             point=booth.info.point,

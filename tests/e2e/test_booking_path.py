@@ -174,7 +174,7 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         status = kiosk.wait_phase("lobby", timeout=15)
         session_id = status["session_id"]
         wait_for("the offer on the official's page", lambda: session_id in state(official_page)["offers"], timeout=10)
-        assert "Henkilöverotus" in official_page.inner_text("body")
+        assert "Personal taxation" in official_page.inner_text("body")  # the matter in the page's language
         official_page.screenshot(path=str(shots / "official-booking-arrived.png"))
         wait_status(backend, advisor, code, "in_lobby")
 

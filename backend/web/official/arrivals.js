@@ -6,7 +6,7 @@
 
 import { teardownCall } from "./call.js";
 import { t } from "./i18n.js";
-import { offerStatusText, pruneOffers, recordOffer } from "./lobby.js";
+import { matterName, offerStatusText, pruneOffers, recordOffer } from "./lobby.js";
 import { render, renderBooths, renderLobby, renderTitle } from "./render.js";
 import { chime } from "./sound.js";
 import { state } from "./state.js";
@@ -58,7 +58,7 @@ export function onBookingArrived(message) {
   const at = new Date(message.starts_at * 1000).toLocaleTimeString("fi-FI",
     { hour: "numeric", minute: "2-digit", timeZone: "Europe/Helsinki" });
   setStatus(t("Your {time} citizen ({service}) has checked in at {booth} and is waiting in the lobby.",
-    { time: at, service: message.service_name, booth: message.booth_name }), "info");
+    { time: at, service: matterName(message), booth: message.booth_name }), "info");
   chime();
 }
 

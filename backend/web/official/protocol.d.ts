@@ -402,6 +402,9 @@ export interface BookingArrived {
   session_id: string;
   booking_code: string;
   service_name: string;
+  service_names?: {
+    [k: string]: string | undefined;
+  } | null;
   starts_at: number;
   booth_name: string;
   point: string;

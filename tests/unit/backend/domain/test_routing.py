@@ -9,7 +9,7 @@ import pytest
 from backend.domain.access import Standing
 from backend.domain.calls import Arrival, BoothInfo, BrokerError, CallBroker, Deliver, Party, WalkIn
 from backend.domain.catalogue import OfficialSkills, Service
-from protocol.messages import ErrorCode, Presence, QueueStatus, Role, SessionOffer
+from protocol.messages import BookingArrived, ErrorCode, Presence, QueueStatus, Role, SessionOffer
 
 TAX, KELA = "tax", "kela"
 PERSONAL = Service("vero-henkilo", TAX, {"fi": "Henkilöverotus", "sv": "Personbeskattning", "en": "Personal tax"}, 20)
@@ -133,6 +133,8 @@ def test_an_appointment_on_time_goes_before_an_earlier_walk_in_but_only_to_its_o
     broker.end(veera, "s0", NOW + 2)
     effects = broker.checked_in("b2", "appt", NOW + 3, arrival)
     assert offers(effects) == {"veera": "appt"}
+    [told] = to(effects, veera, BookingArrived)
+    assert told.service_names == {"fi": "Henkilöverotus", "sv": "Personbeskattning", "en": "Personal tax"}
 
 
 def test_an_appointment_is_not_offered_to_another_official(broker):

@@ -54,10 +54,12 @@ class ServiceOut(BaseModel):
 
 
 def _interval(start: time, end: time, names: tuple[str, str]) -> Interval:
-    """The domain's interval (its rule), or a ValueError naming the two fields that pydantic turns into a 422."""
-    if not start < end:
-        raise ValueError(f"{names[0]} must be before {names[1]} (got {start.isoformat()}–{end.isoformat()})")
-    return Interval(start, end)
+    """The domain's interval, by the domain's rule; its refusal restated with the two fields' names
+    for the 422 (both times already passed ``WallClock``, so only the order can be wrong here)."""
+    try:
+        return Interval(start, end)
+    except ValueError:
+        raise ValueError(f"{names[0]} must be before {names[1]} (got {start.isoformat()}–{end.isoformat()})") from None
 
 
 class HoursIn(BaseModel):

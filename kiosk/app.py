@@ -1,4 +1,6 @@
-"""The booth's Kivy app, running in one asyncio loop with aiortc and the websocket.
+"""The booth's Kivy app. Kivy has the main thread; the controller, aiortc, the
+audio path and the websocket run in the core thread (``kiosk.core_thread``)
+and reach the screens through ``kiosk.ui_bridge``.
 
 Import only after ``kiosk.boot.prepare_kivy``: Kivy configures itself on import.
 """
@@ -25,6 +27,7 @@ from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_list
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
+from kiosk.core_thread import CoreThread
 from kiosk.devices import open_devices
 from kiosk.i18n import TEXTS, all_languages
 from kiosk.media import CallMedia
@@ -36,6 +39,7 @@ from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
 
@@ -48,6 +52,8 @@ SCREENSHOT_DELAY_S = 1.0
 SCREENSHOT_CALL_FRAMES = 60
 #: ... once the self-view has shown this many of this call's frames.
 SELF_VIEW_FRAMES = 10
+#: How often the UI thread refreshes the tappable widgets' positions for the status file.
+TARGETS_REFRESH_S = 0.1
 
 
 class KioskApp(App):
@@ -57,7 +63,10 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.booth_config = config
         devices = open_devices(config, on_touch_return=self._touch_returned)
-        self.controller = Controller(config, devices, self)
+        self.bridge = UiBridge(
+            self, lambda drain: Clock.schedule_once(lambda _dt: drain()), lambda: (self.screens.current, self.targets())
+        )
+        self.controller = Controller(config, devices, self.bridge)
         #: The call screen's frame counters at which the next call screenshot is due.
         self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
         self._watchdog: threading.Timer | None = None
@@ -77,6 +86,7 @@ class KioskApp(App):
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:
             Clock.schedule_interval(self._watch_call_frames, 0.2)
+        Clock.schedule_interval(lambda _dt: self.bridge.refresh(), TARGETS_REFRESH_S)
         root = FloatLayout()
         root.add_widget(self.screens)
         self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
@@ -178,21 +188,16 @@ class KioskApp(App):
         stop_tuio_listeners()
 
     async def run_with_controller(self) -> None:
-        """Kivy and the controller until the app stops; then the controller's loops end
-        (the websocket says goodbye) before the call and the devices are released."""
-        controller = asyncio.ensure_future(self.controller.run())
+        """Kivy here and the controller in its core thread until the app stops; then the
+        controller's loops end (the websocket says goodbye) and the call and the devices are
+        released before the core thread ends."""
+        core = CoreThread(self.controller)
+        core.start()
         try:
             await self.async_run(async_lib="asyncio")
         finally:
             self.arm_shutdown_watchdog()  # however the app came to stop
-            controller.cancel()
-            try:
-                await controller
-            except asyncio.CancelledError:
-                pass
-            except Exception:  # the loops failed before the stop: still release everything
-                log.exception("the booth's loops failed")
-            await self.controller.shutdown()
+            await asyncio.to_thread(core.stop)
 
 
 def run_kiosk(config: KioskConfig) -> NoReturn:

@@ -1,6 +1,9 @@
 """The booth's shell around the session machine: websocket, media, devices, status.
 
-Runs in the same asyncio loop as Kivy and aiortc. It turns the outside world
+Runs in the booth's core thread (``kiosk.core_thread``) with its own asyncio
+loop, together with aiortc and the audio path, apart from Kivy: the screens
+are reached through ``kiosk.ui_bridge`` and the screens' inputs come in
+through ``post``, safe from any thread. It turns the outside world
 into ``kiosk.session`` events (with the time) and carries out the commands
 the machine returns. It never lets an exception end the booth: a failure
 becomes an event (disconnected, media failed) and the machine decides.
@@ -18,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +95,7 @@ class Controller:
         devices.events.on_press = lambda press: self.press_assist(press.kind is PressKind.LONG)
         devices.events.on_card = self._card_event
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
         self.machine = sm.BoothSession()
         self.media: CallMedia | None = None
         self._ws: websockets.ClientConnection | None = None
@@ -104,34 +109,41 @@ class Controller:
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
 
-    # -- inputs from the screens --
+    # -- inputs from the screens (any thread) --
 
     def press_start(self) -> None:
-        self.feed(sm.StartPressed(self.clock()))
+        self.post(sm.StartPressed(self.clock()))
 
     def press_cancel(self) -> None:
-        self.feed(sm.CancelPressed(self.clock()))
+        self.post(sm.CancelPressed(self.clock()))
 
     def press_booking(self) -> None:
-        self.feed(sm.BookingPressed(self.clock()))
+        self.post(sm.BookingPressed(self.clock()))
 
     def choose_service(self, service_id: str, language: str) -> None:
-        self.feed(sm.ServiceChosen(service_id, language, self.clock()))
+        self.post(sm.ServiceChosen(service_id, language, self.clock()))
 
     def submit_code(self, code: str) -> None:
-        self.feed(sm.CodeSubmitted(code, self.clock()))
+        self.post(sm.CodeSubmitted(code, self.clock()))
 
     def press_back(self) -> None:
-        self.feed(sm.BackPressed(self.clock()))
+        self.post(sm.BackPressed(self.clock()))
 
     def touched(self) -> None:
-        self.feed(sm.Touched(self.clock()))
+        self.post(sm.Touched(self.clock()))
 
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
+        self.post(sm.AssistPressed(long_press, self.clock()))
+
+    def post(self, event: sm.Event) -> None:
+        """Feed ``event`` to the machine on the controller's loop, whichever thread calls.
+
+        From the UI thread or a driver's thread the event is handed over to the
+        core loop; on that loop itself (or before it runs) it is fed at once.
+        """
         loop = self._loop
-        event = sm.AssistPressed(long_press, self.clock())
-        if loop is not None and loop.is_running():
+        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
             loop.call_soon_threadsafe(self.feed, event)
         else:
             self.feed(event)
@@ -141,6 +153,7 @@ class Controller:
     async def run(self) -> None:
         """The booth's loops, until cancelled; then ``shutdown`` releases the call and the devices."""
         self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))

@@ -437,6 +437,7 @@ class Controller:
                 "video_frames_sent": stats.video_frames_sent,
                 "video_frames_received": stats.video_frames_received,
                 "audio_frames_received": stats.audio_frames_received,
+                "audio_frames_sent": stats.audio_frames_sent,
                 "audio_level_dbfs": round(stats.audio_level_dbfs, 1),
                 "first_remote_video_at": stats.first_remote_video_at,
                 "remote_video_size": stats.remote_video_size,

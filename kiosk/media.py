@@ -51,6 +51,7 @@ class MediaStats:
     video_frames_sent: int = 0
     video_frames_received: int = 0
     audio_frames_received: int = 0
+    audio_frames_sent: int = 0  # 20 ms blocks the microphone track produced
     audio_level_dbfs: float = -120.0
     first_remote_video_at: float | None = None  # unix time
     remote_video_size: tuple[int, int] | None = None
@@ -95,9 +96,10 @@ class MicrophoneTrack(MediaStreamTrack):
 
     kind = "audio"
 
-    def __init__(self, microphone: Microphone) -> None:
+    def __init__(self, microphone: Microphone, stats: MediaStats | None = None) -> None:
         super().__init__()
         self.microphone = microphone
+        self.stats = stats if stats is not None else MediaStats()
         self._start: float | None = None
         self._samples = 0
 
@@ -116,6 +118,7 @@ class MicrophoneTrack(MediaStreamTrack):
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._samples
         frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        self.stats.audio_frames_sent += 1
         return frame
 
 
@@ -216,7 +219,7 @@ class CallMedia:
         """``on_state(peer, state)`` reports each connection's state ("connected", "failed", ...)."""
         self.stats = MediaStats()
         self.camera_track = CameraTrack(camera, self.stats)
-        self._microphone_track = MicrophoneTrack(microphone)
+        self._microphone_track = MicrophoneTrack(microphone, self.stats)
         self._relay = MediaRelay()
         self._ice_servers = ice_servers
         self._on_state = on_state

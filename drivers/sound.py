@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 import pasimple
+import pulsectl
 
 from drivers.health import Health
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
@@ -68,6 +69,8 @@ class _StreamThread:
         self.error = "not opened yet"  # why the stream is not open, for health; "" while open
         self.opened_at: float | None = None
         self.last_io = 0.0  # monotonic time of the last block moved
+        self._reopen = threading.Event()
+        self._control: pulsectl.Pulse | None = None  # for checking the device is there; probe's thread only
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -80,6 +83,7 @@ class _StreamThread:
         thread = self._thread
         if thread is not None:
             thread.join(5)
+        self.close_control()
 
     def _open(self) -> pasimple.PaSimple:
         buffer = self._buffer_bytes
@@ -114,8 +118,9 @@ class _StreamThread:
             self.error, logged = "", ""
             self.opened_at = self.last_io = time.monotonic()
             log.info("%s: opened %s", self.role, self.device)
+            self._reopen.clear()
             try:
-                while not self._stop.is_set():
+                while not self._stop.is_set() and not self._reopen.is_set():
                     self.io(stream)
                     self.last_io = time.monotonic()
             except pasimple.PaSimpleError as exc:
@@ -129,8 +134,35 @@ class _StreamThread:
     def io(self, stream: pasimple.PaSimple) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def check_device(self) -> None:
+        """From the probe: is the named device still on the server? If not, drop the stream.
+
+        The sound server moves a stream whose device vanished to another one
+        (the default): the booth would go on with the wrong microphone. Here
+        the stream is closed instead and reopened only on the named device.
+        """
+        kind = "source" if self._direction == pasimple.PA_STREAM_RECORD else "sink"
+        try:
+            if self._control is None:
+                self._control = pulsectl.Pulse("etapiste-kiosk-probe", server=self.server)
+            getter = self._control.get_source_by_name if kind == "source" else self._control.get_sink_by_name
+            getter(self.device)
+        except pulsectl.PulseIndexError:
+            self.error = f"no {kind} {self.device!r} on the sound server (unplugged?)"
+            self._reopen.set()
+        except Exception:  # the server is gone or restarting: the stream breaks by itself
+            if self._control is not None:
+                self._control.close()
+                self._control = None
+
+    def close_control(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+
     def stream_health(self) -> Health | None:
         """Missing or stalled, or None while the stream runs."""
+        self.check_device()
         if self.error:
             return Health.missing(self.role, self.error)
         if time.monotonic() - self.last_io > STALL_S:

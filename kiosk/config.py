@@ -295,8 +295,55 @@ class CamerasSection(Section):
     document: CameraConfig | None = None  # optional; the official can switch to it in a call
 
 
+def _sound_device_name(value: str, info: ValidationInfo) -> str:
+    """A sound server device by its stable name: never an index, which changes with every replug."""
+    if info.data.get("kind") == "pulse":
+        if not value:
+            raise ValueError("must name the sound server's device (pactl list short sources/sinks)")
+        if value.isdigit():
+            raise ValueError("must be the device's stable name, not an index (indexes change on replug)")
+    return value
+
+
 class MicrophoneSection(Section):
-    kind: Literal["simulated"] = "simulated"
+    """``[microphone]``: ``simulated`` (a tone) or ``pulse`` (a source on the booth's sound server)."""
+
+    kind: Literal["simulated", "pulse"] = "simulated"
+    device: str = Field("", validate_default=True)  # pulse: the source's name, e.g. "alsa_input.usb-..."
+
+    @field_validator("device")
+    @classmethod
+    def _stable_name(cls, value: str, info: ValidationInfo) -> str:
+        return _sound_device_name(value, info)
+
+
+class SpeakerSection(Section):
+    """``[speaker]``: ``none`` (the call's sound is only measured) or ``pulse`` (a sink on the sound server)."""
+
+    kind: Literal["none", "pulse"] = "none"
+    device: str = Field("", validate_default=True)  # pulse: the sink's name, e.g. "alsa_output.usb-..."
+
+    @field_validator("device")
+    @classmethod
+    def _stable_name(cls, value: str, info: ValidationInfo) -> str:
+        return _sound_device_name(value, info)
+
+
+class AudioSection(Section):
+    """``[audio]``: the sound server, the playout buffer and the booth's volume limits."""
+
+    server: str = ""  # the sound server's address (e.g. "unix:/run/user/1000/pulse/native"); "": the default
+    playout_ms: whole(20, 500) = 60
+    volume: whole(0, 100) = 70  # the speaker's volume at the start of every call, in %
+    volume_min: whole(0, 100) = 30  # the citizen's quieter button stops here
+    volume_max: whole(0, 100) = 100  # ... and the louder button here
+    volume_step: whole(1, 50) = 10
+
+    @model_validator(mode="after")
+    def _limits_in_order(self) -> AudioSection:
+        if not self.volume_min <= self.volume <= self.volume_max:
+            raise ValueError("volume: must lie between volume_min and volume_max")
+        return self
 
 
 class _ButtonTiming(Section):
@@ -435,6 +482,8 @@ class BoothFile(Section):
     touch: TouchSection = TouchSection()
     cameras: CamerasSection = CamerasSection()
     microphone: MicrophoneSection = MicrophoneSection()
+    speaker: SpeakerSection = SpeakerSection()
+    audio: AudioSection = AudioSection()
     call_button: CallButtonSection | None = None
     printer: PrinterSection | None = None
     card_reader: CardReaderSection | None = None
@@ -471,7 +520,9 @@ class BoothFile(Section):
             card_reader=(self.card_reader.reader or None) if self.card_reader else None,
             id_card=self.id_card,
             touch=self.touch.panel(),
-            microphone=self.microphone.kind,
+            microphone=self.microphone,
+            speaker=self.speaker,
+            audio=self.audio,
             status_file=self.diagnostics.status_file,
             screenshot_dir=self.diagnostics.screenshot_dir,
         )
@@ -504,7 +555,9 @@ class KioskConfig:
     card_reader: str | None = None  # reader name pattern, e.g. "Gemalto*"
     id_card: IdCardConfig | None = None
     touch: TouchConfig | None = None
-    microphone: str = "simulated"
+    microphone: MicrophoneSection = field(default_factory=MicrophoneSection)
+    speaker: SpeakerSection = field(default_factory=SpeakerSection)
+    audio: AudioSection = field(default_factory=AudioSection)
     status_file: str = ""
     screenshot_dir: str = ""
 
@@ -550,6 +603,8 @@ _TABLES: dict[tuple[str, ...], type[Section]] = {
     ("cameras", "face"): CameraConfig,
     ("cameras", "document"): CameraConfig,
     ("microphone",): MicrophoneSection,
+    ("speaker",): SpeakerSection,
+    ("audio",): AudioSection,
     ("card_reader",): CardReaderSection,
     ("id_card",): IdCardConfig,
     ("diagnostics",): DiagnosticsSection,

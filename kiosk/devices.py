@@ -21,6 +21,7 @@ from drivers.microphone import Microphone
 from drivers.printer import ReceiptPrinter, open_printer
 from drivers.sim.camera import SimulatedCamera
 from drivers.sim.microphone import ToneMicrophone
+from drivers.sound import PulseMicrophone, PulseSpeaker
 from drivers.supervisor import SupervisedDevice
 from drivers.touch import Touchscreen
 from kiosk.config import CameraConfig, KioskConfig
@@ -50,10 +51,11 @@ class BoothDevices:
     printer: ReceiptPrinter | None = None
     card_reader: PcscCardReader | None = None
     touchscreen: Touchscreen | None = None
+    speaker: PulseSpeaker | None = None
 
     def supervised(self) -> list[SupervisedDevice]:
         """In the order a technician reads them on the fleet view."""
-        optional = (self.call_button, self.printer, self.card_reader, self.touchscreen)
+        optional = (self.speaker, self.call_button, self.printer, self.card_reader, self.touchscreen)
         return [*self.cameras.values(), self.microphone, *(d for d in optional if d is not None)]
 
 
@@ -70,7 +72,13 @@ def open_devices(config: KioskConfig, on_touch_return: Callable[[], None] | None
     cameras = {CameraSource.FACE: make_camera("face_camera", config.face_camera)}
     if config.document_camera is not None:
         cameras[CameraSource.DOCUMENT] = make_camera("document_camera", config.document_camera)
-    devices = BoothDevices(cameras=cameras, microphone=ToneMicrophone())
+    server = config.audio.server or None
+    microphone: Microphone = (
+        PulseMicrophone(config.microphone.device, server) if config.microphone.kind == "pulse" else ToneMicrophone()
+    )
+    devices = BoothDevices(cameras=cameras, microphone=microphone)
+    if config.speaker.kind == "pulse":
+        devices.speaker = PulseSpeaker(config.speaker.device, server, latency_ms=config.audio.playout_ms)
     if config.call_button is not None:
         devices.call_button = open_call_button(config.call_button, devices.events.press)
     if config.printer is not None:

@@ -162,7 +162,7 @@ def test_every_problem_is_listed_once_per_line():
     assert lines == [
         "display.fullscreen: must be true or false",
         "display.width: must be a whole number from 320 to 7680",
-        "microphone.kind: must be one of simulated; got 'usb'",
+        "microphone.kind: must be one of simulated, pulse; got 'usb'",
     ]
 
 
@@ -193,3 +193,23 @@ def test_a_model_written_as_toml_reads_back_the_same():
     text = booth.to_toml("written by a test")
     assert text.startswith("# written by a test\n")
     assert parse_file(tomllib.loads(text)) == booth
+
+
+def test_sound_devices_are_named_by_their_stable_name_never_by_index():
+    from kiosk.config import parse_config
+
+    config = parse_config(
+        {
+            **GOOD,
+            "microphone": {"kind": "pulse", "device": "alsa_input.usb-Jabra_SPEAK_510-00.mono-fallback"},
+            "speaker": {"kind": "pulse", "device": "alsa_output.usb-Jabra_SPEAK_510-00.analog-stereo"},
+            "audio": {"server": "unix:/run/user/1000/pulse/native", "volume": 60},
+        }
+    )
+    assert config.microphone.device == "alsa_input.usb-Jabra_SPEAK_510-00.mono-fallback"
+    assert config.speaker.kind == "pulse" and config.audio.volume == 60
+    assert error(microphone={"kind": "pulse", "device": "3"}) == (
+        "microphone.device: must be the device's stable name, not an index (indexes change on replug)"
+    )
+    assert error(speaker={"kind": "pulse"}).startswith("speaker.device: must name the sound server's device")
+    assert error(audio={"volume": 20, "volume_min": 30}) == "audio.volume: must lie between volume_min and volume_max"

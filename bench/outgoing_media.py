@@ -76,8 +76,9 @@ async def window(kiosk: Kiosk, page, seconds: float, condition: str) -> Figure:
 
 
 async def main(seconds: float) -> None:
-    from backend.store.seed import DemoAccounts
     from playwright.async_api import async_playwright
+
+    from backend.store.seed import DemoAccounts
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="etapiste-bench-") as tmp_name:

@@ -39,6 +39,7 @@ from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
 from kiosk.media import CallMedia, ice_servers_from
+from kiosk.playout import Mixer
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -91,6 +92,10 @@ class Controller:
         self.config, self.devices, self.ui, self.clock = config, devices, ui, clock
         self.cameras, self.microphone = devices.cameras, devices.microphone
         self.camera = self.cameras[CameraSource.FACE]
+        #: The remote voices' playout, for the whole life of the booth; reset for every call.
+        self.mixer = Mixer(config.audio.playout_ms, config.audio.volume)
+        if devices.speaker is not None:
+            devices.speaker.source = self.mixer.pull
         self.supervisor = Supervisor(devices.supervised(), self._devices_changed)
         devices.events.on_press = lambda press: self.press_assist(press.kind is PressKind.LONG)
         devices.events.on_card = self._card_event
@@ -286,7 +291,10 @@ class Controller:
             elif state == "failed":
                 self.feed(sm.MediaFailed(session_id, peer, "ICE/DTLS connection failed", self.clock()))
 
-        media = CallMedia(self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state)
+        self.mixer.reset(self.config.audio.volume)  # every citizen starts at the booth's volume
+        media = CallMedia(
+            self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state, self.mixer
+        )
         self.media = media
         self.ui.set_media(media)
 
@@ -327,6 +335,7 @@ class Controller:
 
     def _stop_media(self) -> None:
         media, self.media = self.media, None
+        self.mixer.reset(self.config.audio.volume)  # nothing of this call is played to the next citizen
         if media is not None:
             self.ui.set_media(None)
             task = asyncio.ensure_future(media.close())
@@ -441,6 +450,9 @@ class Controller:
                 "audio_level_dbfs": round(stats.audio_level_dbfs, 1),
                 "first_remote_video_at": stats.first_remote_video_at,
                 "remote_video_size": stats.remote_video_size,
+                "playout_buffered_ms": round(self.mixer.buffered_ms(), 1),
+                "playout_underruns": self.mixer.underruns,
+                "volume": self.mixer.volume,
             },
         }
 

@@ -11,7 +11,9 @@ needed; candidates the browser trickles are still applied.
 
 Remote video is converted once per frame to RGB at a fixed size and handed
 to the screen, which blits it into a texture it allocated once. Remote audio
-is measured (level, packet count) and passed to the speaker.
+is measured (level, packet count), converted once to 48 kHz mono (whatever
+rate and layout the decoder gives) and pushed to the booth's playout
+``kiosk.playout.Mixer``, which the speaker's thread pulls from.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ from aiortc import (
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
-from av import AudioFrame, VideoFrame
+from av import AudioFrame, AudioResampler, VideoFrame
+from av import error as av_error
 
 from drivers.camera import Camera
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
+from kiosk.playout import Mixer
 
 log = logging.getLogger("etapiste.media")
 
@@ -142,6 +146,9 @@ class RemoteVideo:
         self.stats.video_frames_received += 1
 
 
+_EMPTY = np.zeros(0, dtype=np.int16)
+
+
 def dbfs(pcm: np.ndarray) -> float:
     """RMS level of int16 PCM in dB relative to full scale."""
     if pcm.size == 0:
@@ -160,9 +167,11 @@ class PeerLink:
         outgoing: tuple[MediaStreamTrack, ...],
         stats: MediaStats,
         on_state: Callable[[str, str], None],
+        mixer: Mixer | None = None,
     ) -> None:
         self.peer = peer
         self.stats = stats
+        self.mixer = mixer
         self.remote_video = RemoteVideo(stats)
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         self._outgoing = outgoing  # this link's relayed copies of camera and microphone
@@ -191,13 +200,25 @@ class PeerLink:
             pass
 
     async def _consume_audio(self, track: MediaStreamTrack) -> None:
-        """Measure the remote voice. Playback to the booth speaker is the
-        speaker driver's job (see docs/ARCHITECTURE.md, not yet built)."""
+        """Measure the remote voice and hand it to the playout (the speaker's thread plays it).
+
+        Converted to the playout's 48 kHz mono s16 by libswresample, so a
+        decoder's odd rate or layout plays at the right pitch; a frame it
+        cannot convert is skipped, not fatal.
+        """
+        resampler = AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         try:
             while True:
                 frame = await track.recv()
                 self.stats.audio_frames_received += 1
-                self.stats.audio_level_dbfs = dbfs(frame.to_ndarray())
+                try:
+                    pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in resampler.resample(frame)] or [_EMPTY])
+                except (ValueError, av_error.FFmpegError) as exc:
+                    log.warning("skipped a remote audio frame that cannot be converted: %s", type(exc).__name__)
+                    continue
+                self.stats.audio_level_dbfs = dbfs(pcm)
+                if self.mixer is not None and pcm.size:
+                    self.mixer.push(self.peer, pcm)
         except MediaStreamError:
             pass
 
@@ -215,8 +236,11 @@ class CallMedia:
         microphone: Microphone,
         ice_servers: list[RTCIceServer],
         on_state: Callable[[str, str], None],
+        mixer: Mixer | None = None,
     ) -> None:
-        """``on_state(peer, state)`` reports each connection's state ("connected", "failed", ...)."""
+        """``on_state(peer, state)`` reports each connection's state ("connected", "failed", ...);
+        ``mixer``: where the remote voices go to be played (none: only measured)."""
+        self.mixer = mixer
         self.stats = MediaStats()
         self.camera_track = CameraTrack(camera, self.stats)
         self._microphone_track = MicrophoneTrack(microphone, self.stats)
@@ -252,7 +276,7 @@ class CallMedia:
             self._relay.subscribe(self.camera_track, buffered=False),  # late video frames are dropped, not queued
             self._relay.subscribe(self._microphone_track),
         )
-        link = PeerLink(peer, self._ice_servers, outgoing, self.stats, self._on_state)
+        link = PeerLink(peer, self._ice_servers, outgoing, self.stats, self._on_state, self.mixer)
         self._links[peer] = link
         await link.pc.setLocalDescription(await link.pc.createOffer())
         return link.pc.localDescription.sdp
@@ -272,6 +296,8 @@ class CallMedia:
         link = self._links.pop(peer, None)
         if link is not None:
             await link.close()
+        if self.mixer is not None:
+            self.mixer.remove(peer)
 
     async def close(self) -> None:
         links, self._links = list(self._links.values()), {}

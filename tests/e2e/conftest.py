@@ -15,6 +15,7 @@ from tests.e2e.media_files import write_tone_wav, write_y4m
 from tests.e2e.processes import Backend, Kiosk
 from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
 from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
+from tests.support.sound_server import MIC, SPEAKER, SoundServer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,6 +43,31 @@ def kiosk(tmp_path: Path, backend: Backend, artifacts: Path) -> Iterator[Kiosk]:
     yield proc
     code = proc.stop()
     (artifacts / "kiosk.log").write_text(proc.log())
+    assert code == 0, f"the kiosk did not stop cleanly (exit {code}):\n{proc.log()[-3000:]}"
+
+
+@pytest.fixture
+def sound(tmp_path: Path) -> Iterator[SoundServer]:
+    """The booth's own sound server (PulseAudio in user mode): a virtual microphone and a null-sink speaker."""
+    server = SoundServer(tmp_path / "pulse")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sound_kiosk(tmp_path: Path, backend: Backend, artifacts: Path, sound: SoundServer) -> Iterator[Kiosk]:
+    """A kiosk whose microphone and speaker are devices on ``sound``, named as a booth's would be."""
+    shots = artifacts / "screenshots" / "kiosk-audio"
+    shutil.rmtree(shots, ignore_errors=True)
+    extra = (
+        f'[microphone]\nkind = "pulse"\ndevice = "{MIC}"\n'
+        f'[speaker]\nkind = "pulse"\ndevice = "{SPEAKER}"\n'
+        f'[audio]\nserver = "{sound.server}"\nvolume = 100\n'
+    )
+    proc = Kiosk(tmp_path, backend.port, shots, extra_config=extra)
+    yield proc
+    code = proc.stop()
+    (artifacts / "kiosk-audio.log").write_text(proc.log())
     assert code == 0, f"the kiosk did not stop cleanly (exit {code}):\n{proc.log()[-3000:]}"
 
 

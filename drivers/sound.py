@@ -251,6 +251,7 @@ class PulseSpeaker:
         self.role, self.device = role, device
         self.source: object = None  # a callable () -> int16 block of BLOCK samples; silence when None
         self.blocks_played = 0
+        self.latency_ms = 0.0  # the sound server's playback latency for this stream, sampled every second
         buffer = SAMPLE_RATE * latency_ms // 1000 * 2
         self._stream = _StreamThread(role, device, server, pasimple.PA_STREAM_PLAYBACK, buffer)
         self._stream.io = self._play  # type: ignore[method-assign]
@@ -262,6 +263,8 @@ class PulseSpeaker:
         block = source() if callable(source) else self._silence
         stream.write(np.ascontiguousarray(block, dtype=np.int16).tobytes())  # blocks at the sink's pace
         self.blocks_played += 1
+        if self.blocks_played % 50 == 1:
+            self.latency_ms = stream.get_latency() / 1000
 
     def health(self) -> Health:
         return self._stream.stream_health() or Health.ok(self.role, self.device)

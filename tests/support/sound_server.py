@@ -44,7 +44,19 @@ class SoundServer:
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(root), "XDG_RUNTIME_DIR": str(root)}
         self._log = (root / "pulseaudio.log").open("wb")
         self.proc = subprocess.Popen(
-            ["pulseaudio", "-n", "-F", str(config), "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no"],
+            [
+                "pulseaudio",
+                "-n",
+                "-F",
+                str(config),
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--use-pid-file=no",
+                # As the booth's server runs: real-time threads where allowed, so a loaded machine starves the
+                # applications before it starves the audio.
+                "--high-priority=yes",
+                "--realtime=yes",
+            ],
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -61,8 +61,11 @@ def dbfs(pcm: np.ndarray) -> float:
 class _StreamThread:
     """Keeps one pasimple stream open on a named device, reopening it when it breaks."""
 
-    def __init__(self, role: str, device: str, server: str | None, direction: int, buffer_bytes: int) -> None:
+    def __init__(
+        self, role: str, device: str, server: str | None, direction: int, buffer_bytes: int, label: str = ""
+    ) -> None:
         self.role, self.device, self.server = role, device, server
+        self.label = label or repr(device)  # how health names it: the physical device, if opened through a filter
         self._direction, self._buffer_bytes = direction, buffer_bytes
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -109,7 +112,7 @@ class _StreamThread:
             try:
                 stream = self._open()
             except pasimple.PaSimpleError as exc:
-                self.error = f"cannot open {self.device!r} on the sound server ({exc})"
+                self.error = f"cannot open {self.label} on the sound server ({exc})"
                 if logged != self.error:
                     log.warning("%s: %s", self.role, self.error)
                     logged = self.error
@@ -124,7 +127,7 @@ class _StreamThread:
                     self.io(stream)
                     self.last_io = time.monotonic()
             except pasimple.PaSimpleError as exc:
-                self.error = f"{self.device!r} went away ({exc})"
+                self.error = f"{self.label} went away ({exc})"
                 log.warning("%s: %s", self.role, self.error)
             finally:
                 stream.close()
@@ -148,7 +151,7 @@ class _StreamThread:
             getter = self._control.get_source_by_name if kind == "source" else self._control.get_sink_by_name
             getter(self.device)
         except pulsectl.PulseIndexError:
-            self.error = f"no {kind} {self.device!r} on the sound server (unplugged?)"
+            self.error = f"no {kind} {self.label} on the sound server (unplugged?)"
             self._reopen.set()
         except Exception:  # the server is gone or restarting: the stream breaks by itself
             if self._control is not None:
@@ -166,21 +169,23 @@ class _StreamThread:
         if self.error:
             return Health.missing(self.role, self.error)
         if time.monotonic() - self.last_io > STALL_S:
-            return Health.degraded(self.role, f"no audio from {self.device!r} for {STALL_S:.1f} s")
+            return Health.degraded(self.role, f"no audio from {self.label} for {STALL_S:.1f} s")
         return None
 
 
 class PulseMicrophone(Microphone):
     """A microphone (a source) on the sound server, by its stable name."""
 
-    def __init__(self, device: str, server: str | None = None, role: str = "microphone") -> None:
+    def __init__(self, device: str, server: str | None = None, role: str = "microphone", via: str = "") -> None:
+        """``via``: open this source instead (the echo canceller's), reporting health by ``device``."""
         self.role, self.device = role, device
         self._blocks: collections.deque[np.ndarray] = collections.deque(maxlen=MIC_BUFFER_BLOCKS)
         self._pending = np.zeros(0, dtype=np.int16)
         self._window: collections.deque[tuple[float, float, float]] = collections.deque()  # (time, peak, clip share)
         self._level = -120.0
         self._lock = threading.Lock()
-        self._stream = _StreamThread(role, device, server, pasimple.PA_STREAM_RECORD, BLOCK * 2)
+        label = f"{device!r} (through {via!r})" if via else ""
+        self._stream = _StreamThread(role, via or device, server, pasimple.PA_STREAM_RECORD, BLOCK * 2, label)
         self._stream.io = self._capture  # type: ignore[method-assign]
         self._stream.start()
 
@@ -247,13 +252,17 @@ class PulseSpeaker:
     asks for; it must return at once (``kiosk.playout.Mixer.pull`` does).
     """
 
-    def __init__(self, device: str, server: str | None = None, role: str = "speaker", latency_ms: int = 60) -> None:
+    def __init__(
+        self, device: str, server: str | None = None, role: str = "speaker", latency_ms: int = 60, via: str = ""
+    ) -> None:
+        """``via``: play into this sink instead (the echo canceller's), reporting health by ``device``."""
         self.role, self.device = role, device
         self.source: object = None  # a callable () -> int16 block of BLOCK samples; silence when None
         self.blocks_played = 0
         self.latency_ms = 0.0  # the sound server's playback latency for this stream, sampled every second
         buffer = SAMPLE_RATE * latency_ms // 1000 * 2
-        self._stream = _StreamThread(role, device, server, pasimple.PA_STREAM_PLAYBACK, buffer)
+        label = f"{device!r} (through {via!r})" if via else ""
+        self._stream = _StreamThread(role, via or device, server, pasimple.PA_STREAM_PLAYBACK, buffer, label)
         self._stream.io = self._play  # type: ignore[method-assign]
         self._silence = np.zeros(BLOCK, dtype=np.int16)
         self._stream.start()

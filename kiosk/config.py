@@ -338,6 +338,11 @@ class AudioSection(Section):
     volume_min: whole(0, 100) = 30  # the citizen's quieter button stops here
     volume_max: whole(0, 100) = 100  # ... and the louder button here
     volume_step: whole(1, 50) = 10
+    # The sound server's WebRTC echo canceller between a pulse microphone and a pulse speaker
+    # (drivers/echo_cancel.py), with its noise suppression and digital gain control.
+    echo_cancel: bool = True
+    noise_suppression: bool = True
+    gain_control: bool = True
 
     @model_validator(mode="after")
     def _limits_in_order(self) -> AudioSection:

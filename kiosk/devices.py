@@ -17,6 +17,7 @@ from drivers.button import CallButton, open_call_button
 from drivers.button_logic import Press
 from drivers.camera import Camera, OpenCVCamera
 from drivers.cardreader import CardEvent, PcscCardReader
+from drivers.echo_cancel import SINK, SOURCE, EchoCanceller
 from drivers.microphone import Microphone
 from drivers.printer import ReceiptPrinter, open_printer
 from drivers.sim.camera import SimulatedCamera
@@ -52,11 +53,13 @@ class BoothDevices:
     card_reader: PcscCardReader | None = None
     touchscreen: Touchscreen | None = None
     speaker: PulseSpeaker | None = None
+    echo_canceller: EchoCanceller | None = None
 
     def supervised(self) -> list[SupervisedDevice]:
         """In the order a technician reads them on the fleet view."""
         optional = (self.speaker, self.call_button, self.printer, self.card_reader, self.touchscreen)
-        return [*self.cameras.values(), self.microphone, *(d for d in optional if d is not None)]
+        canceller = [self.echo_canceller] if self.echo_canceller is not None else []
+        return [*self.cameras.values(), *canceller, self.microphone, *(d for d in optional if d is not None)]
 
 
 def make_camera(role: str, cam: CameraConfig) -> Camera:
@@ -72,13 +75,20 @@ def open_devices(config: KioskConfig, on_touch_return: Callable[[], None] | None
     cameras = {CameraSource.FACE: make_camera("face_camera", config.face_camera)}
     if config.document_camera is not None:
         cameras[CameraSource.DOCUMENT] = make_camera("document_camera", config.document_camera)
-    server = config.audio.server or None
-    microphone: Microphone = (
-        PulseMicrophone(config.microphone.device, server) if config.microphone.kind == "pulse" else ToneMicrophone()
-    )
-    devices = BoothDevices(cameras=cameras, microphone=microphone)
-    if config.speaker.kind == "pulse":
-        devices.speaker = PulseSpeaker(config.speaker.device, server, latency_ms=config.audio.playout_ms)
+    audio, server = config.audio, config.audio.server or None
+    mic, speaker = config.microphone, config.speaker
+    canceller = None
+    if audio.echo_cancel and mic.kind == "pulse" and speaker.kind == "pulse":
+        canceller = EchoCanceller(mic.device, speaker.device, server, audio.noise_suppression, audio.gain_control)
+        canceller.probe()  # started before the drivers open its devices; never raises (health says why)
+    microphone: Microphone = ToneMicrophone()
+    if mic.kind == "pulse":
+        microphone = PulseMicrophone(mic.device, server, via=SOURCE if canceller else "")
+    devices = BoothDevices(cameras=cameras, microphone=microphone, echo_canceller=canceller)
+    if speaker.kind == "pulse":
+        devices.speaker = PulseSpeaker(
+            speaker.device, server, latency_ms=audio.playout_ms, via=SINK if canceller else ""
+        )
     if config.call_button is not None:
         devices.call_button = open_call_button(config.call_button, devices.events.press)
     if config.printer is not None:

@@ -1,4 +1,4 @@
-"""Audio both ways through a real sound server, proved by frequency.
+"""Audio both ways through a real sound server and its echo canceller, proved by frequency.
 
 The booth's microphone is a virtual source on its own PulseAudio server, fed
 a 1 kHz tone; the official's microphone is Chromium's fake capture playing a
@@ -73,8 +73,12 @@ def test_the_official_hears_the_booth_microphone_and_the_booth_speaker_plays_the
 
     heard = wait_for("the official's voice from the booth's speaker", official_tone_from_speaker, timeout=30)
     assert abs(heard - OFFICIAL_TONE_HZ) < 15, heard
-    media = kiosk.status()["media"]
+    status = kiosk.status()
+    media = status["media"]
     assert media["volume"] == 100 and media["playout_buffered_ms"] < 300, media
+    devices = {d["role"]: d for d in status["devices"]}
+    assert devices["echo_canceller"]["state"] == "ok", devices  # both ways went through the canceller
+    assert devices["speaker"]["state"] == "ok", devices
 
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)

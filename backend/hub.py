@@ -54,7 +54,9 @@ from protocol.messages import (
     AssistClear,
     AssistRequest,
     AssistState,
+    BoothAudio,
     BoothCatalogue,
+    BoothVolume,
     CameraSelect,
     CheckinRequest,
     CheckinResult,
@@ -400,8 +402,10 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.ACKNOWLEDGED)
             case AssistClear(booth_id=booth_id):
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
-            case CameraSelect():
+            case CameraSelect() | BoothVolume():
                 return b.relay(party, msg.session_id, msg)
+            case BoothAudio():
+                return b.booth_audio(party, msg)
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
     async def _check_in(self, conn: Connection, msg: CheckinRequest) -> list[Effect]:

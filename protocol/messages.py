@@ -111,6 +111,16 @@ class DeviceState(StrEnum):
     MISSING = "missing"
 
 
+class MicrophoneState(StrEnum):
+    """How the booth's microphone sounds now, for the official's call view."""
+
+    OK = "ok"
+    QUIET = "quiet"  # the citizen is far from it: the booth asks them to come closer
+    SILENT = "silent"  # nothing at all comes from it
+    CLIPPING = "clipping"  # too loud: distorted
+    MISSING = "missing"  # unplugged, or the sound server is down
+
+
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     v: Literal[1] = PROTOCOL_VERSION
@@ -419,6 +429,27 @@ class CameraSelect(_Message):
     source: CameraSource
 
 
+class BoothVolume(_Message):
+    """Official -> booth (relayed in a call): the booth speaker's volume in %, kept within the
+    booth's configured limits; the citizen's louder/quieter buttons move it too, and every
+    call starts at the booth's default."""
+
+    type: Literal["booth.volume"] = "booth.volume"
+    session_id: Id
+    volume: Annotated[int, Field(ge=0, le=100)]
+
+
+class BoothAudio(_Message):
+    """Booth -> the officials of its call (relayed), once a second: how the citizen is heard
+    (the microphone's level and state) and the speaker's volume. Levels only, no sound."""
+
+    type: Literal["booth.audio"] = "booth.audio"
+    session_id: Id
+    mic_level_dbfs: Annotated[float, Field(ge=-120, le=0)]
+    mic_state: MicrophoneState
+    volume: Annotated[int, Field(ge=0, le=100)]
+
+
 # --- check-in ---------------------------------------------------------------------
 
 
@@ -554,6 +585,8 @@ Message = Annotated[
         | AssistClear
         | AssistStatus
         | CameraSelect
+        | BoothVolume
+        | BoothAudio
         | CheckinRequest
         | CheckinResult
         | BookingArrived
@@ -581,6 +614,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "device.status",
             "assist.request",
             "checkin.request",
+            "booth.audio",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -597,6 +631,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "assist.clear",
             "camera.select",
             "alert.ack",
+            "booth.volume",
         }
     ),
 }

@@ -303,6 +303,19 @@ def may_edit_point(st: Standing, point_id: str) -> bool:
     return st.master or point_id in st.advises
 
 
+def may_set_booth_volume(in_call_as: str | None) -> bool:
+    """The booth speaker's volume in a call (``ParticipantRole`` value of the asker in that call):
+    an official taking part, who hears whether the citizen struggles. Not a guest (an
+    interpreter hears the citizen but does not run the booth), not anyone outside the call."""
+    return in_call_as == "official"
+
+
+def hears_booth_audio_level(in_call_as: str | None) -> bool:
+    """The booth's microphone level and warnings (silent, clipping): the officials in its call,
+    who can ask the citizen to come closer. A level, never sound; guests need not see it."""
+    return in_call_as == "official"
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 

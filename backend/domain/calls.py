@@ -45,7 +45,9 @@ from protocol.messages import (
     AssistState,
     AssistStatus,
     BookingArrived,
+    BoothAudio,
     BoothPresence,
+    BoothVolume,
     CameraSelect,
     CameraSource,
     DeviceState,
@@ -551,11 +553,28 @@ class CallBroker:
                     f"source: this booth has no working {message.source.value} camera; it keeps sending what it sends",
                 )
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
+        if isinstance(message, BoothVolume):
+            if not access.may_set_booth_volume(me.role.value):
+                raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official in the call sets the booth's volume")
+            return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         to = next((p for p in s.present() if p.peer == message.peer), None)
         if to is None or to is me:
             # Not NO_SUCH_SESSION: a peer that just left is a race, not a lost session.
             raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
         return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
+
+    def booth_audio(self, party: Party, message: BoothAudio) -> list[Effect]:
+        """The booth's microphone level, to the participants of its call allowed to see it.
+
+        Outside a call (a late report after the end) it goes nowhere, quietly: the booth
+        sends it once a second and must not be told off for a race it cannot see.
+        """
+        if party.role is not Role.BOOTH:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only the booth reports its microphone")
+        s = self.sessions.get(message.session_id)
+        if s is None or s.booth_id != party.id or s.phase is not CallPhase.IN_CALL:
+            return []
+        return [Deliver(p.party, message) for p in s.present() if access.hears_booth_audio_level(p.role.value)]
 
     def has_camera(self, booth_id: str, source: CameraSource) -> bool:
         """Whether the booth's last device report lists a working camera for ``source`` (the face

@@ -4,22 +4,23 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]}},"required":["booth_id","name","point","online"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","checkin.request","device.status","hello","rtc.answer","rtc.ice","rtc.offer","session.end","session.request"],"official":["alert.ack","assist.ack","assist.clear","camera.select","hello","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave"]},"type":"object"};
-const schema76 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema77 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema78 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema79 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
-const schema81 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema82 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema83 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
-const schema84 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
-const schema85 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
-const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
-const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]}},"required":["booth_id","name","point","online"],"type":"object"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","hello","rtc.answer","rtc.ice","rtc.offer","session.end","session.request"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","hello","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave"]},"type":"object"};
+const schema78 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema79 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema81 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema82 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
+const schema83 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema84 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema85 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
+const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
+const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
+const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
+const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
+const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
 const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official"],"type":"string"};
 const func1 = ((s) => [...s].length);
@@ -4133,12 +4134,288 @@ return errors === 0;
 }
 validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema64 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"};
+const schema64 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"};
+const schema65 = {"enum":["ok","quiet","silent","clipping","missing"],"type":"string"};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.mic_level_dbfs === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mic_level_dbfs"},message:"must have required property '"+"mic_level_dbfs"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.mic_state === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mic_state"},message:"must have required property '"+"mic_state"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.volume === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "mic_level_dbfs")) || (key0 === "mic_state")) || (key0 === "volume"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err6 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(1 !== data0){
+const err7 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if("booth.audio" !== data1){
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "booth.audio"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err12 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.mic_level_dbfs !== undefined){
+let data3 = data.mic_level_dbfs;
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 0 || isNaN(data3)){
+const err14 = {instancePath:instancePath+"/mic_level_dbfs",schemaPath:"#/properties/mic_level_dbfs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0},message:"must be <= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data3 < -120 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/mic_level_dbfs",schemaPath:"#/properties/mic_level_dbfs/minimum",keyword:"minimum",params:{comparison: ">=", limit: -120},message:"must be >= -120"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/mic_level_dbfs",schemaPath:"#/properties/mic_level_dbfs/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.mic_state !== undefined){
+let data4 = data.mic_state;
+if(typeof data4 !== "string"){
+const err17 = {instancePath:instancePath+"/mic_state",schemaPath:"#/$defs/MicrophoneState/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!(((((data4 === "ok") || (data4 === "quiet")) || (data4 === "silent")) || (data4 === "clipping")) || (data4 === "missing"))){
+const err18 = {instancePath:instancePath+"/mic_state",schemaPath:"#/$defs/MicrophoneState/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.volume !== undefined){
+let data5 = data.volume;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err19 = {instancePath:instancePath+"/volume",schemaPath:"#/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 100 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/volume",schemaPath:"#/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/volume",schemaPath:"#/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema66 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4459,17 +4736,17 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"};
+const schema68 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4548,7 +4825,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema66.properties, key0))){
+if(!(func19.call(schema68.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -4927,17 +5204,17 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"};
+const schema70 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4996,7 +5273,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema68.properties, key0))){
+if(!(func19.call(schema70.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -5441,18 +5718,18 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema71 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"};
-const schema72 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
+const schema73 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"};
+const schema74 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5742,16 +6019,16 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5852,8 +6129,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate48(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate49(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
@@ -5880,18 +6157,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema74 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"};
-const schema75 = {"enum":["checkin_refused","official_no_show"],"type":"string"};
+const schema76 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"};
+const schema77 = {"enum":["checkin_refused","official_no_show"],"type":"string"};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5980,7 +6257,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema74.properties, key0))){
+if(!(func19.call(schema76.properties, key0))){
 const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -6095,7 +6372,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!((data3 === "checkin_refused") || (data3 === "official_no_show"))){
-const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/AlertKind/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/AlertKind/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6367,10 +6644,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -8481,10 +8758,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "checkin.request"){
+else if(tag0 === "booth.volume"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err168 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err168 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -8493,8 +8770,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data.code === undefined){
-const err169 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(data.session_id === undefined){
+const err169 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -8503,9 +8780,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-for(const key11 in data){
-if(!(((key11 === "v") || (key11 === "type")) || (key11 === "code"))){
-const err170 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data.volume === undefined){
+const err170 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -8514,11 +8790,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data42 = data.v;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err171 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key11 in data){
+if(!((((key11 === "v") || (key11 === "type")) || (key11 === "session_id")) || (key11 === "volume"))){
+const err171 = {instancePath,schemaPath:"#/$defs/BoothVolume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -8527,8 +8801,11 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(1 !== data42){
-const err172 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+if(data.v !== undefined){
+let data42 = data.v;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err172 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -8537,11 +8814,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data43 = data.type;
-if(typeof data43 !== "string"){
-const err173 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data42){
+const err173 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -8550,8 +8824,11 @@ vErrors.push(err173);
 }
 errors++;
 }
-if("checkin.request" !== data43){
-const err174 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
+}
+if(data.type !== undefined){
+let data43 = data.type;
+if(typeof data43 !== "string"){
+const err174 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -8560,12 +8837,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-if(data.code !== undefined){
-let data44 = data.code;
-if(typeof data44 === "string"){
-if(func1(data44) > 64){
-const err175 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if("booth.volume" !== data43){
+const err175 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/const",keyword:"const",params:{allowedValue: "booth.volume"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -8574,8 +8847,12 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(func1(data44) < 1){
-const err176 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.session_id !== undefined){
+let data44 = data.session_id;
+if(typeof data44 === "string"){
+if(func1(data44) > 64){
+const err176 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -8584,9 +8861,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data44) < 1){
+const err177 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -8595,10 +8871,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-}
-else {
-const err178 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data44)){
+const err178 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -8607,41 +8881,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "checkin.result"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "booking.arrived"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "session.offer"){
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "queue.status"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err179 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+else {
+const err179 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -8650,8 +8892,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err180 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.volume !== undefined){
+let data45 = data.volume;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err180 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -8660,8 +8905,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data.position === undefined){
-const err181 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 100 || isNaN(data45)){
+const err181 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -8670,9 +8916,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-for(const key12 in data){
-if(!(((((key12 === "v") || (key12 === "type")) || (key12 === "session_id")) || (key12 === "position")) || (key12 === "wait_min"))){
-const err182 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data45 < 0 || isNaN(data45)){
+const err182 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -8682,10 +8927,10 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data45 = data.v;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err183 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err183 = {instancePath,schemaPath:"#/$defs/BoothVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -8694,8 +8939,23 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(1 !== data45){
-const err184 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "booth.audio"){
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "checkin.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err184 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -8704,11 +8964,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data46 = data.type;
-if(typeof data46 !== "string"){
-const err185 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.code === undefined){
+const err185 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -8717,8 +8974,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if("queue.status" !== data46){
-const err186 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
+for(const key12 in data){
+if(!(((key12 === "v") || (key12 === "type")) || (key12 === "code"))){
+const err186 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -8728,11 +8986,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data47 = data.session_id;
-if(typeof data47 === "string"){
-if(func1(data47) > 64){
-const err187 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.v !== undefined){
+let data46 = data.v;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err187 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -8741,8 +8998,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(func1(data47) < 1){
-const err188 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data46){
+const err188 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -8751,8 +9008,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(!pattern4.test(data47)){
-const err189 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.type !== undefined){
+let data47 = data.type;
+if(typeof data47 !== "string"){
+const err189 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -8761,9 +9021,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("checkin.request" !== data47){
+const err190 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -8773,10 +9032,11 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data.position !== undefined){
-let data48 = data.position;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err191 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.code !== undefined){
+let data48 = data.code;
+if(typeof data48 === "string"){
+if(func1(data48) > 64){
+const err191 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -8785,9 +9045,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 > 10000 || isNaN(data48)){
-const err192 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(func1(data48) < 1){
+const err192 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -8796,8 +9055,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data48 < 1 || isNaN(data48)){
-const err193 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err193 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -8808,13 +9068,8 @@ errors++;
 }
 }
 }
-if(data.wait_min !== undefined){
-let data49 = data.wait_min;
-const _errs177 = errors;
-let valid58 = false;
-const _errs178 = errors;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err194 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err194 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -8823,81 +9078,29 @@ vErrors.push(err194);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 > 10000 || isNaN(data49)){
-const err195 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
-if(vErrors === null){
-vErrors = [err195];
-}
-else {
-vErrors.push(err195);
-}
-errors++;
-}
-if(data49 < 0 || isNaN(data49)){
-const err196 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err196];
-}
-else {
-vErrors.push(err196);
-}
-errors++;
+if(props0 !== true){
+props0 = true;
 }
 }
-var _valid2 = _errs178 === errors;
-valid58 = valid58 || _valid2;
-const _errs180 = errors;
-if(data49 !== null){
-const err197 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err197];
-}
-else {
-vErrors.push(err197);
-}
-errors++;
-}
-var _valid2 = _errs180 === errors;
-valid58 = valid58 || _valid2;
-if(!valid58){
-const err198 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err198];
-}
-else {
-vErrors.push(err198);
-}
-errors++;
-}
-else {
-errors = _errs177;
-if(vErrors !== null){
-if(_errs177){
-vErrors.length = _errs177;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err199 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
+else if(tag0 === "checkin.result"){
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
 }
 if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "booth.catalogue"){
+else if(tag0 === "booking.arrived"){
+if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "session.offer"){
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
@@ -8906,19 +9109,64 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "advisor.alert"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "alert.ack"){
+else if(tag0 === "queue.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err200 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err195 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err196 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data.position === undefined){
+const err197 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+for(const key13 in data){
+if(!(((((key13 === "v") || (key13 === "type")) || (key13 === "session_id")) || (key13 === "position")) || (key13 === "wait_min"))){
+const err198 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data49 = data.v;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err199 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(1 !== data49){
+const err200 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -8927,8 +9175,11 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data.alert_id === undefined){
-const err201 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+}
+if(data.type !== undefined){
+let data50 = data.type;
+if(typeof data50 !== "string"){
+const err201 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -8937,9 +9188,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-for(const key13 in data){
-if(!(((key13 === "v") || (key13 === "type")) || (key13 === "alert_id"))){
-const err202 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if("queue.status" !== data50){
+const err202 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -8949,10 +9199,11 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data50 = data.v;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err203 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.session_id !== undefined){
+let data51 = data.session_id;
+if(typeof data51 === "string"){
+if(func1(data51) > 64){
+const err203 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -8961,8 +9212,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(1 !== data50){
-const err204 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data51) < 1){
+const err204 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -8971,11 +9222,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data51 = data.type;
-if(typeof data51 !== "string"){
-const err205 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data51)){
+const err205 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -8984,8 +9232,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-if("alert.ack" !== data51){
-const err206 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+}
+else {
+const err206 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -8995,11 +9244,10 @@ vErrors.push(err206);
 errors++;
 }
 }
-if(data.alert_id !== undefined){
-let data52 = data.alert_id;
-if(typeof data52 === "string"){
-if(func1(data52) > 64){
-const err207 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.position !== undefined){
+let data52 = data.position;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err207 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -9008,8 +9256,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(func1(data52) < 1){
-const err208 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 > 10000 || isNaN(data52)){
+const err208 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -9018,8 +9267,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(!pattern4.test(data52)){
-const err209 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(data52 < 1 || isNaN(data52)){
+const err209 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -9029,8 +9278,14 @@ vErrors.push(err209);
 errors++;
 }
 }
-else {
-const err210 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.wait_min !== undefined){
+let data53 = data.wait_min;
+const _errs190 = errors;
+let valid62 = false;
+const _errs191 = errors;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err210 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -9039,10 +9294,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-}
-else {
-const err211 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 10000 || isNaN(data53)){
+const err211 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -9051,14 +9305,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "alert.cleared"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err212 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data53 < 0 || isNaN(data53)){
+const err212 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -9067,8 +9315,12 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data.alert_id === undefined){
-const err213 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+}
+var _valid2 = _errs191 === errors;
+valid62 = valid62 || _valid2;
+const _errs193 = errors;
+if(data53 !== null){
+const err213 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -9077,9 +9329,10 @@ vErrors.push(err213);
 }
 errors++;
 }
-for(const key14 in data){
-if(!(((key14 === "v") || (key14 === "type")) || (key14 === "alert_id"))){
-const err214 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+var _valid2 = _errs193 === errors;
+valid62 = valid62 || _valid2;
+if(!valid62){
+const err214 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -9088,11 +9341,21 @@ vErrors.push(err214);
 }
 errors++;
 }
+else {
+errors = _errs190;
+if(vErrors !== null){
+if(_errs190){
+vErrors.length = _errs190;
 }
-if(data.v !== undefined){
-let data53 = data.v;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err215 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err215 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -9101,8 +9364,32 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(1 !== data53){
-const err216 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "booth.catalogue"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "advisor.alert"){
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "alert.ack"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err216 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -9111,11 +9398,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data54 = data.type;
-if(typeof data54 !== "string"){
-const err217 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.alert_id === undefined){
+const err217 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -9124,8 +9408,9 @@ vErrors.push(err217);
 }
 errors++;
 }
-if("alert.cleared" !== data54){
-const err218 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
+for(const key14 in data){
+if(!(((key14 === "v") || (key14 === "type")) || (key14 === "alert_id"))){
+const err218 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -9135,11 +9420,10 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data.alert_id !== undefined){
-let data55 = data.alert_id;
-if(typeof data55 === "string"){
-if(func1(data55) > 64){
-const err219 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.v !== undefined){
+let data54 = data.v;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err219 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -9148,8 +9432,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(func1(data55) < 1){
-const err220 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data54){
+const err220 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -9158,8 +9442,11 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(!pattern4.test(data55)){
-const err221 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.type !== undefined){
+let data55 = data.type;
+if(typeof data55 !== "string"){
+const err221 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -9168,9 +9455,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-else {
-const err222 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("alert.ack" !== data55){
+const err222 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -9180,9 +9466,11 @@ vErrors.push(err222);
 errors++;
 }
 }
-}
-else {
-const err223 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.alert_id !== undefined){
+let data56 = data.alert_id;
+if(typeof data56 === "string"){
+if(func1(data56) > 64){
+const err223 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -9191,12 +9479,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else {
-const err224 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(func1(data56) < 1){
+const err224 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -9205,9 +9489,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-else {
-const err225 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(!pattern4.test(data56)){
+const err225 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -9218,12 +9501,200 @@ errors++;
 }
 }
 else {
-const err226 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err226 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err226];
 }
 else {
 vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+else {
+const err227 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "alert.cleared"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err228 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+if(data.alert_id === undefined){
+const err229 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+for(const key15 in data){
+if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
+const err230 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data57 = data.v;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err231 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if(1 !== data57){
+const err232 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data58 = data.type;
+if(typeof data58 !== "string"){
+const err233 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+if("alert.cleared" !== data58){
+const err234 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data.alert_id !== undefined){
+let data59 = data.alert_id;
+if(typeof data59 === "string"){
+if(func1(data59) > 64){
+const err235 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+if(func1(data59) < 1){
+const err236 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+if(!pattern4.test(data59)){
+const err237 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+}
+else {
+const err239 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err240 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+else {
+const err241 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+else {
+const err242 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
 }
 errors++;
 }

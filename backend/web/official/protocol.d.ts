@@ -26,6 +26,8 @@ export type EtapisteWireMessage =
   | AssistClear
   | AssistStatus
   | CameraSelect
+  | BoothVolume
+  | BoothAudio
   | CheckinRequest
   | CheckinResult
   | BookingArrived
@@ -82,6 +84,10 @@ export type ParticipantLeftReason = "left" | "removed";
  */
 export type AssistState1 = "none" | "requested" | "acknowledged";
 export type CameraSource = "face" | "document";
+/**
+ * How the booth's microphone sounds now, for the official's call view.
+ */
+export type MicrophoneState = "ok" | "quiet" | "silent" | "clipping" | "missing";
 export type AlertKind = "checkin_refused" | "official_no_show";
 
 /**
@@ -368,6 +374,29 @@ export interface CameraSelect {
   type: "camera.select";
   session_id: string;
   source: CameraSource;
+}
+/**
+ * Official -> booth (relayed in a call): the booth speaker's volume in %, kept within the
+ * booth's configured limits; the citizen's louder/quieter buttons move it too, and every
+ * call starts at the booth's default.
+ */
+export interface BoothVolume {
+  v?: 1;
+  type: "booth.volume";
+  session_id: string;
+  volume: number;
+}
+/**
+ * Booth -> the officials of its call (relayed), once a second: how the citizen is heard
+ * (the microphone's level and state) and the speaker's volume. Levels only, no sound.
+ */
+export interface BoothAudio {
+  v?: 1;
+  type: "booth.audio";
+  session_id: string;
+  mic_level_dbfs: number;
+  mic_state: MicrophoneState;
+  volume: number;
 }
 /**
  * Booth: the citizen typed their booking code, or showed its QR code to a camera.

@@ -252,3 +252,9 @@ def test_who_may_touch_a_session():
     # A booth whose id happens to equal an official's is still only a booth.
     twin = Standing.of_booth("kalle", IMATRA)
     assert not access.may_touch_session(twin, KELA_CALL, waiting=False) and not access.sees_citizen(twin, KELA_CALL)
+
+
+def test_only_an_official_in_the_call_steers_the_booths_audio():
+    for role, allowed in (("official", True), ("guest", False), ("booth", False), (None, False)):
+        assert access.may_set_booth_volume(role) is allowed, role
+        assert access.hears_booth_audio_level(role) is allowed, role

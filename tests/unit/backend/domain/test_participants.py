@@ -12,11 +12,14 @@ from backend.domain.access import Standing
 from backend.domain.calls import BoothInfo, BrokerError, CallBroker, CallChanged, Deliver, Party
 from protocol.codec import encode
 from protocol.messages import (
+    BoothAudio,
+    BoothVolume,
     CameraSelect,
     CameraSource,
     DeviceState,
     DeviceStatus,
     ErrorCode,
+    MicrophoneState,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantLeftReason,
@@ -199,3 +202,27 @@ def test_someone_in_a_call_cannot_be_invited_into_another(broker: CallBroker):
     with pytest.raises(BrokerError) as err:
         broker.invite(VEERA.id, "s1", OLLI.id, ParticipantRole.GUEST, 120.0)
     assert err.value.code is ErrorCode.BUSY
+
+
+def test_officials_in_the_call_set_the_booths_volume_and_a_guest_cannot(broker: CallBroker):
+    broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    broker.invite(VEERA.id, "s1", OLLI.id, ParticipantRole.OFFICIAL, 121.0)
+    louder = BoothVolume(session_id="s1", volume=90)
+    with pytest.raises(BrokerError) as err:
+        broker.relay(TULKKI, "s1", louder)
+    assert err.value.code is ErrorCode.NOT_ALLOWED
+    assert broker.relay(VEERA, "s1", louder) == [Deliver(BOOTH, louder)]
+    assert broker.relay(OLLI, "s1", louder) == [Deliver(BOOTH, louder)]
+
+
+def test_the_booths_microphone_level_reaches_the_officials_of_its_call_only(broker: CallBroker):
+    broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    level = BoothAudio(session_id="s1", mic_level_dbfs=-52.5, mic_state=MicrophoneState.QUIET, volume=70)
+    effects = broker.booth_audio(BOOTH, level)
+    assert to(effects, VEERA) == [level]
+    assert to(effects, TULKKI) == [] and to(effects, OLLI) == []
+    with pytest.raises(BrokerError):
+        broker.booth_audio(VEERA, level)  # only the booth reports its microphone
+    assert broker.booth_audio(BOOTH, level.model_copy(update={"session_id": "s9"})) == []
+    broker.end(VEERA, "s1", 130.0)
+    assert broker.booth_audio(BOOTH, level) == []  # a late report after the call goes nowhere

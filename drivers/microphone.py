@@ -22,6 +22,10 @@ class Microphone(ABC):
     @abstractmethod
     def health(self) -> Health: ...
 
+    def level_dbfs(self) -> float:
+        """The recent level (about the last half second), for the level meter; -120 when unknown."""
+        return -120.0
+
     def probe(self) -> Health:
         """As a ``SupervisedDevice``: a microphone has nothing to reopen by default."""
         return self.health()

@@ -50,14 +50,6 @@ LEVEL_WINDOW_S = 1.0
 STALL_S = 1.5
 
 
-def dbfs(pcm: np.ndarray) -> float:
-    """RMS level of int16 PCM in dB relative to full scale."""
-    if pcm.size == 0:
-        return -120.0
-    rms = float(np.sqrt(np.mean(np.square(pcm.astype(np.float64)))))
-    return 20 * math.log10(rms / 32768) if rms > 0 else -120.0
-
-
 class _StreamThread:
     """Keeps one pasimple stream open on a named device, reopening it when it breaks."""
 
@@ -181,8 +173,8 @@ class PulseMicrophone(Microphone):
         self.role, self.device = role, device
         self._blocks: collections.deque[np.ndarray] = collections.deque(maxlen=MIC_BUFFER_BLOCKS)
         self._pending = np.zeros(0, dtype=np.int16)
-        self._window: collections.deque[tuple[float, float, float]] = collections.deque()  # (time, peak, clip share)
-        self._level = -120.0
+        #: (time, peak, clip share, mean square) per block, over the last ``SILENT_S``
+        self._window: collections.deque[tuple[float, float, float, float]] = collections.deque()
         self._lock = threading.Lock()
         label = f"{device!r} (through {via!r})" if via else ""
         self._stream = _StreamThread(role, via or device, server, pasimple.PA_STREAM_RECORD, BLOCK * 2, label)
@@ -194,12 +186,12 @@ class PulseMicrophone(Microphone):
         now = time.monotonic()
         peak = float(np.max(np.abs(block.astype(np.int32)))) if block.size else 0.0
         clip = float(np.mean(np.abs(block.astype(np.int32)) >= CLIP_LEVEL)) if block.size else 0.0
+        square = float(np.mean(np.square(block.astype(np.float64)))) if block.size else 0.0
         with self._lock:
             self._blocks.append(block)
-            self._window.append((now, peak, clip))
+            self._window.append((now, peak, clip, square))
             while self._window and self._window[0][0] < now - max(LEVEL_WINDOW_S, SILENT_S):
                 self._window.popleft()
-            self._level = dbfs(block)
 
     def read(self, samples: int = BLOCK) -> np.ndarray:
         """The oldest ``samples`` captured; silence where the device gave nothing (never blocks)."""
@@ -218,10 +210,14 @@ class PulseMicrophone(Microphone):
         return out
 
     def level_dbfs(self) -> float:
-        """The level of the last 20 ms block (for the level meter); -120 when nothing comes."""
+        """RMS over the last half second (for the level meter); -120 when nothing comes."""
+        since = time.monotonic() - 0.5
         with self._lock:
-            fresh = self._window and self._window[-1][0] > time.monotonic() - 0.5
-            return self._level if fresh else -120.0
+            squares = [w[3] for w in self._window if w[0] > since]
+        if not squares:
+            return -120.0
+        mean = sum(squares) / len(squares)
+        return 10 * math.log10(mean / 32768**2) if mean > 0 else -120.0
 
     def health(self) -> Health:
         broken = self._stream.stream_health()

@@ -77,8 +77,8 @@ class KioskApp(App):
         self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking)
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
-        self.lobby = LobbyScreen(on_cancel=c.press_cancel)
-        self.call = CallScreen()
+        self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs)
+        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter)
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
         for screen in (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended):
@@ -134,6 +134,9 @@ class KioskApp(App):
 
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self.lobby.set_queue(position, wait_min)
+
+    def show_volume(self, volume: int) -> None:
+        self.call.set_volume(volume)
 
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centres of the current screen's buttons, as fractions of the window from the top left.

@@ -36,6 +36,7 @@ from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
 from kiosk import session as sm
+from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
 from kiosk.media import CallMedia, ice_servers_from
@@ -44,6 +45,7 @@ from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
+    BoothAudio,
     CameraSource,
     Error,
     ErrorCode,
@@ -59,6 +61,8 @@ RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
 TICK_S = 0.25
 #: How long, when the booth stops, it waits for its calls' peer connections to close.
 MEDIA_CLOSE_S = 5.0
+#: How often, in a call, the officials are told how the booth's microphone sounds.
+AUDIO_REPORT_S = 1.0
 #: How often the cameras are searched for a QR code while the check-in screen is up.
 QR_SCAN_INTERVAL_S = 0.3
 
@@ -75,6 +79,10 @@ class Ui(Protocol):
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None: ...
 
     def show_queue(self, position: int, wait_min: int | None) -> None: ...
+
+    def show_volume(self, volume: int) -> None:
+        """The speaker's volume in %, for the call screen's louder/quieter control."""
+        ...
 
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centre of each tappable widget on the current screen: fractions of the screen from the top left."""
@@ -93,7 +101,10 @@ class Controller:
         self.cameras, self.microphone = devices.cameras, devices.microphone
         self.camera = self.cameras[CameraSource.FACE]
         #: The remote voices' playout, for the whole life of the booth; reset for every call.
-        self.mixer = Mixer(config.audio.playout_ms, config.audio.volume)
+        audio = config.audio
+        self.volume = Volume(audio.volume, audio.volume_min, audio.volume_max, audio.volume_step)
+        self.mixer = Mixer(audio.playout_ms, self.volume.value)
+        self._audio_reported = 0.0
         if devices.speaker is not None:
             devices.speaker.source = self.mixer.pull
         self.supervisor = Supervisor(devices.supervised(), self._devices_changed)
@@ -137,9 +148,23 @@ class Controller:
     def touched(self) -> None:
         self.post(sm.Touched(self.clock()))
 
+    def press_louder(self) -> None:
+        """The citizen's big louder button on the call screen (any thread)."""
+        self._in_loop(lambda: self._set_volume(self.volume.louder()))
+
+    def press_quieter(self) -> None:
+        self._in_loop(lambda: self._set_volume(self.volume.quieter()))
+
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
         self.post(sm.AssistPressed(long_press, self.clock()))
+
+    def _in_loop(self, action: Callable[[], None]) -> None:
+        loop = self._loop
+        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
+            loop.call_soon_threadsafe(action)
+        else:
+            action()
 
     def post(self, event: sm.Event) -> None:
         """Feed ``event`` to the machine on the controller's loop, whichever thread calls.
@@ -217,6 +242,7 @@ class Controller:
         while True:
             await asyncio.sleep(TICK_S)
             self.feed(sm.Tick(self.clock()))
+            self._report_audio()
             self._write_status()
 
     def _devices_changed(self, health: tuple[Health, ...]) -> None:
@@ -273,6 +299,8 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.SetVolume(volume=volume):
+                self._set_volume(self.volume.set(volume))
 
     async def _send(self, message: object) -> None:
         ws = self._ws
@@ -291,7 +319,8 @@ class Controller:
             elif state == "failed":
                 self.feed(sm.MediaFailed(session_id, peer, "ICE/DTLS connection failed", self.clock()))
 
-        self.mixer.reset(self.config.audio.volume)  # every citizen starts at the booth's volume
+        self.mixer.reset(self.volume.reset())  # every citizen starts at the booth's volume
+        self.ui.show_volume(self.volume.value)
         media = CallMedia(
             self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state, self.mixer
         )
@@ -325,6 +354,30 @@ class Controller:
             log.warning("media step for peer %s failed: %s", peer, exc)
             self.feed(sm.MediaFailed(session_id, peer, type(exc).__name__, self.clock()))
 
+    def _set_volume(self, volume: int) -> None:
+        """The speaker's volume (already within the booth's limits), shown on the call screen
+        and told to the officials at once rather than at the next report."""
+        self.mixer.volume = volume
+        self.ui.show_volume(volume)
+        self._audio_reported = 0.0
+
+    def _report_audio(self) -> None:
+        """Once a second in a call: how the citizen is heard, to the officials (levels, no sound)."""
+        sid = self.machine.state.session_id
+        now = time.monotonic()
+        if self.media is None or sid is None or self.machine.state.phase is not sm.Phase.IN_CALL:
+            return
+        if now - self._audio_reported < AUDIO_REPORT_S:
+            return
+        self._audio_reported = now
+        level = max(-120.0, min(0.0, self.microphone.level_dbfs()))
+        state = microphone_state(self.microphone.health(), level)
+        self._spawn(
+            self._send(
+                BoothAudio(session_id=sid, mic_level_dbfs=round(level, 1), mic_state=state, volume=self.volume.value)
+            )
+        )
+
     def _select_camera(self, source: CameraSource) -> None:
         camera = self.cameras.get(source)
         if camera is None:
@@ -335,7 +388,7 @@ class Controller:
 
     def _stop_media(self) -> None:
         media, self.media = self.media, None
-        self.mixer.reset(self.config.audio.volume)  # nothing of this call is played to the next citizen
+        self.mixer.reset(self.volume.reset())  # nothing of this call is played to the next citizen
         if media is not None:
             self.ui.set_media(None)
             task = asyncio.ensure_future(media.close())

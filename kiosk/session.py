@@ -58,6 +58,7 @@ from protocol.messages import (
     AssistState,
     AssistStatus,
     BoothCatalogue,
+    BoothVolume,
     CameraSelect,
     CameraSource,
     CheckinRequest,
@@ -415,6 +416,16 @@ class Log:
     text: str
 
 
+# -- audio (issue 9): kept apart; the shell holds the volume within the booth's limits --
+
+
+@dataclass(frozen=True)
+class SetVolume:
+    """The official set the booth speaker's volume (the shell clamps it to the booth's limits)."""
+
+    volume: int
+
+
 Command = (
     Send
     | Show
@@ -430,6 +441,7 @@ Command = (
     | ShowAssist
     | SelectCamera
     | Log
+    | SetVolume
 )
 
 
@@ -727,6 +739,8 @@ class BoothSession:
             return [ApplyAnswer(sid, msg.peer, msg.sdp)]
         if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
             return [SelectCamera(msg.source)]
+        if isinstance(msg, BoothVolume) and phase in _MEDIA_PHASES and msg.session_id == sid:
+            return [SetVolume(msg.volume)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:
             return [AddIceCandidate(sid, msg.peer, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
         if isinstance(msg, ParticipantJoined | ParticipantLeft) and phase in _MEDIA_PHASES:

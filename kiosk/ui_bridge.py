@@ -68,6 +68,9 @@ class UiBridge:
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self._post("show_queue", position, wait_min)
 
+    def show_volume(self, volume: int) -> None:
+        self._post("show_volume", volume)
+
     def call(self, method: str, *args: Any) -> None:
         """Any other method of the screens' side, by name (e.g. a level meter's update)."""
         self._post(method, *args)

@@ -7,13 +7,19 @@ texture is made only when the picture's size changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
+from kivy.uix.widget import Widget
 
+from kiosk.i18n import all_languages
 from kiosk.media import CallMedia
-from kiosk.screens.common import BoothScreen, big_label
+from kiosk.screens.common import BoothScreen, big_button, big_label
+
+VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
 
 FPS = 30
 
@@ -41,14 +47,37 @@ class VideoView(Image):
 
 
 class CallScreen(BoothScreen):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(
+        self,
+        on_louder: Callable[[], None] = lambda: None,
+        on_quieter: Callable[[], None] = lambda: None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(name="call", **kwargs)
         root = FloatLayout()
+        # Big louder/quieter buttons on the left, for a citizen who cannot hear well (issue 9).
+        self.louder = big_button(
+            "+\n" + all_languages("louder", " · "), VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.5}
+        )
+        self.quieter = big_button(
+            "−\n" + all_languages("quieter", " · "),
+            VOLUME_COLOUR,
+            size_hint=(0.16, 0.2),
+            pos_hint={"x": 0.01, "y": 0.26},
+        )
+        for button in (self.louder, self.quieter):
+            button.halign, button.valign = "center", "middle"
+            button.bind(
+                size=lambda b, s: setattr(b, "text_size", s), height=lambda b, h: setattr(b, "font_size", h * 0.14)
+            )
+        self.louder.bind(on_release=lambda *_: on_louder())
+        self.quieter.bind(on_release=lambda *_: on_quieter())
+        self.volume = big_label("", 0.2, size_hint=(0.16, 0.05), pos_hint={"x": 0.01, "y": 0.2})
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
         self.title = big_label("", 0.12, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1})
         self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
-        for w in (self.remote, self.local, self.title, self.notice):
+        for w in (self.remote, self.local, self.title, self.notice, self.louder, self.quieter, self.volume):
             root.add_widget(w)
         self.add_widget(root)
         self.media: CallMedia | None = None
@@ -63,6 +92,12 @@ class CallScreen(BoothScreen):
             # Nothing of this citizen's call stays on screen for the next one.
             self.remote.clear()
             self.local.clear()
+
+    def set_volume(self, volume: int) -> None:
+        self.volume.text = f"{volume} %"
+
+    def targets(self) -> dict[str, Widget]:
+        return {"louder": self.louder, "quieter": self.quieter}
 
     def set_official(self, name: str) -> None:
         self.title.text = name

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kivy.animation import Animation
-from kivy.graphics import Color, Ellipse
+from kivy.clock import Clock
+from kivy.graphics import Color, Ellipse, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.audio_control import QUIET_DBFS, meter_fraction
 from kiosk.i18n import all_languages, lobby_heading, queue_text
 from kiosk.screens.common import BoothScreen, big_button, big_label
 
@@ -37,16 +39,55 @@ class _Pulse(Widget):
         self._dot.pos = (self.center_x - d / 2, self.center_y - d / 2)
 
 
+class LevelMeter(Widget):
+    """A big horizontal bar that follows the citizen's voice: green when heard, amber when faint."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        with self.canvas:
+            Color(1, 1, 1, 0.15)
+            self._track = Rectangle()
+            self._colour = Color(0.2, 0.8, 0.4, 1)
+            self._bar = Rectangle()
+        self.fraction = 0.0
+        self.bind(pos=self._place, size=self._place)
+
+    def show(self, fraction: float, heard: bool) -> None:
+        self.fraction = fraction
+        self._colour.rgba = (0.2, 0.8, 0.4, 1) if heard else (0.95, 0.7, 0.2, 1)
+        self._place()
+
+    def _place(self, *_: object) -> None:
+        self._track.pos, self._track.size = self.pos, self.size
+        self._bar.pos, self._bar.size = self.pos, (self.width * self.fraction, self.height)
+
+
+#: How often the lobby's meter reads the microphone's level (it is kept by the driver's thread).
+METER_S = 0.1
+#: How long the level must stay faint before the lobby asks the citizen to come closer.
+FAINT_HINT_S = 2.0
+
+
 class LobbyScreen(BoothScreen):
-    def __init__(self, on_cancel: Callable[[], None], **kwargs: object) -> None:
+    def __init__(
+        self, on_cancel: Callable[[], None], level: Callable[[], float] = lambda: -120.0, **kwargs: object
+    ) -> None:
         super().__init__(name="lobby", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
         self.heading = big_label(lobby_heading(None, queued=False), 0.04, size_hint_y=0.3)
         column.add_widget(self.heading)
         self.queue = big_label("", 0.045, size_hint_y=0.2)
         column.add_widget(self.queue)
-        column.add_widget(_Pulse(size_hint_y=0.15))
-        self.notice = big_label("", 0.03, size_hint_y=0.15)
+        column.add_widget(_Pulse(size_hint_y=0.08))
+        # "We can hear you": a big level meter, and a hint to come closer when the voice is faint.
+        self.meter = LevelMeter(size_hint=(0.6, 0.06), pos_hint={"center_x": 0.5})
+        column.add_widget(self.meter)
+        self.hearing = big_label("", 0.035, size_hint_y=0.1)
+        column.add_widget(self.hearing)
+        self._level = level
+        self._faint_for = 0.0
+        self._meter_event = None
+        self.notice = big_label("", 0.03, size_hint_y=0.1)
         column.add_widget(self.notice)
         self.cancel = big_button(
             all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1), size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5}
@@ -62,7 +103,27 @@ class LobbyScreen(BoothScreen):
         self.queue.text = queue_text(position, wait_min)
         self.heading.text = lobby_heading(wait_min)
 
+    def on_enter(self, *_: object) -> None:
+        self._faint_for = 0.0
+        self._meter_event = Clock.schedule_interval(self._update_meter, METER_S)
+
+    def _update_meter(self, dt: float) -> None:
+        level = self._level()
+        heard = level >= QUIET_DBFS
+        self._faint_for = 0.0 if heard else self._faint_for + dt
+        self.meter.show(meter_fraction(level), heard)
+        if level <= -119:
+            self.hearing.text = all_languages("not_heard") if self._faint_for >= FAINT_HINT_S else ""
+        elif heard:
+            self.hearing.text = all_languages("heard", "  ·  ")
+        elif self._faint_for >= FAINT_HINT_S:
+            self.hearing.text = all_languages("come_closer")
+
     def on_leave(self, *_: object) -> None:
+        if self._meter_event is not None:
+            self._meter_event.cancel()
+            self._meter_event = None
+        self.hearing.text = ""
         self.queue.text = ""
         self.heading.text = lobby_heading(None, queued=False)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.e2e.booth_ui import start_walk_in
+from tests.e2e.booth_ui import start_walk_in, tap
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
 from tests.support.sound_server import MIC_FEED, SPEAKER, SoundServer, dominant_frequency, tone
@@ -79,6 +79,21 @@ def test_the_official_hears_the_booth_microphone_and_the_booth_speaker_plays_the
     devices = {d["role"]: d for d in status["devices"]}
     assert devices["echo_canceller"]["state"] == "ok", devices  # both ways went through the canceller
     assert devices["speaker"]["state"] == "ok", devices
+
+    # The official sees how the citizen is heard (level, no warning) and turns the booth down a step;
+    # the citizen turns it back up with the big button on the booth's screen.
+    page.wait_for_function(
+        "() => document.querySelector('#booth-volume').textContent === '100 %'"
+        " && document.querySelector('#booth-mic-level').value > 0.5"
+        " && document.querySelector('#booth-mic-warning').textContent === ''",
+        timeout=10_000,
+    )
+    page.click("#booth-volume-down")
+    wait_for("the booth to turn down", lambda: kiosk.status()["media"]["volume"] == 90, timeout=10)
+    page.wait_for_function("() => document.querySelector('#booth-volume').textContent === '90 %'", timeout=10_000)
+    tap(kiosk, "louder")
+    wait_for("the citizen's louder button", lambda: kiosk.status()["media"]["volume"] == 100, timeout=10)
+    page.wait_for_function("() => document.querySelector('#booth-volume').textContent === '100 %'", timeout=10_000)
 
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)

@@ -18,7 +18,7 @@ import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, onAdmitted, onEnded, onOffer, onParticipantLeft, onRemoteIce, returnToLobby, stopLocalMedia,
-  teardownCall, toggleCamera, unmuteRemote,
+  changeBoothVolume, onBoothAudio, teardownCall, toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
@@ -70,6 +70,8 @@ function init() {
   el.endCall.addEventListener("click", hangUp);
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
+  el.boothVolumeUp.addEventListener("click", () => changeBoothVolume(1));
+  el.boothVolumeDown.addEventListener("click", () => changeBoothVolume(-1));
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
   document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
@@ -244,6 +246,7 @@ function dispatch(message) {
     case "booking.arrived": return onBookingArrived(message);
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
+    case "booth.audio": return onBoothAudio(message);
     case "alert.cleared": return onAlertCleared(message);
     default: return undefined;
   }

@@ -6,6 +6,7 @@
 // is answered on a fresh RTCPeerConnection with a complete answer (ICE
 // gathered first). The rtc.* messages themselves are built in signalling.js.
 
+import { volumeMessage } from "./booth_audio.js";
 import { send } from "./connection.js";
 import { el } from "./dom.js";
 import { errorText } from "./format.js";
@@ -88,6 +89,21 @@ export function toggleCamera() {
   }
 }
 
+/** The booth speaker one step louder (1) or quieter (-1), from the volume the booth last reported. @param {1 | -1} direction */
+export function changeBoothVolume(direction) {
+  const call = state.call;
+  if (!call || !call.audio) return;
+  send(volumeMessage(call.sessionId, call.audio.volume, direction));
+}
+
+/** How the citizen is heard (the booth's microphone level, once a second). @param {import("./protocol.js").BoothAudio} message */
+export function onBoothAudio(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.audio = message;
+  renderCall();
+}
+
 export function unmuteRemote() {
   el.unmute.hidden = true;
   el.remoteVideo.muted = false;
@@ -126,6 +142,7 @@ export function onAdmitted(message) {
     pendingIce: [],
     remoteTracks: [],
     camera: "face",
+    audio: null,
   };
   state.phase = "in-call";
   setStatus("");

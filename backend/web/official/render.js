@@ -5,6 +5,7 @@
 // their focus and are not rebuilt every second. Texts come from i18n.js.
 
 import { renderAlerts } from "./alerts.js";
+import { levelFraction, micWarning } from "./booth_audio.js";
 import { admit } from "./call.js";
 import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
@@ -85,6 +86,13 @@ export function renderCall() {
   el.cameraToggle.disabled = lacking;
   el.cameraToggle.title = lacking ? t("This booth has no working document camera; it shows the citizen's face.") : "";
   el.cameraToggle.dataset.source = call.camera;
+  // How the citizen is heard: the booth's microphone level, a warning, and the booth's volume.
+  const audio = call.audio;
+  el.boothMicLevel.value = audio ? levelFraction(audio.mic_level_dbfs) : 0;
+  setText(el.boothMicWarning, audio ? micWarning(audio.mic_state) : "");
+  el.boothMicWarning.dataset.state = audio ? audio.mic_state : "";
+  setText(el.boothVolume, audio ? `${audio.volume} %` : "–");
+  el.boothVolumeDown.disabled = el.boothVolumeUp.disabled = !audio;
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

@@ -27,6 +27,7 @@ import { secondsSince } from "./format.js";
  *   pendingIce: RTCIceCandidateInit[],
  *   remoteTracks: MediaStreamTrack[],
  *   camera: "face" | "document",
+ *   audio: import("./protocol.js").BoothAudio | null,
  * }} Call
  */
 

@@ -94,6 +94,7 @@ class FakeUi:
         self.catalogues: list[tuple] = []
         self.queues: list[tuple[int, int | None]] = []
         self.fail_targets = False
+        self.volumes: list[int] = []
 
     def show(self, command: sm.Show) -> None:
         self.shown.append(command)
@@ -107,6 +108,9 @@ class FakeUi:
 
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self.queues.append((position, wait_min))
+
+    def show_volume(self, volume: int) -> None:
+        self.volumes.append(volume)
 
     def targets(self) -> dict[str, tuple[float, float]]:
         if self.fail_targets:

@@ -459,3 +459,13 @@ def test_an_unknown_event_is_reported_not_silently_dropped():
     out = m.handle(Teleported())  # type: ignore[arg-type]
     assert out == [sm.Log("unknown event Teleported: no handler; ignored")]
     assert m.state.phase is Phase.IDLE
+
+
+def test_the_officials_volume_is_carried_out_in_a_call_only():
+    from protocol.messages import BoothVolume
+
+    m = machine_in(Phase.IN_CALL)
+    assert m.handle(sm.Received(BoothVolume(session_id=SID, volume=85), 9)) == [sm.SetVolume(85)]
+    assert all(isinstance(c, sm.Log) for c in m.handle(sm.Received(BoothVolume(session_id="other", volume=5), 9)))
+    lobby = machine_in(Phase.LOBBY)
+    assert all(isinstance(c, sm.Log) for c in lobby.handle(sm.Received(BoothVolume(session_id=SID, volume=5), 9)))

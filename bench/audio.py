@@ -121,7 +121,7 @@ def playout_and_cpu(sound: SoundServer, with_canceller: bool) -> dict[str, float
             t.start()
         time.sleep(2.0)  # streams open, buffers filled
         depths.clear()
-        under0 = mixer.underruns
+        under0, dropped0 = mixer.underruns, mixer.dropped_samples
         c0, s0, t0 = cpu_seconds(), cpu_seconds(sound.proc.pid), time.monotonic()
         time.sleep(WINDOW_S)
         c1, s1, t1 = cpu_seconds(), cpu_seconds(sound.proc.pid), time.monotonic()
@@ -132,6 +132,7 @@ def playout_and_cpu(sound: SoundServer, with_canceller: bool) -> dict[str, float
             "buffer_max": max(depths, default=0.0),
             "server_latency": speaker.latency_ms,
             "underruns": float(mixer.underruns - under0),
+            "skipped_ms": 1000 * (mixer.dropped_samples - dropped0) / 48_000,
         }
     finally:
         stop.set()
@@ -203,8 +204,9 @@ def main(runs: int) -> None:
                 sound.close()
             print(
                 f"  {label:<20} playout buffer mean {f['buffer_mean']:5.1f} ms max {f['buffer_max']:5.1f} ms + "
-                f"server {f['server_latency']:5.1f} ms; underruns {f['underruns']:.0f}; CPU booth audio path "
-                f"{f['booth_cpu']:4.1f} % (x idle floor {f['booth_cpu'] / floor if floor else float('nan'):4.1f}), "
+                f"server {f['server_latency']:5.1f} ms; underruns {f['underruns']:.0f}, skipped {f['skipped_ms']:.0f} ms; "
+                f"CPU booth audio path "
+                f"{f['booth_cpu']:4.1f} % (idle floor {floor:3.1f} %), "
                 f"sound server {f['server_cpu']:4.1f} %"
             )
         print(f"  floor: this process idle {floor:4.1f} % of one core")

@@ -7,7 +7,9 @@ network's jitter. When a participant's buffer runs dry the last samples fade
 to silence within the block instead of stopping dead (a click), and when
 audio comes back it waits for the buffer to refill and fades in. A buffer
 that grows past ``target_ms + MAX_EXTRA_MS`` (a burst after a stall) drops
-its oldest samples: the booth would rather skip than lag behind the official.
+its oldest samples, and one that stays more than ``CATCH_UP_MS`` above its
+target for half a second skips back to it with a short cross-fade: the booth
+would rather skip than lag behind the official.
 Several participants (official, interpreter) are summed and then limited.
 """
 
@@ -21,6 +23,12 @@ from drivers.microphone import BLOCK, SAMPLE_RATE
 
 #: How far a participant's buffer may grow beyond its target before the oldest audio is dropped.
 MAX_EXTRA_MS = 200
+#: A buffer this far above its target for this many blocks in a row is brought back to the target:
+#: audio and sink run at the same rate, so latency gathered once (a stall, a burst) would stay for good.
+CATCH_UP_MS = 40
+CATCH_UP_BLOCKS = 25
+#: The jump back to the target is cross-faded over this many samples (2.5 ms): no click.
+CROSSFADE = 120
 
 
 def gain_for(volume: int) -> float:
@@ -35,6 +43,8 @@ class _Voice:
         self.samples = np.zeros(0, dtype=np.float32)
         self.playing = False  # False: filling up to the target before (re)starting
         self.last = 0.0  # the last sample played, for the fade-out
+        self.high_for = 0  # blocks in a row with the buffer well above its target
+        self.skipped = 0  # samples dropped to catch up
 
     def push(self, pcm: np.ndarray, limit: int) -> None:
         self.samples = np.concatenate([self.samples, pcm.astype(np.float32)])
@@ -52,6 +62,9 @@ class _Voice:
             self.last = float(block[-1])
             return block
         if self.samples.size >= BLOCK:
+            self.high_for = self.high_for + 1 if self.samples.size > target + SAMPLE_RATE * CATCH_UP_MS // 1000 else 0
+            if self.high_for >= CATCH_UP_BLOCKS:
+                return self._catch_up(target)
             block = self._take()
             self.last = float(block[-1])
             return block
@@ -63,6 +76,19 @@ class _Voice:
         tail = tail_from * np.linspace(1.0, 0.0, BLOCK - rest.size, dtype=np.float32)
         self.last = 0.0
         return np.concatenate([rest, tail])
+
+    def _catch_up(self, target: int) -> np.ndarray:
+        """Skip back to ``target`` samples buffered, cross-fading from where playout was to where it goes on."""
+        self.high_for = 0
+        skip = self.samples.size - target
+        old = self.samples[:CROSSFADE].copy()
+        self.samples = self.samples[skip:]
+        self.skipped += skip
+        block = self._take()
+        ramp = np.linspace(0.0, 1.0, CROSSFADE, dtype=np.float32)
+        block[:CROSSFADE] = old * (1 - ramp) + block[:CROSSFADE] * ramp
+        self.last = float(block[-1])
+        return block
 
     def _take(self) -> np.ndarray:
         block, self.samples = self.samples[:BLOCK].copy(), self.samples[BLOCK:]
@@ -80,7 +106,7 @@ class Mixer:
         self._lock = threading.Lock()
         self.blocks_pulled = 0
         self.underruns = 0  # blocks in which a playing participant ran dry
-        self.dropped_samples = 0  # samples dropped because a buffer outgrew its limit
+        self.dropped_samples = 0  # samples dropped because a buffer outgrew its limit or to catch up
 
     def push(self, peer: str, pcm: np.ndarray) -> None:
         """Decoded mono int16 audio of ``peer`` at 48 kHz, in any length."""
@@ -106,8 +132,9 @@ class Mixer:
         with self._lock:
             blocks = []
             for voice in self._voices.values():
-                was_playing = voice.playing
+                was_playing, skipped = voice.playing, voice.skipped
                 block = voice.pull(self.target)
+                self.dropped_samples += voice.skipped - skipped
                 if block is not None:
                     blocks.append(block)
                     if was_playing and not voice.playing:

@@ -58,3 +58,17 @@ def test_a_burst_after_a_stall_is_cut_to_the_limit_and_the_volume_scales():
     assert np.abs(played[BLOCK:].astype(np.int32)).max() < 0.3 * 32767 * gain_for(50) * 1.05
     mixer.reset(volume=70)
     assert mixer.volume == 70 and not mixer.pull().any()  # nothing of the last call is played
+
+
+def test_latency_gathered_once_is_given_back_without_a_click():
+    mixer = Mixer(target_ms=60, volume=100)
+    wave = tone(250, SAMPLE_RATE * 4)
+    mixer.push("o1", wave[: BLOCK * 12])  # a burst: 240 ms at once, then steady 20 ms per 20 ms
+    played, fed = [], BLOCK * 12
+    for _ in range(60):
+        played.append(mixer.pull())
+        mixer.push("o1", wave[fed : fed + BLOCK])
+        fed += BLOCK
+    assert mixer.buffered_ms() <= 60 + 20  # back at the target, not 240 ms behind for ever
+    steps = np.abs(np.diff(np.concatenate(played).astype(np.int32)))
+    assert steps.max() < 2 * (2 * np.pi * 250 / SAMPLE_RATE * 0.3 * 32767)  # a cross-fade, not a jump

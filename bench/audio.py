@@ -204,8 +204,8 @@ def main(runs: int) -> None:
                 sound.close()
             print(
                 f"  {label:<20} playout buffer mean {f['buffer_mean']:5.1f} ms max {f['buffer_max']:5.1f} ms + "
-                f"server {f['server_latency']:5.1f} ms; underruns {f['underruns']:.0f}, skipped {f['skipped_ms']:.0f} ms; "
-                f"CPU booth audio path "
+                f"server {f['server_latency']:5.1f} ms; underruns {f['underruns']:.0f}, "
+                f"skipped {f['skipped_ms']:.0f} ms; CPU booth audio path "
                 f"{f['booth_cpu']:4.1f} % (idle floor {floor:3.1f} %), "
                 f"sound server {f['server_cpu']:4.1f} %"
             )

@@ -56,6 +56,8 @@ class OutboxMessage(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     sent_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: When retention blanked ``recipient``, ``subject`` and ``body`` (``backend.store.retention``).
+    contact_erased_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (Index("ix_outbox_state_due", "state", "due_at"),)
 

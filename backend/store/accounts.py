@@ -33,7 +33,7 @@ def booth_by_credential(db: Session, booth_id: str, secret: str) -> BoothInfo | 
     if row is None:
         verify_secret(secret, _NOBODY)  # the same work as for a known booth
         return None
-    if not verify_secret(secret, row.Booth.secret_hash):
+    if not verify_secret(secret, row.Booth.secret_hash) or row.Booth.retired_at is not None:
         return None
     return BoothInfo(
         booth_id=row.Booth.id, name=row.Booth.name, point=row.ServicePoint.name, point_id=row.ServicePoint.id
@@ -41,7 +41,11 @@ def booth_by_credential(db: Session, booth_id: str, secret: str) -> BoothInfo | 
 
 
 def all_booths(db: Session) -> list[BoothInfo]:
-    rows = db.execute(select(Booth, ServicePoint).join(ServicePoint, Booth.point_id == ServicePoint.id)).all()
+    rows = db.execute(
+        select(Booth, ServicePoint)
+        .join(ServicePoint, Booth.point_id == ServicePoint.id)
+        .where(Booth.retired_at.is_(None))
+    ).all()
     return [
         BoothInfo(booth_id=r.Booth.id, name=r.Booth.name, point=r.ServicePoint.name, point_id=r.ServicePoint.id)
         for r in rows
@@ -54,7 +58,7 @@ def login(db: Session, username: str, password: str, now: float) -> tuple[str, O
     if official is None:
         verify_secret(password, _NOBODY)  # the same work as for a known username
         return None
-    if not verify_secret(password, official.password_hash):
+    if not verify_secret(password, official.password_hash) or official.deactivated_at is not None:
         return None
     token = new_token()
     db.execute(delete(LoginSession).where(LoginSession.expires_at < now))
@@ -71,7 +75,11 @@ def official_by_token(db: Session, token: str, now: float) -> OfficialInfo | Non
     row = db.execute(
         select(Official, LoginSession.expires_at)
         .join(LoginSession, LoginSession.official_id == Official.id)
-        .where(LoginSession.token_hash == token_hash(token), LoginSession.expires_at > now)
+        .where(
+            LoginSession.token_hash == token_hash(token),
+            LoginSession.expires_at > now,
+            Official.deactivated_at.is_(None),
+        )
     ).first()
     return replace(_info(row[0]), expires_at=row[1]) if row else None
 

@@ -1,0 +1,44 @@
+"""Tables of administration: the audit log and one-time set-password links.
+
+The audit log holds who did what to which resource and when — never call
+content, never a citizen's contact data (``backend.store.audit`` says why it is
+chained). A set-password link stores only its token's hash, like sign-ins.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.store.models import Base
+
+
+class AuditEntry(Base):
+    """One change or one access to personal data; append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_entry"
+    #: 1, 2, 3, ... without gaps: a gap is a deleted entry.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[float] = mapped_column(Float)
+    #: the account's id, or "system" for the backend's own jobs.
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(60))
+    resource_kind: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[str] = mapped_column(String(64))
+    #: what changed, as field names and catalogue values — never personal data.
+    detail: Mapped[str] = mapped_column(String(500))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_entry_resource", "resource_kind", "resource_id"),)
+
+
+class PasswordSetup(Base):
+    """A one-time link to set an account's password (an invitation or a reset)."""
+
+    __tablename__ = "password_setup"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    official_id: Mapped[str] = mapped_column(ForeignKey("official.id"), index=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+    used_at: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -4,6 +4,7 @@ etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
 etapiste kiosk     run the booth app from a booth config file
 etapiste demo      backend + one simulated booth, on this machine
 etapiste schema    print the wire protocol as JSON Schema
+etapiste audit verify   check the audit log's hash chain; name the first broken entry
 """
 
 from __future__ import annotations
@@ -81,6 +82,32 @@ def _schema(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the chain holds (printing its head, to compare with one noted earlier), 1 naming the
+    first broken entry, 2 when the settings are wrong."""
+    from backend.config import SettingsError, load_settings
+
+    flags = {"database_url": args.database_url} if args.database_url else {}
+    try:
+        settings = load_settings(flags)
+    except SettingsError as exc:
+        print("etapiste audit verify: " + str(exc).replace("\n", "; "), file=sys.stderr)
+        return 2
+    from backend.store import audit
+    from backend.store.database import migrate, open_engine, session_factory
+
+    engine = open_engine(settings.database_url)
+    migrate(engine)
+    with session_factory(engine)() as s:
+        verdict = audit.verify(s)
+    engine.dispose()
+    if verdict.ok:
+        print(f"audit log intact: {verdict.entries} entries; head {verdict.head_seq} {verdict.head_hash}")
+        return 0
+    print(f"audit log BROKEN at entry {verdict.broken_at}: {verdict.reason}", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="etapiste", description="Etäpiste remote public-service booths.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -148,6 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the wire protocol's JSON Schema")
     p.set_defaults(func=_schema)
+
+    p = sub.add_parser("audit", help="the audit log", description="Work with the audit log (docs/ADMIN_APP.md).")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    v = audit_sub.add_parser(
+        "verify",
+        help="check the hash chain; name the first broken entry",
+        description="Walk the audit log from its first entry and check every hash and that no entry is missing. "
+        "Exit 0 and print the head (compare it with one noted earlier: removing the newest entries leaves a "
+        "shorter chain), or exit 1 naming the first entry that was changed or deleted.",
+    )
+    v.add_argument("--database-url", help="SQLAlchemy URL (default: $ETAPISTE_DATABASE_URL)")
+    v.set_defaults(func=_audit_verify)
     return parser
 
 

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String, Text, or_, select, update
+from sqlalchemy import Float, Index, Integer, String, Text, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -273,7 +273,7 @@ def forget_recipients(session: Session, booking_codes: list[str]) -> int:
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.booking_code.in_(booking_codes), OutboxMessage.state != PENDING)
-        .values(recipient="", body="", subject=None)
+        .values(recipient="", body="", subject=None, contact_erased_at=func.coalesce(OutboxMessage.sent_at, 0.0))
     )
     session.commit()
     return result.rowcount or 0

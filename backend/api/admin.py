@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.api import reports as reports_api
 from backend.api.admin_schemas import (
     AccountOut,
     AuditEntryOut,
@@ -235,6 +236,7 @@ def include_admin(
     booth_added: Callable[[BoothInfo], None],
 ) -> None:
     app.include_router(router(db, clock, caller, links, booth_added))
+    app.include_router(reports_api.router(db, clock, caller))
 
     @app.exception_handler(AccountRuleError)
     async def _bad(_r: Request, exc: AccountRuleError) -> JSONResponse:

@@ -183,3 +183,16 @@ def test_reports_are_scoped_and_the_csv_parses_to_the_same_figures(api):
     assert any("," in v for _s, _k, v, _a in rows[1:]) or all(float(x).is_integer() for x in parsed)
     with api.app.state.hub.db() as s:
         assert audit.verify(s).ok
+
+
+def test_reading_a_citizens_contact_data_is_audited(api):
+    advisor = bearer(api, "neuvoja", "demo-advisor")
+    start = datetime.combine(next_weekday(2), time(13), tzinfo=HELSINKI).isoformat()
+    body = {"service_id": "vero-personal", "point_id": "imatra", "language": "fi", "start": start,
+            "channel": "advisor", "phone": "+358401234567"}  # fmt: skip
+    code = api.post("/api/bookings", json=body, headers=advisor).json()["code"]
+    assert api.get(f"/api/bookings/{code}", headers=advisor).status_code == 200
+    log = api.get("/api/admin/audit", headers=bearer(api, *MASTER)).json()
+    reads = [e for e in log["entries"] if e["action"] == "booking.contact_read"]
+    assert [(e["actor"], e["resource_kind"]) for e in reads] == [("advisor-1", "booking")]
+    assert "358" not in str(log)

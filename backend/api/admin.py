@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -210,7 +210,10 @@ def router(
         return SetPasswordOut(username=username)
 
     @r.get("/api/admin/audit", response_model=AuditOut)
-    def audit_log(before: int | None = None, who: Caller = Depends(caller)) -> AuditOut:
+    def audit_log(
+        before: int | None = Query(None, ge=1, le=2**31 - 1, description="entries before this seq (older pages)"),
+        who: Caller = Depends(caller),
+    ) -> AuditOut:
         """The newest entries and whether the whole chain verifies (master admin)."""
         need(who, AdminRef("audit"), "only the master admin reads the audit log")
         with db() as s:

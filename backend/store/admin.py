@@ -274,6 +274,49 @@ def reset(s: Session, actor: str, official_id: str, language: str, links: LinkSe
     return token
 
 
+def bootstrap_master(
+    s: Session,
+    *,
+    organisation_id: str,
+    organisation_name: str,
+    username: str,
+    display_name: str,
+    links: LinkSettings,
+    now: float,
+) -> str:
+    """The first master admin of an empty installation; return the set-password link (for the operator's terminal).
+
+    Refused when a master admin exists: after that, accounts are made in the admin app.
+    """
+    if s.scalar(select(RoleGrant.official_id).where(RoleGrant.role == "master_admin").limit(1)) is not None:
+        raise ConflictError("a master admin exists already; invite further accounts in the admin app (/admin/)")
+    if s.get(Organisation, organisation_id) is None:
+        s.add(Organisation(id=organisation_id, name=organisation_name))
+        s.flush()
+    if s.scalar(select(Official.id).where(Official.username == username)) is not None:
+        raise ConflictError("username is taken; choose another")
+    official_id = "acct-" + uuid.uuid4().hex[:16]
+    s.add(
+        Official(
+            id=official_id,
+            username=username,
+            display_name=display_name,
+            organisation_id=organisation_id,
+            password_hash=_unusable_password(),
+        )
+    )
+    s.flush()
+    catalogue.grant(s, official_id, "master_admin")
+    token = new_token()
+    s.add(
+        PasswordSetup(
+            token_hash=token_hash(token), official_id=official_id, created_at=now, expires_at=now + links.hours * 3600
+        )
+    )
+    audit.record(s, audit.SYSTEM, "account.bootstrap_master", "account", official_id, now)
+    return f"{links.public_url}/admin/#set-password={token}"
+
+
 def set_password(s: Session, token: str, password: str, now: float) -> str:
     """Use a one-time link: set the password; return the account's username (for the sign-in form)."""
     check_password(password)

@@ -50,7 +50,7 @@ export async function accountsView(root, say, me) {
     const org = filter.value;
     const r = await call("GET", `/api/admin/accounts?organisation=${encodeURIComponent(org)}`);
     if (!r.ok) return say(failure(r.status));
-    list.replaceChildren(table(t("Accounts"), [t("Name"), t("Username"), t("Roles"), t("State"), ""],
+    list.replaceChildren(table(t("Accounts"), [t("Name"), t("Username"), t("Roles"), t("State"), t("Actions")],
       r.body.map((/** @type {any} */ a) => {
         const actions = h("div", { class: "actions" });
         const reset = h("button", { type: "button", class: "button quiet",

@@ -49,6 +49,7 @@ const el = {
   newPasswordAgain: byId("new-password-again", HTMLInputElement),
   passwordError: byId("password-error", HTMLElement),
   view: byId("view", HTMLElement),
+  sectionTitle: byId("section-title", HTMLElement),
 };
 
 /** @typedef {{ official_id: string, name: string, organisation_id: string, master: boolean, official: boolean,
@@ -151,6 +152,7 @@ function showView(view) {
   el.account.hidden = view !== "app";
   el.menu.hidden = view !== "app";
   el.view.hidden = view !== "app";
+  el.sectionTitle.hidden = view !== "app";
 }
 
 async function signIn() {
@@ -230,6 +232,8 @@ async function route() {
   if (!state.sections.includes(section)) return;
   renderMenu();
   say("");
+  el.sectionTitle.textContent = sectionName(section);
+  document.title = `${sectionName(section)} – ${t("Etäpiste administration")}`;
   const me = state.me;
   const views = {
     organisations: () => organisationsView(el.view, say),

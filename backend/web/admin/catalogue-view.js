@@ -56,7 +56,7 @@ export async function servicesView(root, say, me) {
   async function refresh() {
     const r = await call("GET", `/api/services?organisation=${encodeURIComponent(me.organisation_id)}`);
     if (!r.ok) return say(failure(r.status));
-    list.replaceChildren(table(t("Service menu"), [t("Identifier"), t("Name"), t("Duration"), t("Identification"), ""],
+    list.replaceChildren(table(t("Service menu"), [t("Identifier"), t("Name"), t("Duration"), t("Identification"), t("Actions")],
       r.body.map((/** @type {any} */ s) => {
         const edit = h("button", { type: "button", class: "button quiet", text: t("Edit {name}", { name: s.names.fi }) });
         edit.addEventListener("click", () => {

@@ -64,7 +64,7 @@ export async function pointsView(root, say) {
     const r = await call("GET", "/api/points");
     if (!r.ok) return say(failure(r.status));
     points = r.body;
-    list.replaceChildren(table(t("Service points"), [t("Identifier"), t("Name"), t("Address"), ""], points.map((p) => {
+    list.replaceChildren(table(t("Service points"), [t("Identifier"), t("Name"), t("Address"), t("Actions")], points.map((p) => {
       const edit = h("button", { type: "button", class: "button quiet", text: t("Edit {name}", { name: p.name }) });
       edit.addEventListener("click", () => fill(p));
       return [p.id, p.name, p.address, edit];
@@ -120,7 +120,7 @@ export async function boothsView(root, say) {
   async function refresh() {
     const r = await call("GET", "/api/admin/booths");
     if (!r.ok) return say(failure(r.status));
-    list.replaceChildren(table(t("Booths"), [t("Identifier"), t("Name"), t("Service point"), t("State"), ""],
+    list.replaceChildren(table(t("Booths"), [t("Identifier"), t("Name"), t("Service point"), t("State"), t("Actions")],
       r.body.map((/** @type {any} */ b) => {
         if (b.retired) return [b.booth_id, b.name, b.point_id, t("Retired"), ""];
         const retire = h("button", { type: "button", class: "button danger", text: t("Retire {id}", { id: b.booth_id }) });

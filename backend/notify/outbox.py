@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy import Float, Index, Integer, String, Text, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -56,8 +56,6 @@ class OutboxMessage(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     sent_at: Mapped[float | None] = mapped_column(Float, nullable=True)
-    #: When retention blanked ``recipient``, ``subject`` and ``body`` (``backend.store.retention``).
-    contact_erased_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (Index("ix_outbox_state_due", "state", "due_at"),)
 
@@ -273,7 +271,7 @@ def forget_recipients(session: Session, booking_codes: list[str]) -> int:
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.booking_code.in_(booking_codes), OutboxMessage.state != PENDING)
-        .values(recipient="", body="", subject=None, contact_erased_at=func.coalesce(OutboxMessage.sent_at, 0.0))
+        .values(recipient="", body="", subject=None)
     )
     session.commit()
     return result.rowcount or 0

@@ -24,7 +24,7 @@ from backend.domain.bookings import BookingRuleError, ConflictError
 from backend.domain.catalogue import Interval
 from backend.notify.outbox import PENDING, OutboxMessage
 from backend.store import audit, catalogue
-from backend.store.admin_models import PasswordSetup
+from backend.store.admin_models import AccountState, BoothRetirement, PasswordSetup
 from backend.store.booking_models import RoleGrant
 from backend.store.catalogue import NotFound
 from backend.store.models import Booth, LoginSession, Official, Organisation, ServicePoint
@@ -80,8 +80,9 @@ class BoothRow:
 
 
 def booths(s: Session) -> list[BoothRow]:
+    retired = set(s.scalars(select(BoothRetirement.booth_id)))
     return [
-        BoothRow(b.id, b.name, b.point_id, b.retired_at is not None)
+        BoothRow(b.id, b.name, b.point_id, b.id in retired)
         for b in s.scalars(select(Booth).order_by(Booth.point_id, Booth.id))
     ]
 
@@ -105,12 +106,11 @@ def register_booth(s: Session, actor: str, booth_id: str, name: str, point_id: s
 
 def retire_booth(s: Session, actor: str, booth_id: str, now: float) -> None:
     """A retired booth cannot connect again; its call records and bookings stay for the statistics."""
-    row = s.get(Booth, booth_id)
-    if row is None:
+    if s.get(Booth, booth_id) is None:
         raise NotFound(f"no booth {booth_id!r}")
-    if row.retired_at is not None:
+    if s.get(BoothRetirement, booth_id) is not None:
         raise ConflictError(f"booth {booth_id!r} is retired already")
-    row.retired_at = now
+    s.add(BoothRetirement(booth_id=booth_id, retired_at=now))
     audit.record(s, actor, "booth.retire", "booth", booth_id, now)
 
 
@@ -132,6 +132,7 @@ def accounts(s: Session, organisation_id: str | None, actor: str, now: float) ->
     if organisation_id is not None:
         q = q.where(Official.organisation_id == organisation_id)
     out = []
+    off = set(s.scalars(select(AccountState.official_id).where(AccountState.deactivated_at.is_not(None))))
     for o in s.scalars(q):
         roles = [(r.role, r.scope) for r in s.scalars(select(RoleGrant).where(RoleGrant.official_id == o.id))]
         pending = s.scalar(
@@ -146,7 +147,7 @@ def accounts(s: Session, organisation_id: str | None, actor: str, now: float) ->
                 o.display_name,
                 o.organisation_id,
                 sorted(roles),
-                o.deactivated_at is None,
+                o.id not in off,
                 bool(pending),
             )
         )
@@ -162,8 +163,9 @@ class LinkSettings:
 
 def _send_link(s: Session, o: Official, language: str, links: LinkSettings, now: float, reset: bool) -> str:
     """Store a one-time link and stage its e-mail in the outbox (sent by the delivery worker); return the token."""
-    if not o.email:
-        raise AccountRuleError("the account has no e-mail address to send the link to; give one (email)")
+    state = s.get(AccountState, o.id)
+    if state is None or not state.email:
+        raise AccountRuleError("the account has no e-mail address to send the link to; invite it again with one")
     token = new_token()
     s.add(
         PasswordSetup(
@@ -188,7 +190,7 @@ def _send_link(s: Session, o: Official, language: str, links: LinkSettings, now:
             kind=RESET_KIND if reset else INVITE_KIND,
             channel="email",
             language=language,
-            recipient=o.email,
+            recipient=state.email,
             subject=mail.subject,
             body=mail.body,
             state=PENDING,
@@ -234,10 +236,10 @@ def invite(
         display_name=display_name,
         organisation_id=organisation_id,
         password_hash=_unusable_password(),
-        email=email,
     )
     s.add(o)
     s.flush()
+    s.add(AccountState(official_id=official_id, email=email))
     catalogue.grant(s, official_id, role, scope)
     token = _send_link(s, o, language, links, now, reset=False)
     audit.record(s, actor, "account.invite", "account", official_id, now, f"role {role} {scope}".strip())
@@ -251,12 +253,20 @@ def _account(s: Session, official_id: str) -> Official:
     return o
 
 
+def _state(s: Session, official_id: str) -> AccountState:
+    state = s.get(AccountState, official_id)
+    if state is None:  # an account made before administration (the demo seed): no e-mail known
+        state = AccountState(official_id=official_id)
+        s.add(state)
+    return state
+
+
 def deactivate(s: Session, actor: str, official_id: str, now: float) -> None:
     """The account cannot sign in any more and its sign-ins end; its history (calls, bookings) stays."""
-    o = _account(s, official_id)
+    _account(s, official_id)
     if official_id == actor:
         raise BookingRuleError("you cannot deactivate your own account; ask another admin")
-    o.deactivated_at = now
+    _state(s, official_id).deactivated_at = now
     s.execute(delete(LoginSession).where(LoginSession.official_id == official_id))
     s.execute(update(PasswordSetup).where(PasswordSetup.official_id == official_id).values(used_at=now))
     audit.record(s, actor, "account.deactivate", "account", official_id, now)
@@ -266,7 +276,7 @@ def reset(s: Session, actor: str, official_id: str, language: str, links: LinkSe
     """Clear the password, end the sign-ins, reactivate, and e-mail a new set-password link; return the token."""
     o = _account(s, official_id)
     o.password_hash = _unusable_password()
-    o.deactivated_at = None
+    _state(s, official_id).deactivated_at = None
     s.execute(delete(LoginSession).where(LoginSession.official_id == official_id))
     s.execute(update(PasswordSetup).where(PasswordSetup.official_id == official_id).values(used_at=now))
     token = _send_link(s, o, language, links, now, reset=True)
@@ -324,7 +334,7 @@ def set_password(s: Session, token: str, password: str, now: float) -> str:
     if link is None or link.used_at is not None or link.expires_at <= now:
         raise AccountRuleError("this link is not valid any more; ask your administrator for a new one")
     o = _account(s, link.official_id)
-    if o.deactivated_at is not None:
+    if _state(s, o.id).deactivated_at is not None:
         raise AccountRuleError("this link is not valid any more; ask your administrator for a new one")
     link.used_at = now
     o.password_hash = hash_secret(password)

@@ -1,8 +1,13 @@
-"""Tables of administration: the audit log and one-time set-password links.
+"""Tables of administration: the audit log, one-time set-password links, account state, retired booths.
 
 The audit log holds who did what to which resource and when — never call
 content, never a citizen's contact data (``backend.store.audit`` says why it is
 chained). A set-password link stores only its token's hash, like sign-ins.
+
+An account's e-mail and deactivation, and a booth's retirement, are tables of
+their own rather than new columns of ``official`` and ``booth``: code that
+runs on an older schema (the migration tests seed the demo at revision 0006)
+keeps working, and the core tables stay as other branches know them.
 """
 
 from __future__ import annotations
@@ -42,3 +47,22 @@ class PasswordSetup(Base):
     created_at: Mapped[float] = mapped_column(Float)
     expires_at: Mapped[float] = mapped_column(Float)
     used_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class AccountState(Base):
+    """What administration knows of an account beyond signing in: its work e-mail, whether it is deactivated."""
+
+    __tablename__ = "account_state"
+    official_id: Mapped[str] = mapped_column(ForeignKey("official.id"), primary_key=True)
+    #: the work address set-password links go to (staff, not citizens).
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    #: set when an admin deactivates the account: it cannot sign in; its history stays.
+    deactivated_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class BoothRetirement(Base):
+    """A retired booth cannot connect again; its call records and bookings stay."""
+
+    __tablename__ = "booth_retirement"
+    booth_id: Mapped[str] = mapped_column(ForeignKey("booth.id"), primary_key=True)
+    retired_at: Mapped[float] = mapped_column(Float)

@@ -42,8 +42,6 @@ class Booth(Base):
     point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
     #: scrypt hash of the per-booth credential; replaced by enrollment later.
     secret_hash: Mapped[str] = mapped_column(String(200))
-    #: set when a master admin retires the booth: it can no longer connect; its records stay.
-    retired_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Official(Base):
@@ -53,10 +51,6 @@ class Official(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"))
     password_hash: Mapped[str] = mapped_column(String(200))
-    #: set when an admin deactivates the account: it can no longer sign in; its history stays.
-    deactivated_at: Mapped[float | None] = mapped_column(Float, nullable=True)
-    #: the work e-mail address set-password links go to (an invited account's; staff, not citizens).
-    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
 
 class LoginSession(Base):

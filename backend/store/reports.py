@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from backend.domain.reports import Figure, Period, open_seconds, share
 from backend.store import catalogue
+from backend.store.admin_models import BoothRetirement
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
 from backend.store.models import Booth, CallParticipantRow, CallRecord, Official
 
@@ -158,7 +159,7 @@ def figures(s: Session, sc: Scope) -> list[Figure]:
 
 
 def _utilisation(s: Session, sc: Scope, met: Iterable) -> list[Figure]:
-    q = select(Booth.id, Booth.point_id).where(Booth.retired_at.is_(None))
+    q = select(Booth.id, Booth.point_id).where(~exists().where(BoothRetirement.booth_id == Booth.id))
     if sc.point_id is not None:
         q = q.where(Booth.point_id == sc.point_id)
     booths = s.execute(q).all()

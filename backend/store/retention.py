@@ -72,9 +72,9 @@ def erase_outbox_contacts(db: sessionmaker[Session], now: datetime, keep_days: i
             .where(
                 OutboxMessage.state.in_((SENT, FAILED, CANCELLED)),
                 settled_at <= cutoff,
-                OutboxMessage.contact_erased_at.is_(None),
+                OutboxMessage.recipient != "",
             )
-            .values(recipient="", subject=None, body="", contact_erased_at=now.timestamp())
+            .values(recipient="", subject=None, body="")
             .execution_options(synchronize_session=False)
         )
         erased = result.rowcount or 0

@@ -1,14 +1,17 @@
-"""Administration: the audit log, set-password links, deactivated accounts, retired booths, erased outbox rows.
+"""Administration: the audit log, set-password links, account state, retired booths.
 
 - ``audit_entry``: append-only and hash-chained (``backend.store.audit``). The
   database refuses UPDATE and DELETE on it (a trigger on SQLite and on
   PostgreSQL), so only someone who drops the trigger can change it — and then
   ``etapiste audit verify`` names the first entry that no longer fits the chain.
 - ``password_setup``: one-time set-password links (only the token's hash).
-- ``official.deactivated_at``: a deactivated account cannot sign in; its row stays for history;
-  ``official.email``: the work address invitations and reset links go to (staff, not citizens).
-- ``booth.retired_at``: a retired booth cannot connect; its call records stay.
-- ``outbox.contact_erased_at``: when retention blanked the row's recipient and texts.
+- ``account_state``: an account's work e-mail (where invitations and reset links go; staff, not
+  citizens) and ``deactivated_at`` (a deactivated account cannot sign in; its history stays);
+- ``booth_retirement``: a retired booth cannot connect; its call records stay.
+
+New tables rather than new columns of ``official`` and ``booth``: the ORM models of those keep
+working on older schemas (migration tests seed the demo at 0006), and SQLite cannot drop a column
+of a table others' foreign keys point at without rebuilding it.
 
 Revision ID: 0008_admin
 Revises: 0007_catalogue_checks
@@ -53,13 +56,17 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Float, nullable=False),
         sa.Column("used_at", sa.Float, nullable=True),
     )
-    with op.batch_alter_table("official") as t:
-        t.add_column(sa.Column("deactivated_at", sa.Float, nullable=True))
-        t.add_column(sa.Column("email", sa.String(254), nullable=True))
-    with op.batch_alter_table("booth") as t:
-        t.add_column(sa.Column("retired_at", sa.Float, nullable=True))
-    with op.batch_alter_table("outbox") as t:
-        t.add_column(sa.Column("contact_erased_at", sa.Float, nullable=True))
+    op.create_table(
+        "account_state",
+        sa.Column("official_id", sa.String(64), sa.ForeignKey("official.id"), primary_key=True),
+        sa.Column("email", sa.String(254), nullable=True),
+        sa.Column("deactivated_at", sa.Float, nullable=True),
+    )
+    op.create_table(
+        "booth_retirement",
+        sa.Column("booth_id", sa.String(64), sa.ForeignKey("booth.id"), primary_key=True),
+        sa.Column("retired_at", sa.Float, nullable=False),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_FUNCTION)
         op.execute(
@@ -78,13 +85,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry")
         op.execute("DROP FUNCTION IF EXISTS audit_entry_append_only()")
-    with op.batch_alter_table("outbox") as t:
-        t.drop_column("contact_erased_at")
-    with op.batch_alter_table("booth") as t:
-        t.drop_column("retired_at")
-    with op.batch_alter_table("official") as t:
-        t.drop_column("email")
-        t.drop_column("deactivated_at")
+    op.drop_table("booth_retirement")
+    op.drop_table("account_state")
     op.drop_table("password_setup")
     op.drop_index("ix_audit_entry_resource", table_name="audit_entry")
     op.drop_table("audit_entry")

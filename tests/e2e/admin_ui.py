@@ -65,9 +65,24 @@ def sign_in(page: Any, password: str, username: str | None = None) -> None:
     page.locator("body[data-view='app']").wait_for()
 
 
+#: The menu's links and the sections they open (``body[data-section]`` once loaded).
+SECTIONS = {
+    "Organisations": "organisations",
+    "Service points": "points",
+    "Booths": "booths",
+    "Accounts": "accounts",
+    "Service menu": "services",
+    "Officials' hours": "skills",
+    "Reports": "reports",
+    "My counts": "mine",
+    "Audit log": "audit",
+}
+
+
 def open_section(page: Any, name: str) -> None:
+    """Follow the menu link and wait until that section has loaded (not the one shown before)."""
     page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
-    page.locator("#view section h2").first.wait_for()
+    page.locator(f"body[data-section='{SECTIONS[name]}']").wait_for()
 
 
 def sign_out(page: Any) -> None:

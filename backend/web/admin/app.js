@@ -232,6 +232,7 @@ async function route() {
   if (!state.sections.includes(section)) return;
   renderMenu();
   say("");
+  document.body.dataset.section = ""; // set again when the section has loaded (tests wait for it)
   el.sectionTitle.textContent = sectionName(section);
   document.title = `${sectionName(section)} – ${t("Etäpiste administration")}`;
   const me = state.me;

@@ -167,3 +167,102 @@ def test_a_municipality_is_set_up_from_an_empty_database_through_the_admin_app(t
         backend.stop()
         smtp.stop()
     assert a11y == [], a11y
+
+
+def _book(page, url: str, day: str, hours: tuple[int, ...]) -> None:
+    """Bookings made at the desk (the advisor, over the API), so the reports have something to count."""
+    from datetime import date, datetime, time
+
+    from backend.domain.catalogue import HELSINKI
+
+    advisor = {"username": "neuvoja", "password": "demo-advisor"}
+    token = page.request.post(url + "/api/login", data=advisor).json()["token"]
+    for hour in hours:
+        start = datetime.combine(date.fromisoformat(day), time(hour), tzinfo=HELSINKI).isoformat()
+        body = {"service_id": "vero-personal", "point_id": "imatra", "language": "sv", "channel": "advisor",
+                "start": start}  # fmt: skip
+        r = page.request.post(url + "/api/bookings", data=body, headers={"Authorization": f"Bearer {token}"})
+        assert r.status == 201, r.text()
+
+
+def test_each_role_sees_its_own_screens(tmp_path, new_page, artifacts):
+    """Reporter: reports and their CSV; official: their own counts; master: retire a booth, deactivate an
+    account; the page in Finnish."""
+    import csv
+    import io
+
+    from sqlalchemy.orm import sessionmaker
+
+    from backend.store.database import open_engine
+    from tests.support.bookings import add_account, next_weekday
+
+    backend = Backend(tmp_path)
+    engine = open_engine(f"sqlite:///{tmp_path}/backend.db")
+    add_account(sessionmaker(engine), "vero-rep", "vero-raportoija", "vero", "reporter", "vero", "reporter pw 1")
+    engine.dispose()
+    a11y: list[str] = []
+    try:
+        page = new_page()
+        view = page.locator("#view")
+        day = next_weekday(2).isoformat()
+        _book(page, backend.url, day, (9, 10, 11))
+
+        # -- the reporter: only reports; the CSV has the page's figures --
+        page.goto(backend.url + "/admin/")
+        sign_in(page, "reporter pw 1", username="vero-raportoija")
+        assert page.evaluate("etapisteAdmin.sections()") == ["reports"]
+        page.locator("body[data-section='reports']").wait_for()
+        view.get_by_label("From").fill(day)
+        view.get_by_label("To").fill(day)
+        view.get_by_role("button", name="Show report").click()
+        bookings = view.locator("[data-section='bookings'] tbody tr").first
+        bookings.filter(has_text="3").wait_for()
+        status_rows = view.locator("[data-section='bookings_by_language'] tbody tr")
+        assert status_rows.first.inner_text().split("\t")[:2] == ["Svenska", "3"]
+        assert view.locator("[data-section='bookings_by_status'] canvas").count() == 1
+        _shot(page, artifacts, "reporter-reports", a11y)
+        with page.expect_download() as done:
+            view.get_by_role("button", name="Download CSV").click()
+        raw = Path(done.value.path()).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+        assert ["Bookings", "count", "3", "3"] in rows and ["Bookings by language", "sv", "3", "3"] in rows
+        sign_out(page)
+
+        # -- an official: their own counts only --
+        sign_in(page, "demo-password", username="virkailija")
+        assert page.evaluate("etapisteAdmin.sections()") == ["mine"]
+        page.locator("body[data-section='mine']").wait_for()
+        view.get_by_label("From").fill(day)
+        view.get_by_label("To").fill(day)
+        view.get_by_role("button", name="Show report").click()
+        view.locator("[data-section='bookings'] tbody tr").first.filter(has_text="3").wait_for()
+        assert view.get_by_text("All organisations").count() == 0  # no comparison in personal counts
+        _shot(page, artifacts, "official-mine", a11y)
+        sign_out(page)
+
+        # -- the master admin: retire a booth (two presses), deactivate an account; the page in Finnish --
+        sign_in(page, "demo-master", username="paakayttaja")
+        open_section(page, "Booths")
+        view.get_by_role("button", name="Retire imatra-1").click()
+        view.get_by_role("button", name="Press again to retire imatra-1 for good").click()
+        page.get_by_role("status").filter(has_text="Booth imatra-1 retired.").wait_for()
+        view.get_by_role("cell", name="Retired", exact=True).wait_for()
+        open_section(page, "Accounts")
+        view.get_by_label("Organisation", exact=True).first.select_option("vero")
+        view.get_by_role("button", name="Deactivate Vero-Raportoija").click()
+        page.get_by_role("status").filter(has_text="can no longer sign in").wait_for()
+        view.get_by_role("cell", name="Deactivated", exact=True).wait_for()
+        reporter = {"username": "vero-raportoija", "password": "reporter pw 1"}
+        assert page.request.post(backend.url + "/api/login", data=reporter).status == 401
+        page.select_option("#language", "fi")
+        page.locator("html[lang='fi']").wait_for()
+        page.get_by_role("navigation").get_by_role("link", name="Raportit", exact=True).wait_for()
+        open_section_fi = page.get_by_role("navigation").get_by_role("link", name="Tapahtumaloki", exact=True)
+        open_section_fi.click()
+        page.locator("body[data-section='audit']").wait_for()
+        view.get_by_text("Tapahtumaloki on eheä").wait_for()
+        _shot(page, artifacts, "audit-fi", a11y)
+    finally:
+        backend.stop()
+    assert a11y == [], a11y

@@ -119,6 +119,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         caller_dependency(db, clock),
         LinkSettings(settings.public_url, settings.password_link_hours),
         booth_added=lambda b: hub.know_booths([b]),
+        account_ended=hub.sign_out_account,
     )
     app.include_router(web_texts.router())
 

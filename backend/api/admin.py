@@ -10,7 +10,8 @@ one without a sign-in: the one-time link is the credential.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -54,8 +55,10 @@ def router(
     caller: Callable[..., Caller],
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None] = lambda _b: None,
+    account_ended: Callable[[str], Awaitable[None]] | None = None,
 ) -> APIRouter:
-    """``booth_added`` tells the hub about a newly registered booth (shown offline until it connects)."""
+    """``booth_added`` tells the hub about a newly registered booth (shown offline until it connects);
+    ``account_ended`` closes a deactivated or reset account's open sockets (the hub)."""
     r = APIRouter(tags=["admin"])
 
     def need(who: Caller, ref: AdminRef, why: str) -> None:
@@ -187,19 +190,32 @@ def router(
             raise forbidden("you can manage only your own organisation's accounts")
 
     @r.post("/api/admin/accounts/{official_id}/deactivate", status_code=204)
-    def deactivate(official_id: Id, who: Caller = Depends(caller)) -> None:
-        with db() as s:
-            _account_org(s, who, official_id)
-            admin.deactivate(s, who.official_id, official_id, clock())
-            s.commit()
+    async def deactivate(official_id: Id, who: Caller = Depends(caller)) -> None:
+        """The account cannot sign in any more; its sign-ins and open pages end now."""
+
+        def work() -> None:
+            with db() as s:
+                _account_org(s, who, official_id)
+                admin.deactivate(s, who.official_id, official_id, clock())
+                s.commit()
+
+        await asyncio.to_thread(work)
+        if account_ended is not None:
+            await account_ended(official_id)
 
     @r.post("/api/admin/accounts/{official_id}/reset", status_code=204)
-    def reset(official_id: Id, body: ResetIn, who: Caller = Depends(caller)) -> None:
-        """Clear the password and e-mail a new set-password link."""
-        with db() as s:
-            _account_org(s, who, official_id)
-            admin.reset(s, who.official_id, official_id, body.language.value, links, clock())
-            s.commit()
+    async def reset(official_id: Id, body: ResetIn, who: Caller = Depends(caller)) -> None:
+        """Clear the password, end the sign-ins and e-mail a new set-password link."""
+
+        def work() -> None:
+            with db() as s:
+                _account_org(s, who, official_id)
+                admin.reset(s, who.official_id, official_id, body.language.value, links, clock())
+                s.commit()
+
+        await asyncio.to_thread(work)
+        if account_ended is not None:
+            await account_ended(official_id)
 
     @r.post("/api/password", response_model=SetPasswordOut)
     def set_password(body: SetPasswordIn) -> SetPasswordOut:
@@ -237,8 +253,9 @@ def include_admin(
     caller: Callable[..., Caller],
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None],
+    account_ended: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
-    app.include_router(router(db, clock, caller, links, booth_added))
+    app.include_router(router(db, clock, caller, links, booth_added, account_ended))
     app.include_router(reports_api.router(db, clock, caller))
 
     @app.exception_handler(AccountRuleError)

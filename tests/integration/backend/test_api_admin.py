@@ -196,3 +196,19 @@ def test_reading_a_citizens_contact_data_is_audited(api):
     reads = [e for e in log["entries"] if e["action"] == "booking.contact_read"]
     assert [(e["actor"], e["resource_kind"]) for e in reads] == [("advisor-1", "booking")]
     assert "358" not in str(log)
+
+
+def test_deactivating_an_account_closes_its_open_pages(api):
+    official = bearer(api, "virkailija", "demo-password")
+    admin = bearer(api, *VERO_ADMIN)
+    with api.websocket_connect("/ws") as ws:
+        ws.send_json({"type": "hello", "role": "official", "token": official["Authorization"][7:]})
+        assert ws.receive_json()["type"] == "welcome"
+        assert api.post("/api/admin/accounts/official-1/deactivate", headers=admin).status_code == 204
+        for _ in range(20):
+            msg = ws.receive_json()
+            if msg["type"] == "error":
+                assert msg["code"] == "not_authenticated" and msg.get("fatal"), msg
+                break
+        else:
+            raise AssertionError("the deactivated official's socket stayed open")

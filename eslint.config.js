@@ -5,11 +5,14 @@ import globals from "globals";
 
 export default [
   {
-    ignores: ["node_modules/", ".venv/", "backend/web/official/protocol-validator.js", "build/", "artifacts/"],
+    ignores: [
+      "node_modules/", ".venv/", "backend/web/official/protocol-validator.js", "backend/web/admin/vendor/", "build/",
+      "artifacts/",
+    ],
   },
   js.configs.recommended,
   {
-    files: ["backend/web/official/**/*.js"],
+    files: ["backend/web/official/**/*.js", "backend/web/admin/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
     rules: { "no-console": ["error", { allow: ["warn", "error"] }] }, // no personal data in logs: say why
   },

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 
 from backend.api import include_routes
 from backend.api import texts as web_texts
+from backend.api.admin import include_admin
+from backend.api.roles import caller_dependency
 from backend.api_docs import add_api_docs
 from backend.body_limit import BodyLimit
 from backend.config import WEB_ROOT, BackendSettings
@@ -25,6 +27,7 @@ from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
 from backend.store import accounts, live_queue, reconcile
+from backend.store.admin import LinkSettings
 from backend.store.alerts import record_alerts
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.seed import seed_demo
@@ -109,6 +112,15 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         present=lambda: sorted(hub.broker.officials),
         queue_at_desk=hub.queue_at_desk,
     )
+    include_admin(
+        app,
+        db,
+        clock,
+        caller_dependency(db, clock),
+        LinkSettings(settings.public_url, settings.password_link_hours),
+        booth_added=lambda b: hub.know_booths([b]),
+        account_ended=hub.sign_out_account,
+    )
     app.include_router(web_texts.router())
 
     @app.post(
@@ -168,4 +180,5 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         await hub.serve(websocket)
 
     app.mount("/official", StaticFiles(directory=WEB_ROOT / "official", html=True), name="official")
+    app.mount("/admin", StaticFiles(directory=WEB_ROOT / "admin", html=True), name="admin")
     return app

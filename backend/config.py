@@ -75,6 +75,10 @@ class BackendSettings(BaseSettings):
     #: end-to-end tests that need "a Tuesday at 9.55"); None: real time. Given as an
     #: ISO time with UTC offset (``2026-11-24T09:55+02:00``); held as unix seconds.
     clock_start: float | None = None
+    #: Where people reach the backend: set-password links in invitation e-mails start with it.
+    public_url: str = Field("http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+(/[^\s]*[^\s/])?$", max_length=200)
+    #: Hours a set-password link (invitation or reset) stays valid.
+    password_link_hours: int = Field(72, ge=1, le=720)
     #: SMS gateway and SMTP; unset channels keep messages waiting.
     notify: NotifyConfig = NotifyConfig()
     #: Official no-show grace and contact-data retention.

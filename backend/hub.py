@@ -518,6 +518,12 @@ class Hub:
         for conn in [c for cs in self.connections.values() for c in cs if c.token_hash == hashed]:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out; please sign in again")
 
+    async def sign_out_account(self, official_id: str) -> None:
+        """An admin deactivated the account or reset its password: its open sockets close too."""
+        parties = [p for p in self.connections if p.role is Role.OFFICIAL and p.id == official_id]
+        for conn in [c for p in parties for c in self.connections.get(p, ())]:
+            await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out by an administrator; sign in again")
+
     async def close_expired(self) -> None:
         """Close the sockets whose sign-in has expired (the 12-hour login), even idle ones."""
         now = self.clock()

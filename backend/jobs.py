@@ -1,4 +1,5 @@
-"""The backend's periodic jobs: official no-shows (with their advisor alerts) and contact-data erasure.
+"""The backend's periodic jobs: official no-shows (with their advisor alerts) and contact-data erasure
+(bookings' contact data and the outbox's recipients and texts, each on its own period).
 
 Every ``check_every_s`` a pass marks the checked-in bookings whose official has
 not joined within the grace time, stores an advisor alert for each and hands
@@ -32,7 +33,7 @@ from backend.domain.catalogue import HELSINKI
 from backend.domain.events import OfficialNoShow
 from backend.store.alerts import StoredAlert, record_alerts
 from backend.store.bookings import mark_official_no_shows
-from backend.store.retention import DEFAULT_KEEP_DAYS, erase_contact_data
+from backend.store.retention import DEFAULT_KEEP_DAYS, erase_contact_data, erase_outbox_contacts
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class JobSettings(BaseModel):
     check_every_s: float = Field(60.0, gt=0)
     #: days after a booking ended before its citizen's name, phone and e-mail are blanked.
     contact_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
+    #: days after an outbox message was sent (or failed, or was withdrawn) before its recipient and text are blanked.
+    outbox_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
     #: Helsinki hour (0-23) from which the daily erasure runs: a quiet time.
     erase_at_local_hour: int = Field(3, ge=0, le=23)
 
@@ -62,6 +65,7 @@ class PassReport:
     no_shows: int = 0
     alerts: list[StoredAlert] = field(default_factory=list)
     erased: int | None = None  # None: the erasure was not due in this pass
+    erased_outbox: int | None = None  # outbox rows blanked; None when not due
     failed: list[str] = field(default_factory=list)  # names of the jobs that raised
 
 
@@ -152,10 +156,15 @@ class Jobs:
             report.erased = await asyncio.to_thread(
                 erase_contact_data, self.db, at, self.settings.contact_retention_days
             )
+            report.erased_outbox = await asyncio.to_thread(
+                erase_outbox_contacts, self.db, at, self.settings.outbox_retention_days
+            )
         except Exception:
             log.exception("periodic jobs: erasing old contact data failed; trying again on the next pass")
             report.failed.append("erase_contact_data")
             return
+        if report.erased_outbox:
+            log.info("periodic jobs: recipients and texts erased from %d outbox messages", report.erased_outbox)
         self.erased_on = datetime.fromtimestamp(now, HELSINKI).date()
         if report.erased:
             log.info("periodic jobs: contact data erased from %d ended bookings", report.erased)

@@ -4,6 +4,8 @@ etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
 etapiste kiosk     run the booth app from a booth config file
 etapiste demo      backend + one simulated booth, on this machine
 etapiste schema    print the wire protocol as JSON Schema
+etapiste audit verify   check the audit log's hash chain; name the first broken entry
+etapiste admin bootstrap   the first master admin of an empty installation (prints a set-password link)
 """
 
 from __future__ import annotations
@@ -81,6 +83,83 @@ def _schema(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the chain holds (printing its head, to compare with one noted earlier), 1 naming the
+    first broken entry, 2 when the settings are wrong."""
+    from backend.config import SettingsError, load_settings
+
+    flags = {"database_url": args.database_url} if args.database_url else {}
+    try:
+        settings = load_settings(flags)
+    except SettingsError as exc:
+        print("etapiste audit verify: " + str(exc).replace("\n", "; "), file=sys.stderr)
+        return 2
+    from backend.store import audit
+    from backend.store.database import migrate, open_engine, session_factory
+
+    engine = open_engine(settings.database_url)
+    migrate(engine)
+    with session_factory(engine)() as s:
+        verdict = audit.verify(s)
+    engine.dispose()
+    if verdict.ok:
+        print(f"audit log intact: {verdict.entries} entries; head {verdict.head_seq} {verdict.head_hash}")
+        return 0
+    print(f"audit log BROKEN at entry {verdict.broken_at}: {verdict.reason}", file=sys.stderr)
+    return 1
+
+
+def _admin_bootstrap(args: argparse.Namespace) -> int:
+    """Print the first master admin's set-password link; exit 1 (saying why) when refused."""
+    import time
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from backend.config import SettingsError, load_settings
+    from backend.domain.accounts import USERNAME
+    from backend.domain.bookings import ConflictError
+    from protocol.messages import Id, Name
+
+    flags = {"database_url": args.database_url} if args.database_url else {}
+    try:
+        settings = load_settings(flags)
+        TypeAdapter(Id).validate_python(args.organisation_id)
+        TypeAdapter(Name).validate_python(args.organisation_name)
+        TypeAdapter(Name).validate_python(args.name)
+    except (SettingsError, ValidationError) as exc:
+        print(f"etapiste admin bootstrap: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    import re
+
+    if not re.match(USERNAME, args.username):
+        print("etapiste admin bootstrap: --username must be 3-60 of a-z 0-9 . _ -", file=sys.stderr)
+        return 2
+    from backend.store import admin
+    from backend.store.database import migrate, open_engine, session_factory
+
+    engine = open_engine(settings.database_url)
+    migrate(engine)
+    try:
+        with session_factory(engine)() as s:
+            link = admin.bootstrap_master(
+                s,
+                organisation_id=args.organisation_id,
+                organisation_name=args.organisation_name,
+                username=args.username,
+                display_name=args.name,
+                links=admin.LinkSettings(settings.public_url, settings.password_link_hours),
+                now=time.time(),
+            )
+            s.commit()
+    except ConflictError as exc:
+        print(f"etapiste admin bootstrap: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Master admin {args.username}: set the password within {settings.password_link_hours} h at\n{link}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="etapiste", description="Etäpiste remote public-service booths.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -148,6 +227,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the wire protocol's JSON Schema")
     p.set_defaults(func=_schema)
+
+    p = sub.add_parser("audit", help="the audit log", description="Work with the audit log (docs/ADMIN_APP.md).")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    v = audit_sub.add_parser(
+        "verify",
+        help="check the hash chain; name the first broken entry",
+        description="Walk the audit log from its first entry and check every hash and that no entry is missing. "
+        "Exit 0 and print the head (compare it with one noted earlier: removing the newest entries leaves a "
+        "shorter chain), or exit 1 naming the first entry that was changed or deleted.",
+    )
+    v.add_argument("--database-url", help="SQLAlchemy URL (default: $ETAPISTE_DATABASE_URL)")
+    v.set_defaults(func=_audit_verify)
+
+    p = sub.add_parser("admin", help="administration from the command line")
+    admin_sub = p.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    b = admin_sub.add_parser(
+        "bootstrap",
+        help="create the first master admin of an empty installation",
+        description="Create the operator's organisation and its first master admin, and print a one-time link "
+        "(ETAPISTE_PUBLIC_URL/admin/#set-password=...) to set the password. Refused once a master admin exists; "
+        "everything else is set up in the admin app.",
+    )
+    b.add_argument("--database-url", help="SQLAlchemy URL (default: $ETAPISTE_DATABASE_URL)")
+    b.add_argument("--organisation-id", required=True, help="the operator's organisation id, e.g. dvv-digi")
+    b.add_argument("--organisation-name", required=True)
+    b.add_argument("--username", required=True)
+    b.add_argument("--name", required=True, help="the master admin's full name")
+    b.set_defaults(func=_admin_bootstrap)
     return parser
 
 

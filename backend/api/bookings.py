@@ -24,7 +24,7 @@ from backend.api.schemas import (
 from backend.domain import access
 from backend.domain.bookings import BookedVia, Status
 from backend.domain.events import DomainEvent
-from backend.store import accounts
+from backend.store import accounts, audit
 from backend.store import bookings as repo
 from backend.store.booking_models import BookingRow
 from protocol.messages import Id, Language
@@ -61,6 +61,14 @@ def router(
             # not 403: whether a code exists at another point or organisation is none of the caller's business
             raise HTTPException(404, "no booking with that code that you can see; check the code")
         return b
+
+    def contact_read(s: Session, who: Caller, rows: list[BookingRow]) -> None:
+        """Showing a citizen's name, phone or e-mail is access to personal data: one audit entry per booking."""
+        shown = [b for b in rows if b.citizen_name or b.phone or b.email]
+        for b in shown:
+            audit.record(s, who.official_id, "booking.contact_read", "booking", b.id, now().timestamp())
+        if shown:
+            s.commit()
 
     @r.get("/api/slots", response_model=list[SlotOut])
     def slots(
@@ -109,16 +117,19 @@ def router(
         if not access.may_list_bookings(who.standing, point):
             raise forbidden("only advisors, officials and authority admins list bookings")
         with db() as s:
-            rows = repo.list_bookings(s, point, day)
-        return [BookingOut.of(b) for b in rows if access.sees_booking(who.standing, ref(b))]
+            rows = [b for b in repo.list_bookings(s, point, day) if access.sees_booking(who.standing, ref(b))]
+            contact_read(s, who, rows)
+        return [BookingOut.of(b) for b in rows]
 
     @r.get("/api/bookings/{code}", response_model=BookingOut)
     def get(code: Code, who: Caller = Depends(caller)) -> BookingOut:
         with db() as s:
             b = repo.by_code(s, code)
-        if b is None:
-            raise HTTPException(404, "no booking with that code that you can see; check the code")
-        return BookingOut.of(visible(who, b))
+            if b is None:
+                raise HTTPException(404, "no booking with that code that you can see; check the code")
+            visible(who, b)
+            contact_read(s, who, [b])
+        return BookingOut.of(b)
 
     @r.get("/api/bookings/{code}/history")
     def history(code: Code, who: Caller = Depends(caller)) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from backend.api.roles import Caller, forbidden
 from backend.api.schemas import PointHoursIn, PointOut, ServiceIn, ServiceOut, SkillsIn
 from backend.domain import access
 from backend.domain.catalogue import Interval, OfficialSkills, Service
+from backend.store import audit
 from backend.store import catalogue as repo
 from backend.store.models import Official
 from protocol.messages import Id
@@ -45,6 +46,16 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
         )
         with db() as s:
             repo.put_service(s, svc)
+            detail = f"duration {svc.duration_min}; identification {svc.identification.value}; languages "
+            audit.record(
+                s,
+                who.official_id,
+                "service.put",
+                "service",
+                service_id,
+                clock(),
+                detail + ",".join(sorted(svc.languages)),
+            )
             s.commit()
             return ServiceOut.of(repo.service(s, service_id))
 
@@ -86,6 +97,9 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
                     {k: tuple(v) for k, v in hours.items()},
                 ),
             )
+            audit.record(
+                s, who.official_id, "official.skills", "account", official_id, clock(), ",".join(sorted(body.services))
+            )
             s.commit()
 
     @r.put("/api/admin/points/{point_id}/hours", response_model=PointOut)
@@ -99,6 +113,9 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
                 point_id,
                 {h.weekday: Interval(h.opens, h.closes) for h in body.hours},
                 frozenset(body.closures),
+            )
+            audit.record(
+                s, who.official_id, "point.hours", "point", point_id, clock(), f"{len(body.closures)} closure days"
             )
             s.commit()
             return PointOut.of(repo.point(s, point_id))

@@ -40,6 +40,13 @@ call. The rules, and why:
 - **The catalogue**: an organisation's services and officials are edited by its
   authority admin (or the master admin); a point's opening hours by its
   advisor (or the master admin).
+- **Administration** (the admin app, issue #14): organisations, service points,
+  booths and authority admins are the master admin's; an organisation's
+  officials (invite, deactivate, reset) are its authority admin's (or the master
+  admin's). The audit log is read by the master admin only — it names who
+  changed what everywhere. An official sees their own counts in reports, and
+  everyone who sees an organisation's report also sees the all-organisation
+  totals it is compared with (never another organisation's own figures).
 """
 
 from __future__ import annotations
@@ -170,6 +177,15 @@ class BookingRef:
 @dataclass(frozen=True)
 class ReportRef:
     organisation_id: str
+
+
+@dataclass(frozen=True)
+class AdminRef:
+    """Something only administration changes: ``kind`` is organisation, point, booth, authority_admin,
+    official or audit; ``organisation_id`` is whose it is (None for the shared structure: points, booths)."""
+
+    kind: str
+    organisation_id: str | None = None
 
 
 # -- the rules --
@@ -316,6 +332,24 @@ def hears_booth_audio_level(in_call_as: str | None) -> bool:
     return in_call_as == "official"
 
 
+def may_administer(st: Standing, a: AdminRef) -> bool:
+    """Create or change organisations, points, booths and authority admins (master admin); an organisation's
+    officials (its authority admin or the master admin); read the audit log (master admin)."""
+    if st.master:
+        return True
+    return a.kind == "official" and a.organisation_id is not None and a.organisation_id in st.admin_of
+
+
+def sees_own_counts(st: Standing, official_id: str) -> bool:
+    """An official's personal report (their own meetings and bookings): that official only, or the master admin."""
+    return st.master or (st.is_official and st.person_id == official_id)
+
+
+def report_organisations(st: Standing) -> frozenset[str] | None:
+    """The organisations whose own figures ``st`` may see; None means all (the master admin)."""
+    return None if st.master else st.admin_of | st.reporter_of
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -323,9 +357,10 @@ class Action(StrEnum):
     ADMIT = "admit"
     ANSWER = "answer"  # acknowledge or clear (help requests, alerts)
     CHANGE = "change"  # a booking's status, a catalogue entry
+    ADMINISTER = "administer"  # organisations, points, booths, accounts, the audit log
 
 
-Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef
+Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef
 
 
 def allows(st: Standing, action: Action, resource: Resource) -> bool:
@@ -351,4 +386,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return sees_booking(st, resource) and may_change_booking_status(st, resource)
         case ReportRef(), Action.SEE:
             return sees_report(st, resource)
+        case AdminRef(), Action.ADMINISTER:
+            return may_administer(st, resource)
     return False

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from backend.auth import hash_secret, new_token, token_hash, verify_secret
 from backend.domain.calls import BoothInfo
+from backend.store.admin_models import AccountState, BoothRetirement
 from backend.store.models import Booth, LoginSession, Official, ServicePoint
 
 LOGIN_TTL_S = 12 * 3600  # one working day
@@ -33,7 +34,7 @@ def booth_by_credential(db: Session, booth_id: str, secret: str) -> BoothInfo | 
     if row is None:
         verify_secret(secret, _NOBODY)  # the same work as for a known booth
         return None
-    if not verify_secret(secret, row.Booth.secret_hash):
+    if not verify_secret(secret, row.Booth.secret_hash) or db.get(BoothRetirement, booth_id) is not None:
         return None
     return BoothInfo(
         booth_id=row.Booth.id, name=row.Booth.name, point=row.ServicePoint.name, point_id=row.ServicePoint.id
@@ -41,7 +42,11 @@ def booth_by_credential(db: Session, booth_id: str, secret: str) -> BoothInfo | 
 
 
 def all_booths(db: Session) -> list[BoothInfo]:
-    rows = db.execute(select(Booth, ServicePoint).join(ServicePoint, Booth.point_id == ServicePoint.id)).all()
+    rows = db.execute(
+        select(Booth, ServicePoint)
+        .join(ServicePoint, Booth.point_id == ServicePoint.id)
+        .where(~exists().where(BoothRetirement.booth_id == Booth.id))
+    ).all()
     return [
         BoothInfo(booth_id=r.Booth.id, name=r.Booth.name, point=r.ServicePoint.name, point_id=r.ServicePoint.id)
         for r in rows
@@ -54,7 +59,7 @@ def login(db: Session, username: str, password: str, now: float) -> tuple[str, O
     if official is None:
         verify_secret(password, _NOBODY)  # the same work as for a known username
         return None
-    if not verify_secret(password, official.password_hash):
+    if not verify_secret(password, official.password_hash) or deactivated(db, official.id):
         return None
     token = new_token()
     db.execute(delete(LoginSession).where(LoginSession.expires_at < now))
@@ -71,9 +76,19 @@ def official_by_token(db: Session, token: str, now: float) -> OfficialInfo | Non
     row = db.execute(
         select(Official, LoginSession.expires_at)
         .join(LoginSession, LoginSession.official_id == Official.id)
-        .where(LoginSession.token_hash == token_hash(token), LoginSession.expires_at > now)
+        .where(
+            LoginSession.token_hash == token_hash(token),
+            LoginSession.expires_at > now,
+            ~exists().where(AccountState.official_id == Official.id, AccountState.deactivated_at.is_not(None)),
+        )
     ).first()
     return replace(_info(row[0]), expires_at=row[1]) if row else None
+
+
+def deactivated(db: Session, official_id: str) -> bool:
+    """An admin deactivated the account (``backend.store.admin``): it may not sign in."""
+    state = db.get(AccountState, official_id)
+    return state is not None and state.deactivated_at is not None
 
 
 def logout(db: Session, token: str) -> None:

@@ -7,16 +7,31 @@ booked end time too). The booking row itself stays — service, point, times,
 status, channel — so statistics ("how many Tax bookings at Imatra in May, how
 many official no-shows") still add up, but nothing in it names a person.
 
-Run it daily from the backend (the lead schedules it); ``now`` is passed in.
+The outbox keeps every message's recipient and text until it is sent; after
+that they serve no one. ``erase_outbox_contacts`` blanks the recipient, subject
+and body of rows that are settled (sent, failed or cancelled) for longer than
+their own period, keeping kind, channel, language, state and times for the
+counts. A row still waiting to be sent is never blanked: a message is never
+dropped.
+
+Each erasure appends one entry to the audit log (``backend.store.audit``) with
+the number of rows, never what was erased.
+
+``backend.jobs`` runs them daily, each on its own schedule
+(``ETAPISTE_JOBS_*_RETENTION_DAYS``); ``now`` is passed in. Feedback free text
+and third parties' contact data are not stored yet; when they are, their
+erasure joins here with a period of its own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.notify.outbox import CANCELLED, FAILED, SENT, OutboxMessage
+from backend.store import audit
 from backend.store.booking_models import BookingRow
 
 DEFAULT_KEEP_DAYS = 30
@@ -36,5 +51,34 @@ def erase_contact_data(db: sessionmaker[Session], now: datetime, keep_days: int 
             )
             .values(citizen_name=None, phone=None, email=None, contact_erased_at=now.timestamp())
         )
+        erased = result.rowcount or 0
+        if erased:
+            audit.record(
+                s, audit.SYSTEM, "retention.erase", "booking", "*", now.timestamp(), f"contact data of {erased}"
+            )
         s.commit()
-        return result.rowcount or 0
+        return erased
+
+
+def erase_outbox_contacts(db: sessionmaker[Session], now: datetime, keep_days: int = DEFAULT_KEEP_DAYS) -> int:
+    """Blank recipient, subject and body of outbox rows settled before ``now - keep_days``; return how many."""
+    if keep_days < 0:
+        raise ValueError("keep_days must be 0 or more")
+    cutoff = now.timestamp() - keep_days * 86400
+    settled_at = func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at)
+    with db() as s:
+        result = s.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.state.in_((SENT, FAILED, CANCELLED)),
+                settled_at <= cutoff,
+                OutboxMessage.recipient != "",
+            )
+            .values(recipient="", subject=None, body="")
+            .execution_options(synchronize_session=False)
+        )
+        erased = result.rowcount or 0
+        if erased:
+            audit.record(s, audit.SYSTEM, "retention.erase", "outbox", "*", now.timestamp(), f"recipients of {erased}")
+        s.commit()
+        return erased

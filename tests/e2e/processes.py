@@ -75,8 +75,10 @@ class Backend(Process):
         port: int | None = None,
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        seed: bool = True,
     ) -> None:
-        """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL."""
+        """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
+        ``seed=False`` starts from an empty database (the admin app's set-up test)."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(
@@ -89,7 +91,7 @@ class Backend(Process):
                 f"sqlite:///{tmp}/backend.db",
                 "--port",
                 str(self.port),
-                "--seed-demo",
+                *(["--seed-demo"] if seed else []),
                 *extra_args,
             ],
             tmp / "backend.log",

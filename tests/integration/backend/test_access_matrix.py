@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from backend.domain import access
-from backend.domain.access import Action, AlertRef, BookingRef, BoothRef, Citizen, HelpRequest
+from backend.domain.access import Action, AdminRef, AlertRef, BookingRef, BoothRef, Citizen, HelpRequest, ReportRef
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
 from backend.store import alerts, catalogue
@@ -75,6 +75,82 @@ def refused(ws: Any, message: dict[str, Any]) -> bool:
         return True
     assert first.get("ref") == "session.end", first
     return False
+
+
+def admin_cells(api, m: Matrix, st: access.Standing, username: str, headers: dict[str, str], i: int) -> None:
+    """The admin app's endpoints (issue #14): organisations, points, booths, accounts, audit, reports."""
+
+    def cell(resource: str, action: str, allowed: bool, r) -> None:
+        assert r.status_code in (200, 201, 204, 403), (resource, r.text)
+        m.check(username, resource, action, allowed, r.status_code in (200, 201, 204))
+
+    def may(ref: AdminRef) -> bool:
+        return access.allows(st, Action.ADMINISTER, ref)
+
+    cell(
+        "organisation",
+        "create",
+        may(AdminRef("organisation")),
+        api.put(f"/api/admin/organisations/m-org-{i}", json={"name": "M"}, headers=headers),
+    )
+    cell(
+        "point",
+        "create",
+        may(AdminRef("point")),
+        api.put(f"/api/admin/points/m-pt-{i}", json={"name": "P", "hours": []}, headers=headers),
+    )
+    cell(
+        "booth",
+        "register",
+        may(AdminRef("booth")),
+        api.put(f"/api/admin/booths/m-booth-{i}", json={"name": "B", "point_id": IMATRA}, headers=headers),
+    )
+    cell("booths", "see", may(AdminRef("booth")), api.get("/api/admin/booths", headers=headers))
+    for org in ("vero", "kela"):
+        cell(
+            f"accounts of {org}",
+            "see",
+            may(AdminRef("official", org)),
+            api.get(f"/api/admin/accounts?organisation={org}", headers=headers),
+        )
+        invite = {"username": f"m-{org}-{i}", "display_name": "M", "email": "m@example.fi", "organisation_id": org}
+        cell(
+            f"official of {org}",
+            "invite",
+            may(AdminRef("official", org)),
+            api.post("/api/admin/accounts", json=invite, headers=headers),
+        )
+    invite = {
+        "username": f"m-adm-{i}",
+        "display_name": "M",
+        "email": "m@example.fi",
+        "organisation_id": "kela",
+        "role": "authority_admin",
+    }
+    cell(
+        "authority admin of kela",
+        "invite",
+        may(AdminRef("authority_admin")),
+        api.post("/api/admin/accounts", json=invite, headers=headers),
+    )
+    cell("official of vero", "deactivate", may(AdminRef("official", "vero")), _deactivate_probe(api, headers, i))
+    cell("audit log", "see", may(AdminRef("audit")), api.get("/api/admin/audit", headers=headers))
+    q = f"start={DAY}&end={DAY}"
+    for org in ("vero", "kela"):
+        cell(
+            f"report of {org}",
+            "see",
+            access.allows(st, Action.SEE, ReportRef(org)),
+            api.get(f"/api/reports?{q}&organisation={org}", headers=headers),
+        )
+    cell("own counts", "see", access.sees_own_counts(st, st.person_id) and not st.master,
+         api.get(f"/api/reports/mine?{q}", headers=headers))  # fmt: skip
+
+
+def _deactivate_probe(api, headers: dict[str, str], i: int):
+    """Deactivate a throw-away Vero official made for this standing (so no real account is lost)."""
+    add_account(api.app.state.hub.db, f"m-throwaway-{i}", f"m-throwaway-{i}", "vero", "official", "", "pw")
+    return api.post(f"/api/admin/accounts/m-throwaway-{i}/deactivate", headers=headers)
 
 
 def add_accounts(api) -> None:
@@ -236,6 +312,8 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
             m.check(
                 username, f"officials of {own}", "see", access.may_edit_catalogue(st, own), people.status_code == 200
             )
+
+            admin_cells(api, m, st, username, headers, i)
 
     print(f"\naccess matrix: {len(m.rows)} cells, {len(m.leaks)} leaks")
     for leak in m.leaks:

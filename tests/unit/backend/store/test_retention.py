@@ -41,3 +41,70 @@ def test_contact_data_is_erased_after_the_retention_period_and_counts_stay(store
             s.scalar(select(func.count()).select_from(BookingRow).where(BookingRow.service_id == "vero-personal")) == 2
         )
         assert sorted(r.status for r in rows) == ["booked", "cancelled"]
+
+
+def _cells_with(store, secrets: list[str]) -> list[str]:
+    """Every table, every column: where does any of ``secrets`` still appear? (``table.column`` names)."""
+    from backend.store.all_models import metadata
+
+    found = []
+    with store() as s:
+        for table in metadata.sorted_tables:
+            for row in s.execute(select(table)).mappings():
+                for col, value in row.items():
+                    if isinstance(value, str) and any(x.casefold() in value.casefold() for x in secrets):
+                        found.append(f"{table.name}.{col}")
+    return sorted(set(found))
+
+
+def test_no_contact_data_is_left_anywhere_after_the_schedule_and_the_counts_stay(store):
+    """A booking with its messages sent: after each period, no name, phone or e-mail in any table."""
+    from backend.notify import outbox
+    from backend.notify.outbox import OutboxMessage
+    from backend.notify.publisher import outbox_stager
+    from backend.store.admin_models import AuditEntry
+    from backend.store.retention import erase_outbox_contacts
+
+    contact = ["Maija Meikäläinen", "+358401111111", "maija@example.fi"]
+    req = bookings.BookingRequest(
+        "vero-personal", "imatra", "fi", at(TUESDAY, 10), BookedVia.PHONE, "advisor-1",
+        citizen_name=contact[0], phone=contact[1], email=contact[2],
+    )  # fmt: skip
+    bookings.book(store, req, NOW, stage=outbox_stager(lambda: NOW.timestamp()))
+    assert _cells_with(store, contact), "the booking and its messages hold the contact data at first"
+    # The worker settles every message: the confirmations are sent, the reminders after the meeting expire.
+    with store() as s:
+        for row in outbox.claim(s, "w", at(TUESDAY, 12).timestamp(), 60, limit=100):
+            if row.expires_at is not None:
+                outbox.mark_failed(s, row.id, "w", "expired")
+            else:
+                outbox.mark_sent(s, row.id, "w", NOW.timestamp(), "ext")
+        settled = s.scalar(select(func.count()).select_from(OutboxMessage))
+    assert settled >= 2
+
+    day_after = at(TUESDAY, 10, 30)
+    assert erase_contact_data(store, day_after + timedelta(days=30), keep_days=30) == 1
+    assert "booking.phone" not in _cells_with(store, contact)
+    assert [c for c in _cells_with(store, contact) if c.startswith("outbox.")], "the outbox has its own period"
+    assert erase_outbox_contacts(store, NOW + timedelta(days=60) - timedelta(seconds=1), keep_days=60) == 0
+    assert erase_outbox_contacts(store, day_after + timedelta(days=60), keep_days=60) == settled
+    assert _cells_with(store, contact) == []
+    with store() as s:  # what the statistics count is still there
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "sent")) >= 1
+        assert s.scalar(select(func.count()).select_from(BookingRow)) == 1
+        erasures = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "retention.erase")).all()
+        assert erasures == ["contact data of 1", f"recipients of {settled}"]
+
+
+def test_a_message_not_yet_sent_is_never_blanked(store):
+    from backend.notify.outbox import OutboxMessage
+    from backend.notify.publisher import outbox_stager
+    from backend.store.retention import erase_outbox_contacts
+
+    req = bookings.BookingRequest(
+        "vero-personal", "imatra", "fi", at(TUESDAY, 10), BookedVia.PHONE, "advisor-1", phone="+358401111111"
+    )
+    bookings.book(store, req, NOW, stage=outbox_stager(lambda: NOW.timestamp()))
+    assert erase_outbox_contacts(store, NOW + timedelta(days=400), keep_days=0) == 0
+    with store() as s:
+        assert all(r.recipient == "+358401111111" for r in s.scalars(select(OutboxMessage)))

@@ -1,0 +1,123 @@
+// @ts-check
+// What the admin app's forms send, made from what the person typed: pure, so
+// Node tests it (tests/unit/web/admin-forms.test.mjs). The backend checks
+// everything again with the domain's own rules; these checks only let the page
+// say what is wrong next to the field before a round trip, in the same words.
+
+import { t } from "../official/i18n.js";
+
+/** @typedef {{ weekday: number, opens: string, closes: string }} Hours */
+/** @typedef {{ field: string, message: string }} Problem */
+
+/** ISO weekdays, 1 = Monday (as the backend counts them). */
+export const WEEKDAYS = Object.freeze([1, 2, 3, 4, 5, 6, 7]);
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The protocol's id rule (protocol.messages.Id). */
+export const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** backend.domain.accounts.USERNAME */
+export const USERNAME = /^[a-z0-9._-]{3,60}$/;
+/** backend.domain.accounts.EMAIL */
+export const EMAIL = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * Weekly hours from one row per weekday; a row with both times empty is a closed day.
+ * Problems name the row's field ("hours.3.opens") and the rule, like the backend's 422.
+ * @param {{ weekday: number, opens: string, closes: string }[]} rows
+ * @returns {{ hours: Hours[], problems: Problem[] }}
+ */
+export function weeklyHours(rows) {
+  /** @type {Hours[]} */
+  const hours = [];
+  /** @type {Problem[]} */
+  const problems = [];
+  for (const row of rows) {
+    const opens = row.opens.trim();
+    const closes = row.closes.trim();
+    if (!opens && !closes) continue;
+    const where = `hours.${row.weekday}`;
+    if (!CLOCK.test(opens)) problems.push({ field: `${where}.opens`, message: t("Write a time like 09:00.") });
+    else if (!CLOCK.test(closes)) problems.push({ field: `${where}.closes`, message: t("Write a time like 15:30.") });
+    else if (opens >= closes) problems.push({ field: where, message: t("The start must be before the end.") });
+    else hours.push({ weekday: row.weekday, opens, closes });
+  }
+  return { hours, problems };
+}
+
+/**
+ * Closure days from free text: one ISO date (2026-12-24) per line or separated by commas; duplicates dropped.
+ * @param {string} text
+ * @returns {{ days: string[], problems: Problem[] }}
+ */
+export function closureDays(text) {
+  /** @type {string[]} */
+  const days = [];
+  /** @type {Problem[]} */
+  const problems = [];
+  for (const part of text.split(/[\n,;]+/)) {
+    const day = part.trim();
+    if (!day) continue;
+    const parsed = new Date(`${day}T12:00:00Z`);
+    if (!DAY.test(day) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
+      problems.push({ field: "closures", message: t("Write dates like 2026-12-24, one per line.") });
+    } else if (!days.includes(day)) {
+      days.push(day);
+    }
+  }
+  return { days: days.sort(), problems };
+}
+
+/**
+ * What the backend said was wrong, as (field, message) pairs: a 422's list names each field
+ * (the last part of `loc`), other refusals carry one `detail` text.
+ * @param {number} status
+ * @param {unknown} body
+ * @returns {Problem[]}
+ */
+export function problemsOf(status, body) {
+  const detail = body && typeof body === "object" ? /** @type {{ detail?: unknown }} */ (body).detail : undefined;
+  if (Array.isArray(detail)) {
+    return detail.map((d) => {
+      const loc = Array.isArray(d?.loc) ? d.loc.filter((/** @type {unknown} */ x) => x !== "body") : [];
+      const rule = String(d?.msg ?? "").replace(/^Value error, /, "");
+      return { field: loc.length ? String(loc[loc.length - 1]) : "", message: t("Not accepted: {rule}", { rule }) };
+    });
+  }
+  if (typeof detail === "string") return [{ field: "", message: detail }];
+  return [{ field: "", message: `HTTP ${status}` }];
+}
+
+/**
+ * The booth's `[backend]` table for booth.toml (docs/CONFIG.md), shown once after registering.
+ * @param {string} origin the page's origin, e.g. "https://etapiste.example.fi"
+ * @param {string} boothId
+ * @param {string} secret
+ */
+export function boothConfig(origin, boothId, secret) {
+  const ws = origin.replace(/^http/, "ws");
+  return `[backend]\nurl = "${ws}/ws"\nbooth_id = "${boothId}"\nsecret = "${secret}"\n`;
+}
+
+/** The set-password token in the page's address (`#set-password=…`), or null. @param {string} hash */
+export function setPasswordToken(hash) {
+  const m = /^#set-password=([A-Za-z0-9_-]{10,200})$/.exec(hash);
+  return m ? m[1] : null;
+}
+
+/**
+ * The admin app's sections this person may open, in the order of the menu.
+ * @param {{ master: boolean, official: boolean, admin_of: string[], reporter_of: string[] }} me
+ * @returns {string[]}
+ */
+export function sectionsFor(me) {
+  /** @type {string[]} */
+  const out = [];
+  if (me.master) out.push("organisations", "points", "booths");
+  if (me.master || me.admin_of.length) out.push("accounts");
+  if (me.admin_of.length) out.push("services", "skills");
+  if (me.master || me.admin_of.length || me.reporter_of.length) out.push("reports");
+  if (me.official && !me.master) out.push("mine");
+  if (me.master) out.push("audit");
+  return out;
+}

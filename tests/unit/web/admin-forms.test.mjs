@@ -1,0 +1,59 @@
+// Unit tests for the admin app's form rules (run: node --test tests/unit/web/): weekly hours,
+// closure days, the backend's problems, booth.toml, the set-password link, the menu by role.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  boothConfig, closureDays, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
+} from "../../../backend/web/admin/forms.js";
+
+test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
+  const { hours, problems } = weeklyHours([
+    { weekday: 1, opens: "09:00", closes: "15:00" },
+    { weekday: 2, opens: "", closes: "" },
+    { weekday: 3, opens: "9", closes: "15:00" },
+    { weekday: 4, opens: "15:00", closes: "09:00" },
+    { weekday: 5, opens: "09:00", closes: "24:00" },
+  ]);
+  assert.deepEqual(hours, [{ weekday: 1, opens: "09:00", closes: "15:00" }]);
+  assert.deepEqual(problems.map((p) => p.field), ["hours.3.opens", "hours.4", "hours.5.closes"]);
+});
+
+test("closure days: one per line or comma, sorted, duplicates dropped, impossible dates refused", () => {
+  assert.deepEqual(closureDays("2026-12-24\n2026-12-06, 2026-12-24\n\n").days, ["2026-12-06", "2026-12-24"]);
+  assert.equal(closureDays("2026-02-30").problems.length, 1);
+  assert.equal(closureDays("24.12.2026").problems.length, 1);
+  assert.deepEqual(closureDays("").days, []);
+});
+
+test("the backend's 422 names each field; other refusals give their one detail", () => {
+  const body = { detail: [{ loc: ["body", "email"], msg: "String should match pattern" }, { loc: ["path", "point_id"], msg: "x" }] };
+  assert.deepEqual(problemsOf(422, body).map((p) => p.field), ["email", "point_id"]);
+  assert.match(problemsOf(422, body)[0].message, /String should match pattern/);
+  assert.deepEqual(problemsOf(409, { detail: "username is taken; choose another" }),
+    [{ field: "", message: "username is taken; choose another" }]);
+  assert.deepEqual(problemsOf(500, null), [{ field: "", message: "HTTP 500" }]);
+});
+
+test("booth.toml's [backend] table points at the page's own server over ws(s)", () => {
+  assert.equal(boothConfig("https://e.example.fi", "joensuu-1", "s3cret"),
+    '[backend]\nurl = "wss://e.example.fi/ws"\nbooth_id = "joensuu-1"\nsecret = "s3cret"\n');
+  assert.match(boothConfig("http://127.0.0.1:8000", "b", "s"), /url = "ws:\/\/127\.0\.0\.1:8000\/ws"/);
+});
+
+test("the set-password link's token is read from the address, and nothing else is", () => {
+  assert.equal(setPasswordToken("#set-password=abcDEF123_-xyz"), "abcDEF123_-xyz");
+  assert.equal(setPasswordToken("#set-password=short"), null);
+  assert.equal(setPasswordToken("#reports"), null);
+  assert.equal(setPasswordToken("#set-password=abc<script>defgh"), null);
+});
+
+test("the menu by role: master, authority admin, reporter, official", () => {
+  const none = { master: false, official: false, admin_of: [], reporter_of: [] };
+  assert.deepEqual(sectionsFor({ ...none, master: true }),
+    ["organisations", "points", "booths", "accounts", "reports", "audit"]);
+  assert.deepEqual(sectionsFor({ ...none, admin_of: ["kela"] }), ["accounts", "services", "skills", "reports"]);
+  assert.deepEqual(sectionsFor({ ...none, reporter_of: ["kela"] }), ["reports"]);
+  assert.deepEqual(sectionsFor({ ...none, official: true }), ["mine"]);
+  assert.deepEqual(sectionsFor(none), []);
+});

@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from backend.auth import token_hash
 from backend.domain import access, checkin
+from backend.domain.alerts import newly_failing
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -44,12 +45,14 @@ from backend.domain.events import CitizenCheckedIn
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import push as alarm_store
 from backend.store.call_records import record_call
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
     AlertAcknowledge,
     AlertCleared,
+    AlertKind,
     AssistAcknowledge,
     AssistClear,
     AssistRequest,
@@ -190,6 +193,8 @@ class Hub:
         self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
+        self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -361,6 +366,8 @@ class Hub:
                     effects = await self._walk_in(conn.party, msg)
                 elif isinstance(msg, AlertAcknowledge):
                     effects = await self._acknowledge(conn.party, msg)
+                elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
+                    effects = await self._booth_alarm(conn.party, msg)
                 else:
                     effects = self._dispatch(conn.party, msg)
             except ProtocolError as exc:
@@ -480,10 +487,51 @@ class Hub:
         return []
 
     async def alert_cleared(self, alert: alerts.StoredAlert) -> None:
-        """An advisor took the alert (here or over HTTP): off every advisor's screen."""
+        """An advisor took the alert (here, over HTTP or from their phone): off every advisor's
+        screen; for the call button, the booth's light blinks and its banner says help is coming."""
         cleared = AlertCleared(alert_id=alert.alert_id)
         for conn in self._advisors_of(alert.point_id):
             await conn.send(cleared)
+        if alert.kind is AlertKind.CALL_BUTTON and alert.booth_id is not None:
+            await self._apply(self.broker.assist_taken(alert.booth_id))
+
+    async def _booth_alarm(
+        self, party: Party, msg: AssistRequest | AssistAcknowledge | AssistClear | DeviceReport
+    ) -> list[Effect]:
+        """The call button and device reports, with their phone alarms: a press or a newly failing
+        device is stored as an alert (then pushed, escalated); an official who answers the button on
+        their page answers its alarm too, so the advisors' phones stop escalating."""
+        now = self.clock()
+        if isinstance(msg, DeviceReport):
+            before = self.broker.booths[party.id].devices if party.id in self.broker.booths else None
+            effects = self._dispatch(party, msg)
+            failing = newly_failing(before, msg.devices)
+            if failing:
+                raised = await asyncio.to_thread(
+                    alarm_store.raise_booth_alarm, self.db, AlertKind.DEVICE_FAULT.value, party.id, now, failing
+                )
+                await self.deliver_alerts([raised] if raised else [])
+            return effects
+        effects = self._dispatch(party, msg)
+        if isinstance(msg, AssistRequest):
+            raised = await asyncio.to_thread(
+                alarm_store.raise_booth_alarm, self.db, AlertKind.CALL_BUTTON.value, party.id, now
+            )
+            await self.deliver_alerts([raised] if raised else [])
+            return effects
+        for alert_id in await asyncio.to_thread(
+            alarm_store.open_booth_alarms, self.db, msg.booth_id, AlertKind.CALL_BUTTON.value
+        ):
+            done = await asyncio.to_thread(alerts.acknowledge, self.db, alert_id, party.id, now)
+            if done is not None:
+                for conn in self._advisors_of(done.point_id):
+                    await conn.send(AlertCleared(alert_id=done.alert_id))
+        return effects
+
+    async def assist_unanswered(self, alert: alerts.StoredAlert) -> None:
+        """The escalation's last level: the official in a call at the booth hears nobody answered."""
+        if alert.kind is AlertKind.CALL_BUTTON and alert.booth_id is not None:
+            await self._apply(self.broker.assist_unanswered(alert.booth_id))
 
     async def deliver_alerts(self, raised: list[alerts.StoredAlert]) -> None:
         """Tell the connected advisors of each alert's point (and master admins).
@@ -492,6 +540,8 @@ class Hub:
             log.info("advisor alert %s at point %s", alert.kind.value, alert.point_id)
             for conn in self._advisors_of(alert.point_id):
                 await conn.send(alert.to_message())
+        if raised and self.on_alarms is not None:
+            await self.on_alarms(raised)  # the phones: stored deliveries, escalation
 
     def _advisors_of(self, point_id: str) -> list[Connection]:
         return [

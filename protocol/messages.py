@@ -419,6 +419,16 @@ class CameraSelect(_Message):
     source: CameraSource
 
 
+class AssistUnanswered(_Message):
+    """Backend -> the official in a call at the booth: the call button's alarm went to every
+    advisor of the point and nobody has answered, so the official should help the citizen."""
+
+    type: Literal["assist.unanswered"] = "assist.unanswered"
+    booth_id: Id
+    booth_name: Name
+    since: float  # unix time of the press
+
+
 # --- check-in ---------------------------------------------------------------------
 
 
@@ -483,6 +493,8 @@ class BoothCatalogue(_Message):
 class AlertKind(StrEnum):
     CHECKIN_REFUSED = "checkin_refused"  # a citizen could not check in at a booth
     OFFICIAL_NO_SHOW = "official_no_show"  # a checked-in citizen's official has not joined
+    CALL_BUTTON = "call_button"  # the citizen pressed the booth's call button
+    DEVICE_FAULT = "device_fault"  # a device of the booth stopped working
 
 
 class AdvisorAlert(_Message):
@@ -563,6 +575,7 @@ Message = Annotated[
         | AdvisorAlert
         | AlertAcknowledge
         | AlertCleared
+        | AssistUnanswered
     ),
     Field(discriminator="type"),
 ]

@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api import alerts, bookings, catalogue, queue
+from backend.api import alerts, bookings, catalogue, push, queue
 from backend.api.roles import caller_dependency
 from backend.domain.bookings import BookingRuleError, ConflictError
 from backend.domain.calls import DeskWalkIn
@@ -62,6 +62,7 @@ def include_routes(
     app.include_router(bookings.router(db, clock, caller, publish, stage))
     app.include_router(queue.router(db, clock, caller, present, queue_at_desk))
     app.include_router(alerts.router(db, clock, caller))
+    app.include_router(push.router(db, clock, caller))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:

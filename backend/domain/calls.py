@@ -44,6 +44,7 @@ from backend.domain.catalogue import OfficialSkills, Service
 from protocol.messages import (
     AssistState,
     AssistStatus,
+    AssistUnanswered,
     BookingArrived,
     BoothPresence,
     CameraSelect,
@@ -347,6 +348,35 @@ class CallBroker:
         if booth.online:
             out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=state)))
         return out
+
+    def assist_taken(self, booth_id: str) -> list[Effect]:
+        """An advisor answered the call button's alarm from their phone ("I'm on it"): the light
+        blinks and the banner says help is on the way. Whether they may was the alarm's
+        acknowledgement's question (``access.may_ack_alert``); a booth whose alert was already
+        answered or cleared is left as it is."""
+        booth = self.booths.get(booth_id)
+        if booth is None or booth.assist is not AssistState.REQUESTED:
+            return []
+        booth.assist = AssistState.ACKNOWLEDGED
+        out: list[Effect] = self._presence()
+        if booth.online:
+            out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=AssistState.ACKNOWLEDGED)))
+        return out
+
+    def assist_unanswered(self, booth_id: str) -> list[Effect]:
+        """Nobody answered the call button's alarm: the officials in a call at the booth are told,
+        if they may see the help request, and only while it is still unanswered."""
+        booth = self.booths.get(booth_id)
+        if booth is None or booth.assist is not AssistState.REQUESTED:
+            return []
+        help_request = self._help(booth)
+        message = AssistUnanswered(booth_id=booth_id, booth_name=booth.info.name, since=booth.assist_since or 0.0)
+        return [
+            Deliver(Party(Role.OFFICIAL, official_id), message)
+            for official_id in sorted(help_request.in_call_with)
+            if (me := self.officials.get(official_id)) is not None
+            and access.sees_help_request(me.standing, help_request)
+        ]
 
     def device_status(self, booth_id: str, devices: tuple[DeviceStatus, ...]) -> list[Effect]:
         self._booth(booth_id).devices = devices

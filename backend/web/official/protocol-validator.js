@@ -4,7 +4,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]}},"required":["booth_id","name","point","online"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","checkin.request","device.status","hello","rtc.answer","rtc.ice","rtc.offer","session.end","session.request"],"official":["alert.ack","assist.ack","assist.clear","camera.select","hello","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave"]},"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]}},"required":["booth_id","name","point","online"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","checkin.request","device.status","hello","rtc.answer","rtc.ice","rtc.offer","session.end","session.request"],"official":["alert.ack","assist.ack","assist.clear","camera.select","hello","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave"]},"type":"object"};
 const schema76 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema77 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema78 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
@@ -20,6 +20,7 @@ const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"typ
 const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
 const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
 const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
 const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official"],"type":"string"};
 const func1 = ((s) => [...s].length);
@@ -5886,7 +5887,7 @@ return errors === 0;
 validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema74 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"};
-const schema75 = {"enum":["checkin_refused","official_no_show"],"type":"string"};
+const schema75 = {"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6094,7 +6095,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!((data3 === "checkin_refused") || (data3 === "official_no_show"))){
+if(!((((data3 === "checkin_refused") || (data3 === "official_no_show")) || (data3 === "call_button")) || (data3 === "device_fault"))){
 const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/AlertKind/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
@@ -9195,8 +9196,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else {
-const err224 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+else if(tag0 === "assist.unanswered"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err224 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -9205,9 +9208,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-else {
-const err225 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(data.booth_id === undefined){
+const err225 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -9216,14 +9218,221 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-else {
-const err226 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.booth_name === undefined){
+const err226 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
 else {
 vErrors.push(err226);
+}
+errors++;
+}
+if(data.since === undefined){
+const err227 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+for(const key15 in data){
+if(!(((((key15 === "v") || (key15 === "type")) || (key15 === "booth_id")) || (key15 === "booth_name")) || (key15 === "since"))){
+const err228 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data56 = data.v;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err229 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+if(1 !== data56){
+const err230 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data57 = data.type;
+if(typeof data57 !== "string"){
+const err231 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if("assist.unanswered" !== data57){
+const err232 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data.booth_id !== undefined){
+let data58 = data.booth_id;
+if(typeof data58 === "string"){
+if(func1(data58) > 64){
+const err233 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+if(func1(data58) < 1){
+const err234 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if(!pattern4.test(data58)){
+const err235 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data.booth_name !== undefined){
+let data59 = data.booth_name;
+if(typeof data59 === "string"){
+if(func1(data59) > 120){
+const err237 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+if(func1(data59) < 1){
+const err238 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data.since !== undefined){
+let data60 = data.since;
+if(!((typeof data60 == "number") && (isFinite(data60)))){
+const err240 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+}
+else {
+const err241 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err242 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+else {
+const err243 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+else {
+const err244 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
 }
 errors++;
 }

@@ -34,7 +34,8 @@ export type EtapisteWireMessage =
   | BoothCatalogue
   | AdvisorAlert
   | AlertAcknowledge
-  | AlertCleared;
+  | AlertCleared
+  | AssistUnanswered;
 /**
  * Who is on the other end of a connection.
  */
@@ -82,7 +83,7 @@ export type ParticipantLeftReason = "left" | "removed";
  */
 export type AssistState1 = "none" | "requested" | "acknowledged";
 export type CameraSource = "face" | "document";
-export type AlertKind = "checkin_refused" | "official_no_show";
+export type AlertKind = "checkin_refused" | "official_no_show" | "call_button" | "device_fault";
 
 /**
  * First message from any client: who it is and its credential.
@@ -497,4 +498,15 @@ export interface AlertCleared {
   v?: 1;
   type: "alert.cleared";
   alert_id: string;
+}
+/**
+ * Backend -> the official in a call at the booth: the call button's alarm went to every
+ * advisor of the point and nobody has answered, so the official should help the citizen.
+ */
+export interface AssistUnanswered {
+  v?: 1;
+  type: "assist.unanswered";
+  booth_id: string;
+  booth_name: string;
+  since: number;
 }

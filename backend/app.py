@@ -113,6 +113,8 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         stage=outbox_stager(clock),
         present=lambda: sorted(hub.broker.officials),
         queue_at_desk=hub.queue_at_desk,
+        check_in_at_desk=hub.check_in_at_desk,
+        booth_free=hub.booth_free,
     )
     app.include_router(web_texts.router())
 

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -41,7 +41,7 @@ from backend.domain.calls import (
     WalkIn,
 )
 from backend.domain.catalogue import OfficialSkills, Service
-from backend.domain.events import CitizenCheckedIn
+from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
@@ -432,8 +432,13 @@ class Hub:
         arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         await conn.send(_checkin_answer(r, arrived.booking.language if arrived else None))
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
+        return await self._after_check_in(booth_id, outcome, now)
+
+    async def _after_check_in(self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float) -> list[Effect]:
+        """Alerts for a refusal; for a success, the citizen in the booth's lobby and their official told."""
         raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
         await self.deliver_alerts(raised)
+        arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         if arrived is None:
             return []
         b = arrived.booking
@@ -448,6 +453,31 @@ class Hub:
             queue_entry_id=outcome.queue_entry_id,
         )
         return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
+
+    def booth_free(self, booth_id: str) -> str | None:
+        """Why a citizen cannot be checked in to ``booth_id`` from the desk now; None if they can."""
+        booth = self.broker.booths.get(booth_id)
+        if booth is None or not booth.online:
+            return "the booth is not connected"
+        if any(s.booth_id == booth_id for s in self.broker.sessions.values()):
+            return "the booth is in use"
+        return None
+
+    async def check_in_at_desk(self, code: str, booth_id: str) -> checkin.CheckinResult:
+        """The advisor checks in a citizen who came to the desk, at the booth they will use: the same
+        rules as at the booth itself, and on success the booth shows its lobby and the official is told."""
+        now = self.clock()
+        outcome = await asyncio.to_thread(
+            booking_store.check_in, self.db, code, booth_id, datetime.fromtimestamp(now, UTC)
+        )
+        log.info("desk check-in at booth %s: %s", booth_id, outcome.result.result.value)
+        # A refusal is told to the advisor on their screen; it is not an alarm for their own phone.
+        outcome = replace(outcome, events=[e for e in outcome.events if not isinstance(e, CheckinRefused)])
+        try:
+            await self._apply(await self._after_check_in(booth_id, outcome, now))
+        except BrokerError as exc:  # the booth was taken meanwhile: the booking is checked in and queued
+            log.info("desk check-in at booth %s: %s; the citizen waits in the queue", booth_id, exc.reason)
+        return outcome.result
 
     async def _walk_in(self, party: Party, msg: SessionRequest) -> list[Effect]:
         """A citizen chose a matter and a language at the booth: recorded in the point's

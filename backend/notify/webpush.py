@@ -29,11 +29,13 @@ import aiohttp
 from pywebpush import WebPusher
 from sqlalchemy.orm import Session, sessionmaker
 
+import texts
 from backend.domain.escalation import AlarmSettings, backoff_s
 from backend.store import alerts
 from backend.store import push as store
 
 log = logging.getLogger(__name__)
+_ = texts.Domain("backend").gettext
 
 #: A push service's answers that mean "this subscription will never work again".
 GONE = frozenset({404, 410})
@@ -54,7 +56,13 @@ def payload(alert: alerts.StoredAlert, sub: store.Subscription, level: int) -> b
     message = {"fi": alert.message_fi, "sv": alert.message_sv, "en": alert.message_en}.get(
         sub.language, alert.message_fi
     )
+    lang = sub.language if sub.language in ("fi", "sv", "en") else "fi"
+    where = alert.booth_name or alert.point_name
     body = {
+        "title": _(lang, "Help needed: {place}", place=where)
+        if level == 0
+        else _(lang, "Nobody has answered yet: {place}", place=where),
+        "action": _(lang, "I'm on it"),
         "alert_id": alert.alert_id,
         "kind": alert.kind.value,
         "booth_name": alert.booth_name,

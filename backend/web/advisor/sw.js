@@ -1,0 +1,93 @@
+// @ts-check
+/// <reference lib="webworker" />
+// The advisor app's service worker (scope /advisor/): shows the alarms pushed to
+// this phone, even with the app closed and the screen locked, and sends
+// "I'm on it" straight from the notification.
+//
+// One notification per alarm: its tag is the alarm id, so a repeat (the
+// escalation's second push, or the same push delivered twice) replaces it
+// instead of showing a second one; only an escalation renotifies (sound and
+// vibration again). The payload carries the texts in the phone's language and
+// a proof for /api/push/ack (no sign-in token is at hand here). No citizen data.
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/** @typedef {{ alert_id: string, kind: string, title: string, action: string, message: string,
+ *   booth_name: string | null, point: string, at: number, level: number,
+ *   ack: { subscription_id: string, proof: string } }} AlarmPayload */
+
+sw.addEventListener("install", () => {
+  sw.skipWaiting();
+});
+sw.addEventListener("activate", (event) => {
+  event.waitUntil(sw.clients.claim());
+});
+
+sw.addEventListener("push", (event) => {
+  event.waitUntil(showAlarm(event.data ? event.data.text() : ""));
+});
+
+/** @param {string} text */
+async function showAlarm(text) {
+  /** @type {AlarmPayload} */
+  let alarm;
+  try {
+    alarm = JSON.parse(text);
+  } catch {
+    console.warn("push without a readable alarm");
+    return;
+  }
+  if (!alarm || typeof alarm.alert_id !== "string") return;
+  const shown = await sw.registration.getNotifications({ tag: alarm.alert_id });
+  const before = shown.length ? /** @type {AlarmPayload} */ (shown[0].data) : null;
+  if (before && before.level >= alarm.level) return; // already on the screen: never twice
+  await sw.registration.showNotification(alarm.title, {
+    body: alarm.message,
+    tag: alarm.alert_id,
+    renotify: Boolean(before),
+    requireInteraction: true,
+    icon: "/advisor/icon-192.png",
+    badge: "/advisor/icon-192.png",
+    data: alarm,
+    // @ts-ignore - vibrate and actions are in Chromium's NotificationOptions, not yet in TypeScript's DOM lib
+    vibrate: [400, 200, 400, 200, 800],
+    actions: [{ action: "ack", title: alarm.action }],
+  });
+  for (const client of await sw.clients.matchAll({ type: "window" })) client.postMessage({ type: "alarm", alarm });
+}
+
+sw.addEventListener("notificationclick", (event) => {
+  const note = event.notification;
+  const alarm = /** @type {AlarmPayload} */ (note.data);
+  note.close();
+  if (event.action === "ack") {
+    event.waitUntil(acknowledge(alarm));
+  } else {
+    event.waitUntil(openApp());
+  }
+});
+
+/** @param {AlarmPayload} alarm */
+async function acknowledge(alarm) {
+  let ok = false;
+  try {
+    const response = await fetch("/api/push/ack", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ alert_id: alarm.alert_id, ...alarm.ack }),
+    });
+    ok = response.ok;
+  } catch {
+    ok = false;
+  }
+  for (const client of await sw.clients.matchAll({ type: "window" })) {
+    client.postMessage({ type: ok ? "acknowledged" : "ack-failed", alert_id: alarm.alert_id });
+  }
+  if (!ok) await openApp(); // the app's list still has it: acknowledge there
+}
+
+async function openApp() {
+  const open = await sw.clients.matchAll({ type: "window" });
+  if (open.length) return open[0].focus();
+  return sw.clients.openWindow("/advisor/");
+}

@@ -105,6 +105,14 @@ class CameraSource(StrEnum):
     DOCUMENT = "document"
 
 
+class BoothUse(StrEnum):
+    """Whether someone is using a booth (never who): for the advisor's view of their booths."""
+
+    FREE = "free"
+    CITIZEN_INSIDE = "citizen_inside"  # waiting in the lobby: checked in or asked for a matter
+    IN_CALL = "in_call"
+
+
 class DeviceState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
@@ -171,6 +179,7 @@ class BoothPresence(BaseModel):
     devices: tuple[DeviceStatus, ...] = ()
     assist: AssistState = AssistState.NONE
     assist_since: float | None = None  # unix time of the press, while not cleared
+    use: BoothUse = BoothUse.FREE
 
 
 class LobbyEntry(BaseModel):

@@ -47,6 +47,7 @@ from protocol.messages import (
     AssistUnanswered,
     BookingArrived,
     BoothPresence,
+    BoothUse,
     CameraSelect,
     CameraSource,
     DeviceState,
@@ -605,7 +606,7 @@ class CallBroker:
         if viewer is not None and me is None:
             return Presence(booths=(), lobby=())
         booths = tuple(
-            self._booth_view(b, me is None or access.sees_help_request(me.standing, self._help(b)))
+            self._booth_view(b, me is None or access.sees_help_request(me.standing, self._help(b)), self._use(b))
             for b in sorted(self.booths.values(), key=lambda b: (b.info.point, b.info.name))
             if me is None or access.sees_booth(me.standing, access.BoothRef(b.info.booth_id, b.info.point_id))
         )
@@ -628,8 +629,14 @@ class CallBroker:
         )
         return Presence(booths=booths, lobby=lobby)
 
+    def _use(self, b: _Booth) -> BoothUse:
+        phases = {s.phase for s in self.sessions.values() if s.booth_id == b.info.booth_id}
+        if CallPhase.IN_CALL in phases:
+            return BoothUse.IN_CALL
+        return BoothUse.CITIZEN_INSIDE if CallPhase.LOBBY in phases else BoothUse.FREE
+
     @staticmethod
-    def _booth_view(b: _Booth, help_shown: bool) -> BoothPresence:
+    def _booth_view(b: _Booth, help_shown: bool, use: BoothUse = BoothUse.FREE) -> BoothPresence:
         """A booth's presence; its call-button alert only for those it is shown to."""
         return BoothPresence(
             booth_id=b.info.booth_id,
@@ -639,6 +646,7 @@ class CallBroker:
             devices=b.devices,
             assist=b.assist if help_shown else AssistState.NONE,
             assist_since=b.assist_since if help_shown else None,
+            use=use,
         )
 
     def visible(self, official_id: str, session_id: str) -> bool:

@@ -1,5 +1,4 @@
 // @ts-check
-/// <reference lib="webworker" />
 // The advisor app's service worker (scope /advisor/): shows the alarms pushed to
 // this phone, even with the app closed and the screen locked, and sends
 // "I'm on it" straight from the notification.
@@ -41,18 +40,21 @@ async function showAlarm(text) {
   const shown = await sw.registration.getNotifications({ tag: alarm.alert_id });
   const before = shown.length ? /** @type {AlarmPayload} */ (shown[0].data) : null;
   if (before && before.level >= alarm.level) return; // already on the screen: never twice
-  await sw.registration.showNotification(alarm.title, {
+  // renotify, vibrate and actions are Chromium's (and the Notifications standard's) but not yet in
+  // TypeScript's WebWorker library: the options are built as a plain object for that reason.
+  /** @type {NotificationOptions & Record<string, unknown>} */
+  const options = {
     body: alarm.message,
     tag: alarm.alert_id,
-    renotify: Boolean(before),
+    renotify: Boolean(before), // an escalation rings again; a repeat of the same level never shows
     requireInteraction: true,
     icon: "/advisor/icon-192.png",
     badge: "/advisor/icon-192.png",
     data: alarm,
-    // @ts-ignore - vibrate and actions are in Chromium's NotificationOptions, not yet in TypeScript's DOM lib
     vibrate: [400, 200, 400, 200, 800],
     actions: [{ action: "ack", title: alarm.action }],
-  });
+  };
+  await sw.registration.showNotification(alarm.title, options);
   for (const client of await sw.clients.matchAll({ type: "window" })) client.postMessage({ type: "alarm", alarm });
 }
 

@@ -62,6 +62,10 @@ export type DeviceState = "ok" | "degraded" | "missing";
  */
 export type AssistState = "none" | "requested" | "acknowledged";
 /**
+ * Whether someone is using a booth (never who): for the advisor's view of their booths.
+ */
+export type BoothUse = "free" | "citizen_inside" | "in_call";
+/**
  * The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown).
  */
 export type Language = "fi" | "sv" | "en";
@@ -140,6 +144,7 @@ export interface BoothPresence {
   devices?: DeviceStatus[];
   assist?: AssistState;
   assist_since?: number | null;
+  use?: BoothUse;
 }
 export interface DeviceStatus {
   role: string;

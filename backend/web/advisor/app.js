@@ -47,6 +47,9 @@ const desk = {
   refreshTimer: /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined),
 };
 
+/** Whether the advisor picked the booking form's day (else it follows the server's today). */
+let dayChosen = false;
+
 // Read-only hooks for the automated browser tests.
 Object.defineProperty(window, "etapisteAdvisor", {
   value: Object.freeze({
@@ -76,6 +79,7 @@ function init() {
   });
   byId("serve-now").addEventListener("click", () => serveNow().catch(failed));
   input("day").value = helsinkiDay(Date.now());
+  input("day").addEventListener("change", () => { dayChosen = true; });
   configureConnection({ onFrame, onClosed: renderConnection, onChange: renderConnection });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", onWorkerMessage);
@@ -201,6 +205,7 @@ function point() {
 
 async function loadDesk() {
   desk.points = await api("/api/advisor/points");
+  byId("point-name").textContent = point()?.name || "";
   desk.services = await api("/api/services");
   fillServices();
   await refreshDay();
@@ -265,6 +270,7 @@ function onFrame(text) {
     case "welcome":
       welcomed();
       state.clockOffset = msg.server_time - Date.now() / 1000;
+      if (!dayChosen) input("day").value = helsinkiDay(Date.now() + state.clockOffset * 1000); // the point's today
       renderConnection();
       refreshAlarms().catch(failed); // the list is the backend's: what was acknowledged meanwhile goes
       refreshDay().catch(failed);

@@ -23,8 +23,21 @@ sw.addEventListener("activate", (event) => {
 });
 
 sw.addEventListener("push", (event) => {
-  event.waitUntil(showAlarm(event.data ? event.data.text() : ""));
+  keepAlive(event, showAlarm(event.data ? event.data.text() : ""));
 });
+
+/**
+ * Keep the worker alive until `work` is done. An event the browser did not send itself
+ * (a test, a devtools console) may not be extended; the work still runs.
+ * @param {ExtendableEvent} event @param {Promise<unknown>} work
+ */
+function keepAlive(event, work) {
+  try {
+    event.waitUntil(work);
+  } catch {
+    work.catch(() => {});
+  }
+}
 
 /** @param {string} text */
 async function showAlarm(text) {
@@ -62,11 +75,7 @@ sw.addEventListener("notificationclick", (event) => {
   const note = event.notification;
   const alarm = /** @type {AlarmPayload} */ (note.data);
   note.close();
-  if (event.action === "ack") {
-    event.waitUntil(acknowledge(alarm));
-  } else {
-    event.waitUntil(openApp());
-  }
+  keepAlive(event, event.action === "ack" ? acknowledge(alarm) : openApp());
 });
 
 /** @param {AlarmPayload} alarm */

@@ -534,21 +534,22 @@ class Hub:
         now = self.clock()
         if isinstance(msg, DeviceReport):
             before = self.broker.booths[party.id].devices if party.id in self.broker.booths else None
-            effects = self._dispatch(party, msg)
+            await self._apply(self._dispatch(party, msg))  # the officials' presence first, then the alarm
             failing = newly_failing(before, msg.devices)
             if failing:
                 raised = await asyncio.to_thread(
                     alarm_store.raise_booth_alarm, self.db, AlertKind.DEVICE_FAULT.value, party.id, now, failing
                 )
                 await self.deliver_alerts([raised] if raised else [])
-            return effects
+            return []
         effects = self._dispatch(party, msg)
         if isinstance(msg, AssistRequest):
+            await self._apply(effects)  # the booth's light answers first; storing the alarm takes a write
             raised = await asyncio.to_thread(
                 alarm_store.raise_booth_alarm, self.db, AlertKind.CALL_BUTTON.value, party.id, now
             )
             await self.deliver_alerts([raised] if raised else [])
-            return effects
+            return []
         for alert_id in await asyncio.to_thread(
             alarm_store.open_booth_alarms, self.db, msg.booth_id, AlertKind.CALL_BUTTON.value
         ):

@@ -92,6 +92,7 @@ class PushSender:
         self.clock = clock
         self.settings = settings or AlarmSettings()
         self._session: aiohttp.ClientSession | None = None
+        self._key: store.VapidKey | None = None  # stored once, never changes: read once
 
     async def close(self) -> None:
         if self._session is not None:
@@ -103,7 +104,9 @@ class PushSender:
         todo = await asyncio.to_thread(store.due, self.db, now)
         if not todo:
             return report
-        key = await asyncio.to_thread(store.vapid_key, self.db, now)
+        if self._key is None:
+            self._key = await asyncio.to_thread(store.vapid_key, self.db, now)
+        key = self._key
         for d in todo:
             alert = await asyncio.to_thread(alerts.get, self.db, d.alert_id)
             if alert is None:  # pragma: no cover - alerts are never deleted

@@ -62,12 +62,15 @@ class Alarms:
         self._wake.set()
 
     async def run_once(self, now: float) -> AlarmPass:
+        """Send what is due first (a new alarm woke us), then climb the ladder; its pushes go next pass."""
         done = AlarmPass()
+        done.sent = await self.sender.send_due(now)
         for alarm in await asyncio.to_thread(store.open_alarms, self.db):
             effects = escalation.step(alarm, now, self.settings)
             done.effects += effects
             await self._apply(effects, now)
-        done.sent = await self.sender.send_due(now)
+        if any(isinstance(e, escalation.Push) for e in done.effects):
+            self._wake.set()  # the next level's pushes: at once, not a tick later
         return done
 
     async def run_forever(self, stop: asyncio.Event) -> None:

@@ -87,8 +87,8 @@ Effect = Push | TellOfficialInCall | SetLevel
 
 
 def raised(alert_id: str) -> list[Effect]:
-    """A new alarm: the on-duty advisors' phones ring at once."""
-    return [Push(alert_id, Audience.ON_DUTY, 0), SetLevel(alert_id, 0, closed=False)]
+    """A new alarm (its ladder row starts at level 0): the on-duty advisors' phones ring at once."""
+    return [Push(alert_id, Audience.ON_DUTY, 0)]
 
 
 def step(alarm: OpenAlarm, now: float, settings: AlarmSettings) -> list[Effect]:

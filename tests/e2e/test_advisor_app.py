@@ -30,8 +30,8 @@ from backend.store.seed import DemoAccounts
 from drivers.button_logic import LedState
 from drivers.sim.button import SimButtonBox
 from tests.e2e.processes import Backend, Kiosk
-from tests.e2e.test_call_button import banner_colour
 from tests.e2e.test_call import read_png
+from tests.e2e.test_call_button import banner_colour
 from tests.support.push_service import PushServiceStandIn, Received
 from tests.support.waiting import wait_for
 

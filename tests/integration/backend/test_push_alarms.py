@@ -125,3 +125,25 @@ def test_no_answer_climbs_to_every_advisor_then_the_official_in_the_call(fast_cl
         (0, "sent"),
         (1, "sent"),
     ]
+
+
+def test_a_device_that_stops_working_is_one_alarm(fast_client: TestClient, push_service):
+    advisor = login(fast_client, "neuvoja", "demo-advisor")
+    subscribe_phone(fast_client, advisor, push_service, "sv")
+    ok = {"role": "printer", "state": "ok", "reason": ""}
+    broken = {"role": "printer", "state": "degraded", "reason": "paper out"}
+    with fast_client.websocket_connect("/ws") as booth, fast_client.websocket_connect("/ws") as desk:
+        send(desk, {"type": "hello", "role": "official", "token": advisor})
+        recv_until(desk, "welcome")
+        send(booth, BOOTH_HELLO)
+        recv_until(booth, "welcome")
+        send(booth, {"type": "device.status", "devices": [ok]})
+        send(booth, {"type": "device.status", "devices": [broken]})
+        alert = recv_until(desk, "advisor.alert", limit=20)
+        assert alert["kind"] == "device_fault"
+        assert alert["message_sv"] == "En enhet i kiosken Imatra booth 1 fungerar inte: printer"
+        send(booth, {"type": "device.status", "devices": [broken]})  # still broken: the same alarm
+        push = push_service.wait_for(lambda r: r.payload["kind"] == "device_fault")
+        assert push.payload["alert_id"] == alert["alert_id"]
+    open_alerts = fast_client.get("/api/alerts", headers={"Authorization": f"Bearer {advisor}"}).json()
+    assert [a["kind"] for a in open_alerts] == ["device_fault"]

@@ -55,10 +55,23 @@ class Alarms:
         self._wake = asyncio.Event()
 
     async def raise_alarms(self, raised: list[alerts.StoredAlert]) -> None:
-        """Stored alerts become alarms: on the ladder, the on-duty phones' pushes planned, the pass woken."""
+        """Stored alerts become alarms: on the ladder with their first pushes planned, and the pass woken."""
+        now = self.clock()
         for alert in raised:
-            if await asyncio.to_thread(store.start_escalation, self.db, alert.alert_id, alert.at):
-                await self._apply(escalation.raised(alert.alert_id), self.clock())
+            for effect in escalation.raised(alert.alert_id):
+                if isinstance(effect, escalation.Push):
+                    n = await asyncio.to_thread(
+                        store.start_alarm,
+                        self.db,
+                        alert.alert_id,
+                        alert.point_id,
+                        alert.at,
+                        effect.audience,
+                        effect.level,
+                        now,
+                    )
+                    if n is not None:
+                        log.info("alarm %s raised: %d phone(s) to ring", alert.alert_id, n)
         self._wake.set()
 
     async def run_once(self, now: float) -> AlarmPass:

@@ -215,16 +215,6 @@ def open_booth_alarms(db: sessionmaker[Session], booth_id: str, kind: str) -> li
 # -- escalation --
 
 
-def start_escalation(db: sessionmaker[Session], alert_id: str, raised_at: float) -> bool:
-    """The ladder's row for a new alarm; False if it already has one (raised twice: climbs once)."""
-    with db() as s:
-        if s.get(AlarmEscalationRow, alert_id) is not None:
-            return False
-        s.add(AlarmEscalationRow(alert_id=alert_id, level=0, raised_at=raised_at, open=True))
-        s.commit()
-        return True
-
-
 def open_alarms(db: sessionmaker[Session]) -> list[OpenAlarm]:
     """Every alarm still on its ladder, with whether it has been acknowledged meanwhile."""
     with db() as s:
@@ -252,46 +242,66 @@ def set_level(db: sessionmaker[Session], alert_id: str, level: int, closed: bool
 def audience(db: sessionmaker[Session], point_id: str, who: Audience, now: float) -> set[str]:
     """Official ids to ring: the point's advisors signed in now (all of them if none is), or all of them."""
     with db() as s:
-        advisors = set(
-            s.scalars(select(RoleGrant.official_id).where(RoleGrant.role == "advisor", RoleGrant.scope == point_id))
-        )
-        if who is Audience.EVERY_ADVISOR or not advisors:
-            return advisors
-        on_duty = set(
-            s.scalars(
-                select(LoginSession.official_id).where(
-                    LoginSession.official_id.in_(sorted(advisors)), LoginSession.expires_at > now
-                )
+        return _audience(s, point_id, who, now)
+
+
+def _audience(s: Session, point_id: str, who: Audience, now: float) -> set[str]:
+    advisors = set(
+        s.scalars(select(RoleGrant.official_id).where(RoleGrant.role == "advisor", RoleGrant.scope == point_id))
+    )
+    if who is Audience.EVERY_ADVISOR or not advisors:
+        return advisors
+    on_duty = set(
+        s.scalars(
+            select(LoginSession.official_id).where(
+                LoginSession.official_id.in_(sorted(advisors)), LoginSession.expires_at > now
             )
         )
+    )
     return on_duty or advisors
 
 
 def plan_deliveries(db: sessionmaker[Session], alert_id: str, official_ids: set[str], level: int, now: float) -> int:
     """One pending delivery per subscription of ``official_ids``; returns how many were added."""
+    with db() as s:
+        added = _plan(s, alert_id, official_ids, level, now)
+        s.commit()
+    return added
+
+
+def _plan(s: Session, alert_id: str, official_ids: set[str], level: int, now: float) -> int:
     if not official_ids:
         return 0
-    with db() as s:
-        subs = s.scalars(
-            select(PushSubscriptionRow.id).where(PushSubscriptionRow.official_id.in_(sorted(official_ids)))
-        ).all()
-        known = set(
-            s.scalars(
-                select(PushDeliveryRow.subscription_id).where(
-                    PushDeliveryRow.alert_id == alert_id, PushDeliveryRow.level == level
-                )
+    subs = s.scalars(
+        select(PushSubscriptionRow.id).where(PushSubscriptionRow.official_id.in_(sorted(official_ids)))
+    ).all()
+    known = set(
+        s.scalars(
+            select(PushDeliveryRow.subscription_id).where(
+                PushDeliveryRow.alert_id == alert_id, PushDeliveryRow.level == level
             )
         )
-        added = 0
-        for sub_id in subs:
-            if sub_id in known:
-                continue
-            s.add(
-                PushDeliveryRow(
-                    alert_id=alert_id, subscription_id=sub_id, level=level, state="pending", attempts=0, next_at=now
-                )
+    )
+    fresh = [sub_id for sub_id in subs if sub_id not in known]
+    for sub_id in fresh:
+        s.add(
+            PushDeliveryRow(
+                alert_id=alert_id, subscription_id=sub_id, level=level, state="pending", attempts=0, next_at=now
             )
-            added += 1
+        )
+    return len(fresh)
+
+
+def start_alarm(
+    db: sessionmaker[Session], alert_id: str, point_id: str, raised_at: float, who: Audience, level: int, now: float
+) -> int | None:
+    """A new alarm's ladder row and its first pushes, in one transaction (the call button waits on it);
+    None if the alarm already has a ladder (raised twice: it climbs once)."""
+    with db() as s:
+        if s.get(AlarmEscalationRow, alert_id) is not None:
+            return None
+        s.add(AlarmEscalationRow(alert_id=alert_id, level=level, raised_at=raised_at, open=True))
+        added = _plan(s, alert_id, _audience(s, point_id, who, now), level, now)
         s.commit()
     return added
 

@@ -131,6 +131,14 @@ def sign_in(page, backend: Backend) -> None:
     page.wait_for_function("() => document.querySelectorAll('#booths li').length > 0", timeout=15_000)
 
 
+def wait_notice(page, text: str) -> None:
+    """The app's notice line says ``text``; on a timeout, the failure names what it said instead."""
+    try:
+        page.wait_for_selector(f"#notice:has-text('{text}')", timeout=10_000)
+    except Exception:
+        raise AssertionError(f"the notice never said {text!r}; it says {page.inner_text('#notice')!r}") from None
+
+
 def service_worker_registration(page) -> int:
     """The app's service worker is registered for /advisor/ and active; its DevTools registration id."""
     page.wait_for_function(
@@ -210,7 +218,7 @@ def test_an_advisor_runs_the_desk_from_a_phone(backend: Backend, phone, shots: P
     page.get_by_label("Time").select_option(label="10.00")
     page.get_by_label("Phone").fill("+358401234567")
     page.get_by_role("button", name="Book", exact=True).click()
-    page.wait_for_selector("#notice:has-text('code')", timeout=10_000)
+    wait_notice(page, "code")
     booking = page.locator("#bookings li").filter(has_text="10.00")
     booking.wait_for(timeout=10_000)
     assert "Booked" in booking.inner_text()
@@ -231,7 +239,7 @@ def test_an_advisor_runs_the_desk_from_a_phone(backend: Backend, phone, shots: P
 
     # Resend its confirmation, then cancel it (a second tap confirms).
     moved.get_by_role("button", name="Resend").click()
-    page.wait_for_selector("#notice:has-text('sent again')", timeout=10_000)
+    wait_notice(page, "sent again")
     moved.get_by_role("button", name="Cancel").click()
     moved.get_by_role("button", name="Yes, cancel").click()
     page.locator(f"#bookings li[data-code='{code}']").filter(has_text="Cancelled").wait_for(timeout=10_000)
@@ -264,10 +272,14 @@ def test_an_advisor_runs_the_desk_from_a_phone(backend: Backend, phone, shots: P
     page.screenshot(path=str(shots / "desk-alarm.png"), full_page=True)
 
     tap_im_on_it(page, push.payload["alert_id"])
-    page.wait_for_selector("#notice:has-text('You took the alarm')", timeout=10_000)
+    wait_notice(page, "You took the alarm")
     page.wait_for_function("() => document.querySelectorAll('#alarms li').length === 0", timeout=10_000)
     token = api(backend, "POST", "/api/login", {"username": "neuvoja", "password": "demo-advisor"})["token"]
     assert api(backend, "GET", "/api/alerts", token=token) == []
+    assert page.evaluate(NOTIFICATIONS_JS) == []
+    handled = page.evaluate("() => window.etapisteAdvisor.pushesHandled()")
+    deliver(page, registration, push, backend.url)  # delivered again after it was taken: still not shown again
+    page.wait_for_function(f"() => window.etapisteAdvisor.pushesHandled() > {handled}", timeout=10_000)
     assert page.evaluate(NOTIFICATIONS_JS) == []
     errors = [m for m in page.console_messages if m.startswith("error")]
     assert errors == [], errors

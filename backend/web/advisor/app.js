@@ -49,12 +49,15 @@ const desk = {
 
 /** Whether the advisor picked the booking form's day (else it follows the server's today). */
 let dayChosen = false;
+/** Pushes the service worker has handled while the app was open (shown or not): for the tests. */
+let pushesHandled = 0;
 
 // Read-only hooks for the automated browser tests.
 Object.defineProperty(window, "etapisteAdvisor", {
   value: Object.freeze({
     alerts: () => sortedAlerts(state.alerts).map((a) => ({ alert_id: a.alert_id, kind: a.kind })),
     connected: () => state.connected,
+    pushesHandled: () => pushesHandled,
   }),
 });
 
@@ -67,8 +70,10 @@ function init() {
     signIn().catch(failed);
   });
   byId("sign-out").addEventListener("click", () => {
-    revokeToken(state.token);
-    signOut();
+    alarmsOff().finally(() => {
+      revokeToken(state.token);
+      signOut();
+    });
   });
   byId("enable-alarms").addEventListener("click", () => enableAlarms().catch(failed));
   select("service").addEventListener("change", showService);
@@ -308,8 +313,9 @@ function onWorkerMessage(event) {
     notice(t("You took the alarm."));
   } else if (data.type === "ack-failed") {
     notice(t("The alarm could not be acknowledged from the notification. Use the button here."));
-  } else if (data.type === "alarm" && state.token) {
-    refreshAlarms().catch(failed);
+  } else if (data.type === "alarm") {
+    pushesHandled += 1;
+    if (state.token) refreshAlarms().catch(failed);
   }
 }
 
@@ -356,6 +362,19 @@ async function enableAlarms() {
   }
   await api("/api/push/subscriptions", { method: "POST", body: { ...subscription.toJSON(), language: currentLanguage() } });
   notice(t("Alarms are on for this phone."));
+}
+
+/** Signing out stops this phone's alarms: a shared phone must not ring for someone who left. */
+async function alarmsOff() {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration("/advisor/");
+    const subscription = await registration?.pushManager?.getSubscription();
+    if (!subscription) return;
+    await api("/api/push/subscriptions/remove", { method: "POST", body: { endpoint: subscription.endpoint } }).catch(() => {});
+    await subscription.unsubscribe();
+  } catch {
+    // no push support or no subscription: nothing to stop
+  }
 }
 
 // --- booking at the desk ----------------------------------------------------------------

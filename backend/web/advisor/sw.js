@@ -50,9 +50,12 @@ async function showAlarm(text) {
     return;
   }
   if (!alarm || typeof alarm.alert_id !== "string") return;
+  if (await seenBefore(alarm)) { // never twice, even after the notification was closed
+    await tellApp({ type: "alarm", alarm, shown: false });
+    return;
+  }
   const shown = await sw.registration.getNotifications({ tag: alarm.alert_id });
   const before = shown.length ? /** @type {AlarmPayload} */ (shown[0].data) : null;
-  if (before && before.level >= alarm.level) return; // already on the screen: never twice
   // renotify, vibrate and actions are Chromium's (and the Notifications standard's) but not yet in
   // TypeScript's WebWorker library: the options are built as a plain object for that reason.
   /** @type {NotificationOptions & Record<string, unknown>} */
@@ -68,7 +71,31 @@ async function showAlarm(text) {
     actions: [{ action: "ack", title: alarm.action }],
   };
   await sw.registration.showNotification(alarm.title, options);
-  for (const client of await sw.clients.matchAll({ type: "window" })) client.postMessage({ type: "alarm", alarm });
+  await tellApp({ type: "alarm", alarm, shown: true });
+}
+
+/** The open app (if any) refreshes its list. @param {object} message */
+async function tellApp(message) {
+  for (const client of await sw.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+const SEEN = "etapiste-alarms-seen";
+const SEEN_KEEP = 500;
+
+/**
+ * Whether this alarm at this level was shown already (a push service may deliver twice, and a
+ * phone that was offline may get an alarm it already handled); remembered in Cache Storage, which
+ * outlives the worker, the last SEEN_KEEP of them.
+ * @param {AlarmPayload} alarm
+ */
+async function seenBefore(alarm) {
+  const cache = await caches.open(SEEN);
+  const key = `/advisor/seen/${encodeURIComponent(alarm.alert_id)}/${alarm.level}`;
+  if (await cache.match(key)) return true;
+  await cache.put(key, new Response(""));
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - SEEN_KEEP))) await cache.delete(old);
+  return false;
 }
 
 sw.addEventListener("notificationclick", (event) => {
@@ -91,9 +118,7 @@ async function acknowledge(alarm) {
   } catch {
     ok = false;
   }
-  for (const client of await sw.clients.matchAll({ type: "window" })) {
-    client.postMessage({ type: ok ? "acknowledged" : "ack-failed", alert_id: alarm.alert_id });
-  }
+  await tellApp({ type: ok ? "acknowledged" : "ack-failed", alert_id: alarm.alert_id });
   if (!ok) await openApp(); // the app's list still has it: acknowledge there
 }
 

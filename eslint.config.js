@@ -1,5 +1,5 @@
 // @ts-check
-// ESLint for the officials' page and its tests (flat config). Run: npx eslint
+// ESLint for the browser apps (official/, advisor/) and their tests (flat config). Run: npx eslint
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -12,9 +12,13 @@ export default [
   },
   js.configs.recommended,
   {
-    files: ["backend/web/official/**/*.js", "backend/web/admin/*.js"],
+    files: ["backend/web/official/**/*.js", "backend/web/admin/*.js", "backend/web/advisor/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
     rules: { "no-console": ["error", { allow: ["warn", "error"] }] }, // no personal data in logs: say why
+  },
+  {
+    files: ["backend/web/advisor/sw.js"], // the advisor app's service worker: a worker, not a page
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.serviceworker } },
   },
   {
     files: ["tests/unit/web/**/*.mjs", "scripts/**/*.mjs", "eslint.config.js"],

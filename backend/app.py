@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from backend.alarms import Alarms
 from backend.api import include_routes
 from backend.api import texts as web_texts
 from backend.api.admin import include_admin
@@ -55,6 +56,8 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     engine = open_engine(settings.database_url)
     db = session_factory(engine)
     hub = Hub(db, clock=clock, limits=settings.limits)
+    alarms = Alarms(db, clock, settings.alarms, tell_official=hub.assist_unanswered)
+    hub.on_alarms = alarms.raise_alarms
     limits = settings.limits
     # Failed sign-ins, by username and by address: guessing passwords waits, and is told how long.
     failed_by_account = FailureWindow(limits.login_failures_per_account, limits.login_window_s)
@@ -79,13 +82,14 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
             """From the HTTP API's worker threads: refused check-ins become advisor alerts."""
             raised = record_alerts(db, events)
             if raised:
-                asyncio.run_coroutine_threadsafe(hub.deliver_alerts(raised), loop)
+                asyncio.run_coroutine_threadsafe(hub.deliver_alerts(raised), loop)  # also the phones
 
         app.state.booking_events = booking_events
         app.state.alert_acknowledged = hub.alert_cleared
         stop = asyncio.Event()
         background = [
             asyncio.create_task(DeliveryWorker(db, settings.notify, clock=clock).run_forever(stop)),
+            asyncio.create_task(alarms.run_forever(stop)),
             asyncio.create_task(
                 Jobs(db, clock, settings.jobs, joined=hub.joined_booking_ids, on_alerts=hub.deliver_alerts).run_forever(
                     stop
@@ -104,6 +108,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     add_api_docs(app)
     app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes)
     app.state.hub = hub
+    app.state.alarms = alarms
     include_routes(
         app,
         db,
@@ -111,6 +116,8 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         stage=outbox_stager(clock),
         present=lambda: sorted(hub.broker.officials),
         queue_at_desk=hub.queue_at_desk,
+        check_in_at_desk=hub.check_in_at_desk,
+        booth_free=hub.booth_free,
     )
     include_admin(
         app,
@@ -181,4 +188,5 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
 
     app.mount("/official", StaticFiles(directory=WEB_ROOT / "official", html=True), name="official")
     app.mount("/admin", StaticFiles(directory=WEB_ROOT / "admin", html=True), name="admin")
+    app.mount("/advisor", StaticFiles(directory=WEB_ROOT / "advisor", html=True), name="advisor")
     return app

@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from backend.domain.escalation import AlarmSettings
 from backend.domain.limits import LimitSettings
 from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
@@ -85,6 +86,8 @@ class BackendSettings(BaseSettings):
     jobs: JobSettings = JobSettings()
     #: Message and body sizes, connections, message rates, sign-in and check-in throttling.
     limits: LimitSettings = LimitSettings()
+    #: The advisors' phone alarms: escalation time, VAPID subject, push TTL.
+    alarms: AlarmSettings = AlarmSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -141,7 +144,7 @@ def env_names() -> list[str]:
     names = []
     for name, info in BackendSettings.model_fields.items():
         group = info.annotation
-        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings | LimitSettings):
+        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings | LimitSettings | AlarmSettings):
             names += [env_name((name, sub)) for sub in group.model_fields]
         else:
             names.append(env_name((name,)))

@@ -14,8 +14,8 @@ import logging
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from backend.auth import token_hash
 from backend.domain import access, checkin
+from backend.domain.alerts import newly_failing
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -40,16 +41,18 @@ from backend.domain.calls import (
     WalkIn,
 )
 from backend.domain.catalogue import OfficialSkills, Service
-from backend.domain.events import CitizenCheckedIn
+from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import push as alarm_store
 from backend.store.call_records import record_call
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
     AlertAcknowledge,
     AlertCleared,
+    AlertKind,
     AssistAcknowledge,
     AssistClear,
     AssistRequest,
@@ -192,6 +195,8 @@ class Hub:
         self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
+        self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -363,6 +368,8 @@ class Hub:
                     effects = await self._walk_in(conn.party, msg)
                 elif isinstance(msg, AlertAcknowledge):
                     effects = await self._acknowledge(conn.party, msg)
+                elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
+                    effects = await self._booth_alarm(conn.party, msg)
                 else:
                     effects = self._dispatch(conn.party, msg)
             except ProtocolError as exc:
@@ -429,8 +436,13 @@ class Hub:
         arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         await conn.send(_checkin_answer(r, arrived.booking.language if arrived else None))
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
+        return await self._after_check_in(booth_id, outcome, now)
+
+    async def _after_check_in(self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float) -> list[Effect]:
+        """Alerts for a refusal; for a success, the citizen in the booth's lobby and their official told."""
         raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
         await self.deliver_alerts(raised)
+        arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         if arrived is None:
             return []
         b = arrived.booking
@@ -445,6 +457,31 @@ class Hub:
             queue_entry_id=outcome.queue_entry_id,
         )
         return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
+
+    def booth_free(self, booth_id: str) -> str | None:
+        """Why a citizen cannot be checked in to ``booth_id`` from the desk now; None if they can."""
+        booth = self.broker.booths.get(booth_id)
+        if booth is None or not booth.online:
+            return "the booth is not connected"
+        if any(s.booth_id == booth_id for s in self.broker.sessions.values()):
+            return "the booth is in use"
+        return None
+
+    async def check_in_at_desk(self, code: str, booth_id: str) -> checkin.CheckinResult:
+        """The advisor checks in a citizen who came to the desk, at the booth they will use: the same
+        rules as at the booth itself, and on success the booth shows its lobby and the official is told."""
+        now = self.clock()
+        outcome = await asyncio.to_thread(
+            booking_store.check_in, self.db, code, booth_id, datetime.fromtimestamp(now, UTC)
+        )
+        log.info("desk check-in at booth %s: %s", booth_id, outcome.result.result.value)
+        # A refusal is told to the advisor on their screen; it is not an alarm for their own phone.
+        outcome = replace(outcome, events=[e for e in outcome.events if not isinstance(e, CheckinRefused)])
+        try:
+            await self._apply(await self._after_check_in(booth_id, outcome, now))
+        except BrokerError as exc:  # the booth was taken meanwhile: the booking is checked in and queued
+            log.info("desk check-in at booth %s: %s; the citizen waits in the queue", booth_id, exc.reason)
+        return outcome.result
 
     async def _walk_in(self, party: Party, msg: SessionRequest) -> list[Effect]:
         """A citizen chose a matter and a language at the booth: recorded in the point's
@@ -484,10 +521,52 @@ class Hub:
         return []
 
     async def alert_cleared(self, alert: alerts.StoredAlert) -> None:
-        """An advisor took the alert (here or over HTTP): off every advisor's screen."""
+        """An advisor took the alert (here, over HTTP or from their phone): off every advisor's
+        screen; for the call button, the booth's light blinks and its banner says help is coming."""
         cleared = AlertCleared(alert_id=alert.alert_id)
         for conn in self._advisors_of(alert.point_id):
             await conn.send(cleared)
+        if alert.kind is AlertKind.CALL_BUTTON and alert.booth_id is not None:
+            await self._apply(self.broker.assist_taken(alert.booth_id))
+
+    async def _booth_alarm(
+        self, party: Party, msg: AssistRequest | AssistAcknowledge | AssistClear | DeviceReport
+    ) -> list[Effect]:
+        """The call button and device reports, with their phone alarms: a press or a newly failing
+        device is stored as an alert (then pushed, escalated); an official who answers the button on
+        their page answers its alarm too, so the advisors' phones stop escalating."""
+        now = self.clock()
+        if isinstance(msg, DeviceReport):
+            before = self.broker.booths[party.id].devices if party.id in self.broker.booths else None
+            await self._apply(self._dispatch(party, msg))  # the officials' presence first, then the alarm
+            failing = newly_failing(before, msg.devices)
+            if failing:
+                raised = await asyncio.to_thread(
+                    alarm_store.raise_booth_alarm, self.db, AlertKind.DEVICE_FAULT.value, party.id, now, failing
+                )
+                await self.deliver_alerts([raised] if raised else [])
+            return []
+        effects = self._dispatch(party, msg)
+        if isinstance(msg, AssistRequest):
+            await self._apply(effects)  # the booth's light answers first; storing the alarm takes a write
+            raised = await asyncio.to_thread(
+                alarm_store.raise_booth_alarm, self.db, AlertKind.CALL_BUTTON.value, party.id, now
+            )
+            await self.deliver_alerts([raised] if raised else [])
+            return []
+        for alert_id in await asyncio.to_thread(
+            alarm_store.open_booth_alarms, self.db, msg.booth_id, AlertKind.CALL_BUTTON.value
+        ):
+            done = await asyncio.to_thread(alerts.acknowledge, self.db, alert_id, party.id, now)
+            if done is not None:
+                for conn in self._advisors_of(done.point_id):
+                    await conn.send(AlertCleared(alert_id=done.alert_id))
+        return effects
+
+    async def assist_unanswered(self, alert: alerts.StoredAlert) -> None:
+        """The escalation's last level: the official in a call at the booth hears nobody answered."""
+        if alert.kind is AlertKind.CALL_BUTTON and alert.booth_id is not None:
+            await self._apply(self.broker.assist_unanswered(alert.booth_id))
 
     async def deliver_alerts(self, raised: list[alerts.StoredAlert]) -> None:
         """Tell the connected advisors of each alert's point (and master admins).
@@ -496,6 +575,8 @@ class Hub:
             log.info("advisor alert %s at point %s", alert.kind.value, alert.point_id)
             for conn in self._advisors_of(alert.point_id):
                 await conn.send(alert.to_message())
+        if raised and self.on_alarms is not None:
+            await self.on_alarms(raised)  # the phones: stored deliveries, escalation
 
     def _advisors_of(self, point_id: str) -> list[Connection]:
         return [

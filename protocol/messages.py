@@ -105,6 +105,14 @@ class CameraSource(StrEnum):
     DOCUMENT = "document"
 
 
+class BoothUse(StrEnum):
+    """Whether someone is using a booth (never who): for the advisor's view of their booths."""
+
+    FREE = "free"
+    CITIZEN_INSIDE = "citizen_inside"  # waiting in the lobby: checked in or asked for a matter
+    IN_CALL = "in_call"
+
+
 class DeviceState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
@@ -181,6 +189,7 @@ class BoothPresence(BaseModel):
     devices: tuple[DeviceStatus, ...] = ()
     assist: AssistState = AssistState.NONE
     assist_since: float | None = None  # unix time of the press, while not cleared
+    use: BoothUse = BoothUse.FREE
 
 
 class LobbyEntry(BaseModel):
@@ -450,6 +459,16 @@ class BoothAudio(_Message):
     volume: Annotated[int, Field(ge=0, le=100)]
 
 
+class AssistUnanswered(_Message):
+    """Backend -> the official in a call at the booth: the call button's alarm went to every
+    advisor of the point and nobody has answered, so the official should help the citizen."""
+
+    type: Literal["assist.unanswered"] = "assist.unanswered"
+    booth_id: Id
+    booth_name: Name
+    since: float  # unix time of the press
+
+
 # --- check-in ---------------------------------------------------------------------
 
 
@@ -514,6 +533,8 @@ class BoothCatalogue(_Message):
 class AlertKind(StrEnum):
     CHECKIN_REFUSED = "checkin_refused"  # a citizen could not check in at a booth
     OFFICIAL_NO_SHOW = "official_no_show"  # a checked-in citizen's official has not joined
+    CALL_BUTTON = "call_button"  # the citizen pressed the booth's call button
+    DEVICE_FAULT = "device_fault"  # a device of the booth stopped working
 
 
 class AdvisorAlert(_Message):
@@ -596,6 +617,7 @@ Message = Annotated[
         | AdvisorAlert
         | AlertAcknowledge
         | AlertCleared
+        | AssistUnanswered
     ),
     Field(discriminator="type"),
 ]

@@ -24,10 +24,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.api import alerts, bookings, catalogue, queue
+from backend.api import alerts, bookings, catalogue, desk, push, queue
 from backend.api.roles import caller_dependency
 from backend.domain.bookings import BookingRuleError, ConflictError
 from backend.domain.calls import DeskWalkIn
+from backend.domain.checkin import CheckinResult
 from backend.domain.events import DomainEvent
 from backend.store.bookings import DatabaseBusy, Stager
 from backend.store.catalogue import NotFound
@@ -47,6 +48,8 @@ def include_routes(
     stage: Stager | None = None,
     present: Callable[[], list[str]] | None = None,
     queue_at_desk: Callable[[DeskWalkIn], Awaitable[None]] | None = None,
+    check_in_at_desk: Callable[[str, str], Awaitable[CheckinResult]] | None = None,
+    booth_free: Callable[[str], str | None] | None = None,
 ) -> None:
     """``stage`` runs inside each booking's transaction with its event (the outbox);
     ``present`` names the officials connected now (the hub), for queue estimates;
@@ -62,6 +65,8 @@ def include_routes(
     app.include_router(bookings.router(db, clock, caller, publish, stage))
     app.include_router(queue.router(db, clock, caller, present, queue_at_desk))
     app.include_router(alerts.router(db, clock, caller))
+    app.include_router(push.router(db, clock, caller))
+    app.include_router(desk.router(db, clock, caller, check_in_at_desk, booth_free))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:

@@ -262,6 +262,12 @@ def alert_points(st: Standing) -> frozenset[str] | None:
     return None if st.master else st.advises
 
 
+def may_receive_alarms(st: Standing) -> bool:
+    """Register a phone for alarms (Web Push): those who get some point's alerts."""
+    points = alert_points(st)
+    return points is None or bool(points)
+
+
 def sees_booking(st: Standing, b: BookingRef) -> bool:
     """The point's advisors, the booking organisation's admins, the booked official, the master admin."""
     return st.master or b.point_id in st.advises or b.organisation_id in st.admin_of or b.official_id == st.person_id

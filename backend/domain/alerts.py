@@ -18,7 +18,7 @@ from datetime import datetime
 
 import texts
 from backend.domain.events import CheckinRefused, DomainEvent, OfficialNoShow
-from protocol.messages import AlertKind
+from protocol.messages import AlertKind, DeviceState, DeviceStatus
 from texts import Language
 
 AlertEvent = CheckinRefused | OfficialNoShow
@@ -119,3 +119,40 @@ def alert_text(
     if isinstance(event, OfficialNoShow):
         return official_no_show(event, booth_name)
     return checkin_refused(event, booth_name, booked_start, booked_point_name)
+
+
+def call_button(booth_name: str) -> AlertText:
+    """The citizen at ``booth_name`` pressed the call button: someone must go to the booth."""
+    return AlertText(
+        AlertKind.CALL_BUTTON,
+        {lang: _(lang, "The customer at booth {booth} pressed the call button", booth=booth_name) for lang in Language},
+    )
+
+
+def device_fault(booth_name: str, devices: list[str]) -> AlertText:
+    """A device of ``booth_name`` stopped working (``devices``: their roles, e.g. ``printer``)."""
+    listed = ", ".join(devices)
+    return AlertText(
+        AlertKind.DEVICE_FAULT,
+        {
+            lang: _(lang, "A device of booth {booth} is not working: {devices}", booth=booth_name, devices=listed)
+            for lang in Language
+        },
+    )
+
+
+def newly_failing(before: tuple[DeviceStatus, ...] | None, after: tuple[DeviceStatus, ...]) -> list[str]:
+    """Roles of the devices that are not OK in ``after`` but were OK (or not reported failing) in ``before``.
+
+    A device that stays broken across reports is one alarm, not one per report;
+    a device the booth never had (``missing`` from its first report) is not a fault.
+    """
+    was = {d.role: d.state for d in before or ()}
+    out = []
+    for d in after:
+        if d.state is DeviceState.OK:
+            continue
+        previous = was.get(d.role)
+        if previous is DeviceState.OK or (previous is None and d.state is DeviceState.DEGRADED):
+            out.append(d.role)
+    return sorted(out)

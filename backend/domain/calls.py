@@ -44,9 +44,11 @@ from backend.domain.catalogue import OfficialSkills, Service
 from protocol.messages import (
     AssistState,
     AssistStatus,
+    AssistUnanswered,
     BookingArrived,
     BoothAudio,
     BoothPresence,
+    BoothUse,
     BoothVolume,
     CameraSelect,
     CameraSource,
@@ -350,6 +352,35 @@ class CallBroker:
             out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=state)))
         return out
 
+    def assist_taken(self, booth_id: str) -> list[Effect]:
+        """An advisor answered the call button's alarm from their phone ("I'm on it"): the light
+        blinks and the banner says help is on the way. Whether they may was the alarm's
+        acknowledgement's question (``access.may_ack_alert``); a booth whose alert was already
+        answered or cleared is left as it is."""
+        booth = self.booths.get(booth_id)
+        if booth is None or booth.assist is not AssistState.REQUESTED:
+            return []
+        booth.assist = AssistState.ACKNOWLEDGED
+        out: list[Effect] = self._presence()
+        if booth.online:
+            out.insert(0, Deliver(Party(Role.BOOTH, booth_id), AssistStatus(state=AssistState.ACKNOWLEDGED)))
+        return out
+
+    def assist_unanswered(self, booth_id: str) -> list[Effect]:
+        """Nobody answered the call button's alarm: the officials in a call at the booth are told,
+        if they may see the help request, and only while it is still unanswered."""
+        booth = self.booths.get(booth_id)
+        if booth is None or booth.assist is not AssistState.REQUESTED:
+            return []
+        help_request = self._help(booth)
+        message = AssistUnanswered(booth_id=booth_id, booth_name=booth.info.name, since=booth.assist_since or 0.0)
+        return [
+            Deliver(Party(Role.OFFICIAL, official_id), message)
+            for official_id in sorted(help_request.in_call_with)
+            if (me := self.officials.get(official_id)) is not None
+            and access.sees_help_request(me.standing, help_request)
+        ]
+
     def device_status(self, booth_id: str, devices: tuple[DeviceStatus, ...]) -> list[Effect]:
         self._booth(booth_id).devices = devices
         return self._presence()
@@ -594,7 +625,7 @@ class CallBroker:
         if viewer is not None and me is None:
             return Presence(booths=(), lobby=())
         booths = tuple(
-            self._booth_view(b, me is None or access.sees_help_request(me.standing, self._help(b)))
+            self._booth_view(b, me is None or access.sees_help_request(me.standing, self._help(b)), self._use(b))
             for b in sorted(self.booths.values(), key=lambda b: (b.info.point, b.info.name))
             if me is None or access.sees_booth(me.standing, access.BoothRef(b.info.booth_id, b.info.point_id))
         )
@@ -617,8 +648,14 @@ class CallBroker:
         )
         return Presence(booths=booths, lobby=lobby)
 
+    def _use(self, b: _Booth) -> BoothUse:
+        phases = {s.phase for s in self.sessions.values() if s.booth_id == b.info.booth_id}
+        if CallPhase.IN_CALL in phases:
+            return BoothUse.IN_CALL
+        return BoothUse.CITIZEN_INSIDE if CallPhase.LOBBY in phases else BoothUse.FREE
+
     @staticmethod
-    def _booth_view(b: _Booth, help_shown: bool) -> BoothPresence:
+    def _booth_view(b: _Booth, help_shown: bool, use: BoothUse = BoothUse.FREE) -> BoothPresence:
         """A booth's presence; its call-button alert only for those it is shown to."""
         return BoothPresence(
             booth_id=b.info.booth_id,
@@ -628,6 +665,7 @@ class CallBroker:
             devices=b.devices,
             assist=b.assist if help_shown else AssistState.NONE,
             assist_since=b.assist_since if help_shown else None,
+            use=use,
         )
 
     def visible(self, official_id: str, session_id: str) -> bool:

@@ -9,15 +9,17 @@ never loses it, and never sends it twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from backend.domain.events import DomainEvent
 from backend.domain.notices import notices_for
-from backend.domain.notify import NoticeError, plan
+from backend.domain.notify import NoticeError, NoticeKind, plan
 from backend.notify import outbox
 
 log = logging.getLogger("etapiste.notify")
@@ -36,3 +38,28 @@ def outbox_stager(clock: Callable[[], float]) -> Callable[[Session, DomainEvent]
             log.info("%s: %d message(s) staged", type(event).__name__, len(ids))
 
     return stage
+
+
+def resend_confirmation(session: Session, event: DomainEvent, now: float) -> int:
+    """Stage the booking's confirmation again (the citizen lost it), inside the caller's transaction.
+
+    Only the confirmation itself: its reminders are already in the outbox and
+    are not doubled. Each resend is a message of its own (its own dedupe key),
+    so the outbox does not take it for the one already sent. Returns how many
+    messages (SMS, e-mail) were staged; 0 when the booking has no contact data.
+    """
+    at = datetime.fromtimestamp(now, UTC)
+    staged = 0
+    for notice in notices_for(event):
+        try:
+            planned = plan(notice, at)
+        except NoticeError as exc:
+            log.warning("no resend for %s: %s", type(event).__name__, str(exc).split(":", 1)[0])
+            continue
+        for message in planned.messages:
+            if message.kind is not NoticeKind.CONFIRMATION:
+                continue
+            key = hashlib.sha256(f"{message.dedupe_key}|resend|{now!r}".encode()).hexdigest()[:40]
+            outbox.stage(session, replace(message, dedupe_key=key), now)
+            staged += 1
+    return staged

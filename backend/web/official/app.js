@@ -248,6 +248,10 @@ function dispatch(message) {
     case "advisor.alert": return onAdvisorAlert(message);
     case "booth.audio": return onBoothAudio(message);
     case "alert.cleared": return onAlertCleared(message);
+    case "assist.unanswered":
+      // The call button's alarm climbed its whole ladder: no advisor has answered, so the official in the call helps.
+      return setStatus(t("No advisor has answered the call button at {booth}. Please help the customer yourself.",
+        { booth: message.booth_name }), "error", "assist-unanswered");
     default: return undefined;
   }
 }

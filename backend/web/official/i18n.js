@@ -292,6 +292,23 @@ export function storeLanguage(lang) {
   store("local", LANGUAGE_KEY, lang);
 }
 
+/**
+ * Translate a page's fixed texts: an element with data-i18n shows the translation of
+ * that English text, data-i18n-label does it for aria-label (every app's pages).
+ * @param {ParentNode} [root]
+ */
+export function translateStatic(root = document) {
+  for (const node of root.querySelectorAll("[data-i18n]")) {
+    if (node instanceof HTMLElement && node.dataset.i18n) {
+      const text = t(node.dataset.i18n);
+      if (node.textContent !== text) node.textContent = text;
+    }
+  }
+  for (const node of root.querySelectorAll("[data-i18n-label]")) {
+    if (node instanceof HTMLElement && node.dataset.i18nLabel) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  }
+}
+
 /** The catalogue endpoint for a language. @param {Language} lang */
 export function catalogueUrl(lang) {
   return `/i18n/web/${lang}.json`;

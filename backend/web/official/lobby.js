@@ -33,6 +33,8 @@ export function alertKindLabel(kind) {
   switch (kind) {
     case "checkin_refused": return t("Check-in refused");
     case "official_no_show": return t("Official has not joined");
+    case "call_button": return t("Call button pressed");
+    case "device_fault": return t("Device fault");
     default: return t("Needs attention");
   }
 }

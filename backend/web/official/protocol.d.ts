@@ -36,7 +36,8 @@ export type EtapisteWireMessage =
   | BoothCatalogue
   | AdvisorAlert
   | AlertAcknowledge
-  | AlertCleared;
+  | AlertCleared
+  | AssistUnanswered;
 /**
  * Who is on the other end of a connection.
  */
@@ -63,6 +64,10 @@ export type DeviceState = "ok" | "degraded" | "missing";
  */
 export type AssistState = "none" | "requested" | "acknowledged";
 /**
+ * Whether someone is using a booth (never who): for the advisor's view of their booths.
+ */
+export type BoothUse = "free" | "citizen_inside" | "in_call";
+/**
  * The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown).
  */
 export type Language = "fi" | "sv" | "en";
@@ -88,7 +93,7 @@ export type CameraSource = "face" | "document";
  * How the booth's microphone sounds now, for the official's call view.
  */
 export type MicrophoneState = "ok" | "quiet" | "silent" | "clipping" | "missing";
-export type AlertKind = "checkin_refused" | "official_no_show";
+export type AlertKind = "checkin_refused" | "official_no_show" | "call_button" | "device_fault";
 
 /**
  * First message from any client: who it is and its credential.
@@ -145,6 +150,7 @@ export interface BoothPresence {
   devices?: DeviceStatus[];
   assist?: AssistState;
   assist_since?: number | null;
+  use?: BoothUse;
 }
 export interface DeviceStatus {
   role: string;
@@ -526,4 +532,15 @@ export interface AlertCleared {
   v?: 1;
   type: "alert.cleared";
   alert_id: string;
+}
+/**
+ * Backend -> the official in a call at the booth: the call button's alarm went to every
+ * advisor of the point and nobody has answered, so the official should help the citizen.
+ */
+export interface AssistUnanswered {
+  v?: 1;
+  type: "assist.unanswered";
+  booth_id: string;
+  booth_name: string;
+  since: number;
 }

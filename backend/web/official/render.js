@@ -10,7 +10,7 @@ import { admit } from "./call.js";
 import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
 import { formatDuration, roleWords, secondsSince } from "./format.js";
-import { t, tn } from "./i18n.js";
+import { t, tn, translateStatic } from "./i18n.js";
 import { lobbyEntryView, orderLobby } from "./lobby.js";
 import { documentCamera } from "./signalling.js";
 import { state, waitingSeconds } from "./state.js";
@@ -40,14 +40,7 @@ export function render() {
  * does the same for its aria-label.
  */
 export function renderStaticTexts() {
-  for (const node of document.querySelectorAll("[data-i18n]")) {
-    if (node instanceof HTMLElement && node.dataset.i18n) setText(node, t(node.dataset.i18n));
-  }
-  for (const node of document.querySelectorAll("[data-i18n-label]")) {
-    if (node instanceof HTMLElement && node.dataset.i18nLabel) {
-      node.setAttribute("aria-label", t(node.dataset.i18nLabel));
-    }
-  }
+  translateStatic();
 }
 
 export function renderConnection() {

@@ -301,6 +301,19 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
             assert queued.status_code in (201, 403), queued.text
             m.check(username, "queue lappeenranta", "enqueue", access.may_queue_at(st, LPR), queued.status_code == 201)
 
+            # the advisor's app: a phone for alarms, and the desk's own points
+            phone = {
+                "endpoint": f"https://push.example.invalid/{username}",
+                "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+            }
+            subscribed = api.post("/api/push/subscriptions", json=phone, headers=headers)
+            assert subscribed.status_code in (201, 403), subscribed.text
+            m.check(username, "alarm phone", "subscribe", access.may_receive_alarms(st), subscribed.status_code == 201)
+            mine = api.get("/api/advisor/points", headers=headers).json()
+            for point_id in (IMATRA, LPR):
+                listed_point = point_id in {p["id"] for p in mine}
+                m.check(username, f"desk {point_id}", "see", access.sees_alert(st, AlertRef(point_id)), listed_point)
+
             hours = api.put(f"/api/admin/points/{IMATRA}/hours", json=IMATRA_HOURS, headers=headers)
             assert hours.status_code in (200, 403), hours.text
             m.check(

@@ -20,6 +20,7 @@ from protocol.messages import (
     AssistRequest,
     AssistState,
     AssistStatus,
+    AssistUnanswered,
     BookingArrived,
     BoothAudio,
     BoothCatalogue,
@@ -110,6 +111,7 @@ EXAMPLES = [
     ),
     AlertAcknowledge(alert_id="a1"),
     AlertCleared(alert_id="a1"),
+    AssistUnanswered(booth_id="b1", booth_name="Imatra 1", since=5.0),
     SessionLobby(session_id="s1"),
     SessionAdmit(session_id="s1"),
     SessionAdmitted(

@@ -110,7 +110,7 @@ test("the real schema's rules for offers and advisor alerts", () => {
   };
   assert.deepEqual(problems(alert), []);
   assert.deepEqual(problems({ ...alert, kind: "fire" }), [
-    'kind: must be one of "checkin_refused", "official_no_show"',
+    'kind: must be one of "checkin_refused", "official_no_show", "call_button", "device_fault"',
   ]);
   assert.deepEqual(problems({ ...alert, alert_id: "<img>" }), [
     "alert_id: must match the pattern ^[A-Za-z0-9_.:-]+$",

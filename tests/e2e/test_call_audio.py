@@ -100,5 +100,21 @@ def test_the_official_hears_the_booth_microphone_and_the_booth_speaker_plays_the
     wait_for("the citizen's louder button", lambda: kiosk.status()["media"]["volume"] == 100, timeout=10)
     page.wait_for_function("() => document.querySelector('#booth-volume').textContent === '100 %'", timeout=10_000)
 
+    # The microphone is pulled out mid-call: the official is told, the call goes on, and when it is
+    # plugged back the booth picks it up again by itself (the echo canceller restarted around it).
+    sound.unplug_mic()
+    page.wait_for_function(
+        "() => document.querySelector('#booth-mic-warning').dataset.state === 'missing'", timeout=15_000
+    )
+    assert kiosk.status()["phase"] == "in_call"
+    sound.plug_mic()
+    page.wait_for_function(
+        "() => document.querySelector('#booth-mic-warning').dataset.state === 'ok'"
+        " && document.querySelector('#booth-mic-level').value > 0.5",
+        timeout=20_000,
+    )
+    devices = {d["role"]: d["state"] for d in kiosk.status()["devices"]}
+    assert devices["microphone"] == devices["echo_canceller"] == "ok", devices
+
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ class Figure:
     delivered: int
     concealed: float
     video_fps: float
+    sent_fps: float  # video frames the booth's camera track produced per second
 
     @property
     def share_of_sent(self) -> float:
@@ -61,8 +63,10 @@ class Figure:
 
 async def window(kiosk: Kiosk, page, seconds: float, condition: str) -> Figure:
     loop = asyncio.get_running_loop()
+    v0 = await _media_field(kiosk, "video_frames_sent")
     s0, p0, t0 = await _media_field(kiosk, "audio_frames_sent"), await page.evaluate(CALL_STATS_JS), loop.time()
     await asyncio.sleep(seconds)
+    v1 = await _media_field(kiosk, "video_frames_sent")
     s1, p1, t1 = await _media_field(kiosk, "audio_frames_sent"), await page.evaluate(CALL_STATS_JS), loop.time()
     samples = p1["audio_samples"] - p0["audio_samples"]
     return Figure(
@@ -72,6 +76,7 @@ async def window(kiosk: Kiosk, page, seconds: float, condition: str) -> Figure:
         p1["audio_packets_received"] - p0["audio_packets_received"],
         (p1["audio_concealed"] - p0["audio_concealed"]) / samples if samples else 1.0,
         (p1["video_frames_decoded"] - p0["video_frames_decoded"]) / (t1 - t0),
+        (v1 - v0) / (t1 - t0),
     )
 
 
@@ -118,13 +123,13 @@ async def main(seconds: float) -> None:
             kiosk.stop()
             backend.stop()
     floor = figures[0]
-    print(f"booth -> official over {seconds:.0f} s windows, one call (loopback)")
+    print(f"booth -> official over {seconds:.0f} s windows, one call (loopback); load average {os.getloadavg()[0]:.1f}")
     for f in figures:
         ratio = f.video_fps / floor.video_fps if floor.video_fps else float("nan")
         print(
             f"{f.condition:<20} audio delivered {f.share_of_sent:6.2f} % of sent ({f.delivered}/{f.sent}), "
             f"{f.share_of_real_time:6.2f} % of real time, concealed {100 * f.concealed:5.2f} % | "
-            f"video {f.video_fps:5.1f} fps (x floor {ratio:4.2f})"
+            f"video {f.video_fps:5.1f} fps decoded (x floor {ratio:4.2f}), booth sent {f.sent_fps:5.1f} fps"
         )
 
 

@@ -31,6 +31,7 @@ import pulsectl
 
 from drivers.health import Health
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
+from drivers.priority import raise_priority
 
 log = logging.getLogger("etapiste.drivers")
 
@@ -99,6 +100,7 @@ class _StreamThread:
         )
 
     def _run(self) -> None:
+        raise_priority()  # the audio threads share the media's priority
         logged = ""
         while not self._stop.is_set():
             try:

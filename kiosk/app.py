@@ -77,7 +77,7 @@ class KioskApp(App):
         self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking)
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
-        self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs)
+        self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
         self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter)
         self.ended = EndedScreen()
         self.offline = OfflineScreen()

@@ -61,6 +61,8 @@ RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
 TICK_S = 0.25
 #: How long, when the booth stops, it waits for its calls' peer connections to close.
 MEDIA_CLOSE_S = 5.0
+#: The lobby's self-view: how often the face camera is read while the citizen waits.
+PREVIEW_S = 0.1
 #: How often, in a call, the officials are told how the booth's microphone sounds.
 AUDIO_REPORT_S = 1.0
 #: How often the cameras are searched for a QR code while the check-in screen is up.
@@ -105,6 +107,9 @@ class Controller:
         self.volume = Volume(audio.volume, audio.volume_min, audio.volume_max, audio.volume_step)
         self.mixer = Mixer(audio.playout_ms, self.volume.value)
         self._audio_reported = 0.0
+        #: The face camera's last picture while the citizen waits in the lobby (their self-view
+        #: beside the microphone meter); None elsewhere, so nothing of them stays for the next.
+        self.preview: object = None
         if devices.speaker is not None:
             devices.speaker.source = self.mixer.pull
         self.supervisor = Supervisor(devices.supervised(), self._devices_changed)
@@ -187,7 +192,7 @@ class Controller:
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
-        loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run()]
+        loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run(), self._preview_loop()]
         await asyncio.gather(*loops)
 
     async def _connect_loop(self) -> None:
@@ -244,6 +249,20 @@ class Controller:
             self.feed(sm.Tick(self.clock()))
             self._report_audio()
             self._write_status()
+
+    async def _preview_loop(self) -> None:
+        """The lobby's self-view: the face camera read off the loop while the citizen waits."""
+        while True:
+            if self.machine.state.phase is not sm.Phase.LOBBY:
+                self.preview = None
+                await asyncio.sleep(TICK_S)
+                continue
+            try:
+                frame = await asyncio.to_thread(self.camera.read)
+            except Exception:  # a failing camera shows no picture; its health says why
+                frame = None
+            self.preview = frame if self.machine.state.phase is sm.Phase.LOBBY else None
+            await asyncio.sleep(PREVIEW_S)
 
     def _devices_changed(self, health: tuple[Health, ...]) -> None:
         self._health = health
@@ -360,6 +379,9 @@ class Controller:
         self.mixer.volume = volume
         self.ui.show_volume(volume)
         self._audio_reported = 0.0
+        #: The face camera's last picture while the citizen waits in the lobby (their self-view
+        #: beside the microphone meter); None elsewhere, so nothing of them stays for the next.
+        self.preview: object = None
 
     def _report_audio(self) -> None:
         """Once a second in a call: how the citizen is heard, to the officials (levels, no sound)."""

@@ -14,6 +14,7 @@ import logging
 import threading
 from concurrent.futures import Future
 
+from drivers.priority import raise_priority
 from kiosk.controller import Controller
 
 log = logging.getLogger("etapiste.kiosk")
@@ -35,6 +36,7 @@ class CoreThread:
         self._started.wait()
 
     def _run(self) -> None:
+        raise_priority()
         loop = asyncio.new_event_loop()
         self.loop = loop
         asyncio.set_event_loop(loop)

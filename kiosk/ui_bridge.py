@@ -49,6 +49,7 @@ class UiBridge:
         self._drain_pending = False
         self._requested: str | None = None  # the screen the controller last asked for
         self._shown: tuple[str, Targets] = ("", {})
+        self._stable = False  # the last two refreshes agreed: Kivy has laid the screen out
 
     # -- the controller's side (any thread) --
 
@@ -82,17 +83,24 @@ class UiBridge:
         that is no longer there.
         """
         screen, targets = self._shown
-        return dict(targets) if screen == self._requested else {}
+        return dict(targets) if self._stable and screen == self._requested else {}
 
     # -- the UI thread's side --
 
     def refresh(self) -> None:
-        """On the UI thread, periodically: what the screen shows now, for ``targets``."""
+        """On the UI thread, periodically: what the screen shows now, for ``targets``.
+
+        Positions count only once two refreshes (UI frames apart) agree: a screen
+        just switched to is laid out on a later frame, and on a loaded machine the
+        status file may be written twice before that frame comes.
+        """
         try:
-            self._shown = self._snapshot()
+            shown = self._snapshot()
         except Exception:  # diagnostics must never stop the screens
             log.exception("cannot compute the screen's targets")
-            self._shown = ("", {})
+            shown = ("", {})
+        self._stable = shown == self._shown
+        self._shown = shown
 
     def drain(self) -> None:
         """On the UI thread: every queued call, in the order the controller made them."""

@@ -17,6 +17,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.audio_control import QUIET_DBFS, meter_fraction
 from kiosk.i18n import all_languages, lobby_heading, queue_text
+from kiosk.screens.call import VideoView
 from kiosk.screens.common import BoothScreen, big_button, big_label
 
 
@@ -70,20 +71,33 @@ FAINT_HINT_S = 2.0
 
 class LobbyScreen(BoothScreen):
     def __init__(
-        self, on_cancel: Callable[[], None], level: Callable[[], float] = lambda: -120.0, **kwargs: object
+        self,
+        on_cancel: Callable[[], None],
+        level: Callable[[], float] = lambda: -120.0,
+        preview: Callable[[], object] = lambda: None,
+        **kwargs: object,
     ) -> None:
         super().__init__(name="lobby", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
-        self.heading = big_label(lobby_heading(None, queued=False), 0.04, size_hint_y=0.3)
+        self.heading = big_label(lobby_heading(None, queued=False), 0.04, size_hint_y=0.2)
         column.add_widget(self.heading)
-        self.queue = big_label("", 0.045, size_hint_y=0.2)
+        self.queue = big_label("", 0.045, size_hint_y=0.15)
         column.add_widget(self.queue)
         column.add_widget(_Pulse(size_hint_y=0.08))
-        # "We can hear you": a big level meter, and a hint to come closer when the voice is faint.
-        self.meter = LevelMeter(size_hint=(0.6, 0.06), pos_hint={"center_x": 0.5})
-        column.add_widget(self.meter)
-        self.hearing = big_label("", 0.035, size_hint_y=0.1)
-        column.add_widget(self.hearing)
+        # The citizen's self-view, and beside it "we can hear you": a big level meter and a hint
+        # to come closer when the voice is faint.
+        row = BoxLayout(orientation="horizontal", spacing=30, size_hint_y=0.3)
+        self.self_view = VideoView("bgr", size_hint_x=0.4)
+        row.add_widget(self.self_view)
+        hearing = BoxLayout(orientation="vertical", spacing=10, size_hint_x=0.6)
+        self.meter = LevelMeter(size_hint_y=0.3)
+        hearing.add_widget(self.meter)
+        self.hearing = big_label("", 0.07, size_hint_y=0.7)
+        hearing.add_widget(self.hearing)
+        row.add_widget(hearing)
+        column.add_widget(row)
+        self._preview = preview
+        self._preview_seen: object = None
         self._level = level
         self._faint_for = 0.0
         self._meter_event = None
@@ -108,6 +122,11 @@ class LobbyScreen(BoothScreen):
         self._meter_event = Clock.schedule_interval(self._update_meter, METER_S)
 
     def _update_meter(self, dt: float) -> None:
+        frame = self._preview()
+        if frame is not None and frame is not self._preview_seen:
+            self._preview_seen = frame
+            h, w = frame.shape[:2]  # type: ignore[attr-defined]
+            self.self_view.show_frame((w, h), frame.tobytes())  # type: ignore[attr-defined]
         level = self._level()
         heard = level >= QUIET_DBFS
         self._faint_for = 0.0 if heard else self._faint_for + dt
@@ -124,6 +143,8 @@ class LobbyScreen(BoothScreen):
             self._meter_event.cancel()
             self._meter_event = None
         self.hearing.text = ""
+        self.self_view.clear()  # nothing of this citizen stays on screen for the next
+        self._preview_seen = None
         self.queue.text = ""
         self.heading.text = lobby_heading(None, queued=False)
 

@@ -65,13 +65,18 @@ def test_the_official_hears_the_booth_microphone_and_the_booth_speaker_plays_the
     peak = wait_for("the booth's 1 kHz tone on the official's page", booth_tone_at_official, timeout=30, every=0.5)
     assert abs(peak["hz"] - BOOTH_TONE_HZ) < 15, peak
 
-    # The booth: the official's tone, found by FFT in what its speaker sink played.
+    # The booth: the official's tone, found by FFT in what its speaker sink played. On a loaded
+    # machine the playout may underrun and fade now and then: a second is judged, not one instant.
     def official_tone_from_speaker() -> float | None:
-        played = sound.record(f"{SPEAKER}.monitor", 0.5)
-        loud = played.size and np.sqrt(np.mean(np.square(played.astype(np.float64)))) > 1000
+        played = sound.record(f"{SPEAKER}.monitor", 1.0)
+        loud = played.size and np.sqrt(np.mean(np.square(played.astype(np.float64)))) > 300
         return dominant_frequency(played) if loud else None
 
-    heard = wait_for("the official's voice from the booth's speaker", official_tone_from_speaker, timeout=30)
+    try:
+        heard = wait_for("the official's voice from the booth's speaker", official_tone_from_speaker, timeout=45)
+    except AssertionError as exc:
+        status = kiosk.status()
+        raise AssertionError(f"{exc}; booth media {status['media']}; devices {status['devices']}") from None
     assert abs(heard - OFFICIAL_TONE_HZ) < 15, heard
     status = kiosk.status()
     media = status["media"]
@@ -94,6 +99,22 @@ def test_the_official_hears_the_booth_microphone_and_the_booth_speaker_plays_the
     tap(kiosk, "louder")
     wait_for("the citizen's louder button", lambda: kiosk.status()["media"]["volume"] == 100, timeout=10)
     page.wait_for_function("() => document.querySelector('#booth-volume').textContent === '100 %'", timeout=10_000)
+
+    # The microphone is pulled out mid-call: the official is told, the call goes on, and when it is
+    # plugged back the booth picks it up again by itself (the echo canceller restarted around it).
+    sound.unplug_mic()
+    page.wait_for_function(
+        "() => document.querySelector('#booth-mic-warning').dataset.state === 'missing'", timeout=15_000
+    )
+    assert kiosk.status()["phase"] == "in_call"
+    sound.plug_mic()
+    page.wait_for_function(
+        "() => document.querySelector('#booth-mic-warning').dataset.state === 'ok'"
+        " && document.querySelector('#booth-mic-level').value > 0.5",
+        timeout=20_000,
+    )
+    devices = {d["role"]: d["state"] for d in kiosk.status()["devices"]}
+    assert devices["microphone"] == devices["echo_canceller"] == "ok", devices
 
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)

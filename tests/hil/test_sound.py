@@ -116,11 +116,19 @@ def test_a_microphone_without_a_sound_server_is_missing_and_recovers_when_one_st
         finally:
             sound.close()
         state_within(mic, DeviceState.MISSING, 2.0)  # the server went away mid-stream
+        sound = SoundServer(root)  # ... and is restarted: the same object picks it up again
+        try:
+            sound.play(MIC_FEED, tone(600, 1.0))
+            state_within(mic, DeviceState.OK, 5)
+            pcm = wait_for("the tone after the restart", lambda: loud(mic), 10)
+            assert abs(dominant_frequency(pcm) - 600) < 10
+        finally:
+            sound.close()
     finally:
         mic.close()
 
 
-def test_the_speaker_plays_its_source_into_the_sink(sound: SoundServer):
+def test_the_speaker_plays_its_source_into_the_sink_and_comes_back_after_an_unplug(sound: SoundServer):
     pcm = tone(700, 2.0)
     position = 0
 
@@ -137,5 +145,11 @@ def test_the_speaker_plays_its_source_into_the_sink(sound: SoundServer):
         recorded = sound.record(f"{SPEAKER}.monitor", 0.5)
         assert recorded.size > BLOCK * 10
         assert abs(dominant_frequency(recorded) - 700) < 10
+        sound.unplug_speaker()
+        assert SPEAKER in state_within(speaker, DeviceState.MISSING, 2.0).reason
+        sound.plug_speaker()
+        state_within(speaker, DeviceState.OK, 5)
+        recorded = sound.record(f"{SPEAKER}.monitor", 0.5)
+        assert abs(dominant_frequency(recorded) - 700) < 10  # playing on the named sink again
     finally:
         speaker.close()

@@ -104,6 +104,12 @@ class SoundServer:
     def unplug_mic(self) -> None:
         self.unload(self.mic_module)
 
+    def unplug_speaker(self) -> None:
+        self.unload(self.speaker_module)
+
+    def plug_speaker(self) -> None:
+        self.speaker_module = self.load("module-null-sink", f"sink_name={SPEAKER}", f"rate={RATE}", "channels=1")
+
     def sources(self) -> list[str]:
         return [line.split("\t")[1] for line in self.pactl("list", "short", "sources").stdout.splitlines()]
 

@@ -48,3 +48,23 @@ async def test_in_a_call_the_officials_hear_how_the_booth_sounds_once_a_second()
     report = reports[0]
     assert report.session_id == "s1" and report.mic_state is MicrophoneState.OK
     assert -15 < report.mic_level_dbfs < -10  # the simulator's tone: 0.3 of full scale
+
+
+async def test_the_lobby_self_view_is_read_only_while_the_citizen_waits():
+    controller, _ui = make(FakeCamera("face_camera"))
+    task = asyncio.ensure_future(controller._preview_loop())
+    try:
+        controller.machine.state = replace(controller.machine.state, phase=sm.Phase.LOBBY, session_id="s1")
+        for _ in range(200):
+            if controller.preview is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert controller.preview is not None
+        controller.machine.state = replace(controller.machine.state, phase=sm.Phase.IDLE, session_id=None)
+        for _ in range(200):
+            if controller.preview is None:
+                break
+            await asyncio.sleep(0.01)
+        assert controller.preview is None  # nothing of the citizen kept after the lobby
+    finally:
+        task.cancel()

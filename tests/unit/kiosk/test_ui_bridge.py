@@ -73,10 +73,14 @@ def test_targets_are_given_only_for_the_screen_the_controller_asked_for():
     bridge = UiBridge(FakeUi(), lambda job: job(), lambda: (shown[0], {"start": (0.5, 0.4)}))
     bridge.show(sm.Show(sm.Screen.ATTRACT))
     bridge.refresh()
+    assert bridge.targets() == {}  # one look: Kivy may not have laid it out yet
+    bridge.refresh()
     assert bridge.targets() == {"start": (0.5, 0.4)}
     bridge.show(sm.Show(sm.Screen.CHOOSE))  # asked for, not yet drawn: the old buttons are gone
     assert bridge.targets() == {}
     shown[0] = "choose"
+    bridge.refresh()
+    assert bridge.targets() == {}
     bridge.refresh()
     assert bridge.targets() == {"start": (0.5, 0.4)}
 

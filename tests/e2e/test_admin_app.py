@@ -48,6 +48,7 @@ def test_a_municipality_is_set_up_from_an_empty_database_through_the_admin_app(t
     a11y: list[str] = []
     try:
         page = new_page()
+        page.set_default_timeout(60_000)  # a ceiling for states on a loaded 2-core machine, never a wait
         view = page.locator("#view")  # the signed-in app's sections (the hidden sign-in form has a Username too)
         # -- the master admin: organisation, service point, booth, the authority's admin --
         set_password(page, link, "master password 1")
@@ -203,6 +204,7 @@ def test_each_role_sees_its_own_screens(tmp_path, new_page, artifacts):
     a11y: list[str] = []
     try:
         page = new_page()
+        page.set_default_timeout(60_000)  # a ceiling for states on a loaded 2-core machine, never a wait
         view = page.locator("#view")
         day = next_weekday(2).isoformat()
         _book(page, backend.url, day, (9, 10, 11))

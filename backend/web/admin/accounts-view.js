@@ -4,7 +4,7 @@
 // advisors too; an authority admin, officials and reporters of their own
 // organisation.
 
-import { t } from "../official/i18n.js";
+import { currentLanguage, t } from "../official/i18n.js";
 import { call } from "./api.js";
 import { EMAIL, problemsOf, USERNAME } from "./forms.js";
 import { failure, h, makeForm, panel, table } from "./ui.js";
@@ -56,7 +56,7 @@ export async function accountsView(root, say, me) {
         const reset = h("button", { type: "button", class: "button quiet",
           text: t("Send {name} a new password link", { name: a.display_name }) });
         reset.addEventListener("click", async () => {
-          const answer = await call("POST", `/api/admin/accounts/${a.official_id}/reset`, { language: "fi" });
+          const answer = await call("POST", `/api/admin/accounts/${a.official_id}/reset`, { language: currentLanguage() });
           say(answer.ok ? t("A new password link was sent to {name}.", { name: a.display_name }) : failure(answer.status));
           await refresh();
         });

@@ -144,3 +144,29 @@ async def test_run_forever_keeps_going_after_a_failed_pass_and_stops_when_asked(
     assert len(told.batches) == 1
     with db() as s:
         assert {b.status for b in s.query(BookingRow)} == {Status.OFFICIAL_NO_SHOW.value}
+
+
+async def test_the_outbox_is_erased_on_its_own_schedule(db):
+    """A sent message keeps its recipient for ``outbox_retention_days``, whatever the bookings' period."""
+    from backend.notify import outbox
+    from backend.notify.outbox import OutboxMessage
+    from backend.notify.publisher import outbox_stager
+
+    req = bookings.BookingRequest(
+        "vero-personal", "imatra", "fi", at(TUESDAY, 10), BookedVia.PHONE, "advisor-1", phone="+358401111111"
+    )
+    bookings.book(db, req, NOW, stage=outbox_stager(lambda: NOW.timestamp()))
+    with db() as s:
+        for row in outbox.claim(s, "w", NOW.timestamp(), 60, limit=100):
+            outbox.mark_sent(s, row.id, "w", NOW.timestamp(), None)
+    settings = JobSettings(contact_retention_days=0, outbox_retention_days=3, erase_at_local_hour=3)
+    jobs = Jobs(db, clock=lambda: 0.0, settings=settings)
+    report = await jobs.run_once((NOW + timedelta(days=2)).timestamp())
+    assert report.erased == 1 and report.erased_outbox == 0  # the booking's period is over, the outbox's not
+    with db() as s:
+        sent = [r for r in s.query(OutboxMessage).all() if r.state == "sent"]
+        assert sent and all(r.recipient == "+358401111111" for r in sent)
+    report = await jobs.run_once((NOW + timedelta(days=3, hours=1)).timestamp())
+    assert report.erased_outbox == len(sent)
+    with db() as s:
+        assert all(r.recipient == "" and r.body == "" for r in s.query(OutboxMessage).all() if r.state == "sent")

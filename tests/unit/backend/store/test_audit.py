@@ -105,3 +105,37 @@ def test_contact_data_never_reaches_a_detail(store):
         "call [redacted]",
         "closure 2026-12-24; hours 1 09:00-15:00",
     ]
+
+
+def test_migration_0008_goes_down_and_up_again_keeping_the_core_tables(store):
+    """Downgrade to 0007 drops administration's tables (and on PostgreSQL the trigger function), upgrade
+    brings them back; the demo's booths and accounts are untouched both ways."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from backend.store.database import MIGRATIONS
+
+    engine = store.kw["bind"]
+    _fill(store, 2)
+
+    def run(action: str, target: str) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, target)
+
+    admin_tables = {"audit_entry", "password_setup", "account_state", "booth_retirement"}
+    run("downgrade", "0007_catalogue_checks")
+    assert not admin_tables & set(inspect(engine).get_table_names())
+    run("upgrade", "heads")
+    assert admin_tables <= set(inspect(engine).get_table_names())
+    with store() as s:
+        assert audit.verify(s).entries == 0  # a fresh log after the round trip
+        assert s.execute(text("SELECT count(*) FROM booth")).scalar() == 2
+        audit.record(s, "master-1", "x", "booth", "imatra-1", 1.0)
+        s.commit()
+        with pytest.raises(DatabaseError, match="append-only"):
+            s.execute(text("DELETE FROM audit_entry"))
+            s.commit()

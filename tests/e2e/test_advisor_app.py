@@ -324,7 +324,9 @@ def test_the_call_button_rings_the_phone_and_im_on_it_reaches_the_booth(
     assert again.payload["title"].startswith("Kukaan ei ole vielä vastannut")
     deliver(page, registration, again, backend.url)
     notes = wait_for("the notification", lambda: page.evaluate(NOTIFICATIONS_JS) or None, timeout=10)
-    assert notes[0]["actions"] == ["Tulen"]
+    assert notes[0]["actions"] == ["Hoidan asian"]
+    page.locator("#alarms li.kind-call_button").wait_for(timeout=10_000)
+    no_accessibility_violations(page, "call button alarm (Finnish)")
     page.screenshot(path=str(shots / "call-button-alarm-fi.png"), full_page=True)
 
     tap_im_on_it(page, again.payload["alert_id"])

@@ -534,34 +534,40 @@ class Hub:
     ) -> list[Effect]:
         """The call button and device reports, with their phone alarms: a press or a newly failing
         device is stored as an alert (then pushed, escalated); an official who answers the button on
-        their page answers its alarm too, so the advisors' phones stop escalating."""
+        their page answers its alarm too, so the advisors' phones stop escalating. The booth and the
+        officials are answered first; the alarm's storage failing is logged, never the booth's problem."""
         now = self.clock()
-        if isinstance(msg, DeviceReport):
-            before = self.broker.booths[party.id].devices if party.id in self.broker.booths else None
-            await self._apply(self._dispatch(party, msg))  # the officials' presence first, then the alarm
-            failing = newly_failing(before, msg.devices)
-            if failing:
-                raised = await asyncio.to_thread(
-                    alarm_store.raise_booth_alarm, self.db, AlertKind.DEVICE_FAULT.value, party.id, now, failing
-                )
-                await self.deliver_alerts([raised] if raised else [])
-            return []
-        effects = self._dispatch(party, msg)
-        if isinstance(msg, AssistRequest):
-            await self._apply(effects)  # the booth's light answers first; storing the alarm takes a write
-            raised = await asyncio.to_thread(
-                alarm_store.raise_booth_alarm, self.db, AlertKind.CALL_BUTTON.value, party.id, now
-            )
-            await self.deliver_alerts([raised] if raised else [])
-            return []
+        known = self.broker.booths.get(party.id)
+        before = known.devices if known is not None and isinstance(msg, DeviceReport) else None
+        await self._apply(self._dispatch(party, msg))
+        try:
+            if isinstance(msg, DeviceReport):
+                failing = newly_failing(before, msg.devices)
+                if failing:
+                    await self._raise(AlertKind.DEVICE_FAULT, party.id, now, failing)
+            elif isinstance(msg, AssistRequest):
+                await self._raise(AlertKind.CALL_BUTTON, party.id, now)
+            else:
+                await self._answered_at_booth(msg.booth_id, party.id, now)
+        except Exception:
+            log.exception("booth %s: the %s alarm could not be stored or answered", party.id, msg.type)
+        return []
+
+    async def _raise(self, kind: AlertKind, booth_id: str, now: float, devices: list[str] | None = None) -> None:
+        raised = await asyncio.to_thread(
+            alarm_store.raise_booth_alarm, self.db, kind.value, booth_id, now, devices or []
+        )
+        await self.deliver_alerts([raised] if raised else [])
+
+    async def _answered_at_booth(self, booth_id: str, official_id: str, now: float) -> None:
+        """An official answered the call button on their page: its alarm is answered too."""
         for alert_id in await asyncio.to_thread(
-            alarm_store.open_booth_alarms, self.db, msg.booth_id, AlertKind.CALL_BUTTON.value
+            alarm_store.open_booth_alarms, self.db, booth_id, AlertKind.CALL_BUTTON.value
         ):
-            done = await asyncio.to_thread(alerts.acknowledge, self.db, alert_id, party.id, now)
+            done = await asyncio.to_thread(alerts.acknowledge, self.db, alert_id, official_id, now)
             if done is not None:
                 for conn in self._advisors_of(done.point_id):
                     await conn.send(AlertCleared(alert_id=done.alert_id))
-        return effects
 
     async def assist_unanswered(self, alert: alerts.StoredAlert) -> None:
         """The escalation's last level: the official in a call at the booth hears nobody answered."""

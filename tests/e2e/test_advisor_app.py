@@ -17,6 +17,7 @@ axe-core runs on each screen; screenshots of the phone screens go to artifacts/s
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import urllib.request
 from collections.abc import Iterator
@@ -297,7 +298,7 @@ def button_kiosk(tmp_path: Path, backend: Backend, artifacts: Path, serial_pair)
     assert kiosk.stop() == 0, kiosk.log()[-3000:]
 
 
-def test_the_call_button_rings_the_phone_and_im_on_it_reaches_the_booth(
+def test_the_call_button_rings_the_phone_and_a_desk_check_in_reaches_the_booth(
     backend: Backend, button_kiosk, phone, shots: Path, push_service
 ):
     kiosk, box, booth_shots = button_kiosk
@@ -324,7 +325,9 @@ def test_the_call_button_rings_the_phone_and_im_on_it_reaches_the_booth(
     assert again.payload["title"].startswith("Kukaan ei ole vielä vastannut")
     deliver(page, registration, again, backend.url)
     notes = wait_for("the notification", lambda: page.evaluate(NOTIFICATIONS_JS) or None, timeout=10)
-    assert notes[0]["actions"] == ["Tulen"]
+    assert notes[0]["actions"] == ["Hoidan asian"]
+    page.locator("#alarms li.kind-call_button").wait_for(timeout=10_000)
+    no_accessibility_violations(page, "call button alarm (Finnish)")
     page.screenshot(path=str(shots / "call-button-alarm-fi.png"), full_page=True)
 
     tap_im_on_it(page, again.payload["alert_id"])
@@ -336,3 +339,22 @@ def test_the_call_button_rings_the_phone_and_im_on_it_reaches_the_booth(
     b, g, r = banner_colour(acknowledged)
     assert r > 150 and g > 100 and b < 80, "the booth shows an amber 'advisor on the way' banner"
     page.screenshot(path=str(shots / "call-button-taken-fi.png"), full_page=True)
+
+    # A citizen with a booking comes to the desk: booked in Finnish, checked in from the phone, the booth
+    # shows its lobby and the booking reads "arrived" (then "in the booth").
+    page.get_by_label("Palvelu", exact=True).select_option("vero-personal")
+    page.get_by_role("button", name="Hae vapaat ajat").click()
+    page.wait_for_function("() => document.querySelectorAll('#slot option').length > 0", timeout=10_000)
+    page.get_by_label("Aika", exact=True).select_option(label="10.00")
+    page.get_by_label("Puhelin").fill("+358401234567")
+    page.get_by_role("button", name="Varaa", exact=True).click()
+    wait_notice(page, "koodi")
+    booked = page.locator("#bookings li").filter(has_text="10.00")
+    booked.get_by_role("button", name="Ilmoittaudu").click()
+    kiosk.wait_phase("lobby")
+    # arrived, and in the booth once the booth's lobby session is recorded
+    page.locator("#bookings li").filter(has_text=re.compile("Saapunut|Kioskissa")).wait_for(timeout=10_000)
+    # The button's alarm was taken but not cleared: help is still on its way, to a booth with someone inside.
+    page.locator("#booths li.state-help-coming").filter(has_text="Asiakas sisällä").wait_for(timeout=10_000)
+    no_accessibility_violations(page, "checked in (Finnish)")
+    page.screenshot(path=str(shots / "desk-checked-in-fi.png"), full_page=True)

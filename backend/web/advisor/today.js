@@ -22,15 +22,16 @@ import { t } from "../official/i18n.js";
  */
 export function boothView(booth) {
   const faults = (booth.devices || []).filter((d) => d.state !== "ok").map((d) => d.role);
-  if (booth.assist === "requested") return { state: "help", label: t("Help requested"), faults };
-  if (booth.assist === "acknowledged") return { state: "help-coming", label: t("Help is on the way"), faults };
-  if (!booth.online) return { state: "offline", label: t("Offline"), faults };
   const use = booth.use || "free";
-  let label = t("Free");
-  if (use === "in_call") label = t("In a call");
-  else if (use === "citizen_inside") label = t("Customer inside");
-  if (faults.length) return { state: "fault", label: `${label} · ${t("Device fault")}`, faults };
-  return { state: use, label, faults };
+  let useLabel = t("Free");
+  if (use === "in_call") useLabel = t("In a call");
+  else if (use === "citizen_inside") useLabel = t("Customer inside");
+  const busy = use === "free" ? "" : ` · ${useLabel}`; // who comes to the booth wants to know someone is in it
+  if (booth.assist === "requested") return { state: "help", label: t("Help requested") + busy, faults };
+  if (booth.assist === "acknowledged") return { state: "help-coming", label: t("Help is on the way") + busy, faults };
+  if (!booth.online) return { state: "offline", label: t("Offline"), faults };
+  if (faults.length) return { state: "fault", label: `${useLabel} · ${t("Device fault")}`, faults };
+  return { state: use, label: useLabel, faults };
 }
 
 /** The booking's status in words. @param {string} status */

@@ -20,6 +20,7 @@ test("a booth shows the most urgent thing first: help, then faults, offline, use
   assert.deepEqual([faulty.state, faulty.faults], ["fault", ["printer"]]);
   assert.equal(boothView(booth({ online: false, assist: "requested" })).state, "help");
   assert.equal(boothView(booth({ assist: "acknowledged" })).label, "Help is on the way");
+  assert.equal(boothView(booth({ assist: "requested", use: "in_call" })).label, "Help requested · In a call");
 });
 
 test("booking statuses read as the desk says them, and only a booked one can be moved or cancelled", () => {

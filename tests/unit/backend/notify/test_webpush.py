@@ -13,14 +13,17 @@ from backend.notify.webpush import PushSender
 from backend.store import push as store
 from backend.store.database import migrate, open_engine, session_factory
 from backend.store.seed import seed_demo
+from tests.support.postgres import postgres_server, postgres_url  # noqa: F401 - fixtures
 from tests.support.push_service import PushServiceStandIn
 
 NOW = 1_800_000_000.0
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    engine = open_engine(f"sqlite:///{tmp_path}/push.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """The real schema on SQLite and on PostgreSQL (Debian's, started by the fixture)."""
+    url = f"sqlite:///{tmp_path}/push.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    engine = open_engine(url)
     migrate(engine)
     factory = session_factory(engine)
     with factory() as s:
@@ -107,3 +110,23 @@ async def test_a_push_service_that_is_down_keeps_the_alarm(db, push_service):
     await sender.close()
     assert report.retried == 1 and report.statuses == [0]
     assert store.deliveries_of(db, alert.alert_id) == [(mine.subscription_id, 0, "pending", 1)]
+
+
+async def test_an_alarm_starts_once_on_its_ladder_and_leaves_it_when_answered(db, push_service):
+    from backend.domain.escalation import Audience
+    from backend.store import alerts
+
+    sub = push_service.new_subscription()
+    store.subscribe(db, "advisor-1", sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], "fi", NOW)
+    alert = store.raise_booth_alarm(db, "call_button", "imatra-1", NOW)
+    assert store.raise_booth_alarm(db, "call_button", "imatra-1", NOW + 1) is None  # pressed again: the same alarm
+    # Nobody is signed in: level 0 rings every advisor of the point rather than nobody.
+    assert store.start_alarm(db, alert.alert_id, "imatra", NOW, Audience.ON_DUTY, 0, NOW) == 1
+    assert store.start_alarm(db, alert.alert_id, "imatra", NOW, Audience.ON_DUTY, 0, NOW) is None
+    [open_alarm] = store.open_alarms(db)
+    assert (open_alarm.level, open_alarm.acknowledged, open_alarm.at_booth) == (0, False, True)
+    alerts.acknowledge(db, alert.alert_id, "advisor-1", NOW + 5)
+    assert store.open_alarms(db)[0].acknowledged
+    store.set_level(db, alert.alert_id, 0, closed=True)
+    assert store.open_alarms(db) == []
+    assert store.open_booth_alarms(db, "imatra-1", "call_button") == []

@@ -7,20 +7,25 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from backend.api import calls as call_tools
 from backend.api import include_routes
 from backend.api import texts as web_texts
+from backend.api.roles import caller_dependency
 from backend.api_docs import add_api_docs
 from backend.body_limit import BodyLimit
 from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
+from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow
 from backend.hub import Hub
+from backend.identity import load_trusted_cas
 from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
@@ -51,7 +56,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     """``clock`` is the backend's one source of "now" (tests pass a fixed day)."""
     engine = open_engine(settings.database_url)
     db = session_factory(engine)
-    hub = Hub(db, clock=clock, limits=settings.limits)
+    cas_file = settings.identity_trusted_cas
+    trusted = load_trusted_cas(Path(cas_file).read_bytes()) if cas_file else []
+    hub = Hub(db, clock=clock, limits=settings.limits, identifications=Identifications(trusted))
     limits = settings.limits
     # Failed sign-ins, by username and by address: guessing passwords waits, and is told how long.
     failed_by_account = FailureWindow(limits.login_failures_per_account, limits.login_window_s)
@@ -110,6 +117,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         queue_at_desk=hub.queue_at_desk,
     )
     app.include_router(web_texts.router())
+    app.include_router(call_tools.router(caller_dependency(db, clock), hub.identified_in_person))
 
     @app.post(
         "/api/login",

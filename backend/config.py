@@ -81,6 +81,10 @@ class BackendSettings(BaseSettings):
     jobs: JobSettings = JobSettings()
     #: Message and body sizes, connections, message rates, sign-in and check-in throttling.
     limits: LimitSettings = LimitSettings()
+    #: PEM file of the CAs whose ID card certificates identify a citizen in a call (DVV's
+    #: citizen certificate CAs in production); empty: identification with the ID card is
+    #: refused with ``not_configured`` and only in-person identification is possible.
+    identity_trusted_cas: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -91,6 +95,13 @@ class BackendSettings(BaseSettings):
             raise ValueError(
                 "must be a SQLAlchemy URL, e.g. sqlite:///etapiste.db or postgresql+psycopg://user@host/db"
             ) from None
+        return value
+
+    @field_validator("identity_trusted_cas")
+    @classmethod
+    def _pem_file(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("must name a readable PEM file of CA certificates (or be empty)")
         return value
 
     @field_validator("clock_start", mode="before")

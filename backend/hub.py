@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from backend.auth import token_hash
 from backend.domain import access, checkin
+from backend.domain.appointment import Appointments, Identified
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -31,6 +32,7 @@ from backend.domain.calls import (
     BrokerError,
     CallBroker,
     CallChanged,
+    CallPhase,
     CallSession,
     Deliver,
     DeskWalkIn,
@@ -41,10 +43,12 @@ from backend.domain.calls import (
 )
 from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CitizenCheckedIn
+from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
 from backend.store.call_records import record_call
+from backend.store.identification import record_identification
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
@@ -62,6 +66,9 @@ from protocol.messages import (
     Error,
     ErrorCode,
     Hello,
+    IdentProgress,
+    IdentRequest,
+    IdentResponse,
     ParticipantRemove,
     Presence,
     Role,
@@ -170,6 +177,7 @@ class Hub:
         clock: Callable[[], float] = time.time,
         new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
         limits: LimitSettings = LimitSettings(),
+        identifications: Identifications | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -182,12 +190,14 @@ class Hub:
         self._presence_held: dict[str, asyncio.TimerHandle] = {}
         self.new_session_id = new_session_id
         self.broker = CallBroker()
+        #: The official's tools in a call (identification), asked like the broker.
+        self.appointments = Appointments(self.broker, identifications or Identifications())
         self.connections: dict[Party, set[Connection]] = defaultdict(set)
         self.accounts: dict[str, _Account] = {}  # connected officials' standing
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
+        self._records: asyncio.Queue[CallSession | QueueChanged | Identified] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -402,6 +412,8 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
+            case IdentRequest() | IdentProgress() | IdentResponse():
+                return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
     async def _check_in(self, conn: Connection, msg: CheckinRequest) -> list[Effect]:
@@ -571,8 +583,18 @@ class Hub:
 
     # -- effects --
 
+    async def identified_in_person(self, standing: access.Standing, session_id: str) -> None:
+        """``POST /api/calls/{id}/identification``: raises ``appointment.NotYours`` when not allowed."""
+        await self._apply(self.appointments.in_person(standing, session_id, self.clock()))  # type: ignore[arg-type]
+
     async def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:
+            if isinstance(effect, Identified):
+                log.info("session %s: citizen identified (%s)", effect.session_id, effect.method)
+                self._records.put_nowait(effect)
+                continue
+            if isinstance(effect, CallChanged) and effect.session.phase is CallPhase.ENDED:
+                self.appointments.ended(effect.session.id)
             if isinstance(effect, CallChanged):
                 s = effect.session
                 log.info(
@@ -642,7 +664,11 @@ class Hub:
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession | QueueChanged) -> None:
+    def _record(self, session: CallSession | QueueChanged | Identified) -> None:
+        if isinstance(session, Identified):
+            with self.db() as db:
+                record_identification(db, session.session_id, session.method, session.at, session.recorded_by)
+            return
         if isinstance(session, QueueChanged):
             live_queue.follow_entry(self.db, session.entry_id, session.state, session.official_id)
             return

@@ -34,8 +34,10 @@ from kiosk.screens.call import CallScreen
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
+from kiosk.screens.idcard import IdCardScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.screens.pin import PinScreen
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
 
@@ -72,7 +74,15 @@ class KioskApp(App):
         self.call = CallScreen()
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
-        for screen in (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended):
+        self.idcard = IdCardScreen(on_back=c.ident_back)
+        self.pin = PinScreen(
+            on_submit=c.submit_pin,
+            on_cancel=c.ident_back,
+            prompt=all_languages("pin_prompt"),
+            cancel_text=all_languages("back_to_meeting", " · "),
+        )
+        screens = (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended)
+        for screen in (*screens, self.idcard, self.pin):
             self.screens.add_widget(screen)
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:

@@ -34,7 +34,9 @@ from drivers.supervisor import Supervisor
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
+from kiosk.pin_entry import wipe
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -103,6 +105,12 @@ class Controller:
         self._scan_active = False
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
+        reader = devices.card_reader
+        self.signer = CardSigner(config.id_card, reader.card_present if reader is not None else None)
+        #: The PIN the keypad just handed over, until ``SignChallenge`` takes it (or it is wiped).
+        self._pin: bytearray | None = None
+        if reader is None:  # no reader to tell: the card counts as in (the PIN screen comes at once)
+            self.machine.handle(sm.CardChanged(True, clock()))
 
     # -- inputs from the screens --
 
@@ -126,6 +134,19 @@ class Controller:
 
     def touched(self) -> None:
         self.feed(sm.Touched(self.clock()))
+
+    def submit_pin(self, pin: bytearray) -> None:
+        """OK on the PIN keypad: the machine decides whether the card signs now; if not, the PIN is wiped."""
+        if self._pin is not None:
+            wipe(self._pin)
+        self._pin = pin
+        self.feed(sm.PinEntered(self.clock()))
+        if self._pin is not None:
+            wipe(self._pin)
+            self._pin = None
+
+    def ident_back(self) -> None:
+        self.feed(sm.IdentBack(self.clock()))
 
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
@@ -206,9 +227,13 @@ class Controller:
         self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
 
     def _card_event(self, event: CardEvent) -> None:
-        """From the card reader's thread. Identification at the booth is not wired
-        yet; the event is noted (without the card's ATR, which identifies the card)."""
-        log.info("ID card %s", "inserted" if isinstance(event, CardInserted) else "removed")
+        """From the card reader's thread: noted (without the card's ATR, which identifies
+        the card) and fed to the machine on the loop."""
+        present = isinstance(event, CardInserted)
+        log.info("ID card %s", "inserted" if present else "removed")
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self.feed, sm.CardChanged(present, self.clock()))
 
     # -- carrying out commands --
 
@@ -255,6 +280,13 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.SignChallenge(challenge=challenge):
+                pin, self._pin = self._pin, None
+                if pin is not None:
+                    self._spawn(self._sign(pin, challenge))
+
+    async def _sign(self, pin: bytearray, challenge: bytes) -> None:
+        self.feed(await self.signer.sign(pin, challenge, self.clock))
 
     async def _send(self, message: object) -> None:
         ws = self._ws
@@ -417,6 +449,7 @@ class Controller:
             "calls_completed": self.calls_completed,
             "targets": self._targets(),
             "checkin_result": self.machine.state.checkin_result,
+            "ident_step": self.machine.state.ident_step,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
             "media": None
             if stats is None

@@ -37,6 +37,9 @@ TEXTS: dict[str, str] = {
     "offline_hint": N_("Connecting… Ask the service advisor for help if needed."),
     "assist_requested": N_("The service advisor has been called"),
     "assist_acknowledged": N_("The service advisor is on the way"),
+    "ident_title": N_("Identification"),
+    "back_to_meeting": N_("Back to the meeting"),
+    "pin_prompt": N_("Type the PIN code of your ID card (PIN 1)"),
     Notice.START_FAILED.value: N_("Could not start. Please try again."),
     Notice.OFFICIAL_DISCONNECTED.value: N_("The official was disconnected. Please wait."),
     Notice.BACK_IN_QUEUE.value: N_("You are back in the queue. Please wait for an official."),
@@ -46,6 +49,14 @@ TEXTS: dict[str, str] = {
     Notice.CANCELLED.value: N_("Cancelled"),
     Notice.CHECKING.value: N_("Checking your booking…"),
     Notice.CHECKIN_FAILED.value: N_("Could not check the booking. Please try again."),
+    Notice.INSERT_CARD.value: N_("Please put your ID card in the card reader, chip first."),
+    Notice.CARD_REMOVED.value: N_("The card was taken out. Please put it back in the reader."),
+    Notice.WRONG_PIN.value: N_("The PIN was not right. Please try again slowly."),
+    Notice.WRONG_PIN_LAST.value: N_("The PIN was not right. One more wrong try locks the card, so take your time."),
+    Notice.PIN_LOCKED.value: N_("The card's PIN is locked. Do not worry: the official will help you another way."),
+    Notice.CHECKING_ID.value: N_("Checking your card… Please leave it in the reader."),
+    Notice.IDENTIFIED.value: N_("Thank you! You are identified. You can take your card."),
+    Notice.ID_FAILED.value: N_("Identification with this card did not succeed. The official will help you."),
 }
 
 

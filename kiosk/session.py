@@ -47,6 +47,7 @@ is not sent again), and never logs one.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -66,6 +67,11 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    IdentChallenge,
+    IdentProgress,
+    IdentResponse,
+    IdentState,
+    IdentStatus,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
@@ -94,6 +100,8 @@ ENDED_SCREEN_S = 8.0
 CHECKIN_TIMEOUT_S = 10.0
 #: A citizen who has not touched the choice or check-in screens for this long has walked away.
 INACTIVITY_S = 90.0
+#: How long the outcome of an identification stays on the booth before the meeting's picture returns.
+IDENT_RESULT_S = 6.0
 
 
 class Phase(StrEnum):
@@ -119,6 +127,8 @@ class Screen(StrEnum):
     LOBBY = "lobby"
     CALL = "call"
     ENDED = "ended"
+    IDCARD = "idcard"  # identification in the call: insert the card, checking, the outcome
+    PIN = "pin"  # the ID card's PIN on the booth's keypad
 
 
 class Notice(StrEnum):
@@ -134,6 +144,14 @@ class Notice(StrEnum):
     CANCELLED = "cancelled"
     CHECKING = "checking"  # the booking code is being checked
     CHECKIN_FAILED = "checkin_failed"  # no answer to the check-in: try again
+    INSERT_CARD = "insert_card"  # the official asked for identification: put the ID card in the reader
+    CARD_REMOVED = "card_removed"  # the card came out before it signed: put it back
+    WRONG_PIN = "wrong_pin"  # the card refused the PIN: try again
+    WRONG_PIN_LAST = "wrong_pin_last"  # ... and one more wrong try locks it
+    PIN_LOCKED = "pin_locked"  # too many wrong tries: the official helps another way
+    CHECKING_ID = "checking_id"  # the card signs and the backend checks
+    IDENTIFIED = "identified"  # done: the official sees it
+    ID_FAILED = "id_failed"  # could not identify with this card: the official helps another way
 
 
 # --- events ---------------------------------------------------------------------
@@ -266,6 +284,47 @@ class Tick:
     now: float
 
 
+@dataclass(frozen=True)
+class CardChanged:
+    """The ID card reader saw the card go in or come out."""
+
+    present: bool
+    now: float
+
+
+@dataclass(frozen=True)
+class PinEntered:
+    """The citizen pressed OK on the PIN keypad. The PIN stays with the shell (``SignChallenge``)."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class IdentBack:
+    """The citizen pressed "Back to the meeting" (or Cancel on the PIN keypad)."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class CardSigned:
+    """The card signed the challenge: public data only (certificate, signature)."""
+
+    certificate: bytes = field(repr=False)
+    signature: bytes = field(repr=False)
+    mechanism: str = ""
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class CardFailed:
+    """The card could not sign; ``code`` from ``drivers.idcard.IdCardError`` (wrong_pin, pin_locked, ...)."""
+
+    code: str
+    tries_left: int | None
+    now: float
+
+
 Event = (
     Connected
     | Disconnected
@@ -284,6 +343,11 @@ Event = (
     | DevicesChanged
     | AssistPressed
     | Tick
+    | CardChanged
+    | PinEntered
+    | IdentBack
+    | CardSigned
+    | CardFailed
 )
 
 
@@ -415,6 +479,13 @@ class Log:
     text: str
 
 
+@dataclass(frozen=True)
+class SignChallenge:
+    """Have the ID card sign ``challenge`` with the PIN the citizen just typed (the shell holds it)."""
+
+    challenge: bytes = field(repr=False)
+
+
 Command = (
     Send
     | Show
@@ -430,6 +501,7 @@ Command = (
     | ShowAssist
     | SelectCamera
     | Log
+    | SignChallenge
 )
 
 
@@ -456,6 +528,13 @@ class State:
     peer: str | None = None
     lead_peer: str | None = None
     remotes: tuple[str, ...] = ()
+    #: The ID card is in the reader (the booth's, kept across phases).
+    card_in: bool = False
+    #: In a call, identification under way: its step (card, pin, signing, checking, result) and challenge.
+    ident_step: str | None = None
+    ident_challenge: bytes | None = field(default=None, repr=False)
+    #: When the outcome on the screen gives way to the meeting again.
+    ident_until: float | None = None
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -669,10 +748,121 @@ class BoothSession:
             return [ShowAssist(AssistState.REQUESTED), Log("call button pressed while offline; will send")]
         return [ShowAssist(AssistState.REQUESTED), Send(request)]
 
+    # -- identification in the call --
+    #
+    # The official asks; the booth asks for the card, then the PIN on its keypad; the card
+    # signs (the shell, in a worker thread, with the PIN the keypad handed it); the backend
+    # judges. The phase stays IN_CALL throughout (media and call messages go on); only the
+    # screen changes. Leaving the call forgets it all (``_to``).
+
+    def _ident_asked(self, msg: IdentChallenge, now: float) -> list[Command]:
+        try:
+            challenge = base64.b64decode(msg.challenge, validate=True)
+        except ValueError:
+            return [Log("ignored an identification challenge that is not Base64")]
+        self.state = replace(self.state, ident_challenge=challenge, ident_until=None)
+        return self._ident_step("pin" if self.state.card_in else "card")
+
+    def _ident_step(
+        self, step: str, notice: Notice | None = None, code: str | None = None, tries: int | None = None
+    ) -> list[Command]:
+        """Ask the citizen for the card or the PIN (``notice``: why again), and tell the official."""
+        self.state = replace(self.state, ident_step=step)
+        sid = self.state.session_id or ""
+        out: list[Command] = []
+        if code is not None:
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.FAILED, code=code, tries_left=tries)))
+        if step == "card":
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.WAITING_CARD)))
+            out.append(Show(Screen.IDCARD, notice or Notice.INSERT_CARD))
+        else:
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.TYPING_PIN)))
+            out.append(Show(Screen.PIN, notice or Notice.NONE))
+        return out
+
+    def _ident_result(self, notice: Notice, now: float) -> list[Command]:
+        """The outcome on the screen for a moment, then the meeting again (or at once with Back)."""
+        self.state = replace(self.state, ident_step="result", ident_challenge=None, ident_until=now + IDENT_RESULT_S)
+        return [Show(Screen.IDCARD, notice)]
+
+    def _ident_over(self) -> list[Command]:
+        self.state = replace(self.state, ident_step=None, ident_challenge=None, ident_until=None)
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        return [Show(Screen.CALL, official_name=self.state.official_name)]
+
+    def _on_card_changed(self, ev: CardChanged) -> list[Command]:
+        self.state = replace(self.state, card_in=ev.present)
+        step = self.state.ident_step
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        if ev.present and step == "card":
+            return self._ident_step("pin")
+        if not ev.present and step in ("pin", "signing"):
+            return self._ident_step("card", Notice.CARD_REMOVED, code="card_removed")
+        return []
+
+    def _on_pin_entered(self, ev: PinEntered) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "pin" or not self.state.ident_challenge:
+            return [Log("a PIN was entered with no identification under way; dropped")]
+        self.state = replace(self.state, ident_step="signing")
+        progress = IdentProgress(session_id=self.state.session_id or "", state=IdentState.SIGNING)
+        return [Send(progress), Show(Screen.IDCARD, Notice.CHECKING_ID), SignChallenge(self.state.ident_challenge)]
+
+    def _on_card_signed(self, ev: CardSigned) -> list[Command]:
+        challenge = self.state.ident_challenge
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "signing" or challenge is None:
+            return [Log("the card signed after identification was over; dropped")]
+        self.state = replace(self.state, ident_step="checking")
+        b64 = base64.b64encode
+        response = IdentResponse(
+            session_id=self.state.session_id or "",
+            challenge=b64(challenge).decode(),
+            certificate=b64(ev.certificate).decode(),
+            signature=b64(ev.signature).decode(),
+            mechanism=ev.mechanism,
+        )
+        return [Send(response)]
+
+    def _on_card_failed(self, ev: CardFailed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "signing":
+            return [Log(f"ID card error {ev.code} after identification was over")]
+        if ev.code == "wrong_pin":
+            notice = Notice.WRONG_PIN_LAST if ev.tries_left == 1 else Notice.WRONG_PIN
+            return [Log("wrong PIN"), *self._ident_step("pin", notice, code=ev.code, tries=ev.tries_left)]
+        if ev.code in ("card_removed", "no_card"):
+            return self._ident_step("card", Notice.CARD_REMOVED, code="card_removed")
+        sid = self.state.session_id or ""
+        told = Send(IdentProgress(session_id=sid, state=IdentState.FAILED, code=ev.code))
+        notice = Notice.PIN_LOCKED if ev.code == "pin_locked" else Notice.ID_FAILED
+        return [Log(f"identification failed: {ev.code}"), told, *self._ident_result(notice, ev.now)]
+
+    def _on_ident_back(self, ev: IdentBack) -> list[Command]:
+        step = self.state.ident_step
+        if step is None or self.state.phase is not Phase.IN_CALL:
+            return []
+        out: list[Command] = []
+        if step != "result":
+            out.append(Send(IdentProgress(session_id=self.state.session_id or "", state=IdentState.CANCELLED)))
+        return [*out, *self._ident_over()]
+
+    def _ident_verdict(self, msg: IdentStatus, now: float) -> list[Command]:
+        """The backend's word: identified (with the card or in person), or the card's answer refused."""
+        step = self.state.ident_step
+        if msg.state is IdentState.IDENTIFIED and step == "checking":
+            return [Log("identified with the ID card"), *self._ident_result(Notice.IDENTIFIED, now)]
+        if msg.state is IdentState.FAILED and step == "checking":
+            return [Log(f"identification refused: {msg.code}"), *self._ident_result(Notice.ID_FAILED, now)]
+        if msg.state is IdentState.IN_PERSON and step not in (None, "result"):
+            return [Log("identified in person; the card is not needed"), *self._ident_over()]
+        return []
+
     # -- time --
 
     def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
+        if self.state.ident_until is not None and ev.now >= self.state.ident_until:
+            return self._ident_over()
         idle_deadline = self.state.idle_deadline
         if phase in _INPUT_PHASES and idle_deadline is not None and ev.now >= idle_deadline:
             out = self._stop_scanning()
@@ -731,6 +921,10 @@ class BoothSession:
             return [AddIceCandidate(sid, msg.peer, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
         if isinstance(msg, ParticipantJoined | ParticipantLeft) and phase in _MEDIA_PHASES:
             return self._on_participant(msg)
+        if isinstance(msg, IdentChallenge) and phase is Phase.IN_CALL:
+            return self._ident_asked(msg, ev.now)
+        if isinstance(msg, IdentStatus) and phase is Phase.IN_CALL:
+            return self._ident_verdict(msg, ev.now)
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
             self._to(Phase.LOBBY, session_id=sid)
             stepped_out = msg.reason is SessionLeftReason.STEPPED_OUT
@@ -841,6 +1035,7 @@ class BoothSession:
             peer=peer,
             lead_peer=lead_peer,
             remotes=remotes,
+            card_in=self.state.card_in,
         )
 
 
@@ -865,4 +1060,9 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     DevicesChanged: BoothSession._on_devices_changed,
     AssistPressed: BoothSession._on_assist_pressed,
     Tick: BoothSession._on_tick,
+    CardChanged: BoothSession._on_card_changed,
+    PinEntered: BoothSession._on_pin_entered,
+    IdentBack: BoothSession._on_ident_back,
+    CardSigned: BoothSession._on_card_signed,
+    CardFailed: BoothSession._on_card_failed,
 }

@@ -528,6 +528,81 @@ class DeviceReport(_Message):
     devices: Annotated[tuple[DeviceStatus, ...], Field(max_length=32)]
 
 
+# --- the official's tools: identification in the call ----------------------------
+#
+# The official asks (``ident.request``); the backend gives the booth a fresh
+# challenge (``ident.challenge``); the booth asks the citizen for the ID card
+# and the PIN, tells how far it got (``ident.progress``) and sends what the card
+# signed (``ident.response``); the backend verifies it and tells the call
+# (``ident.status``). Identification in person is recorded over HTTP
+# (``POST /api/calls/{session_id}/identification``) and told the same way.
+
+#: Base64 (standard alphabet, padded) of binary data on the wire.
+Base64 = Annotated[str, Field(min_length=4, max_length=16_384, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+#: A stable, machine-readable reason code (e.g. ``wrong_pin``): the receiver words it.
+ReasonCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class IdentState(StrEnum):
+    """Where an identification in a call stands; the booth and the official's page word it."""
+
+    REQUESTED = "requested"  # the official asked; the booth got the challenge
+    WAITING_CARD = "waiting_card"  # the booth asks the citizen to insert the ID card
+    TYPING_PIN = "typing_pin"  # the citizen types the card's PIN on the booth
+    SIGNING = "signing"  # the card signs; the backend checks
+    IDENTIFIED = "identified"  # strongly identified with the ID card
+    IN_PERSON = "in_person"  # identified in person (the official or the point's advisor recorded it)
+    FAILED = "failed"  # ``code`` says why (wrong_pin, pin_locked, card_removed, untrusted, ...); may be asked again
+    CANCELLED = "cancelled"  # the citizen went back to the meeting without identifying
+
+
+class IdentRequest(_Message):
+    """Official in the call: ask the citizen for strong identification with the ID card."""
+
+    type: Literal["ident.request"] = "ident.request"
+    session_id: Id
+
+
+class IdentChallenge(_Message):
+    """Backend -> booth: sign this fresh challenge with the citizen's ID card (answerable once, 2 min)."""
+
+    type: Literal["ident.challenge"] = "ident.challenge"
+    session_id: Id
+    challenge: Base64
+
+
+class IdentProgress(_Message):
+    """Booth: how far the citizen got (waiting_card, typing_pin, signing, failed, cancelled)."""
+
+    type: Literal["ident.progress"] = "ident.progress"
+    session_id: Id
+    state: IdentState
+    code: ReasonCode | None = None  # with failed: wrong_pin, pin_locked, card_removed, no_certificate, ...
+    tries_left: Annotated[int, Field(ge=0, le=15)] | None = None
+
+
+class IdentResponse(_Message):
+    """Booth: what the card signed. No PIN, only public data: the certificate and the signature."""
+
+    type: Literal["ident.response"] = "ident.response"
+    session_id: Id
+    challenge: Base64
+    certificate: Base64  # the authentication certificate, DER
+    signature: Base64
+    mechanism: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
+
+
+class IdentStatus(_Message):
+    """Backend -> the call's officials (with ``name``) and the booth (without): where identification stands."""
+
+    type: Literal["ident.status"] = "ident.status"
+    session_id: Id
+    state: IdentState
+    name: Name | None = None  # the name on the certificate; to the officials of the call only
+    code: ReasonCode | None = None
+    tries_left: Annotated[int, Field(ge=0, le=15)] | None = None
+
+
 Message = Annotated[
     (
         Hello
@@ -563,6 +638,11 @@ Message = Annotated[
         | AdvisorAlert
         | AlertAcknowledge
         | AlertCleared
+        | IdentRequest
+        | IdentChallenge
+        | IdentProgress
+        | IdentResponse
+        | IdentStatus
     ),
     Field(discriminator="type"),
 ]
@@ -581,6 +661,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "device.status",
             "assist.request",
             "checkin.request",
+            "ident.progress",
+            "ident.response",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -597,6 +679,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "assist.clear",
             "camera.select",
             "alert.ack",
+            "ident.request",
         }
     ),
 }

@@ -303,6 +303,15 @@ def may_edit_point(st: Standing, point_id: str) -> bool:
     return st.master or point_id in st.advises
 
 
+def may_identify(st: Standing, c: Citizen) -> bool:
+    """Record that the citizen was identified in person (their ID seen): the officials in the call
+    with them, and the advisors of the point they are at (at the desk, or called to the booth).
+    Not the master admin: identifying is done by whoever sees the citizen, not by administration."""
+    if st.booth is not None or st.guest_of:
+        return False
+    return st.person_id in c.in_call_with or c.point_id in st.advises
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -310,6 +319,7 @@ class Action(StrEnum):
     ADMIT = "admit"
     ANSWER = "answer"  # acknowledge or clear (help requests, alerts)
     CHANGE = "change"  # a booking's status, a catalogue entry
+    IDENTIFY = "identify"  # record a citizen's in-person identification
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef
@@ -338,4 +348,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return sees_booking(st, resource) and may_change_booking_status(st, resource)
         case ReportRef(), Action.SEE:
             return sees_report(st, resource)
+        case Citizen(), Action.IDENTIFY:
+            return may_identify(st, resource)
     return False

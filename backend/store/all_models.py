@@ -7,7 +7,7 @@ compare against the migrations.
 """
 
 from backend.notify import outbox  # noqa: F401
-from backend.store import alert_models, booking_models, models  # noqa: F401
+from backend.store import alert_models, appointment_models, booking_models, models  # noqa: F401
 from backend.store.models import Base
 
 metadata = Base.metadata

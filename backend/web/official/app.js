@@ -17,8 +17,8 @@ import {
 import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
-  clearAdmitting, hangUp, onAdmitted, onEnded, onOffer, onParticipantLeft, onRemoteIce, returnToLobby, stopLocalMedia,
-  teardownCall, toggleCamera, unmuteRemote,
+  clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
+  requestIdentification, returnToLobby, stopLocalMedia, teardownCall, toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
@@ -43,6 +43,7 @@ Object.defineProperty(window, "etapiste", {
     state: () => ({
       phase: state.phase,
       sessionId: state.call ? state.call.sessionId : null,
+      ident: state.call && state.call.ident ? state.call.ident.state : null,
       connected: state.connected,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
@@ -70,6 +71,8 @@ function init() {
   el.endCall.addEventListener("click", hangUp);
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
+  el.identRequest.addEventListener("click", requestIdentification);
+  el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
   document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
@@ -245,6 +248,7 @@ function dispatch(message) {
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "alert.cleared": return onAlertCleared(message);
+    case "ident.status": return onIdentStatus(message);
     default: return undefined;
   }
 }

@@ -10,6 +10,7 @@ import { send } from "./connection.js";
 import { el } from "./dom.js";
 import { errorText } from "./format.js";
 import { t } from "./i18n.js";
+import { identDone, identUnderWay, nextIdent } from "./identification.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
 import { unlockAudio } from "./sound.js";
@@ -88,6 +89,45 @@ export function toggleCamera() {
   }
 }
 
+/** Ask the citizen to identify with the ID card at the booth (the server sends the booth a challenge). */
+export function requestIdentification() {
+  const call = state.call;
+  if (!call || identUnderWay(call.ident) || identDone(call.ident)) return;
+  if (!send({ type: "ident.request", session_id: call.sessionId })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** Record that I saw the citizen's ID in person (the same action the point's advisor has). */
+export async function identifyInPerson() {
+  const call = state.call;
+  if (!call || identDone(call.ident)) return;
+  const url = `/api/calls/${encodeURIComponent(call.sessionId)}/identification`;
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
+      body: JSON.stringify({ method: "in_person" }),
+    });
+  } catch (err) {
+    setStatus(t("Could not record the identification ({error}).", { error: errorText(err) }), "error");
+    return;
+  }
+  if (!response.ok) {
+    setStatus(t("Could not record the identification ({error}).", { error: String(response.status) }), "error");
+  }
+  // The call is told by the server (ident.status), this page included.
+}
+
+/** @param {import("./protocol.js").IdentStatus} message */
+export function onIdentStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.ident = nextIdent(call.ident, message);
+  renderCall();
+}
+
 export function unmuteRemote() {
   el.unmute.hidden = true;
   el.remoteVideo.muted = false;
@@ -126,6 +166,7 @@ export function onAdmitted(message) {
     pendingIce: [],
     remoteTracks: [],
     camera: "face",
+    ident: null,
   };
   state.phase = "in-call";
   setStatus("");

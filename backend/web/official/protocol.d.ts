@@ -34,7 +34,12 @@ export type EtapisteWireMessage =
   | BoothCatalogue
   | AdvisorAlert
   | AlertAcknowledge
-  | AlertCleared;
+  | AlertCleared
+  | IdentRequest
+  | IdentChallenge
+  | IdentProgress
+  | IdentResponse
+  | IdentStatus;
 /**
  * Who is on the other end of a connection.
  */
@@ -83,6 +88,11 @@ export type ParticipantLeftReason = "left" | "removed";
 export type AssistState1 = "none" | "requested" | "acknowledged";
 export type CameraSource = "face" | "document";
 export type AlertKind = "checkin_refused" | "official_no_show";
+/**
+ * Where an identification in a call stands; the booth and the official's page word it.
+ */
+export type IdentState =
+  "requested" | "waiting_card" | "typing_pin" | "signing" | "identified" | "in_person" | "failed" | "cancelled";
 
 /**
  * First message from any client: who it is and its credential.
@@ -497,4 +507,56 @@ export interface AlertCleared {
   v?: 1;
   type: "alert.cleared";
   alert_id: string;
+}
+/**
+ * Official in the call: ask the citizen for strong identification with the ID card.
+ */
+export interface IdentRequest {
+  v?: 1;
+  type: "ident.request";
+  session_id: string;
+}
+/**
+ * Backend -> booth: sign this fresh challenge with the citizen's ID card (answerable once, 2 min).
+ */
+export interface IdentChallenge {
+  v?: 1;
+  type: "ident.challenge";
+  session_id: string;
+  challenge: string;
+}
+/**
+ * Booth: how far the citizen got (waiting_card, typing_pin, signing, failed, cancelled).
+ */
+export interface IdentProgress {
+  v?: 1;
+  type: "ident.progress";
+  session_id: string;
+  state: IdentState;
+  code?: string | null;
+  tries_left?: number | null;
+}
+/**
+ * Booth: what the card signed. No PIN, only public data: the certificate and the signature.
+ */
+export interface IdentResponse {
+  v?: 1;
+  type: "ident.response";
+  session_id: string;
+  challenge: string;
+  certificate: string;
+  signature: string;
+  mechanism: string;
+}
+/**
+ * Backend -> the call's officials (with ``name``) and the booth (without): where identification stands.
+ */
+export interface IdentStatus {
+  v?: 1;
+  type: "ident.status";
+  session_id: string;
+  state: IdentState;
+  name?: string | null;
+  code?: string | null;
+  tries_left?: number | null;
 }

@@ -10,6 +10,7 @@ import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
 import { formatDuration, roleWords, secondsSince } from "./format.js";
 import { t, tn } from "./i18n.js";
+import { identDone, identUnderWay, identView } from "./identification.js";
 import { lobbyEntryView, orderLobby } from "./lobby.js";
 import { documentCamera } from "./signalling.js";
 import { state, waitingSeconds } from "./state.js";
@@ -85,6 +86,12 @@ export function renderCall() {
   el.cameraToggle.disabled = lacking;
   el.cameraToggle.title = lacking ? t("This booth has no working document camera; it shows the citizen's face.") : "";
   el.cameraToggle.dataset.source = call.camera;
+  const ident = identView(call.ident);
+  setText(el.identStatus, ident.text);
+  el.identStatus.hidden = !ident.text;
+  el.identStatus.dataset.state = ident.kind;
+  el.identRequest.disabled = !state.connected || identUnderWay(call.ident) || identDone(call.ident);
+  el.identInPerson.disabled = identDone(call.ident);
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

@@ -10,6 +10,7 @@ import { secondsSince } from "./format.js";
 /** @typedef {import("./protocol.js").RtcOffer} RtcOffer */
 /** @typedef {import("./lobby.js").OfferRecord} OfferRecord */
 /** @typedef {import("./lobby.js").AlertRecord} AlertRecord */
+/** @typedef {import("./identification.js").IdentRecord} IdentRecord */
 /** @typedef {ReturnType<typeof setTimeout>} Timer */
 
 /**
@@ -27,6 +28,7 @@ import { secondsSince } from "./format.js";
  *   pendingIce: RTCIceCandidateInit[],
  *   remoteTracks: MediaStreamTrack[],
  *   camera: "face" | "document",
+ *   ident: IdentRecord | null,
  * }} Call
  */
 

@@ -225,6 +225,12 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
             assert queued.status_code in (201, 403), queued.text
             m.check(username, "queue lappeenranta", "enqueue", access.may_queue_at(st, LPR), queued.status_code == 201)
 
+            for sid, citizen in citizens.items():
+                done = api.post(f"/api/calls/{sid}/identification", json={"method": "in_person"}, headers=headers)
+                assert done.status_code in (200, 404), done.text
+                allowed = access.allows(st, Action.IDENTIFY, citizen)
+                m.check(username, f"citizen {sid}", "identify", allowed, done.status_code == 200)
+
             hours = api.put(f"/api/admin/points/{IMATRA}/hours", json=IMATRA_HOURS, headers=headers)
             assert hours.status_code in (200, 403), hours.text
             m.check(

@@ -33,6 +33,12 @@ from protocol.messages import (
     Error,
     ErrorCode,
     Hello,
+    IdentChallenge,
+    IdentProgress,
+    IdentRequest,
+    IdentResponse,
+    IdentState,
+    IdentStatus,
     LobbyEntry,
     Participant,
     ParticipantJoined,
@@ -153,6 +159,13 @@ EXAMPLES = [
     BookingArrived(
         session_id="s1", booking_code="K7M2QX", service_name="Henkilöverotus", starts_at=1.0, booth_name="B", point="P"
     ),
+    IdentRequest(session_id="s1"),
+    IdentChallenge(session_id="s1", challenge="AAECAw=="),
+    IdentProgress(session_id="s1", state=IdentState.FAILED, code="wrong_pin", tries_left=2),
+    IdentResponse(
+        session_id="s1", challenge="AAECAw==", certificate="MIIB", signature="AAAA", mechanism="ecdsa-sha256"
+    ),
+    IdentStatus(session_id="s1", state=IdentState.IDENTIFIED, name="TESTINEN TEPPO"),
 ]
 
 

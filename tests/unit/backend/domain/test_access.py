@@ -252,3 +252,21 @@ def test_who_may_touch_a_session():
     # A booth whose id happens to equal an official's is still only a booth.
     twin = Standing.of_booth("kalle", IMATRA)
     assert not access.may_touch_session(twin, KELA_CALL, waiting=False) and not access.sees_citizen(twin, KELA_CALL)
+
+
+@pytest.mark.parametrize(
+    ("standing", "in_call", "waiting"),
+    [
+        (Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA}), True, False),  # in the call
+        (VERO_OFFICIAL, False, False),  # could serve, but is not in this call
+        (ADVISOR, True, True),  # the point's advisor: at the desk or called to the booth
+        (Standing.of_grants("lassi", "lpr", [("advisor", LPR)]), False, False),  # another point's advisor
+        (VERO_ADMIN, False, False),
+        (MASTER, False, False),  # administration does not identify citizens
+        (BOOTH, False, False),
+        (GUEST, False, False),  # an interpreter in the call does not vouch for anyone
+    ],
+)
+def test_in_person_identification_is_for_the_officials_in_the_call_and_the_points_advisors(standing, in_call, waiting):
+    assert allows(standing, Action.IDENTIFY, KELA_CALL) is in_call
+    assert allows(standing, Action.IDENTIFY, TAX_CITIZEN) is waiting

@@ -1,0 +1,109 @@
+"""The official's tools in a call, as rules: who may ask for what, and who is told.
+
+Pure, like the broker it asks (``CallBroker.in_call``, ``CallBroker.citizen``):
+the hub feeds messages in with ``now`` and carries the effects out. Only the
+participants of a call in progress use its tools: an official in it asks for
+identification, the call's booth answers. In-person identification comes over
+HTTP and is the access policy's to allow (``access.may_identify``: the
+officials in the call and the point's advisors).
+
+Who is told what: the officials in the call get every state, and the name on
+the certificate when it identifies; the booth gets the state without the name
+(it has the card in its reader anyway, but nothing on the wire to the booth
+needs a name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from backend.domain import access
+from backend.domain.calls import BrokerError, CallBroker, CallSession, Deliver, Party
+from backend.domain.identification import IdentificationRefused, Identifications, Outcome, encode
+from protocol.messages import (
+    ErrorCode,
+    IdentChallenge,
+    IdentProgress,
+    IdentRequest,
+    IdentResponse,
+    IdentStatus,
+    ParticipantRole,
+    Role,
+)
+
+
+@dataclass(frozen=True)
+class Identified:
+    """A call's citizen was identified: the call record keeps the method (never the identity)."""
+
+    session_id: str
+    method: str
+    at: float
+    recorded_by: str | None = None
+
+
+class NotYours(Exception):
+    """The caller may not act on that session (or it does not exist): the API answers 404."""
+
+
+class Appointments:
+    def __init__(self, broker: CallBroker, identifications: Identifications) -> None:
+        self.broker, self.identifications = broker, identifications
+
+    def handle(self, party: Party, msg: object, now: float) -> list[Deliver | Identified]:
+        """A tool message from a participant; ``BrokerError`` for one out of place."""
+        session_id: str = getattr(msg, "session_id", "")
+        s, me = self.broker.in_call(party, session_id)
+        at = datetime.fromtimestamp(now, UTC)
+        try:
+            if isinstance(msg, IdentRequest):
+                if me.role is not ParticipantRole.OFFICIAL:
+                    raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official of the call asks for identification")
+                challenge = self.identifications.request(s.id, at)
+                ask = IdentChallenge(session_id=s.id, challenge=encode(challenge))
+                return [Deliver(Party(Role.BOOTH, s.booth_id), ask), *self._tell(s, self._current(s.id), booth=False)]
+            if party.role is not Role.BOOTH:
+                raise BrokerError(ErrorCode.NOT_ALLOWED, "only the call's booth answers an identification")
+            if isinstance(msg, IdentProgress):
+                return self._tell(s, self.identifications.progress(s.id, msg), booth=False)
+            if isinstance(msg, IdentResponse):
+                return self._settled(s, self.identifications.respond(s.id, msg, at), now)
+        except IdentificationRefused as exc:
+            raise BrokerError(ErrorCode.WRONG_STATE, str(exc)) from None
+        raise BrokerError(ErrorCode.NOT_ALLOWED, "not a tool of the call")
+
+    def in_person(self, standing: access.Standing, session_id: str, now: float) -> list[Deliver | Identified]:
+        """The official in the call, or the point's advisor, saw the citizen's ID in person."""
+        citizen = self.broker.citizen(session_id)
+        if citizen is None or not access.may_identify(standing, citizen):
+            raise NotYours(f"no session {session_id!r} whose citizen you may identify")
+        s = self.broker.sessions[session_id]
+        outcome = self.identifications.in_person(s.id)
+        return self._settled(s, outcome, now, recorded_by=standing.person_id)
+
+    def ended(self, session_id: str) -> None:
+        """The call is over: nothing of the citizen's identity stays."""
+        self.identifications.forget(session_id)
+
+    def _settled(
+        self, s: CallSession, outcome: Outcome, now: float, recorded_by: str | None = None
+    ) -> list[Deliver | Identified]:
+        out: list[Deliver | Identified] = list(self._tell(s, outcome, booth=True))
+        if outcome.method is not None:
+            out.append(Identified(s.id, outcome.method.value, now, recorded_by))
+        return out
+
+    def _current(self, session_id: str) -> Outcome:
+        current = self.identifications.current(session_id)
+        assert current is not None
+        return current
+
+    @staticmethod
+    def _tell(s: CallSession, outcome: Outcome, *, booth: bool) -> list[Deliver]:
+        status = IdentStatus(session_id=s.id, state=outcome.state, code=outcome.code, tries_left=outcome.tries_left)
+        named = status.model_copy(update={"name": outcome.name})
+        out = [Deliver(p.party, named) for p in s.present() if p.role is ParticipantRole.OFFICIAL]
+        if booth:
+            out.append(Deliver(Party(Role.BOOTH, s.booth_id), status))
+        return out

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from backend.api import calls as call_tools
 from backend.api import include_routes
+from backend.api import stills as still_api
 from backend.api import texts as web_texts
 from backend.api.roles import caller_dependency
 from backend.api_docs import add_api_docs
@@ -24,6 +25,7 @@ from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow
+from backend.domain.stills import MAX_STILL_BYTES
 from backend.hub import Hub
 from backend.identity import load_trusted_cas
 from backend.jobs import Jobs
@@ -106,7 +108,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     # /docs is served from local files (backend/api_docs.py); ReDoc would need a CDN, so it is off.
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_api_docs(app)
-    app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes, larger={"/api/stills/": MAX_STILL_BYTES})
     app.state.hub = hub
     include_routes(
         app,
@@ -117,7 +119,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         queue_at_desk=hub.queue_at_desk,
     )
     app.include_router(web_texts.router())
-    app.include_router(call_tools.router(caller_dependency(db, clock), hub.identified_in_person))
+    caller = caller_dependency(db, clock)
+    app.include_router(call_tools.router(caller, hub.identified_in_person))
+    app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
 
     @app.post(
         "/api/login",

@@ -80,6 +80,8 @@ from protocol.messages import (
     SessionEnd,
     SessionLeave,
     SessionRequest,
+    StillFailed,
+    StillRequest,
     Welcome,
 )
 
@@ -412,7 +414,7 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
-            case IdentRequest() | IdentProgress() | IdentResponse():
+            case IdentRequest() | IdentProgress() | IdentResponse() | StillRequest() | StillFailed():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
@@ -586,6 +588,10 @@ class Hub:
     async def identified_in_person(self, standing: access.Standing, session_id: str) -> None:
         """``POST /api/calls/{id}/identification``: raises ``appointment.NotYours`` when not allowed."""
         await self._apply(self.appointments.in_person(standing, session_id, self.clock()))  # type: ignore[arg-type]
+
+    async def still_uploaded(self, still_id: str, token: str, data: bytes, mime: str, width: int, height: int) -> None:
+        """``PUT /api/stills/{id}`` from the booth: raises ``stills.StillRefused`` when not taken."""
+        await self._apply(self.appointments.uploaded(still_id, token, data, mime, width, height, self.clock()))  # type: ignore[arg-type]
 
     async def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:

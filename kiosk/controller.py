@@ -37,6 +37,7 @@ from kiosk.devices import BoothDevices
 from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
+from kiosk.stills import http_base, take_and_upload
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -280,10 +281,18 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.TakeStill(still_id=still_id, token=token):
+                self._spawn(self._take_still(still_id, token))
             case sm.SignChallenge(challenge=challenge):
                 pin, self._pin = self._pin, None
                 if pin is not None:
                     self._spawn(self._sign(pin, challenge))
+
+    async def _take_still(self, still_id: str, token: str) -> None:
+        camera, base = self.cameras.get(CameraSource.DOCUMENT), http_base(self.config.backend_url)
+        failed = await asyncio.to_thread(take_and_upload, camera, base, still_id, token)
+        if failed is not None:
+            self.feed(sm.StillNotTaken(still_id, failed, self.clock()))
 
     async def _sign(self, pin: bytearray, challenge: bytes) -> None:
         self.feed(await self.signer.sign(pin, challenge, self.clock))

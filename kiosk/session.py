@@ -88,6 +88,8 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    StillCapture,
+    StillFailed,
 )
 
 #: How long the booth waits for the backend to acknowledge Start.
@@ -325,6 +327,15 @@ class CardFailed:
     now: float
 
 
+@dataclass(frozen=True)
+class StillNotTaken:
+    """The document camera could not take (or the booth could not upload) still ``still_id``."""
+
+    still_id: str
+    code: str
+    now: float
+
+
 Event = (
     Connected
     | Disconnected
@@ -348,6 +359,7 @@ Event = (
     | IdentBack
     | CardSigned
     | CardFailed
+    | StillNotTaken
 )
 
 
@@ -486,6 +498,14 @@ class SignChallenge:
     challenge: bytes = field(repr=False)
 
 
+@dataclass(frozen=True)
+class TakeStill:
+    """Take a still with the document camera and upload it under ``still_id`` with ``token``."""
+
+    still_id: str
+    token: str = field(repr=False)
+
+
 Command = (
     Send
     | Show
@@ -502,6 +522,7 @@ Command = (
     | SelectCamera
     | Log
     | SignChallenge
+    | TakeStill
 )
 
 
@@ -857,6 +878,12 @@ class BoothSession:
             return [Log("identified in person; the card is not needed"), *self._ident_over()]
         return []
 
+    def _on_still_not_taken(self, ev: StillNotTaken) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
+            return [Log(f"still {ev.still_id} failed ({ev.code}) after the call")]
+        failed = StillFailed(session_id=self.state.session_id, still_id=ev.still_id, code=ev.code)
+        return [Log(f"still {ev.still_id} failed: {ev.code}"), Send(failed)]
+
     # -- time --
 
     def _on_tick(self, ev: Tick) -> list[Command]:
@@ -925,6 +952,8 @@ class BoothSession:
             return self._ident_asked(msg, ev.now)
         if isinstance(msg, IdentStatus) and phase is Phase.IN_CALL:
             return self._ident_verdict(msg, ev.now)
+        if isinstance(msg, StillCapture) and phase is Phase.IN_CALL:
+            return [Log(f"taking still {msg.still_id}"), TakeStill(msg.still_id, msg.upload_token)]
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
             self._to(Phase.LOBBY, session_id=sid)
             stepped_out = msg.reason is SessionLeftReason.STEPPED_OUT
@@ -1065,4 +1094,5 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     IdentBack: BoothSession._on_ident_back,
     CardSigned: BoothSession._on_card_signed,
     CardFailed: BoothSession._on_card_failed,
+    StillNotTaken: BoothSession._on_still_not_taken,
 }

@@ -603,6 +603,52 @@ class IdentStatus(_Message):
     tries_left: Annotated[int, Field(ge=0, le=15)] | None = None
 
 
+# --- the official's tools: document stills ---------------------------------------
+#
+# The official asks for a picture (``still.request``); the booth takes a still at
+# the document camera's full resolution and uploads it over HTTP with the one-time
+# token it was given (``PUT /api/stills/{still_id}``); the backend keeps it in
+# memory only, for the call, and tells the call's officials (``still.ready``), who
+# fetch it (``GET /api/stills/{still_id}``). Gone when the call ends.
+
+
+class StillRequest(_Message):
+    """Official in the call: take a picture with the booth's document camera."""
+
+    type: Literal["still.request"] = "still.request"
+    session_id: Id
+
+
+class StillCapture(_Message):
+    """Backend -> booth: take still ``still_id`` and upload it with ``upload_token`` (once, within a minute)."""
+
+    type: Literal["still.capture"] = "still.capture"
+    session_id: Id
+    still_id: Id
+    upload_token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class StillReady(_Message):
+    """Backend -> the call's officials: a still arrived; fetch it with ``GET /api/stills/{still_id}``."""
+
+    type: Literal["still.ready"] = "still.ready"
+    session_id: Id
+    still_id: Id
+    width: Annotated[int, Field(ge=1, le=20_000)]
+    height: Annotated[int, Field(ge=1, le=20_000)]
+    size: Annotated[int, Field(ge=1)]  # bytes
+    mime: Literal["image/jpeg", "image/png"]
+
+
+class StillFailed(_Message):
+    """Booth (relayed to the call's officials): the still could not be taken or uploaded."""
+
+    type: Literal["still.failed"] = "still.failed"
+    session_id: Id
+    still_id: Id
+    code: ReasonCode  # no_document_camera, camera_error, upload_failed
+
+
 Message = Annotated[
     (
         Hello
@@ -643,6 +689,10 @@ Message = Annotated[
         | IdentProgress
         | IdentResponse
         | IdentStatus
+        | StillRequest
+        | StillCapture
+        | StillReady
+        | StillFailed
     ),
     Field(discriminator="type"),
 ]
@@ -663,6 +713,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "checkin.request",
             "ident.progress",
             "ident.response",
+            "still.failed",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -680,6 +731,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "camera.select",
             "alert.ack",
             "ident.request",
+            "still.request",
         }
     ),
 }

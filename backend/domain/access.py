@@ -312,6 +312,12 @@ def may_identify(st: Standing, c: Citizen) -> bool:
     return st.person_id in c.in_call_with or c.point_id in st.advises
 
 
+def sees_call_content(st: Standing, c: Citizen) -> bool:
+    """What the citizen shows in a call (document stills): only those in the call with them —
+    not the point's advisor, not an admin, not the master admin."""
+    return st.booth is None and st.person_id in c.in_call_with
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -320,6 +326,7 @@ class Action(StrEnum):
     ANSWER = "answer"  # acknowledge or clear (help requests, alerts)
     CHANGE = "change"  # a booking's status, a catalogue entry
     IDENTIFY = "identify"  # record a citizen's in-person identification
+    SEE_CONTENT = "see_content"  # what the citizen shows in the call (document stills)
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef
@@ -350,4 +357,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return sees_report(st, resource)
         case Citizen(), Action.IDENTIFY:
             return may_identify(st, resource)
+        case Citizen(), Action.SEE_CONTENT:
+            return sees_call_content(st, resource)
     return False

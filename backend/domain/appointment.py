@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from backend.domain import access
 from backend.domain.calls import BrokerError, CallBroker, CallSession, Deliver, Party
 from backend.domain.identification import IdentificationRefused, Identifications, Outcome, encode
+from backend.domain.stills import Still, StillBox
 from protocol.messages import (
+    CameraSource,
     ErrorCode,
     IdentChallenge,
     IdentProgress,
@@ -30,6 +32,10 @@ from protocol.messages import (
     IdentStatus,
     ParticipantRole,
     Role,
+    StillCapture,
+    StillFailed,
+    StillReady,
+    StillRequest,
 )
 
 
@@ -48,8 +54,9 @@ class NotYours(Exception):
 
 
 class Appointments:
-    def __init__(self, broker: CallBroker, identifications: Identifications) -> None:
+    def __init__(self, broker: CallBroker, identifications: Identifications, stills: StillBox | None = None) -> None:
         self.broker, self.identifications = broker, identifications
+        self.stills = stills or StillBox()
 
     def handle(self, party: Party, msg: object, now: float) -> list[Deliver | Identified]:
         """A tool message from a participant; ``BrokerError`` for one out of place."""
@@ -63,8 +70,19 @@ class Appointments:
                 challenge = self.identifications.request(s.id, at)
                 ask = IdentChallenge(session_id=s.id, challenge=encode(challenge))
                 return [Deliver(Party(Role.BOOTH, s.booth_id), ask), *self._tell(s, self._current(s.id), booth=False)]
+            if isinstance(msg, StillRequest):
+                if me.role is not ParticipantRole.OFFICIAL:
+                    raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official of the call asks for a picture")
+                if not self.broker.has_camera(s.booth_id, CameraSource.DOCUMENT):
+                    raise BrokerError(ErrorCode.NOT_ALLOWED, "this booth has no working document camera")
+                still = self.stills.order(s.id, now)
+                capture = StillCapture(session_id=s.id, still_id=still.still_id, upload_token=still.token)
+                return [Deliver(Party(Role.BOOTH, s.booth_id), capture)]
             if party.role is not Role.BOOTH:
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the call's booth answers an identification")
+            if isinstance(msg, StillFailed):
+                self.stills.fail(msg.still_id, s.id)
+                return self._to_officials(s, msg)
             if isinstance(msg, IdentProgress):
                 return self._tell(s, self.identifications.progress(s.id, msg), booth=False)
             if isinstance(msg, IdentResponse):
@@ -82,9 +100,33 @@ class Appointments:
         outcome = self.identifications.in_person(s.id)
         return self._settled(s, outcome, now, recorded_by=standing.person_id)
 
+    def uploaded(
+        self, still_id: str, token: str, data: bytes, mime: str, width: int, height: int, now: float
+    ) -> list[Deliver | Identified]:
+        """The booth's upload of an ordered still (``stills.StillRefused`` if it is not one):
+        the call's officials are told it is there."""
+        still = self.stills.accept(still_id, token, data, mime, width, height, now)
+        s = self.broker.sessions.get(still.session_id)
+        if s is None:
+            self.stills.forget_call(still.session_id)
+            return []
+        ready = StillReady(
+            session_id=s.id, still_id=still.still_id, width=width, height=height, size=len(data), mime=still.mime
+        )
+        return list(self._to_officials(s, ready))
+
+    def still_for(self, standing: access.Standing, still_id: str) -> Still:
+        """An uploaded still, for those who may see the call's content (``NotYours`` otherwise)."""
+        still = self.stills.get(still_id)
+        citizen = self.broker.citizen(still.session_id) if still is not None else None
+        if still is None or citizen is None or not access.sees_call_content(standing, citizen):
+            raise NotYours(f"no still {still_id!r} that you may see")
+        return still
+
     def ended(self, session_id: str) -> None:
-        """The call is over: nothing of the citizen's identity stays."""
+        """The call is over: nothing of the citizen's identity or papers stays."""
         self.identifications.forget(session_id)
+        self.stills.forget_call(session_id)
 
     def _settled(
         self, s: CallSession, outcome: Outcome, now: float, recorded_by: str | None = None
@@ -98,6 +140,10 @@ class Appointments:
         current = self.identifications.current(session_id)
         assert current is not None
         return current
+
+    @staticmethod
+    def _to_officials(s: CallSession, message: object) -> list[Deliver]:
+        return [Deliver(p.party, message) for p in s.present() if p.role is ParticipantRole.OFFICIAL]
 
     @staticmethod
     def _tell(s: CallSession, outcome: Outcome, *, booth: bool) -> list[Deliver]:

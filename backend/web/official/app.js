@@ -18,7 +18,8 @@ import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
-  requestIdentification, returnToLobby, stopLocalMedia, teardownCall, toggleCamera, unmuteRemote,
+  onStillFailed, onStillReady, requestIdentification, returnToLobby, stopLocalMedia, takePicture, teardownCall,
+  toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
@@ -31,6 +32,7 @@ import { render, renderConnection, renderStaticTexts, tick } from "./render.js";
 import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
+import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
@@ -44,6 +46,7 @@ Object.defineProperty(window, "etapiste", {
       phase: state.phase,
       sessionId: state.call ? state.call.sessionId : null,
       ident: state.call && state.call.ident ? state.call.ident.state : null,
+      stills: state.call ? state.call.stills.map((s) => ({ id: s.stillId, width: s.width, height: s.height })) : [],
       connected: state.connected,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
@@ -72,6 +75,8 @@ function init() {
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
   el.identRequest.addEventListener("click", requestIdentification);
+  el.stillTake.addEventListener("click", takePicture);
+  initStillViewer();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
@@ -249,6 +254,8 @@ function dispatch(message) {
     case "advisor.alert": return onAdvisorAlert(message);
     case "alert.cleared": return onAlertCleared(message);
     case "ident.status": return onIdentStatus(message);
+    case "still.ready": return onStillReady(message);
+    case "still.failed": return onStillFailed(message);
     default: return undefined;
   }
 }
@@ -280,6 +287,10 @@ function onServerError(message) {
   }
   if (message.ref === "session.admit") clearAdmitting();
   if (message.ref === "alert.ack") clearAcking();
+  if (message.ref === "still.request" && state.call) {
+    setStatus(t("This booth has no working document camera, so no picture can be taken."), "error");
+    return;
+  }
   if (message.ref === "camera.select" && state.call) {
     // The booth lacks that camera (or it stopped working): it keeps sending the citizen's face.
     state.call.camera = "face";

@@ -11,6 +11,7 @@ import { el } from "./dom.js";
 import { errorText } from "./format.js";
 import { t } from "./i18n.js";
 import { identDone, identUnderWay, nextIdent } from "./identification.js";
+import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
 import { unlockAudio } from "./sound.js";
@@ -120,6 +121,31 @@ export async function identifyInPerson() {
   // The call is told by the server (ident.status), this page included.
 }
 
+/** "Take a picture": the booth's document camera takes a still at its full resolution. */
+export function takePicture() {
+  const call = state.call;
+  if (!call) return;
+  if (send({ type: "still.request", session_id: call.sessionId })) {
+    call.stillsAsked += 1;
+    setStatus(t("Taking a picture…"), "info");
+  } else {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** @param {import("./protocol.js").StillReady} message */
+export function onStillReady(message) {
+  receiveStill(message).then(() => clearStatus("info")).catch((err) => {
+    setStatus(t("The picture could not be shown ({error}).", { error: errorText(err) }), "error");
+  });
+}
+
+/** @param {import("./protocol.js").StillFailed} message */
+export function onStillFailed(message) {
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  setStatus(t("The booth could not take the picture ({code}).", { code: message.code }), "error");
+}
+
 /** @param {import("./protocol.js").IdentStatus} message */
 export function onIdentStatus(message) {
   const call = state.call;
@@ -141,6 +167,7 @@ export function teardownCall() {
   const call = state.call;
   if (!call) return;
   state.call = null;
+  dropStills(call.stills);
   closePeer(call);
   el.remoteVideo.srcObject = null;
   el.localVideo.srcObject = null;
@@ -167,6 +194,8 @@ export function onAdmitted(message) {
     remoteTracks: [],
     camera: "face",
     ident: null,
+    stills: [],
+    stillsAsked: 0,
   };
   state.phase = "in-call";
   setStatus("");

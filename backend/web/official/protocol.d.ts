@@ -39,7 +39,11 @@ export type EtapisteWireMessage =
   | IdentChallenge
   | IdentProgress
   | IdentResponse
-  | IdentStatus;
+  | IdentStatus
+  | StillRequest
+  | StillCapture
+  | StillReady
+  | StillFailed;
 /**
  * Who is on the other end of a connection.
  */
@@ -559,4 +563,45 @@ export interface IdentStatus {
   name?: string | null;
   code?: string | null;
   tries_left?: number | null;
+}
+/**
+ * Official in the call: take a picture with the booth's document camera.
+ */
+export interface StillRequest {
+  v?: 1;
+  type: "still.request";
+  session_id: string;
+}
+/**
+ * Backend -> booth: take still ``still_id`` and upload it with ``upload_token`` (once, within a minute).
+ */
+export interface StillCapture {
+  v?: 1;
+  type: "still.capture";
+  session_id: string;
+  still_id: string;
+  upload_token: string;
+}
+/**
+ * Backend -> the call's officials: a still arrived; fetch it with ``GET /api/stills/{still_id}``.
+ */
+export interface StillReady {
+  v?: 1;
+  type: "still.ready";
+  session_id: string;
+  still_id: string;
+  width: number;
+  height: number;
+  size: number;
+  mime: "image/jpeg" | "image/png";
+}
+/**
+ * Booth (relayed to the call's officials): the still could not be taken or uploaded.
+ */
+export interface StillFailed {
+  v?: 1;
+  type: "still.failed";
+  session_id: string;
+  still_id: string;
+  code: string;
 }

@@ -92,6 +92,7 @@ export function renderCall() {
   el.identStatus.dataset.state = ident.kind;
   el.identRequest.disabled = !state.connected || identUnderWay(call.ident) || identDone(call.ident);
   el.identInPerson.disabled = identDone(call.ident);
+  el.stillTake.disabled = !state.connected || documentCamera(state.booths, call) === "missing";
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

@@ -29,6 +29,8 @@ import { secondsSince } from "./format.js";
  *   remoteTracks: MediaStreamTrack[],
  *   camera: "face" | "document",
  *   ident: IdentRecord | null,
+ *   stills: import("./stillview.js").StillRecord[],
+ *   stillsAsked: number,
  * }} Call
  */
 

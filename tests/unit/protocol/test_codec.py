@@ -63,6 +63,10 @@ from protocol.messages import (
     SessionLobby,
     SessionOffer,
     SessionRequest,
+    StillCapture,
+    StillFailed,
+    StillReady,
+    StillRequest,
     Welcome,
 )
 from protocol.schema import json_schema
@@ -166,6 +170,10 @@ EXAMPLES = [
         session_id="s1", challenge="AAECAw==", certificate="MIIB", signature="AAAA", mechanism="ecdsa-sha256"
     ),
     IdentStatus(session_id="s1", state=IdentState.IDENTIFIED, name="TESTINEN TEPPO"),
+    StillRequest(session_id="s1"),
+    StillCapture(session_id="s1", still_id="st-1", upload_token="abcdefghijklmnop_-12"),
+    StillReady(session_id="s1", still_id="st-1", width=2480, height=1754, size=812_345, mime="image/jpeg"),
+    StillFailed(session_id="s1", still_id="st-1", code="no_document_camera"),
 ]
 
 

@@ -270,3 +270,10 @@ def test_who_may_touch_a_session():
 def test_in_person_identification_is_for_the_officials_in_the_call_and_the_points_advisors(standing, in_call, waiting):
     assert allows(standing, Action.IDENTIFY, KELA_CALL) is in_call
     assert allows(standing, Action.IDENTIFY, TAX_CITIZEN) is waiting
+
+
+def test_what_the_citizen_shows_in_a_call_is_for_those_in_the_call_only():
+    in_call = Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA})
+    assert allows(in_call, Action.SEE_CONTENT, KELA_CALL)
+    for outsider in (VERO_OFFICIAL, ADVISOR, VERO_ADMIN, MASTER, BOOTH):
+        assert not allows(outsider, Action.SEE_CONTENT, KELA_CALL)

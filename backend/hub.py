@@ -71,6 +71,7 @@ from protocol.messages import (
     IdentResponse,
     ParticipantRemove,
     Presence,
+    PrintStatus,
     Role,
     RtcAnswer,
     RtcIce,
@@ -82,6 +83,7 @@ from protocol.messages import (
     SessionRequest,
     StillFailed,
     StillRequest,
+    SummarySend,
     Welcome,
 )
 
@@ -414,7 +416,9 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
-            case IdentRequest() | IdentProgress() | IdentResponse() | StillRequest() | StillFailed():
+            case IdentRequest() | IdentProgress() | IdentResponse() | StillRequest() | StillFailed() | SummarySend():
+                return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
+            case PrintStatus():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 

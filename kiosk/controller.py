@@ -37,6 +37,7 @@ from kiosk.devices import BoothDevices
 from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
+from kiosk.printing import print_summary
 from kiosk.stills import http_base, take_and_upload
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
@@ -148,6 +149,12 @@ class Controller:
 
     def ident_back(self) -> None:
         self.feed(sm.IdentBack(self.clock()))
+
+    def print_summary(self) -> None:
+        self.feed(sm.SummaryPrintPressed(self.clock()))
+
+    def summary_back(self) -> None:
+        self.feed(sm.SummaryClosed(self.clock()))
 
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
@@ -281,12 +288,17 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.PrintSummary(text=text, language=language):
+                self._spawn(self._print_summary(text, language))
             case sm.TakeStill(still_id=still_id, token=token):
                 self._spawn(self._take_still(still_id, token))
             case sm.SignChallenge(challenge=challenge):
                 pin, self._pin = self._pin, None
                 if pin is not None:
                     self._spawn(self._sign(pin, challenge))
+
+    async def _print_summary(self, text: str, language: str) -> None:
+        self.feed(await asyncio.to_thread(print_summary, self.devices.printer, text, language, self.clock()))
 
     async def _take_still(self, still_id: str, token: str) -> None:
         camera, base = self.cameras.get(CameraSource.DOCUMENT), http_base(self.config.backend_url)

@@ -32,7 +32,7 @@ TEXTS: dict[str, str] = {
     "checkin": N_("Type your booking code"),
     "checkin_hint": N_("or show the QR code from your SMS or letter to the camera"),
     "thanks": N_("Thank you!"),
-    "take_papers": N_("Remember to take your papers"),
+    "take_papers": N_("Remember to take your papers and your ID card"),
     "offline": N_("The service is not available right now"),
     "offline_hint": N_("Connecting… Ask the service advisor for help if needed."),
     "assist_requested": N_("The service advisor has been called"),
@@ -40,6 +40,8 @@ TEXTS: dict[str, str] = {
     "ident_title": N_("Identification"),
     "back_to_meeting": N_("Back to the meeting"),
     "pin_prompt": N_("Type the PIN code of your ID card (PIN 1)"),
+    "what_next": N_("What next"),
+    "print": N_("Print"),
     Notice.START_FAILED.value: N_("Could not start. Please try again."),
     Notice.OFFICIAL_DISCONNECTED.value: N_("The official was disconnected. Please wait."),
     Notice.BACK_IN_QUEUE.value: N_("You are back in the queue. Please wait for an official."),
@@ -57,6 +59,9 @@ TEXTS: dict[str, str] = {
     Notice.CHECKING_ID.value: N_("Checking your card… Please leave it in the reader."),
     Notice.IDENTIFIED.value: N_("Thank you! You are identified. You can take your card."),
     Notice.ID_FAILED.value: N_("Identification with this card did not succeed. The official will help you."),
+    Notice.PRINTING.value: N_("Printing… The paper comes out of the printer below the screen."),
+    Notice.PRINTED.value: N_("Printed. Please take the paper from the printer."),
+    Notice.PRINT_FAILED.value: N_("The printer could not print it. The official can send it to you another way."),
 }
 
 

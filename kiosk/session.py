@@ -75,6 +75,7 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
+    PrintStatus,
     QueueStatus,
     RtcAnswer,
     RtcIce,
@@ -90,6 +91,7 @@ from protocol.messages import (
     SessionRequest,
     StillCapture,
     StillFailed,
+    SummarySend,
 )
 
 #: How long the booth waits for the backend to acknowledge Start.
@@ -131,6 +133,7 @@ class Screen(StrEnum):
     ENDED = "ended"
     IDCARD = "idcard"  # identification in the call: insert the card, checking, the outcome
     PIN = "pin"  # the ID card's PIN on the booth's keypad
+    SUMMARY = "summary"  # the official's "what next", with Print
 
 
 class Notice(StrEnum):
@@ -154,6 +157,9 @@ class Notice(StrEnum):
     CHECKING_ID = "checking_id"  # the card signs and the backend checks
     IDENTIFIED = "identified"  # done: the official sees it
     ID_FAILED = "id_failed"  # could not identify with this card: the official helps another way
+    PRINTING = "printing"  # the summary is being printed
+    PRINTED = "printed"  # take it from the printer
+    PRINT_FAILED = "print_failed"  # the printer could not print it: the official or the advisor helps
 
 
 # --- events ---------------------------------------------------------------------
@@ -328,6 +334,33 @@ class CardFailed:
 
 
 @dataclass(frozen=True)
+class SummaryPrintPressed:
+    """The citizen pressed Print on the summary screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class SummaryClosed:
+    """The citizen pressed "Back to the meeting" on the summary screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A print job at this booth finished (``ok``) or not (``code``), with the printer's state in words."""
+
+    job: str  # summary, document
+    job_id: str | None
+    ok: bool
+    code: str | None
+    before: str
+    after: str
+    now: float
+
+
+@dataclass(frozen=True)
 class StillNotTaken:
     """The document camera could not take (or the booth could not upload) still ``still_id``."""
 
@@ -360,6 +393,9 @@ Event = (
     | CardSigned
     | CardFailed
     | StillNotTaken
+    | SummaryPrintPressed
+    | SummaryClosed
+    | Printed
 )
 
 
@@ -499,6 +535,14 @@ class SignChallenge:
 
 
 @dataclass(frozen=True)
+class PrintSummary:
+    """Print the official's "what next" on the booth's slip printer (``Printed`` follows)."""
+
+    text: str = field(repr=False)
+    language: str = "fi"
+
+
+@dataclass(frozen=True)
 class TakeStill:
     """Take a still with the document camera and upload it under ``still_id`` with ``token``."""
 
@@ -523,6 +567,7 @@ Command = (
     | Log
     | SignChallenge
     | TakeStill
+    | PrintSummary
 )
 
 
@@ -556,6 +601,9 @@ class State:
     ident_challenge: bytes | None = field(default=None, repr=False)
     #: When the outcome on the screen gives way to the meeting again.
     ident_until: float | None = None
+    #: The official's "what next" in this call (shown, printable); forgotten when the call ends.
+    summary: str | None = field(default=None, repr=False)
+    summary_language: str = "fi"
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -878,6 +926,53 @@ class BoothSession:
             return [Log("identified in person; the card is not needed"), *self._ident_over()]
         return []
 
+    # -- the end of the appointment: what next, printed at this booth --
+
+    def _summary_text(self) -> BackendText:
+        text = self.state.summary or ""
+        return BackendText(text, text, text, self.state.summary_language)
+
+    def _summary_received(self, msg: SummarySend) -> list[Command]:
+        self.state = replace(self.state, summary=msg.text, summary_language=msg.language.value)
+        out: list[Command] = [Log("the official sent what next"), Show(Screen.SUMMARY, text=self._summary_text())]
+        return [*out, *self._print_summary()] if msg.print else out
+
+    def _print_summary(self) -> list[Command]:
+        sid = self.state.session_id or ""
+        return [
+            Send(PrintStatus(session_id=sid, job="summary", state="printing")),
+            Show(Screen.SUMMARY, Notice.PRINTING, text=self._summary_text(), busy=True),
+            PrintSummary(self.state.summary or "", self.state.summary_language),
+        ]
+
+    def _on_summary_print_pressed(self, ev: SummaryPrintPressed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or not self.state.summary:
+            return []
+        return self._print_summary()
+
+    def _on_summary_closed(self, ev: SummaryClosed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        return [Show(Screen.CALL, official_name=self.state.official_name)]
+
+    def _on_printed(self, ev: Printed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
+            return [Log(f"print job {ev.job} finished after the call: {'ok' if ev.ok else ev.code}")]
+        status = PrintStatus(
+            session_id=self.state.session_id,
+            job="document" if ev.job == "document" else "summary",
+            job_id=ev.job_id,
+            state="printed" if ev.ok else "failed",
+            code=None if ev.ok else ev.code,
+            printer_before=ev.before[:500],
+            printer_after=ev.after[:500],
+        )
+        out: list[Command] = [Log(f"print job {ev.job}: {'printed' if ev.ok else ev.code}"), Send(status)]
+        if ev.job == "summary":
+            notice = Notice.PRINTED if ev.ok else Notice.PRINT_FAILED
+            out.append(Show(Screen.SUMMARY, notice, text=self._summary_text()))
+        return out
+
     def _on_still_not_taken(self, ev: StillNotTaken) -> list[Command]:
         if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
             return [Log(f"still {ev.still_id} failed ({ev.code}) after the call")]
@@ -952,6 +1047,8 @@ class BoothSession:
             return self._ident_asked(msg, ev.now)
         if isinstance(msg, IdentStatus) and phase is Phase.IN_CALL:
             return self._ident_verdict(msg, ev.now)
+        if isinstance(msg, SummarySend) and phase is Phase.IN_CALL:
+            return self._summary_received(msg)
         if isinstance(msg, StillCapture) and phase is Phase.IN_CALL:
             return [Log(f"taking still {msg.still_id}"), TakeStill(msg.still_id, msg.upload_token)]
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
@@ -1095,4 +1192,7 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     CardSigned: BoothSession._on_card_signed,
     CardFailed: BoothSession._on_card_failed,
     StillNotTaken: BoothSession._on_still_not_taken,
+    SummaryPrintPressed: BoothSession._on_summary_print_pressed,
+    SummaryClosed: BoothSession._on_summary_closed,
+    Printed: BoothSession._on_printed,
 }

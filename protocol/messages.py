@@ -649,6 +649,33 @@ class StillFailed(_Message):
     code: ReasonCode  # no_document_camera, camera_error, upload_failed
 
 
+# --- the official's tools: the end of the appointment, printing at this booth -----
+
+
+class SummarySend(_Message):
+    """Official in the call -> the booth (relayed): the plain-language "what next", shown on the booth
+    and printed there as the visit summary when ``print`` is set (the citizen can also print it)."""
+
+    type: Literal["summary.send"] = "summary.send"
+    session_id: Id
+    text: Annotated[str, Field(min_length=1, max_length=1000)]
+    language: Language = Language.FI  # the slip's headings; the text is the official's own words
+    print: bool = False
+
+
+class PrintStatus(_Message):
+    """Booth -> the call's officials: a print job at this booth, with the printer's state before and after."""
+
+    type: Literal["print.status"] = "print.status"
+    session_id: Id
+    job: Literal["summary", "document"]
+    job_id: Id | None = None
+    state: Literal["printing", "printed", "failed"]
+    code: ReasonCode | None = None  # why it failed: no_printer, out_of_paper, cover_open, unreachable, ...
+    printer_before: Reason = ""  # the printer's state in words ("ok", "paper near end", ...)
+    printer_after: Reason = ""
+
+
 Message = Annotated[
     (
         Hello
@@ -693,6 +720,8 @@ Message = Annotated[
         | StillCapture
         | StillReady
         | StillFailed
+        | SummarySend
+        | PrintStatus
     ),
     Field(discriminator="type"),
 ]
@@ -714,6 +743,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "ident.progress",
             "ident.response",
             "still.failed",
+            "print.status",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -732,6 +762,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "alert.ack",
             "ident.request",
             "still.request",
+            "summary.send",
         }
     ),
 }

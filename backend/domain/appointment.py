@@ -31,11 +31,13 @@ from protocol.messages import (
     IdentResponse,
     IdentStatus,
     ParticipantRole,
+    PrintStatus,
     Role,
     StillCapture,
     StillFailed,
     StillReady,
     StillRequest,
+    SummarySend,
 )
 
 
@@ -78,8 +80,14 @@ class Appointments:
                 still = self.stills.order(s.id, now)
                 capture = StillCapture(session_id=s.id, still_id=still.still_id, upload_token=still.token)
                 return [Deliver(Party(Role.BOOTH, s.booth_id), capture)]
+            if isinstance(msg, SummarySend):
+                if me.role is not ParticipantRole.OFFICIAL:
+                    raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official of the call writes what next")
+                return [Deliver(Party(Role.BOOTH, s.booth_id), msg)]
             if party.role is not Role.BOOTH:
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the call's booth answers an identification")
+            if isinstance(msg, PrintStatus):
+                return self._to_officials(s, msg)
             if isinstance(msg, StillFailed):
                 self.stills.fail(msg.still_id, s.id)
                 return self._to_officials(s, msg)

@@ -18,7 +18,7 @@ import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
-  onStillFailed, onStillReady, requestIdentification, returnToLobby, stopLocalMedia, takePicture, teardownCall,
+  onPrintStatus, onStillFailed, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
   toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
@@ -76,6 +76,8 @@ function init() {
   el.cameraToggle.addEventListener("click", toggleCamera);
   el.identRequest.addEventListener("click", requestIdentification);
   el.stillTake.addEventListener("click", takePicture);
+  el.summarySend.addEventListener("click", () => sendSummary(false));
+  el.summaryPrint.addEventListener("click", () => sendSummary(true));
   initStillViewer();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
@@ -256,6 +258,7 @@ function dispatch(message) {
     case "ident.status": return onIdentStatus(message);
     case "still.ready": return onStillReady(message);
     case "still.failed": return onStillFailed(message);
+    case "print.status": return onPrintStatus(message);
     default: return undefined;
   }
 }

@@ -9,8 +9,9 @@
 import { send } from "./connection.js";
 import { el } from "./dom.js";
 import { errorText } from "./format.js";
-import { t } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 import { identDone, identUnderWay, nextIdent } from "./identification.js";
+import { printStatusView, slipLanguage } from "./printing.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
@@ -146,6 +147,32 @@ export function onStillFailed(message) {
   setStatus(t("The booth could not take the picture ({code}).", { code: message.code }), "error");
 }
 
+/** Send my "what next" to the booth: shown there, and printed as the visit summary when `print`. @param {boolean} print */
+export function sendSummary(print) {
+  const call = state.call;
+  const text = el.summaryText.value.trim();
+  if (!call) return;
+  if (!text) {
+    setStatus(t("Write what happens next first."), "error");
+    el.summaryText.focus();
+    return;
+  }
+  const language = slipLanguage(call.language, currentLanguage());
+  if (!send({ type: "summary.send", session_id: call.sessionId, text, language, print })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+    return;
+  }
+  setStatus(print ? t("Sent to the booth, to be shown and printed") : t("Shown at the booth"), "info");
+}
+
+/** @param {import("./protocol.js").PrintStatus} message */
+export function onPrintStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.print = printStatusView(message);
+  renderCall();
+}
+
 /** @param {import("./protocol.js").IdentStatus} message */
 export function onIdentStatus(message) {
   const call = state.call;
@@ -172,6 +199,7 @@ export function teardownCall() {
   el.remoteVideo.srcObject = null;
   el.localVideo.srcObject = null;
   el.unmute.hidden = true;
+  el.summaryText.value = ""; // the next citizen's call starts empty
   clearStatus("peer");
   if (state.phase === "in-call") state.phase = "lobby";
 }
@@ -196,6 +224,8 @@ export function onAdmitted(message) {
     ident: null,
     stills: [],
     stillsAsked: 0,
+    language: (state.lobby.find((e) => e.session_id === message.session_id) || {}).language || null,
+    print: null,
   };
   state.phase = "in-call";
   setStatus("");

@@ -43,7 +43,9 @@ export type EtapisteWireMessage =
   | StillRequest
   | StillCapture
   | StillReady
-  | StillFailed;
+  | StillFailed
+  | SummarySend
+  | PrintStatus;
 /**
  * Who is on the other end of a connection.
  */
@@ -97,6 +99,10 @@ export type AlertKind = "checkin_refused" | "official_no_show";
  */
 export type IdentState =
   "requested" | "waiting_card" | "typing_pin" | "signing" | "identified" | "in_person" | "failed" | "cancelled";
+/**
+ * The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown).
+ */
+export type Language1 = "fi" | "sv" | "en";
 
 /**
  * First message from any client: who it is and its credential.
@@ -604,4 +610,30 @@ export interface StillFailed {
   session_id: string;
   still_id: string;
   code: string;
+}
+/**
+ * Official in the call -> the booth (relayed): the plain-language "what next", shown on the booth
+ * and printed there as the visit summary when ``print`` is set (the citizen can also print it).
+ */
+export interface SummarySend {
+  v?: 1;
+  type: "summary.send";
+  session_id: string;
+  text: string;
+  language?: Language1;
+  print?: boolean;
+}
+/**
+ * Booth -> the call's officials: a print job at this booth, with the printer's state before and after.
+ */
+export interface PrintStatus {
+  v?: 1;
+  type: "print.status";
+  session_id: string;
+  job: "summary" | "document";
+  job_id?: string | null;
+  state: "printing" | "printed" | "failed";
+  code?: string | null;
+  printer_before?: string;
+  printer_after?: string;
 }

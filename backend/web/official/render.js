@@ -93,6 +93,10 @@ export function renderCall() {
   el.identRequest.disabled = !state.connected || identUnderWay(call.ident) || identDone(call.ident);
   el.identInPerson.disabled = identDone(call.ident);
   el.stillTake.disabled = !state.connected || documentCamera(state.booths, call) === "missing";
+  setText(el.printStatus, call.print ? call.print.text : "");
+  el.printStatus.hidden = !call.print;
+  el.printStatus.dataset.state = call.print ? call.print.kind : "";
+  el.summarySend.disabled = el.summaryPrint.disabled = !state.connected;
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

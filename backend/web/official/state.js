@@ -31,6 +31,8 @@ import { secondsSince } from "./format.js";
  *   ident: IdentRecord | null,
  *   stills: import("./stillview.js").StillRecord[],
  *   stillsAsked: number,
+ *   language: string | null,
+ *   print: { text: string, kind: string } | null,
  * }} Call
  */
 

@@ -47,6 +47,7 @@ from protocol.messages import (
     ParticipantRemove,
     ParticipantRole,
     Presence,
+    PrintStatus,
     QueueStatus,
     Role,
     RtcAnswer,
@@ -67,6 +68,7 @@ from protocol.messages import (
     StillFailed,
     StillReady,
     StillRequest,
+    SummarySend,
     Welcome,
 )
 from protocol.schema import json_schema
@@ -174,6 +176,8 @@ EXAMPLES = [
     StillCapture(session_id="s1", still_id="st-1", upload_token="abcdefghijklmnop_-12"),
     StillReady(session_id="s1", still_id="st-1", width=2480, height=1754, size=812_345, mime="image/jpeg"),
     StillFailed(session_id="s1", still_id="st-1", code="no_document_camera"),
+    SummarySend(session_id="s1", text="Verokortti tulee postissa. Tarkista se OmaVerossa.", print=True),
+    PrintStatus(session_id="s1", job="summary", state="printed", printer_before="ok", printer_after="paper near end"),
 ]
 
 

@@ -1,0 +1,73 @@
+"""The end of the appointment: the official writes what next, the booth shows it and prints it on its slip printer.
+
+The slip printer is the hardware boundary: an ESC/POS network printer stand-in
+(``drivers.sim.printer.TcpPrinter``) decodes what the booth's real driver
+sends. The official sees the printer's state before and after; the booth then
+reminds the citizen to take their papers and ID card, and keeps nothing of the
+text after the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from drivers.sim.printer import TcpPrinter
+from tests.e2e.booth_ui import start_walk_in, tap
+from tests.e2e.browser import sign_in
+from tests.e2e.processes import Backend, Kiosk
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+
+WHAT_NEXT = "Verokortti tulee postissa viikon kuluessa. Tarkista tulorajasi OmaVerossa, jos tulosi muuttuvat."
+
+
+@pytest.fixture
+def slip_printer() -> Iterator[TcpPrinter]:
+    sink = TcpPrinter()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, artifacts: Path):
+    extra = f'[printer]\nkind = "network"\nhost = "{slip_printer.host}"\nport = {slip_printer.port}\n'
+    proc = Kiosk(tmp_path, backend.port, artifacts / "screenshots" / "kiosk-summary", extra_config=extra)
+    yield proc
+    code = proc.stop()
+    assert code == 0, proc.log()[-3000:]
+
+
+def test_what_next_is_shown_at_the_booth_printed_there_and_gone_after_the_call(
+    backend: Backend, printing_kiosk: Kiosk, slip_printer: TcpPrinter, page, artifacts: Path
+):
+    kiosk = printing_kiosk
+    sign_in(page, backend.url)
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal")
+    sid = kiosk.wait_phase("lobby", timeout=10)["session_id"]
+    page.click(f"[data-testid='admit-{sid}']", timeout=10_000)
+    kiosk.wait_phase("in_call", timeout=30)
+
+    page.fill("#summary-text", WHAT_NEXT)
+    page.click("#summary-print")
+    wait_for("the summary on the booth", lambda: kiosk.status()["screen"] == "summary", timeout=10)
+    page.wait_for_function("() => document.querySelector('#print-status').dataset.state === 'ok'", timeout=20_000)
+    assert page.inner_text("#print-status") == "The visit summary was printed at the booth. Printer: ok."
+    printed = slip_printer.printer.doc.text
+    assert "Asiointiyhteenveto" in printed  # the citizen's language (Finnish): the slip's heading
+    assert "Verokortti tulee postissa viikon" in printed and "muuttuvat." in printed
+    page.screenshot(path=str(artifacts / "screenshots" / "official-what-next-printed.png"))
+
+    tap(kiosk, "back")  # the citizen goes back to the meeting
+    wait_for("the meeting again", lambda: kiosk.status()["screen"] == "call", timeout=10)
+    page.click("#end-call")
+    kiosk.wait_phase("ended", timeout=10)
+    kiosk.wait_phase("idle", timeout=20)
+    shots = artifacts / "screenshots" / "kiosk-summary"
+    assert (shots / "summary-printed-answer.png").exists() and (shots / "ended-call_ended.png").exists()
+    assert WHAT_NEXT not in kiosk.log() and "Verokortti" not in kiosk.log()

@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from backend.auth import token_hash
 from backend.domain import access, checkin
-from backend.domain.appointment import Appointments, Identified
+from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -47,6 +47,7 @@ from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import feedback as feedback_store
 from backend.store.call_records import record_call
 from backend.store.identification import record_identification
 from protocol.codec import ProtocolError, decode, encode, error_for
@@ -65,6 +66,9 @@ from protocol.messages import (
     DeviceReport,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackOfficial,
+    FeedbackRequest,
     Hello,
     IdentProgress,
     IdentRequest,
@@ -201,7 +205,7 @@ class Hub:
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession | QueueChanged | Identified] = asyncio.Queue()
+        self._records: asyncio.Queue[CallSession | QueueChanged | Identified | FeedbackGiven] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -416,7 +420,17 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
             case CameraSelect():
                 return b.relay(party, msg.session_id, msg)
-            case IdentRequest() | IdentProgress() | IdentResponse() | StillRequest() | StillFailed() | SummarySend():
+            case (
+                IdentRequest()
+                | IdentProgress()
+                | IdentResponse()
+                | StillRequest()
+                | StillFailed()
+                | SummarySend()
+                | FeedbackRequest()
+                | FeedbackCitizen()
+                | FeedbackOfficial()
+            ):
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
             case PrintStatus():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
@@ -599,6 +613,14 @@ class Hub:
 
     async def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:
+            if isinstance(effect, FeedbackGiven):
+                log.info(
+                    "session %s: quick feedback from the %s",
+                    effect.session_id,
+                    "official" if effect.official else "citizen",
+                )
+                self._records.put_nowait(effect)
+                continue
             if isinstance(effect, Identified):
                 log.info("session %s: citizen identified (%s)", effect.session_id, effect.method)
                 self._records.put_nowait(effect)
@@ -674,7 +696,17 @@ class Hub:
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession | QueueChanged | Identified) -> None:
+    def _record(self, session: CallSession | QueueChanged | Identified | FeedbackGiven) -> None:
+        if isinstance(session, FeedbackGiven):
+            with self.db() as db:
+                if session.citizen is not None:
+                    feedback_store.record_citizen(db, session.session_id, session.citizen, session.skipped, session.at)
+                if session.official is not None and session.official_id is not None:
+                    technical, handled = session.official
+                    feedback_store.record_official(
+                        db, session.session_id, session.official_id, technical, handled, session.at
+                    )
+            return
         if isinstance(session, Identified):
             with self.db() as db:
                 record_identification(db, session.session_id, session.method, session.at, session.recorded_by)

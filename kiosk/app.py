@@ -34,6 +34,7 @@ from kiosk.screens.call import CallScreen
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
+from kiosk.screens.feedback import FeedbackScreen
 from kiosk.screens.idcard import IdCardScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
@@ -84,7 +85,8 @@ class KioskApp(App):
         )
         self.summary = SummaryScreen(on_print=c.print_summary, on_back=c.summary_back)
         screens = (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended)
-        for screen in (*screens, self.idcard, self.pin, self.summary):
+        self.feedback = FeedbackScreen(on_answer=c.answer_feedback)
+        for screen in (*screens, self.idcard, self.pin, self.summary, self.feedback):
             self.screens.add_widget(screen)
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:

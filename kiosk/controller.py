@@ -156,6 +156,9 @@ class Controller:
     def summary_back(self) -> None:
         self.feed(sm.SummaryClosed(self.clock()))
 
+    def answer_feedback(self, score: int | None) -> None:
+        self.feed(sm.FeedbackAnswered(score, self.clock()))
+
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
         loop = self._loop

@@ -67,6 +67,8 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackRequest,
     IdentChallenge,
     IdentProgress,
     IdentResponse,
@@ -106,6 +108,10 @@ CHECKIN_TIMEOUT_S = 10.0
 INACTIVITY_S = 90.0
 #: How long the outcome of an identification stays on the booth before the meeting's picture returns.
 IDENT_RESULT_S = 6.0
+#: A feedback question left untouched this long counts as skipped (the citizen may have walked away).
+FEEDBACK_TIMEOUT_S = 60.0
+#: How long "thank you" stays after the last answer.
+FEEDBACK_THANKS_S = 4.0
 
 
 class Phase(StrEnum):
@@ -134,6 +140,7 @@ class Screen(StrEnum):
     IDCARD = "idcard"  # identification in the call: insert the card, checking, the outcome
     PIN = "pin"  # the ID card's PIN on the booth's keypad
     SUMMARY = "summary"  # the official's "what next", with Print
+    FEEDBACK = "feedback"  # three quick questions, 1-5, skippable
 
 
 class Notice(StrEnum):
@@ -160,6 +167,10 @@ class Notice(StrEnum):
     PRINTING = "printing"  # the summary is being printed
     PRINTED = "printed"  # take it from the printer
     PRINT_FAILED = "print_failed"  # the printer could not print it: the official or the advisor helps
+    FEEDBACK_SERVICE = "feedback_service"  # the three questions of seed 003 l.666-668, one at a time
+    FEEDBACK_EASE = "feedback_ease"
+    FEEDBACK_OVERALL = "feedback_overall"
+    FEEDBACK_THANKS = "feedback_thanks"
 
 
 # --- events ---------------------------------------------------------------------
@@ -361,6 +372,14 @@ class Printed:
 
 
 @dataclass(frozen=True)
+class FeedbackAnswered:
+    """The citizen touched 1-5 on a feedback question (``score``), or Skip (None)."""
+
+    score: int | None
+    now: float
+
+
+@dataclass(frozen=True)
 class StillNotTaken:
     """The document camera could not take (or the booth could not upload) still ``still_id``."""
 
@@ -396,6 +415,7 @@ Event = (
     | SummaryPrintPressed
     | SummaryClosed
     | Printed
+    | FeedbackAnswered
 )
 
 
@@ -604,7 +624,14 @@ class State:
     #: The official's "what next" in this call (shown, printable); forgotten when the call ends.
     summary: str | None = field(default=None, repr=False)
     summary_language: str = "fi"
+    #: Quick feedback under way: the question on screen (0-2; 3 = thanks), the answers so far, when it gives up.
+    feedback_step: int | None = None
+    feedback_answers: tuple[int | None, ...] = ()
+    feedback_until: float | None = None
 
+
+#: The quick feedback questions, in order (service, ease of use, overall).
+_FEEDBACK_QUESTIONS = (Notice.FEEDBACK_SERVICE, Notice.FEEDBACK_EASE, Notice.FEEDBACK_OVERALL)
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
 _SESSION_PHASES = (Phase.LOBBY, *_MEDIA_PHASES)
@@ -973,6 +1000,42 @@ class BoothSession:
             out.append(Show(Screen.SUMMARY, notice, text=self._summary_text()))
         return out
 
+    # -- quick feedback --
+
+    def _feedback_step(self, step: int, now: float) -> list[Command]:
+        self.state = replace(self.state, feedback_step=step, feedback_until=now + FEEDBACK_TIMEOUT_S)
+        return [Show(Screen.FEEDBACK, _FEEDBACK_QUESTIONS[step])]
+
+    def _feedback_done(self, now: float, *, skipped: bool) -> list[Command]:
+        answers = (*self.state.feedback_answers, None, None, None)[:3]
+        sent = FeedbackCitizen(
+            session_id=self.state.session_id or "",
+            service=answers[0],
+            ease=answers[1],
+            overall=answers[2],
+            skipped=skipped,
+        )
+        self.state = replace(
+            self.state,
+            feedback_step=len(_FEEDBACK_QUESTIONS),
+            feedback_answers=(),
+            feedback_until=now + FEEDBACK_THANKS_S,
+        )
+        return [Send(sent), Show(Screen.FEEDBACK, Notice.FEEDBACK_THANKS)]
+
+    def _on_feedback_answered(self, ev: FeedbackAnswered) -> list[Command]:
+        step = self.state.feedback_step
+        if self.state.phase is not Phase.IN_CALL or step is None or step >= len(_FEEDBACK_QUESTIONS):
+            return []
+        if ev.score is None:
+            return self._feedback_done(ev.now, skipped=True)
+        if not 1 <= ev.score <= 5:
+            return [Log("ignored a feedback answer outside 1-5")]
+        self.state = replace(self.state, feedback_answers=(*self.state.feedback_answers, ev.score))
+        if step + 1 < len(_FEEDBACK_QUESTIONS):
+            return self._feedback_step(step + 1, ev.now)
+        return self._feedback_done(ev.now, skipped=False)
+
     def _on_still_not_taken(self, ev: StillNotTaken) -> list[Command]:
         if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
             return [Log(f"still {ev.still_id} failed ({ev.code}) after the call")]
@@ -985,6 +1048,11 @@ class BoothSession:
         phase = self.state.phase
         if self.state.ident_until is not None and ev.now >= self.state.ident_until:
             return self._ident_over()
+        if self.state.feedback_until is not None and ev.now >= self.state.feedback_until:
+            if self.state.feedback_step == len(_FEEDBACK_QUESTIONS):  # the thanks were shown
+                self.state = replace(self.state, feedback_step=None, feedback_until=None)
+                return [Show(Screen.CALL, official_name=self.state.official_name)]
+            return [Log("feedback left unanswered; skipped"), *self._feedback_done(ev.now, skipped=True)]
         idle_deadline = self.state.idle_deadline
         if phase in _INPUT_PHASES and idle_deadline is not None and ev.now >= idle_deadline:
             out = self._stop_scanning()
@@ -1047,6 +1115,9 @@ class BoothSession:
             return self._ident_asked(msg, ev.now)
         if isinstance(msg, IdentStatus) and phase is Phase.IN_CALL:
             return self._ident_verdict(msg, ev.now)
+        if isinstance(msg, FeedbackRequest) and phase is Phase.IN_CALL:
+            self.state = replace(self.state, feedback_answers=())
+            return [Log("the official asked for feedback"), *self._feedback_step(0, ev.now)]
         if isinstance(msg, SummarySend) and phase is Phase.IN_CALL:
             return self._summary_received(msg)
         if isinstance(msg, StillCapture) and phase is Phase.IN_CALL:
@@ -1195,4 +1266,5 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     SummaryPrintPressed: BoothSession._on_summary_print_pressed,
     SummaryClosed: BoothSession._on_summary_closed,
     Printed: BoothSession._on_printed,
+    FeedbackAnswered: BoothSession._on_feedback_answered,
 }

@@ -676,6 +676,48 @@ class PrintStatus(_Message):
     printer_after: Reason = ""
 
 
+# --- the official's tools: quick feedback ------------------------------------------
+
+#: An answer on the 1-5 scale (5 best); None: not answered.
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class FeedbackRequest(_Message):
+    """Official in the call -> the booth (relayed): ask the citizen the three quick questions."""
+
+    type: Literal["feedback.request"] = "feedback.request"
+    session_id: Id
+
+
+class FeedbackCitizen(_Message):
+    """Booth: the citizen's answers (service, ease of use, overall), each 1-5 or None; ``skipped``
+    when they skipped or walked away before the end (then one SMS may ask the overall question)."""
+
+    type: Literal["feedback.citizen"] = "feedback.citizen"
+    session_id: Id
+    service: Score | None = None
+    ease: Score | None = None
+    overall: Score | None = None
+    skipped: bool = False
+
+
+class FeedbackOfficial(_Message):
+    """Official in the call: their two answers (how the meeting worked technically; was the matter handled)."""
+
+    type: Literal["feedback.official"] = "feedback.official"
+    session_id: Id
+    technical: Score
+    handled: Score
+
+
+class FeedbackStatus(_Message):
+    """Backend -> the call's officials: the citizen was asked, answered or skipped (never the answers)."""
+
+    type: Literal["feedback.status"] = "feedback.status"
+    session_id: Id
+    state: Literal["asked", "answered", "skipped", "saved"]  # saved: the official's own answers were stored
+
+
 Message = Annotated[
     (
         Hello
@@ -722,6 +764,10 @@ Message = Annotated[
         | StillFailed
         | SummarySend
         | PrintStatus
+        | FeedbackRequest
+        | FeedbackCitizen
+        | FeedbackOfficial
+        | FeedbackStatus
     ),
     Field(discriminator="type"),
 ]
@@ -744,6 +790,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "ident.response",
             "still.failed",
             "print.status",
+            "feedback.citizen",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -763,6 +810,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "ident.request",
             "still.request",
             "summary.send",
+            "feedback.request",
+            "feedback.official",
         }
     ),
 }

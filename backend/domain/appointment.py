@@ -25,6 +25,10 @@ from backend.domain.stills import Still, StillBox
 from protocol.messages import (
     CameraSource,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackOfficial,
+    FeedbackRequest,
+    FeedbackStatus,
     IdentChallenge,
     IdentProgress,
     IdentRequest,
@@ -39,6 +43,18 @@ from protocol.messages import (
     StillRequest,
     SummarySend,
 )
+
+
+@dataclass(frozen=True)
+class FeedbackGiven:
+    """Quick feedback to store with the call: the citizen's (``citizen``) or an official's (``official``)."""
+
+    session_id: str
+    at: float
+    citizen: tuple[int | None, int | None, int | None] | None = None
+    skipped: bool = False
+    official_id: str | None = None
+    official: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,7 @@ class Appointments:
         self.broker, self.identifications = broker, identifications
         self.stills = stills or StillBox()
 
-    def handle(self, party: Party, msg: object, now: float) -> list[Deliver | Identified]:
+    def handle(self, party: Party, msg: object, now: float) -> list[Deliver | Identified | FeedbackGiven]:
         """A tool message from a participant; ``BrokerError`` for one out of place."""
         session_id: str = getattr(msg, "session_id", "")
         s, me = self.broker.in_call(party, session_id)
@@ -80,6 +96,14 @@ class Appointments:
                 still = self.stills.order(s.id, now)
                 capture = StillCapture(session_id=s.id, still_id=still.still_id, upload_token=still.token)
                 return [Deliver(Party(Role.BOOTH, s.booth_id), capture)]
+            if isinstance(msg, FeedbackRequest | FeedbackOfficial):
+                if me.role is not ParticipantRole.OFFICIAL:
+                    raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official of the call")
+                if isinstance(msg, FeedbackRequest):
+                    asked = FeedbackStatus(session_id=s.id, state="asked")
+                    return [Deliver(Party(Role.BOOTH, s.booth_id), msg), *self._to_officials(s, asked)]
+                given = FeedbackGiven(s.id, now, official_id=party.id, official=(msg.technical, msg.handled))
+                return [given, Deliver(party, FeedbackStatus(session_id=s.id, state="saved"))]
             if isinstance(msg, SummarySend):
                 if me.role is not ParticipantRole.OFFICIAL:
                     raise BrokerError(ErrorCode.NOT_ALLOWED, "only an official of the call writes what next")
@@ -88,6 +112,11 @@ class Appointments:
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the call's booth answers an identification")
             if isinstance(msg, PrintStatus):
                 return self._to_officials(s, msg)
+            if isinstance(msg, FeedbackCitizen):
+                answers = (msg.service, msg.ease, msg.overall)
+                state = "skipped" if msg.skipped else "answered"
+                told = self._to_officials(s, FeedbackStatus(session_id=s.id, state=state))
+                return [FeedbackGiven(s.id, now, citizen=answers, skipped=msg.skipped), *told]
             if isinstance(msg, StillFailed):
                 self.stills.fail(msg.still_id, s.id)
                 return self._to_officials(s, msg)

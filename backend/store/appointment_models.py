@@ -1,4 +1,4 @@
-"""Tables of what happens in an appointment that statistics count: how the citizen was identified.
+"""Tables of what happens in an appointment that statistics count: identification and quick feedback.
 
 Never who: the identity read from the ID card lives only in the backend's
 memory while the call lasts (``backend.domain.identification``). A call is
@@ -8,7 +8,7 @@ changes nothing, so a count per method is a count of calls.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.store.models import Base
@@ -24,3 +24,25 @@ class CallIdentificationRow(Base):
     at: Mapped[float] = mapped_column(Float)
     #: The official or advisor who recorded an in-person identification (None for the ID card).
     recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class CallFeedbackRow(Base):
+    """Quick feedback of one call (seed 003 l.662-682): the citizen's three answers and the official's two.
+
+    Scores are 1-5 (5 best), None where not answered. ``citizen_skipped``: the
+    citizen skipped or walked away; ``sms_*``: the one SMS that then asks the
+    overall question, and its answer (free text is the citizen's own words:
+    shown to reports, never logged).
+    """
+
+    __tablename__ = "call_feedback"
+    call_id: Mapped[str] = mapped_column(ForeignKey("call_record.id"), primary_key=True)
+    citizen_service: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    citizen_ease: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    citizen_overall: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    citizen_skipped: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    citizen_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    official_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    official_technical: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    official_handled: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    official_at: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -1,14 +1,17 @@
-"""The end of the appointment: the official writes what next, the booth shows it and prints it on its slip printer.
+"""The end of the appointment: what next shown and printed at the booth, then quick feedback from both sides.
 
 The slip printer is the hardware boundary: an ESC/POS network printer stand-in
 (``drivers.sim.printer.TcpPrinter``) decodes what the booth's real driver
 sends. The official sees the printer's state before and after; the booth then
 reminds the citizen to take their papers and ID card, and keeps nothing of the
-text after the call.
+text after the call. The citizen answers the three quick questions on the
+booth's screen and the official their two on the page; both land in the
+database with the call.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,8 +45,8 @@ def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, a
     assert code == 0, proc.log()[-3000:]
 
 
-def test_what_next_is_shown_at_the_booth_printed_there_and_gone_after_the_call(
-    backend: Backend, printing_kiosk: Kiosk, slip_printer: TcpPrinter, page, artifacts: Path
+def test_what_next_is_shown_and_printed_at_the_booth_and_both_sides_give_feedback(
+    backend: Backend, printing_kiosk: Kiosk, slip_printer: TcpPrinter, page, artifacts: Path, tmp_path: Path
 ):
     kiosk = printing_kiosk
     sign_in(page, backend.url)
@@ -65,9 +68,29 @@ def test_what_next_is_shown_at_the_booth_printed_there_and_gone_after_the_call(
 
     tap(kiosk, "back")  # the citizen goes back to the meeting
     wait_for("the meeting again", lambda: kiosk.status()["screen"] == "call", timeout=10)
+
+    # Quick feedback: the official asks; the citizen answers 5, 4, 5 on the booth's screen.
+    page.click("#feedback-request")
+    for score in (5, 4, 5):
+        tap(kiosk, f"score:{score}")
+    page.wait_for_function("() => window.etapiste.state().feedback === 'answered'", timeout=15_000)
+    page.select_option("#feedback-technical", "4")
+    page.select_option("#feedback-handled", "5")
+    page.click("#feedback-save")
+    page.wait_for_function("() => window.etapiste.state().feedback === 'saved'", timeout=10_000)
+    page.screenshot(path=str(artifacts / "screenshots" / "official-feedback-saved.png"))
+    wait_for("the meeting after the thanks", lambda: kiosk.status()["screen"] == "call", timeout=15)
+
     page.click("#end-call")
     kiosk.wait_phase("ended", timeout=10)
     kiosk.wait_phase("idle", timeout=20)
     shots = artifacts / "screenshots" / "kiosk-summary"
     assert (shots / "summary-printed-answer.png").exists() and (shots / "ended-call_ended.png").exists()
     assert WHAT_NEXT not in kiosk.log() and "Verokortti" not in kiosk.log()
+    assert (shots / "feedback-feedback_service.png").exists() and (shots / "feedback-feedback_thanks.png").exists()
+    with sqlite3.connect(tmp_path / "backend.db") as db:
+        row = db.execute(
+            "SELECT call_id, citizen_service, citizen_ease, citizen_overall, citizen_skipped,"
+            " official_id, official_technical, official_handled FROM call_feedback"
+        ).fetchall()
+    assert row == [(sid, 5, 4, 5, 0, "official-1", 4, 5)]

@@ -18,7 +18,7 @@ import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
-  onPrintStatus, onStillFailed, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
+  onFeedbackStatus, onPrintStatus, onStillFailed, requestFeedback, saveOfficialFeedback, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
   toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
@@ -46,6 +46,7 @@ Object.defineProperty(window, "etapiste", {
       phase: state.phase,
       sessionId: state.call ? state.call.sessionId : null,
       ident: state.call && state.call.ident ? state.call.ident.state : null,
+      feedback: state.call ? state.call.feedback : null,
       stills: state.call ? state.call.stills.map((s) => ({ id: s.stillId, width: s.width, height: s.height })) : [],
       connected: state.connected,
       offers: [...state.offers.keys()],
@@ -77,6 +78,8 @@ function init() {
   el.identRequest.addEventListener("click", requestIdentification);
   el.stillTake.addEventListener("click", takePicture);
   el.summarySend.addEventListener("click", () => sendSummary(false));
+  el.feedbackRequest.addEventListener("click", requestFeedback);
+  el.feedbackSave.addEventListener("click", saveOfficialFeedback);
   el.summaryPrint.addEventListener("click", () => sendSummary(true));
   initStillViewer();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
@@ -259,6 +262,7 @@ function dispatch(message) {
     case "still.ready": return onStillReady(message);
     case "still.failed": return onStillFailed(message);
     case "print.status": return onPrintStatus(message);
+    case "feedback.status": return onFeedbackStatus(message);
     default: return undefined;
   }
 }

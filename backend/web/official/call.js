@@ -165,6 +165,38 @@ export function sendSummary(print) {
   setStatus(print ? t("Sent to the booth, to be shown and printed") : t("Shown at the booth"), "info");
 }
 
+/** The quick feedback: the booth asks the citizen its three questions. */
+export function requestFeedback() {
+  const call = state.call;
+  if (!call) return;
+  if (!send({ type: "feedback.request", session_id: call.sessionId })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** My own two answers (1-5 each), stored with the call. */
+export function saveOfficialFeedback() {
+  const call = state.call;
+  const technical = Number(el.feedbackTechnical.value);
+  const handled = Number(el.feedbackHandled.value);
+  if (!call) return;
+  if (!technical || !handled) {
+    setStatus(t("Choose an answer to both questions first."), "error");
+    return;
+  }
+  if (!send({ type: "feedback.official", session_id: call.sessionId, technical, handled })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** @param {import("./protocol.js").FeedbackStatus} message */
+export function onFeedbackStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.feedback = message.state;
+  renderCall();
+}
+
 /** @param {import("./protocol.js").PrintStatus} message */
 export function onPrintStatus(message) {
   const call = state.call;
@@ -200,6 +232,8 @@ export function teardownCall() {
   el.localVideo.srcObject = null;
   el.unmute.hidden = true;
   el.summaryText.value = ""; // the next citizen's call starts empty
+  el.feedbackTechnical.value = "";
+  el.feedbackHandled.value = "";
   clearStatus("peer");
   if (state.phase === "in-call") state.phase = "lobby";
 }
@@ -226,6 +260,7 @@ export function onAdmitted(message) {
     stillsAsked: 0,
     language: (state.lobby.find((e) => e.session_id === message.session_id) || {}).language || null,
     print: null,
+    feedback: null,
   };
   state.phase = "in-call";
   setStatus("");

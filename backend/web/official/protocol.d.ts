@@ -45,7 +45,11 @@ export type EtapisteWireMessage =
   | StillReady
   | StillFailed
   | SummarySend
-  | PrintStatus;
+  | PrintStatus
+  | FeedbackRequest
+  | FeedbackCitizen
+  | FeedbackOfficial
+  | FeedbackStatus;
 /**
  * Who is on the other end of a connection.
  */
@@ -636,4 +640,44 @@ export interface PrintStatus {
   code?: string | null;
   printer_before?: string;
   printer_after?: string;
+}
+/**
+ * Official in the call -> the booth (relayed): ask the citizen the three quick questions.
+ */
+export interface FeedbackRequest {
+  v?: 1;
+  type: "feedback.request";
+  session_id: string;
+}
+/**
+ * Booth: the citizen's answers (service, ease of use, overall), each 1-5 or None; ``skipped``
+ * when they skipped or walked away before the end (then one SMS may ask the overall question).
+ */
+export interface FeedbackCitizen {
+  v?: 1;
+  type: "feedback.citizen";
+  session_id: string;
+  service?: number | null;
+  ease?: number | null;
+  overall?: number | null;
+  skipped?: boolean;
+}
+/**
+ * Official in the call: their two answers (how the meeting worked technically; was the matter handled).
+ */
+export interface FeedbackOfficial {
+  v?: 1;
+  type: "feedback.official";
+  session_id: string;
+  technical: number;
+  handled: number;
+}
+/**
+ * Backend -> the call's officials: the citizen was asked, answered or skipped (never the answers).
+ */
+export interface FeedbackStatus {
+  v?: 1;
+  type: "feedback.status";
+  session_id: string;
+  state: "asked" | "answered" | "skipped" | "saved";
 }

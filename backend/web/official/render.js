@@ -97,6 +97,15 @@ export function renderCall() {
   el.printStatus.hidden = !call.print;
   el.printStatus.dataset.state = call.print ? call.print.kind : "";
   el.summarySend.disabled = el.summaryPrint.disabled = !state.connected;
+  /** @type {Record<string, string>} */
+  const feedbackWords = {
+    asked: t("The booth is asking the citizen…"),
+    answered: t("The citizen answered. Thank you!"),
+    skipped: t("The citizen skipped the questions."),
+    saved: t("Your answers were saved."),
+  };
+  setText(el.feedbackStatus, call.feedback ? feedbackWords[call.feedback] || "" : "");
+  el.feedbackRequest.disabled = !state.connected || call.feedback === "asked";
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

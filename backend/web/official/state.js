@@ -33,6 +33,7 @@ import { secondsSince } from "./format.js";
  *   stillsAsked: number,
  *   language: string | null,
  *   print: { text: string, kind: string } | null,
+ *   feedback: string | null,
  * }} Call
  */
 

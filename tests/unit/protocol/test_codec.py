@@ -32,6 +32,10 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackOfficial,
+    FeedbackRequest,
+    FeedbackStatus,
     Hello,
     IdentChallenge,
     IdentProgress,
@@ -178,6 +182,10 @@ EXAMPLES = [
     StillFailed(session_id="s1", still_id="st-1", code="no_document_camera"),
     SummarySend(session_id="s1", text="Verokortti tulee postissa. Tarkista se OmaVerossa.", print=True),
     PrintStatus(session_id="s1", job="summary", state="printed", printer_before="ok", printer_after="paper near end"),
+    FeedbackRequest(session_id="s1"),
+    FeedbackCitizen(session_id="s1", service=5, ease=4, overall=None, skipped=True),
+    FeedbackOfficial(session_id="s1", technical=4, handled=5),
+    FeedbackStatus(session_id="s1", state="answered"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""How each call's citizen was identified (the method only, never the identity).
+"""How each call's citizen was identified (the method only, never the identity), and its quick feedback.
 
 Revision ID: 0008_official_tools
 Revises: 0007_catalogue_checks
@@ -21,7 +21,21 @@ def upgrade() -> None:
         sa.Column("at", sa.Float, nullable=False),
         sa.Column("recorded_by", sa.String(64), nullable=True),
     )
+    op.create_table(
+        "call_feedback",
+        sa.Column("call_id", sa.String(64), sa.ForeignKey("call_record.id"), primary_key=True),
+        sa.Column("citizen_service", sa.Integer, nullable=True),
+        sa.Column("citizen_ease", sa.Integer, nullable=True),
+        sa.Column("citizen_overall", sa.Integer, nullable=True),
+        sa.Column("citizen_skipped", sa.Boolean, nullable=True),
+        sa.Column("citizen_at", sa.Float, nullable=True),
+        sa.Column("official_id", sa.String(64), nullable=True),
+        sa.Column("official_technical", sa.Integer, nullable=True),
+        sa.Column("official_handled", sa.Integer, nullable=True),
+        sa.Column("official_at", sa.Float, nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("call_feedback")
     op.drop_table("call_identification")

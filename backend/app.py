@@ -25,6 +25,7 @@ from backend.config import WEB_ROOT, BackendSettings
 from backend.domain.events import DomainEvent
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow
+from backend.domain.printing import MAX_DOCUMENT_BYTES
 from backend.domain.stills import MAX_STILL_BYTES
 from backend.hub import Hub
 from backend.identity import load_trusted_cas
@@ -108,7 +109,11 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     # /docs is served from local files (backend/api_docs.py); ReDoc would need a CDN, so it is off.
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_api_docs(app)
-    app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes, larger={"/api/stills/": MAX_STILL_BYTES})
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=limits.http_max_body_bytes,
+        larger={"/api/stills/": MAX_STILL_BYTES, "/api/print/": MAX_DOCUMENT_BYTES},
+    )
     app.state.hub = hub
     include_routes(
         app,
@@ -122,6 +127,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     caller = caller_dependency(db, clock)
     app.include_router(call_tools.router(caller, hub.identified_in_person))
     app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
+    app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
 
     @app.post(
         "/api/login",

@@ -611,6 +611,14 @@ class Hub:
         """``PUT /api/stills/{id}`` from the booth: raises ``stills.StillRefused`` when not taken."""
         await self._apply(self.appointments.uploaded(still_id, token, data, mime, width, height, self.clock()))  # type: ignore[arg-type]
 
+    async def document_sent(self, standing: access.Standing, session_id: str, data: bytes) -> None:
+        """``POST /api/print/{session_id}``: to the printer of that call's booth (see ``Appointments``)."""
+        await self._apply(self.appointments.document_sent(standing, session_id, data, self.clock()))  # type: ignore[arg-type]
+
+    def print_job(self, job_id: str, token: str) -> bytes | None:
+        """``GET /api/print-jobs/{job_id}`` by the booth: the document, once."""
+        return self.appointments.print_jobs.take(job_id, token, self.clock())
+
     async def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:
             if isinstance(effect, FeedbackGiven):

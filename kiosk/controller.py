@@ -37,7 +37,7 @@ from kiosk.devices import BoothDevices
 from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
-from kiosk.printing import print_summary
+from kiosk.printing import fetch_job, print_summary
 from kiosk.stills import http_base, take_and_upload
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
@@ -291,6 +291,8 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.PrintDocument(job_id=job_id, token=token):
+                self._spawn(self._print_document(job_id, token))
             case sm.PrintSummary(text=text, language=language):
                 self._spawn(self._print_summary(text, language))
             case sm.TakeStill(still_id=still_id, token=token):
@@ -302,6 +304,18 @@ class Controller:
 
     async def _print_summary(self, text: str, language: str) -> None:
         self.feed(await asyncio.to_thread(print_summary, self.devices.printer, text, language, self.clock()))
+
+    async def _print_document(self, job_id: str, token: str) -> None:
+        printer = self.devices.a4_printer
+        if printer is None:
+            self.feed(sm.Printed("document", job_id, False, "no_printer", "", "", self.clock()))
+            return
+        data = await asyncio.to_thread(fetch_job, http_base(self.config.backend_url), job_id, token)
+        if data is None:
+            self.feed(sm.Printed("document", job_id, False, "fetch_failed", "", "", self.clock()))
+            return
+        self.feed(await asyncio.to_thread(printer.print_pdf, data, job_id, self.clock))
+        del data  # the document leaves the booth's memory with this task
 
     async def _take_still(self, still_id: str, token: str) -> None:
         camera, base = self.cameras.get(CameraSource.DOCUMENT), http_base(self.config.backend_url)

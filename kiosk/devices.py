@@ -24,6 +24,7 @@ from drivers.sim.microphone import ToneMicrophone
 from drivers.supervisor import SupervisedDevice
 from drivers.touch import Touchscreen
 from kiosk.config import CameraConfig, KioskConfig
+from kiosk.printing import IppA4Printer
 from protocol.messages import CameraSource
 
 
@@ -50,10 +51,11 @@ class BoothDevices:
     printer: ReceiptPrinter | None = None
     card_reader: PcscCardReader | None = None
     touchscreen: Touchscreen | None = None
+    a4_printer: IppA4Printer | None = None
 
     def supervised(self) -> list[SupervisedDevice]:
         """In the order a technician reads them on the fleet view."""
-        optional = (self.call_button, self.printer, self.card_reader, self.touchscreen)
+        optional = (self.call_button, self.printer, self.a4_printer, self.card_reader, self.touchscreen)
         return [*self.cameras.values(), self.microphone, *(d for d in optional if d is not None)]
 
 
@@ -77,6 +79,8 @@ def open_devices(config: KioskConfig, on_touch_return: Callable[[], None] | None
         devices.printer = open_printer(config.printer)
     if config.card_reader is not None:
         devices.card_reader = PcscCardReader(config.card_reader, devices.events.card)
+    if config.a4_printer is not None:
+        devices.a4_printer = IppA4Printer(config.a4_printer)
     if config.touch is not None:
         devices.touchscreen = Touchscreen(config.touch.device, on_return=on_touch_return)
     return devices

@@ -77,6 +77,7 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
+    PrintJob,
     PrintStatus,
     QueueStatus,
     RtcAnswer,
@@ -563,6 +564,14 @@ class PrintSummary:
 
 
 @dataclass(frozen=True)
+class PrintDocument:
+    """Fetch the official's document ``job_id`` with ``token`` and print it on the A4 printer (``Printed`` follows)."""
+
+    job_id: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class TakeStill:
     """Take a still with the document camera and upload it under ``still_id`` with ``token``."""
 
@@ -588,6 +597,7 @@ Command = (
     | SignChallenge
     | TakeStill
     | PrintSummary
+    | PrintDocument
 )
 
 
@@ -1118,6 +1128,9 @@ class BoothSession:
         if isinstance(msg, FeedbackRequest) and phase is Phase.IN_CALL:
             self.state = replace(self.state, feedback_answers=())
             return [Log("the official asked for feedback"), *self._feedback_step(0, ev.now)]
+        if isinstance(msg, PrintJob) and phase is Phase.IN_CALL:
+            printing = PrintStatus(session_id=msg.session_id, job="document", job_id=msg.job_id, state="printing")
+            return [Log(f"printing document {msg.job_id}"), Send(printing), PrintDocument(msg.job_id, msg.token)]
         if isinstance(msg, SummarySend) and phase is Phase.IN_CALL:
             return self._summary_received(msg)
         if isinstance(msg, StillCapture) and phase is Phase.IN_CALL:

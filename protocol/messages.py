@@ -663,6 +663,16 @@ class SummarySend(_Message):
     print: bool = False
 
 
+class PrintJob(_Message):
+    """Backend -> booth: the official sent a document (PDF) for this booth's A4 printer; fetch it
+    once with ``GET /api/print-jobs/{job_id}`` and the token, print it, and keep nothing."""
+
+    type: Literal["print.job"] = "print.job"
+    session_id: Id
+    job_id: Id
+    token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class PrintStatus(_Message):
     """Booth -> the call's officials: a print job at this booth, with the printer's state before and after."""
 
@@ -764,6 +774,7 @@ Message = Annotated[
         | StillFailed
         | SummarySend
         | PrintStatus
+        | PrintJob
         | FeedbackRequest
         | FeedbackCitizen
         | FeedbackOfficial

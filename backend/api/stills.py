@@ -1,4 +1,7 @@
-"""Document stills over HTTP: the booth uploads one it was asked for; the call's officials fetch it.
+"""Document stills and printed documents over HTTP, between the official, the backend's memory and the booth.
+
+Stills: the booth uploads one it was asked for; the call's officials fetch it.
+Printing: the official sends a PDF for the booth of their call; the booth fetches it once.
 
 The upload is authenticated by the one-time token the booth got with
 ``still.capture`` over its own websocket (so no booth secret travels over
@@ -19,6 +22,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from backend.api.roles import Caller
 from backend.domain import access
 from backend.domain.appointment import NotYours
+from backend.domain.printing import MAX_DOCUMENT_BYTES, DocumentRefused
 from backend.domain.stills import MAX_STILL_BYTES, Still, StillRefused
 from protocol.messages import Id
 
@@ -74,5 +78,48 @@ def router(
         except NotYours as exc:
             raise HTTPException(404, str(exc)) from None
         return Response(still.data or b"", media_type=still.mime, headers={"Cache-Control": "no-store"})
+
+    return r
+
+
+def print_router(
+    caller: Callable[..., Caller],
+    document_sent: Callable[[access.Standing, str, bytes], Awaitable[None]],
+    print_job: Callable[[str, str], bytes | None],
+) -> APIRouter:
+    """Printing at this booth only: the official sends a PDF to the booth of their call; the booth fetches it once."""
+    r = APIRouter(tags=["printing"])
+
+    @r.post(
+        "/api/print/{session_id}",
+        status_code=202,
+        responses={
+            400: {"description": "not a PDF"},
+            404: {"description": "no call of yours with that id"},
+            413: {"description": f"over {MAX_DOCUMENT_BYTES} bytes"},
+        },
+    )
+    async def send_document(session_id: Id, request: Request, who: Caller = Depends(caller)) -> None:
+        """Print this PDF (the body) at the booth of my call; the booth reports with ``print.status``."""
+        data = await request.body()
+        try:
+            await document_sent(who.standing, session_id, data)
+        except NotYours as exc:
+            raise HTTPException(404, str(exc)) from None
+        except DocumentRefused as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    @r.get(
+        "/api/print-jobs/{job_id}",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}, 403: {"description": "no such job for this token"}},
+    )
+    def fetch_job(job_id: Id, authorization: str = Header(description="Bearer <token from print.job>")) -> Response:
+        """The booth takes the document, once; it is gone from the backend after this."""
+        token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
+        data = print_job(job_id, token)
+        if data is None:
+            raise HTTPException(403, "no print job under this id and token (or it was fetched already)")
+        return Response(data, media_type="application/pdf", headers={"Cache-Control": "no-store"})
 
     return r

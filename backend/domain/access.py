@@ -318,6 +318,12 @@ def sees_call_content(st: Standing, c: Citizen) -> bool:
     return st.booth is None and st.person_id in c.in_call_with
 
 
+def may_print(st: Standing, c: Citizen) -> bool:
+    """Send a document to the printer of the citizen's booth: an official in the call with them (this
+    booth and no other: the call decides which booth)."""
+    return st.booth is None and st.is_official and st.person_id in c.in_call_with
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -327,6 +333,7 @@ class Action(StrEnum):
     CHANGE = "change"  # a booking's status, a catalogue entry
     IDENTIFY = "identify"  # record a citizen's in-person identification
     SEE_CONTENT = "see_content"  # what the citizen shows in the call (document stills)
+    PRINT = "print"  # send a document to the printer of the citizen's booth
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef
@@ -359,4 +366,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return may_identify(st, resource)
         case Citizen(), Action.SEE_CONTENT:
             return sees_call_content(st, resource)
+        case Citizen(), Action.PRINT:
+            return may_print(st, resource)
     return False

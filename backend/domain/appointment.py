@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from backend.domain import access
 from backend.domain.calls import BrokerError, CallBroker, CallSession, Deliver, Party
 from backend.domain.identification import IdentificationRefused, Identifications, Outcome, encode
+from backend.domain.printing import PrintJobs
 from backend.domain.stills import Still, StillBox
 from protocol.messages import (
     CameraSource,
@@ -35,6 +36,7 @@ from protocol.messages import (
     IdentResponse,
     IdentStatus,
     ParticipantRole,
+    PrintJob,
     PrintStatus,
     Role,
     StillCapture,
@@ -75,6 +77,7 @@ class Appointments:
     def __init__(self, broker: CallBroker, identifications: Identifications, stills: StillBox | None = None) -> None:
         self.broker, self.identifications = broker, identifications
         self.stills = stills or StillBox()
+        self.print_jobs = PrintJobs()
 
     def handle(self, party: Party, msg: object, now: float) -> list[Deliver | Identified | FeedbackGiven]:
         """A tool message from a participant; ``BrokerError`` for one out of place."""
@@ -152,6 +155,16 @@ class Appointments:
         )
         return list(self._to_officials(s, ready))
 
+    def document_sent(self, standing: access.Standing, session_id: str, data: bytes, now: float) -> list[Deliver]:
+        """An official in the call sends a PDF to this call's booth (``NotYours`` for anyone else,
+        ``printing.DocumentRefused`` for what is not a PDF)."""
+        citizen = self.broker.citizen(session_id)
+        s = self.broker.sessions.get(session_id)
+        if citizen is None or s is None or s.phase.value != "in_call" or not access.may_print(standing, citizen):
+            raise NotYours(f"no call {session_id!r} whose booth you may print at")
+        job = self.print_jobs.submit(s.id, data, now)
+        return [Deliver(Party(Role.BOOTH, s.booth_id), PrintJob(session_id=s.id, job_id=job.job_id, token=job.token))]
+
     def still_for(self, standing: access.Standing, still_id: str) -> Still:
         """An uploaded still, for those who may see the call's content (``NotYours`` otherwise)."""
         still = self.stills.get(still_id)
@@ -164,6 +177,7 @@ class Appointments:
         """The call is over: nothing of the citizen's identity or papers stays."""
         self.identifications.forget(session_id)
         self.stills.forget_call(session_id)
+        self.print_jobs.forget_call(session_id)
 
     def _settled(
         self, s: CallSession, outcome: Outcome, now: float, recorded_by: str | None = None

@@ -21,6 +21,7 @@ from drivers.sim.printer import TcpPrinter
 from tests.e2e.booth_ui import start_walk_in, tap
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
+from tests.support.cups_printer import CupsPrinter, cups_printer  # noqa: F401 - the booth's A4 queue
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -36,17 +37,44 @@ def slip_printer() -> Iterator[TcpPrinter]:
     sink.stop()
 
 
+def tax_card_pdf() -> bytes:
+    """A one-page A4 PDF with a line of text, as a tax card would come from the Tax Administration's system."""
+    text = b"BT /F1 18 Tf 72 770 Td (Verokortti 2027 - Testinen Teppo) Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+        b"<</Length %d>>stream\n" % len(text) + text + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
 @pytest.fixture
-def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, artifacts: Path):
+def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, cups_printer: CupsPrinter, artifacts):  # noqa: F811
     extra = f'[printer]\nkind = "network"\nhost = "{slip_printer.host}"\nport = {slip_printer.port}\n'
+    extra += f'[a4_printer]\nuri = "{cups_printer.uri}"\n'
     proc = Kiosk(tmp_path, backend.port, artifacts / "screenshots" / "kiosk-summary", extra_config=extra)
     yield proc
     code = proc.stop()
     assert code == 0, proc.log()[-3000:]
 
 
-def test_what_next_is_shown_and_printed_at_the_booth_and_both_sides_give_feedback(
-    backend: Backend, printing_kiosk: Kiosk, slip_printer: TcpPrinter, page, artifacts: Path, tmp_path: Path
+def test_a_tax_card_and_what_next_are_printed_at_this_booth_and_both_sides_give_feedback(
+    backend: Backend,
+    printing_kiosk: Kiosk,
+    slip_printer: TcpPrinter,
+    cups_printer: CupsPrinter,  # noqa: F811
+    page,
+    artifacts: Path,
+    tmp_path: Path,
 ):
     kiosk = printing_kiosk
     sign_in(page, backend.url)
@@ -55,6 +83,20 @@ def test_what_next_is_shown_and_printed_at_the_booth_and_both_sides_give_feedbac
     sid = kiosk.wait_phase("lobby", timeout=10)["session_id"]
     page.click(f"[data-testid='admit-{sid}']", timeout=10_000)
     kiosk.wait_phase("in_call", timeout=30)
+
+    # The tax card (a PDF) to this booth's A4 printer: through the booth's CUPS queue, onto the paper.
+    tax_card = tax_card_pdf()
+    page.set_input_files(
+        "#print-file", files=[{"name": "verokortti.pdf", "mimeType": "application/pdf", "buffer": tax_card}]
+    )
+    page.click("#print-document")
+    page.wait_for_function(
+        "() => document.querySelector('#print-status').textContent.startsWith('The document was printed')",
+        timeout=30_000,
+    )
+    assert page.inner_text("#print-status") == "The document was printed at the booth. Printer: idle."
+    assert cups_printer.paper.read_bytes() == tax_card
+    page.screenshot(path=str(artifacts / "screenshots" / "official-tax-card-printed.png"))
 
     page.fill("#summary-text", WHAT_NEXT)
     page.click("#summary-print")

@@ -18,7 +18,7 @@ import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
   clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
-  onFeedbackStatus, onPrintStatus, onStillFailed, requestFeedback, saveOfficialFeedback, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
+  onFeedbackStatus, onPrintStatus, printDocument, onStillFailed, requestFeedback, saveOfficialFeedback, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
   toggleCamera, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
@@ -79,6 +79,7 @@ function init() {
   el.stillTake.addEventListener("click", takePicture);
   el.summarySend.addEventListener("click", () => sendSummary(false));
   el.feedbackRequest.addEventListener("click", requestFeedback);
+  el.printDocument.addEventListener("click", () => { printDocument().catch(unexpected); });
   el.feedbackSave.addEventListener("click", saveOfficialFeedback);
   el.summaryPrint.addEventListener("click", () => sendSummary(true));
   initStillViewer();

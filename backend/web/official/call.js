@@ -197,6 +197,28 @@ export function onFeedbackStatus(message) {
   renderCall();
 }
 
+/** Send the chosen PDF to the printer of the booth in this call (and no other: the server sees to that). */
+export async function printDocument() {
+  const call = state.call;
+  const file = el.printFile.files && el.printFile.files[0];
+  if (!call) return;
+  if (!file) {
+    setStatus(t("Choose a PDF document first."), "error");
+    return;
+  }
+  const response = await fetch(`/api/print/${encodeURIComponent(call.sessionId)}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/pdf", Authorization: `Bearer ${state.token}` },
+    body: file,
+  });
+  if (!response.ok) {
+    setStatus(t("The document was not sent to the booth ({error}).", { error: String(response.status) }), "error");
+    return;
+  }
+  el.printFile.value = "";
+  setStatus(t("Sent to the booth's printer"), "info");
+}
+
 /** @param {import("./protocol.js").PrintStatus} message */
 export function onPrintStatus(message) {
   const call = state.call;
@@ -233,6 +255,7 @@ export function teardownCall() {
   el.unmute.hidden = true;
   el.summaryText.value = ""; // the next citizen's call starts empty
   el.feedbackTechnical.value = "";
+  el.printFile.value = "";
   el.feedbackHandled.value = "";
   clearStatus("peer");
   if (state.phase === "in-call") state.phase = "lobby";

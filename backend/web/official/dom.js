@@ -48,6 +48,8 @@ export const el = {
   summarySend: byId("summary-send", HTMLButtonElement),
   summaryPrint: byId("summary-print", HTMLButtonElement),
   printStatus: byId("print-status", HTMLElement),
+  printFile: byId("print-file", HTMLInputElement),
+  printDocument: byId("print-document", HTMLButtonElement),
   feedbackRequest: byId("feedback-request", HTMLButtonElement),
   feedbackStatus: byId("feedback-status", HTMLElement),
   feedbackTechnical: byId("feedback-technical", HTMLSelectElement),

@@ -46,6 +46,7 @@ export type EtapisteWireMessage =
   | StillFailed
   | SummarySend
   | PrintStatus
+  | PrintJob
   | FeedbackRequest
   | FeedbackCitizen
   | FeedbackOfficial
@@ -640,6 +641,17 @@ export interface PrintStatus {
   code?: string | null;
   printer_before?: string;
   printer_after?: string;
+}
+/**
+ * Backend -> booth: the official sent a document (PDF) for this booth's A4 printer; fetch it
+ * once with ``GET /api/print-jobs/{job_id}`` and the token, print it, and keep nothing.
+ */
+export interface PrintJob {
+  v?: 1;
+  type: "print.job";
+  session_id: string;
+  job_id: string;
+  token: string;
 }
 /**
  * Official in the call -> the booth (relayed): ask the citizen the three quick questions.

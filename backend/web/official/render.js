@@ -96,7 +96,7 @@ export function renderCall() {
   setText(el.printStatus, call.print ? call.print.text : "");
   el.printStatus.hidden = !call.print;
   el.printStatus.dataset.state = call.print ? call.print.kind : "";
-  el.summarySend.disabled = el.summaryPrint.disabled = !state.connected;
+  el.summarySend.disabled = el.summaryPrint.disabled = el.printDocument.disabled = !state.connected;
   /** @type {Record<string, string>} */
   const feedbackWords = {
     asked: t("The booth is asking the citizen…"),

@@ -230,6 +230,10 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
                 assert done.status_code in (200, 404), done.text
                 allowed = access.allows(st, Action.IDENTIFY, citizen)
                 m.check(username, f"citizen {sid}", "identify", allowed, done.status_code == 200)
+                printed = api.post(f"/api/print/{sid}", content=b"%PDF-1.4 x", headers=headers)
+                assert printed.status_code in (202, 404), printed.text
+                allowed = access.allows(st, Action.PRINT, citizen)
+                m.check(username, f"citizen {sid}", "print", allowed, printed.status_code == 202)
 
             hours = api.put(f"/api/admin/points/{IMATRA}/hours", json=IMATRA_HOURS, headers=headers)
             assert hours.status_code in (200, 403), hours.text

@@ -80,3 +80,34 @@ def test_ordinary_request_bodies_keep_their_limit(client: TestClient):
     big = b"{" + b" " * (300 * 1024) + b"}"
     r = client.post("/api/login", content=big, headers={"Content-Type": "application/json"})
     assert r.status_code == 413
+
+
+def test_a_document_goes_to_the_booth_of_the_officials_call_once(client: TestClient):
+    api = client
+    token = login(api)
+    official_auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/pdf"}
+    advisor_auth = {"Authorization": "Bearer " + login(api, "neuvoja", "demo-advisor")}
+    pdf = b"%PDF-1.4\n" + b"0" * (400 * 1024) + b"\n%%EOF\n"  # bigger than an ordinary request body
+    with api.websocket_connect("/ws") as official, api.websocket_connect("/ws") as booth:
+        send(official, {"type": "hello", "role": "official", "token": token})
+        recv_until(official, "presence")
+        send(booth, BOOTH_HELLO)
+        recv_until(booth, "welcome")
+        send(booth, {"type": "session.request"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        assert api.post(f"/api/print/{sid}", content=pdf, headers=official_auth).status_code == 404  # not in a call
+        send(official, {"type": "session.admit", "session_id": sid})
+        recv_until(booth, "session.admitted")
+        assert api.post(f"/api/print/{sid}", content=b"not a pdf", headers=official_auth).status_code == 400
+        assert api.post(f"/api/print/{sid}", content=pdf, headers=advisor_auth).status_code == 404
+        assert api.post(f"/api/print/{sid}", content=pdf, headers=official_auth).status_code == 202
+        job = recv_until(booth, "print.job")
+        url, auth = f"/api/print-jobs/{job['job_id']}", {"Authorization": f"Bearer {job['token']}"}
+        assert api.get(url, headers={"Authorization": "Bearer wrong-token-here"}).status_code == 403
+        got = api.get(url, headers=auth)
+        assert got.status_code == 200 and got.content == pdf and got.headers["cache-control"] == "no-store"
+        assert api.get(url, headers=auth).status_code == 403  # once
+        status = {"type": "print.status", "session_id": sid, "job": "document", "job_id": job["job_id"]}
+        send(booth, {**status, "state": "printed", "printer_before": "idle", "printer_after": "idle"})
+        assert recv_until(official, "print.status")["state"] == "printed"
+    assert api.app.state.hub.appointments.print_jobs.held_bytes() == 0

@@ -277,3 +277,11 @@ def test_what_the_citizen_shows_in_a_call_is_for_those_in_the_call_only():
     assert allows(in_call, Action.SEE_CONTENT, KELA_CALL)
     for outsider in (VERO_OFFICIAL, ADVISOR, VERO_ADMIN, MASTER, BOOTH):
         assert not allows(outsider, Action.SEE_CONTENT, KELA_CALL)
+
+
+def test_only_an_official_in_the_call_prints_at_its_booth():
+    in_call = Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA})
+    assert allows(in_call, Action.PRINT, KELA_CALL)
+    assert not allows(in_call, Action.PRINT, TAX_CITIZEN)  # another citizen's booth
+    for outsider in (VERO_OFFICIAL, ADVISOR, MASTER, BOOTH, GUEST):
+        assert not allows(outsider, Action.PRINT, KELA_CALL)

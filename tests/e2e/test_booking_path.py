@@ -175,11 +175,15 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         session_id = status["session_id"]
         wait_for("the offer on the official's page", lambda: session_id in state(official_page)["offers"], timeout=10)
         assert "Personal taxation" in official_page.inner_text("body")  # the matter in the page's language
+        # The check-in pop-up stays although the offer's line came in the same instant.
+        assert official_page.is_visible("[data-testid='arrival']")
+        assert "has checked in at Imatra booth 1" in official_page.inner_text("#arrival-text")
         official_page.screenshot(path=str(shots / "official-booking-arrived.png"))
         wait_status(backend, advisor, code, "in_lobby")
 
         official_page.click(f"[data-testid='admit-{session_id}']")
         kiosk.wait_phase("in_call", timeout=30)
+        assert official_page.is_hidden("[data-testid='arrival']")  # admitted: the pop-up has done its job
         wait_status(backend, advisor, code, "in_call")
         official_page.click("#end-call")
         kiosk.wait_phase("ended", timeout=10)

@@ -90,6 +90,16 @@ def test_three_pages_reach_the_official_at_full_resolution_and_leave_with_the_ca
     page.wait_for_function("() => document.querySelector('#still-zoom').textContent.trim() !== ''")
     page.screenshot(path=str(artifacts / "screenshots" / "official-document-stills.png"))
 
+    # Mute and camera off: the official's own tracks stop sending, the call goes on.
+    tracks = "() => window.etapiste.pc().getSenders().map((s) => s.track && [s.track.kind, s.track.enabled])"
+    page.click("#mute")
+    page.click("#camera-off")
+    assert sorted(page.evaluate(tracks)) == [["audio", False], ["video", False]]
+    assert page.inner_text("#mute") == "Unmute" and page.get_attribute("#camera-off", "aria-pressed") == "true"
+    page.click("#mute")
+    page.click("#camera-off")
+    assert sorted(page.evaluate(tracks)) == [["audio", True], ["video", True]]
+
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)
     assert page.query_selector("#stills li") is None and page.is_hidden("#still-viewer")

@@ -14,12 +14,13 @@
 import {
   alertsDisconnected, clearAcking, expectAlertResend, onAdvisorAlert, onAlertCleared, resetAlerts,
 } from "./alerts.js";
-import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
+import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
-  clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onIdentStatus, onOffer, onParticipantLeft, onRemoteIce,
-  onFeedbackStatus, onPrintStatus, printDocument, onStillFailed, requestFeedback, saveOfficialFeedback, onStillReady, requestIdentification, sendSummary, returnToLobby, stopLocalMedia, takePicture, teardownCall,
-  toggleCamera, unmuteRemote,
+  clearAdmitting, hangUp, identifyInPerson, onAdmitted, onEnded, onFeedbackStatus, onIdentStatus, onOffer,
+  onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument, requestFeedback,
+  requestIdentification, returnToLobby, saveOfficialFeedback, sendSummary, stopLocalMedia, takePicture, teardownCall,
+  toggleCamera, toggleCameraOff, toggleMute, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
@@ -49,6 +50,8 @@ Object.defineProperty(window, "etapiste", {
       feedback: state.call ? state.call.feedback : null,
       stills: state.call ? state.call.stills.map((s) => ({ id: s.stillId, width: s.width, height: s.height })) : [],
       connected: state.connected,
+      muted: state.muted,
+      cameraOff: state.cameraOff,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
     }),
@@ -73,8 +76,11 @@ function init() {
     signOut();
   });
   el.endCall.addEventListener("click", hangUp);
+  el.arrivalOk.addEventListener("click", () => closeArrival());
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
+  el.mute.addEventListener("click", toggleMute);
+  el.cameraOff.addEventListener("click", toggleCameraOff);
   el.identRequest.addEventListener("click", requestIdentification);
   el.stillTake.addEventListener("click", takePicture);
   el.summarySend.addEventListener("click", () => sendSummary(false));
@@ -250,7 +256,9 @@ function dispatch(message) {
     case "welcome": return onWelcome(message);
     case "error": return onServerError(message);
     case "presence": return onPresence(message);
-    case "session.admitted": return onAdmitted(message);
+    case "session.admitted":
+      closeArrival(message.session_id);
+      return onAdmitted(message);
     case "session.ended": return onEnded(message);
     case "rtc.offer": return onOffer(message);
     case "rtc.ice": return onRemoteIce(message);

@@ -235,6 +235,27 @@ export function onIdentStatus(message) {
   renderCall();
 }
 
+/** My microphone off or on again: the track stays in the call, it sends silence. */
+export function toggleMute() {
+  state.muted = !state.muted;
+  applyLocalSwitches();
+  renderCall();
+}
+
+/** My camera off or on again: the citizen sees black, the connection stays. */
+export function toggleCameraOff() {
+  state.cameraOff = !state.cameraOff;
+  applyLocalSwitches();
+  renderCall();
+}
+
+function applyLocalSwitches() {
+  const stream = state.localStream;
+  if (!stream) return;
+  for (const track of stream.getAudioTracks()) track.enabled = !state.muted;
+  for (const track of stream.getVideoTracks()) track.enabled = !state.cameraOff;
+}
+
 export function unmuteRemote() {
   el.unmute.hidden = true;
   el.remoteVideo.muted = false;
@@ -290,6 +311,7 @@ export function onAdmitted(message) {
   render();
   // Usually already started by the Admit click; shows the self-view.
   ensureLocalMedia().then((stream) => {
+    applyLocalSwitches();
     if (stream && state.call) el.localVideo.srcObject = stream;
   });
   if (early) onOffer(early);

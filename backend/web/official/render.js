@@ -86,6 +86,10 @@ export function renderCall() {
   el.cameraToggle.disabled = lacking;
   el.cameraToggle.title = lacking ? t("This booth has no working document camera; it shows the citizen's face.") : "";
   el.cameraToggle.dataset.source = call.camera;
+  setText(el.mute, state.muted ? t("Unmute") : t("Mute"));
+  el.mute.setAttribute("aria-pressed", String(state.muted));
+  setText(el.cameraOff, state.cameraOff ? t("Turn camera on") : t("Turn camera off"));
+  el.cameraOff.setAttribute("aria-pressed", String(state.cameraOff));
   const ident = identView(call.ident);
   setText(el.identStatus, ident.text);
   el.identStatus.hidden = !ident.text;

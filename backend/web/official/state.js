@@ -78,6 +78,8 @@ export const state = {
   call: null,
   /** @type {MediaStream | null} */
   localStream: null,
+  muted: false, // my microphone is off (kept for the next call: the official chose it)
+  cameraOff: false, // my camera is off
   /** @type {Promise<MediaStream | null> | null} */
   localStreamPromise: null,
   /** @type {string | null} */

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request, WebSocket
@@ -22,6 +23,7 @@ from backend.api.roles import caller_dependency
 from backend.api_docs import add_api_docs
 from backend.body_limit import BodyLimit
 from backend.config import WEB_ROOT, BackendSettings
+from backend.domain.catalogue import HELSINKI
 from backend.domain.events import DomainEvent
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow
@@ -125,7 +127,8 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     )
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)
-    app.include_router(call_tools.router(caller, hub.identified_in_person))
+    today = lambda: datetime.fromtimestamp(clock(), HELSINKI).date()  # noqa: E731 - the day view's default
+    app.include_router(call_tools.router(caller, hub.identified_in_person, db, today))
     app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
     app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
 

@@ -33,6 +33,7 @@ import { render, renderConnection, renderStaticTexts, tick } from "./render.js";
 import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
+import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -89,6 +90,7 @@ function init() {
   el.feedbackSave.addEventListener("click", saveOfficialFeedback);
   el.summaryPrint.addEventListener("click", () => sendSummary(true));
   initStillViewer();
+  initDayView();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
@@ -136,6 +138,7 @@ function initLanguage() {
     document.documentElement.lang = currentLanguage();
     renderStaticTexts();
     render();
+    renderDay();
   });
   const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
   showChoice(lang);
@@ -255,7 +258,9 @@ function dispatch(message) {
   switch (message.type) {
     case "welcome": return onWelcome(message);
     case "error": return onServerError(message);
-    case "presence": return onPresence(message);
+    case "presence":
+      dayMayHaveChanged();
+      return onPresence(message);
     case "session.admitted":
       closeArrival(message.session_id);
       return onAdmitted(message);
@@ -263,7 +268,9 @@ function dispatch(message) {
     case "rtc.offer": return onOffer(message);
     case "rtc.ice": return onRemoteIce(message);
     case "participant.left": return onParticipantLeft(message);
-    case "booking.arrived": return onBookingArrived(message);
+    case "booking.arrived":
+      dayMayHaveChanged();
+      return onBookingArrived(message);
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "alert.cleared": return onAlertCleared(message);
@@ -292,6 +299,7 @@ function onWelcome(message) {
   storeName(message.name);
   expectAlertResend();
   render();
+  refreshDay();
 }
 
 /** @param {ServerError} message */

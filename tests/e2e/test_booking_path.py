@@ -24,6 +24,7 @@ from backend.store.seed import DemoAccounts
 from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.media_files import write_qr_video
+from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
 from tests.support.waiting import wait_for
 
@@ -196,6 +197,7 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         official_page.click("#end-call")
         kiosk.wait_phase("ended", timeout=10)
         wait_status(backend, advisor, code, "completed")
+        assert traces(tmp_path, kiosk.log(), (code, tomorrow["code"])) == []  # typed codes leave no trace
     finally:
         stop_booth(kiosk, artifacts, "kiosk-checkin")
 

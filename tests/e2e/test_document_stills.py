@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import sign_in
+from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +52,7 @@ def document_kiosk(tmp_path: Path, backend: Backend, artifacts: Path):
 
 
 def test_three_pages_reach_the_official_at_full_resolution_and_leave_with_the_call(
-    backend: Backend, document_kiosk: Kiosk, page, artifacts: Path
+    backend: Backend, document_kiosk: Kiosk, page, artifacts: Path, tmp_path: Path
 ):
     kiosk = document_kiosk
     sign_in(page, backend.url)
@@ -104,3 +105,4 @@ def test_three_pages_reach_the_official_at_full_resolution_and_leave_with_the_ca
     kiosk.wait_phase("idle", timeout=20)
     assert page.query_selector("#stills li") is None and page.is_hidden("#still-viewer")
     assert "uploaded" in kiosk.log()  # the booth logs that it sent a still, never what was on it
+    assert traces(tmp_path, kiosk.log(), ()) == []  # no picture of the papers was ever a file on the booth

@@ -21,6 +21,7 @@ import pytest
 
 from tests.e2e.booth_ui import start_walk_in, tap
 from tests.e2e.browser import sign_in
+from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
 from tests.hil import pcsc_fixtures, softhsm_fixtures
 from tests.hil.pcsc_fixtures import READER, PcscStandIn
@@ -109,5 +110,6 @@ def test_the_citizen_identifies_with_the_id_card_on_the_booths_keypad(
     for secret in (PIN, WRONG_PIN, SATU, COMMON_NAME):
         assert secret not in logs, f"{secret!r} in a log"
         assert secret.encode() not in stored, f"{secret!r} in the database"
+    assert traces(tmp_path, kiosk.log(), (PIN, WRONG_PIN, SATU, COMMON_NAME)) == []  # nothing left on the booth
     for shot in ("idcard-insert_card", "pin", "pin-wrong_pin", "idcard-identified"):
         assert (shots / "kiosk-identification" / f"{shot}.png").exists(), shot

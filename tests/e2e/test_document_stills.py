@@ -56,12 +56,21 @@ def test_three_pages_reach_the_official_at_full_resolution_and_leave_with_the_ca
 ):
     kiosk = document_kiosk
     sign_in(page, backend.url)
+    # The device check before the first call: my camera's picture, my microphone on the meter, a test sound.
+    page.click("#device-check")
+    page.wait_for_function("() => Number(document.querySelector('#mic-meter').dataset.dbfs) > -50", timeout=15_000)
+    assert page.inner_text("#mic-result") == "Your microphone is heard."
+    page.click("#speaker-test")
+    assert page.inner_text("#speaker-result").startswith("Did you hear two notes?")
+    page.wait_for_function("() => document.querySelector('#check-video').videoWidth > 0", timeout=10_000)
+    page.screenshot(path=str(artifacts / "screenshots" / "official-device-check.png"))
     kiosk.wait_phase("idle")
     start_walk_in(kiosk, "vero-personal")
     sid = kiosk.wait_phase("lobby", timeout=10)["session_id"]
     page.click(f"[data-testid='admit-{sid}']", timeout=10_000)
     kiosk.wait_phase("in_call", timeout=30)
     page.wait_for_function("() => !document.querySelector('#still-take').disabled", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('#device-panel').hidden", timeout=5_000)  # the call has them
 
     for n in (1, 2, 3):
         page.click("#still-take")

@@ -34,6 +34,7 @@ import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
+import { initDeviceCheck } from "./devicecheck.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -91,6 +92,7 @@ function init() {
   el.summaryPrint.addEventListener("click", () => sendSummary(true));
   initStillViewer();
   initDayView();
+  initDeviceCheck();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.

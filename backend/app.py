@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from backend.api import calls as call_tools
-from backend.api import include_routes
+from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
 from backend.api import texts as web_texts
 from backend.api.roles import caller_dependency
@@ -131,6 +131,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(call_tools.router(caller, hub.identified_in_person, db, today))
     app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
     app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
+    app.include_router(sms_inbound.router(db, clock, settings.notify.sms_inbound_token))
 
     @app.post(
         "/api/login",

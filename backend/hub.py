@@ -709,6 +709,9 @@ class Hub:
             with self.db() as db:
                 if session.citizen is not None:
                     feedback_store.record_citizen(db, session.session_id, session.citizen, session.skipped, session.at)
+                    if session.skipped and session.booking_id is not None:
+                        if feedback_store.ask_by_sms(db, session.session_id, session.booking_id, session.at):
+                            log.info("session %s: the feedback question goes by SMS", session.session_id)
                 if session.official is not None and session.official_id is not None:
                     technical, handled = session.official
                     feedback_store.record_official(

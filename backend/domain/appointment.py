@@ -57,6 +57,8 @@ class FeedbackGiven:
     skipped: bool = False
     official_id: str | None = None
     official: tuple[int, int] | None = None
+    #: The call's booking, if any: a citizen who skipped may be asked once by SMS (its phone).
+    booking_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ class Appointments:
                 answers = (msg.service, msg.ease, msg.overall)
                 state = "skipped" if msg.skipped else "answered"
                 told = self._to_officials(s, FeedbackStatus(session_id=s.id, state=state))
-                return [FeedbackGiven(s.id, now, citizen=answers, skipped=msg.skipped), *told]
+                given = FeedbackGiven(s.id, now, citizen=answers, skipped=msg.skipped, booking_id=s.booking_id)
+                return [given, *told]
             if isinstance(msg, StillFailed):
                 self.stills.fail(msg.still_id, s.id)
                 return self._to_officials(s, msg)

@@ -46,3 +46,10 @@ class CallFeedbackRow(Base):
     official_technical: Mapped[int | None] = mapped_column(Integer, nullable=True)
     official_handled: Mapped[int | None] = mapped_column(Integer, nullable=True)
     official_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: The one SMS: when it was queued, and a hash of the number it went to (to match the
+    #: reply; cleared once the reply is recorded). The number itself is never stored here.
+    sms_asked_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sms_phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    sms_overall: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sms_text: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    sms_at: Mapped[float | None] = mapped_column(Float, nullable=True)

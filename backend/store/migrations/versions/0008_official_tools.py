@@ -33,9 +33,16 @@ def upgrade() -> None:
         sa.Column("official_technical", sa.Integer, nullable=True),
         sa.Column("official_handled", sa.Integer, nullable=True),
         sa.Column("official_at", sa.Float, nullable=True),
+        sa.Column("sms_asked_at", sa.Float, nullable=True),
+        sa.Column("sms_phone_hash", sa.String(64), nullable=True),
+        sa.Column("sms_overall", sa.Integer, nullable=True),
+        sa.Column("sms_text", sa.String(500), nullable=True),
+        sa.Column("sms_at", sa.Float, nullable=True),
     )
+    op.create_index("ix_call_feedback_sms_phone_hash", "call_feedback", ["sms_phone_hash"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_call_feedback_sms_phone_hash", table_name="call_feedback")
     op.drop_table("call_feedback")
     op.drop_table("call_identification")

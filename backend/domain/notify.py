@@ -48,7 +48,6 @@ class NoticeKind(StrEnum):
     RESCHEDULE = "reschedule"
     CANCELLATION = "cancellation"
     THIRD_PARTY_INVITATION = "third_party_invitation"
-    FEEDBACK_REQUEST = "feedback_request"  # one SMS after a call whose citizen skipped the quick feedback
 
 
 REMINDER_KINDS = frozenset({NoticeKind.REMINDER_DAY_BEFORE, NoticeKind.REMINDER_SAME_DAY})

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.domain.notify import NoticeChannel, NoticeKind, PlannedMessage
+from backend.domain.notify import NoticeChannel, PlannedMessage
 from backend.notify import outbox
 from backend.store.appointment_models import CallFeedbackRow
 from backend.store.booking_models import BookingRow
@@ -54,6 +55,14 @@ SMS_QUESTION = {
     "en": "How satisfied were you with your visit to the remote service point as a whole, from 5 to 1 "
     "(5 very satisfied … 1 very dissatisfied)? Reply with a number. You may also add your own words.",
 }
+
+
+class FeedbackNotice(StrEnum):
+    """The outbox row's kind (beside the booking notices of ``backend.domain.notify.NoticeKind``)."""
+
+    FEEDBACK_REQUEST = "feedback_request"  # one SMS after a call whose citizen skipped the quick feedback
+
+
 #: A reply later than this after the question is not matched to it.
 REPLY_WINDOW_S = 7 * 24 * 3600.0
 
@@ -74,7 +83,7 @@ def ask_by_sms(db: Session, call_id: str, booking_id: str, now: float) -> bool:
         return False  # one SMS per call
     language = booking.language if booking.language in SMS_QUESTION else "fi"
     message = PlannedMessage(
-        kind=NoticeKind.FEEDBACK_REQUEST,
+        kind=FeedbackNotice.FEEDBACK_REQUEST,  # type: ignore[arg-type]  # stored as its value, like NoticeKind
         channel=NoticeChannel.SMS,
         recipient=booking.phone,
         subject=None,

@@ -81,6 +81,10 @@ def test_the_citizen_identifies_with_the_id_card_on_the_booths_keypad(
     page.wait_for_function(f"{IDENT_JS} === 'waiting_card'", timeout=10_000)
     assert "insert the ID card" in page.inner_text("#ident-status")
     page.screenshot(path=str(shots / "official-ident-waiting-card.png"))
+    booth_shots = shots / "kiosk-identification"
+    wait_for(
+        "the booth's picture of its request", lambda: (booth_shots / "idcard-insert_card.png").exists(), timeout=10
+    )
 
     pcsc.insert_card()  # the citizen puts the card in: the PIN keypad comes up
     wait_for("the PIN keypad", lambda: kiosk.status()["screen"] == "pin", timeout=15)

@@ -7,6 +7,8 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -14,16 +16,23 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from backend.alarms import Alarms
-from backend.api import include_routes
+from backend.api import calls as call_tools
+from backend.api import include_routes, sms_inbound
+from backend.api import stills as still_api
 from backend.api import texts as web_texts
 from backend.api.admin import include_admin
 from backend.api.roles import caller_dependency
 from backend.api_docs import add_api_docs
 from backend.body_limit import BodyLimit
 from backend.config import WEB_ROOT, BackendSettings
+from backend.domain.catalogue import HELSINKI
 from backend.domain.events import DomainEvent
+from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow
+from backend.domain.printing import MAX_DOCUMENT_BYTES
+from backend.domain.stills import MAX_STILL_BYTES
 from backend.hub import Hub
+from backend.identity import load_trusted_cas
 from backend.jobs import Jobs
 from backend.notify.publisher import outbox_stager
 from backend.notify.worker import DeliveryWorker
@@ -55,7 +64,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     """``clock`` is the backend's one source of "now" (tests pass a fixed day)."""
     engine = open_engine(settings.database_url)
     db = session_factory(engine)
-    hub = Hub(db, clock=clock, limits=settings.limits)
+    cas_file = settings.identity_trusted_cas
+    trusted = load_trusted_cas(Path(cas_file).read_bytes()) if cas_file else []
+    hub = Hub(db, clock=clock, limits=settings.limits, identifications=Identifications(trusted))
     alarms = Alarms(db, clock, settings.alarms, tell_official=hub.assist_unanswered)
     hub.on_alarms = alarms.raise_alarms
     limits = settings.limits
@@ -106,7 +117,11 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     # /docs is served from local files (backend/api_docs.py); ReDoc would need a CDN, so it is off.
     app = FastAPI(title="Etäpiste backend", version="0.1", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_api_docs(app)
-    app.add_middleware(BodyLimit, max_bytes=limits.http_max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=limits.http_max_body_bytes,
+        larger={"/api/stills/": MAX_STILL_BYTES, "/api/print/": MAX_DOCUMENT_BYTES},
+    )
     app.state.hub = hub
     app.state.alarms = alarms
     include_routes(
@@ -129,6 +144,12 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         account_ended=hub.sign_out_account,
     )
     app.include_router(web_texts.router())
+    caller = caller_dependency(db, clock)
+    today = lambda: datetime.fromtimestamp(clock(), HELSINKI).date()  # noqa: E731 - the day view's default
+    app.include_router(call_tools.router(caller, hub.identified_in_person, db, today))
+    app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
+    app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
+    app.include_router(sms_inbound.router(db, clock, settings.notify.sms_inbound_token))
 
     @app.post(
         "/api/login",

@@ -10,6 +10,7 @@ is over, and the application sees a disconnected client instead of the rest.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,16 +18,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodyLimit:
     """ASGI middleware: HTTP bodies over ``max_bytes`` are answered 413 naming the limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
+        """``larger``: path prefixes that take bigger bodies (the booth's document stills), with their limit."""
         self.app, self.max_bytes = app, max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
         declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(send, limit)
             return
         seen = 0
         refused = False
@@ -39,10 +44,10 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     refused = True
                     if not started:
-                        await self._refuse(send)
+                        await self._refuse(send, limit)
                     return {"type": "http.disconnect"}
             return message
 
@@ -55,8 +60,8 @@ class BodyLimit:
 
         await self.app(scope, counting_receive, guarded_send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"the request body is over the limit of {self.max_bytes} bytes"}).encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = json.dumps({"detail": f"the request body is over the limit of {limit} bytes"}).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -88,6 +88,10 @@ class BackendSettings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     #: The advisors' phone alarms: escalation time, VAPID subject, push TTL.
     alarms: AlarmSettings = AlarmSettings()
+    #: PEM file of the CAs whose ID card certificates identify a citizen in a call (DVV's
+    #: citizen certificate CAs in production); empty: identification with the ID card is
+    #: refused with ``not_configured`` and only in-person identification is possible.
+    identity_trusted_cas: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -98,6 +102,13 @@ class BackendSettings(BaseSettings):
             raise ValueError(
                 "must be a SQLAlchemy URL, e.g. sqlite:///etapiste.db or postgresql+psycopg://user@host/db"
             ) from None
+        return value
+
+    @field_validator("identity_trusted_cas")
+    @classmethod
+    def _pem_file(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("must name a readable PEM file of CA certificates (or be empty)")
         return value
 
     @field_validator("clock_start", mode="before")

@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 from backend.auth import token_hash
 from backend.domain import access, checkin
 from backend.domain.alerts import newly_failing
+from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
 from backend.domain.calls import (
     Arrival,
@@ -32,6 +33,7 @@ from backend.domain.calls import (
     BrokerError,
     CallBroker,
     CallChanged,
+    CallPhase,
     CallSession,
     Deliver,
     DeskWalkIn,
@@ -42,11 +44,14 @@ from backend.domain.calls import (
 )
 from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
+from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
 from backend.store.call_records import record_call
+from backend.store.identification import record_identification
 from protocol.codec import ProtocolError, decode, encode, error_for
 from protocol.messages import (
     CLIENT_MESSAGES,
@@ -66,9 +71,16 @@ from protocol.messages import (
     DeviceReport,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackOfficial,
+    FeedbackRequest,
     Hello,
+    IdentProgress,
+    IdentRequest,
+    IdentResponse,
     ParticipantRemove,
     Presence,
+    PrintStatus,
     Role,
     RtcAnswer,
     RtcIce,
@@ -78,6 +90,9 @@ from protocol.messages import (
     SessionEnd,
     SessionLeave,
     SessionRequest,
+    StillFailed,
+    StillRequest,
+    SummarySend,
     Welcome,
 )
 
@@ -175,6 +190,7 @@ class Hub:
         clock: Callable[[], float] = time.time,
         new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
         limits: LimitSettings = LimitSettings(),
+        identifications: Identifications | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -187,12 +203,14 @@ class Hub:
         self._presence_held: dict[str, asyncio.TimerHandle] = {}
         self.new_session_id = new_session_id
         self.broker = CallBroker()
+        #: The official's tools in a call (identification), asked like the broker.
+        self.appointments = Appointments(self.broker, identifications or Identifications())
         self.connections: dict[Party, set[Connection]] = defaultdict(set)
         self.accounts: dict[str, _Account] = {}  # connected officials' standing
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession | QueueChanged] = asyncio.Queue()
+        self._records: asyncio.Queue[CallSession | QueueChanged | Identified | FeedbackGiven] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
@@ -413,6 +431,20 @@ class Hub:
                 return b.relay(party, msg.session_id, msg)
             case BoothAudio():
                 return b.booth_audio(party, msg)
+            case (
+                IdentRequest()
+                | IdentProgress()
+                | IdentResponse()
+                | StillRequest()
+                | StillFailed()
+                | SummarySend()
+                | FeedbackRequest()
+                | FeedbackCitizen()
+                | FeedbackOfficial()
+            ):
+                return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
+            case PrintStatus():
+                return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
     async def _check_in(self, conn: Connection, msg: CheckinRequest) -> list[Effect]:
@@ -668,8 +700,38 @@ class Hub:
 
     # -- effects --
 
+    async def identified_in_person(self, standing: access.Standing, session_id: str) -> None:
+        """``POST /api/calls/{id}/identification``: raises ``appointment.NotYours`` when not allowed."""
+        await self._apply(self.appointments.in_person(standing, session_id, self.clock()))  # type: ignore[arg-type]
+
+    async def still_uploaded(self, still_id: str, token: str, data: bytes, mime: str, width: int, height: int) -> None:
+        """``PUT /api/stills/{id}`` from the booth: raises ``stills.StillRefused`` when not taken."""
+        await self._apply(self.appointments.uploaded(still_id, token, data, mime, width, height, self.clock()))  # type: ignore[arg-type]
+
+    async def document_sent(self, standing: access.Standing, session_id: str, data: bytes) -> None:
+        """``POST /api/print/{session_id}``: to the printer of that call's booth (see ``Appointments``)."""
+        await self._apply(self.appointments.document_sent(standing, session_id, data, self.clock()))  # type: ignore[arg-type]
+
+    def print_job(self, job_id: str, token: str) -> bytes | None:
+        """``GET /api/print-jobs/{job_id}`` by the booth: the document, once."""
+        return self.appointments.print_jobs.take(job_id, token, self.clock())
+
     async def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:
+            if isinstance(effect, FeedbackGiven):
+                log.info(
+                    "session %s: quick feedback from the %s",
+                    effect.session_id,
+                    "official" if effect.official else "citizen",
+                )
+                self._records.put_nowait(effect)
+                continue
+            if isinstance(effect, Identified):
+                log.info("session %s: citizen identified (%s)", effect.session_id, effect.method)
+                self._records.put_nowait(effect)
+                continue
+            if isinstance(effect, CallChanged) and effect.session.phase is CallPhase.ENDED:
+                self.appointments.ended(effect.session.id)
             if isinstance(effect, CallChanged):
                 s = effect.session
                 log.info(
@@ -739,7 +801,24 @@ class Hub:
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession | QueueChanged) -> None:
+    def _record(self, session: CallSession | QueueChanged | Identified | FeedbackGiven) -> None:
+        if isinstance(session, FeedbackGiven):
+            with self.db() as db:
+                if session.citizen is not None:
+                    feedback_store.record_citizen(db, session.session_id, session.citizen, session.skipped, session.at)
+                    if session.skipped and session.booking_id is not None:
+                        if feedback_store.ask_by_sms(db, session.session_id, session.booking_id, session.at):
+                            log.info("session %s: the feedback question goes by SMS", session.session_id)
+                if session.official is not None and session.official_id is not None:
+                    technical, handled = session.official
+                    feedback_store.record_official(
+                        db, session.session_id, session.official_id, technical, handled, session.at
+                    )
+            return
+        if isinstance(session, Identified):
+            with self.db() as db:
+                record_identification(db, session.session_id, session.method, session.at, session.recorded_by)
+            return
         if isinstance(session, QueueChanged):
             live_queue.follow_entry(self.db, session.entry_id, session.state, session.official_id)
             return

@@ -129,7 +129,8 @@ def render(slip: Slip, profile: str = "default") -> bytes:
 
     lines(slip.lines)
     d.set(align="center", bold=False, normal_textsize=True)
-    d.qr(slip.qr, ec=QR_ECLEVEL_M, size=6, native=True)
+    if slip.qr:  # a visit summary the official wrote has none
+        d.qr(slip.qr, ec=QR_ECLEVEL_M, size=6, native=True)
     d.ln()
     lines(slip.footer)
     d.cut()

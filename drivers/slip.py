@@ -129,6 +129,24 @@ def visit_summary(
     return Slip(tuple(lines), _qr(qr_payload), _next_steps(lang, next_steps, notes, width))
 
 
+def what_next(language: Language | str, text: str, when: datetime, width: int = DEFAULT_WIDTH) -> Slip:
+    """The visit summary the official wrote in the call: the date and their "what next", no QR code.
+
+    ``text`` is the official's own plain-language words (at most 1000 characters, kept
+    as paragraphs); nothing else about the citizen is on it.
+    """
+    lang = _language(language)
+    body = _required("text", text, 1000)
+    lines = [
+        *_title(_(lang, "Visit summary"), width),
+        SlipLine(""),
+        SlipLine(printable(_(lang, "When")), bold=True),
+        SlipLine(printable(format_when(when, lang))),
+    ]
+    paragraphs = [p.strip() for p in body.splitlines() if p.strip()]
+    return Slip(tuple(lines), "", _next_steps(lang, paragraphs[0], paragraphs[1:], width))
+
+
 def _where_what_when(lang: Language, service_point: str, service: str, when: datetime, width: int) -> list[SlipLine]:
     return [
         *_field(_(lang, "Service point"), service_point, width),

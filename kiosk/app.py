@@ -37,8 +37,12 @@ from kiosk.screens.call import CallScreen
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
+from kiosk.screens.feedback import FeedbackScreen
+from kiosk.screens.idcard import IdCardScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.screens.pin import PinScreen
+from kiosk.screens.summary import SummaryScreen
 from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
@@ -81,7 +85,17 @@ class KioskApp(App):
         self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter)
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
-        for screen in (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended):
+        self.idcard = IdCardScreen(on_back=c.ident_back)
+        self.pin = PinScreen(
+            on_submit=c.submit_pin,
+            on_cancel=c.ident_back,
+            prompt=all_languages("pin_prompt"),
+            cancel_text=all_languages("back_to_meeting", " · "),
+        )
+        self.summary = SummaryScreen(on_print=c.print_summary, on_back=c.summary_back)
+        screens = (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended)
+        self.feedback = FeedbackScreen(on_answer=c.answer_feedback)
+        for screen in (*screens, self.idcard, self.pin, self.summary, self.feedback):
             self.screens.add_widget(screen)
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:
@@ -104,7 +118,9 @@ class KioskApp(App):
     def show(self, command: sm.Show) -> None:
         screen = self.screens.get_screen(command.screen.value)
         lines = [all_languages(command.notice.value)] if command.notice.value in TEXTS else []
-        if command.text is not None:
+        if screen is self.summary:  # the official's own words, in their own place on the screen
+            self.summary.set_summary("\n".join(command.text.lines()) if command.text else "", command.busy)
+        elif command.text is not None:
             lines.extend(command.text.lines())  # the backend's own words; never logged
         screen.set_notice("\n".join(lines))
         if screen is self.checkin:

@@ -72,6 +72,9 @@ Example::
     token_label = ""          # optional: the token to use
     rsa_padding = "pkcs1"     # or "pss"
 
+    [a4_printer]              # optional: documents the official sends (PDF), through CUPS
+    uri = "ipp://localhost:631/printers/a4"
+
     [diagnostics]
     status_file = ""          # JSON counters for the technician and tests
     screenshot_dir = ""       # test/dev only: screenshots contain the call picture
@@ -473,6 +476,19 @@ class IdCardConfig(Section):
         return value or None
 
 
+class A4PrinterSection(Section):
+    """The booth's A4 printer: its CUPS queue's IPP address (IPP Everywhere)."""
+
+    uri: str
+
+    @field_validator("uri")
+    @classmethod
+    def _ipp(cls, value: str) -> str:
+        if not value.startswith(("ipp://", "ipps://")):
+            raise ValueError("must be the queue's IPP address, e.g. ipp://localhost:631/printers/a4")
+        return value
+
+
 class DiagnosticsSection(Section):
     status_file: str = ""  # JSON counters for the technician and tests
     screenshot_dir: str = ""  # test/dev only: screenshots contain the call picture
@@ -493,6 +509,7 @@ class BoothFile(Section):
     printer: PrinterSection | None = None
     card_reader: CardReaderSection | None = None
     id_card: IdCardConfig | None = None
+    a4_printer: A4PrinterSection | None = None
     diagnostics: DiagnosticsSection = DiagnosticsSection()
 
     def kiosk_config(self, base: Path = Path(".")) -> KioskConfig:
@@ -524,6 +541,7 @@ class BoothFile(Section):
             printer=self.printer.driver_config() if self.printer else None,
             card_reader=(self.card_reader.reader or None) if self.card_reader else None,
             id_card=self.id_card,
+            a4_printer=self.a4_printer.uri if self.a4_printer else None,
             touch=self.touch.panel(),
             microphone=self.microphone,
             speaker=self.speaker,
@@ -559,6 +577,7 @@ class KioskConfig:
     printer: PrinterConfig | None = None
     card_reader: str | None = None  # reader name pattern, e.g. "Gemalto*"
     id_card: IdCardConfig | None = None
+    a4_printer: str | None = None  # the A4 queue's IPP address
     touch: TouchConfig | None = None
     microphone: MicrophoneSection = field(default_factory=MicrophoneSection)
     speaker: SpeakerSection = field(default_factory=SpeakerSection)
@@ -612,6 +631,7 @@ _TABLES: dict[tuple[str, ...], type[Section]] = {
     ("audio",): AudioSection,
     ("card_reader",): CardReaderSection,
     ("id_card",): IdCardConfig,
+    ("a4_printer",): A4PrinterSection,
     ("diagnostics",): DiagnosticsSection,
 }
 

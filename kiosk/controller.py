@@ -39,8 +39,12 @@ from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
+from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
+from kiosk.printing import fetch_job, print_summary
+from kiosk.stills import http_base, take_and_upload
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -129,6 +133,12 @@ class Controller:
         self._scan_active = False
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
+        reader = devices.card_reader
+        self.signer = CardSigner(config.id_card, reader.card_present if reader is not None else None)
+        #: The PIN the keypad just handed over, until ``SignChallenge`` takes it (or it is wiped).
+        self._pin: bytearray | None = None
+        if reader is None:  # no reader to tell: the card counts as in (the PIN screen comes at once)
+            self.machine.handle(sm.CardChanged(True, clock()))
 
     # -- inputs from the screens (any thread) --
 
@@ -159,6 +169,33 @@ class Controller:
 
     def press_quieter(self) -> None:
         self._in_loop(lambda: self._set_volume(self.volume.quieter()))
+
+    def submit_pin(self, pin: bytearray) -> None:
+        """OK on the PIN keypad (any thread): on the core loop the machine decides whether the
+        card signs now (``SignChallenge`` takes the PIN); if not, the PIN is wiped there."""
+
+        def enter() -> None:
+            if self._pin is not None:
+                wipe(self._pin)
+            self._pin = pin
+            self.feed(sm.PinEntered(self.clock()))
+            if self._pin is not None:
+                wipe(self._pin)
+                self._pin = None
+
+        self._in_loop(enter)
+
+    def ident_back(self) -> None:
+        self.post(sm.IdentBack(self.clock()))
+
+    def print_summary(self) -> None:
+        self.post(sm.SummaryPrintPressed(self.clock()))
+
+    def summary_back(self) -> None:
+        self.post(sm.SummaryClosed(self.clock()))
+
+    def answer_feedback(self, score: int | None) -> None:
+        self.post(sm.FeedbackAnswered(score, self.clock()))
 
     def press_assist(self, long_press: bool = False) -> None:
         """The call button; safe to call from a driver's thread."""
@@ -269,9 +306,13 @@ class Controller:
         self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
 
     def _card_event(self, event: CardEvent) -> None:
-        """From the card reader's thread. Identification at the booth is not wired
-        yet; the event is noted (without the card's ATR, which identifies the card)."""
-        log.info("ID card %s", "inserted" if isinstance(event, CardInserted) else "removed")
+        """From the card reader's thread: noted (without the card's ATR, which identifies
+        the card) and fed to the machine on the loop."""
+        present = isinstance(event, CardInserted)
+        log.info("ID card %s", "inserted" if present else "removed")
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self.feed, sm.CardChanged(present, self.clock()))
 
     # -- carrying out commands --
 
@@ -320,6 +361,40 @@ class Controller:
                 log.info("%s", text)
             case sm.SetVolume(volume=volume):
                 self._set_volume(self.volume.set(volume))
+            case sm.PrintDocument(job_id=job_id, token=token):
+                self._spawn(self._print_document(job_id, token))
+            case sm.PrintSummary(text=text, language=language):
+                self._spawn(self._print_summary(text, language))
+            case sm.TakeStill(still_id=still_id, token=token):
+                self._spawn(self._take_still(still_id, token))
+            case sm.SignChallenge(challenge=challenge):
+                pin, self._pin = self._pin, None
+                if pin is not None:
+                    self._spawn(self._sign(pin, challenge))
+
+    async def _print_summary(self, text: str, language: str) -> None:
+        self.feed(await asyncio.to_thread(print_summary, self.devices.printer, text, language, self.clock()))
+
+    async def _print_document(self, job_id: str, token: str) -> None:
+        printer = self.devices.a4_printer
+        if printer is None:
+            self.feed(sm.Printed("document", job_id, False, "no_printer", "", "", self.clock()))
+            return
+        data = await asyncio.to_thread(fetch_job, http_base(self.config.backend_url), job_id, token)
+        if data is None:
+            self.feed(sm.Printed("document", job_id, False, "fetch_failed", "", "", self.clock()))
+            return
+        self.feed(await asyncio.to_thread(printer.print_pdf, data, job_id, self.clock))
+        del data  # the document leaves the booth's memory with this task
+
+    async def _take_still(self, still_id: str, token: str) -> None:
+        camera, base = self.cameras.get(CameraSource.DOCUMENT), http_base(self.config.backend_url)
+        failed = await asyncio.to_thread(take_and_upload, camera, base, still_id, token)
+        if failed is not None:
+            self.feed(sm.StillNotTaken(still_id, failed, self.clock()))
+
+    async def _sign(self, pin: bytearray, challenge: bytes) -> None:
+        self.feed(await self.signer.sign(pin, challenge, self.clock))
 
     async def _send(self, message: object) -> None:
         ws = self._ws
@@ -514,6 +589,7 @@ class Controller:
             "calls_completed": self.calls_completed,
             "targets": self._targets(),
             "checkin_result": self.machine.state.checkin_result,
+            "ident_step": self.machine.state.ident_step,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],
             "media": None
             if stats is None

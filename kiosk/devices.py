@@ -26,6 +26,7 @@ from drivers.sound import PulseMicrophone, PulseSpeaker
 from drivers.supervisor import SupervisedDevice
 from drivers.touch import Touchscreen
 from kiosk.config import CameraConfig, KioskConfig
+from kiosk.printing import IppA4Printer
 from protocol.messages import CameraSource
 
 
@@ -54,10 +55,11 @@ class BoothDevices:
     touchscreen: Touchscreen | None = None
     speaker: PulseSpeaker | None = None
     echo_canceller: EchoCanceller | None = None
+    a4_printer: IppA4Printer | None = None
 
     def supervised(self) -> list[SupervisedDevice]:
         """In the order a technician reads them on the fleet view."""
-        optional = (self.speaker, self.call_button, self.printer, self.card_reader, self.touchscreen)
+        optional = (self.speaker, self.call_button, self.printer, self.a4_printer, self.card_reader, self.touchscreen)
         canceller = [self.echo_canceller] if self.echo_canceller is not None else []
         return [*self.cameras.values(), *canceller, self.microphone, *(d for d in optional if d is not None)]
 
@@ -95,6 +97,8 @@ def open_devices(config: KioskConfig, on_touch_return: Callable[[], None] | None
         devices.printer = open_printer(config.printer)
     if config.card_reader is not None:
         devices.card_reader = PcscCardReader(config.card_reader, devices.events.card)
+    if config.a4_printer is not None:
+        devices.a4_printer = IppA4Printer(config.a4_printer)
     if config.touch is not None:
         devices.touchscreen = Touchscreen(config.touch.device, on_return=on_touch_return)
     return devices

@@ -47,6 +47,7 @@ is not sent again), and never logs one.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -67,9 +68,18 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackRequest,
+    IdentChallenge,
+    IdentProgress,
+    IdentResponse,
+    IdentState,
+    IdentStatus,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
+    PrintJob,
+    PrintStatus,
     QueueStatus,
     RtcAnswer,
     RtcIce,
@@ -83,6 +93,9 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    StillCapture,
+    StillFailed,
+    SummarySend,
 )
 
 #: How long the booth waits for the backend to acknowledge Start.
@@ -95,6 +108,12 @@ ENDED_SCREEN_S = 8.0
 CHECKIN_TIMEOUT_S = 10.0
 #: A citizen who has not touched the choice or check-in screens for this long has walked away.
 INACTIVITY_S = 90.0
+#: How long the outcome of an identification stays on the booth before the meeting's picture returns.
+IDENT_RESULT_S = 6.0
+#: A feedback question left untouched this long counts as skipped (the citizen may have walked away).
+FEEDBACK_TIMEOUT_S = 60.0
+#: How long "thank you" stays after the last answer.
+FEEDBACK_THANKS_S = 4.0
 
 
 class Phase(StrEnum):
@@ -120,6 +139,10 @@ class Screen(StrEnum):
     LOBBY = "lobby"
     CALL = "call"
     ENDED = "ended"
+    IDCARD = "idcard"  # identification in the call: insert the card, checking, the outcome
+    PIN = "pin"  # the ID card's PIN on the booth's keypad
+    SUMMARY = "summary"  # the official's "what next", with Print
+    FEEDBACK = "feedback"  # three quick questions, 1-5, skippable
 
 
 class Notice(StrEnum):
@@ -135,6 +158,21 @@ class Notice(StrEnum):
     CANCELLED = "cancelled"
     CHECKING = "checking"  # the booking code is being checked
     CHECKIN_FAILED = "checkin_failed"  # no answer to the check-in: try again
+    INSERT_CARD = "insert_card"  # the official asked for identification: put the ID card in the reader
+    CARD_REMOVED = "card_removed"  # the card came out before it signed: put it back
+    WRONG_PIN = "wrong_pin"  # the card refused the PIN: try again
+    WRONG_PIN_LAST = "wrong_pin_last"  # ... and one more wrong try locks it
+    PIN_LOCKED = "pin_locked"  # too many wrong tries: the official helps another way
+    CHECKING_ID = "checking_id"  # the card signs and the backend checks
+    IDENTIFIED = "identified"  # done: the official sees it
+    ID_FAILED = "id_failed"  # could not identify with this card: the official helps another way
+    PRINTING = "printing"  # the summary is being printed
+    PRINTED = "printed"  # take it from the printer
+    PRINT_FAILED = "print_failed"  # the printer could not print it: the official or the advisor helps
+    FEEDBACK_SERVICE = "feedback_service"  # the three questions of seed 003 l.666-668, one at a time
+    FEEDBACK_EASE = "feedback_ease"
+    FEEDBACK_OVERALL = "feedback_overall"
+    FEEDBACK_THANKS = "feedback_thanks"
 
 
 # --- events ---------------------------------------------------------------------
@@ -267,6 +305,91 @@ class Tick:
     now: float
 
 
+@dataclass(frozen=True)
+class CardChanged:
+    """The ID card reader saw the card go in or come out."""
+
+    present: bool
+    now: float
+
+
+@dataclass(frozen=True)
+class PinEntered:
+    """The citizen pressed OK on the PIN keypad. The PIN stays with the shell (``SignChallenge``)."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class IdentBack:
+    """The citizen pressed "Back to the meeting" (or Cancel on the PIN keypad)."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class CardSigned:
+    """The card signed the challenge: public data only (certificate, signature)."""
+
+    certificate: bytes = field(repr=False)
+    signature: bytes = field(repr=False)
+    mechanism: str = ""
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class CardFailed:
+    """The card could not sign; ``code`` from ``drivers.idcard.IdCardError`` (wrong_pin, pin_locked, ...)."""
+
+    code: str
+    tries_left: int | None
+    now: float
+
+
+@dataclass(frozen=True)
+class SummaryPrintPressed:
+    """The citizen pressed Print on the summary screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class SummaryClosed:
+    """The citizen pressed "Back to the meeting" on the summary screen."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A print job at this booth finished (``ok``) or not (``code``), with the printer's state in words."""
+
+    job: str  # summary, document
+    job_id: str | None
+    ok: bool
+    code: str | None
+    before: str
+    after: str
+    now: float
+
+
+@dataclass(frozen=True)
+class FeedbackAnswered:
+    """The citizen touched 1-5 on a feedback question (``score``), or Skip (None)."""
+
+    score: int | None
+    now: float
+
+
+@dataclass(frozen=True)
+class StillNotTaken:
+    """The document camera could not take (or the booth could not upload) still ``still_id``."""
+
+    still_id: str
+    code: str
+    now: float
+
+
 Event = (
     Connected
     | Disconnected
@@ -285,6 +408,16 @@ Event = (
     | DevicesChanged
     | AssistPressed
     | Tick
+    | CardChanged
+    | PinEntered
+    | IdentBack
+    | CardSigned
+    | CardFailed
+    | StillNotTaken
+    | SummaryPrintPressed
+    | SummaryClosed
+    | Printed
+    | FeedbackAnswered
 )
 
 
@@ -426,6 +559,37 @@ class SetVolume:
     volume: int
 
 
+@dataclass(frozen=True)
+class SignChallenge:
+    """Have the ID card sign ``challenge`` with the PIN the citizen just typed (the shell holds it)."""
+
+    challenge: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PrintSummary:
+    """Print the official's "what next" on the booth's slip printer (``Printed`` follows)."""
+
+    text: str = field(repr=False)
+    language: str = "fi"
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """Fetch the official's document ``job_id`` with ``token`` and print it on the A4 printer (``Printed`` follows)."""
+
+    job_id: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TakeStill:
+    """Take a still with the document camera and upload it under ``still_id`` with ``token``."""
+
+    still_id: str
+    token: str = field(repr=False)
+
+
 Command = (
     Send
     | Show
@@ -442,6 +606,10 @@ Command = (
     | SelectCamera
     | Log
     | SetVolume
+    | SignChallenge
+    | TakeStill
+    | PrintSummary
+    | PrintDocument
 )
 
 
@@ -468,7 +636,24 @@ class State:
     peer: str | None = None
     lead_peer: str | None = None
     remotes: tuple[str, ...] = ()
+    #: The ID card is in the reader (the booth's, kept across phases).
+    card_in: bool = False
+    #: In a call, identification under way: its step (card, pin, signing, checking, result) and challenge.
+    ident_step: str | None = None
+    ident_challenge: bytes | None = field(default=None, repr=False)
+    #: When the outcome on the screen gives way to the meeting again.
+    ident_until: float | None = None
+    #: The official's "what next" in this call (shown, printable); forgotten when the call ends.
+    summary: str | None = field(default=None, repr=False)
+    summary_language: str = "fi"
+    #: Quick feedback under way: the question on screen (0-2; 3 = thanks), the answers so far, when it gives up.
+    feedback_step: int | None = None
+    feedback_answers: tuple[int | None, ...] = ()
+    feedback_until: float | None = None
 
+
+#: The quick feedback questions, in order (service, ease of use, overall).
+_FEEDBACK_QUESTIONS = (Notice.FEEDBACK_SERVICE, Notice.FEEDBACK_EASE, Notice.FEEDBACK_OVERALL)
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
 _SESSION_PHASES = (Phase.LOBBY, *_MEDIA_PHASES)
@@ -681,10 +866,215 @@ class BoothSession:
             return [ShowAssist(AssistState.REQUESTED), Log("call button pressed while offline; will send")]
         return [ShowAssist(AssistState.REQUESTED), Send(request)]
 
+    # -- identification in the call --
+    #
+    # The official asks; the booth asks for the card, then the PIN on its keypad; the card
+    # signs (the shell, in a worker thread, with the PIN the keypad handed it); the backend
+    # judges. The phase stays IN_CALL throughout (media and call messages go on); only the
+    # screen changes. Leaving the call forgets it all (``_to``).
+
+    def _ident_asked(self, msg: IdentChallenge, now: float) -> list[Command]:
+        try:
+            challenge = base64.b64decode(msg.challenge, validate=True)
+        except ValueError:
+            return [Log("ignored an identification challenge that is not Base64")]
+        self.state = replace(self.state, ident_challenge=challenge, ident_until=None)
+        return self._ident_step("pin" if self.state.card_in else "card")
+
+    def _ident_step(
+        self, step: str, notice: Notice | None = None, code: str | None = None, tries: int | None = None
+    ) -> list[Command]:
+        """Ask the citizen for the card or the PIN (``notice``: why again), and tell the official."""
+        self.state = replace(self.state, ident_step=step)
+        sid = self.state.session_id or ""
+        out: list[Command] = []
+        if code is not None:
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.FAILED, code=code, tries_left=tries)))
+        if step == "card":
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.WAITING_CARD)))
+            out.append(Show(Screen.IDCARD, notice or Notice.INSERT_CARD))
+        else:
+            out.append(Send(IdentProgress(session_id=sid, state=IdentState.TYPING_PIN)))
+            out.append(Show(Screen.PIN, notice or Notice.NONE))
+        return out
+
+    def _ident_result(self, notice: Notice, now: float) -> list[Command]:
+        """The outcome on the screen for a moment, then the meeting again (or at once with Back)."""
+        self.state = replace(self.state, ident_step="result", ident_challenge=None, ident_until=now + IDENT_RESULT_S)
+        return [Show(Screen.IDCARD, notice)]
+
+    def _ident_over(self) -> list[Command]:
+        self.state = replace(self.state, ident_step=None, ident_challenge=None, ident_until=None)
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        return [Show(Screen.CALL, official_name=self.state.official_name)]
+
+    def _on_card_changed(self, ev: CardChanged) -> list[Command]:
+        self.state = replace(self.state, card_in=ev.present)
+        step = self.state.ident_step
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        if ev.present and step == "card":
+            return self._ident_step("pin")
+        if not ev.present and step in ("pin", "signing"):
+            return self._ident_step("card", Notice.CARD_REMOVED, code="card_removed")
+        return []
+
+    def _on_pin_entered(self, ev: PinEntered) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "pin" or not self.state.ident_challenge:
+            return [Log("a PIN was entered with no identification under way; dropped")]
+        self.state = replace(self.state, ident_step="signing")
+        progress = IdentProgress(session_id=self.state.session_id or "", state=IdentState.SIGNING)
+        return [Send(progress), Show(Screen.IDCARD, Notice.CHECKING_ID), SignChallenge(self.state.ident_challenge)]
+
+    def _on_card_signed(self, ev: CardSigned) -> list[Command]:
+        challenge = self.state.ident_challenge
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "signing" or challenge is None:
+            return [Log("the card signed after identification was over; dropped")]
+        self.state = replace(self.state, ident_step="checking")
+        b64 = base64.b64encode
+        response = IdentResponse(
+            session_id=self.state.session_id or "",
+            challenge=b64(challenge).decode(),
+            certificate=b64(ev.certificate).decode(),
+            signature=b64(ev.signature).decode(),
+            mechanism=ev.mechanism,
+        )
+        return [Send(response)]
+
+    def _on_card_failed(self, ev: CardFailed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.ident_step != "signing":
+            return [Log(f"ID card error {ev.code} after identification was over")]
+        if ev.code == "wrong_pin":
+            notice = Notice.WRONG_PIN_LAST if ev.tries_left == 1 else Notice.WRONG_PIN
+            return [Log("wrong PIN"), *self._ident_step("pin", notice, code=ev.code, tries=ev.tries_left)]
+        if ev.code in ("card_removed", "no_card"):
+            return self._ident_step("card", Notice.CARD_REMOVED, code="card_removed")
+        sid = self.state.session_id or ""
+        told = Send(IdentProgress(session_id=sid, state=IdentState.FAILED, code=ev.code))
+        notice = Notice.PIN_LOCKED if ev.code == "pin_locked" else Notice.ID_FAILED
+        return [Log(f"identification failed: {ev.code}"), told, *self._ident_result(notice, ev.now)]
+
+    def _on_ident_back(self, ev: IdentBack) -> list[Command]:
+        step = self.state.ident_step
+        if step is None or self.state.phase is not Phase.IN_CALL:
+            return []
+        out: list[Command] = []
+        if step != "result":
+            out.append(Send(IdentProgress(session_id=self.state.session_id or "", state=IdentState.CANCELLED)))
+        return [*out, *self._ident_over()]
+
+    def _ident_verdict(self, msg: IdentStatus, now: float) -> list[Command]:
+        """The backend's word: identified (with the card or in person), or the card's answer refused."""
+        step = self.state.ident_step
+        if msg.state is IdentState.IDENTIFIED and step == "checking":
+            return [Log("identified with the ID card"), *self._ident_result(Notice.IDENTIFIED, now)]
+        if msg.state is IdentState.FAILED and step == "checking":
+            return [Log(f"identification refused: {msg.code}"), *self._ident_result(Notice.ID_FAILED, now)]
+        if msg.state is IdentState.IN_PERSON and step not in (None, "result"):
+            return [Log("identified in person; the card is not needed"), *self._ident_over()]
+        return []
+
+    # -- the end of the appointment: what next, printed at this booth --
+
+    def _summary_text(self) -> BackendText:
+        text = self.state.summary or ""
+        return BackendText(text, text, text, self.state.summary_language)
+
+    def _summary_received(self, msg: SummarySend) -> list[Command]:
+        self.state = replace(self.state, summary=msg.text, summary_language=msg.language.value)
+        out: list[Command] = [Log("the official sent what next"), Show(Screen.SUMMARY, text=self._summary_text())]
+        return [*out, *self._print_summary()] if msg.print else out
+
+    def _print_summary(self) -> list[Command]:
+        sid = self.state.session_id or ""
+        return [
+            Send(PrintStatus(session_id=sid, job="summary", state="printing")),
+            Show(Screen.SUMMARY, Notice.PRINTING, text=self._summary_text(), busy=True),
+            PrintSummary(self.state.summary or "", self.state.summary_language),
+        ]
+
+    def _on_summary_print_pressed(self, ev: SummaryPrintPressed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or not self.state.summary:
+            return []
+        return self._print_summary()
+
+    def _on_summary_closed(self, ev: SummaryClosed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL:
+            return []
+        return [Show(Screen.CALL, official_name=self.state.official_name)]
+
+    def _on_printed(self, ev: Printed) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
+            return [Log(f"print job {ev.job} finished after the call: {'ok' if ev.ok else ev.code}")]
+        status = PrintStatus(
+            session_id=self.state.session_id,
+            job="document" if ev.job == "document" else "summary",
+            job_id=ev.job_id,
+            state="printed" if ev.ok else "failed",
+            code=None if ev.ok else ev.code,
+            printer_before=ev.before[:500],
+            printer_after=ev.after[:500],
+        )
+        out: list[Command] = [Log(f"print job {ev.job}: {'printed' if ev.ok else ev.code}"), Send(status)]
+        if ev.job == "summary":
+            notice = Notice.PRINTED if ev.ok else Notice.PRINT_FAILED
+            out.append(Show(Screen.SUMMARY, notice, text=self._summary_text()))
+        return out
+
+    # -- quick feedback --
+
+    def _feedback_step(self, step: int, now: float) -> list[Command]:
+        self.state = replace(self.state, feedback_step=step, feedback_until=now + FEEDBACK_TIMEOUT_S)
+        return [Show(Screen.FEEDBACK, _FEEDBACK_QUESTIONS[step])]
+
+    def _feedback_done(self, now: float, *, skipped: bool) -> list[Command]:
+        answers = (*self.state.feedback_answers, None, None, None)[:3]
+        sent = FeedbackCitizen(
+            session_id=self.state.session_id or "",
+            service=answers[0],
+            ease=answers[1],
+            overall=answers[2],
+            skipped=skipped,
+        )
+        self.state = replace(
+            self.state,
+            feedback_step=len(_FEEDBACK_QUESTIONS),
+            feedback_answers=(),
+            feedback_until=now + FEEDBACK_THANKS_S,
+        )
+        return [Send(sent), Show(Screen.FEEDBACK, Notice.FEEDBACK_THANKS)]
+
+    def _on_feedback_answered(self, ev: FeedbackAnswered) -> list[Command]:
+        step = self.state.feedback_step
+        if self.state.phase is not Phase.IN_CALL or step is None or step >= len(_FEEDBACK_QUESTIONS):
+            return []
+        if ev.score is None:
+            return self._feedback_done(ev.now, skipped=True)
+        if not 1 <= ev.score <= 5:
+            return [Log("ignored a feedback answer outside 1-5")]
+        self.state = replace(self.state, feedback_answers=(*self.state.feedback_answers, ev.score))
+        if step + 1 < len(_FEEDBACK_QUESTIONS):
+            return self._feedback_step(step + 1, ev.now)
+        return self._feedback_done(ev.now, skipped=False)
+
+    def _on_still_not_taken(self, ev: StillNotTaken) -> list[Command]:
+        if self.state.phase is not Phase.IN_CALL or self.state.session_id is None:
+            return [Log(f"still {ev.still_id} failed ({ev.code}) after the call")]
+        failed = StillFailed(session_id=self.state.session_id, still_id=ev.still_id, code=ev.code)
+        return [Log(f"still {ev.still_id} failed: {ev.code}"), Send(failed)]
+
     # -- time --
 
     def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
+        if self.state.ident_until is not None and ev.now >= self.state.ident_until:
+            return self._ident_over()
+        if self.state.feedback_until is not None and ev.now >= self.state.feedback_until:
+            if self.state.feedback_step == len(_FEEDBACK_QUESTIONS):  # the thanks were shown
+                self.state = replace(self.state, feedback_step=None, feedback_until=None)
+                return [Show(Screen.CALL, official_name=self.state.official_name)]
+            return [Log("feedback left unanswered; skipped"), *self._feedback_done(ev.now, skipped=True)]
         idle_deadline = self.state.idle_deadline
         if phase in _INPUT_PHASES and idle_deadline is not None and ev.now >= idle_deadline:
             out = self._stop_scanning()
@@ -745,6 +1135,20 @@ class BoothSession:
             return [AddIceCandidate(sid, msg.peer, msg.candidate, msg.sdp_mid, msg.sdp_mline_index)]
         if isinstance(msg, ParticipantJoined | ParticipantLeft) and phase in _MEDIA_PHASES:
             return self._on_participant(msg)
+        if isinstance(msg, IdentChallenge) and phase is Phase.IN_CALL:
+            return self._ident_asked(msg, ev.now)
+        if isinstance(msg, IdentStatus) and phase is Phase.IN_CALL:
+            return self._ident_verdict(msg, ev.now)
+        if isinstance(msg, FeedbackRequest) and phase is Phase.IN_CALL:
+            self.state = replace(self.state, feedback_answers=())
+            return [Log("the official asked for feedback"), *self._feedback_step(0, ev.now)]
+        if isinstance(msg, PrintJob) and phase is Phase.IN_CALL:
+            printing = PrintStatus(session_id=msg.session_id, job="document", job_id=msg.job_id, state="printing")
+            return [Log(f"printing document {msg.job_id}"), Send(printing), PrintDocument(msg.job_id, msg.token)]
+        if isinstance(msg, SummarySend) and phase is Phase.IN_CALL:
+            return self._summary_received(msg)
+        if isinstance(msg, StillCapture) and phase is Phase.IN_CALL:
+            return [Log(f"taking still {msg.still_id}"), TakeStill(msg.still_id, msg.upload_token)]
         if isinstance(msg, SessionLeft) and phase in _MEDIA_PHASES:
             self._to(Phase.LOBBY, session_id=sid)
             stepped_out = msg.reason is SessionLeftReason.STEPPED_OUT
@@ -855,6 +1259,7 @@ class BoothSession:
             peer=peer,
             lead_peer=lead_peer,
             remotes=remotes,
+            card_in=self.state.card_in,
         )
 
 
@@ -879,4 +1284,14 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     DevicesChanged: BoothSession._on_devices_changed,
     AssistPressed: BoothSession._on_assist_pressed,
     Tick: BoothSession._on_tick,
+    CardChanged: BoothSession._on_card_changed,
+    PinEntered: BoothSession._on_pin_entered,
+    IdentBack: BoothSession._on_ident_back,
+    CardSigned: BoothSession._on_card_signed,
+    CardFailed: BoothSession._on_card_failed,
+    StillNotTaken: BoothSession._on_still_not_taken,
+    SummaryPrintPressed: BoothSession._on_summary_print_pressed,
+    SummaryClosed: BoothSession._on_summary_closed,
+    Printed: BoothSession._on_printed,
+    FeedbackAnswered: BoothSession._on_feedback_answered,
 }

@@ -580,6 +580,206 @@ class DeviceReport(_Message):
     devices: Annotated[tuple[DeviceStatus, ...], Field(max_length=32)]
 
 
+# --- the official's tools: identification in the call ----------------------------
+#
+# The official asks (``ident.request``); the backend gives the booth a fresh
+# challenge (``ident.challenge``); the booth asks the citizen for the ID card
+# and the PIN, tells how far it got (``ident.progress``) and sends what the card
+# signed (``ident.response``); the backend verifies it and tells the call
+# (``ident.status``). Identification in person is recorded over HTTP
+# (``POST /api/calls/{session_id}/identification``) and told the same way.
+
+#: Base64 (standard alphabet, padded) of binary data on the wire.
+Base64 = Annotated[str, Field(min_length=4, max_length=16_384, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+#: A stable, machine-readable reason code (e.g. ``wrong_pin``): the receiver words it.
+ReasonCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class IdentState(StrEnum):
+    """Where an identification in a call stands; the booth and the official's page word it."""
+
+    REQUESTED = "requested"  # the official asked; the booth got the challenge
+    WAITING_CARD = "waiting_card"  # the booth asks the citizen to insert the ID card
+    TYPING_PIN = "typing_pin"  # the citizen types the card's PIN on the booth
+    SIGNING = "signing"  # the card signs; the backend checks
+    IDENTIFIED = "identified"  # strongly identified with the ID card
+    IN_PERSON = "in_person"  # identified in person (the official or the point's advisor recorded it)
+    FAILED = "failed"  # ``code`` says why (wrong_pin, pin_locked, card_removed, untrusted, ...); may be asked again
+    CANCELLED = "cancelled"  # the citizen went back to the meeting without identifying
+
+
+class IdentRequest(_Message):
+    """Official in the call: ask the citizen for strong identification with the ID card."""
+
+    type: Literal["ident.request"] = "ident.request"
+    session_id: Id
+
+
+class IdentChallenge(_Message):
+    """Backend -> booth: sign this fresh challenge with the citizen's ID card (answerable once, 2 min)."""
+
+    type: Literal["ident.challenge"] = "ident.challenge"
+    session_id: Id
+    challenge: Base64
+
+
+class IdentProgress(_Message):
+    """Booth: how far the citizen got (waiting_card, typing_pin, signing, failed, cancelled)."""
+
+    type: Literal["ident.progress"] = "ident.progress"
+    session_id: Id
+    state: IdentState
+    code: ReasonCode | None = None  # with failed: wrong_pin, pin_locked, card_removed, no_certificate, ...
+    tries_left: Annotated[int, Field(ge=0, le=15)] | None = None
+
+
+class IdentResponse(_Message):
+    """Booth: what the card signed. No PIN, only public data: the certificate and the signature."""
+
+    type: Literal["ident.response"] = "ident.response"
+    session_id: Id
+    challenge: Base64
+    certificate: Base64  # the authentication certificate, DER
+    signature: Base64
+    mechanism: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
+
+
+class IdentStatus(_Message):
+    """Backend -> the call's officials (with ``name``) and the booth (without): where identification stands."""
+
+    type: Literal["ident.status"] = "ident.status"
+    session_id: Id
+    state: IdentState
+    name: Name | None = None  # the name on the certificate; to the officials of the call only
+    code: ReasonCode | None = None
+    tries_left: Annotated[int, Field(ge=0, le=15)] | None = None
+
+
+# --- the official's tools: document stills ---------------------------------------
+#
+# The official asks for a picture (``still.request``); the booth takes a still at
+# the document camera's full resolution and uploads it over HTTP with the one-time
+# token it was given (``PUT /api/stills/{still_id}``); the backend keeps it in
+# memory only, for the call, and tells the call's officials (``still.ready``), who
+# fetch it (``GET /api/stills/{still_id}``). Gone when the call ends.
+
+
+class StillRequest(_Message):
+    """Official in the call: take a picture with the booth's document camera."""
+
+    type: Literal["still.request"] = "still.request"
+    session_id: Id
+
+
+class StillCapture(_Message):
+    """Backend -> booth: take still ``still_id`` and upload it with ``upload_token`` (once, within a minute)."""
+
+    type: Literal["still.capture"] = "still.capture"
+    session_id: Id
+    still_id: Id
+    upload_token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class StillReady(_Message):
+    """Backend -> the call's officials: a still arrived; fetch it with ``GET /api/stills/{still_id}``."""
+
+    type: Literal["still.ready"] = "still.ready"
+    session_id: Id
+    still_id: Id
+    width: Annotated[int, Field(ge=1, le=20_000)]
+    height: Annotated[int, Field(ge=1, le=20_000)]
+    size: Annotated[int, Field(ge=1)]  # bytes
+    mime: Literal["image/jpeg", "image/png"]
+
+
+class StillFailed(_Message):
+    """Booth (relayed to the call's officials): the still could not be taken or uploaded."""
+
+    type: Literal["still.failed"] = "still.failed"
+    session_id: Id
+    still_id: Id
+    code: ReasonCode  # no_document_camera, camera_error, upload_failed
+
+
+# --- the official's tools: the end of the appointment, printing at this booth -----
+
+
+class SummarySend(_Message):
+    """Official in the call -> the booth (relayed): the plain-language "what next", shown on the booth
+    and printed there as the visit summary when ``print`` is set (the citizen can also print it)."""
+
+    type: Literal["summary.send"] = "summary.send"
+    session_id: Id
+    text: Annotated[str, Field(min_length=1, max_length=1000)]
+    language: Language = Language.FI  # the slip's headings; the text is the official's own words
+    print: bool = False
+
+
+class PrintJob(_Message):
+    """Backend -> booth: the official sent a document (PDF) for this booth's A4 printer; fetch it
+    once with ``GET /api/print-jobs/{job_id}`` and the token, print it, and keep nothing."""
+
+    type: Literal["print.job"] = "print.job"
+    session_id: Id
+    job_id: Id
+    token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class PrintStatus(_Message):
+    """Booth -> the call's officials: a print job at this booth, with the printer's state before and after."""
+
+    type: Literal["print.status"] = "print.status"
+    session_id: Id
+    job: Literal["summary", "document"]
+    job_id: Id | None = None
+    state: Literal["printing", "printed", "failed"]
+    code: ReasonCode | None = None  # why it failed: no_printer, out_of_paper, cover_open, unreachable, ...
+    printer_before: Reason = ""  # the printer's state in words ("ok", "paper near end", ...)
+    printer_after: Reason = ""
+
+
+# --- the official's tools: quick feedback ------------------------------------------
+
+#: An answer on the 1-5 scale (5 best); None: not answered.
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class FeedbackRequest(_Message):
+    """Official in the call -> the booth (relayed): ask the citizen the three quick questions."""
+
+    type: Literal["feedback.request"] = "feedback.request"
+    session_id: Id
+
+
+class FeedbackCitizen(_Message):
+    """Booth: the citizen's answers (service, ease of use, overall), each 1-5 or None; ``skipped``
+    when they skipped or walked away before the end (then one SMS may ask the overall question)."""
+
+    type: Literal["feedback.citizen"] = "feedback.citizen"
+    session_id: Id
+    service: Score | None = None
+    ease: Score | None = None
+    overall: Score | None = None
+    skipped: bool = False
+
+
+class FeedbackOfficial(_Message):
+    """Official in the call: their two answers (how the meeting worked technically; was the matter handled)."""
+
+    type: Literal["feedback.official"] = "feedback.official"
+    session_id: Id
+    technical: Score
+    handled: Score
+
+
+class FeedbackStatus(_Message):
+    """Backend -> the call's officials: the citizen was asked, answered or skipped (never the answers)."""
+
+    type: Literal["feedback.status"] = "feedback.status"
+    session_id: Id
+    state: Literal["asked", "answered", "skipped", "saved"]  # saved: the official's own answers were stored
+
+
 Message = Annotated[
     (
         Hello
@@ -618,6 +818,22 @@ Message = Annotated[
         | AlertAcknowledge
         | AlertCleared
         | AssistUnanswered
+        | IdentRequest
+        | IdentChallenge
+        | IdentProgress
+        | IdentResponse
+        | IdentStatus
+        | StillRequest
+        | StillCapture
+        | StillReady
+        | StillFailed
+        | SummarySend
+        | PrintStatus
+        | PrintJob
+        | FeedbackRequest
+        | FeedbackCitizen
+        | FeedbackOfficial
+        | FeedbackStatus
     ),
     Field(discriminator="type"),
 ]
@@ -637,6 +853,11 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "assist.request",
             "checkin.request",
             "booth.audio",
+            "ident.progress",
+            "ident.response",
+            "still.failed",
+            "print.status",
+            "feedback.citizen",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -654,6 +875,11 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "camera.select",
             "alert.ack",
             "booth.volume",
+            "ident.request",
+            "still.request",
+            "summary.send",
+            "feedback.request",
+            "feedback.official",
         }
     ),
 }

@@ -356,6 +356,27 @@ def report_organisations(st: Standing) -> frozenset[str] | None:
     return None if st.master else st.admin_of | st.reporter_of
 
 
+def may_identify(st: Standing, c: Citizen) -> bool:
+    """Record that the citizen was identified in person (their ID seen): the officials in the call
+    with them, and the advisors of the point they are at (at the desk, or called to the booth).
+    Not the master admin: identifying is done by whoever sees the citizen, not by administration."""
+    if st.booth is not None or st.guest_of:
+        return False
+    return st.person_id in c.in_call_with or c.point_id in st.advises
+
+
+def sees_call_content(st: Standing, c: Citizen) -> bool:
+    """What the citizen shows in a call (document stills): only those in the call with them —
+    not the point's advisor, not an admin, not the master admin."""
+    return st.booth is None and st.person_id in c.in_call_with
+
+
+def may_print(st: Standing, c: Citizen) -> bool:
+    """Send a document to the printer of the citizen's booth: an official in the call with them (this
+    booth and no other: the call decides which booth)."""
+    return st.booth is None and st.is_official and st.person_id in c.in_call_with
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -364,6 +385,9 @@ class Action(StrEnum):
     ANSWER = "answer"  # acknowledge or clear (help requests, alerts)
     CHANGE = "change"  # a booking's status, a catalogue entry
     ADMINISTER = "administer"  # organisations, points, booths, accounts, the audit log
+    IDENTIFY = "identify"  # record a citizen's in-person identification
+    SEE_CONTENT = "see_content"  # what the citizen shows in the call (document stills)
+    PRINT = "print"  # send a document to the printer of the citizen's booth
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef
@@ -394,4 +418,10 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return sees_report(st, resource)
         case AdminRef(), Action.ADMINISTER:
             return may_administer(st, resource)
+        case Citizen(), Action.IDENTIFY:
+            return may_identify(st, resource)
+        case Citizen(), Action.SEE_CONTENT:
+            return sees_call_content(st, resource)
+        case Citizen(), Action.PRINT:
+            return may_print(st, resource)
     return False

@@ -617,6 +617,20 @@ class CallBroker:
         role = f"{source.value}_camera"
         return booth is not None and any(d.role == role and d.state is not DeviceState.MISSING for d in booth.devices)
 
+    def in_call(self, party: Party, session_id: str) -> tuple[CallSession, CallParticipant]:
+        """The call in progress this party is a participant of, and its participant (the
+        official's tools and the booth's answers to them); refused like any other session."""
+        s = self._session_for(party, session_id)
+        me = s.participant(party)
+        if s.phase is not CallPhase.IN_CALL or me is None:
+            raise BrokerError(ErrorCode.WRONG_STATE, "only during a call, by its participants")
+        return s, me
+
+    def citizen(self, session_id: str) -> access.Citizen | None:
+        """A live session as the access policy sees it (the HTTP API asks about it); None if gone."""
+        s = self.sessions.get(session_id)
+        return None if s is None else self._citizen(s)
+
     # -- views --
 
     def presence(self, viewer: str | None = None) -> Presence:

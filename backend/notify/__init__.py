@@ -32,6 +32,9 @@ class NotifyConfig(BaseModel):
     sms_token: str | None = None
     sms_sender: str = "Etapiste"
     sms_timeout: float = Field(10.0, gt=0)
+    #: The secret the gateway sends (``Authorization: Bearer``) with a citizen's reply to
+    #: ``POST /api/sms/inbound``; unset: replies are refused.
+    sms_inbound_token: str | None = None
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)
     smtp_username: str | None = None

@@ -11,6 +11,9 @@ citizen would have received. It speaks the contract of
   seen before — a real gateway would drop it; here it is shown so tests can
   prove nothing was sent twice.
 - ``GET /``: the same as a simple HTML page that refreshes itself.
+- ``reply(inbound_url, sender, text, token)`` (a method, not a route): a
+  citizen's phone answers; the stand-in posts ``{from, text}`` to the
+  backend's inbound webhook with the token, as an operator's gateway does.
 - ``POST /control`` with ``{"mode": "ok"|"fail"|"hang"|"reject"}``: answer
   normally, answer 503, hold the request without processing it until the mode changes (or
   60 s) and then answer 503, or
@@ -85,6 +88,16 @@ class FakeSmsGateway:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    def reply(self, inbound_url: str, sender: str, text: str, token: str) -> dict[str, Any]:
+        """A citizen's phone answers: post it to the backend's inbound webhook, as an operator does."""
+        import urllib.request
+
+        body = json.dumps({"from": sender, "text": text}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        request = urllib.request.Request(inbound_url, data=body, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:

@@ -7,7 +7,14 @@ compare against the migrations.
 """
 
 from backend.notify import outbox  # noqa: F401
-from backend.store import admin_models, alert_models, booking_models, models, push_models  # noqa: F401
+from backend.store import (  # noqa: F401
+    admin_models,
+    alert_models,
+    appointment_models,
+    booking_models,
+    models,
+    push_models,
+)
 from backend.store.models import Base
 
 metadata = Base.metadata

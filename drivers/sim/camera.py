@@ -12,6 +12,7 @@ frame, so a frozen picture shows.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,8 @@ class SimulatedCamera(Camera):
         self._images: list[Path] = []
         self._frozen: np.ndarray | None = None
         self._open = False
+        #: The call's track and a still (or the QR scan) may read from two threads: one file position.
+        self._lock = threading.Lock()
 
     def open(self) -> None:
         if self.image_dir:
@@ -83,7 +86,8 @@ class SimulatedCamera(Camera):
             return np.full((self.height, self.width, 3), 255, np.uint8)
         if self.mode == "frozen" and self._frozen is not None:
             return self._frozen.copy()  # bit-identical, as a stalled driver delivers
-        frame = self._next()
+        with self._lock:
+            frame = self._next()
         if self.mode == "frozen":
             self._frozen = frame
         return frame

@@ -24,6 +24,7 @@ from backend.store.seed import DemoAccounts
 from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.media_files import write_qr_video
+from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
 from tests.support.waiting import wait_for
 
@@ -142,6 +143,12 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         sign_in(official_page, backend.url)
         sign_in(advisor_page, backend.url, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
         kiosk.wait_phase("idle")
+        # The official's day: today's booking (not tomorrow's), booked.
+        day_entry = f"[data-testid='my-day'] li[data-code='{code}']"
+        official_page.wait_for_selector(day_entry, timeout=10_000)
+        assert official_page.get_attribute(day_entry, "data-state") == "booked"
+        assert official_page.query_selector(f"[data-testid='my-day'] li[data-code='{tomorrow['code']}']") is None
+        assert advisor_page.is_hidden("[data-testid='my-day']")  # an advisor has no day of bookings of their own
 
         # First the citizen types tomorrow's code: a kind "not today" at the booth, and the advisor is told.
         tap(kiosk, "booking")
@@ -175,15 +182,22 @@ def test_advisor_books_citizen_gets_sms_checks_in_and_the_official_admits(
         session_id = status["session_id"]
         wait_for("the offer on the official's page", lambda: session_id in state(official_page)["offers"], timeout=10)
         assert "Personal taxation" in official_page.inner_text("body")  # the matter in the page's language
+        # The day view follows by itself: the citizen is here (no reload).
+        official_page.wait_for_selector(f"{day_entry}.is-here", timeout=15_000)
+        # The check-in pop-up stays although the offer's line came in the same instant.
+        assert official_page.is_visible("[data-testid='arrival']")
+        assert "has checked in at Imatra booth 1" in official_page.inner_text("#arrival-text")
         official_page.screenshot(path=str(shots / "official-booking-arrived.png"))
         wait_status(backend, advisor, code, "in_lobby")
 
         official_page.click(f"[data-testid='admit-{session_id}']")
         kiosk.wait_phase("in_call", timeout=30)
+        assert official_page.is_hidden("[data-testid='arrival']")  # admitted: the pop-up has done its job
         wait_status(backend, advisor, code, "in_call")
         official_page.click("#end-call")
         kiosk.wait_phase("ended", timeout=10)
         wait_status(backend, advisor, code, "completed")
+        assert traces(tmp_path, kiosk.log(), (code, tomorrow["code"])) == []  # typed codes leave no trace
     finally:
         stop_booth(kiosk, artifacts, "kiosk-checkin")
 

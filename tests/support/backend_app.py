@@ -28,10 +28,20 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 @contextmanager
 def app_client(
-    tmp_path: Path, clock: Callable[[], float] = time.time, limits: LimitSettings = LimitSettings()
+    tmp_path: Path,
+    clock: Callable[[], float] = time.time,
+    limits: LimitSettings = LimitSettings(),
+    trusted_cas_pem: bytes = b"",
 ) -> Iterator[TestClient]:
-    """The demo app with a second booth; ``clock`` and ``limits`` for tests of expiry and limits."""
-    settings = BackendSettings(database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits)
+    """The demo app with a second booth; ``clock`` and ``limits`` for tests of expiry and limits;
+    ``trusted_cas_pem``: the CAs whose ID cards identify citizens (none: card identification is off)."""
+    cas = ""
+    if trusted_cas_pem:
+        (tmp_path / "trusted-cas.pem").write_bytes(trusted_cas_pem)
+        cas = str(tmp_path / "trusted-cas.pem")
+    settings = BackendSettings(
+        database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits, identity_trusted_cas=cas
+    )
     app = create_app(settings, clock=clock)
     with TestClient(app) as c:
         # A second booth at the same point, to prove booths stay apart.

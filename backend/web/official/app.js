@@ -14,11 +14,13 @@
 import {
   alertsDisconnected, clearAcking, expectAlertResend, onAdvisorAlert, onAlertCleared, resetAlerts,
 } from "./alerts.js";
-import { onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
+import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
-  clearAdmitting, hangUp, onAdmitted, onEnded, onOffer, onParticipantLeft, onRemoteIce, returnToLobby, stopLocalMedia,
-  changeBoothVolume, onBoothAudio, teardownCall, toggleCamera, unmuteRemote,
+  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onEnded, onFeedbackStatus,
+  onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
+  requestFeedback, requestIdentification, returnToLobby, saveOfficialFeedback, sendSummary, stopLocalMedia, takePicture,
+  teardownCall, toggleCamera, toggleCameraOff, toggleMute, unmuteRemote,
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
@@ -31,6 +33,9 @@ import { render, renderConnection, renderStaticTexts, tick } from "./render.js";
 import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
+import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
+import { initDeviceCheck } from "./devicecheck.js";
+import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
@@ -43,7 +48,12 @@ Object.defineProperty(window, "etapiste", {
     state: () => ({
       phase: state.phase,
       sessionId: state.call ? state.call.sessionId : null,
+      ident: state.call && state.call.ident ? state.call.ident.state : null,
+      feedback: state.call ? state.call.feedback : null,
+      stills: state.call ? state.call.stills.map((s) => ({ id: s.stillId, width: s.width, height: s.height })) : [],
       connected: state.connected,
+      muted: state.muted,
+      cameraOff: state.cameraOff,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
     }),
@@ -68,10 +78,24 @@ function init() {
     signOut();
   });
   el.endCall.addEventListener("click", hangUp);
+  el.arrivalOk.addEventListener("click", () => closeArrival());
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
   el.boothVolumeUp.addEventListener("click", () => changeBoothVolume(1));
   el.boothVolumeDown.addEventListener("click", () => changeBoothVolume(-1));
+  el.mute.addEventListener("click", toggleMute);
+  el.cameraOff.addEventListener("click", toggleCameraOff);
+  el.identRequest.addEventListener("click", requestIdentification);
+  el.stillTake.addEventListener("click", takePicture);
+  el.summarySend.addEventListener("click", () => sendSummary(false));
+  el.feedbackRequest.addEventListener("click", requestFeedback);
+  el.printDocument.addEventListener("click", () => { printDocument().catch(unexpected); });
+  el.feedbackSave.addEventListener("click", saveOfficialFeedback);
+  el.summaryPrint.addEventListener("click", () => sendSummary(true));
+  initStillViewer();
+  initDayView();
+  initDeviceCheck();
+  el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
   document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
@@ -118,6 +142,7 @@ function initLanguage() {
     document.documentElement.lang = currentLanguage();
     renderStaticTexts();
     render();
+    renderDay();
   });
   const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
   showChoice(lang);
@@ -237,13 +262,19 @@ function dispatch(message) {
   switch (message.type) {
     case "welcome": return onWelcome(message);
     case "error": return onServerError(message);
-    case "presence": return onPresence(message);
-    case "session.admitted": return onAdmitted(message);
+    case "presence":
+      dayMayHaveChanged();
+      return onPresence(message);
+    case "session.admitted":
+      closeArrival(message.session_id);
+      return onAdmitted(message);
     case "session.ended": return onEnded(message);
     case "rtc.offer": return onOffer(message);
     case "rtc.ice": return onRemoteIce(message);
     case "participant.left": return onParticipantLeft(message);
-    case "booking.arrived": return onBookingArrived(message);
+    case "booking.arrived":
+      dayMayHaveChanged();
+      return onBookingArrived(message);
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "booth.audio": return onBoothAudio(message);
@@ -252,6 +283,11 @@ function dispatch(message) {
       // The call button's alarm climbed its whole ladder: no advisor has answered, so the official in the call helps.
       return setStatus(t("No advisor has answered the call button at {booth}. Please help the customer yourself.",
         { booth: message.booth_name }), "error", "assist-unanswered");
+    case "ident.status": return onIdentStatus(message);
+    case "still.ready": return onStillReady(message);
+    case "still.failed": return onStillFailed(message);
+    case "print.status": return onPrintStatus(message);
+    case "feedback.status": return onFeedbackStatus(message);
     default: return undefined;
   }
 }
@@ -272,6 +308,7 @@ function onWelcome(message) {
   storeName(message.name);
   expectAlertResend();
   render();
+  refreshDay();
 }
 
 /** @param {ServerError} message */
@@ -283,6 +320,10 @@ function onServerError(message) {
   }
   if (message.ref === "session.admit") clearAdmitting();
   if (message.ref === "alert.ack") clearAcking();
+  if (message.ref === "still.request" && state.call) {
+    setStatus(t("This booth has no working document camera, so no picture can be taken."), "error");
+    return;
+  }
   if (message.ref === "camera.select" && state.call) {
     // The booth lacks that camera (or it stopped working): it keeps sending the citizen's face.
     state.call.camera = "face";

@@ -5,6 +5,7 @@
 // highlighted; the rules about offers are in lobby.js.
 
 import { teardownCall } from "./call.js";
+import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { matterName, offerStatusText, pruneOffers, recordOffer } from "./lobby.js";
 import { render, renderBooths, renderLobby, renderTitle } from "./render.js";
@@ -52,14 +53,26 @@ export function onPresence(message) {
   if (fresh.length || newAlerts.length) chime();
 }
 
-/** Our booked citizen checked in at a booth: say so at once, with a sound. @param {BookingArrived} message */
+/**
+ * Our booked citizen checked in at a booth: a pop-up at once, with a sound. Not the status
+ * line: the offer that follows in the same instant would overwrite it there. It stays until
+ * the official closes it or admits that citizen.
+ * @param {BookingArrived} message
+ */
 export function onBookingArrived(message) {
   // The service point's time (Finland), wherever the official happens to be.
   const at = new Date(message.starts_at * 1000).toLocaleTimeString("fi-FI",
     { hour: "numeric", minute: "2-digit", timeZone: "Europe/Helsinki" });
-  setStatus(t("Your {time} citizen ({service}) has checked in at {booth} and is waiting in the lobby.",
-    { time: at, service: matterName(message), booth: message.booth_name }), "info");
+  el.arrivalText.textContent = t("Your {time} citizen ({service}) has checked in at {booth} and is waiting in the lobby.",
+    { time: at, service: matterName(message), booth: message.booth_name });
+  el.arrival.dataset.sessionId = message.session_id;
+  el.arrival.hidden = false;
   chime();
+}
+
+/** Close the arrival pop-up (OK, or that citizen admitted). @param {string | null} [sessionId] only if it is theirs */
+export function closeArrival(sessionId = null) {
+  if (sessionId === null || el.arrival.dataset.sessionId === sessionId) el.arrival.hidden = true;
 }
 
 /**

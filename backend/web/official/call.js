@@ -10,7 +10,10 @@ import { volumeMessage } from "./booth_audio.js";
 import { send } from "./connection.js";
 import { el } from "./dom.js";
 import { errorText } from "./format.js";
-import { t } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
+import { identDone, identUnderWay, nextIdent } from "./identification.js";
+import { printStatusView, slipLanguage } from "./printing.js";
+import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
 import { unlockAudio } from "./sound.js";
@@ -104,6 +107,171 @@ export function onBoothAudio(message) {
   renderCall();
 }
 
+/** Ask the citizen to identify with the ID card at the booth (the server sends the booth a challenge). */
+export function requestIdentification() {
+  const call = state.call;
+  if (!call || identUnderWay(call.ident) || identDone(call.ident)) return;
+  if (!send({ type: "ident.request", session_id: call.sessionId })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** Record that I saw the citizen's ID in person (the same action the point's advisor has). */
+export async function identifyInPerson() {
+  const call = state.call;
+  if (!call || identDone(call.ident)) return;
+  const url = `/api/calls/${encodeURIComponent(call.sessionId)}/identification`;
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
+      body: JSON.stringify({ method: "in_person" }),
+    });
+  } catch (err) {
+    setStatus(t("Could not record the identification ({error}).", { error: errorText(err) }), "error");
+    return;
+  }
+  if (!response.ok) {
+    setStatus(t("Could not record the identification ({error}).", { error: String(response.status) }), "error");
+  }
+  // The call is told by the server (ident.status), this page included.
+}
+
+/** "Take a picture": the booth's document camera takes a still at its full resolution. */
+export function takePicture() {
+  const call = state.call;
+  if (!call) return;
+  if (send({ type: "still.request", session_id: call.sessionId })) {
+    call.stillsAsked += 1;
+    setStatus(t("Taking a picture…"), "info");
+  } else {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** @param {import("./protocol.js").StillReady} message */
+export function onStillReady(message) {
+  receiveStill(message).then(() => clearStatus("info")).catch((err) => {
+    setStatus(t("The picture could not be shown ({error}).", { error: errorText(err) }), "error");
+  });
+}
+
+/** @param {import("./protocol.js").StillFailed} message */
+export function onStillFailed(message) {
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  setStatus(t("The booth could not take the picture ({code}).", { code: message.code }), "error");
+}
+
+/** Send my "what next" to the booth: shown there, and printed as the visit summary when `print`. @param {boolean} print */
+export function sendSummary(print) {
+  const call = state.call;
+  const text = el.summaryText.value.trim();
+  if (!call) return;
+  if (!text) {
+    setStatus(t("Write what happens next first."), "error");
+    el.summaryText.focus();
+    return;
+  }
+  const language = slipLanguage(call.language, currentLanguage());
+  if (!send({ type: "summary.send", session_id: call.sessionId, text, language, print })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+    return;
+  }
+  setStatus(print ? t("Sent to the booth, to be shown and printed") : t("Shown at the booth"), "info");
+}
+
+/** The quick feedback: the booth asks the citizen its three questions. */
+export function requestFeedback() {
+  const call = state.call;
+  if (!call) return;
+  if (!send({ type: "feedback.request", session_id: call.sessionId })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** My own two answers (1-5 each), stored with the call. */
+export function saveOfficialFeedback() {
+  const call = state.call;
+  const technical = Number(el.feedbackTechnical.value);
+  const handled = Number(el.feedbackHandled.value);
+  if (!call) return;
+  if (!technical || !handled) {
+    setStatus(t("Choose an answer to both questions first."), "error");
+    return;
+  }
+  if (!send({ type: "feedback.official", session_id: call.sessionId, technical, handled })) {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
+/** @param {import("./protocol.js").FeedbackStatus} message */
+export function onFeedbackStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.feedback = message.state;
+  renderCall();
+}
+
+/** Send the chosen PDF to the printer of the booth in this call (and no other: the server sees to that). */
+export async function printDocument() {
+  const call = state.call;
+  const file = el.printFile.files && el.printFile.files[0];
+  if (!call) return;
+  if (!file) {
+    setStatus(t("Choose a PDF document first."), "error");
+    return;
+  }
+  const response = await fetch(`/api/print/${encodeURIComponent(call.sessionId)}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/pdf", Authorization: `Bearer ${state.token}` },
+    body: file,
+  });
+  if (!response.ok) {
+    setStatus(t("The document was not sent to the booth ({error}).", { error: String(response.status) }), "error");
+    return;
+  }
+  el.printFile.value = "";
+  setStatus(t("Sent to the booth's printer"), "info");
+}
+
+/** @param {import("./protocol.js").PrintStatus} message */
+export function onPrintStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.print = printStatusView(message);
+  renderCall();
+}
+
+/** @param {import("./protocol.js").IdentStatus} message */
+export function onIdentStatus(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  call.ident = nextIdent(call.ident, message);
+  renderCall();
+}
+
+/** My microphone off or on again: the track stays in the call, it sends silence. */
+export function toggleMute() {
+  state.muted = !state.muted;
+  applyLocalSwitches();
+  renderCall();
+}
+
+/** My camera off or on again: the citizen sees black, the connection stays. */
+export function toggleCameraOff() {
+  state.cameraOff = !state.cameraOff;
+  applyLocalSwitches();
+  renderCall();
+}
+
+function applyLocalSwitches() {
+  const stream = state.localStream;
+  if (!stream) return;
+  for (const track of stream.getAudioTracks()) track.enabled = !state.muted;
+  for (const track of stream.getVideoTracks()) track.enabled = !state.cameraOff;
+}
+
 export function unmuteRemote() {
   el.unmute.hidden = true;
   el.remoteVideo.muted = false;
@@ -117,10 +285,15 @@ export function teardownCall() {
   const call = state.call;
   if (!call) return;
   state.call = null;
+  dropStills(call.stills);
   closePeer(call);
   el.remoteVideo.srcObject = null;
   el.localVideo.srcObject = null;
   el.unmute.hidden = true;
+  el.summaryText.value = ""; // the next citizen's call starts empty
+  el.feedbackTechnical.value = "";
+  el.printFile.value = "";
+  el.feedbackHandled.value = "";
   clearStatus("peer");
   if (state.phase === "in-call") state.phase = "lobby";
 }
@@ -143,12 +316,19 @@ export function onAdmitted(message) {
     remoteTracks: [],
     camera: "face",
     audio: null,
+    ident: null,
+    stills: [],
+    stillsAsked: 0,
+    language: (state.lobby.find((e) => e.session_id === message.session_id) || {}).language || null,
+    print: null,
+    feedback: null,
   };
   state.phase = "in-call";
   setStatus("");
   render();
   // Usually already started by the Admit click; shows the self-view.
   ensureLocalMedia().then((stream) => {
+    applyLocalSwitches();
     if (stream && state.call) el.localVideo.srcObject = stream;
   });
   if (early) onOffer(early);

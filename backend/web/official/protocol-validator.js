@@ -4,24 +4,37 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","hello","rtc.answer","rtc.ice","rtc.offer","session.end","session.request"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","hello","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave"]},"type":"object"};
-const schema79 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema81 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema82 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema83 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
-const schema84 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema85 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
-const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
-const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
-const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
-const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
-const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
+const schema85 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
+const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
+const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
+const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
+const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
+const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
+const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
+const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema103 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"};
+const schema104 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"};
+const schema105 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema106 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"};
+const schema107 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"};
+const schema108 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"};
+const schema109 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"};
+const schema110 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"};
+const schema111 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema112 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"};
+const schema113 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"};
+const schema114 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"};
 const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official"],"type":"string"};
 const func1 = ((s) => [...s].length);
@@ -6674,6 +6687,1003 @@ return errors === 0;
 }
 validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema79 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
+const schema80 = {"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"};
+const pattern26 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate52.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.state === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "state")) || (key0 === "code")) || (key0 === "tries_left"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(1 !== data0){
+const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("ident.progress" !== data1){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ident.progress"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data3 = data.state;
+if(typeof data3 !== "string"){
+const err12 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!((((((((data3 === "requested") || (data3 === "waiting_card")) || (data3 === "typing_pin")) || (data3 === "signing")) || (data3 === "identified")) || (data3 === "in_person")) || (data3 === "failed")) || (data3 === "cancelled"))){
+const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema80.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data4 = data.code;
+const _errs12 = errors;
+let valid2 = false;
+const _errs13 = errors;
+if(typeof data4 === "string"){
+if(func1(data4) > 40){
+const err14 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err15 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!pattern26.test(data4)){
+const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
+if(data4 !== null){
+const err18 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err19 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tries_left !== undefined){
+let data5 = data.tries_left;
+const _errs18 = errors;
+let valid3 = false;
+const _errs19 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err20 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 15 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid1 = _errs19 === errors;
+valid3 = valid3 || _valid1;
+const _errs21 = errors;
+if(data5 !== null){
+const err23 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err24 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema81 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.state === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "state")) || (key0 === "name")) || (key0 === "code")) || (key0 === "tries_left"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(1 !== data0){
+const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("ident.status" !== data1){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ident.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data3 = data.state;
+if(typeof data3 !== "string"){
+const err12 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!((((((((data3 === "requested") || (data3 === "waiting_card")) || (data3 === "typing_pin")) || (data3 === "signing")) || (data3 === "identified")) || (data3 === "in_person")) || (data3 === "failed")) || (data3 === "cancelled"))){
+const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema80.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data4 = data.name;
+const _errs12 = errors;
+let valid2 = false;
+const _errs13 = errors;
+if(typeof data4 === "string"){
+if(func1(data4) > 120){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
+if(data4 !== null){
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err18 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.code !== undefined){
+let data5 = data.code;
+const _errs18 = errors;
+let valid3 = false;
+const _errs19 = errors;
+if(typeof data5 === "string"){
+if(func1(data5) > 40){
+const err19 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err20 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!pattern26.test(data5)){
+const err21 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid3 = valid3 || _valid1;
+const _errs21 = errors;
+if(data5 !== null){
+const err23 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err24 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tries_left !== undefined){
+let data6 = data.tries_left;
+const _errs24 = errors;
+let valid4 = false;
+const _errs25 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err25 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 15 || isNaN(data6)){
+const err26 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err27 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid2 = _errs25 === errors;
+valid4 = valid4 || _valid2;
+const _errs27 = errors;
+if(data6 !== null){
+const err28 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid2 = _errs27 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const err29 = {instancePath:instancePath+"/tries_left",schemaPath:"#/properties/tries_left/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema83 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.text === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "text")) || (key0 === "language")) || (key0 === "print"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(1 !== data0){
+const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("summary.send" !== data1){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "summary.send"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.text !== undefined){
+let data3 = data.text;
+if(typeof data3 === "string"){
+if(func1(data3) > 1000){
+const err12 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err13 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.language !== undefined){
+let data4 = data.language;
+if(typeof data4 !== "string"){
+const err15 = {instancePath:instancePath+"/language",schemaPath:"#/$defs/Language/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(((data4 === "fi") || (data4 === "sv")) || (data4 === "en"))){
+const err16 = {instancePath:instancePath+"/language",schemaPath:"#/$defs/Language/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.print !== undefined){
+if(typeof data.print !== "boolean"){
+const err17 = {instancePath:instancePath+"/print",schemaPath:"#/properties/print/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern51 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
+const pattern56 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern60 = new RegExp("^[A-Za-z0-9_-]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9899,8 +10909,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else {
-const err258 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+else if(tag0 === "ident.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err258 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -9909,9 +10921,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-else {
-const err259 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(data.session_id === undefined){
+const err259 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -9920,14 +10931,3319 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-else {
-const err260 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key17 in data){
+if(!(((key17 === "v") || (key17 === "type")) || (key17 === "session_id"))){
+const err260 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err260];
 }
 else {
 vErrors.push(err260);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data65 = data.v;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err261 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(1 !== data65){
+const err262 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data66 = data.type;
+if(typeof data66 !== "string"){
+const err263 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if("ident.request" !== data66){
+const err264 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data67 = data.session_id;
+if(typeof data67 === "string"){
+if(func1(data67) > 64){
+const err265 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(func1(data67) < 1){
+const err266 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if(!pattern4.test(data67)){
+const err267 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+else {
+const err268 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+}
+else {
+const err269 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.challenge"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err270 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err271 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+if(data.challenge === undefined){
+const err272 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+for(const key18 in data){
+if(!((((key18 === "v") || (key18 === "type")) || (key18 === "session_id")) || (key18 === "challenge"))){
+const err273 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data68 = data.v;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err274 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+if(1 !== data68){
+const err275 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data69 = data.type;
+if(typeof data69 !== "string"){
+const err276 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if("ident.challenge" !== data69){
+const err277 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data70 = data.session_id;
+if(typeof data70 === "string"){
+if(func1(data70) > 64){
+const err278 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+if(func1(data70) < 1){
+const err279 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+if(!pattern4.test(data70)){
+const err280 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+else {
+const err281 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+}
+if(data.challenge !== undefined){
+let data71 = data.challenge;
+if(typeof data71 === "string"){
+if(func1(data71) > 16384){
+const err282 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+if(func1(data71) < 4){
+const err283 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+if(!pattern51.test(data71)){
+const err284 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+else {
+const err285 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+}
+else {
+const err286 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.progress"){
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.response"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err287 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err288 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+if(data.challenge === undefined){
+const err289 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if(data.certificate === undefined){
+const err290 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+if(data.signature === undefined){
+const err291 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+if(data.mechanism === undefined){
+const err292 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+for(const key19 in data){
+if(!(((((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge")) || (key19 === "certificate")) || (key19 === "signature")) || (key19 === "mechanism"))){
+const err293 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data72 = data.v;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err294 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+if(1 !== data72){
+const err295 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data73 = data.type;
+if(typeof data73 !== "string"){
+const err296 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+if("ident.response" !== data73){
+const err297 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data74 = data.session_id;
+if(typeof data74 === "string"){
+if(func1(data74) > 64){
+const err298 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if(func1(data74) < 1){
+const err299 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(!pattern4.test(data74)){
+const err300 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+if(data.challenge !== undefined){
+let data75 = data.challenge;
+if(typeof data75 === "string"){
+if(func1(data75) > 16384){
+const err302 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+if(func1(data75) < 4){
+const err303 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+if(!pattern51.test(data75)){
+const err304 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+if(data.certificate !== undefined){
+let data76 = data.certificate;
+if(typeof data76 === "string"){
+if(func1(data76) > 16384){
+const err306 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(func1(data76) < 4){
+const err307 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+if(!pattern51.test(data76)){
+const err308 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+else {
+const err309 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+if(data.signature !== undefined){
+let data77 = data.signature;
+if(typeof data77 === "string"){
+if(func1(data77) > 16384){
+const err310 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+if(func1(data77) < 4){
+const err311 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+if(!pattern51.test(data77)){
+const err312 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+else {
+const err313 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+if(data.mechanism !== undefined){
+let data78 = data.mechanism;
+if(typeof data78 === "string"){
+if(func1(data78) > 40){
+const err314 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+if(func1(data78) < 1){
+const err315 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if(!pattern56.test(data78)){
+const err316 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+}
+else {
+const err317 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+}
+}
+else {
+const err318 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.status"){
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err319 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err320 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+for(const key20 in data){
+if(!(((key20 === "v") || (key20 === "type")) || (key20 === "session_id"))){
+const err321 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data79 = data.v;
+if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
+const err322 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+if(1 !== data79){
+const err323 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data80 = data.type;
+if(typeof data80 !== "string"){
+const err324 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+if("still.request" !== data80){
+const err325 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data81 = data.session_id;
+if(typeof data81 === "string"){
+if(func1(data81) > 64){
+const err326 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+if(func1(data81) < 1){
+const err327 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+if(!pattern4.test(data81)){
+const err328 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+else {
+const err329 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+}
+else {
+const err330 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.capture"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err331 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err332 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+if(data.still_id === undefined){
+const err333 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+if(data.upload_token === undefined){
+const err334 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+for(const key21 in data){
+if(!(((((key21 === "v") || (key21 === "type")) || (key21 === "session_id")) || (key21 === "still_id")) || (key21 === "upload_token"))){
+const err335 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data82 = data.v;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err336 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if(1 !== data82){
+const err337 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data83 = data.type;
+if(typeof data83 !== "string"){
+const err338 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+if("still.capture" !== data83){
+const err339 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data84 = data.session_id;
+if(typeof data84 === "string"){
+if(func1(data84) > 64){
+const err340 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+if(func1(data84) < 1){
+const err341 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(!pattern4.test(data84)){
+const err342 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+else {
+const err343 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+if(data.still_id !== undefined){
+let data85 = data.still_id;
+if(typeof data85 === "string"){
+if(func1(data85) > 64){
+const err344 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+if(func1(data85) < 1){
+const err345 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(!pattern4.test(data85)){
+const err346 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+else {
+const err347 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+if(data.upload_token !== undefined){
+let data86 = data.upload_token;
+if(typeof data86 === "string"){
+if(func1(data86) > 128){
+const err348 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+if(func1(data86) < 16){
+const err349 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(!pattern60.test(data86)){
+const err350 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+else {
+const err351 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+}
+else {
+const err352 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.ready"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err353 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err354 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+if(data.still_id === undefined){
+const err355 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+if(data.width === undefined){
+const err356 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+if(data.height === undefined){
+const err357 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+if(data.size === undefined){
+const err358 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+if(data.mime === undefined){
+const err359 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+for(const key22 in data){
+if(!((((((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "width")) || (key22 === "height")) || (key22 === "size")) || (key22 === "mime"))){
+const err360 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data87 = data.v;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err361 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+if(1 !== data87){
+const err362 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data88 = data.type;
+if(typeof data88 !== "string"){
+const err363 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+if("still.ready" !== data88){
+const err364 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data89 = data.session_id;
+if(typeof data89 === "string"){
+if(func1(data89) > 64){
+const err365 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(func1(data89) < 1){
+const err366 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+if(!pattern4.test(data89)){
+const err367 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+else {
+const err368 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+}
+if(data.still_id !== undefined){
+let data90 = data.still_id;
+if(typeof data90 === "string"){
+if(func1(data90) > 64){
+const err369 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+if(func1(data90) < 1){
+const err370 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+if(!pattern4.test(data90)){
+const err371 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+}
+else {
+const err372 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(data.width !== undefined){
+let data91 = data.width;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err373 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 20000 || isNaN(data91)){
+const err374 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+if(data91 < 1 || isNaN(data91)){
+const err375 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+}
+if(data.height !== undefined){
+let data92 = data.height;
+if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
+const err376 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 20000 || isNaN(data92)){
+const err377 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+if(data92 < 1 || isNaN(data92)){
+const err378 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+}
+if(data.size !== undefined){
+let data93 = data.size;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err379 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 < 1 || isNaN(data93)){
+const err380 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+}
+}
+if(data.mime !== undefined){
+let data94 = data.mime;
+if(typeof data94 !== "string"){
+const err381 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+if(!((data94 === "image/jpeg") || (data94 === "image/png"))){
+const err382 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema107.properties.mime.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+}
+}
+else {
+const err383 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.failed"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err384 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err385 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+if(data.still_id === undefined){
+const err386 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+if(data.code === undefined){
+const err387 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+for(const key23 in data){
+if(!(((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "code"))){
+const err388 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data95 = data.v;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err389 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+if(1 !== data95){
+const err390 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data96 = data.type;
+if(typeof data96 !== "string"){
+const err391 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+if("still.failed" !== data96){
+const err392 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data97 = data.session_id;
+if(typeof data97 === "string"){
+if(func1(data97) > 64){
+const err393 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+if(func1(data97) < 1){
+const err394 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+if(!pattern4.test(data97)){
+const err395 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+}
+else {
+const err396 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+if(data.still_id !== undefined){
+let data98 = data.still_id;
+if(typeof data98 === "string"){
+if(func1(data98) > 64){
+const err397 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+if(func1(data98) < 1){
+const err398 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+if(!pattern4.test(data98)){
+const err399 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+else {
+const err400 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data99 = data.code;
+if(typeof data99 === "string"){
+if(func1(data99) > 40){
+const err401 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+if(func1(data99) < 1){
+const err402 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+if(!pattern26.test(data99)){
+const err403 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+}
+}
+else {
+const err405 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "summary.send"){
+if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "print.status"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err406 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err407 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+if(data.job === undefined){
+const err408 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if(data.state === undefined){
+const err409 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+for(const key24 in data){
+if(!(func19.call(schema109.properties, key24))){
+const err410 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data100 = data.v;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err411 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+if(1 !== data100){
+const err412 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data101 = data.type;
+if(typeof data101 !== "string"){
+const err413 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+if("print.status" !== data101){
+const err414 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data102 = data.session_id;
+if(typeof data102 === "string"){
+if(func1(data102) > 64){
+const err415 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+if(func1(data102) < 1){
+const err416 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+if(!pattern4.test(data102)){
+const err417 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+else {
+const err418 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+}
+if(data.job !== undefined){
+let data103 = data.job;
+if(typeof data103 !== "string"){
+const err419 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+if(!((data103 === "summary") || (data103 === "document"))){
+const err420 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema109.properties.job.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+if(data.job_id !== undefined){
+let data104 = data.job_id;
+const _errs345 = errors;
+let valid101 = false;
+const _errs346 = errors;
+if(typeof data104 === "string"){
+if(func1(data104) > 64){
+const err421 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+if(func1(data104) < 1){
+const err422 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+if(!pattern4.test(data104)){
+const err423 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+else {
+const err424 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+var _valid3 = _errs346 === errors;
+valid101 = valid101 || _valid3;
+const _errs348 = errors;
+if(data104 !== null){
+const err425 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+var _valid3 = _errs348 === errors;
+valid101 = valid101 || _valid3;
+if(!valid101){
+const err426 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+else {
+errors = _errs345;
+if(vErrors !== null){
+if(_errs345){
+vErrors.length = _errs345;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.state !== undefined){
+let data105 = data.state;
+if(typeof data105 !== "string"){
+const err427 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+if(!(((data105 === "printing") || (data105 === "printed")) || (data105 === "failed"))){
+const err428 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema109.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data106 = data.code;
+const _errs353 = errors;
+let valid102 = false;
+const _errs354 = errors;
+if(typeof data106 === "string"){
+if(func1(data106) > 40){
+const err429 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+if(func1(data106) < 1){
+const err430 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+if(!pattern26.test(data106)){
+const err431 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+}
+else {
+const err432 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+var _valid4 = _errs354 === errors;
+valid102 = valid102 || _valid4;
+const _errs356 = errors;
+if(data106 !== null){
+const err433 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+var _valid4 = _errs356 === errors;
+valid102 = valid102 || _valid4;
+if(!valid102){
+const err434 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+else {
+errors = _errs353;
+if(vErrors !== null){
+if(_errs353){
+vErrors.length = _errs353;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.printer_before !== undefined){
+let data107 = data.printer_before;
+if(typeof data107 === "string"){
+if(func1(data107) > 500){
+const err435 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+}
+else {
+const err436 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+}
+if(data.printer_after !== undefined){
+let data108 = data.printer_after;
+if(typeof data108 === "string"){
+if(func1(data108) > 500){
+const err437 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+}
+}
+else {
+const err439 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "print.job"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err440 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err441 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+if(data.job_id === undefined){
+const err442 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+if(data.token === undefined){
+const err443 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+for(const key25 in data){
+if(!(((((key25 === "v") || (key25 === "type")) || (key25 === "session_id")) || (key25 === "job_id")) || (key25 === "token"))){
+const err444 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data109 = data.v;
+if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
+const err445 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+if(1 !== data109){
+const err446 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data110 = data.type;
+if(typeof data110 !== "string"){
+const err447 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+if("print.job" !== data110){
+const err448 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data111 = data.session_id;
+if(typeof data111 === "string"){
+if(func1(data111) > 64){
+const err449 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+if(func1(data111) < 1){
+const err450 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+if(!pattern4.test(data111)){
+const err451 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+}
+else {
+const err452 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+if(data.job_id !== undefined){
+let data112 = data.job_id;
+if(typeof data112 === "string"){
+if(func1(data112) > 64){
+const err453 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+if(func1(data112) < 1){
+const err454 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+if(!pattern4.test(data112)){
+const err455 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+let data113 = data.token;
+if(typeof data113 === "string"){
+if(func1(data113) > 128){
+const err457 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+if(func1(data113) < 16){
+const err458 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+if(!pattern60.test(data113)){
+const err459 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+else {
+const err460 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+}
+else {
+const err461 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err462 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err463 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+for(const key26 in data){
+if(!(((key26 === "v") || (key26 === "type")) || (key26 === "session_id"))){
+const err464 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data114 = data.v;
+if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
+const err465 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+if(1 !== data114){
+const err466 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data115 = data.type;
+if(typeof data115 !== "string"){
+const err467 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+if("feedback.request" !== data115){
+const err468 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data116 = data.session_id;
+if(typeof data116 === "string"){
+if(func1(data116) > 64){
+const err469 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+if(func1(data116) < 1){
+const err470 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+if(!pattern4.test(data116)){
+const err471 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+}
+else {
+const err472 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+}
+}
+else {
+const err473 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.citizen"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err474 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err475 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+for(const key27 in data){
+if(!(((((((key27 === "v") || (key27 === "type")) || (key27 === "session_id")) || (key27 === "service")) || (key27 === "ease")) || (key27 === "overall")) || (key27 === "skipped"))){
+const err476 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data117 = data.v;
+if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
+const err477 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+if(1 !== data117){
+const err478 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data118 = data.type;
+if(typeof data118 !== "string"){
+const err479 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+if("feedback.citizen" !== data118){
+const err480 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data119 = data.session_id;
+if(typeof data119 === "string"){
+if(func1(data119) > 64){
+const err481 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+if(func1(data119) < 1){
+const err482 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+if(!pattern4.test(data119)){
+const err483 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+}
+else {
+const err484 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(data.service !== undefined){
+let data120 = data.service;
+const _errs397 = errors;
+let valid112 = false;
+const _errs398 = errors;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err485 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 5 || isNaN(data120)){
+const err486 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+if(data120 < 1 || isNaN(data120)){
+const err487 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+var _valid5 = _errs398 === errors;
+valid112 = valid112 || _valid5;
+const _errs400 = errors;
+if(data120 !== null){
+const err488 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+var _valid5 = _errs400 === errors;
+valid112 = valid112 || _valid5;
+if(!valid112){
+const err489 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+else {
+errors = _errs397;
+if(vErrors !== null){
+if(_errs397){
+vErrors.length = _errs397;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ease !== undefined){
+let data121 = data.ease;
+const _errs403 = errors;
+let valid113 = false;
+const _errs404 = errors;
+if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
+const err490 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+if((typeof data121 == "number") && (isFinite(data121))){
+if(data121 > 5 || isNaN(data121)){
+const err491 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+if(data121 < 1 || isNaN(data121)){
+const err492 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+}
+var _valid6 = _errs404 === errors;
+valid113 = valid113 || _valid6;
+const _errs406 = errors;
+if(data121 !== null){
+const err493 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+var _valid6 = _errs406 === errors;
+valid113 = valid113 || _valid6;
+if(!valid113){
+const err494 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+else {
+errors = _errs403;
+if(vErrors !== null){
+if(_errs403){
+vErrors.length = _errs403;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.overall !== undefined){
+let data122 = data.overall;
+const _errs409 = errors;
+let valid114 = false;
+const _errs410 = errors;
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err495 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 > 5 || isNaN(data122)){
+const err496 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+if(data122 < 1 || isNaN(data122)){
+const err497 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+var _valid7 = _errs410 === errors;
+valid114 = valid114 || _valid7;
+const _errs412 = errors;
+if(data122 !== null){
+const err498 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+var _valid7 = _errs412 === errors;
+valid114 = valid114 || _valid7;
+if(!valid114){
+const err499 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+else {
+errors = _errs409;
+if(vErrors !== null){
+if(_errs409){
+vErrors.length = _errs409;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skipped !== undefined){
+if(typeof data.skipped !== "boolean"){
+const err500 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+}
+else {
+const err501 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.official"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err502 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err503 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+if(data.technical === undefined){
+const err504 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+if(data.handled === undefined){
+const err505 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+for(const key28 in data){
+if(!(((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "technical")) || (key28 === "handled"))){
+const err506 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data124 = data.v;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err507 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+if(1 !== data124){
+const err508 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data125 = data.type;
+if(typeof data125 !== "string"){
+const err509 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+if("feedback.official" !== data125){
+const err510 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data126 = data.session_id;
+if(typeof data126 === "string"){
+if(func1(data126) > 64){
+const err511 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+if(func1(data126) < 1){
+const err512 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+if(!pattern4.test(data126)){
+const err513 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+}
+else {
+const err514 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+}
+if(data.technical !== undefined){
+let data127 = data.technical;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err515 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 5 || isNaN(data127)){
+const err516 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+if(data127 < 1 || isNaN(data127)){
+const err517 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+}
+}
+if(data.handled !== undefined){
+let data128 = data.handled;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err518 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 5 || isNaN(data128)){
+const err519 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+if(data128 < 1 || isNaN(data128)){
+const err520 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err521 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.status"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err522 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err523 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+if(data.state === undefined){
+const err524 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+for(const key29 in data){
+if(!((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "state"))){
+const err525 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data129 = data.v;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err526 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+if(1 !== data129){
+const err527 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data130 = data.type;
+if(typeof data130 !== "string"){
+const err528 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if("feedback.status" !== data130){
+const err529 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data131 = data.session_id;
+if(typeof data131 === "string"){
+if(func1(data131) > 64){
+const err530 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+if(func1(data131) < 1){
+const err531 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(!pattern4.test(data131)){
+const err532 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+else {
+const err533 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data132 = data.state;
+if(typeof data132 !== "string"){
+const err534 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(!((((data132 === "asked") || (data132 === "answered")) || (data132 === "skipped")) || (data132 === "saved"))){
+const err535 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema114.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+}
+else {
+const err536 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err537 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+}
+else {
+const err538 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+}
+else {
+const err539 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
 }
 errors++;
 }

@@ -37,7 +37,23 @@ export type EtapisteWireMessage =
   | AdvisorAlert
   | AlertAcknowledge
   | AlertCleared
-  | AssistUnanswered;
+  | AssistUnanswered
+  | IdentRequest
+  | IdentChallenge
+  | IdentProgress
+  | IdentResponse
+  | IdentStatus
+  | StillRequest
+  | StillCapture
+  | StillReady
+  | StillFailed
+  | SummarySend
+  | PrintStatus
+  | PrintJob
+  | FeedbackRequest
+  | FeedbackCitizen
+  | FeedbackOfficial
+  | FeedbackStatus;
 /**
  * Who is on the other end of a connection.
  */
@@ -94,6 +110,15 @@ export type CameraSource = "face" | "document";
  */
 export type MicrophoneState = "ok" | "quiet" | "silent" | "clipping" | "missing";
 export type AlertKind = "checkin_refused" | "official_no_show" | "call_button" | "device_fault";
+/**
+ * Where an identification in a call stands; the booth and the official's page word it.
+ */
+export type IdentState =
+  "requested" | "waiting_card" | "typing_pin" | "signing" | "identified" | "in_person" | "failed" | "cancelled";
+/**
+ * The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown).
+ */
+export type Language1 = "fi" | "sv" | "en";
 
 /**
  * First message from any client: who it is and its credential.
@@ -543,4 +568,174 @@ export interface AssistUnanswered {
   booth_id: string;
   booth_name: string;
   since: number;
+}
+/**
+ * Official in the call: ask the citizen for strong identification with the ID card.
+ */
+export interface IdentRequest {
+  v?: 1;
+  type: "ident.request";
+  session_id: string;
+}
+/**
+ * Backend -> booth: sign this fresh challenge with the citizen's ID card (answerable once, 2 min).
+ */
+export interface IdentChallenge {
+  v?: 1;
+  type: "ident.challenge";
+  session_id: string;
+  challenge: string;
+}
+/**
+ * Booth: how far the citizen got (waiting_card, typing_pin, signing, failed, cancelled).
+ */
+export interface IdentProgress {
+  v?: 1;
+  type: "ident.progress";
+  session_id: string;
+  state: IdentState;
+  code?: string | null;
+  tries_left?: number | null;
+}
+/**
+ * Booth: what the card signed. No PIN, only public data: the certificate and the signature.
+ */
+export interface IdentResponse {
+  v?: 1;
+  type: "ident.response";
+  session_id: string;
+  challenge: string;
+  certificate: string;
+  signature: string;
+  mechanism: string;
+}
+/**
+ * Backend -> the call's officials (with ``name``) and the booth (without): where identification stands.
+ */
+export interface IdentStatus {
+  v?: 1;
+  type: "ident.status";
+  session_id: string;
+  state: IdentState;
+  name?: string | null;
+  code?: string | null;
+  tries_left?: number | null;
+}
+/**
+ * Official in the call: take a picture with the booth's document camera.
+ */
+export interface StillRequest {
+  v?: 1;
+  type: "still.request";
+  session_id: string;
+}
+/**
+ * Backend -> booth: take still ``still_id`` and upload it with ``upload_token`` (once, within a minute).
+ */
+export interface StillCapture {
+  v?: 1;
+  type: "still.capture";
+  session_id: string;
+  still_id: string;
+  upload_token: string;
+}
+/**
+ * Backend -> the call's officials: a still arrived; fetch it with ``GET /api/stills/{still_id}``.
+ */
+export interface StillReady {
+  v?: 1;
+  type: "still.ready";
+  session_id: string;
+  still_id: string;
+  width: number;
+  height: number;
+  size: number;
+  mime: "image/jpeg" | "image/png";
+}
+/**
+ * Booth (relayed to the call's officials): the still could not be taken or uploaded.
+ */
+export interface StillFailed {
+  v?: 1;
+  type: "still.failed";
+  session_id: string;
+  still_id: string;
+  code: string;
+}
+/**
+ * Official in the call -> the booth (relayed): the plain-language "what next", shown on the booth
+ * and printed there as the visit summary when ``print`` is set (the citizen can also print it).
+ */
+export interface SummarySend {
+  v?: 1;
+  type: "summary.send";
+  session_id: string;
+  text: string;
+  language?: Language1;
+  print?: boolean;
+}
+/**
+ * Booth -> the call's officials: a print job at this booth, with the printer's state before and after.
+ */
+export interface PrintStatus {
+  v?: 1;
+  type: "print.status";
+  session_id: string;
+  job: "summary" | "document";
+  job_id?: string | null;
+  state: "printing" | "printed" | "failed";
+  code?: string | null;
+  printer_before?: string;
+  printer_after?: string;
+}
+/**
+ * Backend -> booth: the official sent a document (PDF) for this booth's A4 printer; fetch it
+ * once with ``GET /api/print-jobs/{job_id}`` and the token, print it, and keep nothing.
+ */
+export interface PrintJob {
+  v?: 1;
+  type: "print.job";
+  session_id: string;
+  job_id: string;
+  token: string;
+}
+/**
+ * Official in the call -> the booth (relayed): ask the citizen the three quick questions.
+ */
+export interface FeedbackRequest {
+  v?: 1;
+  type: "feedback.request";
+  session_id: string;
+}
+/**
+ * Booth: the citizen's answers (service, ease of use, overall), each 1-5 or None; ``skipped``
+ * when they skipped or walked away before the end (then one SMS may ask the overall question).
+ */
+export interface FeedbackCitizen {
+  v?: 1;
+  type: "feedback.citizen";
+  session_id: string;
+  service?: number | null;
+  ease?: number | null;
+  overall?: number | null;
+  skipped?: boolean;
+}
+/**
+ * Official in the call: their two answers (how the meeting worked technically; was the matter handled).
+ */
+export interface FeedbackOfficial {
+  v?: 1;
+  type: "feedback.official";
+  session_id: string;
+  technical: number;
+  handled: number;
+}
+/**
+ * Backend -> the call's officials: the citizen was asked, answered or skipped (never the answers).
+ */
+export interface FeedbackStatus {
+  v?: 1;
+  type: "feedback.status";
+  session_id: string;
+  state: "asked" | "answered" | "skipped" | "saved";
 }

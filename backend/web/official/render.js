@@ -11,6 +11,7 @@ import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
 import { formatDuration, roleWords, secondsSince } from "./format.js";
 import { t, tn, translateStatic } from "./i18n.js";
+import { identDone, identUnderWay, identView } from "./identification.js";
 import { lobbyEntryView, orderLobby } from "./lobby.js";
 import { documentCamera } from "./signalling.js";
 import { state, waitingSeconds } from "./state.js";
@@ -86,6 +87,30 @@ export function renderCall() {
   el.boothMicWarning.dataset.state = audio ? audio.mic_state : "";
   setText(el.boothVolume, audio ? `${audio.volume} %` : "–");
   el.boothVolumeDown.disabled = el.boothVolumeUp.disabled = !audio;
+  setText(el.mute, state.muted ? t("Unmute") : t("Mute"));
+  el.mute.setAttribute("aria-pressed", String(state.muted));
+  setText(el.cameraOff, state.cameraOff ? t("Turn camera on") : t("Turn camera off"));
+  el.cameraOff.setAttribute("aria-pressed", String(state.cameraOff));
+  const ident = identView(call.ident);
+  setText(el.identStatus, ident.text);
+  el.identStatus.hidden = !ident.text;
+  el.identStatus.dataset.state = ident.kind;
+  el.identRequest.disabled = !state.connected || identUnderWay(call.ident) || identDone(call.ident);
+  el.identInPerson.disabled = identDone(call.ident);
+  el.stillTake.disabled = !state.connected || documentCamera(state.booths, call) === "missing";
+  setText(el.printStatus, call.print ? call.print.text : "");
+  el.printStatus.hidden = !call.print;
+  el.printStatus.dataset.state = call.print ? call.print.kind : "";
+  el.summarySend.disabled = el.summaryPrint.disabled = el.printDocument.disabled = !state.connected;
+  /** @type {Record<string, string>} */
+  const feedbackWords = {
+    asked: t("The booth is asking the citizen…"),
+    answered: t("The citizen answered. Thank you!"),
+    skipped: t("The citizen skipped the questions."),
+    saved: t("Your answers were saved."),
+  };
+  setText(el.feedbackStatus, call.feedback ? feedbackWords[call.feedback] || "" : "");
+  el.feedbackRequest.disabled = !state.connected || call.feedback === "asked";
 }
 
 /** Update the lobby list in place (keyed by session id). @param {readonly string[]} [freshIds] just arrived: highlight */

@@ -10,6 +10,7 @@ import { secondsSince } from "./format.js";
 /** @typedef {import("./protocol.js").RtcOffer} RtcOffer */
 /** @typedef {import("./lobby.js").OfferRecord} OfferRecord */
 /** @typedef {import("./lobby.js").AlertRecord} AlertRecord */
+/** @typedef {import("./identification.js").IdentRecord} IdentRecord */
 /** @typedef {ReturnType<typeof setTimeout>} Timer */
 
 /**
@@ -28,6 +29,12 @@ import { secondsSince } from "./format.js";
  *   remoteTracks: MediaStreamTrack[],
  *   camera: "face" | "document",
  *   audio: import("./protocol.js").BoothAudio | null,
+ *   ident: IdentRecord | null,
+ *   stills: import("./stillview.js").StillRecord[],
+ *   stillsAsked: number,
+ *   language: string | null,
+ *   print: { text: string, kind: string } | null,
+ *   feedback: string | null,
  * }} Call
  */
 
@@ -72,6 +79,8 @@ export const state = {
   call: null,
   /** @type {MediaStream | null} */
   localStream: null,
+  muted: false, // my microphone is off (kept for the next call: the official chose it)
+  cameraOff: false, // my camera is off
   /** @type {Promise<MediaStream | null> | null} */
   localStreamPromise: null,
   /** @type {string | null} */

@@ -313,6 +313,15 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
             for point_id in (IMATRA, LPR):
                 listed_point = point_id in {p["id"] for p in mine}
                 m.check(username, f"desk {point_id}", "see", access.sees_alert(st, AlertRef(point_id)), listed_point)
+            for sid, citizen in citizens.items():
+                done = api.post(f"/api/calls/{sid}/identification", json={"method": "in_person"}, headers=headers)
+                assert done.status_code in (200, 404), done.text
+                allowed = access.allows(st, Action.IDENTIFY, citizen)
+                m.check(username, f"citizen {sid}", "identify", allowed, done.status_code == 200)
+                printed = api.post(f"/api/print/{sid}", content=b"%PDF-1.4 x", headers=headers)
+                assert printed.status_code in (202, 404), printed.text
+                allowed = access.allows(st, Action.PRINT, citizen)
+                m.check(username, f"citizen {sid}", "print", allowed, printed.status_code == 202)
 
             hours = api.put(f"/api/admin/points/{IMATRA}/hours", json=IMATRA_HOURS, headers=headers)
             assert hours.status_code in (200, 403), hours.text

@@ -91,3 +91,17 @@ def test_long_title_is_wrapped_for_double_width_letters() -> None:
     titles = [line.text for line in slip.lines if line.large]
     assert titles == ["Sammanfattning av", "besöket"]
     assert all(len(t) <= 21 for t in titles)
+
+
+def test_what_next_carries_the_officials_words_and_no_qr_code():
+    from drivers.printer import render
+    from drivers.slip import what_next
+
+    slip = what_next(
+        "fi", "Verokortti tulee postissa.\n\nTarkista tulorajasi OmaVerossa.", datetime(2026, 11, 24, 10, 5)
+    )
+    assert slip.qr == ""
+    text = slip.text()
+    assert text[0] == "Asiointiyhteenveto"
+    assert "Verokortti tulee postissa." in text and "Tarkista tulorajasi OmaVerossa." in text
+    assert b"\x1d(k" not in render(slip)  # no QR command in the job

@@ -35,7 +35,17 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    FeedbackCitizen,
+    FeedbackOfficial,
+    FeedbackRequest,
+    FeedbackStatus,
     Hello,
+    IdentChallenge,
+    IdentProgress,
+    IdentRequest,
+    IdentResponse,
+    IdentState,
+    IdentStatus,
     LobbyEntry,
     MicrophoneState,
     Participant,
@@ -45,6 +55,8 @@ from protocol.messages import (
     ParticipantRemove,
     ParticipantRole,
     Presence,
+    PrintJob,
+    PrintStatus,
     QueueStatus,
     Role,
     RtcAnswer,
@@ -61,6 +73,11 @@ from protocol.messages import (
     SessionLobby,
     SessionOffer,
     SessionRequest,
+    StillCapture,
+    StillFailed,
+    StillReady,
+    StillRequest,
+    SummarySend,
     Welcome,
 )
 from protocol.schema import json_schema
@@ -160,6 +177,24 @@ EXAMPLES = [
     BookingArrived(
         session_id="s1", booking_code="K7M2QX", service_name="Henkilöverotus", starts_at=1.0, booth_name="B", point="P"
     ),
+    IdentRequest(session_id="s1"),
+    IdentChallenge(session_id="s1", challenge="AAECAw=="),
+    IdentProgress(session_id="s1", state=IdentState.FAILED, code="wrong_pin", tries_left=2),
+    IdentResponse(
+        session_id="s1", challenge="AAECAw==", certificate="MIIB", signature="AAAA", mechanism="ecdsa-sha256"
+    ),
+    IdentStatus(session_id="s1", state=IdentState.IDENTIFIED, name="TESTINEN TEPPO"),
+    StillRequest(session_id="s1"),
+    StillCapture(session_id="s1", still_id="st-1", upload_token="abcdefghijklmnop_-12"),
+    StillReady(session_id="s1", still_id="st-1", width=2480, height=1754, size=812_345, mime="image/jpeg"),
+    StillFailed(session_id="s1", still_id="st-1", code="no_document_camera"),
+    SummarySend(session_id="s1", text="Verokortti tulee postissa. Tarkista se OmaVerossa.", print=True),
+    PrintStatus(session_id="s1", job="summary", state="printed", printer_before="ok", printer_after="paper near end"),
+    FeedbackRequest(session_id="s1"),
+    PrintJob(session_id="s1", job_id="pj-1", token="abcdefghijklmnop_-12"),
+    FeedbackCitizen(session_id="s1", service=5, ease=4, overall=None, skipped=True),
+    FeedbackOfficial(session_id="s1", technical=4, handled=5),
+    FeedbackStatus(session_id="s1", state="answered"),
 ]
 
 

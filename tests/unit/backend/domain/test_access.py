@@ -258,3 +258,36 @@ def test_only_an_official_in_the_call_steers_the_booths_audio():
     for role, allowed in (("official", True), ("guest", False), ("booth", False), (None, False)):
         assert access.may_set_booth_volume(role) is allowed, role
         assert access.hears_booth_audio_level(role) is allowed, role
+
+
+@pytest.mark.parametrize(
+    ("standing", "in_call", "waiting"),
+    [
+        (Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA}), True, False),  # in the call
+        (VERO_OFFICIAL, False, False),  # could serve, but is not in this call
+        (ADVISOR, True, True),  # the point's advisor: at the desk or called to the booth
+        (Standing.of_grants("lassi", "lpr", [("advisor", LPR)]), False, False),  # another point's advisor
+        (VERO_ADMIN, False, False),
+        (MASTER, False, False),  # administration does not identify citizens
+        (BOOTH, False, False),
+        (GUEST, False, False),  # an interpreter in the call does not vouch for anyone
+    ],
+)
+def test_in_person_identification_is_for_the_officials_in_the_call_and_the_points_advisors(standing, in_call, waiting):
+    assert allows(standing, Action.IDENTIFY, KELA_CALL) is in_call
+    assert allows(standing, Action.IDENTIFY, TAX_CITIZEN) is waiting
+
+
+def test_what_the_citizen_shows_in_a_call_is_for_those_in_the_call_only():
+    in_call = Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA})
+    assert allows(in_call, Action.SEE_CONTENT, KELA_CALL)
+    for outsider in (VERO_OFFICIAL, ADVISOR, VERO_ADMIN, MASTER, BOOTH):
+        assert not allows(outsider, Action.SEE_CONTENT, KELA_CALL)
+
+
+def test_only_an_official_in_the_call_prints_at_its_booth():
+    in_call = Standing.of_grants("kalle", "kela", [("official", "")], serves_at={IMATRA})
+    assert allows(in_call, Action.PRINT, KELA_CALL)
+    assert not allows(in_call, Action.PRINT, TAX_CITIZEN)  # another citizen's booth
+    for outsider in (VERO_OFFICIAL, ADVISOR, MASTER, BOOTH, GUEST):
+        assert not allows(outsider, Action.PRINT, KELA_CALL)

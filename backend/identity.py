@@ -156,7 +156,7 @@ def verify_identification(
         raise ValueError("now must be timezone-aware (UTC)")
     try:
         leaf = x509.load_der_x509_certificate(certificate_der)
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:  # InvalidVersion is not a ValueError
         raise IdentityError("bad_certificate", "the card's certificate could not be read") from exc
     _check_chain(leaf, list(trusted_cas), list(intermediates), now)
     _check_leaf_usage(leaf)

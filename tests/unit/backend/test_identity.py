@@ -362,6 +362,17 @@ def test_a_corrupted_certificate_is_refused_with_a_code(flips, cut):
         assert who.serial_number == SATU
 
 
+def test_a_certificate_with_an_impossible_version_is_refused_with_a_code():
+    """Found by the fuzz test above: a flipped version field made cryptography raise
+    InvalidVersion, which is not a ValueError, and the booth's answer crashed the handler."""
+    damaged = bytearray(_GOOD_DER)
+    at = damaged.find(bytes([0xA0, 0x03, 0x02, 0x01, 0x02]))  # [0] EXPLICIT INTEGER 2 (v3)
+    damaged[at + 4] = 5
+    with pytest.raises(IdentityError) as error:
+        verify_identification(CHALLENGE, _GOOD_SIGNATURE, "ecdsa-sha256", bytes(damaged), [_GARBAGE_PKI.cert], NOW)
+    assert error.value.code == "bad_certificate"
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     signature=st.binary(max_size=600),

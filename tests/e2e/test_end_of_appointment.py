@@ -108,6 +108,10 @@ def test_a_tax_card_and_what_next_are_printed_at_this_booth_and_both_sides_give_
     assert "Asiointiyhteenveto" in printed  # the citizen's language (Finnish): the slip's heading
     assert "Verokortti tulee postissa viikon" in printed and "muuttuvat." in printed
     page.screenshot(path=str(artifacts / "screenshots" / "official-what-next-printed.png"))
+    # The booth's picture of the printed summary is taken a moment after the screen shows it (and
+    # only while it still shows): a busy machine may need longer than the official's page did.
+    booth_shot = artifacts / "screenshots" / "kiosk-summary" / "summary-printed-answer.png"
+    wait_for("the booth's picture of the printed summary", booth_shot.exists, timeout=20)
 
     tap(kiosk, "back")  # the citizen goes back to the meeting
     wait_for("the meeting again", lambda: kiosk.status()["screen"] == "call", timeout=10)

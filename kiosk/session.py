@@ -67,6 +67,7 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    Language,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
@@ -85,6 +86,8 @@ from protocol.messages import (
     SessionRequest,
 )
 
+#: The languages a citizen can choose at the booth (``protocol.messages.Language``, Finnish first).
+BOOTH_LANGUAGES = tuple(lang.value for lang in Language)
 #: How long the booth waits for the backend to acknowledge Start.
 REQUEST_TIMEOUT_S = 10.0
 #: How long media may take to connect after the official admits.
@@ -169,6 +172,17 @@ class ServiceChosen:
     """A walk-in picked a matter, in the language selected on the choice screen."""
 
     service_id: str
+    language: str
+    now: float
+
+
+@dataclass(frozen=True)
+class LanguageChosen:
+    """The citizen tapped a language on the attract screen: from here on the booth speaks only it.
+
+    A language the booth does not speak is ignored (logged), never guessed.
+    """
+
     language: str
     now: float
 
@@ -285,6 +299,7 @@ Event = (
     | DevicesChanged
     | AssistPressed
     | Tick
+    | LanguageChosen
 )
 
 
@@ -328,6 +343,9 @@ class Show:
     text: BackendText | None = None
     #: The screen's controls are locked: the booth waits for the backend.
     busy: bool = False
+    #: The one language the citizen chose (None: not chosen yet, the screen shows all). Filled by
+    #: ``BoothSession.handle`` from the state, so no handler can forget it.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -468,6 +486,8 @@ class State:
     peer: str | None = None
     lead_peer: str | None = None
     remotes: tuple[str, ...] = ()
+    #: The language this citizen chose (or booked in); None before a choice and again for the next citizen.
+    language: str | None = None
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -489,7 +509,9 @@ class BoothSession:
         if handler is None:
             # A shell feeding something this machine does not know: a bug to see in the log, not a crash.
             return [Log(f"unknown event {type(event).__name__}: no handler; ignored")]
-        return handler(self, event)
+        out = handler(self, event)
+        # Every screen speaks the citizen's one language: stamped here, in one place.
+        return [replace(c, language=self.state.language) if isinstance(c, Show) else c for c in out]
 
     # -- connection --
 
@@ -535,8 +557,18 @@ class BoothSession:
             what = "a service not in the catalogue" if service is None else "a language the service does not offer"
             return [Log(f"refused a choice of {what}")]
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
+        self.state = replace(self.state, language=ev.language)
         request = SessionRequest(service_id=service.service_id, language=ev.language)
         return [Send(request), Show(Screen.LOBBY)]
+
+    def _on_language_chosen(self, ev: LanguageChosen) -> list[Command]:
+        if self.state.phase is not Phase.IDLE:
+            return []  # chosen once, at the start; a late tap while a screen changes is not an error
+        if ev.language not in BOOTH_LANGUAGES:
+            return [Log(f"language {ev.language!r} is not one the booth speaks; ignored")]
+        # Only the attract screen re-labelled: Start and "I have a booking" now in this language.
+        self.state = replace(self.state, language=ev.language, idle_deadline=ev.now + INACTIVITY_S)
+        return [Show(Screen.ATTRACT)]
 
     def _on_booking_pressed(self, ev: BookingPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
@@ -691,6 +723,9 @@ class BoothSession:
             self._to(Phase.IDLE)
             why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; back to the start"
             return [*out, Log(why), Show(Screen.ATTRACT)]
+        if phase is Phase.IDLE and self.state.language and idle_deadline is not None and ev.now >= idle_deadline:
+            self._to(Phase.IDLE)  # chose a language and walked away: the next citizen sees all of them
+            return [Log(f"nobody touched the screen for {INACTIVITY_S:.0f} s; language reset"), Show(Screen.ATTRACT)]
         deadline = self.state.deadline
         if deadline is None or ev.now < deadline:
             return []
@@ -783,7 +818,8 @@ class BoothSession:
     def _on_checkin_result(self, msg: CheckinResult, now: float) -> list[Command]:
         if self.state.phase is not Phase.CHECKING:
             return [Log(f"ignored a check-in result in phase {self.state.phase.value}")]
-        text = BackendText(msg.message_fi, msg.message_sv, msg.message_en, msg.language)
+        chosen = self.state.language or (msg.language.value if msg.language else None)
+        text = BackendText(msg.message_fi, msg.message_sv, msg.message_en, chosen)
         if msg.ok:
             self._to(
                 Phase.CHECKING,
@@ -791,7 +827,8 @@ class BoothSession:
                 idle_deadline=self.state.idle_deadline,
                 qr_refused=self.state.qr_refused,
             )
-            self.state = replace(self.state, checkin_result=msg.result)
+            # A citizen who did not choose a language is served in the one they booked in.
+            self.state = replace(self.state, checkin_result=msg.result, language=chosen)
             return [Log("checked in; waiting for the lobby"), Show(Screen.CHECKIN, text=text, busy=True)]
         refused = self.state.qr_checking or self.state.qr_refused
         self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=refused)
@@ -855,6 +892,8 @@ class BoothSession:
             peer=peer,
             lead_peer=lead_peer,
             remotes=remotes,
+            # The next citizen starts with no language chosen: a walk-up back to the start resets it.
+            language=None if phase is Phase.IDLE else self.state.language,
         )
 
 
@@ -879,4 +918,5 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     DevicesChanged: BoothSession._on_devices_changed,
     AssistPressed: BoothSession._on_assist_pressed,
     Tick: BoothSession._on_tick,
+    LanguageChosen: BoothSession._on_language_chosen,
 }

@@ -29,7 +29,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.core_thread import CoreThread
 from kiosk.devices import open_devices
-from kiosk.i18n import TEXTS, all_languages
+from kiosk.i18n import TEXTS
 from kiosk.media import CallMedia
 from kiosk.screens.assist import AssistBanner
 from kiosk.screens.attract import AttractScreen
@@ -39,6 +39,7 @@ from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.screens.wording import WORDING
 from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
@@ -74,7 +75,7 @@ class KioskApp(App):
     def build(self) -> FloatLayout:
         self.screens = ScreenManager(transition=NoTransition())
         c = self.controller
-        self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking)
+        self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking, on_language=c.choose_language)
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
         self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
@@ -103,7 +104,8 @@ class KioskApp(App):
 
     def show(self, command: sm.Show) -> None:
         screen = self.screens.get_screen(command.screen.value)
-        lines = [all_languages(command.notice.value)] if command.notice.value in TEXTS else []
+        WORDING.set_language(command.language)  # every bound text re-said before the screen shows
+        lines = [WORDING.say(command.notice.value)] if command.notice.value in TEXTS else []
         if command.text is not None:
             lines.extend(command.text.lines())  # the backend's own words; never logged
         screen.set_notice("\n".join(lines))
@@ -114,6 +116,7 @@ class KioskApp(App):
         self.screens.current = command.screen.value
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
+            name += f"-{command.language}" if command.language else ""
             if command.text is not None:
                 name += "-answer"  # the backend's reply on the screen (e.g. why a check-in failed)
             shown = command.screen.value

@@ -141,6 +141,10 @@ class Controller:
     def press_booking(self) -> None:
         self.post(sm.BookingPressed(self.clock()))
 
+    def choose_language(self, language: str | None) -> None:
+        """A language tapped on the attract screen (None: "change language", every language again)."""
+        self.post(sm.LanguageChosen(language, self.clock()))
+
     def choose_service(self, service_id: str, language: str) -> None:
         self.post(sm.ServiceChosen(service_id, language, self.clock()))
 

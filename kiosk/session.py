@@ -180,10 +180,11 @@ class ServiceChosen:
 class LanguageChosen:
     """The citizen tapped a language on the attract screen: from here on the booth speaks only it.
 
-    A language the booth does not speak is ignored (logged), never guessed.
+    ``None`` is "change language": every language again. A language the booth
+    does not speak is ignored (logged), never guessed.
     """
 
-    language: str
+    language: str | None
     now: float
 
 
@@ -564,6 +565,9 @@ class BoothSession:
     def _on_language_chosen(self, ev: LanguageChosen) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
             return []  # chosen once, at the start; a late tap while a screen changes is not an error
+        if ev.language is None:
+            self._to(Phase.IDLE)
+            return [Show(Screen.ATTRACT)]
         if ev.language not in BOOTH_LANGUAGES:
             return [Log(f"language {ev.language!r} is not one the booth speaks; ignored")]
         # Only the attract screen re-labelled: Start and "I have a booking" now in this language.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kivy.graphics import Color, Rectangle
 from kivy.uix.label import Label
 
-from kiosk.i18n import all_languages
+from kiosk.screens.wording import WORDING
 from protocol.messages import AssistState
 
 _COLOURS = {AssistState.REQUESTED: (0.75, 0.2, 0.1, 0.95), AssistState.ACKNOWLEDGED: (0.85, 0.6, 0.0, 0.95)}
@@ -23,6 +23,8 @@ class AssistBanner(Label):
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._layout, size=self._layout)
         self.opacity = 0
+        self._state = AssistState.NONE
+        WORDING.on_change(lambda _lang: self.show(self._state))
 
     def _layout(self, *_: object) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
@@ -30,9 +32,10 @@ class AssistBanner(Label):
         self.font_size = max(16, self.height * 0.32)
 
     def show(self, state: AssistState) -> None:
+        self._state = state
         if state is AssistState.NONE:
             self.opacity, self.text = 0, ""
             return
         self._colour.rgba = _COLOURS[state]
-        self.text = all_languages(f"assist_{state.value}", "  ·  ")
+        self.text = WORDING.say(f"assist_{state.value}", "  ·  ")
         self.opacity = 1

@@ -15,9 +15,9 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.media import CallMedia
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
 
@@ -56,14 +56,14 @@ class CallScreen(BoothScreen):
         super().__init__(name="call", **kwargs)
         root = FloatLayout()
         # Big louder/quieter buttons on the left, for a citizen who cannot hear well (issue 9).
-        self.louder = big_button(
-            "+\n" + all_languages("louder", " · "), VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.5}
+        self.louder = WORDING.bind(
+            big_button("", VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.5}), "louder", " · ", "+\n"
         )
-        self.quieter = big_button(
-            "−\n" + all_languages("quieter", " · "),
-            VOLUME_COLOUR,
-            size_hint=(0.16, 0.2),
-            pos_hint={"x": 0.01, "y": 0.26},
+        self.quieter = WORDING.bind(
+            big_button("", VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.26}),
+            "quieter",
+            " · ",
+            "−\n",
         )
         for button in (self.louder, self.quieter):
             button.halign, button.valign = "center", "middle"

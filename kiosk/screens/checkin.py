@@ -19,8 +19,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.screens.common import ACCENT, TEXT, BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 from protocol.booking_code import CODE_ALPHABET, ERASE, grouped, is_code, keypad_input
 
 KEY_COLOUR = (0.15, 0.32, 0.50, 1)
@@ -52,8 +52,8 @@ class CheckinScreen(BoothScreen):
         self._busy = False
         root = FloatLayout()
         root.add_widget(
-            big_label(
-                all_languages("checkin", "  ·  "), 0.12, size_hint=(0.95, 0.07), pos_hint={"center_x": 0.5, "top": 0.9}
+            WORDING.bind(
+                big_label("", 0.12, size_hint=(0.95, 0.07), pos_hint={"center_x": 0.5, "top": 0.9}), "checkin", "  ·  "
             )
         )
         self.display = big_label("", 0.2, size_hint=(0.6, 0.11), pos_hint={"center_x": 0.5, "top": 0.83})
@@ -82,17 +82,18 @@ class CheckinScreen(BoothScreen):
             self.keys[key] = button
         root.add_widget(pad)
         self.back = big_button(
-            all_languages("back", " · "),
+            "",
             ERASE_COLOUR,
             background_disabled_normal="",
             size_hint=(0.24, 0.1),
             pos_hint={"x": 0.03, "y": 0.025},
         )
+        WORDING.bind(self.back, "back", " · ")
         self.back.bind(on_release=lambda *_: self._back())
         root.add_widget(self.back)
         root.add_widget(
-            big_label(
-                all_languages("checkin_hint"), 0.045, size_hint=(0.66, 0.12), pos_hint={"right": 0.97, "y": 0.015}
+            WORDING.bind(
+                big_label("", 0.045, size_hint=(0.66, 0.12), pos_hint={"right": 0.97, "y": 0.015}), "checkin_hint"
             )
         )
         self.add_widget(root)

@@ -90,3 +90,10 @@ def test_a_walk_in_who_did_not_choose_speaks_the_matter_s_language_from_then_on(
     m.handle(sm.StartPressed(1))
     out = m.handle(sm.ServiceChosen(SERVICES[0].service_id, "sv", 2))
     assert [s.language for s in screens(out)] == ["sv"]
+
+
+def test_change_language_shows_every_language_again():
+    m = chosen("sv")
+    out = m.handle(sm.LanguageChosen(None, 2))
+    assert m.state.phase is Phase.IDLE and m.state.language is None
+    assert screens(out) == [sm.Show(Screen.ATTRACT, language=None)]

@@ -8,6 +8,7 @@ Import only after ``kiosk.boot.prepare_kivy``: Kivy configures itself on import.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -36,6 +37,7 @@ from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
+from kiosk.screens.dump import visible_texts
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
@@ -183,6 +185,11 @@ class KioskApp(App):
         taken = Window.screenshot(name=str(target))
         if taken:
             os.replace(taken, target)  # whole pictures only: a reader never sees half a file
+        texts = {"screen": self.screens.current, "window": list(Window.size), "language": WORDING.language}
+        texts["texts"] = visible_texts(self.screens.current_screen, self.assist_banner)
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target.with_suffix(".json"))
 
     def arm_shutdown_watchdog(self) -> None:
         """From here on the process exits within ``SHUTDOWN_LIMIT_S`` (see ``kiosk.watchdog``)."""

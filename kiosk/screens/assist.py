@@ -23,6 +23,7 @@ class AssistBanner(Label):
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._layout, size=self._layout)
         self.opacity = 0
+        self.background_rgba: tuple[float, float, float, float] | None = None
         self._state = AssistState.NONE
         WORDING.on_change(lambda _lang: self.show(self._state))
 
@@ -37,5 +38,6 @@ class AssistBanner(Label):
             self.opacity, self.text = 0, ""
             return
         self._colour.rgba = _COLOURS[state]
+        self.background_rgba = _COLOURS[state]  # for the contrast check of the debug dump
         self.text = WORDING.say(f"assist_{state.value}", "  ·  ")
         self.opacity = 1

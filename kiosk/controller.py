@@ -86,6 +86,10 @@ class Ui(Protocol):
         """The speaker's volume in %, for the call screen's louder/quieter control."""
         ...
 
+    def set_look(self, look: sm.Look) -> None:
+        """Redraw the screens with large text / high contrast as the citizen toggled them."""
+        ...
+
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centre of each tappable widget on the current screen: fractions of the screen from the top left."""
         ...
@@ -144,6 +148,10 @@ class Controller:
     def choose_language(self, language: str | None) -> None:
         """A language tapped on the attract screen (None: "change language", every language again)."""
         self.post(sm.LanguageChosen(language, self.clock()))
+
+    def toggle_look(self, what: str) -> None:
+        """ "Large text" or "high contrast" tapped on the bar under every screen."""
+        self.post(sm.LookToggled(what, self.clock()))
 
     def choose_service(self, service_id: str, language: str) -> None:
         self.post(sm.ServiceChosen(service_id, language, self.clock()))
@@ -324,6 +332,8 @@ class Controller:
                 log.info("%s", text)
             case sm.SetVolume(volume=volume):
                 self._set_volume(self.volume.set(volume))
+            case sm.SetLook(look=look):
+                self.ui.set_look(look)
 
     async def _send(self, message: object) -> None:
         ws = self._ws

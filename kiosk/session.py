@@ -189,6 +189,22 @@ class LanguageChosen:
 
 
 @dataclass(frozen=True)
+class Look:
+    """How the screens are drawn for this citizen: larger text, high contrast (both off for the next)."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+
+
+@dataclass(frozen=True)
+class LookToggled:
+    """The citizen tapped "large text" (``what`` = "large_text") or "high contrast" on the bar under every screen."""
+
+    what: str
+    now: float
+
+
+@dataclass(frozen=True)
 class CodeSubmitted:
     """The citizen typed a booking code and pressed OK. The code is not shown in ``repr``."""
 
@@ -301,6 +317,7 @@ Event = (
     | AssistPressed
     | Tick
     | LanguageChosen
+    | LookToggled
 )
 
 
@@ -347,6 +364,15 @@ class Show:
     #: The one language the citizen chose (None: not chosen yet, the screen shows all). Filled by
     #: ``BoothSession.handle`` from the state, so no handler can forget it.
     language: str | None = None
+    #: Large text and high contrast, stamped like ``language``.
+    look: Look = Look()
+
+
+@dataclass(frozen=True)
+class SetLook:
+    """Redraw the screen shown now with ``look`` (the citizen toggled large text or contrast)."""
+
+    look: Look
 
 
 @dataclass(frozen=True)
@@ -461,6 +487,7 @@ Command = (
     | SelectCamera
     | Log
     | SetVolume
+    | SetLook
 )
 
 
@@ -489,6 +516,8 @@ class State:
     remotes: tuple[str, ...] = ()
     #: The language this citizen chose (or booked in); None before a choice and again for the next citizen.
     language: str | None = None
+    #: Large text / high contrast as this citizen set them; reset with the language.
+    look: Look = Look()
 
 
 _MEDIA_PHASES = (Phase.CONNECTING, Phase.IN_CALL)
@@ -512,7 +541,8 @@ class BoothSession:
             return [Log(f"unknown event {type(event).__name__}: no handler; ignored")]
         out = handler(self, event)
         # Every screen speaks the citizen's one language: stamped here, in one place.
-        return [replace(c, language=self.state.language) if isinstance(c, Show) else c for c in out]
+        language, look = self.state.language, self.state.look
+        return [replace(c, language=language, look=look) if isinstance(c, Show) else c for c in out]
 
     # -- connection --
 
@@ -573,6 +603,19 @@ class BoothSession:
         # Only the attract screen re-labelled: Start and "I have a booking" now in this language.
         self.state = replace(self.state, language=ev.language, idle_deadline=ev.now + INACTIVITY_S)
         return [Show(Screen.ATTRACT)]
+
+    def _on_look_toggled(self, ev: LookToggled) -> list[Command]:
+        look = self.state.look
+        if ev.what not in ("large_text", "high_contrast"):
+            return [Log(f"unknown look {ev.what!r}; ignored")]
+        look = replace(look, **{ev.what: not getattr(look, ev.what)})
+        self.state = replace(self.state, look=look)
+        if self.state.phase in _INPUT_PHASES:
+            self._touch(ev.now)
+        elif self.state.phase is Phase.IDLE:
+            # Set before Start, and left: reset after the idle time, as a chosen language is.
+            self.state = replace(self.state, idle_deadline=ev.now + INACTIVITY_S)
+        return [SetLook(look)]
 
     def _on_booking_pressed(self, ev: BookingPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
@@ -727,9 +770,11 @@ class BoothSession:
             self._to(Phase.IDLE)
             why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; back to the start"
             return [*out, Log(why), Show(Screen.ATTRACT)]
-        if phase is Phase.IDLE and self.state.language and idle_deadline is not None and ev.now >= idle_deadline:
+        chosen = self.state.language or self.state.look != Look()
+        if phase is Phase.IDLE and chosen and idle_deadline is not None and ev.now >= idle_deadline:
             self._to(Phase.IDLE)  # chose a language and walked away: the next citizen sees all of them
-            return [Log(f"nobody touched the screen for {INACTIVITY_S:.0f} s; language reset"), Show(Screen.ATTRACT)]
+            why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; language and look reset"
+            return [Log(why), Show(Screen.ATTRACT)]
         deadline = self.state.deadline
         if deadline is None or ev.now < deadline:
             return []
@@ -898,6 +943,7 @@ class BoothSession:
             remotes=remotes,
             # The next citizen starts with no language chosen: a walk-up back to the start resets it.
             language=None if phase is Phase.IDLE else self.state.language,
+            look=Look() if phase is Phase.IDLE else self.state.look,
         )
 
 
@@ -923,4 +969,5 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     AssistPressed: BoothSession._on_assist_pressed,
     Tick: BoothSession._on_tick,
     LanguageChosen: BoothSession._on_language_chosen,
+    LookToggled: BoothSession._on_look_toggled,
 }

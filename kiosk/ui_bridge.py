@@ -72,6 +72,9 @@ class UiBridge:
     def show_volume(self, volume: int) -> None:
         self._post("show_volume", volume)
 
+    def set_look(self, look: sm.Look) -> None:
+        self._post("set_look", look)
+
     def call(self, method: str, *args: Any) -> None:
         """Any other method of the screens' side, by name (e.g. a level meter's update)."""
         self._post(method, *args)

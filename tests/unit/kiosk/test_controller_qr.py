@@ -95,6 +95,7 @@ class FakeUi:
         self.queues: list[tuple[int, int | None]] = []
         self.fail_targets = False
         self.volumes: list[int] = []
+        self.looks: list[sm.Look] = []
 
     def show(self, command: sm.Show) -> None:
         self.shown.append(command)
@@ -111,6 +112,9 @@ class FakeUi:
 
     def show_volume(self, volume: int) -> None:
         self.volumes.append(volume)
+
+    def set_look(self, look: sm.Look) -> None:
+        self.looks.append(look)
 
     def targets(self) -> dict[str, tuple[float, float]]:
         if self.fail_targets:

@@ -97,3 +97,47 @@ def test_change_language_shows_every_language_again():
     out = m.handle(sm.LanguageChosen(None, 2))
     assert m.state.phase is Phase.IDLE and m.state.language is None
     assert screens(out) == [sm.Show(Screen.ATTRACT, language=None)]
+
+
+def test_large_text_and_contrast_toggle_and_ride_on_every_show():
+    m = chosen("fi")
+    assert m.handle(sm.LookToggled("large_text", 2)) == [sm.SetLook(sm.Look(large_text=True))]
+    out = m.handle(sm.LookToggled("high_contrast", 3))
+    assert out == [sm.SetLook(sm.Look(large_text=True, high_contrast=True))]
+    assert m.handle(sm.LookToggled("large_text", 4)) == [sm.SetLook(sm.Look(high_contrast=True))]
+    shown = screens(m.handle(sm.StartPressed(5)))
+    assert [s.look for s in shown] == [sm.Look(high_contrast=True)]
+
+
+def test_the_look_is_reset_for_the_next_citizen():
+    m = chosen("fi")
+    m.handle(sm.LookToggled("large_text", 2))
+    m.handle(sm.StartPressed(3))
+    out = m.handle(sm.BackPressed(4))
+    assert screens(out) == [sm.Show(Screen.ATTRACT)]  # default look, no language
+    assert m.state.look == sm.Look()
+
+
+def test_a_look_set_before_start_and_left_is_reset_after_the_idle_time():
+    m = sm.BoothSession()
+    m.handle(sm.Connected(0))
+    m.handle(sm.LookToggled("high_contrast", 1))
+    out = m.handle(sm.Tick(1 + INACTIVITY_S))
+    assert m.state.look == sm.Look() and screens(out) == [sm.Show(Screen.ATTRACT)]
+
+
+def test_the_look_can_change_in_a_call_and_is_kept_to_its_end():
+    m = chosen("sv")
+    m.handle(sm.StartPressed(2))
+    m.handle(sm.ServiceChosen(SERVICES[0].service_id, "sv", 3))
+    m.handle(sm.Received(SessionLobby(session_id=SID), 4))
+    m.handle(sm.Received(admitted(), 5))
+    m.handle(sm.LookToggled("large_text", 6))
+    out = m.handle(sm.MediaConnected(SID, "o1", 7))
+    assert [s.look for s in screens(out)] == [sm.Look(large_text=True)]
+
+
+def test_an_unknown_look_is_logged_not_applied():
+    m = chosen("sv")
+    out = m.handle(sm.LookToggled("sparkles", 2))
+    assert all(isinstance(c, sm.Log) for c in out) and m.state.look == sm.Look()

@@ -32,6 +32,7 @@ from kiosk.core_thread import CoreThread
 from kiosk.devices import open_devices
 from kiosk.i18n import TEXTS
 from kiosk.media import CallMedia
+from kiosk.screens.access_bar import AccessBar
 from kiosk.screens.assist import AssistBanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
@@ -41,6 +42,7 @@ from kiosk.screens.dump import visible_texts
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
+from kiosk.screens.theme import THEME, Scale
 from kiosk.screens.wording import WORDING
 from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
@@ -55,6 +57,8 @@ SCREENSHOT_DELAY_S = 1.0
 SCREENSHOT_CALL_FRAMES = 60
 #: ... once the self-view has shown this many of this call's frames.
 SELF_VIEW_FRAMES = 10
+#: Share of the window height the large-text / contrast bar takes, at the bottom.
+ACCESS_BAR = 0.1
 #: How often the UI thread refreshes the tappable widgets' positions for the status file.
 TARGETS_REFRESH_S = 0.1
 
@@ -75,7 +79,12 @@ class KioskApp(App):
         self._watchdog: threading.Timer | None = None
 
     def build(self) -> FloatLayout:
-        self.screens = ScreenManager(transition=NoTransition())
+        cfg = self.booth_config
+        THEME.configure(Scale.for_panel(cfg.width, cfg.height, cfg.diagonal_in, Window.size[1] or cfg.height))
+        # The screens above, the large-text / contrast bar below them, reachable from a wheelchair.
+        self.screens = ScreenManager(
+            transition=NoTransition(), size_hint=(1, 1 - ACCESS_BAR), pos_hint={"x": 0, "top": 1}
+        )
         c = self.controller
         self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking, on_language=c.choose_language)
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
@@ -94,6 +103,8 @@ class KioskApp(App):
         root.add_widget(self.screens)
         self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
         root.add_widget(self.assist_banner)
+        self.access_bar = AccessBar(on_toggle=c.toggle_look, size_hint=(1, ACCESS_BAR), pos_hint={"x": 0, "y": 0})
+        root.add_widget(self.access_bar)
         return root
 
     def _touch_returned(self) -> None:
@@ -107,6 +118,7 @@ class KioskApp(App):
     def show(self, command: sm.Show) -> None:
         screen = self.screens.get_screen(command.screen.value)
         WORDING.set_language(command.language)  # every bound text re-said before the screen shows
+        THEME.set_look(command.look)
         lines = [WORDING.say(command.notice.value)] if command.notice.value in TEXTS else []
         if command.text is not None:
             lines.extend(command.text.lines())  # the backend's own words; never logged
@@ -118,9 +130,9 @@ class KioskApp(App):
         self.screens.current = command.screen.value
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
-            name += f"-{command.language}" if command.language else ""
             if command.text is not None:
                 name += "-answer"  # the backend's reply on the screen (e.g. why a check-in failed)
+            name = self._shot_name(name)
             shown = command.screen.value
 
             def shoot(_dt: float) -> None:
@@ -143,6 +155,12 @@ class KioskApp(App):
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
 
+    def set_look(self, look: sm.Look) -> None:
+        THEME.set_look(look)
+        if self.booth_config.screenshot_dir:
+            name = self._shot_name(self.screens.current)
+            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
+
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centres of the current screen's buttons, as fractions of the window from the top left.
 
@@ -151,6 +169,7 @@ class KioskApp(App):
         silently breaks a test that hard-coded a position.
         """
         named: dict[str, Widget] = getattr(self.screens.current_screen, "targets", dict)()
+        named.update(self.access_bar.targets())
         width, height = Window.size
         if not width or not height:
             return {}
@@ -179,6 +198,13 @@ class KioskApp(App):
             self._screenshot("call-video")
             self._next_call_shot = (call.remote.frames_shown + SCREENSHOT_CALL_FRAMES, local_due)
 
+    @staticmethod
+    def _shot_name(name: str) -> str:
+        """A debug screenshot's name: the screen (and notice), the look, the language."""
+        look = THEME.look
+        name += ("-large" if look.large_text else "") + ("-contrast" if look.high_contrast else "")
+        return name + (f"-{WORDING.language}" if WORDING.language else "")
+
     def _screenshot(self, name: str) -> None:
         target = Path(self.booth_config.screenshot_dir) / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +212,10 @@ class KioskApp(App):
         if taken:
             os.replace(taken, target)  # whole pictures only: a reader never sees half a file
         texts = {"screen": self.screens.current, "window": list(Window.size), "language": WORDING.language}
-        texts["texts"] = visible_texts(self.screens.current_screen, self.assist_banner)
+        texts["texts"] = visible_texts(self.screens.current_screen, self.assist_banner, self.access_bar)
+        texts["look"] = {"large_text": THEME.look.large_text, "high_contrast": THEME.look.high_contrast}
+        texts["min_text_px"] = THEME.scale.font(0, THEME.look.large_text)
+        texts["min_target_px"] = THEME.scale.min_target_px
         tmp = target.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, target.with_suffix(".json"))

@@ -217,6 +217,8 @@ class DisplaySection(Section):
     fullscreen: bool = True
     width: whole(320, 7680) = 1920
     height: whole(240, 4320) = 1080
+    #: The panel's diagonal in inches: text and touch targets are sized in mm on it (kiosk.screens.theme).
+    diagonal_in: Annotated[float, Field(ge=7, le=100)] = 27.0
 
 
 class TouchSection(Section):
@@ -517,6 +519,7 @@ class BoothFile(Section):
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
+            diagonal_in=self.display.diagonal_in,
             tuio=self.touch.tuio,
             face_camera=camera(self.cameras.face),
             document_camera=camera(self.cameras.document) if self.cameras.document else None,
@@ -552,6 +555,7 @@ class KioskConfig:
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080
+    diagonal_in: float = 27.0
     tuio: str = ""
     face_camera: CameraConfig = field(default_factory=CameraConfig)
     document_camera: CameraConfig | None = None

@@ -55,6 +55,8 @@ TEXTS: dict[str, str] = {
     Notice.CHECKING.value: N_("Checking your booking…"),
     Notice.CHECKIN_FAILED.value: N_("Could not check the booking. Please try again."),
     "change_language": N_("Change language"),
+    "large_text": N_("Larger text"),
+    "high_contrast": N_("High contrast"),
 }
 
 

@@ -17,6 +17,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.media import CallMedia
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
 from kiosk.screens.wording import WORDING
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
@@ -67,9 +68,8 @@ class CallScreen(BoothScreen):
         )
         for button in (self.louder, self.quieter):
             button.halign, button.valign = "center", "middle"
-            button.bind(
-                size=lambda b, s: setattr(b, "text_size", s), height=lambda b, h: setattr(b, "font_size", h * 0.14)
-            )
+            button.bind(size=lambda b, s: setattr(b, "text_size", s))
+            THEME.size_text(button, lambda b: b.height * 0.14)
         self.louder.bind(on_release=lambda *_: on_louder())
         self.quieter.bind(on_release=lambda *_: on_quieter())
         self.volume = big_label("", 0.2, size_hint=(0.16, 0.05), pos_hint={"x": 0.01, "y": 0.2})

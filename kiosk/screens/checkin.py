@@ -20,6 +20,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.screens.common import ACCENT, TEXT, BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
 from kiosk.screens.wording import WORDING
 from protocol.booking_code import CODE_ALPHABET, ERASE, grouped, is_code, keypad_input
 
@@ -32,8 +33,6 @@ KEYS = (*CODE_ALPHABET, ERASE, OK)
 COLUMNS = 8
 #: Shown for the characters still to type.
 PLACEHOLDER = "_"
-#: The smallest text the message area shrinks to, px.
-MIN_FONT = 11
 #: Kivy's bundled font with the erase glyph (Roboto, the default, has none).
 SYMBOL_FONT = "data/fonts/DejaVuSans.ttf"
 
@@ -67,7 +66,9 @@ class CheckinScreen(BoothScreen):
             size_hint=(0.95, 0.12),
             pos_hint={"center_x": 0.5, "top": 0.72},
         )
+        THEME.label(self.notice)
         self.notice.bind(size=self._fit_notice, text=self._fit_notice)
+        THEME.on_change(lambda _look: self._fit_notice())
         root.add_widget(self.notice)
         pad = GridLayout(cols=COLUMNS, spacing=10, size_hint=(0.94, 0.45), pos_hint={"center_x": 0.5, "top": 0.6})
         self.keys: dict[str, Button] = {}
@@ -143,12 +144,12 @@ class CheckinScreen(BoothScreen):
         """The backend's words can be long (three languages, 500 characters each): shrink them to fit."""
         label = self.notice
         width, height = label.size
-        size = max(MIN_FONT, height * 0.2)
+        size = THEME.scale.font(height * 0.2, THEME.look.large_text)
         label.text_size = (width, None)  # measure the whole text, unclipped
         while True:
             label.font_size = size
             label.texture_update()
-            if label.texture_size[1] <= height or size <= MIN_FONT:
+            if label.texture_size[1] <= height or size <= THEME.scale.min_text_px:
                 break
             size -= 1
         label.text_size = (width, height)
@@ -165,7 +166,7 @@ class CheckinScreen(BoothScreen):
             enabled = not self._busy and (complete if key == OK else True)
             button.disabled = not enabled
             if key == OK:
-                button.background_color = ACCENT if enabled else DISABLED_COLOUR
+                THEME.paint(button, ACCENT if enabled else DISABLED_COLOUR, go=enabled)
             else:
                 button.opacity = 0.5 if self._busy else 1.0  # locked keys look locked
         self.back.disabled = self._busy

@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, in_language
 from kiosk.screens.common import ACCENT, BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
 from kiosk.screens.wording import WORDING
 from protocol.messages import ServiceChoice
 
@@ -93,7 +94,7 @@ class ChooseScreen(BoothScreen):
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         for lang, button in self.language_buttons.items():
             selected = lang == self.language
-            button.background_color = ACCENT if selected else LANGUAGE_COLOUR
+            THEME.paint(button, ACCENT if selected else LANGUAGE_COLOUR, go=selected)
             button.bold = selected
         self.title.text = in_language("choose", self.language)
         self.back.text = in_language("back", self.language)

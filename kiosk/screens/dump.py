@@ -55,6 +55,7 @@ def visible_texts(*roots: Widget) -> list[dict[str, Any]]:
                     "color": list(widget.color),
                     "background": list(_background(widget)),
                     "size": [float(widget.width), float(widget.height)],
+                    "button": isinstance(widget, Button),
                 }
             )
     return out

@@ -58,3 +58,9 @@ def low_contrast(dump: dict[str, Any]) -> list[tuple[str, float]]:
 def smallest_text(dump: dict[str, Any]) -> float:
     """The smallest font size on the screen, px."""
     return min(t["font_size"] for t in dump["texts"])
+
+
+def small_targets(dump: dict[str, Any]) -> list[tuple[str, list[float]]]:
+    """Buttons smaller than the 15 mm touch target in either direction."""
+    least = dump["min_target_px"] - 0.5
+    return [(t["text"], t["size"]) for t in dump["texts"] if t.get("button") and min(t["size"]) < least]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.i18n import LANGUAGE_NAMES, in_language
-from tests.e2e.booth_screens import low_contrast, other_language_on, read_dump, smallest_text
+from tests.e2e.booth_screens import low_contrast, other_language_on, read_dump, small_targets, smallest_text
 from tests.e2e.booth_ui import tap
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
@@ -43,6 +43,8 @@ def test_start_to_end_of_call_in_one_language(backend: Backend, kiosk: Kiosk, pa
         assert dump["language"] == language
         assert other_language_on(dump, language) == [], name
         assert low_contrast(dump) == [], name
+        assert smallest_text(dump) >= dump["min_text_px"] - 0.5, name
+        assert small_targets(dump) == [], name
         judged[name] = smallest_text(dump)
         return dump
 

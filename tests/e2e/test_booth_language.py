@@ -1,10 +1,11 @@
-"""A citizen goes from Start to the end of a call in the one language they chose.
+"""A citizen goes from Start to the end of a call in the one language they chose, in any look.
 
 Real backend and kiosk processes, Chromium as the official. The citizen taps
 their language on the attract screen (each in its own name); from then on every
 screen the booth shows — judged from the widget dump written beside each
-screenshot — carries that language only, with WCAG AA contrast; after the call
-the next citizen is greeted in every language again.
+screenshot — carries that language only, text no smaller than the panel's
+scale allows, buttons of 15 mm or more and WCAG AA contrast; after the call the
+next citizen is greeted in every language, in the normal look, again.
 """
 
 from __future__ import annotations
@@ -24,52 +25,75 @@ from tests.support.waiting import wait_for
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("language", ["fi", "sv", "en"])
-def test_start_to_end_of_call_in_one_language(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str):
-    shots = kiosk_shots = artifacts / "screenshots" / "kiosk"
+def look_suffix(looks: tuple[str, ...]) -> str:
+    """The screenshots' names carry the look: "-large", "-contrast" (in this order)."""
+    return ("-large" if "large_text" in looks else "") + ("-contrast" if "high_contrast" in looks else "")
+
+
+def walk(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str, looks: tuple[str, ...]) -> None:
+    """Start to the end of a call in ``language``, with the ``looks`` ("large_text", "high_contrast") on."""
+    shots = artifacts / "screenshots" / "kiosk"
     sign_in(page, backend.url)
     kiosk.wait_phase("idle")
 
-    first = read_dump(kiosk_shots, "attract")
+    first = read_dump(shots, "attract")
     shown = " ".join(t["text"] for t in first["texts"])
     assert all(name in shown for name in LANGUAGE_NAMES.values()), shown  # every language, in its own name
     assert other_language_on(first, language)  # ... which the one-language check does see
 
     tap(kiosk, f"lang:{language}")
-    judged = {}
+    read_dump(shots, f"attract-{language}")
+    for n, look in enumerate(looks):
+        tap(kiosk, f"look:{look}")
+        so_far = read_dump(shots, f"attract{look_suffix(looks[: n + 1])}-{language}")  # taken once it is drawn
+        assert all(so_far["look"][x] for x in looks[: n + 1])
+    suffix = f"{look_suffix(looks)}-{language}"
+    smallest: dict[str, float] = {}
 
-    def judge(name: str) -> dict:
+    def judge(screen: str) -> dict:
+        name = f"{screen}{suffix}"
         dump = read_dump(shots, name)
-        assert dump["language"] == language
+        assert dump["language"] == language and all(dump["look"][look] for look in looks), name
         assert other_language_on(dump, language) == [], name
         assert low_contrast(dump) == [], name
         assert smallest_text(dump) >= dump["min_text_px"] - 0.5, name
         assert small_targets(dump) == [], name
-        judged[name] = smallest_text(dump)
+        smallest[name] = round(smallest_text(dump), 1)
         return dump
 
-    attract = judge(f"attract-{language}")
+    attract = judge("attract")
     assert in_language("start", language) in [t["text"] for t in attract["texts"]]
     tap(kiosk, "start")
-    judge(f"choose-{language}")
+    judge("choose")
     tap(kiosk, "service:vero-personal")
     session_id = kiosk.wait_phase("lobby", timeout=10)["session_id"]
-    judge(f"lobby-{language}")
+    judge("lobby")
     wait_for("the offer on the official's page", lambda: page.query_selector(f"[data-testid='admit-{session_id}']"))
     page.click(f"[data-testid='admit-{session_id}']")
     kiosk.wait_phase("in_call", timeout=30)
-    call = judge(f"call-{language}")
+    call = judge("call")
     assert in_language("louder", language) in " ".join(t["text"] for t in call["texts"])
     page.click("#end-call")
     kiosk.wait_phase("ended", timeout=10)
-    ended = judge(f"ended-call_ended-{language}")
+    ended = judge("ended-call_ended")
     assert in_language("call_ended", language) in [t["text"] for t in ended["texts"]]
 
-    # The next citizen: every language again.
+    # The next citizen: every language, normal look.
     kiosk.wait_phase("idle", timeout=20)
     wait_for("the language buttons again", lambda: f"lang:{language}" in (kiosk.status().get("targets") or {}))
+    again = read_dump(shots, "attract")
+    assert not any(again["look"].values()) and again["language"] is None
 
-    kept = artifacts / "screenshots" / "booth-language" / language
+    kept = artifacts / "screenshots" / "booth-access" / suffix.lstrip("-")
     shutil.rmtree(kept, ignore_errors=True)
     shutil.copytree(shots, kept)  # the kiosk fixture clears its folder for the next test
-    print(f"smallest text per screen, px ({language}):", judged)
+    print(f"smallest text per screen, px ({suffix.lstrip('-')}):", smallest)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_start_to_end_of_call_in_one_language(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str):
+    walk(backend, kiosk, page, artifacts, language, ())
+
+
+def test_start_to_end_of_call_in_large_text_and_high_contrast(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
+    walk(backend, kiosk, page, artifacts, "fi", ("large_text", "high_contrast"))

@@ -90,7 +90,7 @@ class KioskApp(App):
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
         self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
-        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter)
+        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist)
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
         for screen in (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended):
@@ -127,6 +127,7 @@ class KioskApp(App):
             self.checkin.set_busy(command.busy)
         if command.screen is sm.Screen.CALL:
             self.call.set_official(command.official_name)
+            self.call.set_connected(command.notice is not sm.Notice.CONNECTING)
         self.screens.current = command.screen.value
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
@@ -182,7 +183,8 @@ class KioskApp(App):
     def show_assist(self, state: AssistState) -> None:
         self.assist_banner.show(state)
         if self.booth_config.screenshot_dir and state is not AssistState.NONE:
-            Clock.schedule_once(lambda _dt: self._screenshot(f"assist-{state.value}"), SCREENSHOT_DELAY_S)
+            name = self._shot_name(f"assist-{state.value}")
+            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
 
     # -- debug screenshots (tests and development only: they show the call) --
 

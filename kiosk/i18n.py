@@ -57,6 +57,10 @@ TEXTS: dict[str, str] = {
     "change_language": N_("Change language"),
     "large_text": N_("Larger text"),
     "high_contrast": N_("High contrast"),
+    "call_with": N_("Official: {name}"),
+    "call_with_nobody": N_("Your video meeting"),
+    "call_connected": N_("You are connected. Speak normally."),
+    "call_advisor": N_("Call the service advisor"),
 }
 
 

@@ -72,7 +72,14 @@ def walk(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str, l
     page.click(f"[data-testid='admit-{session_id}']")
     kiosk.wait_phase("in_call", timeout=30)
     call = judge("call")
-    assert in_language("louder", language) in " ".join(t["text"] for t in call["texts"])
+    on_call = [t["text"] for t in call["texts"]]
+    assert in_language("louder", language) in " ".join(on_call)
+    assert in_language("call_with", language).format(name="Veera Virkailija") in on_call  # who they talk to
+    assert in_language("call_connected", language) in on_call
+    # The call button's twin on the screen: the same path to the advisor, answered in the citizen's language.
+    tap(kiosk, "advisor")
+    called = judge("assist-requested")
+    assert in_language("assist_requested", language) in [t["text"] for t in called["texts"]]
     page.click("#end-call")
     kiosk.wait_phase("ended", timeout=10)
     ended = judge("ended-call_ended")

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from kivy.app import App
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_listeners
+from kiosk import guidance
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
@@ -77,6 +78,7 @@ class KioskApp(App):
         #: The call screen's frame counters at which the next call screenshot is due.
         self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
         self._watchdog: threading.Timer | None = None
+        self._guide_event: ClockEvent | None = None
 
     def build(self) -> FloatLayout:
         cfg = self.booth_config
@@ -103,7 +105,10 @@ class KioskApp(App):
         root.add_widget(self.screens)
         self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
         root.add_widget(self.assist_banner)
-        self.access_bar = AccessBar(on_toggle=c.toggle_look, size_hint=(1, ACCESS_BAR), pos_hint={"x": 0, "y": 0})
+        self.access_bar = AccessBar(
+            on_toggle=c.toggle_look, on_read=self.read_aloud, size_hint=(1, ACCESS_BAR), pos_hint={"x": 0, "y": 0}
+        )
+        Window.bind(on_touch_down=lambda *_: self._touched())
         root.add_widget(self.access_bar)
         return root
 
@@ -128,7 +133,10 @@ class KioskApp(App):
         if command.screen is sm.Screen.CALL:
             self.call.set_official(command.official_name)
             self.call.set_connected(command.notice is not sm.Notice.CONNECTING)
+        if self.screens.current != command.screen.value:
+            self.controller.hush()  # the last screen's words are not this one's
         self.screens.current = command.screen.value
+        self._guide_later()
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
             if command.text is not None:
@@ -141,6 +149,31 @@ class KioskApp(App):
                     self._screenshot(name)
 
             Clock.schedule_once(shoot, SCREENSHOT_DELAY_S)
+
+    # -- spoken guidance --
+
+    def read_aloud(self) -> None:
+        """The speaker button: the screen's words, in the citizen's language (every language before a choice)."""
+        language = WORDING.language
+        if language is None:
+            parts = guidance.welcome_text()
+        else:
+            lines = [t["text"] for t in visible_texts(self.screens.current_screen, self.assist_banner)]
+            parts = [(language, guidance.speech_text(lines))]
+        self.controller.speak(parts)
+
+    def _touched(self) -> None:
+        """A touch anywhere: the citizen is acting; the idle reading waits again."""
+        self._guide_later()
+
+    def _guide_later(self) -> None:
+        """Read the screen aloud once it has been left untouched for ``audio.guidance_idle_s`` (not in a call)."""
+        if self._guide_event is not None:
+            self._guide_event.cancel()
+            self._guide_event = None
+        idle = self.booth_config.audio.guidance_idle_s
+        if idle and self.screens.current not in ("call", "offline"):
+            self._guide_event = Clock.schedule_once(lambda _dt: self.read_aloud(), idle)
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)

@@ -340,6 +340,10 @@ class AudioSection(Section):
     volume_min: whole(0, 100) = 30  # the citizen's quieter button stops here
     volume_max: whole(0, 100) = 100  # ... and the louder button here
     volume_step: whole(1, 50) = 10
+    # Spoken guidance (kiosk/guidance.py, espeak-ng): a screen left untouched this long is read
+    # aloud in the citizen's language (0: only when the speaker button is tapped); words per minute.
+    guidance_idle_s: whole(0, 600) = 20
+    guidance_rate: whole(80, 300) = 140
     # The sound server's WebRTC echo canceller between a pulse microphone and a pulse speaker
     # (drivers/echo_cancel.py), with its noise suppression and digital gain control.
     echo_cancel: bool = True

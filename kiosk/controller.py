@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
@@ -35,6 +36,7 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
+from kiosk import guidance
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
@@ -130,6 +132,7 @@ class Controller:
         self._health: tuple[Health, ...] = ()
         self._screen = sm.Screen.OFFLINE
         self.calls_completed = 0
+        self.guidance_spoken = 0  # screens read aloud (for the tests; never what was said)
         self._scan_active = False
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
@@ -148,6 +151,29 @@ class Controller:
     def choose_language(self, language: str | None) -> None:
         """A language tapped on the attract screen (None: "change language", every language again)."""
         self.post(sm.LanguageChosen(language, self.clock()))
+
+    def speak(self, parts: list[tuple[str, str]]) -> None:
+        """Read ``parts`` ((language, text), in order) aloud on the booth's speaker; any thread.
+
+        The speech is made in a worker thread (espeak-ng) and handed to the playout
+        mixer; a failure is logged (never the text) and the booth goes on silent.
+        """
+        self._in_loop(lambda: self._spawn(self._speak(parts)))
+
+    def hush(self) -> None:
+        """Stop reading aloud (the screen changed)."""
+        self.mixer.hush()
+
+    async def _speak(self, parts: list[tuple[str, str]]) -> None:
+        rate = self.config.audio.guidance_rate
+        try:
+            pcm = [await asyncio.to_thread(guidance.synthesize, text, lang, rate) for lang, text in parts if text]
+        except guidance.GuidanceError as exc:
+            log.warning("spoken guidance unavailable: %s", exc)
+            return
+        if pcm:
+            self.mixer.say(np.concatenate(pcm))
+            self.guidance_spoken += 1
 
     def toggle_look(self, what: str) -> None:
         """ "Large text" or "high contrast" tapped on the bar under every screen."""
@@ -526,6 +552,11 @@ class Controller:
             "session_id": self.machine.state.session_id,
             "connected": self._ws is not None,
             "calls_completed": self.calls_completed,
+            "guidance": {
+                "spoken": self.guidance_spoken,
+                "samples_played": self.mixer.prompt_samples_played,
+                "speaking": self.mixer.speaking(),
+            },
             "targets": self._targets(),
             "checkin_result": self.machine.state.checkin_result,
             "devices": [{"role": h.role, "state": h.state.value, "reason": h.reason} for h in self._health],

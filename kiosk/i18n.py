@@ -61,6 +61,7 @@ TEXTS: dict[str, str] = {
     "call_with_nobody": N_("Your video meeting"),
     "call_connected": N_("You are connected. Speak normally."),
     "call_advisor": N_("Call the service advisor"),
+    "read_aloud": N_("Read aloud"),
 }
 
 

@@ -1,4 +1,4 @@
-"""The bar under every screen: large text and high contrast, one tap away wherever the citizen is.
+"""The bar under every screen: read aloud, large text and high contrast, one tap away wherever the citizen is.
 
 Low on the screen, where a seated citizen (or one in a wheelchair) reaches; the
 buttons say what they do in the citizen's language and show whether they are on.
@@ -26,7 +26,7 @@ SWITCHES = (("large_text", "large_text"), ("high_contrast", "high_contrast"))
 
 
 class AccessBar(BoxLayout):
-    def __init__(self, on_toggle: Callable[[str], None], **kwargs: object) -> None:
+    def __init__(self, on_toggle: Callable[[str], None], on_read: Callable[[], None], **kwargs: object) -> None:
         super().__init__(orientation="horizontal", spacing=24, padding=(24, 12), **kwargs)
         with self.canvas.before:
             colour = Color(*BACKGROUND)
@@ -34,6 +34,10 @@ class AccessBar(BoxLayout):
         THEME.background(colour)
         self.bind(pos=self._layout, size=self._layout)
         self.buttons: dict[str, Button] = {}
+        self.read = WORDING.bind(big_button("", OFF_COLOUR), "read_aloud", " · ")
+        self.read.halign, self.read.valign = "center", "middle"
+        self.read.bind(size=lambda b, s: setattr(b, "text_size", s), on_release=lambda *_: on_read())
+        self.add_widget(self.read)
         for what, key in SWITCHES:
             button = WORDING.bind(big_button("", OFF_COLOUR), key, " · ")
             button.halign, button.valign = "center", "middle"
@@ -53,4 +57,4 @@ class AccessBar(BoxLayout):
             THEME.paint(button, ACCENT if on else OFF_COLOUR, go=on)
 
     def targets(self) -> dict[str, Widget]:
-        return {f"look:{what}": button for what, button in self.buttons.items()}
+        return {"read_aloud": self.read} | {f"look:{what}": button for what, button in self.buttons.items()}

@@ -213,10 +213,10 @@ class KioskApp(App):
             out[name] = (round(x / width, 4), round(1 - y / height, 4))  # Kivy's y grows upwards
         return out
 
-    def show_assist(self, state: AssistState) -> None:
-        self.assist_banner.show(state)
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None:
+        self.assist_banner.show(state, confirmed)
         if self.booth_config.screenshot_dir and state is not AssistState.NONE:
-            name = self._shot_name(f"assist-{state.value}")
+            name = self._shot_name(f"assist-{state.value if confirmed else 'calling'}")
             Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
 
     # -- debug screenshots (tests and development only: they show the call) --

@@ -78,7 +78,7 @@ class Ui(Protocol):
 
     def set_media(self, media: CallMedia | None) -> None: ...
 
-    def show_assist(self, state: AssistState) -> None: ...
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None: ...
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None: ...
 
@@ -348,8 +348,8 @@ class Controller:
                     self._spawn(self.media.drop(peer))
             case sm.StopMedia():
                 self._stop_media()
-            case sm.ShowAssist(state=state):
-                self.ui.show_assist(state)
+            case sm.ShowAssist(state=state, confirmed=confirmed):
+                self.ui.show_assist(state, confirmed)
                 if self.devices.call_button is not None:
                     self.devices.call_button.set_led(led_for(state))
             case sm.SelectCamera(source=source):

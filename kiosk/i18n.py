@@ -62,6 +62,7 @@ TEXTS: dict[str, str] = {
     "call_connected": N_("You are connected. Speak normally."),
     "call_advisor": N_("Call the service advisor"),
     "read_aloud": N_("Read aloud"),
+    "assist_calling": N_("Calling the service advisor…"),
 }
 
 

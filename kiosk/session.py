@@ -442,9 +442,14 @@ class StopMedia:
 
 @dataclass(frozen=True)
 class ShowAssist:
-    """The call button's light and the on-screen note: off, on, or blinking."""
+    """The call button's light and the on-screen note: off, on, or blinking.
+
+    ``confirmed`` False: pressed, but the backend has not yet said the advisor
+    was alerted — the screen says "calling…", never "has been called" before it is true.
+    """
 
     state: AssistState
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -757,8 +762,11 @@ class BoothSession:
         request = AssistRequest(long_press=ev.long_press)
         self.state = replace(self.state, assist_pending=request)
         if self.state.phase is Phase.OFFLINE:
-            return [ShowAssist(AssistState.REQUESTED), Log("call button pressed while offline; will send")]
-        return [ShowAssist(AssistState.REQUESTED), Send(request)]
+            return [
+                ShowAssist(AssistState.REQUESTED, confirmed=False),
+                Log("call button pressed while offline; will send"),
+            ]
+        return [ShowAssist(AssistState.REQUESTED, confirmed=False), Send(request)]
 
     # -- time --
 

@@ -60,8 +60,8 @@ class UiBridge:
     def set_media(self, media: CallMedia | None) -> None:
         self._post("set_media", media)
 
-    def show_assist(self, state: AssistState) -> None:
-        self._post("show_assist", state)
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None:
+        self._post("show_assist", state, confirmed)
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
         self._post("set_catalogue", services)

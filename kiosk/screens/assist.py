@@ -28,20 +28,22 @@ class AssistBanner(Label):
         self.opacity = 0
         self.background_rgba: tuple[float, float, float, float] | None = None
         self._state = AssistState.NONE
-        WORDING.on_change(lambda _lang: self.show(self._state))
+        self._confirmed = True
+        WORDING.on_change(lambda _lang: self.show(self._state, self._confirmed))
         THEME.size_text(self, lambda w: w.height * 0.32)
 
     def _layout(self, *_: object) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         self.text_size = self.size
 
-    def show(self, state: AssistState) -> None:
-        self._state = state
+    def show(self, state: AssistState, confirmed: bool = True) -> None:
+        """``confirmed`` False: pressed, not yet confirmed by the backend: "calling…", not "has been called"."""
+        self._state, self._confirmed = state, confirmed
         if state is AssistState.NONE:
             self.opacity, self.text = 0, ""
             return
         self._colour.rgba = _COLOURS[state]
         self.background_rgba = _COLOURS[state]  # for the contrast check of the debug dump
         self.color = _TEXT[state]
-        self.text = WORDING.say(f"assist_{state.value}", "  ·  ")
+        self.text = WORDING.say(f"assist_{state.value}" if confirmed else "assist_calling", "  ·  ")
         self.opacity = 1

@@ -17,7 +17,7 @@ import pytest
 
 from kiosk.i18n import LANGUAGE_NAMES, in_language
 from tests.e2e.booth_screens import low_contrast, other_language_on, read_dump, small_targets, smallest_text
-from tests.e2e.booth_ui import tap
+from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
 from tests.support.waiting import wait_for
@@ -104,3 +104,25 @@ def test_start_to_end_of_call_in_one_language(backend: Backend, kiosk: Kiosk, pa
 
 def test_start_to_end_of_call_in_large_text_and_high_contrast(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
     walk(backend, kiosk, page, artifacts, "fi", ("large_text", "high_contrast"))
+
+
+def test_the_booking_path_speaks_the_chosen_language(backend: Backend, kiosk: Kiosk, artifacts: Path):
+    """The check-in keypad and the backend's answer to an unknown code, in English only."""
+    shots = artifacts / "screenshots" / "kiosk"
+    kiosk.wait_phase("idle")
+    tap(kiosk, "lang:en")
+    tap(kiosk, "booking")
+    kiosk.wait_phase("checkin")
+    keypad = read_dump(shots, "checkin-en")
+    assert other_language_on(keypad, "en") == [] and low_contrast(keypad) == []
+    assert in_language("checkin", "en") in [t["text"] for t in keypad["texts"]]
+    type_code(kiosk, "K7M2QX")
+    wait_for("the backend's answer", lambda: kiosk.status().get("checkin_result") == "unknown_code", timeout=15)
+    answer = read_dump(shots, "checkin-answer-en")
+    shown = [t["text"] for t in answer["texts"]]
+    # The backend's words come in every language; only the English is on the screen.
+    assert other_language_on(answer, "en") == [], shown
+    assert not any("varaus" in t.lower() or "bokning" in t.lower() for t in shown), shown
+    kept = artifacts / "screenshots" / "booth-access" / "checkin-en"
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(shots, kept)

@@ -34,12 +34,17 @@ FPS = 30
 
 
 class VideoView(Image):
-    """An Image whose texture is reused for every frame of the same size."""
+    """An Image whose texture is reused for every frame of the same size.
+
+    Hidden until its first frame: a Kivy Image without a texture draws a white
+    box, which is what a citizen saw on a slow start.
+    """
 
     def __init__(self, colorfmt: str, **kwargs: object) -> None:
         super().__init__(fit_mode="contain", **kwargs)
         self.colorfmt = colorfmt
         self.frames_shown = 0
+        self.opacity = 0
 
     def show_frame(self, size: tuple[int, int], pixels: bytes) -> None:
         tex = self.texture
@@ -50,9 +55,11 @@ class VideoView(Image):
         tex.blit_buffer(pixels, colorfmt=self.colorfmt, bufferfmt="ubyte")
         self.canvas.ask_update()
         self.frames_shown += 1
+        self.opacity = 1
 
     def clear(self) -> None:
         self.texture = None
+        self.opacity = 0
 
 
 class CallScreen(BoothScreen):

@@ -114,7 +114,8 @@ def test_the_booking_path_speaks_the_chosen_language(backend: Backend, kiosk: Ki
     tap(kiosk, "booking")
     kiosk.wait_phase("checkin")
     keypad = read_dump(shots, "checkin-en")
-    assert other_language_on(keypad, "en") == [] and low_contrast(keypad) == []
+    assert other_language_on(keypad, "en") == [] and low_contrast(keypad) == [] and small_targets(keypad) == []
+    assert smallest_text(keypad) >= keypad["min_text_px"] - 0.5
     assert in_language("checkin", "en") in [t["text"] for t in keypad["texts"]]
     type_code(kiosk, "K7M2QX")
     wait_for("the backend's answer", lambda: kiosk.status().get("checkin_result") == "unknown_code", timeout=15)

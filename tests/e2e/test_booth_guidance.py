@@ -8,7 +8,9 @@ synthesised here in the chosen language.
 
 from __future__ import annotations
 
+import shutil
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ import pytest
 from kiosk.guidance import available, speech_text, synthesize
 from tests.e2e.booth_screens import read_dump
 from tests.e2e.booth_ui import tap
-from tests.e2e.processes import Kiosk
+from tests.e2e.processes import Backend, Kiosk
 from tests.support.sound_server import RATE, SPEAKER, SoundServer
 from tests.support.waiting import wait_for
 
@@ -65,3 +67,27 @@ def test_the_speaker_button_reads_the_screen_in_the_chosen_language(sound_kiosk:
     # The same words in the same voice: the same length, give or take the recording's edges.
     assert abs(heard_s - expected_s) < 0.25 * expected_s + 0.3, (heard_s, expected_s)
     assert kiosk.status()["guidance"]["samples_played"] >= expected.size * 0.9
+
+
+def test_a_screen_left_untouched_is_read_aloud_by_itself(
+    tmp_path: Path, backend: Backend, sound: SoundServer, artifacts: Path
+):
+    """On by default: a citizen who chose Finnish and then waits hears the screen (idle time 2 s here)."""
+    shots = artifacts / "screenshots" / "kiosk-guidance"
+    shutil.rmtree(shots, ignore_errors=True)
+    extra = (
+        f'[speaker]\nkind = "pulse"\ndevice = "{SPEAKER}"\n'
+        f'[audio]\nserver = "{sound.server}"\nvolume = 100\nguidance_idle_s = 2\n'
+    )
+    kiosk = Kiosk(tmp_path, backend.port, shots, extra_config=extra)
+    try:
+        kiosk.wait_phase("idle")
+        tap(kiosk, "lang:fi")
+        spoken = kiosk.status()["guidance"]["spoken"]  # the greeting may have been read before the tap
+        wait_for("the screen to be read by itself", lambda: kiosk.status()["guidance"]["spoken"] > spoken, 20)
+        heard_s, heard_rms = voiced_span(sound.record(f"{SPEAKER}.monitor", 1.5), RATE)
+        assert heard_s > 0.5 and heard_rms > VOICED_RMS * 2, (heard_s, heard_rms)
+    finally:
+        code = kiosk.stop()
+        (artifacts / "kiosk-guidance.log").write_text(kiosk.log())
+    assert code == 0, f"the kiosk did not stop cleanly (exit {code})"

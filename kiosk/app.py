@@ -8,6 +8,7 @@ Import only after ``kiosk.boot.prepare_kivy``: Kivy configures itself on import.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -17,25 +18,28 @@ from pathlib import Path
 from typing import NoReturn
 
 from kivy.app import App
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_listeners
+from kiosk import guidance
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.core_thread import CoreThread
 from kiosk.devices import open_devices
-from kiosk.i18n import TEXTS, all_languages
+from kiosk.i18n import TEXTS
 from kiosk.media import CallMedia
+from kiosk.screens.access_bar import AccessBar
 from kiosk.screens.assist import AssistBanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
 from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
+from kiosk.screens.dump import visible_texts
 from kiosk.screens.ended import EndedScreen
 from kiosk.screens.feedback import FeedbackScreen
 from kiosk.screens.idcard import IdCardScreen
@@ -43,6 +47,8 @@ from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
 from kiosk.screens.pin import PinScreen
 from kiosk.screens.summary import SummaryScreen
+from kiosk.screens.theme import THEME, Scale
+from kiosk.screens.wording import WORDING
 from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
 from protocol.messages import AssistState, ServiceChoice
@@ -56,6 +62,8 @@ SCREENSHOT_DELAY_S = 1.0
 SCREENSHOT_CALL_FRAMES = 60
 #: ... once the self-view has shown this many of this call's frames.
 SELF_VIEW_FRAMES = 10
+#: Share of the window height the large-text / contrast bar takes, at the bottom.
+ACCESS_BAR = 0.1
 #: How often the UI thread refreshes the tappable widgets' positions for the status file.
 TARGETS_REFRESH_S = 0.1
 
@@ -74,24 +82,30 @@ class KioskApp(App):
         #: The call screen's frame counters at which the next call screenshot is due.
         self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
         self._watchdog: threading.Timer | None = None
+        self._guide_event: ClockEvent | None = None
 
     def build(self) -> FloatLayout:
-        self.screens = ScreenManager(transition=NoTransition())
+        cfg = self.booth_config
+        THEME.configure(Scale.for_panel(cfg.width, cfg.height, cfg.diagonal_in, Window.size[1] or cfg.height))
+        # The screens above, the large-text / contrast bar below them, reachable from a wheelchair.
+        self.screens = ScreenManager(
+            transition=NoTransition(), size_hint=(1, 1 - ACCESS_BAR), pos_hint={"x": 0, "top": 1}
+        )
         c = self.controller
-        self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking)
+        self.attract = AttractScreen(on_start=c.press_start, on_booking=c.press_booking, on_language=c.choose_language)
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
         self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
-        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter)
+        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist)
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
         self.idcard = IdCardScreen(on_back=c.ident_back)
         self.pin = PinScreen(
             on_submit=c.submit_pin,
             on_cancel=c.ident_back,
-            prompt=all_languages("pin_prompt"),
-            cancel_text=all_languages("back_to_meeting", " · "),
         )
+        WORDING.bind(self.pin.prompt, "pin_prompt")
+        WORDING.bind(self.pin.cancel_button, "back_to_meeting", " · ")
         self.summary = SummaryScreen(on_print=c.print_summary, on_back=c.summary_back)
         screens = (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended)
         self.feedback = FeedbackScreen(on_answer=c.answer_feedback)
@@ -105,6 +119,11 @@ class KioskApp(App):
         root.add_widget(self.screens)
         self.assist_banner = AssistBanner(size_hint=(1, 0.09), pos_hint={"x": 0, "top": 1})
         root.add_widget(self.assist_banner)
+        self.access_bar = AccessBar(
+            on_toggle=c.toggle_look, on_read=self.read_aloud, size_hint=(1, ACCESS_BAR), pos_hint={"x": 0, "y": 0}
+        )
+        Window.bind(on_touch_down=lambda *_: self._touched())
+        root.add_widget(self.access_bar)
         return root
 
     def _touch_returned(self) -> None:
@@ -117,7 +136,9 @@ class KioskApp(App):
 
     def show(self, command: sm.Show) -> None:
         screen = self.screens.get_screen(command.screen.value)
-        lines = [all_languages(command.notice.value)] if command.notice.value in TEXTS else []
+        WORDING.set_language(command.language)  # every bound text re-said before the screen shows
+        THEME.set_look(command.look)
+        lines = [WORDING.say(command.notice.value)] if command.notice.value in TEXTS else []
         if screen is self.summary:  # the official's own words, in their own place on the screen
             self.summary.set_summary("\n".join(command.text.lines()) if command.text else "", command.busy)
         elif command.text is not None:
@@ -127,11 +148,16 @@ class KioskApp(App):
             self.checkin.set_busy(command.busy)
         if command.screen is sm.Screen.CALL:
             self.call.set_official(command.official_name)
+            self.call.set_connected(command.notice is not sm.Notice.CONNECTING)
+        if self.screens.current != command.screen.value:
+            self.controller.hush()  # the last screen's words are not this one's
         self.screens.current = command.screen.value
+        self._guide_later()
         if self.booth_config.screenshot_dir:
             name = command.screen.value + (f"-{command.notice.value}" if command.notice.value else "")
             if command.text is not None:
                 name += "-answer"  # the backend's reply on the screen (e.g. why a check-in failed)
+            name = self._shot_name(name)
             shown = command.screen.value
 
             def shoot(_dt: float) -> None:
@@ -139,6 +165,31 @@ class KioskApp(App):
                     self._screenshot(name)
 
             Clock.schedule_once(shoot, SCREENSHOT_DELAY_S)
+
+    # -- spoken guidance --
+
+    def read_aloud(self) -> None:
+        """The speaker button: the screen's words, in the citizen's language (every language before a choice)."""
+        language = WORDING.language
+        if language is None:
+            parts = guidance.welcome_text()
+        else:
+            lines = [t["text"] for t in visible_texts(self.screens.current_screen, self.assist_banner)]
+            parts = [(language, guidance.speech_text(lines))]
+        self.controller.speak(parts)
+
+    def _touched(self) -> None:
+        """A touch anywhere: the citizen is acting; the idle reading waits again."""
+        self._guide_later()
+
+    def _guide_later(self) -> None:
+        """Read the screen aloud once it has been left untouched for ``audio.guidance_idle_s`` (not in a call)."""
+        if self._guide_event is not None:
+            self._guide_event.cancel()
+            self._guide_event = None
+        idle = self.booth_config.audio.guidance_idle_s
+        if idle and self.screens.current not in ("call", "offline"):
+            self._guide_event = Clock.schedule_once(lambda _dt: self.read_aloud(), idle)
 
     def set_media(self, media: CallMedia | None) -> None:
         self.call.set_media(media)
@@ -154,6 +205,12 @@ class KioskApp(App):
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
 
+    def set_look(self, look: sm.Look) -> None:
+        THEME.set_look(look)
+        if self.booth_config.screenshot_dir:
+            name = self._shot_name(self.screens.current)
+            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
+
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centres of the current screen's buttons, as fractions of the window from the top left.
 
@@ -162,6 +219,7 @@ class KioskApp(App):
         silently breaks a test that hard-coded a position.
         """
         named: dict[str, Widget] = getattr(self.screens.current_screen, "targets", dict)()
+        named.update(self.access_bar.targets())
         width, height = Window.size
         if not width or not height:
             return {}
@@ -171,10 +229,11 @@ class KioskApp(App):
             out[name] = (round(x / width, 4), round(1 - y / height, 4))  # Kivy's y grows upwards
         return out
 
-    def show_assist(self, state: AssistState) -> None:
-        self.assist_banner.show(state)
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None:
+        self.assist_banner.show(state, confirmed)
         if self.booth_config.screenshot_dir and state is not AssistState.NONE:
-            Clock.schedule_once(lambda _dt: self._screenshot(f"assist-{state.value}"), SCREENSHOT_DELAY_S)
+            name = self._shot_name(f"assist-{state.value if confirmed else 'calling'}")
+            Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
 
     # -- debug screenshots (tests and development only: they show the call) --
 
@@ -190,12 +249,27 @@ class KioskApp(App):
             self._screenshot("call-video")
             self._next_call_shot = (call.remote.frames_shown + SCREENSHOT_CALL_FRAMES, local_due)
 
+    @staticmethod
+    def _shot_name(name: str) -> str:
+        """A debug screenshot's name: the screen (and notice), the look, the language."""
+        look = THEME.look
+        name += ("-large" if look.large_text else "") + ("-contrast" if look.high_contrast else "")
+        return name + (f"-{WORDING.language}" if WORDING.language else "")
+
     def _screenshot(self, name: str) -> None:
         target = Path(self.booth_config.screenshot_dir) / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         taken = Window.screenshot(name=str(target))
         if taken:
             os.replace(taken, target)  # whole pictures only: a reader never sees half a file
+        texts = {"screen": self.screens.current, "window": list(Window.size), "language": WORDING.language}
+        texts["texts"] = visible_texts(self.screens.current_screen, self.assist_banner, self.access_bar)
+        texts["look"] = {"large_text": THEME.look.large_text, "high_contrast": THEME.look.high_contrast}
+        texts["min_text_px"] = THEME.scale.font(0, THEME.look.large_text)
+        texts["min_target_px"] = THEME.scale.min_target_px
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target.with_suffix(".json"))
 
     def arm_shutdown_watchdog(self) -> None:
         """From here on the process exits within ``SHUTDOWN_LIMIT_S`` (see ``kiosk.watchdog``)."""

@@ -220,6 +220,8 @@ class DisplaySection(Section):
     fullscreen: bool = True
     width: whole(320, 7680) = 1920
     height: whole(240, 4320) = 1080
+    #: The panel's diagonal in inches: text and touch targets are sized in mm on it (kiosk.screens.theme).
+    diagonal_in: Annotated[float, Field(ge=7, le=100)] = 27.0
 
 
 class TouchSection(Section):
@@ -341,6 +343,10 @@ class AudioSection(Section):
     volume_min: whole(0, 100) = 30  # the citizen's quieter button stops here
     volume_max: whole(0, 100) = 100  # ... and the louder button here
     volume_step: whole(1, 50) = 10
+    # Spoken guidance (kiosk/guidance.py, espeak-ng): a screen left untouched this long is read
+    # aloud in the citizen's language (0: only when the speaker button is tapped); words per minute.
+    guidance_idle_s: whole(0, 600) = 20
+    guidance_rate: whole(80, 300) = 140
     # The sound server's WebRTC echo canceller between a pulse microphone and a pulse speaker
     # (drivers/echo_cancel.py), with its noise suppression and digital gain control.
     echo_cancel: bool = True
@@ -534,6 +540,7 @@ class BoothFile(Section):
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
+            diagonal_in=self.display.diagonal_in,
             tuio=self.touch.tuio,
             face_camera=camera(self.cameras.face),
             document_camera=camera(self.cameras.document) if self.cameras.document else None,
@@ -570,6 +577,7 @@ class KioskConfig:
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080
+    diagonal_in: float = 27.0
     tuio: str = ""
     face_camera: CameraConfig = field(default_factory=CameraConfig)
     document_camera: CameraConfig | None = None

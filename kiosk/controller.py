@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
@@ -35,6 +36,7 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
+from kiosk import guidance
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
@@ -80,7 +82,7 @@ class Ui(Protocol):
 
     def set_media(self, media: CallMedia | None) -> None: ...
 
-    def show_assist(self, state: AssistState) -> None: ...
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None: ...
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None: ...
 
@@ -88,6 +90,10 @@ class Ui(Protocol):
 
     def show_volume(self, volume: int) -> None:
         """The speaker's volume in %, for the call screen's louder/quieter control."""
+        ...
+
+    def set_look(self, look: sm.Look) -> None:
+        """Redraw the screens with large text / high contrast as the citizen toggled them."""
         ...
 
     def targets(self) -> dict[str, tuple[float, float]]:
@@ -130,6 +136,7 @@ class Controller:
         self._health: tuple[Health, ...] = ()
         self._screen = sm.Screen.OFFLINE
         self.calls_completed = 0
+        self.guidance_spoken = 0  # screens read aloud (for the tests; never what was said)
         self._scan_active = False
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
@@ -150,6 +157,37 @@ class Controller:
 
     def press_booking(self) -> None:
         self.post(sm.BookingPressed(self.clock()))
+
+    def choose_language(self, language: str | None) -> None:
+        """A language tapped on the attract screen (None: "change language", every language again)."""
+        self.post(sm.LanguageChosen(language, self.clock()))
+
+    def speak(self, parts: list[tuple[str, str]]) -> None:
+        """Read ``parts`` ((language, text), in order) aloud on the booth's speaker; any thread.
+
+        The speech is made in a worker thread (espeak-ng) and handed to the playout
+        mixer; a failure is logged (never the text) and the booth goes on silent.
+        """
+        self._in_loop(lambda: self._spawn(self._speak(parts)))
+
+    def hush(self) -> None:
+        """Stop reading aloud (the screen changed)."""
+        self.mixer.hush()
+
+    async def _speak(self, parts: list[tuple[str, str]]) -> None:
+        rate = self.config.audio.guidance_rate
+        try:
+            pcm = [await asyncio.to_thread(guidance.synthesize, text, lang, rate) for lang, text in parts if text]
+        except guidance.GuidanceError as exc:
+            log.warning("spoken guidance unavailable: %s", exc)
+            return
+        if pcm:
+            self.mixer.say(np.concatenate(pcm))
+            self.guidance_spoken += 1
+
+    def toggle_look(self, what: str) -> None:
+        """ "Large text" or "high contrast" tapped on the bar under every screen."""
+        self.post(sm.LookToggled(what, self.clock()))
 
     def choose_service(self, service_id: str, language: str) -> None:
         self.post(sm.ServiceChosen(service_id, language, self.clock()))
@@ -351,8 +389,8 @@ class Controller:
                     self._spawn(self.media.drop(peer))
             case sm.StopMedia():
                 self._stop_media()
-            case sm.ShowAssist(state=state):
-                self.ui.show_assist(state)
+            case sm.ShowAssist(state=state, confirmed=confirmed):
+                self.ui.show_assist(state, confirmed)
                 if self.devices.call_button is not None:
                     self.devices.call_button.set_led(led_for(state))
             case sm.SelectCamera(source=source):
@@ -361,6 +399,8 @@ class Controller:
                 log.info("%s", text)
             case sm.SetVolume(volume=volume):
                 self._set_volume(self.volume.set(volume))
+            case sm.SetLook(look=look):
+                self.ui.set_look(look)
             case sm.PrintDocument(job_id=job_id, token=token):
                 self._spawn(self._print_document(job_id, token))
             case sm.PrintSummary(text=text, language=language):
@@ -587,6 +627,11 @@ class Controller:
             "session_id": self.machine.state.session_id,
             "connected": self._ws is not None,
             "calls_completed": self.calls_completed,
+            "guidance": {
+                "spoken": self.guidance_spoken,
+                "samples_played": self.mixer.prompt_samples_played,
+                "speaking": self.mixer.speaking(),
+            },
             "targets": self._targets(),
             "checkin_result": self.machine.state.checkin_result,
             "ident_step": self.machine.state.ident_step,

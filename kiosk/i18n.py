@@ -1,8 +1,11 @@
 """The booth's texts, keyed by what the screens ask for; the words are in the ``booth`` catalogue.
 
-A booth serves everyone who walks in, so the first screens show all three
-languages at once; the citizen never has to find a language switch. The
-English source text is the msgid (``texts/locale/*/LC_MESSAGES/booth.po``).
+A booth serves everyone who walks in, so until the citizen picks a language
+the attract screen shows all of them at once (the citizen never has to find a
+language switch); from the choice on, every screen speaks only that one:
+``say(key, language)`` is the one lookup every screen uses, with the language
+the session stamped on its ``Show``. The English source text is the msgid
+(``texts/locale/*/LC_MESSAGES/booth.po``).
 """
 
 from __future__ import annotations
@@ -74,6 +77,15 @@ TEXTS: dict[str, str] = {
     Notice.PRINTING.value: N_("Printing… The paper comes out of the printer below the screen."),
     Notice.PRINTED.value: N_("Printed. Please take the paper from the printer."),
     Notice.PRINT_FAILED.value: N_("The printer could not print it. The official can send it to you another way."),
+    "change_language": N_("Change language"),
+    "large_text": N_("Larger text"),
+    "high_contrast": N_("High contrast"),
+    "call_with": N_("Official: {name}"),
+    "call_with_nobody": N_("Your video meeting"),
+    "call_connected": N_("You are connected. Speak normally."),
+    "call_advisor": N_("Call the service advisor"),
+    "read_aloud": N_("Read aloud"),
+    "assist_calling": N_("Calling the service advisor…"),
 }
 
 
@@ -82,21 +94,30 @@ def all_languages(key: str, sep: str = "\n") -> str:
     return sep.join(_all(TEXTS[key]).values()) if key else ""
 
 
+def say(key: str, language: str | None = None, sep: str = "\n") -> str:
+    """``key`` in the citizen's language; before a choice (``None``) in every language, Finnish first."""
+    if not key:
+        return ""
+    return in_language(key, language) if language in LANGUAGES else all_languages(key, sep)
+
+
 def in_language(key: str, language: str) -> str:
     """The text in one language (Finnish for a language the booth does not speak)."""
     lang = Language(language) if language in LANGUAGES else Language.FI
     return _BOOTH.gettext(lang, TEXTS[key])
 
 
-def lobby_heading(wait_min: int | None, queued: bool = True) -> str:
-    """The lobby's heading in every language. It promises an official "shortly" only while the
-    queue line does not say that nobody who serves the matter is present (``wait_min`` None);
+def lobby_heading(wait_min: int | None, queued: bool = True, language: str | None = None) -> str:
+    """The lobby's heading (in ``language``, or every language before a choice).
+
+    It promises an official "shortly" only while the queue line does not say
+    that nobody who serves the matter is present (``wait_min`` None);
     before any queue news (``queued`` False: e.g. no matter chosen) it is the plain promise."""
-    return all_languages("lobby_unserved" if queued and wait_min is None else "lobby")
+    return say("lobby_unserved" if queued and wait_min is None else "lobby", language)
 
 
-def queue_text(position: int, wait_min: int | None, sep: str = "  ·  ") -> str:
-    """The lobby's queue line: the place and an honest estimate, one line per language.
+def queue_text(position: int, wait_min: int | None, sep: str = "  ·  ", language: str | None = None) -> str:
+    """The lobby's queue line: the place and an honest estimate, in ``language`` or one line per language.
 
     ``wait_min`` None means nobody who serves this matter is present: the
     booth says so rather than guess a time.
@@ -108,4 +129,5 @@ def queue_text(position: int, wait_min: int | None, sep: str = "  ·  ") -> str:
         waits = _all("It is your turn soon")
     else:
         waits = _all("Estimated wait about {min} min", min=wait_min)
-    return "\n".join(f"{places[lang]}{sep}{waits[lang]}" for lang in Language)
+    shown = [Language(language)] if language in LANGUAGES else list(Language)
+    return "\n".join(f"{places[lang]}{sep}{waits[lang]}" for lang in shown)

@@ -107,6 +107,9 @@ class Mixer:
         self.blocks_pulled = 0
         self.underruns = 0  # blocks in which a playing participant ran dry
         self.dropped_samples = 0  # samples dropped because a buffer outgrew its limit or to catch up
+        #: Spoken guidance waiting to be played (``say``): played whole, mixed over any call audio.
+        self._prompt = np.zeros(0, dtype=np.float32)
+        self.prompt_samples_played = 0
 
     def push(self, peer: str, pcm: np.ndarray) -> None:
         """Decoded mono int16 audio of ``peer`` at 48 kHz, in any length."""
@@ -127,10 +130,28 @@ class Mixer:
             self._voices.clear()
             self.volume = volume
 
+    def say(self, pcm: np.ndarray) -> None:
+        """Play ``pcm`` (48 kHz mono int16, spoken guidance) once, whole; it replaces a prompt still playing."""
+        with self._lock:
+            self._prompt = pcm.astype(np.float32)
+
+    def hush(self) -> None:
+        """Stop the spoken guidance (a new screen, the next citizen)."""
+        with self._lock:
+            self._prompt = np.zeros(0, dtype=np.float32)
+
+    def speaking(self) -> bool:
+        with self._lock:
+            return self._prompt.size > 0
+
     def pull(self) -> np.ndarray:
         """One block for the speaker, int16; silence when nobody speaks. Never blocks for long."""
         with self._lock:
             blocks = []
+            if self._prompt.size:
+                prompt, self._prompt = self._prompt[:BLOCK], self._prompt[BLOCK:]
+                self.prompt_samples_played += prompt.size
+                blocks.append(np.pad(prompt, (0, BLOCK - prompt.size)))
             for voice in self._voices.values():
                 was_playing, skipped = voice.playing, voice.skipped
                 block = voice.pull(self.target)

@@ -75,6 +75,7 @@ from protocol.messages import (
     IdentResponse,
     IdentState,
     IdentStatus,
+    Language,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
@@ -98,6 +99,8 @@ from protocol.messages import (
     SummarySend,
 )
 
+#: The languages a citizen can choose at the booth (``protocol.messages.Language``, Finnish first).
+BOOTH_LANGUAGES = tuple(lang.value for lang in Language)
 #: How long the booth waits for the backend to acknowledge Start.
 REQUEST_TIMEOUT_S = 10.0
 #: How long media may take to connect after the official admits.
@@ -208,6 +211,34 @@ class ServiceChosen:
 
     service_id: str
     language: str
+    now: float
+
+
+@dataclass(frozen=True)
+class LanguageChosen:
+    """The citizen tapped a language on the attract screen: from here on the booth speaks only it.
+
+    ``None`` is "change language": every language again. A language the booth
+    does not speak is ignored (logged), never guessed.
+    """
+
+    language: str | None
+    now: float
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the screens are drawn for this citizen: larger text, high contrast (both off for the next)."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+
+
+@dataclass(frozen=True)
+class LookToggled:
+    """The citizen tapped "large text" (``what`` = "large_text") or "high contrast" on the bar under every screen."""
+
+    what: str
     now: float
 
 
@@ -418,6 +449,8 @@ Event = (
     | SummaryClosed
     | Printed
     | FeedbackAnswered
+    | LanguageChosen
+    | LookToggled
 )
 
 
@@ -461,6 +494,18 @@ class Show:
     text: BackendText | None = None
     #: The screen's controls are locked: the booth waits for the backend.
     busy: bool = False
+    #: The one language the citizen chose (None: not chosen yet, the screen shows all). Filled by
+    #: ``BoothSession.handle`` from the state, so no handler can forget it.
+    language: str | None = None
+    #: Large text and high contrast, stamped like ``language``.
+    look: Look = Look()
+
+
+@dataclass(frozen=True)
+class SetLook:
+    """Redraw the screen shown now with ``look`` (the citizen toggled large text or contrast)."""
+
+    look: Look
 
 
 @dataclass(frozen=True)
@@ -530,9 +575,14 @@ class StopMedia:
 
 @dataclass(frozen=True)
 class ShowAssist:
-    """The call button's light and the on-screen note: off, on, or blinking."""
+    """The call button's light and the on-screen note: off, on, or blinking.
+
+    ``confirmed`` False: pressed, but the backend has not yet said the advisor
+    was alerted — the screen says "calling…", never "has been called" before it is true.
+    """
 
     state: AssistState
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -610,6 +660,7 @@ Command = (
     | TakeStill
     | PrintSummary
     | PrintDocument
+    | SetLook
 )
 
 
@@ -650,6 +701,10 @@ class State:
     feedback_step: int | None = None
     feedback_answers: tuple[int | None, ...] = ()
     feedback_until: float | None = None
+    #: The language this citizen chose (or booked in); None before a choice and again for the next citizen.
+    language: str | None = None
+    #: Large text / high contrast as this citizen set them; reset with the language.
+    look: Look = Look()
 
 
 #: The quick feedback questions, in order (service, ease of use, overall).
@@ -674,7 +729,10 @@ class BoothSession:
         if handler is None:
             # A shell feeding something this machine does not know: a bug to see in the log, not a crash.
             return [Log(f"unknown event {type(event).__name__}: no handler; ignored")]
-        return handler(self, event)
+        out = handler(self, event)
+        # Every screen speaks the citizen's one language: stamped here, in one place.
+        language, look = self.state.language, self.state.look
+        return [replace(c, language=language, look=look) if isinstance(c, Show) else c for c in out]
 
     # -- connection --
 
@@ -720,8 +778,34 @@ class BoothSession:
             what = "a service not in the catalogue" if service is None else "a language the service does not offer"
             return [Log(f"refused a choice of {what}")]
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
+        self.state = replace(self.state, language=ev.language)
         request = SessionRequest(service_id=service.service_id, language=ev.language)
         return [Send(request), Show(Screen.LOBBY)]
+
+    def _on_language_chosen(self, ev: LanguageChosen) -> list[Command]:
+        if self.state.phase is not Phase.IDLE:
+            return []  # chosen once, at the start; a late tap while a screen changes is not an error
+        if ev.language is None:
+            self._to(Phase.IDLE)
+            return [Show(Screen.ATTRACT)]
+        if ev.language not in BOOTH_LANGUAGES:
+            return [Log(f"language {ev.language!r} is not one the booth speaks; ignored")]
+        # Only the attract screen re-labelled: Start and "I have a booking" now in this language.
+        self.state = replace(self.state, language=ev.language, idle_deadline=ev.now + INACTIVITY_S)
+        return [Show(Screen.ATTRACT)]
+
+    def _on_look_toggled(self, ev: LookToggled) -> list[Command]:
+        look = self.state.look
+        if ev.what not in ("large_text", "high_contrast"):
+            return [Log(f"unknown look {ev.what!r}; ignored")]
+        look = replace(look, **{ev.what: not getattr(look, ev.what)})
+        self.state = replace(self.state, look=look)
+        if self.state.phase in _INPUT_PHASES:
+            self._touch(ev.now)
+        elif self.state.phase is Phase.IDLE:
+            # Set before Start, and left: reset after the idle time, as a chosen language is.
+            self.state = replace(self.state, idle_deadline=ev.now + INACTIVITY_S)
+        return [SetLook(look)]
 
     def _on_booking_pressed(self, ev: BookingPressed) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
@@ -863,8 +947,11 @@ class BoothSession:
         request = AssistRequest(long_press=ev.long_press)
         self.state = replace(self.state, assist_pending=request)
         if self.state.phase is Phase.OFFLINE:
-            return [ShowAssist(AssistState.REQUESTED), Log("call button pressed while offline; will send")]
-        return [ShowAssist(AssistState.REQUESTED), Send(request)]
+            return [
+                ShowAssist(AssistState.REQUESTED, confirmed=False),
+                Log("call button pressed while offline; will send"),
+            ]
+        return [ShowAssist(AssistState.REQUESTED, confirmed=False), Send(request)]
 
     # -- identification in the call --
     #
@@ -1081,6 +1168,11 @@ class BoothSession:
             self._to(Phase.IDLE)
             why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; back to the start"
             return [*out, Log(why), Show(Screen.ATTRACT)]
+        chosen = self.state.language or self.state.look != Look()
+        if phase is Phase.IDLE and chosen and idle_deadline is not None and ev.now >= idle_deadline:
+            self._to(Phase.IDLE)  # chose a language and walked away: the next citizen sees all of them
+            why = f"nobody touched the screen for {INACTIVITY_S:.0f} s; language and look reset"
+            return [Log(why), Show(Screen.ATTRACT)]
         deadline = self.state.deadline
         if deadline is None or ev.now < deadline:
             return []
@@ -1187,7 +1279,8 @@ class BoothSession:
     def _on_checkin_result(self, msg: CheckinResult, now: float) -> list[Command]:
         if self.state.phase is not Phase.CHECKING:
             return [Log(f"ignored a check-in result in phase {self.state.phase.value}")]
-        text = BackendText(msg.message_fi, msg.message_sv, msg.message_en, msg.language)
+        chosen = self.state.language or (msg.language.value if msg.language else None)
+        text = BackendText(msg.message_fi, msg.message_sv, msg.message_en, chosen)
         if msg.ok:
             self._to(
                 Phase.CHECKING,
@@ -1195,7 +1288,8 @@ class BoothSession:
                 idle_deadline=self.state.idle_deadline,
                 qr_refused=self.state.qr_refused,
             )
-            self.state = replace(self.state, checkin_result=msg.result)
+            # A citizen who did not choose a language is served in the one they booked in.
+            self.state = replace(self.state, checkin_result=msg.result, language=chosen)
             return [Log("checked in; waiting for the lobby"), Show(Screen.CHECKIN, text=text, busy=True)]
         refused = self.state.qr_checking or self.state.qr_refused
         self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=refused)
@@ -1260,6 +1354,9 @@ class BoothSession:
             lead_peer=lead_peer,
             remotes=remotes,
             card_in=self.state.card_in,
+            # The next citizen starts with no language chosen: a walk-up back to the start resets it.
+            language=None if phase is Phase.IDLE else self.state.language,
+            look=Look() if phase is Phase.IDLE else self.state.look,
         )
 
 
@@ -1294,4 +1391,6 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     SummaryClosed: BoothSession._on_summary_closed,
     Printed: BoothSession._on_printed,
     FeedbackAnswered: BoothSession._on_feedback_answered,
+    LanguageChosen: BoothSession._on_language_chosen,
+    LookToggled: BoothSession._on_look_toggled,
 }

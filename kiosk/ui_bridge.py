@@ -60,8 +60,8 @@ class UiBridge:
     def set_media(self, media: CallMedia | None) -> None:
         self._post("set_media", media)
 
-    def show_assist(self, state: AssistState) -> None:
-        self._post("show_assist", state)
+    def show_assist(self, state: AssistState, confirmed: bool = True) -> None:
+        self._post("show_assist", state, confirmed)
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
         self._post("set_catalogue", services)
@@ -71,6 +71,9 @@ class UiBridge:
 
     def show_volume(self, volume: int) -> None:
         self._post("show_volume", volume)
+
+    def set_look(self, look: sm.Look) -> None:
+        self._post("set_look", look)
 
     def call(self, method: str, *args: Any) -> None:
         """Any other method of the screens' side, by name (e.g. a level meter's update)."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 from kivy.graphics import Color, Rectangle
 from kivy.uix.label import Label
 
-from kiosk.i18n import all_languages
+from kiosk.screens.theme import THEME
+from kiosk.screens.wording import WORDING
 from protocol.messages import AssistState
 
-_COLOURS = {AssistState.REQUESTED: (0.75, 0.2, 0.1, 0.95), AssistState.ACKNOWLEDGED: (0.85, 0.6, 0.0, 0.95)}
+#: Background and text of each state: white on red (called), black on amber (on the way); WCAG AA both.
+_COLOURS = {AssistState.REQUESTED: (0.70, 0.18, 0.08, 1), AssistState.ACKNOWLEDGED: (0.85, 0.6, 0.0, 1)}
+_TEXT = {AssistState.REQUESTED: (1, 1, 1, 1), AssistState.ACKNOWLEDGED: (0, 0, 0, 1)}
 
 
 class AssistBanner(Label):
@@ -23,16 +26,24 @@ class AssistBanner(Label):
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._layout, size=self._layout)
         self.opacity = 0
+        self.background_rgba: tuple[float, float, float, float] | None = None
+        self._state = AssistState.NONE
+        self._confirmed = True
+        WORDING.on_change(lambda _lang: self.show(self._state, self._confirmed))
+        THEME.size_text(self, lambda w: w.height * 0.32)
 
     def _layout(self, *_: object) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         self.text_size = self.size
-        self.font_size = max(16, self.height * 0.32)
 
-    def show(self, state: AssistState) -> None:
+    def show(self, state: AssistState, confirmed: bool = True) -> None:
+        """``confirmed`` False: pressed, not yet confirmed by the backend: "calling…", not "has been called"."""
+        self._state, self._confirmed = state, confirmed
         if state is AssistState.NONE:
             self.opacity, self.text = 0, ""
             return
         self._colour.rgba = _COLOURS[state]
-        self.text = all_languages(f"assist_{state.value}", "  ·  ")
+        self.background_rgba = _COLOURS[state]  # for the contrast check of the debug dump
+        self.color = _TEXT[state]
+        self.text = WORDING.say(f"assist_{state.value}" if confirmed else "assist_calling", "  ·  ")
         self.opacity = 1

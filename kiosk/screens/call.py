@@ -1,4 +1,9 @@
-"""The meeting: the official large, the citizen's own picture small.
+"""The meeting: the official large, the citizen's own picture small, and the citizen's few controls.
+
+At the top, who the citizen is talking to and a status line; on the left,
+louder/quieter and "call the service advisor" (the physical call button's
+twin: the same event, the same path to the advisor). Nothing here ends the
+call or changes the booth: the official ends it.
 
 Textures are allocated once and updated in place with ``blit_buffer``; a new
 ``Texture`` per frame leaks GPU memory (measured on these machines). A new
@@ -15,22 +20,31 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
+from kiosk.i18n import say
 from kiosk.media import CallMedia
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
+from kiosk.screens.wording import WORDING
+from kiosk.session import Notice
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
+ADVISOR_COLOUR = (0.62, 0.22, 0.10, 1)  # the call button's red-orange, darkened for white text (AA)
 
 FPS = 30
 
 
 class VideoView(Image):
-    """An Image whose texture is reused for every frame of the same size."""
+    """An Image whose texture is reused for every frame of the same size.
+
+    Hidden until its first frame: a Kivy Image without a texture draws a white
+    box, which is what a citizen saw on a slow start.
+    """
 
     def __init__(self, colorfmt: str, **kwargs: object) -> None:
         super().__init__(fit_mode="contain", **kwargs)
         self.colorfmt = colorfmt
         self.frames_shown = 0
+        self.opacity = 0
 
     def show_frame(self, size: tuple[int, int], pixels: bytes) -> None:
         tex = self.texture
@@ -41,9 +55,11 @@ class VideoView(Image):
         tex.blit_buffer(pixels, colorfmt=self.colorfmt, bufferfmt="ubyte")
         self.canvas.ask_update()
         self.frames_shown += 1
+        self.opacity = 1
 
     def clear(self) -> None:
         self.texture = None
+        self.opacity = 0
 
 
 class CallScreen(BoothScreen):
@@ -51,33 +67,46 @@ class CallScreen(BoothScreen):
         self,
         on_louder: Callable[[], None] = lambda: None,
         on_quieter: Callable[[], None] = lambda: None,
+        on_advisor: Callable[[], None] = lambda: None,
         **kwargs: object,
     ) -> None:
         super().__init__(name="call", **kwargs)
         root = FloatLayout()
         # Big louder/quieter buttons on the left, for a citizen who cannot hear well (issue 9).
-        self.louder = big_button(
-            "+\n" + all_languages("louder", " · "), VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.5}
+        self.louder = WORDING.bind(
+            big_button("", VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.5}), "louder", " · ", "+\n"
         )
-        self.quieter = big_button(
-            "−\n" + all_languages("quieter", " · "),
-            VOLUME_COLOUR,
-            size_hint=(0.16, 0.2),
-            pos_hint={"x": 0.01, "y": 0.26},
+        self.quieter = WORDING.bind(
+            big_button("", VOLUME_COLOUR, size_hint=(0.16, 0.2), pos_hint={"x": 0.01, "y": 0.26}),
+            "quieter",
+            " · ",
+            "−\n",
         )
         for button in (self.louder, self.quieter):
             button.halign, button.valign = "center", "middle"
-            button.bind(
-                size=lambda b, s: setattr(b, "text_size", s), height=lambda b, h: setattr(b, "font_size", h * 0.14)
-            )
+            button.bind(size=lambda b, s: setattr(b, "text_size", s))
+            THEME.size_text(button, lambda b: b.height * 0.14)
+        self.advisor = WORDING.bind(
+            big_button("", ADVISOR_COLOUR, size_hint=(0.2, 0.17), pos_hint={"x": 0.01, "y": 0.02}), "call_advisor"
+        )
+        self.advisor.halign, self.advisor.valign = "center", "middle"
+        self.advisor.bind(size=lambda b, s: setattr(b, "text_size", s), on_release=lambda *_: on_advisor())
         self.louder.bind(on_release=lambda *_: on_louder())
         self.quieter.bind(on_release=lambda *_: on_quieter())
         self.volume = big_label("", 0.2, size_hint=(0.16, 0.05), pos_hint={"x": 0.01, "y": 0.2})
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
-        self.title = big_label("", 0.12, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1})
+        self._official = ""
+        self._connected = False
+        self.title = WORDING.render(
+            big_label("", 0.12, size_hint=(1, 0.08), pos_hint={"x": 0, "top": 1}), self._title_text
+        )
+        self.status = WORDING.render(
+            big_label("", 0.1, size_hint=(0.6, 0.06), pos_hint={"center_x": 0.5, "top": 0.92}), self._status_text
+        )
         self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
-        for w in (self.remote, self.local, self.title, self.notice, self.louder, self.quieter, self.volume):
+        shown = (self.remote, self.local, self.title, self.status, self.notice, self.louder, self.quieter)
+        for w in (*shown, self.volume, self.advisor):
             root.add_widget(w)
         self.add_widget(root)
         self.media: CallMedia | None = None
@@ -97,10 +126,25 @@ class CallScreen(BoothScreen):
         self.volume.text = f"{volume} %"
 
     def targets(self) -> dict[str, Widget]:
-        return {"louder": self.louder, "quieter": self.quieter}
+        return {"louder": self.louder, "quieter": self.quieter, "advisor": self.advisor}
+
+    def _title_text(self, language: str | None) -> str:
+        if not self._official:
+            return say("call_with_nobody", language, "  ·  ")
+        return say("call_with", language, "  ·  ").format(name=self._official)
+
+    def _status_text(self, language: str | None) -> str:
+        return say("call_connected" if self._connected else Notice.CONNECTING.value, language, "  ·  ")
 
     def set_official(self, name: str) -> None:
-        self.title.text = name
+        """Who the citizen is talking to (the official's display name, as the backend sent it)."""
+        self._official = name
+        self.title.text = self._title_text(WORDING.language)
+
+    def set_connected(self, connected: bool) -> None:
+        """The status line: "connecting…" until the media is up, then "you are connected"."""
+        self._connected = connected
+        self.status.text = self._status_text(WORDING.language)
 
     def set_notice(self, text: str) -> None:
         self.notice.text = text

@@ -19,8 +19,9 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.screens.common import ACCENT, TEXT, BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
+from kiosk.screens.wording import WORDING
 from protocol.booking_code import CODE_ALPHABET, ERASE, grouped, is_code, keypad_input
 
 KEY_COLOUR = (0.15, 0.32, 0.50, 1)
@@ -32,8 +33,6 @@ KEYS = (*CODE_ALPHABET, ERASE, OK)
 COLUMNS = 8
 #: Shown for the characters still to type.
 PLACEHOLDER = "_"
-#: The smallest text the message area shrinks to, px.
-MIN_FONT = 11
 #: Kivy's bundled font with the erase glyph (Roboto, the default, has none).
 SYMBOL_FONT = "data/fonts/DejaVuSans.ttf"
 
@@ -52,8 +51,8 @@ class CheckinScreen(BoothScreen):
         self._busy = False
         root = FloatLayout()
         root.add_widget(
-            big_label(
-                all_languages("checkin", "  ·  "), 0.12, size_hint=(0.95, 0.07), pos_hint={"center_x": 0.5, "top": 0.9}
+            WORDING.bind(
+                big_label("", 0.12, size_hint=(0.95, 0.07), pos_hint={"center_x": 0.5, "top": 0.9}), "checkin", "  ·  "
             )
         )
         self.display = big_label("", 0.2, size_hint=(0.6, 0.11), pos_hint={"center_x": 0.5, "top": 0.83})
@@ -67,7 +66,9 @@ class CheckinScreen(BoothScreen):
             size_hint=(0.95, 0.12),
             pos_hint={"center_x": 0.5, "top": 0.72},
         )
+        THEME.label(self.notice)
         self.notice.bind(size=self._fit_notice, text=self._fit_notice)
+        THEME.on_change(lambda _look: self._fit_notice())
         root.add_widget(self.notice)
         pad = GridLayout(cols=COLUMNS, spacing=10, size_hint=(0.94, 0.45), pos_hint={"center_x": 0.5, "top": 0.6})
         self.keys: dict[str, Button] = {}
@@ -82,17 +83,18 @@ class CheckinScreen(BoothScreen):
             self.keys[key] = button
         root.add_widget(pad)
         self.back = big_button(
-            all_languages("back", " · "),
+            "",
             ERASE_COLOUR,
             background_disabled_normal="",
             size_hint=(0.24, 0.1),
             pos_hint={"x": 0.03, "y": 0.025},
         )
+        WORDING.bind(self.back, "back", " · ")
         self.back.bind(on_release=lambda *_: self._back())
         root.add_widget(self.back)
         root.add_widget(
-            big_label(
-                all_languages("checkin_hint"), 0.045, size_hint=(0.66, 0.12), pos_hint={"right": 0.97, "y": 0.015}
+            WORDING.bind(
+                big_label("", 0.045, size_hint=(0.66, 0.12), pos_hint={"right": 0.97, "y": 0.015}), "checkin_hint"
             )
         )
         self.add_widget(root)
@@ -142,12 +144,12 @@ class CheckinScreen(BoothScreen):
         """The backend's words can be long (three languages, 500 characters each): shrink them to fit."""
         label = self.notice
         width, height = label.size
-        size = max(MIN_FONT, height * 0.2)
+        size = THEME.scale.font(height * 0.2, THEME.look.large_text)
         label.text_size = (width, None)  # measure the whole text, unclipped
         while True:
             label.font_size = size
             label.texture_update()
-            if label.texture_size[1] <= height or size <= MIN_FONT:
+            if label.texture_size[1] <= height or size <= THEME.scale.min_text_px:
                 break
             size -= 1
         label.text_size = (width, height)
@@ -164,7 +166,7 @@ class CheckinScreen(BoothScreen):
             enabled = not self._busy and (complete if key == OK else True)
             button.disabled = not enabled
             if key == OK:
-                button.background_color = ACCENT if enabled else DISABLED_COLOUR
+                THEME.paint(button, ACCENT if enabled else DISABLED_COLOUR, go=enabled)
             else:
                 button.opacity = 0.5 if self._busy else 1.0  # locked keys look locked
         self.back.disabled = self._busy

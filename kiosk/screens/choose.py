@@ -1,7 +1,8 @@
 """The walk-in's choice: first a language, then the matter, one big button each.
 
-The language row is at the top and Finnish is selected when the screen
-opens; choosing another language re-labels everything below it and shows
+A citizen who chose their language at the start sees only that language
+here (the row of languages is hidden). Otherwise the language row is at the
+top and Finnish is selected when the screen opens; choosing another language re-labels everything below it and shows
 only the matters that are served in that language, so the citizen can only
 pick what an official can actually serve. A matter's button tells the
 controller (service id, language); the language buttons are only touches.
@@ -20,6 +21,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, in_language
 from kiosk.screens.common import ACCENT, BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
+from kiosk.screens.wording import WORDING
 from protocol.messages import ServiceChoice
 
 LANGUAGE_COLOUR = (0.15, 0.32, 0.50, 1)
@@ -60,7 +63,7 @@ class ChooseScreen(BoothScreen):
         self.services: tuple[ServiceChoice, ...] = ()
         self.service_buttons: dict[str, Button] = {}
         root = FloatLayout()
-        row = BoxLayout(spacing=16, size_hint=(0.7, 0.11), pos_hint={"center_x": 0.5, "top": 0.89})
+        self.row = row = BoxLayout(spacing=16, size_hint=(0.7, 0.11), pos_hint={"center_x": 0.5, "top": 0.89})
         self.language_buttons: dict[str, Button] = {}
         for lang in LANGUAGES:
             button = big_button(LANGUAGE_NAMES[lang], LANGUAGE_COLOUR)
@@ -91,7 +94,7 @@ class ChooseScreen(BoothScreen):
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         for lang, button in self.language_buttons.items():
             selected = lang == self.language
-            button.background_color = ACCENT if selected else LANGUAGE_COLOUR
+            THEME.paint(button, ACCENT if selected else LANGUAGE_COLOUR, go=selected)
             button.bold = selected
         self.title.text = in_language("choose", self.language)
         self.back.text = in_language("back", self.language)
@@ -115,14 +118,18 @@ class ChooseScreen(BoothScreen):
         self.empty.text = "" if offered else in_language("choose_none", self.language)
 
     def on_pre_enter(self, *_: object) -> None:
-        """Every citizen starts in Finnish, whatever the last one chose."""
-        self.select_language(DEFAULT_LANGUAGE)
+        """The language chosen at the start, else Finnish: never what the last citizen chose."""
+        chosen = WORDING.language
+        self.row.opacity, self.row.disabled = (0, True) if chosen else (1, False)
+        self.select_language(chosen or DEFAULT_LANGUAGE)
 
     def set_notice(self, text: str) -> None:
         self.notice.text = text
 
     def targets(self) -> dict[str, Widget]:
-        named: dict[str, Widget] = {f"lang:{lang}": b for lang, b in self.language_buttons.items()}
+        named: dict[str, Widget] = {}
+        if not WORDING.language:
+            named.update({f"lang:{lang}": b for lang, b in self.language_buttons.items()})
         named.update({f"service:{sid}": b for sid, b in self.service_buttons.items()})
         named["back"] = self.back
         return named

@@ -1,4 +1,4 @@
-"""Look and feel shared by the booth's screens: calm, large, high contrast."""
+"""Look and feel shared by the booth's screens: calm, large, high contrast (sizes and colours: ``theme``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
-BACKGROUND = (0.07, 0.20, 0.33, 1)  # deep blue
-ACCENT = (0.0, 0.55, 0.35, 1)  # green Start
-TEXT = (1, 1, 1, 1)
+from kiosk.screens.theme import NORMAL, THEME
+
+BACKGROUND = NORMAL.background  # deep blue
+ACCENT = (0.0, 0.50, 0.32, 1)  # green Start (white bold text on it: 5:1, WCAG AA)
+TEXT = NORMAL.text
 
 
 class BoothScreen(Screen):
@@ -18,25 +20,28 @@ class BoothScreen(Screen):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         with self.canvas.before:
-            Color(*BACKGROUND)
-            self._bg = Rectangle(pos=self.pos, size=self.size)
-        self.bind(pos=self._layout_bg, size=self._layout_bg)
+            colour = Color(*BACKGROUND)
+            self._bg = Rectangle(pos=(0, 0), size=self.size)
+        THEME.background(colour)
+        self.bind(size=self._layout_bg)
 
     def _layout_bg(self, *_: object) -> None:
-        self._bg.pos, self._bg.size = self.pos, self.size
+        # A Screen is a RelativeLayout: its canvas is drawn from its own corner, (0, 0), wherever it is.
+        self._bg.size = self.size
 
     def set_notice(self, text: str) -> None:
         """Show a short message; screens without a notice line ignore it."""
 
 
 def big_label(text: str, size: float = 0.05, **kwargs: object) -> Label:
-    label = Label(text=text, color=TEXT, halign="center", valign="middle", **kwargs)
+    """A text on the screen's background, sized from its box (``size``) but never below the scale's minimum."""
+    label = THEME.label(Label(text=text, color=TEXT, halign="center", valign="middle", **kwargs))
     label.bind(size=lambda lb, s: setattr(lb, "text_size", s))
-    label.bind(height=lambda lb, h: setattr(lb, "font_size", max(14, h * size * 4)))
-    return label
+    return THEME.size_text(label, lambda lb: lb.height * size * 4)
 
 
 def big_button(text: str, colour: tuple[float, float, float, float], **kwargs: object) -> Button:
+    """A button in ``colour`` (the palette may redraw it); the green ``ACCENT`` is the "go" button."""
     button = Button(text=text, background_normal="", background_color=colour, color=TEXT, bold=True, **kwargs)
-    button.bind(height=lambda b, h: setattr(b, "font_size", max(18, h * 0.28)))
-    return button
+    THEME.paint(button, colour, go=colour == ACCENT)
+    return THEME.size_text(button, lambda b: b.height * 0.28)

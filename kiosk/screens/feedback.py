@@ -13,8 +13,8 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 
 #: From the best to the worst, left to right; green to red so the scale reads at a glance.
 SCORES = (5, 4, 3, 2, 1)
@@ -26,7 +26,7 @@ class FeedbackScreen(BoothScreen):
     def __init__(self, on_answer: Callable[[int | None], None], **kwargs: object) -> None:
         super().__init__(name="feedback", **kwargs)
         column = BoxLayout(orientation="vertical", padding=50, spacing=20)
-        column.add_widget(big_label(all_languages("feedback_title", "  ·  "), 0.045, size_hint_y=0.1))
+        column.add_widget(WORDING.bind(big_label("", 0.045, size_hint_y=0.1), "feedback_title", "  ·  "))
         self.question = big_label("", 0.03, size_hint_y=0.35)
         column.add_widget(self.question)
         row = BoxLayout(orientation="horizontal", spacing=16, size_hint_y=0.28)
@@ -37,9 +37,9 @@ class FeedbackScreen(BoothScreen):
             row.add_widget(button)
             self.scores[score] = button
         column.add_widget(row)
-        column.add_widget(big_label(all_languages("feedback_scale", "  ·  "), 0.02, size_hint_y=0.08))
-        self.skip = big_button(
-            all_languages("skip", " · "), (0.35, 0.35, 0.4, 1), size_hint=(0.6, 0.12), pos_hint={"center_x": 0.5}
+        column.add_widget(WORDING.bind(big_label("", 0.02, size_hint_y=0.08), "feedback_scale", "  ·  "))
+        self.skip = WORDING.bind(
+            big_button("", (0.35, 0.35, 0.4, 1), size_hint=(0.6, 0.12), pos_hint={"center_x": 0.5}), "skip", " · "
         )
         self.skip.bind(on_release=lambda *_: on_answer(None))
         column.add_widget(self.skip)

@@ -13,22 +13,21 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 
 
 class IdCardScreen(BoothScreen):
     def __init__(self, on_back: Callable[[], None], **kwargs: object) -> None:
         super().__init__(name="idcard", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
-        column.add_widget(big_label(all_languages("ident_title", "  ·  "), 0.05, size_hint_y=0.2))
+        column.add_widget(WORDING.bind(big_label("", 0.05, size_hint_y=0.2), "ident_title", "  ·  "))
         self.notice = big_label("", 0.045, size_hint_y=0.55)
         column.add_widget(self.notice)
-        self.back = big_button(
-            all_languages("back_to_meeting", "  ·  "),
-            (0.35, 0.35, 0.4, 1),
-            size_hint=(0.7, 0.15),
-            pos_hint={"center_x": 0.5},
+        self.back = WORDING.bind(
+            big_button("", (0.35, 0.35, 0.4, 1), size_hint=(0.7, 0.15), pos_hint={"center_x": 0.5}),
+            "back_to_meeting",
+            "  ·  ",
         )
         self.back.bind(on_release=lambda *_: on_back())
         column.add_widget(self.back)

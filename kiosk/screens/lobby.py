@@ -16,9 +16,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.audio_control import QUIET_DBFS, meter_fraction
-from kiosk.i18n import all_languages, lobby_heading, queue_text
+from kiosk.i18n import lobby_heading, queue_text
 from kiosk.screens.call import VideoView
 from kiosk.screens.common import BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 
 
 class _Pulse(Widget):
@@ -79,9 +80,11 @@ class LobbyScreen(BoothScreen):
     ) -> None:
         super().__init__(name="lobby", **kwargs)
         column = BoxLayout(orientation="vertical", padding=60, spacing=20)
-        self.heading = big_label(lobby_heading(None, queued=False), 0.04, size_hint_y=0.2)
+        self.heading = big_label("", 0.04, size_hint_y=0.2)
+        self._queue: tuple[int, int | None] | None = None  # the last queue news, re-said on a language change
+        WORDING.render(self.heading, self._heading_text)
         column.add_widget(self.heading)
-        self.queue = big_label("", 0.045, size_hint_y=0.15)
+        self.queue = WORDING.render(big_label("", 0.045, size_hint_y=0.15), self._queue_text)
         column.add_widget(self.queue)
         column.add_widget(_Pulse(size_hint_y=0.08))
         # The citizen's self-view, and beside it "we can hear you": a big level meter and a hint
@@ -103,8 +106,8 @@ class LobbyScreen(BoothScreen):
         self._meter_event = None
         self.notice = big_label("", 0.03, size_hint_y=0.1)
         column.add_widget(self.notice)
-        self.cancel = big_button(
-            all_languages("cancel", "  ·  "), (0.35, 0.35, 0.4, 1), size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5}
+        self.cancel = WORDING.bind(
+            big_button("", (0.35, 0.35, 0.4, 1), size_hint=(0.4, 0.15), pos_hint={"center_x": 0.5}), "cancel", "  ·  "
         )
         self.cancel.bind(on_release=lambda *_: on_cancel())
         column.add_widget(self.cancel)
@@ -113,9 +116,18 @@ class LobbyScreen(BoothScreen):
     def set_notice(self, text: str) -> None:
         self.notice.text = text
 
+    def _heading_text(self, language: str | None) -> str:
+        if self._queue is None:
+            return lobby_heading(None, queued=False, language=language)
+        return lobby_heading(self._queue[1], language=language)
+
+    def _queue_text(self, language: str | None) -> str:
+        return "" if self._queue is None else queue_text(*self._queue, language=language)
+
     def set_queue(self, position: int, wait_min: int | None) -> None:
-        self.queue.text = queue_text(position, wait_min)
-        self.heading.text = lobby_heading(wait_min)
+        self._queue = (position, wait_min)
+        self.queue.text = self._queue_text(WORDING.language)
+        self.heading.text = self._heading_text(WORDING.language)
 
     def on_enter(self, *_: object) -> None:
         self._faint_for = 0.0
@@ -132,11 +144,11 @@ class LobbyScreen(BoothScreen):
         self._faint_for = 0.0 if heard else self._faint_for + dt
         self.meter.show(meter_fraction(level), heard)
         if level <= -119:
-            self.hearing.text = all_languages("not_heard") if self._faint_for >= FAINT_HINT_S else ""
+            self.hearing.text = WORDING.say("not_heard") if self._faint_for >= FAINT_HINT_S else ""
         elif heard:
-            self.hearing.text = all_languages("heard", "  ·  ")
+            self.hearing.text = WORDING.say("heard", "  ·  ")
         elif self._faint_for >= FAINT_HINT_S:
-            self.hearing.text = all_languages("come_closer")
+            self.hearing.text = WORDING.say("come_closer")
 
     def on_leave(self, *_: object) -> None:
         if self._meter_event is not None:
@@ -145,8 +157,9 @@ class LobbyScreen(BoothScreen):
         self.hearing.text = ""
         self.self_view.clear()  # nothing of this citizen stays on screen for the next
         self._preview_seen = None
+        self._queue = None
         self.queue.text = ""
-        self.heading.text = lobby_heading(None, queued=False)
+        self.heading.text = self._heading_text(WORDING.language)
 
     def targets(self) -> dict[str, Widget]:
         return {"cancel": self.cancel}

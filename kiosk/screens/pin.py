@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.pin_entry import PinEntry
 from kiosk.screens.common import ACCENT, BoothScreen, big_button, big_label
+from kiosk.screens.theme import THEME
 
 DIGIT_COLOUR = (0.15, 0.32, 0.50, 1)
 ERASE_COLOUR = (0.35, 0.35, 0.4, 1)
@@ -111,4 +112,4 @@ class PinScreen(BoothScreen):
         self.dots.text = self.entry.masked
         ok = self.keys["ok"]
         ok.disabled = not self.entry.complete  # type: ignore[attr-defined]
-        ok.background_color = ACCENT if self.entry.complete else DISABLED_COLOUR  # type: ignore[attr-defined]
+        THEME.paint(ok, ACCENT if self.entry.complete else DISABLED_COLOUR, go=self.entry.complete)  # type: ignore[attr-defined]

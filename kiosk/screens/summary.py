@@ -13,23 +13,23 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import all_languages
 from kiosk.screens.common import ACCENT, BoothScreen, big_button, big_label
+from kiosk.screens.wording import WORDING
 
 
 class SummaryScreen(BoothScreen):
     def __init__(self, on_print: Callable[[], None], on_back: Callable[[], None], **kwargs: object) -> None:
         super().__init__(name="summary", **kwargs)
         column = BoxLayout(orientation="vertical", padding=50, spacing=16)
-        column.add_widget(big_label(all_languages("what_next", "  ·  "), 0.05, size_hint_y=0.12))
+        column.add_widget(WORDING.bind(big_label("", 0.05, size_hint_y=0.12), "what_next", "  ·  "))
         self.notice = big_label("", 0.025, size_hint_y=0.12)
         column.add_widget(self.notice)
         self.text = big_label("", 0.03, size_hint_y=0.5)
         column.add_widget(self.text)
         buttons = BoxLayout(orientation="horizontal", spacing=20, size_hint_y=0.16)
-        self.print = big_button(all_languages("print", " · "), ACCENT, background_disabled_normal="")
+        self.print = WORDING.bind(big_button("", ACCENT, background_disabled_normal=""), "print", " · ")
         self.print.bind(on_release=lambda *_: on_print())
-        self.back = big_button(all_languages("back_to_meeting", "\n"), (0.35, 0.35, 0.4, 1), halign="center")
+        self.back = WORDING.bind(big_button("", (0.35, 0.35, 0.4, 1), halign="center"), "back_to_meeting")
         self.back.bind(height=lambda b, h: setattr(b, "font_size", max(14, h * 0.2)))  # three lines fit
         self.back.bind(on_release=lambda *_: on_back())
         buttons.add_widget(self.print)

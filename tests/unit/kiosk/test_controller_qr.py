@@ -95,13 +95,14 @@ class FakeUi:
         self.queues: list[tuple[int, int | None]] = []
         self.fail_targets = False
         self.volumes: list[int] = []
+        self.looks: list[sm.Look] = []
 
     def show(self, command: sm.Show) -> None:
         self.shown.append(command)
 
     def set_media(self, media: object) -> None: ...
 
-    def show_assist(self, state: object) -> None: ...
+    def show_assist(self, state: object, confirmed: bool = True) -> None: ...
 
     def set_catalogue(self, services: tuple) -> None:
         self.catalogues.append(services)
@@ -111,6 +112,9 @@ class FakeUi:
 
     def show_volume(self, volume: int) -> None:
         self.volumes.append(volume)
+
+    def set_look(self, look: sm.Look) -> None:
+        self.looks.append(look)
 
     def targets(self) -> dict[str, tuple[float, float]]:
         if self.fail_targets:

@@ -72,3 +72,20 @@ def test_latency_gathered_once_is_given_back_without_a_click():
     assert mixer.buffered_ms() <= 60 + 20  # back at the target, not 240 ms behind for ever
     steps = np.abs(np.diff(np.concatenate(played).astype(np.int32)))
     assert steps.max() < 2 * (2 * np.pi * 250 / SAMPLE_RATE * 0.3 * 32767)  # a cross-fade, not a jump
+
+
+def test_spoken_guidance_is_played_whole_and_over_silence():
+    mixer = Mixer(volume=100)
+    speech = np.full(BLOCK * 2 + 10, 1000, dtype=np.int16)
+    mixer.say(speech)
+    blocks = [mixer.pull() for _ in range(4)]
+    assert all(b.max() > 0 for b in blocks[:3]) and blocks[3].max() == 0
+    assert mixer.prompt_samples_played == speech.size and not mixer.speaking()
+
+
+def test_hush_stops_the_guidance():
+    mixer = Mixer(volume=100)
+    mixer.say(np.full(48_000, 1000, dtype=np.int16))
+    mixer.pull()
+    mixer.hush()
+    assert mixer.pull().max() == 0

@@ -347,7 +347,7 @@ def test_device_health_is_reported_now_or_on_next_connect():
 def test_call_button_works_in_any_phase_and_lights_at_once(phase: Phase):
     m = machine_in(phase)
     out = m.handle(sm.AssistPressed(long_press=False, now=40))
-    assert sm.ShowAssist(AssistState.REQUESTED) in out
+    assert sm.ShowAssist(AssistState.REQUESTED, confirmed=False) in out  # "calling…" until the backend says so
     assert sends(out) == [AssistRequest(long_press=False)]
     assert m.state.phase is phase
 
@@ -366,7 +366,7 @@ def test_call_button_press_is_kept_until_the_backend_confirms_it():
 def test_call_button_pressed_offline_is_sent_on_reconnect():
     m = sm.BoothSession()
     out = m.handle(sm.AssistPressed(long_press=False, now=1))
-    assert sends(out) == [] and sm.ShowAssist(AssistState.REQUESTED) in out
+    assert sends(out) == [] and sm.ShowAssist(AssistState.REQUESTED, confirmed=False) in out
     assert sends(m.handle(sm.Connected(2))) == [AssistRequest(long_press=False)]
 
 

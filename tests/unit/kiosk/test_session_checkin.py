@@ -99,7 +99,7 @@ def test_choosing_a_service_requests_it_in_that_language():
     out = m.handle(sm.ServiceChosen("tax", "sv", 5))
     assert m.state.phase is Phase.REQUESTING
     assert sends(out) == [SessionRequest(service_id="tax", language="sv")]
-    assert screens(out) == [sm.Show(Screen.LOBBY)]
+    assert screens(out) == [sm.Show(Screen.LOBBY, language="sv")]
     assert m.state.deadline == 5 + sm.REQUEST_TIMEOUT_S
 
 
@@ -269,11 +269,11 @@ def test_ok_waits_for_the_lobby_with_the_keypad_locked():
     m = machine_in(Phase.CHECKING)
     out = m.handle(sm.Received(result(True, "fi"), 3))
     assert m.state.phase is Phase.CHECKING
-    assert screens(out) == [sm.Show(Screen.CHECKIN, text=sm.BackendText(*MESSAGES, "fi"), busy=True)]
+    assert screens(out) == [sm.Show(Screen.CHECKIN, text=sm.BackendText(*MESSAGES, "fi"), busy=True, language="fi")]
     assert scans(out) == [] and sends(out) == []
     out = m.handle(sm.Received(SessionLobby(session_id=SID), 4))
     assert m.state.phase is Phase.LOBBY and m.state.session_id == SID
-    assert out == [sm.Show(Screen.LOBBY)]
+    assert out == [sm.Show(Screen.LOBBY, language="fi")]  # the booking's language from here on
 
 
 def test_no_answer_to_the_check_in_returns_to_the_keypad_to_try_again():

@@ -146,7 +146,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)
     today = lambda: datetime.fromtimestamp(clock(), HELSINKI).date()  # noqa: E731 - the day view's default
-    app.include_router(call_tools.router(caller, hub.identified_in_person, db, today))
+    app.include_router(call_tools.router(caller, hub.identified_in_person, db, today, hub.identified_in_person_at))
     app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
     app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
     app.include_router(sms_inbound.router(db, clock, settings.notify.sms_inbound_token))

@@ -704,6 +704,13 @@ class Hub:
         """``POST /api/calls/{id}/identification``: raises ``appointment.NotYours`` when not allowed."""
         await self._apply(self.appointments.in_person(standing, session_id, self.clock()))  # type: ignore[arg-type]
 
+    async def identified_in_person_at(self, standing: access.Standing, booth_id: str) -> str:
+        """``POST /api/booths/{id}/identification``: the citizen in that booth; their session's id.
+        Raises ``appointment.NotYours`` (no such booth or citizen) or ``appointment.Refused``."""
+        session_id, effects = self.appointments.in_person_at(standing, booth_id, self.clock())
+        await self._apply(effects)  # type: ignore[arg-type]
+        return session_id
+
     async def still_uploaded(self, still_id: str, token: str, data: bytes, mime: str, width: int, height: int) -> None:
         """``PUT /api/stills/{id}`` from the booth: raises ``stills.StillRefused`` when not taken."""
         await self._apply(self.appointments.uploaded(still_id, token, data, mime, width, height, self.clock()))  # type: ignore[arg-type]
@@ -717,6 +724,7 @@ class Hub:
         return self.appointments.print_jobs.take(job_id, token, self.clock())
 
     async def _apply(self, effects: list[Effect]) -> None:
+        effects = [*effects, *self.appointments.joining(effects)]  # type: ignore[arg-type]
         for effect in effects:
             if isinstance(effect, FeedbackGiven):
                 log.info(

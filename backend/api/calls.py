@@ -4,7 +4,9 @@ An HTTP action rather than a websocket message so the point's advisor (whose
 desk app may not hold a socket) can use it too; who may is
 ``access.may_identify`` (the officials in the call, the point's advisors). The
 hub tells the call, and the method (never the identity) lands on the call's
-record for the statistics.
+record for the statistics. The desk knows booths, not sessions: it records it
+for "the citizen in booth X" (``/api/booths/{id}/identification``), which the
+broker resolves to that citizen's session and then takes the same path.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api.roles import Caller, forbidden
 from backend.api.schemas import Day
 from backend.domain import access
-from backend.domain.appointment import NotYours
+from backend.domain.appointment import NotYours, Refused
 from backend.domain.catalogue import HELSINKI
 from backend.store import catalogue
 from backend.store.day import bookings_of
@@ -55,6 +57,7 @@ def router(
     identified_in_person: Callable[[access.Standing, str], Awaitable[None]],
     db: sessionmaker[Session] | None = None,
     today: Callable[[], date] | None = None,
+    identified_at_booth: Callable[[access.Standing, str], Awaitable[str]] | None = None,
 ) -> APIRouter:
     r = APIRouter(tags=["calls"])
 
@@ -97,6 +100,27 @@ def router(
             await identified_in_person(who.standing, session_id)
         except NotYours as exc:
             raise HTTPException(404, str(exc)) from None
+        return IdentificationOut(session_id=session_id, method=body.method)
+
+    @r.post(
+        "/api/booths/{booth_id}/identification",
+        response_model=IdentificationOut,
+        responses={
+            403: {"description": "you may not identify this citizen (not the point's advisor nor in the call)"},
+            404: {"description": "no booth you may see, or no citizen in it now"},
+        },
+    )
+    async def identify_at_booth(
+        booth_id: Id, body: IdentificationIn, who: Caller = Depends(caller)
+    ) -> IdentificationOut:
+        """I saw the ID of the citizen in this booth in person (the point's advisor at the desk)."""
+        assert identified_at_booth is not None
+        try:
+            session_id = await identified_at_booth(who.standing, booth_id)
+        except NotYours as exc:
+            raise HTTPException(404, str(exc)) from None
+        except Refused as exc:
+            raise forbidden(str(exc)) from None
         return IdentificationOut(session_id=session_id, method=body.method)
 
     return r

@@ -39,6 +39,7 @@ from protocol.messages import (
     PrintJob,
     PrintStatus,
     Role,
+    SessionAdmitted,
     StillCapture,
     StillFailed,
     StillReady,
@@ -73,6 +74,10 @@ class Identified:
 
 class NotYours(Exception):
     """The caller may not act on that session (or it does not exist): the API answers 404."""
+
+
+class Refused(Exception):
+    """The caller sees the citizen's booth but the access policy refuses the action: the API answers 403."""
 
 
 class Appointments:
@@ -142,6 +147,39 @@ class Appointments:
         s = self.broker.sessions[session_id]
         outcome = self.identifications.in_person(s.id)
         return self._settled(s, outcome, now, recorded_by=standing.person_id)
+
+    def in_person_at(
+        self, standing: access.Standing, booth_id: str, now: float
+    ) -> tuple[str, list[Deliver | Identified]]:
+        """The same, for "the citizen in booth X": the desk knows booths, not sessions.
+
+        ``NotYours`` (404) for a booth the caller may not see or with no citizen in it,
+        ``Refused`` (403) for a citizen the caller may not identify; whom it was for is
+        the session's own path (``in_person``), so the rule and the record are one."""
+        booth = self.broker.booth_ref(booth_id)
+        if booth is None or not access.sees_booth(standing, booth):
+            raise NotYours(f"no booth {booth_id!r} that you may see")
+        session_id = self.broker.citizen_at(booth_id)
+        citizen = None if session_id is None else self.broker.citizen(session_id)
+        if session_id is None or citizen is None:
+            raise NotYours(f"no citizen is in booth {booth_id!r} now")
+        if not access.may_identify(standing, citizen):
+            raise Refused("only the officials in the call and the point's advisors record an in-person identification")
+        return session_id, self.in_person(standing, session_id, now)
+
+    def joining(self, effects: list[object]) -> list[Deliver]:
+        """An official admitted to (or joining) a call whose citizen was already identified —
+        say in person by the advisor while they waited — is told so with the admission."""
+        out: list[Deliver] = []
+        for e in effects:
+            if not (isinstance(e, Deliver) and isinstance(e.message, SessionAdmitted) and e.to.role is Role.OFFICIAL):
+                continue
+            outcome = self.identifications.current(e.message.session_id)
+            if outcome is None or outcome.method is None:
+                continue
+            status = IdentStatus(session_id=e.message.session_id, state=outcome.state, name=outcome.name)
+            out.append(Deliver(e.to, status))
+        return out
 
     def uploaded(
         self, still_id: str, token: str, data: bytes, mime: str, width: int, height: int, now: float

@@ -631,6 +631,18 @@ class CallBroker:
         s = self.sessions.get(session_id)
         return None if s is None else self._citizen(s)
 
+    def citizen_at(self, booth_id: str) -> str | None:
+        """The live session of the citizen in this booth now (waiting or in a call), or None.
+
+        The desk knows booths, not sessions: the advisor who saw the citizen's ID at booth X
+        records it "for booth X", and this names the session it is for."""
+        return next((s.id for s in self._sessions_of_booth(booth_id) if s.phase is not CallPhase.ENDED), None)
+
+    def booth_ref(self, booth_id: str) -> access.BoothRef | None:
+        """A known booth as the access policy sees it; None for an unknown one."""
+        booth = self.booths.get(booth_id)
+        return None if booth is None else access.BoothRef(booth_id, booth.info.point_id)
+
     # -- views --
 
     def presence(self, viewer: str | None = None) -> Presence:

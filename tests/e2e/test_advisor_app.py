@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -30,6 +31,8 @@ import pytest
 from backend.store.seed import DemoAccounts
 from drivers.button_logic import LedState
 from drivers.sim.button import SimButtonBox
+from tests.e2e.booth_ui import start_walk_in
+from tests.e2e.browser import sign_in as official_sign_in
 from tests.e2e.processes import Backend, Kiosk
 from tests.e2e.test_call import read_png
 from tests.e2e.test_call_button import banner_colour
@@ -358,3 +361,41 @@ def test_the_call_button_rings_the_phone_and_a_desk_check_in_reaches_the_booth(
     page.locator("#booths li.state-help-coming").filter(has_text="Asiakas sisällä").wait_for(timeout=10_000)
     no_accessibility_violations(page, "checked in (Finnish)")
     page.screenshot(path=str(shots / "desk-checked-in-fi.png"), full_page=True)
+
+
+def test_the_advisor_identifies_the_citizen_in_a_call_in_person_and_the_official_sees_it(
+    backend: Backend, kiosk: Kiosk, page, phone, shots: Path, tmp_path: Path
+):
+    """Police and DVV matters need the citizen's ID seen: the advisor at the desk checks it and taps
+    "Identified in person" on the booth's line; the official in the call reads it on their page."""
+    official_sign_in(page, backend.url)
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal")
+    sid = kiosk.wait_phase("lobby", timeout=10)["session_id"]
+    page.click(f"[data-testid='admit-{sid}']", timeout=10_000)
+    kiosk.wait_phase("in_call", timeout=30)
+
+    sign_in(phone, backend)
+    line = phone.locator("#booths li").filter(has_text="In a call")
+    line.get_by_role("button", name="Identified in person").click()
+    line.get_by_text("Did you check the customer's ID document with your own eyes?").wait_for(timeout=10_000)
+    no_accessibility_violations(phone, "identified in person: confirm")
+    phone.screenshot(path=str(shots / "identify-confirm.png"), full_page=True)
+    line.get_by_role("button", name="Yes, I checked the ID").click()
+    wait_notice(phone, "was identified in person")
+    line.locator(".ok").filter(has_text="Identified in person").wait_for(timeout=10_000)
+    phone.screenshot(path=str(shots / "identify-done.png"), full_page=True)
+
+    page.wait_for_function("() => window.etapiste.state().ident === 'in_person'", timeout=10_000)
+    assert page.inner_text("#ident-status") == "Identified in person"
+    assert page.is_disabled("#ident-in-person")
+
+    page.click("#end-call")
+    kiosk.wait_phase("idle", timeout=20)
+    # The citizen left: the booth's line offers nothing (the next citizen starts unidentified).
+    phone.locator("#booths li").filter(has_text="Free").wait_for(timeout=10_000)
+    assert phone.locator("#booths li .actions").count() == 0
+    with sqlite3.connect(tmp_path / "backend.db") as db:
+        assert db.execute("SELECT call_id, method, recorded_by FROM call_identification").fetchall() == [
+            (sid, "in_person", "advisor-1")
+        ]

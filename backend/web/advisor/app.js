@@ -19,11 +19,12 @@ import { state } from "../official/state.js";
 import { checkMessage } from "../official/validation.js";
 import {
   base64UrlBytes, bookingActions, bookingStatusLabel, boothView, contactBody, helsinkiClock, helsinkiDay,
-  orderBookings, serviceView,
+  identifyStep, keptIdentifySteps, orderBookings, serviceView,
 } from "./today.js";
 
 /** @typedef {import("./today.js").Booking} Booking */
 /** @typedef {import("./today.js").Service} Service */
+/** @typedef {import("../official/protocol.js").BoothPresence} BoothPresence */
 /** @typedef {{ id: string, name: string, booths: { id: string, name: string }[] }} Point */
 /** @typedef {{ entry_id: string, service_id: string, language: string, position: number,
  *   wait_min: number | null, appointment: boolean, state: string }} QueueEntry */
@@ -44,6 +45,7 @@ const desk = {
   /** @type {QueueEntry[]} */ queue: [],
   /** @type {string | null} the booking being moved */ moving: null,
   /** @type {string | null} the booking whose cancel waits for a second tap */ cancelling: null,
+  /** @type {Record<string, "confirm" | "done">} each booth line's "identified in person" step */ identify: {},
   refreshTimer: /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined),
 };
 
@@ -283,6 +285,7 @@ function onFrame(text) {
     case "presence": {
       const mine = new Set(desk.points.map((p) => p.name));
       state.booths = msg.booths.filter((b) => !mine.size || mine.has(b.point));
+      desk.identify = keptIdentifySteps(desk.identify, state.booths);
       renderBooths();
       refreshSoon();
       break;
@@ -512,6 +515,27 @@ async function bookingAction(booking, action) {
   await refreshDay();
 }
 
+/**
+ * The "identified in person" button of a booth line: the first tap asks the advisor to confirm
+ * they saw the ID, the second records it for the citizen in that booth (the backend finds their
+ * call; the official in it is told).
+ * @param {BoothPresence} booth @param {"confirm" | "back"} action
+ */
+async function identifyAt(booth, action) {
+  if (action === "back" || desk.identify[booth.booth_id] !== "confirm") {
+    if (action === "back") delete desk.identify[booth.booth_id];
+    else desk.identify[booth.booth_id] = "confirm";
+    renderBooths();
+    return;
+  }
+  await api(`/api/booths/${encodeURIComponent(booth.booth_id)}/identification`, {
+    method: "POST", body: { method: "in_person" },
+  });
+  desk.identify[booth.booth_id] = "done";
+  notice(t("Recorded: the customer in {booth} was identified in person.", { booth: booth.name }));
+  renderBooths();
+}
+
 /** @param {Booking} booking @param {string} day @param {HTMLSelectElement} chooser */
 async function findMoveTimes(booking, day, chooser) {
   const slots = await api(
@@ -610,6 +634,17 @@ function renderBooths() {
     line(item, booth.name, "title");
     line(item, view.label);
     if (view.faults.length) line(item, view.faults.join(", "), "muted");
+    const step = identifyStep(booth, desk.identify[booth.booth_id]);
+    const row = document.createElement("div");
+    row.className = "actions";
+    if (step === "offer") button(row, t("Identified in person"), booth.name, () => identifyAt(booth, "confirm"));
+    if (step === "confirm") {
+      line(row, t("Did you check the customer's ID document with your own eyes?"), "question");
+      button(row, t("Yes, I checked the ID"), booth.name, () => identifyAt(booth, "confirm"));
+      button(row, t("Back"), booth.name, () => identifyAt(booth, "back"));
+    }
+    if (step === "done") line(row, `✓ ${t("Identified in person")}`, "ok");
+    if (step !== "none") item.append(row);
     return item;
   }));
 }

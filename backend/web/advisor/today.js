@@ -34,6 +34,37 @@ export function boothView(booth) {
   return { state: use, label: useLabel, faults };
 }
 
+/**
+ * The booth line's "identified in person" step. Police and DVV matters need the citizen's ID seen;
+ * the advisor at the desk can do it for whoever is in the booth (waiting or in a call), so a free or
+ * offline booth offers nothing. Otherwise: the button, its confirmation (the advisor saw the ID with
+ * their own eyes), or the result.
+ * @param {BoothPresence} booth
+ * @param {"confirm" | "done" | undefined} step what the advisor has done on this line so far
+ * @returns {"none" | "offer" | "confirm" | "done"}
+ */
+export function identifyStep(booth, step) {
+  if (!booth.online || (booth.use || "free") === "free") return "none";
+  return step || "offer";
+}
+
+/**
+ * The lines' steps kept for booths that still have a citizen in them: a booth seen free (or gone)
+ * starts over, so the next citizen is never shown as identified.
+ * @param {Record<string, "confirm" | "done">} steps by booth id
+ * @param {BoothPresence[]} booths the latest presence
+ * @returns {Record<string, "confirm" | "done">}
+ */
+export function keptIdentifySteps(steps, booths) {
+  /** @type {Record<string, "confirm" | "done">} */
+  const kept = {};
+  for (const booth of booths) {
+    const step = steps[booth.booth_id];
+    if (step && identifyStep(booth, step) !== "none") kept[booth.booth_id] = step;
+  }
+  return kept;
+}
+
 /** The booking's status in words. @param {string} status */
 export function bookingStatusLabel(status) {
   switch (status) {

@@ -318,6 +318,14 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
                 assert done.status_code in (200, 404), done.text
                 allowed = access.allows(st, Action.IDENTIFY, citizen)
                 m.check(username, f"citizen {sid}", "identify", allowed, done.status_code == 200)
+                # the desk's way: "the citizen in booth X", without the session id
+                at_booth = api.post(
+                    f"/api/booths/{citizen.booth_id}/identification", json={"method": "in_person"}, headers=headers
+                )
+                assert at_booth.status_code in (200, 403, 404), at_booth.text
+                seen = access.sees_booth(st, BoothRef(citizen.booth_id, citizen.point_id))
+                assert (at_booth.status_code == 404) == (not seen), at_booth.text  # unseen booths leak nothing
+                m.check(username, f"citizen in {citizen.booth_id}", "identify", allowed, at_booth.status_code == 200)
                 printed = api.post(f"/api/print/{sid}", content=b"%PDF-1.4 x", headers=headers)
                 assert printed.status_code in (202, 404), printed.text
                 allowed = access.allows(st, Action.PRINT, citizen)

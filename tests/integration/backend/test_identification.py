@@ -107,3 +107,36 @@ def test_in_person_identification_over_http_by_the_official_in_the_call_or_the_p
     gone = api.post(f"/api/calls/{sid}/identification", json={"method": "in_person"}, headers=advisor)
     assert gone.status_code == 404
     assert api.post(f"/api/calls/{sid}/identification", json={"method": "in_person"}).status_code == 401
+
+
+def test_the_advisor_identifies_the_citizen_in_a_booth_without_knowing_the_session(api):
+    """The desk knows booths, not sessions: the same record and the same news, by booth."""
+    advisor = {"Authorization": "Bearer " + login(api, "neuvoja", "demo-advisor")}
+    url = "/api/booths/imatra-1/identification"
+    with api.websocket_connect("/ws") as official, api.websocket_connect("/ws") as booth:
+        send(booth, BOOTH_HELLO)
+        recv_until(booth, "welcome")
+        empty = api.post(url, json={"method": "in_person"}, headers=advisor)
+        assert empty.status_code == 404 and "no citizen" in empty.json()["detail"]
+        send(booth, {"type": "session.request"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        done = api.post(url, json={"method": "in_person"}, headers=advisor)  # while the citizen waits
+        assert done.status_code == 200, done.text
+        assert done.json() == {"session_id": sid, "method": "in_person"}
+        wait_for("the method on the call's record", lambda: rows(api) == [(sid, "in_person", "advisor-1")])
+        token = login(api)
+        not_in_call = api.post(url, json={"method": "in_person"}, headers={"Authorization": "Bearer " + token})
+        assert not_in_call.status_code == 403, not_in_call.text  # sees the booth, has not met the citizen
+        send(official, {"type": "hello", "role": "official", "token": token})
+        recv_until(official, "presence")
+        send(official, {"type": "session.admit", "session_id": sid})
+        recv_until(official, "session.admitted")
+        assert recv_until(official, "ident.status")["state"] == "in_person"  # the admitting official is told
+        bad = api.post(url, json={"method": "id_card"}, headers=advisor)
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "method"]
+        unknown = api.post("/api/booths/nowhere/identification", json={"method": "in_person"}, headers=advisor)
+        assert unknown.status_code == 404
+        send(official, {"type": "session.end", "session_id": sid})
+        recv_until(booth, "session.ended")
+    assert rows(api) == [(sid, "in_person", "advisor-1")]
+    assert api.post(url, json={"method": "in_person"}).status_code == 401

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import {
   base64UrlBytes, bookingActions, bookingStatusLabel, boothView, contactBody, helsinkiClock, helsinkiDay,
-  identificationText, orderBookings, serviceView,
+  identificationText, identifyStep, keptIdentifySteps, orderBookings, serviceView,
 } from "../../../backend/web/advisor/today.js";
 
 const booth = (extra = {}) => ({
@@ -62,4 +62,19 @@ test("contact details: a phone or an e-mail is required, bad ones are named", ()
 test("a VAPID key in base64url becomes the bytes PushManager takes", () => {
   const bytes = base64UrlBytes("BAEC_-8");
   assert.deepEqual([...bytes], [4, 1, 2, 255, 239]);
+});
+
+test("'identified in person' is offered only for a booth with a citizen in it, then confirmed, then shown", () => {
+  assert.equal(identifyStep(booth(), undefined), "none");
+  assert.equal(identifyStep(booth({ use: "in_call", online: false }), undefined), "none");
+  assert.equal(identifyStep(booth({ use: "citizen_inside" }), undefined), "offer");
+  assert.equal(identifyStep(booth({ use: "in_call" }), "confirm"), "confirm");
+  assert.equal(identifyStep(booth({ use: "in_call" }), "done"), "done");
+  assert.equal(identifyStep(booth({ use: "free" }), "done"), "none"); // the citizen left
+});
+
+test("a booth seen free forgets its identification, so the next citizen starts unidentified", () => {
+  const steps = { b1: "done", b2: "confirm", gone: "done" };
+  const booths = [booth({ use: "free" }), booth({ booth_id: "b2", use: "in_call" })];
+  assert.deepEqual(keptIdentifySteps(steps, booths), { b2: "confirm" });
 });

@@ -197,6 +197,17 @@ def test_official_hangs_up(broker: CallBroker):
     broker.request("b1", "s2", 201.0)  # the booth is free again
 
 
+def test_the_citizen_at_a_booth_is_its_session_while_waiting_and_in_the_call_and_nobody_after(broker: CallBroker):
+    """The desk names booths, not sessions: "the citizen in booth 1" is its live session."""
+    assert broker.citizen_at("b1") is None
+    broker.request("b1", "s1", 100.0)
+    assert (broker.citizen_at("b1"), broker.citizen_at("b2"), broker.citizen_at("nowhere")) == ("s1", None, None)
+    broker.admit("o1", "s1", 110.0)
+    assert broker.citizen_at("b1") == "s1"
+    broker.end(O1, "s1", 200.0)
+    assert broker.citizen_at("b1") is None
+
+
 def test_an_official_may_end_a_waiting_session_they_see(broker: CallBroker):
     broker.request("b1", "s1", 100.0)
     effects = broker.end(O2, "s1", 105.0)

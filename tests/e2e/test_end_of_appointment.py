@@ -12,7 +12,6 @@ database with the call.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,10 @@ import pytest
 from drivers.sim.printer import TcpPrinter
 from tests.e2e.booth_ui import start_walk_in, tap
 from tests.e2e.browser import sign_in
+from tests.e2e.official_tools import printers_config, tax_card_pdf
 from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
-from tests.support.cups_printer import CupsPrinter, cups_printer  # noqa: F401 - the booth's A4 queue
+from tests.support.cups_printer import CupsPrinter
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -31,37 +31,8 @@ WHAT_NEXT = "Verokortti tulee postissa viikon kuluessa. Tarkista tulorajasi OmaV
 
 
 @pytest.fixture
-def slip_printer() -> Iterator[TcpPrinter]:
-    sink = TcpPrinter()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-def tax_card_pdf() -> bytes:
-    """A one-page A4 PDF with a line of text, as a tax card would come from the Tax Administration's system."""
-    text = b"BT /F1 18 Tf 72 770 Td (Verokortti 2027 - Testinen Teppo) Tj ET"
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
-        b"<</Length %d>>stream\n" % len(text) + text + b"\nendstream",
-        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-
-
-@pytest.fixture
-def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, cups_printer: CupsPrinter, artifacts):  # noqa: F811
-    extra = f'[printer]\nkind = "network"\nhost = "{slip_printer.host}"\nport = {slip_printer.port}\n'
-    extra += f'[a4_printer]\nuri = "{cups_printer.uri}"\n'
+def printing_kiosk(tmp_path: Path, backend: Backend, slip_printer: TcpPrinter, cups_printer: CupsPrinter, artifacts):
+    extra = printers_config(slip_printer, cups_printer)
     proc = Kiosk(tmp_path, backend.port, artifacts / "screenshots" / "kiosk-summary", extra_config=extra)
     yield proc
     code = proc.stop()
@@ -72,7 +43,7 @@ def test_a_tax_card_and_what_next_are_printed_at_this_booth_and_both_sides_give_
     backend: Backend,
     printing_kiosk: Kiosk,
     slip_printer: TcpPrinter,
-    cups_printer: CupsPrinter,  # noqa: F811
+    cups_printer: CupsPrinter,
     page,
     artifacts: Path,
     tmp_path: Path,

@@ -13,6 +13,7 @@ import pytest
 from drivers.sim.printer import TcpPrinter
 from tests.e2e.browser import chromium_args, chromium_path
 from tests.e2e.media_files import write_tone_wav, write_y4m
+from tests.e2e.official_tools import backend_trusting_the_cards
 from tests.e2e.processes import Backend, Kiosk
 from tests.hil.pcsc_fixtures import pcsc  # noqa: F401 - the ID card reader: pcscd + vsmartcard
 from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
@@ -42,9 +43,7 @@ def backend(tmp_path: Path) -> Iterator[Backend]:
 @pytest.fixture
 def id_backend(tmp_path: Path, softhsm: SoftHsm) -> Iterator[Backend]:  # noqa: F811
     """A backend that trusts the test CA of the SoftHSM2 "ID cards" (as it would the DVV's)."""
-    cas = tmp_path / "trusted-cas.pem"
-    cas.write_bytes(softhsm.ca.pem)
-    proc = Backend(tmp_path, env={"ETAPISTE_IDENTITY_TRUSTED_CAS": str(cas)})
+    proc = backend_trusting_the_cards(tmp_path, softhsm)
     yield proc
     proc.stop()
 

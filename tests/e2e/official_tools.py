@@ -9,15 +9,26 @@ appointment drive the booth the same way.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from drivers.sim.printer import TcpPrinter
 from tests.e2e.booth_ui import tap
-from tests.e2e.processes import Kiosk
+from tests.e2e.processes import Backend, Kiosk
 from tests.hil.pcsc_fixtures import READER
 from tests.hil.softhsm_fixtures import SoftHsm
 from tests.support.cups_printer import CupsPrinter
 
 #: The official page's identification state, as its own state object says it.
 IDENT_JS = "() => window.etapiste.state().ident"
+
+
+def backend_trusting_the_cards(
+    tmp_path: Path, softhsm: SoftHsm, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Backend:
+    """A backend that trusts the test CA of the SoftHSM2 "ID cards" (as it would the DVV's)."""
+    cas = tmp_path / "trusted-cas.pem"
+    cas.write_bytes(softhsm.ca.pem)
+    return Backend(tmp_path, extra_args=extra_args, env={"ETAPISTE_IDENTITY_TRUSTED_CAS": str(cas), **(env or {})})
 
 
 def card_config(softhsm: SoftHsm) -> str:

@@ -1,7 +1,8 @@
 """A whole Tax appointment that needs strong identification, one booth and one official, screen by screen.
 
-Issue 12's "Done when": the citizen walks in to Personal taxation (a service
-that needs strong e-identification), the official admits them, asks for ID card
+Issue 12's "Done when": the advisor has booked the citizen Personal taxation (a
+service that needs strong e-identification); the citizen checks in at the booth
+with the booking code, the official is told and admits them, asks for ID card
 identification, the citizen inserts the card and types the PIN on the booth's
 keypad, the official sees "Strongly identified", takes a picture of the paper
 under the document camera and sees it, prints a tax card PDF on the booth's A4
@@ -10,8 +11,8 @@ printer), asks for feedback (the citizen answers on the booth, the official on
 the page) and ends the call. Afterwards the call's record holds the method and
 the feedback, and nothing of the citizen is left on the booth or in a log.
 
-Real processes all the way (backend, kiosk over TUIO, Chromium for the
-official; pcscd + vsmartcard, cupsd); simulated only at the hardware: the card
+Real processes all the way (backend with its clock at a Tuesday 9.52, kiosk
+over TUIO, Chromium for the official; pcscd + vsmartcard, cupsd); simulated only at the hardware: the card
 is a SoftHSM2 token, the paper a file or an ESC/POS decoder, the document
 camera a video of a test page. Screenshots of both sides at each step go to
 artifacts/screenshots/tax-appointment/ (the official's, numbered by step) and
@@ -27,10 +28,19 @@ from pathlib import Path
 
 import pytest
 
+from backend.notify.fake_gateway import FakeSmsGateway
 from drivers.sim.printer import TcpPrinter
-from tests.e2e.booth_ui import start_walk_in, tap
+from tests.e2e.bookings import ACCOUNTS, CLOCK_START, TUESDAY, advisor_books, login, wait_status
+from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
-from tests.e2e.official_tools import IDENT_JS, card_config, printers_config, tax_card_pdf, type_pin
+from tests.e2e.official_tools import (
+    IDENT_JS,
+    backend_trusting_the_cards,
+    card_config,
+    printers_config,
+    tax_card_pdf,
+    type_pin,
+)
 from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
 from tests.hil.pcsc_fixtures import PcscStandIn
@@ -47,9 +57,18 @@ BOOTH_SHOTS = "kiosk-tax-appointment"
 
 
 @pytest.fixture
+def tax_backend(tmp_path: Path, softhsm: SoftHsm, gateway: FakeSmsGateway) -> Iterator[Backend]:
+    """Trusts the cards' CA; its clock starts at a Tuesday 9.52, ahead of the citizen's 10.00 booking."""
+    env = {"ETAPISTE_NOTIFY_SMS_URL": gateway.url, "ETAPISTE_NOTIFY_POLL_SECONDS": "0.2"}
+    proc = backend_trusting_the_cards(tmp_path, softhsm, ("--clock-start", CLOCK_START.isoformat()), env)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
 def tax_booth(
     tmp_path: Path,
-    id_backend: Backend,
+    tax_backend: Backend,
     softhsm: SoftHsm,
     pcsc: PcscStandIn,
     slip_printer: TcpPrinter,
@@ -60,7 +79,7 @@ def tax_booth(
     shots = artifacts / "screenshots" / BOOTH_SHOTS
     shutil.rmtree(shots, ignore_errors=True)
     extra = card_config(softhsm) + printers_config(slip_printer, cups_printer)
-    proc = Kiosk(tmp_path, id_backend.port, shots, extra_config=extra)
+    proc = Kiosk(tmp_path, tax_backend.port, shots, extra_config=extra)
     yield proc
     code = proc.stop()
     (artifacts / "kiosk-tax-appointment.log").write_text(proc.log())
@@ -68,7 +87,7 @@ def tax_booth(
 
 
 def test_a_complete_tax_appointment_with_strong_identification(
-    id_backend: Backend,
+    tax_backend: Backend,
     tax_booth: Kiosk,
     pcsc: PcscStandIn,
     slip_printer: TcpPrinter,
@@ -93,17 +112,26 @@ def test_a_complete_tax_appointment_with_strong_identification(
     def button(name: str):
         return page.get_by_role("button", name=name, exact=True)
 
-    # 1. The citizen walks in to Personal taxation, which needs strong identification; the official admits.
-    sign_in(page, id_backend.url)
+    # 1. The advisor has booked the citizen Personal taxation (a service that needs strong identification)
+    #    at 10.00; the citizen checks in at the booth with the code, and the official is told at once.
+    advisor = login(tax_backend, ACCOUNTS.advisor_username, ACCOUNTS.advisor_password)
+    code = advisor_books(tax_backend, advisor, TUESDAY, 10)["code"]
+    sign_in(page, tax_backend.url)
+    day_entry = page.locator(f"[data-testid='my-day'] li[data-code='{code}']")
+    day_entry.wait_for(timeout=10_000)
     kiosk.wait_phase("idle")
-    start_walk_in(kiosk, "vero-personal")
-    sid = kiosk.wait_phase("lobby", timeout=10)["session_id"]
+    tap(kiosk, "booking")
+    type_code(kiosk, code)
+    sid = kiosk.wait_phase("lobby", timeout=15)["session_id"]
+    page.locator(f"[data-testid='my-day'] li[data-code='{code}'].is-here").wait_for(timeout=15_000)
+    assert "has checked in at Imatra booth 1" in page.get_by_test_id("arrival").inner_text()
     admit = page.get_by_test_id(f"admit-{sid}")
     admit.wait_for(timeout=10_000)
     booth_showed("lobby")
-    official_sees("01-citizen-waiting")
+    official_sees("01-citizen-checked-in")
     admit.click()
     kiosk.wait_phase("in_call", timeout=30)
+    wait_status(tax_backend, advisor, code, "in_call")
     booth_showed("call")
     official_sees("02-in-call")
 
@@ -186,6 +214,7 @@ def test_a_complete_tax_appointment_with_strong_identification(
     booth_showed("ended-call_ended")
     official_sees("09-call-ended")
     kiosk.wait_phase("idle", timeout=20)
+    wait_status(tax_backend, advisor, code, "completed")
     # The meeting as the citizen saw it (the official's picture and the self-view): taken once enough
     # frames were shown, which on a loaded machine can be well into the call.
     assert (booth_shots / "call-video.png").exists()
@@ -199,10 +228,10 @@ def test_a_complete_tax_appointment_with_strong_identification(
         ).fetchall()
     assert feedback == [(sid, 5, 4, 5, 0, "official-1", 4, 5)]
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("backend.db*"))
-    logs = id_backend.log() + kiosk.log()
+    logs = tax_backend.log() + kiosk.log()
     for secret in (PIN, SATU, COMMON_NAME, WHAT_NEXT, "Testinen Teppo"):
         assert secret not in logs, f"{secret!r} in a log"
         assert secret.encode() not in stored, f"{secret!r} in the database"
     # Nothing of the citizen on the booth: no PIN, name, summary or tax card, and no picture of the paper.
-    markers = (PIN, SATU, COMMON_NAME, WHAT_NEXT, "Verokortti", "Testinen Teppo")
+    markers = (code, PIN, SATU, COMMON_NAME, WHAT_NEXT, "Verokortti", "Testinen Teppo")
     assert traces(tmp_path, kiosk.log(), markers) == []

@@ -10,10 +10,15 @@ from typing import Any
 
 import pytest
 
+from drivers.sim.printer import TcpPrinter
 from tests.e2e.browser import chromium_args, chromium_path
 from tests.e2e.media_files import write_tone_wav, write_y4m
+from tests.e2e.official_tools import backend_trusting_the_cards
 from tests.e2e.processes import Backend, Kiosk
+from tests.hil.pcsc_fixtures import pcsc  # noqa: F401 - the ID card reader: pcscd + vsmartcard
 from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
+from tests.hil.softhsm_fixtures import SoftHsm, softhsm  # noqa: F401 - the ID card's token
+from tests.support.cups_printer import cups_printer  # noqa: F401 - the booth's A4 queue (a real cupsd)
 from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
 from tests.support.sound_server import MIC, SPEAKER, SoundServer
 
@@ -33,6 +38,23 @@ def backend(tmp_path: Path) -> Iterator[Backend]:
     proc = Backend(tmp_path)
     yield proc
     proc.stop()
+
+
+@pytest.fixture
+def id_backend(tmp_path: Path, softhsm: SoftHsm) -> Iterator[Backend]:  # noqa: F811
+    """A backend that trusts the test CA of the SoftHSM2 "ID cards" (as it would the DVV's)."""
+    proc = backend_trusting_the_cards(tmp_path, softhsm)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def slip_printer() -> Iterator[TcpPrinter]:
+    """The booth's slip printer: an ESC/POS network printer stand-in that decodes what it is sent."""
+    sink = TcpPrinter()
+    sink.start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -9,18 +9,15 @@ official and the advisor, and the SMS operator's gateway as a local stand-in.
 
 from __future__ import annotations
 
-import json
 import shutil
-import urllib.request
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.notify.fake_gateway import FakeSmsGateway
-from backend.store.seed import DemoAccounts
+from tests.e2e.bookings import ACCOUNTS, CLOCK_START, TUESDAY, advisor_books, login, wait_status
 from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.media_files import write_qr_video
@@ -29,19 +26,6 @@ from tests.e2e.processes import Backend, Kiosk
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-ACCOUNTS = DemoAccounts()
-
-
-def a_tuesday() -> date:
-    """A Tuesday at least a week ahead: the demo point is open, and it is always in the future."""
-    day = date.today() + timedelta(days=7)
-    return day + timedelta(days=(1 - day.weekday()) % 7)
-
-
-TUESDAY = a_tuesday()
-CLOCK_START = datetime.combine(TUESDAY, time(9, 52), HELSINKI)
 
 
 @pytest.fixture
@@ -53,53 +37,6 @@ def backend(tmp_path: Path, gateway: FakeSmsGateway) -> Iterator[Backend]:
     )
     yield proc
     proc.stop()
-
-
-def api(backend: Backend, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(
-        backend.url + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
-    )
-    with urllib.request.urlopen(request, timeout=10) as r:
-        return json.loads(r.read() or b"null")
-
-
-def login(backend: Backend, username: str, password: str) -> str:
-    return api(backend, "POST", "/api/login", {"username": username, "password": password})["token"]
-
-
-def advisor_books(backend: Backend, token: str, day: date, hour: int) -> dict:
-    """The advisor finds the slot in the calendar and books it for the citizen, with their phone number."""
-    slots = api(
-        backend, "GET", f"/api/slots?service=vero-personal&point=imatra&language=fi&from={day}&to={day}", token=token
-    )
-    start = datetime.combine(day, time(hour), HELSINKI)
-    assert any(datetime.fromisoformat(s["start"]) == start for s in slots), f"no {hour}.00 slot on {day}: {slots}"
-    return api(
-        backend,
-        "POST",
-        "/api/bookings",
-        {
-            "service_id": "vero-personal",
-            "point_id": "imatra",
-            "language": "fi",
-            "start": start.isoformat(),
-            "channel": "advisor",
-            "phone": "+358401234567",
-        },
-        token,
-    )
-
-
-def wait_status(backend: Backend, token: str, code: str, status: str) -> None:
-    """The booking's status, as the advisor reads it, becomes ``status``."""
-    wait_for(
-        f"the booking to become {status}",
-        lambda: api(backend, "GET", f"/api/bookings/{code}", token=token)["status"] == status,
-        timeout=10,
-    )
 
 
 def state(page) -> dict:

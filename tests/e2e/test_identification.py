@@ -14,53 +14,31 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.booth_ui import start_walk_in, tap
+from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import sign_in
+from tests.e2e.official_tools import IDENT_JS, card_config, type_pin
 from tests.e2e.privacy import traces
 from tests.e2e.processes import Backend, Kiosk
-from tests.hil import pcsc_fixtures, softhsm_fixtures
-from tests.hil.pcsc_fixtures import READER, PcscStandIn
+from tests.hil.pcsc_fixtures import PcscStandIn
 from tests.hil.softhsm_fixtures import COMMON_NAME, PIN, SATU, WRONG_PIN, SoftHsm
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
-
-softhsm = softhsm_fixtures.softhsm
-pcsc = pcsc_fixtures.pcsc
-
-IDENT_JS = "() => window.etapiste.state().ident"
-
-
-@pytest.fixture
-def id_backend(tmp_path: Path, softhsm: SoftHsm) -> Iterator[Backend]:
-    cas = tmp_path / "trusted-cas.pem"
-    cas.write_bytes(softhsm.ca.pem)
-    proc = Backend(tmp_path, env={"ETAPISTE_IDENTITY_TRUSTED_CAS": str(cas)})
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture
 def id_kiosk(tmp_path: Path, id_backend: Backend, softhsm: SoftHsm, pcsc: PcscStandIn, artifacts: Path):
     shots = artifacts / "screenshots" / "kiosk-identification"
     shutil.rmtree(shots, ignore_errors=True)
-    extra = f'[card_reader]\nreader = "{READER}"\n[id_card]\npkcs11_module = "{softhsm.module}"\ntoken_label = "ec"\n'
-    proc = Kiosk(tmp_path, id_backend.port, shots, extra_config=extra)
+    proc = Kiosk(tmp_path, id_backend.port, shots, extra_config=card_config(softhsm))
     yield proc
     code = proc.stop()
     (artifacts / "kiosk-identification.log").write_text(proc.log())
     assert code == 0, f"the kiosk did not stop cleanly (exit {code}):\n{proc.log()[-3000:]}"
-
-
-def type_pin(kiosk: Kiosk, pin: str) -> None:
-    for digit in pin:
-        tap(kiosk, f"key:{digit}")
-    tap(kiosk, "key:ok")
 
 
 def test_the_citizen_identifies_with_the_id_card_on_the_booths_keypad(

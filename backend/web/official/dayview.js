@@ -18,6 +18,8 @@ let entries = [];
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let pending;
 let loading = false;
+/** A change came while a fetch was under way: that fetch may have left before it, so fetch once more after. */
+let again = false;
 
 /** Start the day view once, at start-up. */
 export function initDayView() {
@@ -36,7 +38,11 @@ export function dayMayHaveChanged() {
 
 /** Fetch my bookings of the chosen day and show them. */
 export function refreshDay() {
-  if (!state.token || loading) return;
+  if (!state.token) return;
+  if (loading) {
+    again = true;
+    return;
+  }
   loading = true;
   const day = el.dayDate.value;
   const url = day ? `/api/my-day?day=${encodeURIComponent(day)}` : "/api/my-day";
@@ -56,6 +62,10 @@ export function refreshDay() {
     })
     .finally(() => {
       loading = false;
+      if (again) {
+        again = false;
+        refreshDay();
+      }
     });
 }
 

@@ -4,6 +4,8 @@ etapiste backend   run the backend (HTTP API, officials' web app, websocket hub)
 etapiste kiosk     run the booth app from a booth config file
 etapiste demo      backend + one simulated booth, on this machine
 etapiste schema    print the wire protocol as JSON Schema
+etapiste image     build, boot and configure the booth's disk image
+etapiste flash     write a booth image to a disk and verify it
 """
 
 from __future__ import annotations
@@ -148,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the wire protocol's JSON Schema")
     p.set_defaults(func=_schema)
+
+    from etapiste.image_cli import add_image_commands
+
+    add_image_commands(sub)
     return parser
 
 

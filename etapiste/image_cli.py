@@ -16,12 +16,15 @@ def _image_build(args: argparse.Namespace) -> int:
     from images.build import BuildError, build_image
 
     try:
-        result = build_image(Path(args.work), Path(args.cache) if args.cache else None)
+        result = build_image(
+            Path(args.work), Path(args.cache) if args.cache else None, Path(args.keys) if args.keys else None
+        )
     except BuildError as exc:
         print(f"etapiste image build: failed: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result.summary(), indent=2))
     print(f"\nImage ready: {result.image}\nWrite it with: etapiste flash {result.image} /dev/sdX")
+    print(f"Update bundle of the same release: {result.bundle}")
     return 0
 
 
@@ -109,6 +112,11 @@ def add_image_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     )
     p.add_argument("--work", default="build/image", help="output and work folder (default: %(default)s)")
     p.add_argument("--cache", help="cache folder (default: $XDG_CACHE_HOME/etapiste/image)")
+    p.add_argument(
+        "--keys",
+        help="folder with the update keyring and signing key (ca.pem, signing.pem, signing.key); "
+        "default: a test CA made in the cache, for tests only",
+    )
     p.set_defaults(func=_image_build)
 
     p = image_sub.add_parser(

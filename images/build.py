@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from images.bundle import SigningKeys, ensure_test_keys, make_bundle
 from images.layout import DISK, ESP_SIZE_MIB, SLOTS, Slot, kernel_cmdline
 
 RECIPE = Path(__file__).resolve().parent / "recipe"
@@ -53,12 +54,17 @@ class BuildResult:
     image: Path
     bmap: Path
     rootfs: Path
+    bundle: Path
+    version: str
     steps: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, object]:
         return {
             "image": str(self.image),
             "bmap": str(self.bmap),
+            "bundle": str(self.bundle),
+            "version": self.version,
+            "bundle_bytes": self.bundle.stat().st_size,
             "image_bytes": self.image.stat().st_size,
             "rootfs_bytes": self.rootfs.stat().st_size,
             "steps_s": {k: round(v, 1) for k, v in self.steps.items()},
@@ -91,9 +97,13 @@ BASE_HOOK = (
 class Builder:
     """One build: ``work`` holds every intermediate file and ``build.log``; ``cache`` outlives it."""
 
-    def __init__(self, work: Path, cache: Path, say: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, work: Path, cache: Path, keys: SigningKeys, version: str, say: Callable[[str], None] = print
+    ) -> None:
         self.work = work
         self.cache = cache
+        self.keys = keys
+        self.version = version
         self.say = say
         self.log = work / "build.log"
         self.steps: dict[str, float] = {}
@@ -185,7 +195,9 @@ class Builder:
         shutil.copy(RECIPE / "customize.sh", root / "tmp" / "customize.sh")
         self.run("customize", ["chroot", str(root), "/bin/sh", "/tmp/customize.sh"])
         (root / "tmp" / "customize.sh").unlink()
-        release = {"version": _project_version(), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        (root / "etc/rauc").mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.keys.ca, root / "etc/rauc/keyring.pem")  # the only signer this booth trusts
+        release = {"version": self.version, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (root / "etc" / "etapiste-release.json").write_text(json.dumps(release) + "\n", encoding="utf-8")
         return root
 
@@ -204,7 +216,19 @@ class Builder:
         squashfs.unlink(missing_ok=True)
         self.run(
             "squashfs",
-            ["nice", "mksquashfs", str(root), str(squashfs), "-comp", "zstd", "-noappend", "-quiet", "-no-progress"],
+            [
+                "nice",
+                "mksquashfs",
+                str(root),
+                str(squashfs),
+                "-comp",
+                "zstd",
+                "-Xcompression-level",
+                "6",
+                "-noappend",
+                "-quiet",
+                "-no-progress",
+            ],
         )
         data = self.work / "data.ext4"
         data.unlink(missing_ok=True)
@@ -238,7 +262,7 @@ class Builder:
             shutil.copy(initrd, folder / "initrd.img")
             (staging / "loader/entries" / slot.entry_file).write_text(boot_entry(slot), encoding="utf-8")
         (staging / "loader/loader.conf").write_text(
-            f"default {SLOTS[0].entry_file}\ntimeout 0\neditor no\nauto-entries no\nauto-firmware no\n",
+            "default etapiste-*\ntimeout 0\neditor no\nauto-entries no\nauto-firmware no\n",
             encoding="utf-8",
         )
         items = [str(p) for p in staging.iterdir()]
@@ -274,9 +298,16 @@ class Builder:
 
 
 def boot_entry(slot: Slot) -> str:
-    """A systemd-boot entry for one root slot: its own kernel and initrd on the ESP."""
+    """A systemd-boot entry for one root slot: its own kernel and initrd on the ESP.
+
+    Entries share a sort key and differ in ``version``: systemd-boot boots the
+    highest version whose boot counter is not used up (RAUC's backend,
+    recipe/overlay/usr/lib/etapiste/rauc-bootloader, moves them).
+    """
     return (
         f"title Etäpiste booth (slot {slot.name.upper()})\n"
+        "sort-key etapiste\n"
+        f"version {slot.first_version}\n"
         f"linux /etapiste/{slot.name}/vmlinuz\n"
         f"initrd /etapiste/{slot.name}/initrd.img\n"
         f"options {kernel_cmdline(slot)}\n"
@@ -298,8 +329,18 @@ def default_cache() -> Path:
     return Path(base) / "etapiste" / "image"
 
 
-def build_image(work: Path, cache: Path | None = None, say: Callable[[str], None] = print) -> BuildResult:
-    """Build the booth image into ``work``; returns the image, its bmap and the steps' times.
+def build_image(
+    work: Path,
+    cache: Path | None = None,
+    keys: Path | None = None,
+    keep_root: bool = False,
+    say: Callable[[str], None] = print,
+) -> BuildResult:
+    """Build the booth image into ``work``; returns the image, its bmap, its update bundle and the steps' times.
+
+    ``keys``: a folder with the update keyring and signing key (see
+    ``images.bundle``); without it, a test CA in the cache. ``keep_root``
+    leaves the root folder in ``work`` (tests derive other releases from it).
 
     Needs root (mmdebstrap, chroot) and the Debian tools in scripts/setup's
     IMAGE_PACKAGES. Every step logs to ``work/build.log``.
@@ -309,10 +350,13 @@ def build_image(work: Path, cache: Path | None = None, say: Callable[[str], None
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         raise BuildError(f"missing build tools: {', '.join(missing)}; run ./scripts/setup --image")
+    work = work.resolve()  # systemd-repart ignores a relative CopyBlocks= path
     work.mkdir(parents=True, exist_ok=True)
-    cache = cache or default_cache()
+    cache = (cache or default_cache()).resolve()
     cache.mkdir(parents=True, exist_ok=True)
-    builder = Builder(work, cache, say)
+    signing = SigningKeys(keys) if keys else ensure_test_keys(cache / "test-keys")
+    version = f"{_project_version()}+{time.strftime('%Y%m%d%H%M%S', time.gmtime())}"
+    builder = Builder(work, cache, signing, version, say)
     builder.log.write_text("", encoding="utf-8")
     made: dict[str, Path] = {}
     builder.timed("wheels", lambda: made.__setitem__("wheels", builder.wheels()))
@@ -322,9 +366,17 @@ def build_image(work: Path, cache: Path | None = None, say: Callable[[str], None
     builder.timed("partitions", lambda: parts.update(builder.partitions(made["root"])))
     disk: list[Path] = []
     builder.timed("disk", lambda: disk.extend(builder.disk(parts)))
-    shutil.rmtree(made["root"])
-    return BuildResult(image=disk[0], bmap=disk[1], rootfs=parts["root"], steps=builder.steps)
+    bundle = work / "etapiste-booth.raucb"
+    builder.timed("bundle", lambda: make_bundle(parts["root"], version, bundle, signing, work))
+    if not keep_root:
+        shutil.rmtree(made["root"])
+    return BuildResult(
+        image=disk[0], bmap=disk[1], rootfs=parts["root"], bundle=bundle, version=version, steps=builder.steps
+    )
 
+
+#: zstd at a middle level: a third of the default level's build time for a few percent more size.
+SQUASHFS_OPTIONS = ("-comp", "zstd", "-Xcompression-level", "6")
 
 #: The host tools the build runs (Debian packages: see scripts/setup).
-TOOLS = ("mmdebstrap", "mksquashfs", "mkfs.vfat", "mcopy", "mkfs.ext4", "systemd-repart", "bmaptool", "chroot")
+TOOLS = ("mmdebstrap", "mksquashfs", "mkfs.vfat", "mcopy", "mkfs.ext4", "systemd-repart", "bmaptool", "chroot", "rauc")

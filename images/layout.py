@@ -27,7 +27,13 @@ class Slot:
 
     @property
     def entry_file(self) -> str:
-        return f"etapiste-{self.name}.conf"
+        """The entry as the build writes it: A good, B bad (+0 tries left: empty until the first update)."""
+        return f"etapiste-{self.name}.conf" if self.name == "a" else f"etapiste-{self.name}+0.conf"
+
+    @property
+    def first_version(self) -> int:
+        """systemd-boot boots the highest ``version`` among entries with tries left: A at first."""
+        return 1 if self.name == "a" else 0
 
 
 SLOTS = (
@@ -39,12 +45,13 @@ SLOTS = (
 def kernel_cmdline(slot: Slot) -> str:
     """The kernel's options for a slot.
 
+    ``rauc.slot`` tells RAUC (and the health check) which slot is running.
     The last ``console=`` is /dev/console: the serial line, where a technician's
     cable and the boot test read the boot; the screen (tty1) gets nothing but
     the kiosk. ``systemd.firstboot=off``: nobody is there to answer questions.
     """
     return (
-        f"root=PARTUUID={slot.uuid} ro rootfstype=squashfs "
+        f"root=PARTUUID={slot.uuid} ro rootfstype=squashfs rauc.slot={slot.name} "
         "console=tty1 console=ttyS0,115200 loglevel=4 vt.global_cursor_default=0 "
         "systemd.firstboot=off systemd.show_status=error panic=10"
     )

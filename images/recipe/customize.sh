@@ -18,7 +18,8 @@ for unit in getty@.service serial-getty@.service autovt@.service console-getty.s
 done
 systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
     seatd.service nftables.service usbguard.service cups.service pcscd.socket \
-    etapiste-setup.service etapiste-firewall.service etapiste-firewall.timer etapiste-kiosk.service etapiste-boot-marker.service
+    etapiste-setup.service etapiste-firewall.service etapiste-firewall.timer etapiste-kiosk.service etapiste-boot-marker.service \
+    etapiste-health.service etapiste-update-stick.service
 systemctl set-default multi-user.target
 systemctl --global enable pipewire.socket pipewire-pulse.socket wireplumber.service >/dev/null 2>&1 || true
 

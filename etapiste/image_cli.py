@@ -17,7 +17,10 @@ def _image_build(args: argparse.Namespace) -> int:
 
     try:
         result = build_image(
-            Path(args.work), Path(args.cache) if args.cache else None, Path(args.keys) if args.keys else None
+            Path(args.work),
+            Path(args.cache) if args.cache else None,
+            Path(args.keys) if args.keys else None,
+            keep_root=args.keep_root,
         )
     except BuildError as exc:
         print(f"etapiste image build: failed: {exc}", file=sys.stderr)
@@ -71,7 +74,7 @@ def _image_stick(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError
 
     try:
-        out = make_stick(Path(args.out), Path(args.config), [Path(p) for p in args.file])
+        out = make_stick(Path(args.out), Path(args.config), [Path(p) for p in args.file], size_mib=args.size_mib)
     except ConfigError as exc:
         print(f"etapiste image stick: fix {args.config}:\n  " + str(exc).replace("\n", "\n  "), file=sys.stderr)
         return 2
@@ -117,6 +120,7 @@ def add_image_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         help="folder with the update keyring and signing key (ca.pem, signing.pem, signing.key); "
         "default: a test CA made in the cache, for tests only",
     )
+    p.add_argument("--keep-root", action="store_true", help="keep the root folder in WORK (to derive test releases)")
     p.set_defaults(func=_image_build)
 
     p = image_sub.add_parser(
@@ -150,7 +154,10 @@ def add_image_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     )
     p.add_argument("out", help="the stick image to write")
     p.add_argument("--config", required=True, help="the booth's config (TOML); checked before writing")
-    p.add_argument("--file", action="append", default=[], help="another file for the booth (repeatable)")
+    p.add_argument(
+        "--file", action="append", default=[], help="another file for the booth, or an update bundle (repeatable)"
+    )
+    p.add_argument("--size-mib", type=int, default=4, help="size of the FAT image (1024 for an update bundle)")
     p.set_defaults(func=_image_stick)
 
     p = sub.add_parser(

@@ -175,6 +175,8 @@ class Builder:
         self.run("root", ["cp", "-a", "--no-preserve=ownership", f"{RECIPE / 'overlay'}/.", str(root)])
         staged = root / "tmp" / "wheels"
         shutil.copytree(wheels, staged)
+        # Byte-compiled here: the root is read-only, and compiling every module at each start
+        # costs the booth seconds (minutes under emulation).
         self.run("venv", ["chroot", str(root), "python3", "-m", "venv", "/opt/etapiste"])
         self.run(
             "venv",
@@ -185,7 +187,6 @@ class Builder:
                 "install",
                 "--quiet",
                 "--no-index",
-                "--no-compile",
                 "--find-links",
                 "/tmp/wheels",
                 "etapiste",

@@ -129,6 +129,11 @@ class BootedBooth:
             "virtio-net-pci,netdev=net0",
             "-device",
             "virtio-rng-pci",
+            # A USB bus with a touch-like pointer (HID): usbguard has devices to judge.
+            "-device",
+            "qemu-xhci,id=xhci",
+            "-device",
+            "usb-tablet,bus=xhci.0",
         ]
         if self.setup:
             args += ["-drive", f"if=virtio,format=raw,readonly=on,file={self.setup}"]

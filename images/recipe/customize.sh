@@ -13,7 +13,8 @@ passwd -l kiosk >/dev/null
 
 # No shell on the screen or the serial line, no Ctrl-Alt-Del, no debug shell.
 for unit in getty@.service serial-getty@.service autovt@.service console-getty.service \
-            ctrl-alt-del.target debug-shell.service apt-daily.timer apt-daily-upgrade.timer; do
+            ctrl-alt-del.target debug-shell.service apt-daily.timer apt-daily-upgrade.timer \
+            usbguard-dbus.service; do
     systemctl mask "$unit"
 done
 systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \

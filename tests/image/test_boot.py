@@ -1,11 +1,18 @@
-"""A technician's path on the real image: flash it to a disk file, boot it, see the Start screen.
+"""A technician's path on the real image, end to end under QEMU.
 
-The booth boots under QEMU with UEFI (OVMF) and a TPM (swtpm), takes its
-config from a setup stick, and its kiosk (cage + Kivy, as the unprivileged
-user kiosk) connects to a real backend on this machine (QEMU's user network
-reaches the host's loopback at 10.0.2.2). What is asserted is what a person
-would check: the serial console says the kiosk is up, and the screen shows
-Start (QEMU's screendump, compared by colour with the kiosk's Start screen).
+Flash the built image to a disk file (bmaptool, read back), boot it with
+UEFI (OVMF) and a TPM (swtpm); it takes its config from a setup stick, and
+its kiosk (cage + Kivy, as the unprivileged user kiosk) connects to a real
+backend on this machine (QEMU's user network reaches the host's loopback at
+10.0.2.2): the Start screen must show (QEMU's screendump, compared by colour
+with the kiosk's Start screen). Then the same booth is updated from a stick
+with the build's signed bundle: it installs into slot B, reboots into it,
+and its health check marks B good. Last, a broken release (its kiosk cannot
+start: Kivy missing) is installed into A; its health check fails, and the
+booth falls back to B by itself.
+
+What is asserted is what a person would check: the serial console's lines
+(a technician's cable), the screen, and which slot the booth runs.
 """
 
 from __future__ import annotations
@@ -17,33 +24,65 @@ from pathlib import Path
 import pytest
 
 from etapiste.sim_booth import write_booth_config
+from images.build import SQUASHFS_OPTIONS, default_cache
+from images.bundle import ensure_test_keys, make_bundle
 from images.qemu import BootedBooth
 from images.screen import read_screen
 from images.stick import make_stick
 from kiosk.config import BoothFile
 from tests.e2e.processes import Backend
-from tests.image.conftest import ARTIFACTS
+from tests.image.conftest import ARTIFACTS, Built
 from tests.support.waiting import wait_for
 
-BOOT_TIMEOUT_S = 600
+#: One emulated boot to the kiosk; generous: 2 cores shared, software emulation.
+BOOT_TIMEOUT_S = 900
+READY = "etapiste: kiosk ready"
 
 
 def booth_config(port: int) -> BoothFile:
     return BoothFile.model_validate(
         {
             "backend": {"url": f"ws://10.0.2.2:{port}/ws", "booth_id": "imatra-1", "secret_file": "booth.secret"},
-            "display": {"fullscreen": True, "width": 1024, "height": 768},
+            "display": {"fullscreen": True, "width": 1280, "height": 800},
             "cameras": {"face": {"kind": "simulated"}},
             "microphone": {"kind": "simulated"},
         }
     )
 
 
-@pytest.mark.timeout(1800)  # the image's build (first test only) and one emulated boot
-def test_flashed_image_boots_to_the_start_screen(booth_image: Path, tmp_path: Path):
+def broken_release(built: Built, work: Path) -> Path:
+    """A bundle of a release whose kiosk cannot start: the same root without Kivy, signed like any other."""
+    rootfs = work / "broken.squashfs"
+    kivy = "opt/etapiste/lib/python3.11/site-packages/kivy"
+    subprocess.run(
+        [
+            "nice",
+            "mksquashfs",
+            str(built.root),
+            str(rootfs),
+            "-noappend",
+            "-quiet",
+            "-no-progress",
+            *SQUASHFS_OPTIONS,
+            "-e",
+            kivy,
+        ],
+        check=True,
+    )
+    keys = ensure_test_keys(default_cache() / "test-keys")
+    return make_bundle(rootfs, "0.0.1+broken", work / "broken.raucb", keys, work)
+
+
+def since(vm: BootedBooth) -> int:
+    """The serial log's length now: wait for what comes after it."""
+    return len(vm.serial_text())
+
+
+@pytest.mark.timeout(3600)  # the image's build and five emulated boots
+def test_flash_boot_start_update_and_rollback(booth_build: Built, tmp_path: Path):
     disk = tmp_path / "booth-disk.raw"
     flashed = subprocess.run(
-        [sys.executable, "-m", "etapiste", "flash", str(booth_image), str(disk)],
+        [sys.executable, "-m", "etapiste", "flash", str(booth_build.image), str(disk)],
         capture_output=True,
         text=True,
         check=False,
@@ -52,21 +91,49 @@ def test_flashed_image_boots_to_the_start_screen(booth_image: Path, tmp_path: Pa
     assert "all checksums match" in flashed.stdout
 
     backend = Backend(tmp_path)
+    shots = ARTIFACTS / "screenshots" / "booth-image"
     try:
         secret = tmp_path / "booth.secret"
         secret.write_text("demo-booth-secret\n")
-        config = write_booth_config(booth_config(backend.port), tmp_path / "booth.toml", "# the boot test's booth")
-        stick = make_stick(tmp_path / "stick.img", config, [secret])
+        config = write_booth_config(booth_config(backend.port), tmp_path / "booth.toml", "# the image test's booth")
+        (tmp_path / "stick1").mkdir()
+        update = tmp_path / "stick1" / "update.raucb"
+        update.hardlink_to(booth_build.bundle)
+        stick = make_stick(tmp_path / "stick.img", config, [secret, update], size_mib=1024)
 
-        shots = ARTIFACTS / "screenshots" / "booth-image"
-        with BootedBooth(disk, tmp_path / "vm", setup=stick) as vm:
-            ready_s = vm.wait_for_serial("etapiste: kiosk ready", timeout=BOOT_TIMEOUT_S)
-            assert "booth config taken from the setup stick" in vm.serial_text()
+        vm = BootedBooth(disk, tmp_path / "vm", setup=stick)
+        with vm:
+            # 1. First boot: config from the stick, the kiosk up, Start on the screen.
+            vm.wait_for_serial(READY, timeout=BOOT_TIMEOUT_S)
+            text = vm.serial_text()
+            assert "booth config taken from the setup stick" in text
 
             def start_on_screen() -> bool:
                 return read_screen(vm.screendump(shots / "start.png")).is_start_screen
 
-            wait_for("the Start screen on the booth's display", start_on_screen, timeout=120, every=2)
-            print(f"kiosk ready {ready_s:.0f} s after power-on (QEMU TCG, emulated)")
+            wait_for("the Start screen on the booth's display", start_on_screen, timeout=300, every=3)
+            vm.wait_for_serial("etapiste: health good, slot a", timeout=BOOT_TIMEOUT_S)
+
+            # 2. The stick's bundle goes into slot B; the booth reboots into it and keeps it.
+            vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
+            mark = since(vm)
+            vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
+
+            # 3. A broken release on a new stick: installed into A, fails its health check, B again.
+            bad = broken_release(booth_build, tmp_path)
+            (tmp_path / "stick2").mkdir()
+            bad_copy = tmp_path / "stick2" / "broken.raucb"
+            bad_copy.hardlink_to(bad)
+            vm.setup = make_stick(tmp_path / "stick2.img", config, [secret, bad_copy], size_mib=1024).resolve()
+            vm.reboot()
+            vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
+            mark = since(vm)
+            vm.wait_for_serial(
+                "etapiste: health bad (the kiosk is not running), slot a", timeout=BOOT_TIMEOUT_S, after=mark
+            )
+            mark = since(vm)
+            vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
+            wait_for("the Start screen after the rollback", start_on_screen, timeout=300, every=3)
+            vm.screendump(shots / "start-after-rollback.png")
     finally:
         backend.stop()

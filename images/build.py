@@ -214,23 +214,7 @@ class Builder:
             (var / transient).mkdir()
         (root / "efi").mkdir(exist_ok=True)
         squashfs = self.work / "root.squashfs"
-        squashfs.unlink(missing_ok=True)
-        self.run(
-            "squashfs",
-            [
-                "nice",
-                "mksquashfs",
-                str(root),
-                str(squashfs),
-                "-comp",
-                "zstd",
-                "-Xcompression-level",
-                "6",
-                "-noappend",
-                "-quiet",
-                "-no-progress",
-            ],
-        )
+        self.run("squashfs", squashfs_command(root, squashfs))
         data = self.work / "data.ext4"
         data.unlink(missing_ok=True)
         self.run(
@@ -296,6 +280,14 @@ class Builder:
         bmap = image.with_suffix(".bmap")
         self.run("bmap", ["bmaptool", "create", "-o", str(bmap), str(image)])
         return image, bmap
+
+
+def squashfs_command(root: Path, out: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    """mksquashfs of a root folder (``exclude``: paths inside it left out), replacing ``out``."""
+    command = ["nice", "mksquashfs", str(root), str(out), "-noappend", "-quiet", "-no-progress", *SQUASHFS_OPTIONS]
+    if exclude:
+        command += ["-e", *exclude]
+    return command
 
 
 def boot_entry(slot: Slot) -> str:

@@ -115,8 +115,9 @@ class BootedBooth:
             "emulator,id=tpm0,chardev=chrtpm",
             "-device",
             "tpm-tis,tpmdev=tpm0",
+            # virtio-vga: wlroots 0.15 (cage) needs PRIME import, which std VGA's bochs-drm lacks.
             "-vga",
-            "std",
+            "virtio",
             "-display",
             "none",
             "-serial",

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,7 @@ from tests.support.waiting import wait_for
 #: One emulated boot to the kiosk; generous: 2 cores shared, software emulation.
 BOOT_TIMEOUT_S = 900
 READY = "etapiste: kiosk ready"
+SHOTS = ARTIFACTS / "screenshots" / "booth-image"
 #: What the broken release lacks: its kiosk cannot import Kivy, so it never draws a screen.
 BROKEN_RELEASE_LEAVES_OUT = "opt/etapiste/lib/python3.11/site-packages/kivy"
 
@@ -65,9 +68,24 @@ def since(vm: BootedBooth) -> int:
     return len(vm.serial_text())
 
 
-@pytest.mark.timeout(3600)  # the image's build and five emulated boots
-def test_flash_boot_start_update_and_rollback(booth_build: Built, tmp_path: Path):
-    disk = tmp_path / "booth-disk.raw"
+@dataclass
+class Booth:
+    """The booth under test: its VM, its config and secret, the folder for its files."""
+
+    vm: BootedBooth
+    config: Path
+    secret: Path
+    work: Path
+
+
+@pytest.fixture(scope="module")
+def booth(booth_build: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Booth]:
+    """The built image flashed to a disk file and powered on with a setup stick (config + the build's bundle).
+
+    Module-scoped: the tests below are the steps of one booth's life, in order.
+    """
+    tmp = tmp_path_factory.mktemp("booth")
+    disk = tmp / "booth-disk.raw"
     flashed = subprocess.run(
         [sys.executable, "-m", "etapiste", "flash", str(booth_build.image), str(disk)],
         capture_output=True,
@@ -77,50 +95,53 @@ def test_flash_boot_start_update_and_rollback(booth_build: Built, tmp_path: Path
     assert flashed.returncode == 0, flashed.stderr
     assert "all checksums match" in flashed.stdout
 
-    backend = Backend(tmp_path)
-    shots = ARTIFACTS / "screenshots" / "booth-image"
+    backend = Backend(tmp)
     try:
-        secret = tmp_path / "booth.secret"
+        secret = tmp / "booth.secret"
         secret.write_text("demo-booth-secret\n")
-        config = write_booth_config(booth_config(backend.port), tmp_path / "booth.toml", "# the image test's booth")
-        (tmp_path / "stick1").mkdir()
-        update = tmp_path / "stick1" / "update.raucb"
+        config = write_booth_config(booth_config(backend.port), tmp / "booth.toml", "# the image test's booth")
+        (tmp / "stick1").mkdir()
+        update = tmp / "stick1" / "update.raucb"
         update.hardlink_to(booth_build.bundle)
-        stick = make_stick(tmp_path / "stick.img", config, [secret, update], size_mib=1024)
-
-        vm = BootedBooth(disk, tmp_path / "vm", setup=stick)
-        with vm:
-            # 1. First boot: config from the stick, the kiosk up, Start on the screen.
-            vm.wait_for_serial(READY, timeout=BOOT_TIMEOUT_S)
-            text = vm.serial_text()
-            assert "booth config taken from the setup stick" in text
-
-            def start_on_screen() -> bool:
-                return read_screen(vm.screendump(shots / "start.png")).is_start_screen
-
-            wait_for("the Start screen on the booth's display", start_on_screen, timeout=300, every=3)
-            vm.wait_for_serial("etapiste: health good, slot a", timeout=BOOT_TIMEOUT_S)
-
-            # 2. The stick's bundle goes into slot B; the booth reboots into it and keeps it.
-            vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
-            mark = since(vm)
-            vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
-
-            # 3. A broken release on a new stick: installed into A, fails its health check, B again.
-            bad = broken_release(booth_build, tmp_path)
-            (tmp_path / "stick2").mkdir()
-            bad_copy = tmp_path / "stick2" / "broken.raucb"
-            bad_copy.hardlink_to(bad)
-            vm.setup = make_stick(tmp_path / "stick2.img", config, [secret, bad_copy], size_mib=1024).resolve()
-            vm.reboot()
-            vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
-            mark = since(vm)
-            vm.wait_for_serial(
-                "etapiste: health bad (the kiosk is not running), slot a", timeout=BOOT_TIMEOUT_S, after=mark
-            )
-            mark = since(vm)
-            vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
-            wait_for("the Start screen after the rollback", start_on_screen, timeout=300, every=3)
-            vm.screendump(shots / "start-after-rollback.png")
+        stick = make_stick(tmp / "stick.img", config, [secret, update], size_mib=1024)
+        with BootedBooth(disk, tmp / "vm", setup=stick) as vm:
+            yield Booth(vm, config, secret, tmp)
     finally:
         backend.stop()
+
+
+def start_on_screen(vm: BootedBooth, name: str) -> bool:
+    return read_screen(vm.screendump(SHOTS / f"{name}.png")).is_start_screen
+
+
+@pytest.mark.timeout(3000)  # the image's build (cached Debian root) and one emulated boot
+def test_first_boot_takes_the_config_from_the_stick_and_shows_start(booth: Booth):
+    vm = booth.vm
+    vm.wait_for_serial(READY, timeout=BOOT_TIMEOUT_S)
+    assert "booth config taken from the setup stick" in vm.serial_text()
+    wait_for("the Start screen on the booth's display", lambda: start_on_screen(vm, "start"), timeout=300, every=3)
+    vm.wait_for_serial("etapiste: health good, slot a", timeout=BOOT_TIMEOUT_S)
+
+
+@pytest.mark.timeout(3600)  # four emulated boots
+def test_an_update_goes_to_slot_b_and_a_broken_release_rolls_back(booth: Booth, booth_build: Built):
+    vm = booth.vm
+    # The stick's bundle goes into slot B; the booth reboots into it and keeps it.
+    vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
+    mark = since(vm)
+    vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
+
+    # A broken release on a new stick: installed into A, fails its health check, B again.
+    bad = broken_release(booth_build, booth.work)
+    (booth.work / "stick2").mkdir()
+    bad_copy = booth.work / "stick2" / "broken.raucb"
+    bad_copy.hardlink_to(bad)
+    vm.setup = make_stick(booth.work / "stick2.img", booth.config, [booth.secret, bad_copy], size_mib=1024).resolve()
+    vm.reboot()
+    vm.wait_for_serial("etapiste: update installed; rebooting into it", timeout=BOOT_TIMEOUT_S)
+    mark = since(vm)
+    bad_health = "etapiste: health bad (the kiosk is not running), slot a"
+    vm.wait_for_serial(bad_health, timeout=BOOT_TIMEOUT_S, after=mark)
+    mark = since(vm)
+    vm.wait_for_serial("etapiste: health good, slot b", timeout=BOOT_TIMEOUT_S, after=mark)
+    wait_for("the Start screen after the rollback", lambda: start_on_screen(vm, "start-after-rollback"), 300, 3)

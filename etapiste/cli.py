@@ -6,6 +6,8 @@ etapiste demo      backend + one simulated booth, on this machine
 etapiste schema    print the wire protocol as JSON Schema
 etapiste audit verify   check the audit log's hash chain; name the first broken entry
 etapiste admin bootstrap   the first master admin of an empty installation (prints a set-password link)
+etapiste image     build, boot and configure the booth's disk image
+etapiste flash     write a booth image to a disk and verify it
 """
 
 from __future__ import annotations
@@ -255,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--username", required=True)
     b.add_argument("--name", required=True, help="the master admin's full name")
     b.set_defaults(func=_admin_bootstrap)
+    from etapiste.image_cli import add_image_commands
+
+    add_image_commands(sub)
     return parser
 
 

@@ -25,7 +25,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_listeners
-from kiosk import guidance
+from kiosk import guidance, sdnotify
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
@@ -124,7 +124,15 @@ class KioskApp(App):
         )
         Window.bind(on_touch_down=lambda *_: self._touched())
         root.add_widget(self.access_bar)
+        self._notify_systemd()
         return root
+
+    def _notify_systemd(self) -> None:
+        """READY=1 with the first frame, then watchdog pings from the UI loop (see ``kiosk.sdnotify``)."""
+        Clock.schedule_once(lambda _dt: sdnotify.notify("READY=1"), 0)
+        interval = sdnotify.watchdog_interval()
+        if interval:
+            Clock.schedule_interval(lambda _dt: sdnotify.notify("WATCHDOG=1"), interval)
 
     def _touch_returned(self) -> None:
         """From the supervisor's thread: Kivy's panel reader died with the panel; start a new one."""

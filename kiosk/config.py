@@ -598,6 +598,11 @@ class KioskConfig:
 
 
 def load_config(path: str | Path) -> KioskConfig:
+    return load_booth_file(path).kiosk_config(Path(path).parent)
+
+
+def load_booth_file(path: str | Path) -> BoothFile:
+    """The file's model; the booth image's firewall reads the same file as the kiosk."""
     p = Path(path)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -605,7 +610,7 @@ def load_config(path: str | Path) -> KioskConfig:
         raise ConfigError(f"{p}: booth config file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from None
-    return parse_config(raw, base=p.parent)
+    return parse_file(raw)
 
 
 def parse_config(raw: dict[str, Any], base: Path = Path(".")) -> KioskConfig:

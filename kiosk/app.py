@@ -27,6 +27,7 @@ from kivy.uix.widget import Widget
 from drivers.touch import kivy_input_line, restart_kivy_provider, stop_tuio_listeners
 from kiosk import guidance, sdnotify
 from kiosk import session as sm
+from kiosk.boot import forget_kivy_home
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.core_thread import CoreThread
@@ -333,6 +334,7 @@ def run_kiosk(config: KioskConfig) -> NoReturn:
             log.warning("waiting for thread %s to end", thread.name)
             thread.join()
     log.info("stopped")
+    forget_kivy_home()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

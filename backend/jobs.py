@@ -1,5 +1,5 @@
 """The backend's periodic jobs: official no-shows (with their advisor alerts) and contact-data erasure
-(bookings' contact data and the outbox's recipients and texts, each on its own period).
+(bookings' contact data, the outbox's recipients and texts, and feedback's free text, each on its own period).
 
 Every ``check_every_s`` a pass marks the checked-in bookings whose official has
 not joined within the grace time, stores an advisor alert for each and hands
@@ -33,7 +33,13 @@ from backend.domain.catalogue import HELSINKI
 from backend.domain.events import OfficialNoShow
 from backend.store.alerts import StoredAlert, record_alerts
 from backend.store.bookings import mark_official_no_shows
-from backend.store.retention import DEFAULT_KEEP_DAYS, erase_contact_data, erase_outbox_contacts
+from backend.store.retention import (
+    DEFAULT_FEEDBACK_TEXT_KEEP_DAYS,
+    DEFAULT_KEEP_DAYS,
+    erase_contact_data,
+    erase_feedback_text,
+    erase_outbox_contacts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +60,8 @@ class JobSettings(BaseModel):
     contact_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
     #: days after an outbox message was sent (or failed, or was withdrawn) before its recipient and text are blanked.
     outbox_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
+    #: days after a feedback SMS reply arrived before its free text (the citizen's own words) is blanked.
+    feedback_text_retention_days: int = Field(DEFAULT_FEEDBACK_TEXT_KEEP_DAYS, ge=0)
     #: Helsinki hour (0-23) from which the daily erasure runs: a quiet time.
     erase_at_local_hour: int = Field(3, ge=0, le=23)
 
@@ -66,6 +74,7 @@ class PassReport:
     alerts: list[StoredAlert] = field(default_factory=list)
     erased: int | None = None  # None: the erasure was not due in this pass
     erased_outbox: int | None = None  # outbox rows blanked; None when not due
+    erased_feedback: int | None = None  # feedback free texts blanked; None when not due
     failed: list[str] = field(default_factory=list)  # names of the jobs that raised
 
 
@@ -159,10 +168,15 @@ class Jobs:
             report.erased_outbox = await asyncio.to_thread(
                 erase_outbox_contacts, self.db, at, self.settings.outbox_retention_days
             )
+            report.erased_feedback = await asyncio.to_thread(
+                erase_feedback_text, self.db, at, self.settings.feedback_text_retention_days
+            )
         except Exception:
             log.exception("periodic jobs: erasing old contact data failed; trying again on the next pass")
             report.failed.append("erase_contact_data")
             return
+        if report.erased_feedback:
+            log.info("periodic jobs: free text erased from %d feedback replies", report.erased_feedback)
         if report.erased_outbox:
             log.info("periodic jobs: recipients and texts erased from %d outbox messages", report.erased_outbox)
         self.erased_on = datetime.fromtimestamp(now, HELSINKI).date()

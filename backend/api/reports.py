@@ -43,6 +43,14 @@ SECTIONS = {
     "booking_lead_time": N_("Booking lead time"),
     "served_by_language": N_("Citizens served by language"),
     "booth_utilisation": N_("Booth utilisation"),
+    "meetings_by_identification": N_("Meetings by identification method"),
+    "feedback_citizen_service": N_("Feedback: citizen, the service"),
+    "feedback_citizen_ease": N_("Feedback: citizen, ease of use"),
+    "feedback_citizen_overall": N_("Feedback: citizen, overall"),
+    "feedback_sms_overall": N_("Feedback: SMS, overall"),
+    "feedback_official_technical": N_("Feedback: official, technical quality"),
+    "feedback_official_handled": N_("Feedback: official, matter handled"),
+    "feedback": N_("Feedback"),
 }
 
 

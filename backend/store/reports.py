@@ -7,8 +7,10 @@ means "all" — the all-organisation comparison is the same report without the
 organisation filter. Who may ask for which scope is ``backend.domain.access``'s
 to answer (``backend.api.reports``).
 
-What is not stored cannot be counted: identification methods, feedback and
-third parties are listed in ``backend.domain.reports.NOT_STORED``. A meeting's
+Identification methods and quick feedback come from ``call_identification`` and
+``call_feedback`` (``backend.store.appointment_models``), for the same meetings.
+What is not stored cannot be counted: third parties are listed in
+``backend.domain.reports.NOT_STORED``. A meeting's
 service is not recorded with the call either, so the service filter narrows
 bookings and queue entries, not meetings.
 """
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from backend.domain.reports import Figure, Period, open_seconds, share
 from backend.store import catalogue
 from backend.store.admin_models import BoothRetirement
+from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
 from backend.store.models import Booth, CallParticipantRow, CallRecord, Official
 
@@ -40,9 +43,21 @@ class Scope:
     official_id: str | None = None
 
 
-def _meetings(sc: Scope) -> Select:
+#: The quick-feedback questions counted (``call_feedback`` columns): scores 1-5, None unanswered.
+FEEDBACK_QUESTIONS = (
+    "citizen_service",
+    "citizen_ease",
+    "citizen_overall",
+    "sms_overall",
+    "official_technical",
+    "official_handled",
+)
+
+
+def _meetings(sc: Scope, *cols: Any) -> Select:
+    cols = cols or (CallRecord.booth_id, CallRecord.requested_at, CallRecord.admitted_at, CallRecord.ended_at)
     q = (
-        select(CallRecord.booth_id, CallRecord.requested_at, CallRecord.admitted_at, CallRecord.ended_at)
+        select(*cols)
         .join(Booth, Booth.id == CallRecord.booth_id)
         .where(CallRecord.requested_at >= sc.period.start_ts, CallRecord.requested_at < sc.period.end_ts)
     )
@@ -155,6 +170,61 @@ def figures(s: Session, sc: Scope) -> list[Figure]:
     ]
     # -- booth utilisation: time in meetings over the booths' open hours --
     out += _utilisation(s, sc, met)
+    out += _identification(s, sc)
+    out += _feedback(s, sc)
+    return out
+
+
+def _identification(s: Session, sc: Scope) -> list[Figure]:
+    """Meetings by how the citizen was identified; a meeting identified both ways counts in both."""
+    met = _meetings(sc, CallRecord.id).where(CallRecord.admitted_at.is_not(None))
+    ids = met.subquery()
+    by = dict(
+        s.execute(
+            select(CallIdentificationRow.method, func.count(func.distinct(CallIdentificationRow.call_id)))
+            .where(CallIdentificationRow.call_id.in_(select(ids.c.id)))
+            .group_by(CallIdentificationRow.method)
+        ).all()
+    )
+    none = s.scalar(
+        select(func.count()).select_from(ids).where(~exists().where(CallIdentificationRow.call_id == ids.c.id))
+    )
+    section = "meetings_by_identification"
+    return [Figure(section, m, float(by.get(m, 0))) for m in ("id_card", "in_person")] + [
+        Figure(section, "none", float(none or 0))
+    ]
+
+
+def _feedback(s: Session, sc: Scope) -> list[Figure]:
+    """Each question's answers 1-5 and their average, and how many citizens skipped, for the meetings in scope."""
+    ids = select(_meetings(sc, CallRecord.id).subquery().c.id)
+    out: list[Figure] = []
+    for name in FEEDBACK_QUESTIONS:
+        col = getattr(CallFeedbackRow, name)
+        counts = dict(
+            s.execute(
+                select(col, func.count()).where(CallFeedbackRow.call_id.in_(ids), col.between(1, 5)).group_by(col)
+            ).all()
+        )
+        n = sum(counts.values())
+        avg = round(sum(k * v for k, v in counts.items()) / n, 2) if n else 0.0
+        section = f"feedback_{name}"
+        out += [Figure(section, "answers", float(n)), Figure(section, "avg", avg)]
+        out += [Figure(section, str(k), float(counts.get(k, 0))) for k in range(1, 6)]
+    skipped = s.scalar(
+        select(func.count())
+        .select_from(CallFeedbackRow)
+        .where(CallFeedbackRow.call_id.in_(ids), CallFeedbackRow.citizen_skipped.is_(True))
+    )
+    asked = s.scalar(
+        select(func.count())
+        .select_from(CallFeedbackRow)
+        .where(CallFeedbackRow.call_id.in_(ids), CallFeedbackRow.sms_asked_at.is_not(None))
+    )
+    out += [
+        Figure("feedback", "citizen_skipped", float(skipped or 0)),
+        Figure("feedback", "sms_asked", float(asked or 0)),
+    ]
     return out
 
 

@@ -18,9 +18,13 @@ Each erasure appends one entry to the audit log (``backend.store.audit``) with
 the number of rows, never what was erased.
 
 ``backend.jobs`` runs them daily, each on its own schedule
-(``ETAPISTE_JOBS_*_RETENTION_DAYS``); ``now`` is passed in. Feedback free text
-and third parties' contact data are not stored yet; when they are, their
-erasure joins here with a period of its own.
+(``ETAPISTE_JOBS_*_RETENTION_DAYS``); ``now`` is passed in.
+
+Quick feedback's free text (``call_feedback.sms_text``, the citizen's own words
+in the SMS reply) may name a person; ``erase_feedback_text`` blanks it once the
+reply is older than its own period. The scores stay, so the reports' feedback
+counts still add up. Third parties' contact data are not stored yet; when they
+are, their erasure joins here with a period of its own.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.notify.outbox import CANCELLED, FAILED, SENT, OutboxMessage
 from backend.store import audit
+from backend.store.appointment_models import CallFeedbackRow
 from backend.store.booking_models import BookingRow
 
 DEFAULT_KEEP_DAYS = 30
+DEFAULT_FEEDBACK_TEXT_KEEP_DAYS = 90
 
 
 def erase_contact_data(db: sessionmaker[Session], now: datetime, keep_days: int = DEFAULT_KEEP_DAYS) -> int:
@@ -80,5 +86,29 @@ def erase_outbox_contacts(db: sessionmaker[Session], now: datetime, keep_days: i
         erased = result.rowcount or 0
         if erased:
             audit.record(s, audit.SYSTEM, "retention.erase", "outbox", "*", now.timestamp(), f"recipients of {erased}")
+        s.commit()
+        return erased
+
+
+def erase_feedback_text(
+    db: sessionmaker[Session], now: datetime, keep_days: int = DEFAULT_FEEDBACK_TEXT_KEEP_DAYS
+) -> int:
+    """Blank the free text of feedback replies received before ``now - keep_days``; return how many."""
+    if keep_days < 0:
+        raise ValueError("keep_days must be 0 or more")
+    cutoff = now.timestamp() - keep_days * 86400
+    received = func.coalesce(CallFeedbackRow.sms_at, CallFeedbackRow.sms_asked_at, CallFeedbackRow.citizen_at, 0.0)
+    with db() as s:
+        result = s.execute(
+            update(CallFeedbackRow)
+            .where(CallFeedbackRow.sms_text.is_not(None), received <= cutoff)
+            .values(sms_text=None)
+            .execution_options(synchronize_session=False)
+        )
+        erased = result.rowcount or 0
+        if erased:
+            audit.record(
+                s, audit.SYSTEM, "retention.erase", "call_feedback", "*", now.timestamp(), f"free text of {erased}"
+            )
         s.commit()
         return erased

@@ -222,6 +222,11 @@ def test_each_role_sees_its_own_screens(tmp_path, new_page, artifacts):
         status_rows = view.locator("[data-section='bookings_by_language'] tbody tr")
         assert status_rows.first.inner_text().split("\t")[:2] == ["Svenska", "3"]
         assert view.locator("[data-section='bookings_by_status'] canvas").count() == 1
+        ident = view.locator("[data-section='meetings_by_identification'] tbody tr")
+        assert [r.split("\t")[0] for r in ident.all_inner_texts()] == ["ID card", "In person", "Not identified"]
+        overall = view.locator("[data-section='feedback_citizen_overall'] tbody tr")
+        assert [r.split("\t")[0] for r in overall.all_inner_texts()] == ["Answers", "Average (1–5)", "1", "2", "3",
+                                                                           "4", "5"]  # fmt: skip
         _shot(page, artifacts, "reporter-reports", a11y)
         with page.expect_download() as done:
             view.get_by_role("button", name="Download CSV").click()
@@ -229,6 +234,7 @@ def test_each_role_sees_its_own_screens(tmp_path, new_page, artifacts):
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
         assert ["Bookings", "count", "3", "3"] in rows and ["Bookings by language", "sv", "3", "3"] in rows
+        assert ["Meetings by identification method", "none", "0", "0"] in rows
         sign_out(page)
 
         # -- an official: their own counts only --

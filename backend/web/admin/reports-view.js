@@ -18,6 +18,12 @@ function sectionName(section) {
     bookings_by_service: t("Bookings by service"), bookings_by_point: t("Bookings by service point"),
     booking_lead_time: t("Booking lead time"), served_by_language: t("Citizens served by language"),
     booth_utilisation: t("Booth utilisation"),
+    meetings_by_identification: t("Meetings by identification method"),
+    feedback_citizen_service: t("Feedback: citizen, the service"),
+    feedback_citizen_ease: t("Feedback: citizen, ease of use"),
+    feedback_citizen_overall: t("Feedback: citizen, overall"), feedback_sms_overall: t("Feedback: SMS, overall"),
+    feedback_official_technical: t("Feedback: official, technical quality"),
+    feedback_official_handled: t("Feedback: official, matter handled"), feedback: t("Feedback"),
   }[section] ?? section;
 }
 
@@ -33,7 +39,9 @@ function keyName(key) {
     booth: t("Booth"), fi: "Suomi", sv: "Svenska", en: "English", avg_days: t("Average lead time (days)"),
     under_1_day: t("Less than a day"), "1_to_7_days": t("1–7 days"), "7_to_30_days": t("7–30 days"),
     over_30_days: t("Over 30 days"), booths: t("Booths"), open_hours: t("Open hours"), in_use_hours: t("Hours in use"),
-    percent: t("Utilisation (%)"),
+    percent: t("Utilisation (%)"), id_card: t("ID card"), in_person: t("In person"), none: t("Not identified"),
+    answers: t("Answers"), avg: t("Average (1–5)"), citizen_skipped: t("Citizen skipped the questions"),
+    sms_asked: t("SMS questions sent"),
   }[key] ?? key;
 }
 

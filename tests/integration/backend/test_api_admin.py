@@ -163,7 +163,7 @@ def test_reports_are_scoped_and_the_csv_parses_to_the_same_figures(api):
     own = {(f["section"], f["key"]): f["value"] for f in r.json()["own"]}
     assert own[("bookings", "count")] == 3 and own[("bookings_by_status", "cancelled")] == 1
     assert own[("bookings_by_language", "sv")] == 3 and own[("bookings_by_channel", "advisor")] == 3
-    assert set(r.json()["not_stored"]) == {"identification_method", "feedback", "third_parties"}
+    assert set(r.json()["not_stored"]) == {"third_parties"}
     # Kela sees its own (none) beside the all-organisation comparison (three), never Vero's own figures.
     k = api.get(f"/api/reports?{q}", headers=bearer(api, "kela-admin", "pw")).json()
     assert {(f["section"], f["key"]): f["value"] for f in k["own"]}[("bookings", "count")] == 0
@@ -180,6 +180,11 @@ def test_reports_are_scoped_and_the_csv_parses_to_the_same_figures(api):
     assert rows[0] == ["Osio", "Luku", "Arvo", "Kaikki organisaatiot"]
     parsed = [float(v.replace(",", ".")) for _s, _k, v, _a in rows[1:]]
     assert parsed == [f["value"] for f in r.json()["own"]]
+    titles = {row[0] for row in rows[1:]}
+    assert {"Tapaamiset tunnistustavan mukaan", "Palaute: asiakas, palvelu", "Palaute: tekstiviesti, kokonaisuus",
+            "Palaute: virkailija, tekninen laatu", "Palaute"} <= titles  # fmt: skip
+    assert [k for s, k, _v, _a in rows[1:] if s == "Palaute: asiakas, kokonaisuus"] == [
+        "answers", "avg", "1", "2", "3", "4", "5"]  # fmt: skip
     assert any("," in v for _s, _k, v, _a in rows[1:]) or all(float(x).is_integer() for x in parsed)
     with api.app.state.hub.db() as s:
         assert audit.verify(s).ok

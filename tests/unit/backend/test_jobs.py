@@ -170,3 +170,22 @@ async def test_the_outbox_is_erased_on_its_own_schedule(db):
     assert report.erased_outbox == len(sent)
     with db() as s:
         assert all(r.recipient == "" and r.body == "" for r in s.query(OutboxMessage).all() if r.state == "sent")
+
+
+async def test_feedback_free_text_is_erased_on_its_own_setting(db):
+    """The nightly pass blanks a feedback reply's free text after ``feedback_text_retention_days``, not before."""
+    from backend.store.appointment_models import CallFeedbackRow
+    from backend.store.models import CallRecord
+
+    with db() as s:
+        s.add(CallRecord(id="fb", booth_id="imatra-1", phase="ended", requested_at=NOW.timestamp() - 3600))
+        s.flush()
+        s.add(CallFeedbackRow(call_id="fb", sms_overall=5, sms_text="Hyvä palvelu", sms_at=NOW.timestamp()))
+        s.commit()
+    settings = JobSettings(contact_retention_days=0, feedback_text_retention_days=5, erase_at_local_hour=3)
+    jobs = Jobs(db, clock=lambda: 0.0, settings=settings)
+    assert (await jobs.run_once((NOW + timedelta(days=4)).timestamp())).erased_feedback == 0
+    assert (await jobs.run_once((NOW + timedelta(days=5, hours=1)).timestamp())).erased_feedback == 1
+    with db() as s:
+        row = s.get(CallFeedbackRow, "fb")
+        assert row.sms_text is None and row.sms_overall == 5

@@ -16,6 +16,7 @@ import pytest
 from backend.domain.catalogue import HELSINKI
 from backend.domain.reports import Period
 from backend.store import reports
+from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
 from backend.store.models import CallParticipantRow, CallRecord, Official, Organisation
 from tests.support.bookings import *  # noqa: F403
@@ -39,6 +40,7 @@ def _dataset(s) -> dict:
     s.add(Official(id="kela-1", username="kela", display_name="K", organisation_id="kela", password_hash="x"))
     s.flush()
     made: dict = {"bookings": [], "calls": [], "served": []}
+    feedback_rng = random.Random(12)  # its own generator: the older parts of the dataset stay as they were
     days = [FIRST + timedelta(days=i) for i in range(-3, 31)]  # a few days either side of the period
     for i in range(60):
         org, svc, off = rng.choice([("vero", "vero-personal", "official-1"), ("kela", "kela-benefit", "kela-1")])
@@ -76,6 +78,7 @@ def _dataset(s) -> dict:
         s.add(CallParticipantRow(call_id=f"c{i}", peer="booth", role="booth", booth_id=booth, joined_at=req))
         if admitted:
             s.add(CallParticipantRow(call_id=f"c{i}", peer="o1", role="official", official_id=off, joined_at=admitted))
+            _identify_and_feedback(s, f"c{i}", c, admitted, feedback_rng)
     for i in range(30):
         svc = rng.choice(["vero-personal", "kela-benefit"])
         q = {"svc": svc, "org": "vero" if svc == "vero-personal" else "kela", "lang": rng.choice(["fi", "sv"]),
@@ -85,6 +88,29 @@ def _dataset(s) -> dict:
                        state=q["state"], origin="booth"))  # fmt: skip
     s.commit()
     return made
+
+
+QUESTIONS = ("citizen_service", "citizen_ease", "citizen_overall", "sms_overall", "official_technical",
+             "official_handled")  # fmt: skip
+
+
+def _identify_and_feedback(s, call_id: str, c: dict, admitted: float, rng: random.Random) -> None:
+    """Some meetings identified (by card, in person, or both), some with feedback; noted in ``c``."""
+    c["methods"] = rng.choice([[], [], ["id_card"], ["in_person"], ["id_card", "in_person"]])
+    for m in c["methods"]:
+        s.add(CallIdentificationRow(call_id=call_id, method=m, at=admitted + 60, recorded_by=None))
+    c["feedback"] = None
+    if rng.random() < 0.8:
+        skipped = rng.random() < 0.25
+        fb = {q: (None if rng.random() < 0.2 else rng.randint(1, 5)) for q in QUESTIONS}
+        if skipped:
+            fb.update(citizen_service=None, citizen_ease=None, citizen_overall=None)
+        asked = rng.random() < 0.5
+        if not asked:
+            fb["sms_overall"] = None
+        c["feedback"] = {**fb, "skipped": skipped, "asked": asked}
+        s.add(CallFeedbackRow(call_id=call_id, citizen_skipped=skipped, sms_asked_at=admitted if asked else None,
+                              sms_text="kiitos" if fb["sms_overall"] else None, **fb))  # fmt: skip
 
 
 def _expected(made: dict, org: str | None, point: str | None = None) -> dict[tuple[str, str], float]:
@@ -115,6 +141,19 @@ def _expected(made: dict, org: str | None, point: str | None = None) -> dict[tup
     exp[("meetings", "avg_duration_min")] = round(sum(mins) / len(mins), 2)
     exp[("meetings", "service_hours")] = round(sum(mins) / 60, 2)
     exp[("meetings", "avg_wait_min")] = round(sum((c["admitted"] - c["req"]) / 60 for c in met) / len(met), 2)
+    by_method = Counter(m for c in met for m in c["methods"])
+    exp[("meetings_by_identification", "id_card")] = by_method["id_card"]
+    exp[("meetings_by_identification", "in_person")] = by_method["in_person"]
+    exp[("meetings_by_identification", "none")] = len([c for c in met if not c["methods"]])
+    fbs = [c["feedback"] for c in met if c["feedback"]]
+    for q in QUESTIONS:
+        answers = [f[q] for f in fbs if f[q] is not None]
+        exp[(f"feedback_{q}", "answers")] = len(answers)
+        exp[(f"feedback_{q}", "avg")] = round(sum(answers) / len(answers), 2) if answers else 0.0
+        for score in range(1, 6):
+            exp[(f"feedback_{q}", str(score))] = answers.count(score)
+    exp[("feedback", "citizen_skipped")] = len([f for f in fbs if f["skipped"]])
+    exp[("feedback", "sms_asked")] = len([f for f in fbs if f["asked"]])
     served = [q for q in made["served"] if q["state"] == "served" and lo <= q["at"] < hi and org in (None, q["org"])]
     if point in (None, "imatra"):
         for k, n in Counter(q["lang"] for q in served).items():

@@ -108,3 +108,26 @@ def test_a_message_not_yet_sent_is_never_blanked(store):
     assert erase_outbox_contacts(store, NOW + timedelta(days=400), keep_days=0) == 0
     with store() as s:
         assert all(r.recipient == "+358401111111" for r in s.scalars(select(OutboxMessage)))
+
+
+def test_feedback_free_text_is_erased_after_its_own_period_and_the_scores_stay(store):
+    from backend.store.appointment_models import CallFeedbackRow
+    from backend.store.models import CallRecord
+    from backend.store.retention import erase_feedback_text
+
+    replied = at(TUESDAY, 12)
+    with store() as s:
+        for i, text in enumerate(["Kiitos, Maija", None]):
+            s.add(CallRecord(id=f"fb{i}", booth_id="imatra-1", phase="ended", requested_at=replied.timestamp() - 3600))
+            s.flush()
+            s.add(CallFeedbackRow(call_id=f"fb{i}", sms_overall=4, sms_text=text, sms_at=replied.timestamp()))
+        s.commit()
+    assert erase_feedback_text(store, replied + timedelta(days=90) - timedelta(seconds=1), keep_days=90) == 0
+    with store() as s:
+        assert s.get(CallFeedbackRow, "fb0").sms_text == "Kiitos, Maija"
+    assert erase_feedback_text(store, replied + timedelta(days=90), keep_days=90) == 1
+    assert erase_feedback_text(store, replied + timedelta(days=91), keep_days=90) == 0  # nothing left
+    with store() as s:
+        rows = s.scalars(select(CallFeedbackRow)).all()
+        assert [r.sms_text for r in rows] == [None, None]
+        assert [r.sms_overall for r in rows] == [4, 4]  # the reports still count the scores

@@ -61,7 +61,7 @@ def test_the_citizen_identifies_with_the_id_card_on_the_booths_keypad(
     page.screenshot(path=str(shots / "official-ident-waiting-card.png"))
     booth_shots = shots / "kiosk-identification"
     wait_for(
-        "the booth's picture of its request", lambda: (booth_shots / "idcard-insert_card.png").exists(), timeout=10
+        "the booth's picture of its request", lambda: (booth_shots / "idcard-insert_card-fi.png").exists(), timeout=10
     )
 
     pcsc.insert_card()  # the citizen puts the card in: the PIN keypad comes up
@@ -93,5 +93,6 @@ def test_the_citizen_identifies_with_the_id_card_on_the_booths_keypad(
         assert secret not in logs, f"{secret!r} in a log"
         assert secret.encode() not in stored, f"{secret!r} in the database"
     assert traces(tmp_path, kiosk.log(), (PIN, WRONG_PIN, SATU, COMMON_NAME)) == []  # nothing left on the booth
+    # The booth's pictures are named with the citizen's one language (Finnish: the matter's).
     for shot in ("idcard-insert_card", "pin", "pin-wrong_pin", "idcard-identified"):
-        assert (shots / "kiosk-identification" / f"{shot}.png").exists(), shot
+        assert (shots / "kiosk-identification" / f"{shot}-fi.png").exists(), shot

@@ -106,8 +106,9 @@ def test_a_complete_tax_appointment_with_strong_identification(
         page.screenshot(path=str(official_shots / f"{step}.png"))
 
     def booth_showed(shot: str) -> None:
-        """The booth's own picture of a screen (taken a moment after it appears) exists."""
-        wait_for(f"the booth's picture {shot!r}", lambda: (booth_shots / f"{shot}.png").exists(), timeout=10)
+        """The booth's own picture of a screen (taken a moment after it appears) exists: named with
+        the citizen's one language, Finnish from the booking on (kiosk/app.py ``_shot_name``)."""
+        wait_for(f"the booth's picture {shot!r}", lambda: (booth_shots / f"{shot}-fi.png").exists(), timeout=10)
 
     def button(name: str):
         return page.get_by_role("button", name=name, exact=True)

@@ -44,6 +44,12 @@ const desk = {
   /** @type {Booking[]} */ bookings: [],
   /** @type {QueueEntry[]} */ queue: [],
   /** @type {string | null} the booking being moved */ moving: null,
+  /**
+   * The open move form's day, free times and choice: kept here because the list is redrawn on every
+   * live update, and a form that forgot the advisor's choice between two taps would move nothing.
+   * @type {{ day: string, slots: { start: string }[], chosen: string }}
+   */
+  moveDraft: { day: "", slots: [], chosen: "" },
   /** @type {string | null} the booking whose cancel waits for a second tap */ cancelling: null,
   /** @type {Record<string, "confirm" | "done">} each booth line's "identified in person" step */ identify: {},
   refreshTimer: /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined),
@@ -509,6 +515,7 @@ async function bookingAction(booking, action) {
     notice(t("The booking was cancelled and the customer told."));
   } else if (action === "reschedule") {
     desk.moving = desk.moving === booking.code ? null : booking.code;
+    desk.moveDraft = { day: booking.start.slice(0, 10), slots: [], chosen: "" };
     renderBookings();
     return;
   }
@@ -542,6 +549,7 @@ async function findMoveTimes(booking, day, chooser) {
     `/api/slots?service=${encodeURIComponent(booking.service_id)}&point=${encodeURIComponent(point()?.id || "")}`
     + `&language=${booking.language}&from=${day}&to=${day}`,
   );
+  desk.moveDraft = { day, slots, chosen: slots.length ? slots[0].start : "" };
   fillSlots(chooser, slots);
   if (!slots.length) notice(t("No free times that day."));
 }
@@ -689,15 +697,20 @@ function moveForm(booking, what) {
   const dayLabel = document.createElement("label");
   dayLabel.htmlFor = dayId;
   dayLabel.textContent = t("New day");
+  const draft = desk.moveDraft;
   const day = document.createElement("input");
   day.type = "date";
   day.id = dayId;
-  day.value = booking.start.slice(0, 10);
+  day.value = draft.day || booking.start.slice(0, 10);
+  day.addEventListener("change", () => { desk.moveDraft = { day: day.value, slots: [], chosen: "" }; });
   const slotLabel = document.createElement("label");
   slotLabel.htmlFor = slotId;
   slotLabel.textContent = t("New time");
   const slot = document.createElement("select");
   slot.id = slotId;
+  fillSlots(slot, draft.slots);
+  slot.value = draft.chosen;
+  slot.addEventListener("change", () => { desk.moveDraft.chosen = slot.value; });
   form.append(dayLabel, day);
   button(form, t("Find free times"), what, () => findMoveTimes(booking, day.value, slot));
   form.append(slotLabel, slot);

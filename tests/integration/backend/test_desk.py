@@ -21,6 +21,7 @@ from backend.notify import NotifyConfig
 from backend.notify.outbox import OutboxMessage
 from tests.support.backend_app import login, recv_until, send
 from tests.support.bookings import bearer, next_weekday
+from tests.support.waiting import wait_for
 
 DAY = next_weekday(2)
 NOW = datetime.combine(DAY, time(9, 52), tzinfo=HELSINKI).timestamp()
@@ -90,4 +91,9 @@ def test_a_citizen_checked_in_at_the_desk_waits_in_the_booths_lobby(desk: TestCl
         recv_until(booth, "session.lobby")
         arrived = recv_until(official, "booking.arrived")
         assert arrived["booking_code"] == code
-    assert desk.get(f"/api/bookings/{code}", headers=auth).json()["status"] == "checked_in"
+        # The booking follows the booth's lobby (written by the hub as the session reaches it).
+        wait_for(
+            "the booking in the booth's lobby",
+            lambda: desk.get(f"/api/bookings/{code}", headers=auth).json()["status"] == "in_lobby",
+            timeout=10,
+        )

@@ -10,10 +10,7 @@
 // storage.js); nothing here logs names, tokens or e-mail addresses.
 
 import { requestLogin, revokeToken, storedSession, storeSession } from "../official/auth.js";
-import {
-  chooseLanguage, currentLanguage, languageOf, LANGUAGES, loadLanguage, onLanguageChange, storedLanguage, storeLanguage,
-  t,
-} from "../official/i18n.js";
+import { currentLanguage, offerLanguages, onLanguageChange, t, translateStatic } from "../official/i18n.js";
 import { accountsView } from "./accounts-view.js";
 import { call, onSignInExpired, useToken } from "./api.js";
 import { auditView } from "./audit-view.js";
@@ -105,42 +102,18 @@ function init() {
 }
 
 function initLanguage() {
-  for (const select of [el.loginLanguage, el.language]) {
-    select.replaceChildren(...LANGUAGES.map(({ code, name }) => {
-      const option = document.createElement("option");
-      option.value = code;
-      option.textContent = name;
-      option.lang = code;
-      return option;
-    }));
-    select.addEventListener("change", () => {
-      const lang = languageOf(select.value) || "en";
-      storeLanguage(lang);
-      el.language.value = lang;
-      el.loginLanguage.value = lang;
-      loadLanguage(lang).catch(() => {});
-    });
-  }
   onLanguageChange(() => {
     document.documentElement.lang = currentLanguage();
     staticTexts();
     renderMenu();
     route().catch(() => {});
   });
-  const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
-  el.language.value = lang;
-  el.loginLanguage.value = lang;
-  loadLanguage(lang).catch(() => {});
+  offerLanguages([el.loginLanguage, el.language], () => {});
 }
 
 /** The fixed texts of index.html (data-i18n, data-i18n-label). */
 function staticTexts() {
-  for (const node of document.querySelectorAll("[data-i18n]")) {
-    if (node instanceof HTMLElement && node.dataset.i18n) node.textContent = t(node.dataset.i18n);
-  }
-  for (const node of document.querySelectorAll("[data-i18n-label]")) {
-    if (node instanceof HTMLElement && node.dataset.i18nLabel) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
-  }
+  translateStatic();
   document.title = t("Etäpiste administration");
 }
 

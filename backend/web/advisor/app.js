@@ -10,10 +10,7 @@
 
 import { requestLogin, revokeToken, storedSession, storeSession } from "../official/auth.js";
 import { configureConnection, connect, disconnect, welcomed } from "../official/connection.js";
-import {
-  chooseLanguage, currentLanguage, LANGUAGES, languageOf, loadLanguage, onLanguageChange, storedLanguage,
-  storeLanguage, t, translateStatic,
-} from "../official/i18n.js";
+import { currentLanguage, LANGUAGES, offerLanguages, onLanguageChange, t, translateStatic } from "../official/i18n.js";
 import { alertView, mergeAlert, removeAlert, sortedAlerts } from "../official/lobby.js";
 import { state } from "../official/state.js";
 import { checkMessage } from "../official/validation.js";
@@ -105,36 +102,12 @@ function init() {
 }
 
 function initLanguage() {
-  for (const id of ["login-language", "language"]) {
-    const chooser = select(id);
-    chooser.replaceChildren(...LANGUAGES.map(({ code, name }) => {
-      const option = document.createElement("option");
-      option.value = code;
-      option.textContent = name;
-      option.lang = code;
-      return option;
-    }));
-    chooser.addEventListener("change", () => {
-      const lang = languageOf(chooser.value) || "en";
-      storeLanguage(lang);
-      showLanguage(lang);
-      loadLanguage(lang).catch(failed);
-    });
-  }
   onLanguageChange(() => {
     document.documentElement.lang = currentLanguage();
     translateStatic();
     renderAll();
   });
-  const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
-  showLanguage(lang);
-  loadLanguage(lang).catch(failed);
-}
-
-/** @param {"fi" | "sv" | "en"} lang */
-function showLanguage(lang) {
-  select("login-language").value = lang;
-  select("language").value = lang;
+  offerLanguages([select("login-language"), select("language")], failed);
 }
 
 // --- signing in -------------------------------------------------------------------

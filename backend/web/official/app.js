@@ -24,10 +24,7 @@ import {
 } from "./call.js";
 import { configureConnection, connect, disconnect, reconnectNow, send, welcomed } from "./connection.js";
 import { el } from "./dom.js";
-import {
-  chooseLanguage, currentLanguage, languageOf, LANGUAGES, loadLanguage, onLanguageChange, storedLanguage, storeLanguage,
-  t,
-} from "./i18n.js";
+import { currentLanguage, offerLanguages, onLanguageChange, t } from "./i18n.js";
 import { alertsSummary } from "./lobby.js";
 import { render, renderConnection, renderStaticTexts, tick } from "./render.js";
 import { unlockAudio } from "./sound.js";
@@ -123,36 +120,13 @@ function init() {
  * loads or when it cannot be had. A change of language re-renders everything.
  */
 function initLanguage() {
-  for (const select of [el.loginLanguage, el.language]) {
-    select.replaceChildren(...LANGUAGES.map(({ code, name }) => {
-      const option = document.createElement("option");
-      option.value = code;
-      option.textContent = name;
-      option.lang = code;
-      return option;
-    }));
-    select.addEventListener("change", () => {
-      const lang = languageOf(select.value) || "en";
-      storeLanguage(lang);
-      showChoice(lang);
-      loadLanguage(lang).catch(unexpected);
-    });
-  }
   onLanguageChange(() => {
     document.documentElement.lang = currentLanguage();
     renderStaticTexts();
     render();
     renderDay();
   });
-  const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
-  showChoice(lang);
-  loadLanguage(lang).catch(unexpected);
-}
-
-/** Both selectors show the chosen language. @param {"fi" | "sv" | "en"} lang */
-function showChoice(lang) {
-  el.loginLanguage.value = lang;
-  el.language.value = lang;
+  offerLanguages([el.loginLanguage, el.language], unexpected);
 }
 
 // --- signing in and out ----------------------------------------------------------

@@ -309,6 +309,36 @@ export function translateStatic(root = document) {
   }
 }
 
+/**
+ * The page's language choosers (e.g. the sign-in form's and the top bar's): each lists the
+ * languages in their own names and shows the choice — the remembered one, else the browser's,
+ * else English; a new choice is remembered, shown in every chooser and loaded. Every app's pages
+ * use this one; register `onLanguageChange` first, so the first catalogue re-renders the page.
+ * @param {HTMLSelectElement[]} choosers @param {(error: unknown) => void} failed
+ */
+export function offerLanguages(choosers, failed) {
+  /** @param {Language} lang */
+  const show = (lang) => { for (const chooser of choosers) chooser.value = lang; };
+  for (const chooser of choosers) {
+    chooser.replaceChildren(...LANGUAGES.map(({ code, name }) => {
+      const option = document.createElement("option");
+      option.value = code;
+      option.textContent = name;
+      option.lang = code;
+      return option;
+    }));
+    chooser.addEventListener("change", () => {
+      const lang = languageOf(chooser.value) || "en";
+      storeLanguage(lang);
+      show(lang);
+      loadLanguage(lang).catch(failed);
+    });
+  }
+  const lang = chooseLanguage(storedLanguage(), navigator.languages || [navigator.language]);
+  show(lang);
+  loadLanguage(lang).catch(failed);
+}
+
 /** The catalogue endpoint for a language. @param {Language} lang */
 export function catalogueUrl(lang) {
   return `/i18n/web/${lang}.json`;

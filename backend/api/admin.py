@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.api import organisation_admin
 from backend.api import reports as reports_api
 from backend.api.admin_schemas import (
     AccountOut,
@@ -228,19 +229,30 @@ def router(
     @r.get("/api/admin/audit", response_model=AuditOut)
     def audit_log(
         before: int | None = Query(None, ge=1, le=2**31 - 1, description="entries before this seq (older pages)"),
+        after: int | None = Query(None, ge=0, le=2**31 - 1, description="entries after this seq (newer pages)"),
+        limit: int = Query(200, ge=1, le=200, description="entries on a page"),
+        action: str = Query("", max_length=60, pattern=r"^[a-z_.]*$", description="an action or its prefix"),
+        resource_kind: str = Query("", max_length=40, pattern=r"^[a-z_]*$"),
+        actor: str = Query("", max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$"),
         who: Caller = Depends(caller),
     ) -> AuditOut:
-        """The newest entries and whether the whole chain verifies (master admin)."""
+        """A page of entries, newest first, and whether the whole chain verifies (master admin).
+
+        Keyset paging: ``before`` the oldest shown for older entries, ``after`` the newest shown for newer."""
         need(who, AdminRef("audit"), "only the master admin reads the audit log")
+        if before is not None and after is not None:
+            raise HTTPException(422, "give before or after, not both")
         with db() as s:
             verdict = audit.verify(s)
-            rows = audit.entries(s, 200, before)
+            found = audit.page(s, limit, before, after, action, resource_kind, actor)
         return AuditOut(
-            entries=[AuditEntryOut(**e.__dict__) for e in rows],
+            entries=[AuditEntryOut(**e.__dict__) for e in found.entries],
             ok=verdict.ok,
             broken_at=verdict.broken_at,
             reason=verdict.reason,
             head_seq=verdict.head_seq,
+            older=found.older,
+            newer=found.newer,
         )
 
     return r
@@ -257,6 +269,7 @@ def include_admin(
 ) -> None:
     app.include_router(router(db, clock, caller, links, booth_added, account_ended))
     app.include_router(reports_api.router(db, clock, caller))
+    organisation_admin.include(app, db, clock, caller)
 
     @app.exception_handler(AccountRuleError)
     async def _bad(_r: Request, exc: AccountRuleError) -> JSONResponse:

@@ -126,3 +126,6 @@ class AuditOut(BaseModel):
     broken_at: int | None
     reason: str
     head_seq: int
+    #: whether older / newer entries than this page's exist (under the same filters): the page's "older"/"newer"
+    older: bool = False
+    newer: bool = False

@@ -182,7 +182,8 @@ class ReportRef:
 @dataclass(frozen=True)
 class AdminRef:
     """Something only administration changes: ``kind`` is organisation, point, booth, authority_admin,
-    official or audit; ``organisation_id`` is whose it is (None for the shared structure: points, booths)."""
+    official, audit, message_text or closure_day; ``organisation_id`` is whose it is (None for the shared
+    structure: points, booths)."""
 
     kind: str
     organisation_id: str | None = None
@@ -340,10 +341,15 @@ def hears_booth_audio_level(in_call_as: str | None) -> bool:
 
 def may_administer(st: Standing, a: AdminRef) -> bool:
     """Create or change organisations, points, booths and authority admins (master admin); an organisation's
-    officials (its authority admin or the master admin); read the audit log (master admin)."""
+    officials, its message texts and its closure days (its authority admin or the master admin); read the
+    audit log (master admin)."""
     if st.master:
         return True
-    return a.kind == "official" and a.organisation_id is not None and a.organisation_id in st.admin_of
+    return a.kind in ORGANISATION_ADMIN_KINDS and a.organisation_id is not None and a.organisation_id in st.admin_of
+
+
+#: What an organisation's authority admin administers for their own organisation only.
+ORGANISATION_ADMIN_KINDS = frozenset({"official", "message_text", "closure_day"})
 
 
 def sees_own_counts(st: Standing, official_id: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -86,6 +87,9 @@ class BookingNotice:
     qr_payload: str | None = None
     old_starts_at: datetime | None = None
     invite_link: str | None = None
+    #: The organisation's own wording in the booking's language, by ``backend.domain.message_texts`` key
+    #: (``confirmation.sms``, ``confirmation.subject`` …); a text not set here is the catalogue's.
+    own_texts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -294,18 +298,27 @@ def _fields(notice: BookingNotice, starts_at: datetime) -> dict[str, str]:
     }
 
 
+def _text(notice: BookingNotice, kind: NoticeKind, part: str, fields: dict[str, str]) -> str:
+    """The organisation's own wording of ``kind``'s ``part`` if it set one (checked when it was stored), else
+    the catalogue's."""
+    own = notice.own_texts.get(f"{kind.value}.{part}")
+    if own and own.strip():
+        return own.format(**fields)
+    return _(notice.language, (_SMS if part == "sms" else _SUBJECT)[kind], **fields)
+
+
 def sms_text(notice: BookingNotice, kind: NoticeKind | None = None) -> str:
     """The SMS of ``kind`` (default: the notice's own kind) in the booking's language."""
     kind = kind or notice.kind
-    return _(notice.language, _SMS[kind], **_fields(notice, notice.starts_at))
+    return _text(notice, kind, "sms", _fields(notice, notice.starts_at))
 
 
 def email_text(notice: BookingNotice, kind: NoticeKind | None = None) -> tuple[str, str]:
     """``(subject, body)`` of the e-mail of ``kind`` in the booking's language."""
     kind = kind or notice.kind
     fields = _fields(notice, notice.starts_at)
-    subject = _(notice.language, _SUBJECT[kind], **fields)
-    body = _(notice.language, _SMS[kind], **fields)
+    subject = _text(notice, kind, "subject", fields)
+    body = _text(notice, kind, "sms", fields)
     if kind is not NoticeKind.THIRD_PARTY_INVITATION and kind is not NoticeKind.CANCELLATION:
         body += "\n\n" + _email_footer(notice.language, **fields)
     return subject, body + "\n"

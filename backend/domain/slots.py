@@ -3,6 +3,8 @@
 A slot is bookable when, for the whole service duration,
 
 * the point is open (its weekday hours, not a closure day),
+* the service's organisation is not closed that day (its own closure days,
+  set by its authority admin: ``closed_days``),
 * at least one booth of the point is free, and
 * at least one official who offers the service *in that language* is working
   and free.
@@ -75,8 +77,10 @@ def free_slots(
     last_day: date,
     now: datetime,
     grid_min: int = DEFAULT_GRID_MIN,
+    closed_days: frozenset[date] = frozenset(),
 ) -> list[Slot]:
-    """All bookable slots between ``first_day`` and ``last_day`` (inclusive, local days)."""
+    """All bookable slots between ``first_day`` and ``last_day`` (inclusive, local days); none on the
+    organisation's ``closed_days``."""
     if grid_min <= 0:
         raise ValueError("grid_min must be positive")
     if service.duration_min <= 0:
@@ -97,7 +101,7 @@ def free_slots(
 
     slots: list[Slot] = []
     for day in _days(first_day, last_day):
-        hours = point.open_on(day)
+        hours = None if day in closed_days else point.open_on(day)
         if hours is None:
             continue
         start = local_dt(day, hours.start)

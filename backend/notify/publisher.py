@@ -19,16 +19,25 @@ from sqlalchemy.orm import Session
 
 from backend.domain.events import DomainEvent
 from backend.domain.notices import notices_for
-from backend.domain.notify import NoticeError, NoticeKind, plan
+from backend.domain.notify import BookingNotice, NoticeError, NoticeKind, plan
 from backend.notify import outbox
+from backend.store import organisation_settings
 
 log = logging.getLogger("etapiste.notify")
+
+
+def _notices(session: Session, event: DomainEvent) -> list[BookingNotice]:
+    """The event's notices, each carrying the wording the booking's organisation set for its language
+    (the admin app's message texts); a text it did not set stays the catalogue's."""
+    booking = getattr(event, "booking", None)
+    org = organisation_settings.organisation_of_service(session, getattr(booking, "service_id", None))
+    return [replace(n, own_texts=organisation_settings.own_texts(session, org, n.language)) for n in notices_for(event)]
 
 
 def outbox_stager(clock: Callable[[], float]) -> Callable[[Session, DomainEvent], None]:
     def stage(session: Session, event: DomainEvent) -> None:
         now = clock()
-        for notice in notices_for(event):
+        for notice in _notices(session, event):
             try:
                 planned = plan(notice, datetime.fromtimestamp(now, UTC))
             except NoticeError as exc:  # e.g. a phone number no gateway can reach: the booking still stands
@@ -50,7 +59,7 @@ def resend_confirmation(session: Session, event: DomainEvent, now: float) -> int
     """
     at = datetime.fromtimestamp(now, UTC)
     staged = 0
-    for notice in notices_for(event):
+    for notice in _notices(session, event):
         try:
             planned = plan(notice, at)
         except NoticeError as exc:

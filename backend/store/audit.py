@@ -129,12 +129,69 @@ class Entry:
     detail: str
 
 
-def entries(session: Session, limit: int = 200, before: int | None = None) -> list[Entry]:
-    """The newest entries first (for the admin app's audit view)."""
-    q = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
-    if before is not None:
-        q = q.where(AuditEntry.seq < before)
-    return [Entry(e.seq, e.at, e.actor, e.action, e.resource_kind, e.resource_id, e.detail) for e in session.scalars(q)]
+@dataclass(frozen=True)
+class Page:
+    """One page of entries, newest first, and whether there are older and newer ones beyond it (same filters)."""
+
+    entries: list[Entry]
+    older: bool
+    newer: bool
+
+
+def entries(
+    session: Session,
+    limit: int = 200,
+    before: int | None = None,
+    after: int | None = None,
+    action: str = "",
+    resource_kind: str = "",
+    actor: str = "",
+) -> list[Entry]:
+    """The newest entries first (for the admin app's audit view); see ``page``."""
+    return page(session, limit, before, after, action, resource_kind, actor).entries
+
+
+def page(
+    session: Session,
+    limit: int = 200,
+    before: int | None = None,
+    after: int | None = None,
+    action: str = "",
+    resource_kind: str = "",
+    actor: str = "",
+) -> Page:
+    """A page of entries by keyset on ``seq`` (never OFFSET: a page stays put while new entries arrive).
+
+    ``before`` pages to older entries (``seq < before``), ``after`` to newer ones
+    (``seq > after``; the ``limit`` oldest of those, shown newest first). The
+    filters — an action or its prefix (``booking.``), a resource kind, an actor
+    — hold for the page and for ``older``/``newer``.
+    """
+    cond = []
+    if action:
+        cond.append(AuditEntry.action.startswith(action, autoescape=True))
+    if resource_kind:
+        cond.append(AuditEntry.resource_kind == resource_kind)
+    if actor:
+        cond.append(AuditEntry.actor == actor)
+    q = select(AuditEntry).where(*cond)
+    if after is not None:
+        rows = list(session.scalars(q.where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(limit)))[::-1]
+    else:
+        if before is not None:
+            q = q.where(AuditEntry.seq < before)
+        rows = list(session.scalars(q.order_by(AuditEntry.seq.desc()).limit(limit)))
+    out = [Entry(e.seq, e.at, e.actor, e.action, e.resource_kind, e.resource_id, e.detail) for e in rows]
+
+    def exists(extra: object) -> bool:
+        return session.scalar(select(AuditEntry.seq).where(*cond, extra).limit(1)) is not None
+
+    if out:
+        older, newer = exists(AuditEntry.seq < out[-1].seq), exists(AuditEntry.seq > out[0].seq)
+    else:  # an empty page: whatever lies on either side of where it was asked for
+        older = after is not None and exists(AuditEntry.seq <= after)
+        newer = before is not None and exists(AuditEntry.seq >= before)
+    return Page(out, older, newer)
 
 
 def count(session: Session) -> int:

@@ -51,7 +51,7 @@ from backend.domain.events import (
     OfficialNoShow,
 )
 from backend.domain.slots import DEFAULT_GRID_MIN, Busy, Slot, free_slots
-from backend.store import catalogue
+from backend.store import catalogue, organisation_settings
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ResourceSlot
 from backend.store.models import LoginSession, ServicePoint
 
@@ -182,7 +182,8 @@ def search(
     lo = datetime.combine(first_day, datetime.min.time(), tzinfo=HELSINKI).timestamp()
     hi = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=HELSINKI).timestamp()
     busy = _busy(s, booths, [p.official_id for p in people], lo, hi, ignore_booking)
-    return free_slots(svc, pt, booths, people, busy, language, first_day, last_day, now, grid_min)
+    closed = organisation_settings.closure_days(s, svc.organisation_id)
+    return free_slots(svc, pt, booths, people, busy, language, first_day, last_day, now, grid_min, closed)
 
 
 def _pick(slots: list[Slot], start: datetime, booth_id: str | None, official_id: str | None) -> tuple[str, str]:
@@ -197,6 +198,15 @@ def _pick(slots: list[Slot], start: datetime, booth_id: str | None, official_id:
     if official_id is not None and official_id not in slot.official_ids:
         raise SlotTaken("that official is not free or not qualified then; leave the official out to take any")
     return booth_id or slot.booth_ids[0], official_id or slot.official_ids[0]
+
+
+def _not_closed(s: Session, service_id: str, day: date) -> None:
+    """A clear refusal for a day the service's organisation is closed (the slot search offers none then)."""
+    org = organisation_settings.organisation_of_service(s, service_id)
+    if day in organisation_settings.closure_days(s, org):
+        raise SlotTaken(
+            f"start: the service's organisation is closed on {day.isoformat()} (a closure day); pick another day"
+        )
 
 
 def _claim(s: Session, booking_id: str, booth_id: str, official_id: str, start: float, end: float) -> None:
@@ -261,6 +271,7 @@ def book(
     day = req.start.astimezone(HELSINKI).date()
 
     def work(s: Session) -> tuple[BookingRow, BookingCreated]:
+        _not_closed(s, req.service_id, day)
         slots = search(s, req.service_id, req.point_id, req.language, day, day, now, grid_min)
         booth_id, official_id = _pick(slots, req.start.astimezone(UTC), req.booth_id, req.official_id)
         svc = catalogue.service(s, req.service_id)
@@ -323,6 +334,7 @@ def reschedule(
         rules.may_reschedule(Status(b.status))
         previous = dt(b.start)
         day = new_start.astimezone(HELSINKI).date()
+        _not_closed(s, b.service_id, day)
         slots = search(s, b.service_id, b.point_id, b.language, day, day, now, grid_min, ignore_booking=b.id)
         booth_id, official_id = _pick(slots, new_start.astimezone(UTC), None, None)
         # keep the same booth/official when they are free, so the citizen's official stays theirs

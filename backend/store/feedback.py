@@ -10,8 +10,11 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.domain import message_texts
+from backend.domain.message_texts import SMS_QUESTION
 from backend.domain.notify import NoticeChannel, PlannedMessage
 from backend.notify import outbox
+from backend.store import organisation_settings
 from backend.store.appointment_models import CallFeedbackRow
 from backend.store.booking_models import BookingRow
 
@@ -46,16 +49,6 @@ def feedback_of(db: Session, call_id: str) -> CallFeedbackRow | None:
 
 # --- the SMS fallback -------------------------------------------------------------------------------------------------
 
-#: The overall question as an SMS (seed 003 l.680-681), in the booking's language.
-SMS_QUESTION = {
-    "fi": "Kuinka tyytyväinen olit etäpalvelupisteellä asioimiseen kokonaisuutena asteikolla 5–1 "
-    "(5 erittäin tyytyväinen … 1 erittäin tyytymätön)? Vastaa numerolla. Voit antaa myös vapaamuotoista palautetta.",
-    "sv": "Hur nöjd var du med ditt besök på distansservicepunkten som helhet på skalan 5–1 "
-    "(5 mycket nöjd … 1 mycket missnöjd)? Svara med en siffra. Du kan också ge fri respons.",
-    "en": "How satisfied were you with your visit to the remote service point as a whole, from 5 to 1 "
-    "(5 very satisfied … 1 very dissatisfied)? Reply with a number. You may also add your own words.",
-}
-
 
 class FeedbackNotice(StrEnum):
     """The outbox row's kind (beside the booking notices of ``backend.domain.notify.NoticeKind``)."""
@@ -82,12 +75,14 @@ def ask_by_sms(db: Session, call_id: str, booking_id: str, now: float) -> bool:
     if row.sms_asked_at is not None:
         return False  # one SMS per call
     language = booking.language if booking.language in SMS_QUESTION else "fi"
+    own = organisation_settings.own_texts(db, booking.organisation_id, language)
+    question = message_texts.own_text(own, f"{message_texts.FEEDBACK_REQUEST}.sms") or SMS_QUESTION[language]
     message = PlannedMessage(
         kind=FeedbackNotice.FEEDBACK_REQUEST,  # type: ignore[arg-type]  # stored as its value, like NoticeKind
         channel=NoticeChannel.SMS,
         recipient=booking.phone,
         subject=None,
-        text=SMS_QUESTION[language],
+        text=question,
         send_at=datetime.fromtimestamp(now, UTC),
         booking_code=booking.code,
         language=language,

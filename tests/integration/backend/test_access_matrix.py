@@ -135,6 +135,30 @@ def admin_cells(api, m: Matrix, st: access.Standing, username: str, headers: dic
     )
     cell("official of vero", "deactivate", may(AdminRef("official", "vero")), _deactivate_probe(api, headers, i))
     cell("audit log", "see", may(AdminRef("audit")), api.get("/api/admin/audit", headers=headers))
+    for org in ("vero", "kela"):
+        texts = f"/api/admin/organisations/{org}/texts"
+        cell(f"message texts of {org}", "see", may(AdminRef("message_text", org)), api.get(texts, headers=headers))
+        text = {"text": "Aika {when}, koodi {code}."}
+        cell(
+            f"message texts of {org}",
+            "change",
+            may(AdminRef("message_text", org)),
+            api.put(f"{texts}/cancellation.sms/sv", json=text, headers=headers),
+        )
+        cell(
+            f"message texts of {org}",
+            "default",
+            may(AdminRef("message_text", org)),
+            api.delete(f"{texts}/cancellation.sms/sv", headers=headers),
+        )
+        closures = f"/api/admin/organisations/{org}/closures"
+        cell(f"closure days of {org}", "see", may(AdminRef("closure_day", org)), api.get(closures, headers=headers))
+        cell(
+            f"closure days of {org}",
+            "change",
+            may(AdminRef("closure_day", org)),
+            api.put(closures, json={"closures": [{"day": "2027-01-04", "reason": "R"}]}, headers=headers),
+        )
     q = f"start={DAY}&end={DAY}"
     for org in ("vero", "kela"):
         cell(

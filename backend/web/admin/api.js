@@ -21,7 +21,7 @@ export function onSignInExpired(handler) {
 }
 
 /**
- * @param {"GET" | "PUT" | "POST"} method
+ * @param {"GET" | "PUT" | "POST" | "DELETE"} method
  * @param {string} path
  * @param {unknown} [body]
  * @returns {Promise<Answer>}

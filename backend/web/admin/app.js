@@ -15,9 +15,11 @@ import { accountsView } from "./accounts-view.js";
 import { call, onSignInExpired, useToken } from "./api.js";
 import { auditView } from "./audit-view.js";
 import { servicesView, skillsView } from "./catalogue-view.js";
+import { closuresView } from "./closures-view.js";
 import { problemsOf, sectionsFor, setPasswordToken } from "./forms.js";
 import { reportsView } from "./reports-view.js";
 import { boothsView, organisationsView, pointsView } from "./structure-view.js";
+import { textsView } from "./texts-view.js";
 
 /** @template {HTMLElement} T @param {string} id @param {new () => T} type @returns {T} */
 function byId(id, type) {
@@ -66,7 +68,7 @@ function sectionName(section) {
   return {
     organisations: t("Organisations"), points: t("Service points"), booths: t("Booths"), accounts: t("Accounts"),
     services: t("Service menu"), skills: t("Officials' hours"), reports: t("Reports"), mine: t("My counts"),
-    audit: t("Audit log"),
+    audit: t("Audit log"), texts: t("Message texts"), closures: t("Closure days"),
   }[section] ?? section;
 }
 
@@ -218,10 +220,18 @@ async function route() {
     skills: () => skillsView(el.view, say, me),
     reports: () => reportsView(el.view, say, me, false),
     mine: () => reportsView(el.view, say, me, true),
-    audit: () => auditView(el.view, say),
+    audit: () => auditView(el.view, say, auditPageSize()),
+    texts: () => textsView(el.view, say, me),
+    closures: () => closuresView(el.view, say, me),
   };
   await views[/** @type {keyof typeof views} */ (section)]();
   document.body.dataset.section = section;
+}
+
+/** The audit view's page size: 200, or smaller with ?audit-page=N (the browser tests page through a few). */
+function auditPageSize() {
+  const n = Number(new URLSearchParams(location.search).get("audit-page"));
+  return Number.isInteger(n) && n >= 1 && n <= 200 ? n : 200;
 }
 
 async function setPassword() {

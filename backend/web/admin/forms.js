@@ -115,9 +115,76 @@ export function sectionsFor(me) {
   const out = [];
   if (me.master) out.push("organisations", "points", "booths");
   if (me.master || me.admin_of.length) out.push("accounts");
-  if (me.admin_of.length) out.push("services", "skills");
+  if (me.admin_of.length) out.push("services", "skills", "texts", "closures");
   if (me.master || me.admin_of.length || me.reporter_of.length) out.push("reports");
   if (me.official && !me.master) out.push("mine");
   if (me.master) out.push("audit");
   return out;
+}
+
+/**
+ * The `{names}` in a message text, or null when a brace stands alone or a placeholder is more than a name
+ * (backend.domain.message_texts.placeholders).
+ * @param {string} text
+ * @returns {string[] | null}
+ */
+export function placeholdersIn(text) {
+  /** @type {string[]} */
+  const names = [];
+  const rest = text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, /** @type {string} */ name) => {
+    names.push(name);
+    return "";
+  });
+  return /[{}]/.test(rest) ? null : [...new Set(names)].sort();
+}
+
+/**
+ * What the page can say about a message text before the round trip, in the backend's words: empty, a stray
+ * brace, an unknown or a missing placeholder. The SMS budget is the backend's to count (the preview).
+ * @param {{ placeholders: string[], required: string[] }} spec
+ * @param {string} text
+ * @returns {Problem[]}
+ */
+export function messageTextProblems(spec, text) {
+  if (!text.trim()) return [{ field: "text", message: t("Write the message, or go back to the default text.") }];
+  const names = placeholdersIn(text);
+  if (names === null) {
+    return [{ field: "text", message: t("Write placeholders as {example} and nothing else in braces.", { example: "{code}" }) }];
+  }
+  const unknown = names.filter((n) => !spec.placeholders.includes(n));
+  if (unknown.length) {
+    return [{ field: "text", message: t("Unknown placeholder {names}; this message can use {usable}.", {
+      names: unknown.map((n) => `{${n}}`).join(", "),
+      usable: spec.placeholders.map((n) => `{${n}}`).join(", ") || "–",
+    }) }];
+  }
+  const missing = spec.required.filter((n) => !names.includes(n));
+  if (missing.length) {
+    return [{ field: "text", message: t("The placeholder {names} is missing; the citizen needs it in this message.", {
+      names: missing.map((n) => `{${n}}`).join(", "),
+    }) }];
+  }
+  return [];
+}
+
+/**
+ * The organisation's closure days with one added (or its reason changed), in date order.
+ * @param {{ day: string, reason: string }[]} list
+ * @param {string} day
+ * @param {string} reason
+ * @returns {{ closures: { day: string, reason: string }[], problems: Problem[] }}
+ */
+export function withClosure(list, day, reason) {
+  /** @type {Problem[]} */
+  const problems = [];
+  const parsed = new Date(`${day}T12:00:00Z`);
+  if (!DAY.test(day) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
+    problems.push({ field: "day", message: t("Write a date like 2026-12-24.") });
+  }
+  const why = reason.trim();
+  if (!why) problems.push({ field: "reason", message: t("Say why the organisation is closed (shown to staff).") });
+  else if (why.length > 200) problems.push({ field: "reason", message: t("At most {n} characters.", { n: 200 }) });
+  if (problems.length) return { closures: list, problems };
+  const closures = [...list.filter((c) => c.day !== day), { day, reason: why }].sort((a, b) => a.day.localeCompare(b.day));
+  return { closures, problems };
 }

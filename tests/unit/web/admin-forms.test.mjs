@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boothConfig, closureDays, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
+  boothConfig, closureDays, messageTextProblems, placeholdersIn, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
+  withClosure,
 } from "../../../backend/web/admin/forms.js";
 
 test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
@@ -52,8 +53,37 @@ test("the menu by role: master, authority admin, reporter, official", () => {
   const none = { master: false, official: false, admin_of: [], reporter_of: [] };
   assert.deepEqual(sectionsFor({ ...none, master: true }),
     ["organisations", "points", "booths", "accounts", "reports", "audit"]);
-  assert.deepEqual(sectionsFor({ ...none, admin_of: ["kela"] }), ["accounts", "services", "skills", "reports"]);
+  assert.deepEqual(sectionsFor({ ...none, admin_of: ["kela"] }),
+    ["accounts", "services", "skills", "texts", "closures", "reports"]);
   assert.deepEqual(sectionsFor({ ...none, reporter_of: ["kela"] }), ["reports"]);
   assert.deepEqual(sectionsFor({ ...none, official: true }), ["mine"]);
   assert.deepEqual(sectionsFor(none), []);
+});
+
+test("message texts: placeholders are bare names; empty, unknown and missing ones are named like the backend does", () => {
+  assert.deepEqual(placeholdersIn("Aika {when}, koodi {code} {when}"), ["code", "when"]);
+  assert.equal(placeholdersIn("Aika {when} {"), null);
+  assert.equal(placeholdersIn("Aika {when!r}"), null);
+  const spec = { placeholders: ["code", "point", "when"], required: ["code", "when"] };
+  assert.deepEqual(messageTextProblems(spec, "Aika {when}, koodi {code}."), []);
+  const one = (/** @type {string} */ text) => {
+    const problems = messageTextProblems(spec, text);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].field, "text");
+    return problems[0].message;
+  };
+  assert.match(one("  "), /default/);
+  assert.match(one("Aika {when} {code} {servise}"), /\{servise\}.*\{code\}, \{point\}, \{when\}/);
+  assert.match(one("Aika {when}."), /\{code\}/);
+  assert.match(one("Aika {when} {code} }"), /braces/);
+});
+
+test("closure days: added in date order, a day once (its reason replaced), bad day and empty reason named", () => {
+  const list = [{ day: "2026-12-28", reason: "Koulutus" }];
+  assert.deepEqual(withClosure(list, "2026-12-24", " Aatto ").closures.map((c) => c.day), ["2026-12-24", "2026-12-28"]);
+  assert.deepEqual(withClosure(list, "2026-12-28", "Uusi syy").closures, [{ day: "2026-12-28", reason: "Uusi syy" }]);
+  const bad = withClosure(list, "2026-02-30", "");
+  assert.deepEqual(bad.problems.map((p) => p.field), ["day", "reason"]);
+  assert.equal(bad.closures, list);
+  assert.deepEqual(withClosure(list, "2026-12-24", "x".repeat(201)).problems.map((p) => p.field), ["reason"]);
 });

@@ -76,6 +76,8 @@ SECTIONS = {
     "Reports": "reports",
     "My counts": "mine",
     "Audit log": "audit",
+    "Message texts": "texts",
+    "Closure days": "closures",
 }
 
 

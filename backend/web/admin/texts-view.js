@@ -116,8 +116,9 @@ export async function textsView(root, say, me) {
   defaultButton.addEventListener("click", async () => {
     const answer = await call("DELETE", url());
     if (!answer.ok) return say(failure(answer.status));
-    say(t("{name} is back to the default text.", { name: textName(current()) }));
+    const name = textName(current());
     await reload();
+    say(t("{name} is back to the default text.", { name }));
   });
   form.form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,4 +1,4 @@
-"""Persisting what the broker decides about sessions: times and participants only."""
+"""Persisting what the broker decides about sessions: times, participants and the matter (service) only."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.domain.calls import CallSession
+from backend.store.call_service_models import CallServiceRow
 from backend.store.models import CallParticipantRow, CallRecord
 from protocol.messages import ParticipantRole
 
@@ -19,6 +20,8 @@ def record_call(db: Session, s: CallSession) -> None:
     rec.end_reason = s.end_reason.value if s.end_reason else None
     db.merge(rec)
     db.flush()
+    if s.service_id and db.get(CallServiceRow, s.id) is None:  # the matter, for the reports' service filter
+        db.add(CallServiceRow(call_id=s.id, service_id=s.service_id))
     for p in s.participants:
         row = db.get(CallParticipantRow, (s.id, p.peer)) or CallParticipantRow(call_id=s.id, peer=p.peer)
         booth = p.role is ParticipantRole.BOOTH

@@ -10,9 +10,10 @@ to answer (``backend.api.reports``).
 Identification methods and quick feedback come from ``call_identification`` and
 ``call_feedback`` (``backend.store.appointment_models``), for the same meetings.
 What is not stored cannot be counted: third parties are listed in
-``backend.domain.reports.NOT_STORED``. A meeting's
-service is not recorded with the call either, so the service filter narrows
-bookings and queue entries, not meetings.
+``backend.domain.reports.NOT_STORED``. A meeting's service is the matter the
+broker knew for the call (``call_service``: the booking's service or the
+walk-in's choice); the service filter narrows meetings by it, and a meeting
+whose citizen chose no matter is in no service's figures.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from backend.store import catalogue
 from backend.store.admin_models import BoothRetirement
 from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
+from backend.store.call_service_models import CallServiceRow
 from backend.store.models import Booth, CallParticipantRow, CallRecord, Official
 
 LEAD_BUCKETS = ((1, "under_1_day"), (7, "1_to_7_days"), (30, "7_to_30_days"), (None, "over_30_days"))
@@ -75,6 +77,14 @@ def _meetings(sc: Scope, *cols: Any) -> Select:
     if sc.official_id is not None:
         q = q.where(
             exists(select(CallParticipantRow.peer).where(took_part, CallParticipantRow.official_id == sc.official_id))
+        )
+    if sc.service_id is not None:
+        q = q.where(
+            exists(
+                select(CallServiceRow.call_id).where(
+                    CallServiceRow.call_id == CallRecord.id, CallServiceRow.service_id == sc.service_id
+                )
+            )
         )
     return q
 

@@ -1,4 +1,4 @@
-"""An organisation's own wording of the citizen messages, and its closure days (issue 14).
+"""An organisation's own wording of the citizen messages, its closure days, and each call's service (issue 14).
 
 Revision ID: 0011_organisation_settings
 Revises: 0010_official_tools
@@ -29,8 +29,16 @@ def upgrade() -> None:
         sa.Column("day", sa.String(10), primary_key=True),
         sa.Column("reason", sa.String(200), nullable=False),
     )
+    op.create_table(
+        "call_service",
+        sa.Column("call_id", sa.String(64), sa.ForeignKey("call_record.id"), primary_key=True),
+        sa.Column("service_id", sa.String(64), nullable=False),
+    )
+    op.create_index("ix_call_service_service_id", "call_service", ["service_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_call_service_service_id", table_name="call_service")
+    op.drop_table("call_service")
     op.drop_table("organisation_closure")
     op.drop_table("organisation_text")

@@ -4,16 +4,18 @@ on real SQLite and real PostgreSQL, with rows written before the migration."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
 from backend.domain.access import Standing
 from backend.domain.calls import BoothInfo, CallBroker, CallChanged
 from backend.store.call_records import participants_of, record_call
+from backend.store.call_service_models import CallServiceRow
 from backend.store.database import MIGRATIONS, migrate, open_engine, session_factory
 from backend.store.models import CallRecord
 from protocol.messages import ParticipantRole
@@ -135,3 +137,24 @@ def test_a_call_with_a_guest_is_recorded_with_every_participant(engine: Engine):
         ("o1", "official", None, "official-1", 110.0, 150.0),
         ("g2", "guest", None, "official-2", 120.0, 130.0),
     ]
+
+
+def test_the_calls_matter_is_recorded_once_for_the_reports(engine: Engine):
+    migrate(engine)
+    seed_accounts(engine)
+    db = session_factory(engine)
+    broker = CallBroker()
+    broker.booth_online(BoothInfo("imatra-1", "B1", "Imatra"))
+    effects = broker.request("imatra-1", "s2", 100.0)
+    effects += broker.end(broker.sessions["s2"].participants[0].party, "s2", 150.0)  # the citizen gave up
+    effects += broker.request("imatra-1", "s3", 200.0)
+    with db() as s:
+        for e in effects:
+            if isinstance(e, CallChanged):
+                # the broker's session as a walk-in who chose a matter (s2) and one who chose none (s3)
+                matter = "kela-benefit" if e.session.id == "s2" else None
+                record_call(s, replace(e.session, service_id=matter))
+                record_call(s, replace(e.session, service_id=matter))  # recorded again on every change
+    with db() as s:
+        rows = [(r.call_id, r.service_id) for r in s.scalars(select(CallServiceRow))]
+    assert rows == [("s2", "kela-benefit")]

@@ -18,6 +18,7 @@ from backend.domain.reports import Period
 from backend.store import reports
 from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
+from backend.store.call_service_models import CallServiceRow
 from backend.store.models import CallParticipantRow, CallRecord, Official, Organisation
 from tests.support.bookings import *  # noqa: F403
 
@@ -41,6 +42,7 @@ def _dataset(s) -> dict:
     s.flush()
     made: dict = {"bookings": [], "calls": [], "served": []}
     feedback_rng = random.Random(12)  # its own generator: the older parts of the dataset stay as they were
+    service_rng = random.Random(11)  # likewise for the calls' matters
     days = [FIRST + timedelta(days=i) for i in range(-3, 31)]  # a few days either side of the period
     for i in range(60):
         org, svc, off = rng.choice([("vero", "vero-personal", "official-1"), ("kela", "kela-benefit", "kela-1")])
@@ -76,6 +78,12 @@ def _dataset(s) -> dict:
                          ended_at=ended, end_reason="official_ended"))  # fmt: skip
         s.flush()
         s.add(CallParticipantRow(call_id=f"c{i}", peer="booth", role="booth", booth_id=booth, joined_at=req))
+        # The matter the citizen came for: mostly the service of the official's organisation, some none, some
+        # the other organisation's (a citizen served outside their chosen matter is counted under the matter).
+        own = "vero-personal" if c["org"] == "vero" else "kela-benefit"
+        c["svc"] = service_rng.choice(["vero-personal", "kela-benefit", own, own, None])
+        if c["svc"]:
+            s.add(CallServiceRow(call_id=f"c{i}", service_id=c["svc"]))
         if admitted:
             s.add(CallParticipantRow(call_id=f"c{i}", peer="o1", role="official", official_id=off, joined_at=admitted))
             _identify_and_feedback(s, f"c{i}", c, admitted, feedback_rng)
@@ -113,10 +121,14 @@ def _identify_and_feedback(s, call_id: str, c: dict, admitted: float, rng: rando
                               sms_text="kiitos" if fb["sms_overall"] else None, **fb))  # fmt: skip
 
 
-def _expected(made: dict, org: str | None, point: str | None = None) -> dict[tuple[str, str], float]:
+def _expected(
+    made: dict, org: str | None, point: str | None = None, svc: str | None = None
+) -> dict[tuple[str, str], float]:
     lo, hi = _ts(FIRST, 0), _ts(LAST + timedelta(days=1), 0)
     bs = [
-        b for b in made["bookings"] if lo <= b["start"] < hi and org in (None, b["org"]) and point in (None, b["point"])
+        b
+        for b in made["bookings"]
+        if lo <= b["start"] < hi and org in (None, b["org"]) and point in (None, b["point"]) and svc in (None, b["svc"])
     ]
     exp: dict[tuple[str, str], float] = {("bookings", "count"): len(bs)}
     exp[("bookings", "reschedules")] = sum(b["reschedules"] for b in bs)
@@ -133,6 +145,7 @@ def _expected(made: dict, org: str | None, point: str | None = None) -> dict[tup
     points = {"imatra-1": "imatra", "lpr-1": "lappeenranta"}
     cs = [c for c in made["calls"] if lo <= c["req"] < hi and point in (None, points[c["booth"]])]
     cs = [c for c in cs if org is None or (c["admitted"] and c["org"] == org)]
+    cs = [c for c in cs if svc in (None, c["svc"])]
     met = [c for c in cs if c["admitted"]]
     mins = [(c["ended"] - c["admitted"]) / 60 for c in met]
     exp[("meetings", "requests")] = len(cs)
@@ -154,7 +167,11 @@ def _expected(made: dict, org: str | None, point: str | None = None) -> dict[tup
             exp[(f"feedback_{q}", str(score))] = answers.count(score)
     exp[("feedback", "citizen_skipped")] = len([f for f in fbs if f["skipped"]])
     exp[("feedback", "sms_asked")] = len([f for f in fbs if f["asked"]])
-    served = [q for q in made["served"] if q["state"] == "served" and lo <= q["at"] < hi and org in (None, q["org"])]
+    served = [
+        q
+        for q in made["served"]
+        if q["state"] == "served" and lo <= q["at"] < hi and org in (None, q["org"]) and svc in (None, q["svc"])
+    ]
     if point in (None, "imatra"):
         for k, n in Counter(q["lang"] for q in served).items():
             exp[("served_by_language", k)] = n
@@ -185,6 +202,24 @@ def test_every_figure_matches_the_seeded_truth(store):
         assert {
             k: v for k, v in got.items() if v or k in (e := _expected(made, "vero", "lappeenranta"))
         } == pytest.approx(e)
+
+
+def test_the_service_filter_narrows_meetings_by_the_calls_matter(store):
+    with store() as s:
+        made = _dataset(s)
+        period = Period(FIRST, LAST)
+        for org, svc in ((None, "kela-benefit"), (None, "vero-personal"), ("vero", "vero-personal"),
+                         ("kela", "kela-benefit")):  # fmt: skip
+            got = _got(reports.figures(s, reports.Scope(period, org, service_id=svc)))
+            exp = _expected(made, org, svc=svc)
+            assert {k: v for k, v in got.items() if v or k in exp} == pytest.approx(exp), (org, svc)
+        # Every meeting is under its one matter or under none: the parts add up to the whole.
+        whole = _got(reports.figures(s, reports.Scope(period)))[("meetings", "count")]
+        parts = [_got(reports.figures(s, reports.Scope(period, service_id=x)))[("meetings", "count")]
+                 for x in ("vero-personal", "kela-benefit")]  # fmt: skip
+        lo, hi = _ts(FIRST, 0), _ts(LAST + timedelta(days=1), 0)
+        no_matter = len([c for c in made["calls"] if c["admitted"] and lo <= c["req"] < hi and not c["svc"]])
+        assert sum(parts) + no_matter == whole and all(parts) and no_matter
 
 
 def test_an_officials_counts_are_their_own(store):

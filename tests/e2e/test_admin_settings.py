@@ -1,8 +1,12 @@
-"""The admin app in Chromium, issue 14's rest: an authority admin words a message text (a bad placeholder
-refused on the page, a preview with sample values, saved, back to the default) and sets a closure day that
-the booking API then refuses; the master admin pages through the audit log by keyboard with a filter kept.
-axe-core on each screen; screenshots ``artifacts/screenshots/admin-texts*.png``, ``admin-closures.png``,
-``admin-audit-paged.png``."""
+"""The admin app in Chromium, issue 14's rest.
+
+An authority admin words a message text (a bad placeholder refused on the page,
+a preview with sample values, saved, back to the default) and sets a closure
+day, on which the advisor's desk offers no free time and the booking API takes
+no booking; the master admin pages through the audit log by keyboard with a
+filter kept. axe-core on each screen; screenshots ``admin-texts.png``,
+``admin-closures.png``, ``admin-closure-day-advisor.png``, ``admin-audit-paged.png``.
+"""
 
 from __future__ import annotations
 
@@ -100,6 +104,24 @@ def test_texts_closure_days_and_audit_paging_by_role(tmp_path, new_page, artifac
         view.get_by_role("button", name="Add closure day").click()
         view.get_by_role("cell", name="Henkilöstön koulutuspäivä", exact=True).wait_for()
         _shot(page, artifacts, "closures", a11y)
+
+        # The advisor's desk offers no free time on the closed day, and does on the next.
+        desk = new_page()
+        desk.set_default_timeout(60_000)
+        desk.goto(backend.url + "/advisor/")
+        desk.get_by_label("Username").fill("neuvoja")
+        desk.get_by_label("Password").fill("demo-advisor")
+        desk.get_by_role("button", name="Sign in").click()
+        desk.locator("#connection[data-state='connected']").wait_for()
+        desk.get_by_label("Service", exact=True).select_option("vero-personal")
+        desk.get_by_label("Day", exact=True).fill(closed.isoformat())
+        desk.get_by_role("button", name="Find free times").click()
+        desk.locator("#notice").filter(has_text="No free times that day.").wait_for()
+        assert desk.locator("#slot option").count() == 0
+        desk.screenshot(path=str(artifacts / "screenshots" / "admin-closure-day-advisor.png"), full_page=True)
+        desk.get_by_label("Day", exact=True).fill(open_day.isoformat())
+        desk.get_by_role("button", name="Find free times").click()
+        desk.locator("#slot option").first.wait_for(state="attached")
 
         # The booking boundary refuses the closed day; a booking on another day gets the organisation's SMS.
         refused = _book(page, backend.url, closed, 10)

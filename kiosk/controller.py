@@ -42,6 +42,7 @@ from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.ice_path import selected_pair
 from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
@@ -658,6 +659,10 @@ class Controller:
                 "remote_video_size": stats.remote_video_size,
                 "playout_buffered_ms": round(self.mixer.buffered_ms(), 1),
                 "playout_underruns": self.mixer.underruns,
+                # The selected ICE pair of each peer (types and relay transport only, no addresses).
+                "ice_paths": {peer: selected_pair(self.media.link(peer).pc) for peer in self.media.peers}
+                if self.media
+                else {},
                 "volume": self.mixer.volume,
             },
         }

@@ -169,12 +169,14 @@ class Kiosk(Process):
         document_video: Path | None = None,
         backend_host: str = "127.0.0.1",
         netns: str | None = None,
+        tuio_host: str = "127.0.0.1",
     ) -> None:
         """``extra_config``: more TOML tables for the booth, e.g. a ``[call_button]``;
         ``document_video``: what lies under the document camera (a page of text by default).
         The booth reaches the backend over WSS at ``backend_host``, trusting the tier's CA;
-        ``netns``: run it inside that network namespace (tests/e2e/netns.py)."""
-        self.tuio_port = free_port(socket.SOCK_DGRAM)
+        ``netns``: run it inside that network namespace (tests/e2e/netns.py), touched over TUIO at
+        ``tuio_host`` (its address there)."""
+        self.tuio_port, self.tuio_host = free_port(socket.SOCK_DGRAM), tuio_host
         self.status_path = tmp / "kiosk-status.json"
         document = document_video or write_document_video(tmp / "document.avi")
         booth = simulated_booth(
@@ -182,7 +184,7 @@ class Kiosk(Process):
             ca_file=str(local_tls()[0].cert),
             booth_id=booth_id,
             secret=secret,
-            tuio=f"127.0.0.1:{self.tuio_port}",
+            tuio=f"{tuio_host}:{self.tuio_port}",
             status_file=str(self.status_path),
             screenshot_dir=str(shots),
             document_video=str(document),

@@ -103,6 +103,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):
     audio = write_tone_wav(media / "official.wav")
     # Chromium trusts the tier's CA (the backend serves HTTPS/WSS) through an NSS db in its HOME.
     env = trusting_home(tmp_path_factory.mktemp("chromium-home"), local_tls()[0].cert)
+    # Playwright's own HTTP client (page.request) runs in its Node driver: trust the CA there too.
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, headless=True, args=chromium_args(video, audio), env=env)
         yield browser

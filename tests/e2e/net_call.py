@@ -6,6 +6,7 @@ booth in its namespace, the official's Chromium in the other, and what each end 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,7 @@ def chromium_in(net: LabNet, folder: Path) -> Iterator[Any]:
     exe = net.chromium_wrapper(folder, chromium_path() or "chromium")
     video, audio = write_y4m(folder / "official.y4m"), write_tone_wav(folder / "official.wav")
     env = trusting_home(folder / "home", local_tls()[0].cert)
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)  # page.request runs in Playwright's driver
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(exe), headless=True, args=chromium_args(video, audio), env=env)
         try:

@@ -197,3 +197,22 @@ def test_half_a_tls_pair_and_a_turn_host_without_secret_are_refused_without_echo
     ].startswith("ETAPISTE_TLS_CERT_FILE: must name a readable PEM file")
     lines = problems(clean_env, ETAPISTE_TURN_HOST="turn.example.fi", ETAPISTE_TURN_SECRET="tooshort-secret")
     assert lines[0].startswith("ETAPISTE_TURN:") and "tooshort" not in "\n".join(lines)
+
+
+def test_uvicorn_serves_tls_and_believes_forwarded_headers_only_from_the_listed_proxies(tmp_path: Path):
+    from backend.server import uvicorn_config
+    from etapiste.local_ca import create_ca, sign_server_cert
+
+    leaf = sign_server_cert(create_ca(tmp_path), tmp_path, ["127.0.0.1"])
+    plain = uvicorn_config(BackendSettings(database_url=f"sqlite:///{tmp_path}/a.db"), app=object())  # type: ignore[arg-type]
+    assert (plain.ssl_certfile, plain.proxy_headers) == (None, False)
+    tls = uvicorn_config(
+        BackendSettings(
+            database_url=f"sqlite:///{tmp_path}/b.db",
+            tls={"cert_file": str(leaf.cert), "key_file": str(leaf.key)},
+            trusted_proxies="10.0.0.5",
+        ),
+        app=object(),  # type: ignore[arg-type]
+    )
+    assert (tls.ssl_certfile, tls.ssl_keyfile) == (str(leaf.cert), str(leaf.key))
+    assert tls.proxy_headers is True and tls.forwarded_allow_ips == "10.0.0.5"

@@ -69,6 +69,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     hub = Hub(db, clock=clock, limits=settings.limits, identifications=Identifications(trusted))
     alarms = Alarms(db, clock, settings.alarms, tell_official=hub.assist_unanswered)
     hub.on_alarms = alarms.raise_alarms
+    hub.broker.turn = settings.turn  # every participant gets TURN credentials in session.admitted
     limits = settings.limits
     # Failed sign-ins, by username and by address: guessing passwords waits, and is told how long.
     failed_by_account = FailureWindow(limits.login_failures_per_account, limits.login_window_s)

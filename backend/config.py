@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pydantic_settings
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from backend.domain.escalation import AlarmSettings
 from backend.domain.limits import LimitSettings
+from backend.domain.turn import TurnSettings
 from backend.jobs import JobSettings
 from backend.notify import NotifyConfig
 
@@ -47,7 +48,35 @@ RENAMED = {
     "ETAPISTE_CONTACT_RETENTION_DAYS": "ETAPISTE_JOBS_CONTACT_RETENTION_DAYS",
 }
 #: Settings whose values are never echoed in an error (passwords; a database URL may hold one).
-SECRET_WORDS = ("password", "token", "database_url")
+SECRET_WORDS = ("password", "token", "database_url", "secret")
+
+
+class TlsSettings(BaseModel):
+    """``ETAPISTE_TLS_CERT_FILE`` and ``_KEY_FILE``: both set, the backend serves HTTPS and WSS itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: PEM: the server certificate, then its intermediates.
+    cert_file: str = ""
+    #: PEM: the certificate's private key (unencrypted; readable by the backend's user only).
+    key_file: str = ""
+
+    @field_validator("cert_file", "key_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("must name a readable PEM file (or be empty)")
+        return value
+
+    @model_validator(mode="after")
+    def _both(self) -> TlsSettings:
+        if bool(self.cert_file) != bool(self.key_file):
+            raise ValueError("give both cert_file and key_file, or neither")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.cert_file)
 
 
 class SettingsError(ValueError):
@@ -92,6 +121,13 @@ class BackendSettings(BaseSettings):
     #: citizen certificate CAs in production); empty: identification with the ID card is
     #: refused with ``not_configured`` and only in-person identification is possible.
     identity_trusted_cas: str = ""
+    #: HTTPS/WSS served by the backend itself; unset: plain HTTP (behind a TLS-terminating proxy).
+    tls: TlsSettings = TlsSettings()
+    #: Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated
+    #: IPs or networks, uvicorn's ``forwarded_allow_ips``); empty: headers ignored, the peer is the client.
+    trusted_proxies: str = Field("", max_length=1000, pattern=r"^[0-9A-Fa-f.:/, ]*$")
+    #: The TURN server whose time-limited credentials every participant of a call is given.
+    turn: TurnSettings = TurnSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -155,7 +191,9 @@ def env_names() -> list[str]:
     names = []
     for name, info in BackendSettings.model_fields.items():
         group = info.annotation
-        if isinstance(group, type) and issubclass(group, NotifyConfig | JobSettings | LimitSettings | AlarmSettings):
+        if isinstance(group, type) and issubclass(
+            group, NotifyConfig | JobSettings | LimitSettings | AlarmSettings | TlsSettings | TurnSettings
+        ):
             names += [env_name((name, sub)) for sub in group.model_fields]
         else:
             names.append(env_name((name,)))

@@ -20,6 +20,11 @@ def uvicorn_config(settings: BackendSettings, app: FastAPI | None = None) -> uvi
         ws_max_size=settings.limits.ws_max_bytes,
         log_level="info",
         access_log=False,  # request lines can carry tokens in query strings; not needed
+        ssl_certfile=settings.tls.cert_file or None,
+        ssl_keyfile=settings.tls.key_file or None,
+        # Behind a reverse proxy: believe its X-Forwarded-* headers, and only from the listed addresses.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
 
 

@@ -37,9 +37,9 @@ from drivers.sim.camera import SimulatedCamera
 from drivers.sim.microphone import ToneMicrophone
 from kiosk.media import CameraTrack, MediaStats, MicrophoneTrack
 from tests.e2e.booth_ui import tap
-from tests.e2e.browser import chromium_args, chromium_path
+from tests.e2e.browser import chromium_args, chromium_path, trusting_home
 from tests.e2e.media_files import write_tone_wav, write_y4m
-from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.processes import Backend, Kiosk, local_tls
 
 #: The matter the citizen chooses: one the demo official serves.
 SERVICE = "vero-personal"
@@ -260,7 +260,10 @@ async def main(calls: int) -> None:
         video, audio = write_y4m(tmp / "official.y4m"), write_tone_wav(tmp / "official.wav")
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
-                executable_path=chromium_path(), headless=True, args=chromium_args(video, audio)
+                executable_path=chromium_path(),
+                headless=True,
+                args=chromium_args(video, audio),
+                env=trusting_home(tmp / "home", local_tls()[0].cert),  # the backend serves HTTPS
             )
             print(f"call set-up over {calls} calls each (loopback, no STUN/TURN)", flush=True)
             floor_booth, floor_official = await bare_calls(browser, calls)

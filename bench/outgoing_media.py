@@ -33,9 +33,9 @@ from pathlib import Path
 
 from bench.call_setup import AUTO_ADMIT_JS, SERVICE, _media_field, _phase_is, poll
 from tests.e2e.booth_ui import tap
-from tests.e2e.browser import CALL_STATS_JS, chromium_args, chromium_path
+from tests.e2e.browser import CALL_STATS_JS, chromium_args, chromium_path, trusting_home
 from tests.e2e.media_files import write_tone_wav, write_y4m
-from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.processes import Backend, Kiosk, local_tls
 
 BLOCKS_PER_S = 50  # 20 ms audio blocks
 WARM_UP_S = 4.0
@@ -94,7 +94,10 @@ async def main(seconds: float) -> None:
         try:
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(
-                    executable_path=chromium_path(), headless=True, args=chromium_args(video, audio)
+                    executable_path=chromium_path(),
+                    headless=True,
+                    args=chromium_args(video, audio),
+                    env=trusting_home(tmp / "home", local_tls()[0].cert),  # the backend serves HTTPS
                 )
                 context = await browser.new_context(permissions=["camera", "microphone"])
                 page = await context.new_page()

@@ -56,6 +56,10 @@ def _kiosk(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         config = replace(config, fullscreen=False)
+    if config.ca_file:
+        from kiosk.tls import trust_for_turn
+
+        trust_for_turn(config.ca_file)  # the TURN server's TLS listener is checked with the same CA
     from kiosk.boot import prepare_kivy
 
     prepare_kivy(config)

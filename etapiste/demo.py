@@ -8,25 +8,35 @@ touch (TUIO) ports move to free ones when something else holds the usual
 ones; the booth logs to a file so the banner with the login stays on screen,
 printed once the booth is connected; an earlier run's booth screens are
 cleared so the pictures are this run's.
+
+Everything crosses TLS as in production: a local CA and server certificate
+(etapiste/local_ca.py) are made once in the data folder and reused, and the
+banner says how to trust the CA. coturn (when installed) relays calls, with
+credentials the backend hands out per call (docs/NETWORK.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from backend.notify.fake_gateway import FakeSmsGateway
 from backend.store.seed import DemoAccounts
+from etapiste.local_ca import CertFiles, ensure_local_tls, trust_instructions
 from etapiste.sim_booth import simulated_booth, write_booth_config
+from etapiste.turn_server import CoturnConfig, start_coturn, turnserver_available
 
 
 def run_demo(
@@ -46,11 +56,16 @@ def run_demo(
     accounts = DemoAccounts()
     booth_config = data / "booth.toml"
     connect_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    # HTTPS/WSS with a local CA made once and kept in the data folder (trusted once, trusted on).
+    names = list(dict.fromkeys(["127.0.0.1", "localhost", connect_host, socket.gethostname()]))
+    ca, server = ensure_local_tls(data / "tls", names)
+    turn = _start_turn(data, connect_host, server)
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     # Without a display the booth's screens are written as pictures to look at.
     screens = str(data / "booth-screens") if headless else ""
     booth = simulated_booth(
-        backend_url=f"ws://{connect_host}:{port}/ws",
+        backend_url=f"wss://{connect_host}:{port}/ws",
+        ca_file=str(ca.cert),
         booth_id=accounts.booth_id,
         secret=accounts.booth_secret,
         tuio=f"127.0.0.1:{tuio_port}",
@@ -65,7 +80,14 @@ def run_demo(
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The operator's SMS gateway, stood in for by a local one that shows what it got.
     sms = FakeSmsGateway(port=sms_port).start()
-    backend_env = {**os.environ, "ETAPISTE_NOTIFY_SMS_URL": sms.url}
+    backend_env = {
+        **os.environ,
+        "ETAPISTE_NOTIFY_SMS_URL": sms.url,
+        "ETAPISTE_TLS_CERT_FILE": str(server.cert),
+        "ETAPISTE_TLS_KEY_FILE": str(server.key),
+        "ETAPISTE_PUBLIC_URL": f"https://{connect_host}:{port}",
+        **(turn.env if turn else {}),
+    }
     backend = subprocess.Popen(
         [
             py,
@@ -85,8 +107,10 @@ def run_demo(
         process_group=0,  # Ctrl-C reaches the demo only; it stops the children in order (no tracebacks)
     )
     children = [backend]
+    if turn:
+        children.insert(0, turn.proc)
     try:
-        if not _wait_healthy(f"http://{connect_host}:{port}/healthz", backend):
+        if not _wait_healthy(f"https://{connect_host}:{port}/healthz", backend, ca.cert):
             print("etapiste demo: the backend did not start; see the messages above", file=sys.stderr)
             return 1
         booth_log = data / "booth.log"
@@ -109,15 +133,17 @@ def run_demo(
             booth = "a window: press Start in it"
         print(
             "\n  Etäpiste demo is running.\n"
-            f"  Official's page:  http://{connect_host}:{port}/official/\n"
+            f"  Official's page:  https://{connect_host}:{port}/official/\n"
             f"  Login:            {accounts.username} / {accounts.password}  (official)\n"
-            f"  Advisor's app:    http://{connect_host}:{port}/advisor/\n"
+            f"  Advisor's app:    https://{connect_host}:{port}/advisor/\n"
             f"  Login:            {accounts.advisor_username} / {accounts.advisor_password}  (advisor; the API at"
-            f" http://{connect_host}:{port}/docs)\n"
+            f" https://{connect_host}:{port}/docs)\n"
             f"  Citizens' SMS:    {sms.base_url}/  (a stand-in for the operator's SMS gateway)\n"
             f"  Booth:            {accounts.booth_id}, simulated camera and microphone, {booth}\n"
             f"  Booth's log:      {booth_log}\n"
-            "  Admit the booth on the official's page; end the call there.  Ctrl-C stops.\n",
+            f"  TURN:             {turn.summary if turn else 'off (coturn is not installed: ./scripts/setup)'}\n"
+            "  Admit the booth on the official's page; end the call there.  Ctrl-C stops.\n"
+            f"{trust_instructions(ca.cert)}",
             flush=True,
         )
         while all(c.poll() is None for c in children):
@@ -181,13 +207,66 @@ def wait_booth_connected(status_file: Path, proc: subprocess.Popen[bytes], timeo
     return False
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> bool:
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], ca_cert: Path, timeout: float = 30) -> bool:
+    context = ssl.create_default_context(cafile=str(ca_cert))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            with urllib.request.urlopen(url, timeout=1) as r:
+            with urllib.request.urlopen(url, timeout=1, context=context) as r:
                 if r.status == 200:
                     return True
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     return False
+
+
+@dataclass(frozen=True)
+class DemoTurn:
+    """The demo's coturn: its process, and the backend settings that hand out its credentials."""
+
+    proc: subprocess.Popen[bytes]
+    env: dict[str, str]
+    summary: str
+
+
+def _start_turn(data: Path, host: str, server: CertFiles) -> DemoTurn | None:
+    """coturn on ``host`` (UDP+TCP 3478, TLS on 443 where it can bind it, else 5349), with a fresh
+    shared secret; None, said on stderr, when coturn is not installed or does not start."""
+    if not turnserver_available():
+        print("etapiste demo: coturn is not installed; calls run without TURN (./scripts/setup)", file=sys.stderr)
+        return None
+    port = free_port(3478, socket.SOCK_STREAM, "TURN (UDP and TCP)", host)
+    # 443 is the port every proxy lets out; it needs root (or CAP_NET_BIND_SERVICE).
+    tls_port = 443 if _can_bind_443(host) else free_port(5349, socket.SOCK_STREAM, "TURN over TLS", host)
+    secret = secrets.token_hex(24)
+    config = CoturnConfig(
+        listen_ip=host,
+        port=port,
+        tls_port=tls_port,
+        secret=secret,
+        cert_file=server.cert,
+        key_file=server.key,
+        folder=data / "coturn",
+        allow_loopback=host.startswith("127."),  # booth and browser on this one machine
+    )
+    try:
+        proc = start_coturn(config)
+    except RuntimeError as exc:
+        print(f"etapiste demo: calls run without TURN: {exc}", file=sys.stderr)
+        return None
+    env = {
+        "ETAPISTE_TURN_HOST": host,
+        "ETAPISTE_TURN_PORT": str(port),
+        "ETAPISTE_TURN_TLS_PORT": str(tls_port),
+        "ETAPISTE_TURN_SECRET": secret,
+    }
+    return DemoTurn(proc, env, f"coturn on {host}: UDP and TCP {port}, TLS {tls_port} (log: {config.folder})")
+
+
+def _can_bind_443(host: str) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, 443))
+        except OSError:
+            return False
+    return True

@@ -23,19 +23,25 @@ def simulated_booth(
     screenshot_dir: str = "",
     document_video: str | None = None,
     extra: dict[str, Any] | None = None,
+    ca_file: str = "",
 ) -> BoothFile:
     """A windowed 1280x720 booth with a simulated face camera and microphone, touched over TUIO at ``tuio``.
 
     ``document_video``: also a document camera playing this file. ``extra``:
-    more tables (e.g. a ``call_button``), validated with the rest.
+    more tables (e.g. a ``call_button``), validated with the rest. ``ca_file``: the
+    backend's CA for a wss:// URL (the demo's and the tests' local CA).
     """
     cameras: dict[str, Any] = {"face": {"kind": "simulated"}}
     if document_video is not None:
         cameras["document"] = {"kind": "simulated", "video_file": document_video}
     return BoothFile.model_validate(
         {
-            "backend": {"url": backend_url, "booth_id": booth_id, "secret": secret},
-            "ice": {"servers": []},
+            "backend": {
+                "url": backend_url,
+                "booth_id": booth_id,
+                "secret": secret,
+                **({"ca_file": ca_file} if ca_file else {}),
+            },
             "display": {"fullscreen": False, "width": 1280, "height": 720},
             "touch": {"tuio": tuio},
             "cameras": cameras,

@@ -41,7 +41,7 @@ def destinations(booth: BoothFile) -> list[Destination]:
     url = urlsplit(booth.backend.url)
     if url.hostname:
         found.add(Destination(url.hostname, "tcp", url.port or (443 if url.scheme == "wss" else 80)))
-    for server in booth.ice.servers:
+    for server in booth.firewall.turn:
         found.update(_ice_destinations(server))
     printer = booth.printer
     if printer is not None and printer.kind == "network":

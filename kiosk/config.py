@@ -15,12 +15,10 @@ that way (``etapiste/sim_booth.py``). docs/CONFIG.md lists every key.
 Example::
 
     [backend]
-    url = "ws://127.0.0.1:8000/ws"
+    url = "wss://etapiste.example.fi/ws"
     booth_id = "imatra-1"
+    ca_file = "/etc/etapiste/ca.pem"   # optional: the backend's private CA
     secret = "..."            # or secret_file = "/etc/etapiste/booth.secret" (relative: to this file)
-
-    [ice]
-    servers = []              # e.g. ["turns:turn.example.fi:443?transport=tcp"]
 
     [display]
     fullscreen = true
@@ -190,6 +188,9 @@ class BackendSection(Section):
     booth_id: Text
     secret: str | None = None
     secret_file: str | None = None
+    #: PEM file of the CA that signed the backend's (and the TURN server's) certificate, for a
+    #: wss:// URL under a private CA (relative: to this file); empty: the system's CAs.
+    ca_file: str = ""
 
     @field_validator("url")
     @classmethod
@@ -204,11 +205,38 @@ class BackendSection(Section):
             raise ValueError("give exactly one of secret or secret_file")
         return self
 
+    @model_validator(mode="after")
+    def _ca_for_tls(self) -> BackendSection:
+        if self.ca_file and not self.url.startswith("wss://"):
+            raise ValueError("ca_file: only for a wss:// url (a ws:// backend has no certificate to check)")
+        return self
+
 
 class IceSection(Section):
+    """Retired: the backend gives every participant its ICE servers with each call (TURN with
+    time-limited credentials); fixed servers here had no credentials and are refused by name."""
+
     servers: list[str] = []
 
     @field_validator("servers")
+    @classmethod
+    def _retired(cls, value: list[str]) -> list[str]:
+        if value:
+            raise ValueError(
+                "no longer read; the backend gives the booth its TURN servers with each call"
+                " (ETAPISTE_TURN_* on the backend, docs/NETWORK.md); remove the [ice] table (the booth"
+                " image's firewall reads its TURN servers from firewall.turn)"
+            )
+        return value
+
+
+class FirewallSection(Section):
+    """What the booth image's egress firewall (images/firewall.py) lets out besides the backend:
+    the TURN servers the backend hands out with each call. The kiosk itself does not read this."""
+
+    turn: list[str] = []
+
+    @field_validator("turn")
     @classmethod
     def _ice_urls(cls, value: list[str]) -> list[str]:
         if not all(s.startswith(("stun:", "turn:", "turns:")) for s in value):
@@ -504,7 +532,7 @@ class BoothFile(Section):
     """The whole booth config file; tables left out get their defaults, optional devices stay off."""
 
     backend: BackendSection
-    ice: IceSection = IceSection()
+    ice: IceSection = IceSection()  # retired: refused when it lists servers
     display: DisplaySection = DisplaySection()
     touch: TouchSection = TouchSection()
     cameras: CamerasSection = CamerasSection()
@@ -517,6 +545,7 @@ class BoothFile(Section):
     id_card: IdCardConfig | None = None
     a4_printer: A4PrinterSection | None = None
     diagnostics: DiagnosticsSection = DiagnosticsSection()
+    firewall: FirewallSection = FirewallSection()
 
     def kiosk_config(self, base: Path = Path(".")) -> KioskConfig:
         """What the kiosk runs with; ``base`` is the file's folder (relative ``secret_file``, ``video_file``)."""
@@ -536,7 +565,7 @@ class BoothFile(Section):
             backend_url=self.backend.url,
             booth_id=self.backend.booth_id,
             secret=secret,
-            ice_servers=tuple(self.ice.servers),
+            ca_file=str(base / self.backend.ca_file) if self.backend.ca_file else "",
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
@@ -573,7 +602,7 @@ class KioskConfig:
     backend_url: str
     booth_id: str
     secret: str
-    ice_servers: tuple[str, ...] = ()
+    ca_file: str = ""  # the backend's CA (PEM path) for wss:// and https://; "" = the system's CAs
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080
@@ -634,6 +663,7 @@ _TABLES: dict[tuple[str, ...], type[Section]] = {
     (): BoothFile,
     ("backend",): BackendSection,
     ("ice",): IceSection,
+    ("firewall",): FirewallSection,
     ("display",): DisplaySection,
     ("touch",): TouchSection,
     ("cameras",): CamerasSection,

@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -41,12 +42,14 @@ from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.ice_path import selected_pair
 from kiosk.identification import CardSigner
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
 from kiosk.stills import http_base, take_and_upload
+from kiosk.tls import client_context
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -56,6 +59,7 @@ from protocol.messages import (
     Error,
     ErrorCode,
     Hello,
+    IceServer,
     Role,
     ServiceChoice,
     Welcome,
@@ -274,7 +278,9 @@ class Controller:
         delay = RECONNECT_MIN_S
         while True:
             try:
-                async with websockets.connect(self.config.backend_url, open_timeout=10, max_size=256 * 1024) as ws:
+                async with websockets.connect(
+                    self.config.backend_url, open_timeout=10, max_size=256 * 1024, **self._tls()
+                ) as ws:
                     if await self._handshake(ws):
                         delay = RECONNECT_MIN_S
                         await self._read(ws)
@@ -288,6 +294,11 @@ class Controller:
                     self.feed(sm.Disconnected(self.clock()))
             await asyncio.sleep(delay)
             delay = min(delay * 2, RECONNECT_MAX_S)
+
+    def _tls(self) -> dict[str, ssl.SSLContext]:
+        """``ssl=`` for the websocket when the booth file names the backend's CA (wss:// only)."""
+        context = client_context(self.config.ca_file)
+        return {"ssl": context} if context is not None else {}
 
     async def _handshake(self, ws: websockets.ClientConnection) -> bool:
         await ws.send(
@@ -373,8 +384,8 @@ class Controller:
                 self.ui.set_catalogue(services)
             case sm.ShowQueue(position=position, wait_min=wait_min):
                 self.ui.show_queue(position, wait_min)
-            case sm.StartMedia(session_id=sid):
-                self._start_media(sid)
+            case sm.StartMedia(session_id=sid, ice_servers=ice):
+                self._start_media(sid, ice)
             case sm.ConnectPeer(session_id=sid, peer=peer):
                 self._connect_peer(sid, peer)
             case sm.ApplyAnswer(session_id=sid, peer=peer, sdp=sdp):
@@ -420,7 +431,8 @@ class Controller:
         if printer is None:
             self.feed(sm.Printed("document", job_id, False, "no_printer", "", "", self.clock()))
             return
-        data = await asyncio.to_thread(fetch_job, http_base(self.config.backend_url), job_id, token)
+        context = client_context(self.config.ca_file)
+        data = await asyncio.to_thread(fetch_job, http_base(self.config.backend_url), job_id, token, context)
         if data is None:
             self.feed(sm.Printed("document", job_id, False, "fetch_failed", "", "", self.clock()))
             return
@@ -429,7 +441,8 @@ class Controller:
 
     async def _take_still(self, still_id: str, token: str) -> None:
         camera, base = self.cameras.get(CameraSource.DOCUMENT), http_base(self.config.backend_url)
-        failed = await asyncio.to_thread(take_and_upload, camera, base, still_id, token)
+        context = client_context(self.config.ca_file)
+        failed = await asyncio.to_thread(take_and_upload, camera, base, still_id, token, context)
         if failed is not None:
             self.feed(sm.StillNotTaken(still_id, failed, self.clock()))
 
@@ -444,7 +457,7 @@ class Controller:
         with contextlib.suppress(ConnectionClosed):
             await ws.send(encode(message))
 
-    def _start_media(self, session_id: str) -> None:
+    def _start_media(self, session_id: str, ice: tuple[IceServer, ...] = ()) -> None:
         self._stop_media()
 
         def on_state(peer: str, state: str) -> None:
@@ -455,9 +468,7 @@ class Controller:
 
         self.mixer.reset(self.volume.reset())  # every citizen starts at the booth's volume
         self.ui.show_volume(self.volume.value)
-        media = CallMedia(
-            self.camera, self.microphone, ice_servers_from(list(self.config.ice_servers)), on_state, self.mixer
-        )
+        media = CallMedia(self.camera, self.microphone, ice_servers_from(ice), on_state, self.mixer)
         self.media = media
         self.ui.set_media(media)
 
@@ -648,6 +659,10 @@ class Controller:
                 "remote_video_size": stats.remote_video_size,
                 "playout_buffered_ms": round(self.mixer.buffered_ms(), 1),
                 "playout_underruns": self.mixer.underruns,
+                # The selected ICE pair of each peer (types and relay transport only, no addresses).
+                "ice_paths": {peer: selected_pair(self.media.link(peer).pc) for peer in self.media.peers}
+                if self.media
+                else {},
                 "volume": self.mixer.volume,
             },
         }

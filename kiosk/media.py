@@ -23,7 +23,7 @@ import fractions
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,7 @@ from av import error as av_error
 from drivers.camera import Camera
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
 from kiosk.playout import Mixer
+from protocol.messages import IceServer
 
 log = logging.getLogger("etapiste.media")
 
@@ -307,5 +308,22 @@ class CallMedia:
         self._microphone_track.stop()
 
 
-def ice_servers_from(urls: list[str]) -> list[RTCIceServer]:
-    return [RTCIceServer(urls=u) for u in urls]
+def _turn_rank(url: str) -> int:
+    """aiortc uses the first TURN URL it is given and ignores the rest, so the booth puts first the
+    one that passes the most firewalls: TLS (443), then TCP, then UDP. ICE still prefers direct
+    pairs when they work; the relay is the way out when nothing else gets through."""
+    if url.startswith("turns:"):
+        return 0
+    if url.startswith("turn:") and url.endswith("transport=tcp"):
+        return 1
+    return 2
+
+
+def ice_servers_from(servers: Iterable[IceServer]) -> list[RTCIceServer]:
+    """The backend's ICE servers for this call as aiortc's, with their credentials; the TURN URL
+    aiortc will use first (see ``_turn_rank``). Empty: host candidates only (no public STUN)."""
+    out: list[RTCIceServer] = []
+    for server in servers:
+        urls = sorted(server.urls, key=_turn_rank)
+        out.append(RTCIceServer(urls=urls, username=server.username or None, credential=server.credential or None))
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import subprocess
 import tempfile
 import time
@@ -191,11 +192,12 @@ class IppA4Printer:
         return sm.Printed("document", job_id, True, None, before.words(), after.words(), now())
 
 
-def fetch_job(base: str, job_id: str, token: str) -> bytes | None:
-    """Blocking: the document the official sent, from the backend (once); None if it could not be had."""
+def fetch_job(base: str, job_id: str, token: str, context: ssl.SSLContext | None = None) -> bytes | None:
+    """Blocking: the document the official sent, from the backend (once); None if it could not be had.
+    ``context``: the backend's TLS trust (``kiosk.tls.client_context``)."""
     request = urllib.request.Request(f"{base}/api/print-jobs/{job_id}", headers={"Authorization": f"Bearer {token}"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=30, context=context) as answer:
             return answer.read()
     except OSError as exc:
         log.warning("could not fetch print job %s: %s", job_id, type(exc).__name__)

@@ -70,6 +70,7 @@ from protocol.messages import (
     ErrorCode,
     FeedbackCitizen,
     FeedbackRequest,
+    IceServer,
     IdentChallenge,
     IdentProgress,
     IdentResponse,
@@ -535,6 +536,8 @@ class StartMedia:
     """Open camera and microphone for this call; peers are connected with ``ConnectPeer``."""
 
     session_id: str
+    #: This call's ICE servers from the backend (TURN with the booth's own credentials).
+    ice_servers: tuple[IceServer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1271,7 +1274,7 @@ class BoothSession:
             remotes=remotes,
         )
         return [
-            StartMedia(msg.session_id),
+            StartMedia(msg.session_id, msg.ice_servers),
             *(ConnectPeer(msg.session_id, p) for p in remotes),
             Show(Screen.CALL, Notice.CONNECTING, msg.official_name),
         ]

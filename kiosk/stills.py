@@ -11,6 +11,7 @@ dropped as soon as the upload returns. The still's content is never logged.
 from __future__ import annotations
 
 import logging
+import ssl
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
@@ -29,9 +30,11 @@ def http_base(backend_url: str) -> str:
     return urlunsplit((scheme, parts.netloc, "", "", ""))
 
 
-def take_and_upload(camera: Camera | None, base: str, still_id: str, token: str) -> str | None:
+def take_and_upload(
+    camera: Camera | None, base: str, still_id: str, token: str, context: ssl.SSLContext | None = None
+) -> str | None:
     """Blocking: None when the still reached the backend, else a code (no_document_camera,
-    camera_error, upload_failed, upload_refused)."""
+    camera_error, upload_failed, upload_refused). ``context``: the backend's TLS trust."""
     if camera is None:
         return "no_document_camera"
     try:
@@ -53,7 +56,7 @@ def take_and_upload(camera: Camera | None, base: str, still_id: str, token: str)
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT_S):
+        with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT_S, context=context):
             pass
     except urllib.error.HTTPError as exc:
         log.warning("the backend refused still %s: HTTP %d", still_id, exc.code)

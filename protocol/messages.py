@@ -290,6 +290,19 @@ class SessionAdmit(_Message):
     session_id: Id
 
 
+class IceServer(BaseModel):
+    """One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
+    scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    urls: Annotated[
+        tuple[Annotated[str, Field(pattern=r"^(stun|stuns|turn|turns):[^\s]{1,250}$")], ...],
+        Field(min_length=1, max_length=8),
+    ]
+    username: Annotated[str, Field(max_length=300)] = ""
+    credential: Annotated[str, Field(max_length=300)] = ""
+
+
 class SessionAdmitted(_Message):
     """Backend -> each party of a call as they join it: the call may start.
 
@@ -304,6 +317,8 @@ class SessionAdmitted(_Message):
     booth_name: Name
     peer: PeerId
     participants: Annotated[tuple[Participant, ...], Field(min_length=2, max_length=8)]
+    #: The recipient's ICE servers for this call (TURN with its own credentials); empty without TURN.
+    ice_servers: Annotated[tuple[IceServer, ...], Field(max_length=4)] = ()
 
 
 class SessionLeave(_Message):

@@ -41,6 +41,7 @@ from typing import Any
 
 from backend.domain import access, queue
 from backend.domain.catalogue import OfficialSkills, Service
+from backend.domain.turn import TurnSettings, ice_servers_for
 from protocol.messages import (
     AssistState,
     AssistStatus,
@@ -264,6 +265,8 @@ class CallBroker:
     desk: dict[str, DeskWalkIn] = field(default_factory=dict)  # advisor-queued walk-ins, waiting or offered
     #: The last queue.status each waiting session was told, so unchanged news is not resent.
     _told: dict[str, QueueStatus] = field(default_factory=dict)
+    #: The TURN server whose credentials every participant is given in ``session.admitted``.
+    turn: TurnSettings = field(default_factory=TurnSettings)
 
     def know_services(self, services: Iterable[Service]) -> None:
         """The catalogue's services: what walk-ins choose from, whose they are, how long they take."""
@@ -483,7 +486,7 @@ class CallBroker:
                 self.sessions[other.id] = replace(other, offered_to=None)
         called_in = self._release_desk(official_id, served_at=self.booths[s.booth_id].info.point_id)
         return [
-            *self._admitted(s, s.present()),
+            *self._admitted(s, s.present(), now),
             CallChanged(s),
             *called_in,
             *self._route(now),
@@ -520,7 +523,7 @@ class CallBroker:
         joined = ParticipantJoined(session_id=s.id, participant=who.wire())
         return [
             *(Deliver(p.party, joined) for p in before),
-            *self._admitted(s, [who]),
+            *self._admitted(s, [who], now),
             CallChanged(s),
             *self._route(now),
             *self._presence(),
@@ -915,8 +918,9 @@ class CallBroker:
             if p.role is not ParticipantRole.BOOTH
         }
 
-    def _admitted(self, s: CallSession, to: Iterable[CallParticipant]) -> list[Effect]:
-        """``session.admitted`` to each of ``to``, naming their own peer and everyone present."""
+    def _admitted(self, s: CallSession, to: Iterable[CallParticipant], now: float) -> list[Effect]:
+        """``session.admitted`` to each of ``to``, naming their own peer and everyone present, with
+        their own TURN credentials (valid from ``now``)."""
         present = tuple(p.wire() for p in s.present())
         lead = next((p for p in s.present() if p.party == Party(Role.OFFICIAL, s.official_id or "")), None)
         return [
@@ -928,6 +932,7 @@ class CallBroker:
                     booth_name=self.booths[s.booth_id].info.name,
                     peer=p.peer,
                     participants=present,
+                    ice_servers=ice_servers_for(self.turn, f"{s.id}.{p.peer}".replace(":", "."), now),
                 ),
             )
             for p in to

@@ -79,7 +79,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(dir=work) as tmp_name:
         tmp = Path(tmp_name)
-        backend = Backend(tmp)
+        backend = Backend(tmp, tls=False)  # the image's booth is given no CA of the tests
         try:
             (tmp / "booth.secret").write_text("demo-booth-secret\n")
             config = write_booth_config(_config(backend.port), tmp / "booth.toml", "# bench.image")

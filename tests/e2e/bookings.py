@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.store.seed import DemoAccounts
-from tests.e2e.processes import Backend
+from tests.e2e.processes import Backend, urlopen
 from tests.support.waiting import wait_for
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -37,7 +37,7 @@ def api(backend: Backend, method: str, path: str, body: dict | None = None, toke
         data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
     )
-    with urllib.request.urlopen(request, timeout=10) as r:
+    with urlopen(request, timeout=10) as r:
         return json.loads(r.read() or b"null")
 
 

@@ -34,7 +34,7 @@ def tap(kiosk: Kiosk, name: str, timeout: float = 15) -> None:
         return None
 
     x, y = wait_for(f"the booth to show {name!r}", settled, timeout)
-    TouchPanel(kiosk.tuio_port).tap(x, y)
+    TouchPanel(kiosk.tuio_port, kiosk.tuio_host).tap(x, y)
 
 
 def type_code(kiosk: Kiosk, code: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -13,6 +15,22 @@ def chromium_path() -> str | None:
         if Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
+
+
+def trusting_home(home: Path, ca_cert: Path) -> dict[str, str]:
+    """The environment for a Chromium that trusts ``ca_cert`` for real: a HOME whose NSS database
+    (``~/.pki/nssdb``, where Chromium on Linux reads its trust) holds the CA, added with
+    ``certutil`` (libnss3-tools). No certificate errors are ignored anywhere."""
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True, exist_ok=True)
+    db = f"sql:{nssdb}"
+    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True, capture_output=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", db, "-t", "C,,", "-n", "etapiste-e2e-ca", "-i", str(ca_cert)],
+        check=True,
+        capture_output=True,
+    )
+    return {**os.environ, "HOME": str(home)}
 
 
 def chromium_args(video: Path, audio: Path) -> list[str]:

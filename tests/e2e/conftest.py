@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from drivers.sim.printer import TcpPrinter
-from tests.e2e.browser import chromium_args, chromium_path
+from tests.e2e.browser import chromium_args, chromium_path, trusting_home
 from tests.e2e.media_files import write_tone_wav, write_y4m
 from tests.e2e.official_tools import backend_trusting_the_cards
-from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.processes import Backend, Kiosk, local_tls
 from tests.hil.pcsc_fixtures import pcsc  # noqa: F401 - the ID card reader: pcscd + vsmartcard
 from tests.hil.serial_fixtures import serial_pair  # noqa: F401 - the call button's serial line
 from tests.hil.softhsm_fixtures import SoftHsm, softhsm  # noqa: F401 - the ID card's token
@@ -101,8 +101,12 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):
     media = tmp_path_factory.mktemp("fake-media")
     video = write_y4m(media / "official.y4m")
     audio = write_tone_wav(media / "official.wav")
+    # Chromium trusts the tier's CA (the backend serves HTTPS/WSS) through an NSS db in its HOME.
+    env = trusting_home(tmp_path_factory.mktemp("chromium-home"), local_tls()[0].cert)
+    # Playwright's own HTTP client (page.request) runs in its Node driver: trust the CA there too.
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, headless=True, args=chromium_args(video, audio))
+        browser = pw.chromium.launch(executable_path=exe, headless=True, args=chromium_args(video, audio), env=env)
         yield browser
         browser.close()
 

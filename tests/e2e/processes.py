@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import tomllib
 import urllib.request
+from http.client import HTTPResponse
 from pathlib import Path
 from typing import Any
 
+from etapiste.local_ca import CertFiles, ensure_local_tls
 from etapiste.sim_booth import simulated_booth, write_booth_config
 from tests.e2e.media_files import write_document_video
 from tests.support.waiting import wait_for
@@ -22,6 +29,31 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+#: The names the e2e tier's server certificate holds: loopback, and the backend's and coturn's
+#: address on the test network of tests/e2e/netns.py.
+TLS_NAMES = ["127.0.0.1", "localhost", "10.203.0.1"]
+
+
+@functools.cache
+def local_tls() -> tuple[CertFiles, CertFiles]:
+    """The e2e tier's CA and server certificate: made once per test session, by the code the
+    demo uses (etapiste/local_ca.py); every e2e backend serves HTTPS/WSS with it."""
+    folder = Path(tempfile.mkdtemp(prefix="etapiste-e2e-tls-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return ensure_local_tls(folder, TLS_NAMES)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """A verifying client context that trusts the e2e tier's CA (never verification turned off)."""
+    return ssl.create_default_context(cafile=str(local_tls()[0].cert))
+
+
+def urlopen(request: urllib.request.Request | str, timeout: float = 10) -> HTTPResponse:
+    """``urllib.request.urlopen`` to an e2e backend, over its TLS."""
+    return urllib.request.urlopen(request, timeout=timeout, context=tls_context())
 
 
 #: A process that has not exited this long after SIGTERM is hung, not slow: the kiosk
@@ -76,11 +108,18 @@ class Backend(Process):
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
         seed: bool = True,
+        host: str = "127.0.0.1",
+        tls: bool = True,
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
-        ``seed=False`` starts from an empty database (the admin app's set-up test)."""
+        ``seed=False`` starts from an empty database (the admin app's set-up test). It serves
+        HTTPS and WSS with the tier's certificate (``local_tls``) on ``host``; ``tls=False``:
+        plain HTTP (the booth image's boot test, whose booth has no CA of ours)."""
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host, self.tls = host, tls
+        _, server = local_tls()
+        if tls:
+            env = {"ETAPISTE_TLS_CERT_FILE": str(server.cert), "ETAPISTE_TLS_KEY_FILE": str(server.key), **(env or {})}
         super().__init__(
             [
                 sys.executable,
@@ -89,6 +128,8 @@ class Backend(Process):
                 "backend",
                 "--database-url",
                 f"sqlite:///{tmp}/backend.db",
+                "--host",
+                host,
                 "--port",
                 str(self.port),
                 *(["--seed-demo"] if seed else []),
@@ -99,10 +140,20 @@ class Backend(Process):
         )
         wait_for("the backend to answer /healthz", self._healthy, timeout=30)
 
+    @property
+    def url(self) -> str:
+        """Where browsers and API calls reach it: ``https://host:port``."""
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """Where booths connect: ``wss://host:port/ws``."""
+        return f"{'wss' if self.tls else 'ws'}://{self.host}:{self.port}/ws"
+
     def _healthy(self) -> bool:
         if not self.alive():
             raise AssertionError("backend exited:\n" + self.log())
-        with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+        with urlopen(self.url + "/healthz", timeout=1) as r:
             return r.status == 200
 
 
@@ -116,17 +167,24 @@ class Kiosk(Process):
         secret: str = "demo-booth-secret",
         extra_config: str = "",
         document_video: Path | None = None,
+        backend_host: str = "127.0.0.1",
+        netns: str | None = None,
+        tuio_host: str = "127.0.0.1",
     ) -> None:
         """``extra_config``: more TOML tables for the booth, e.g. a ``[call_button]``;
-        ``document_video``: what lies under the document camera (a page of text by default)."""
-        self.tuio_port = free_port(socket.SOCK_DGRAM)
+        ``document_video``: what lies under the document camera (a page of text by default).
+        The booth reaches the backend over WSS at ``backend_host``, trusting the tier's CA;
+        ``netns``: run it inside that network namespace (tests/e2e/netns.py), touched over TUIO at
+        ``tuio_host`` (its address there)."""
+        self.tuio_port, self.tuio_host = free_port(socket.SOCK_DGRAM), tuio_host
         self.status_path = tmp / "kiosk-status.json"
         document = document_video or write_document_video(tmp / "document.avi")
         booth = simulated_booth(
-            backend_url=f"ws://127.0.0.1:{backend_port}/ws",
+            backend_url=f"wss://{backend_host}:{backend_port}/ws",
+            ca_file=str(local_tls()[0].cert),
             booth_id=booth_id,
             secret=secret,
-            tuio=f"127.0.0.1:{self.tuio_port}",
+            tuio=f"{tuio_host}:{self.tuio_port}",
             status_file=str(self.status_path),
             screenshot_dir=str(shots),
             document_video=str(document),
@@ -134,7 +192,10 @@ class Kiosk(Process):
         )
         config = write_booth_config(booth, tmp / "booth.toml", "Written by tests/e2e/processes.py")
         env = {"SDL_VIDEODRIVER": "offscreen", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
-        super().__init__([sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)], tmp / "kiosk.log", env)
+        argv = [sys.executable, "-m", "etapiste", "kiosk", "--config", str(config)]
+        if netns:
+            argv = ["ip", "netns", "exec", netns, *argv]
+        super().__init__(argv, tmp / "kiosk.log", env)
 
     def status(self) -> dict[str, Any]:
         if not self.alive():

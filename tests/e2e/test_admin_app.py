@@ -36,7 +36,7 @@ def _shot(page, artifacts: Path, name: str, a11y: list[str]) -> None:
 
 def test_a_municipality_is_set_up_from_an_empty_database_through_the_admin_app(tmp_path, new_page, artifacts):
     port, smtp_port = free_port(), free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"https://127.0.0.1:{port}"  # the e2e backend serves HTTPS (tests/e2e/processes.py)
     db_url = f"sqlite:///{tmp_path}/backend.db"
     link = _bootstrap(db_url, url)
     box, smtp = start_mailbox(smtp_port)

@@ -33,7 +33,7 @@ from drivers.button_logic import LedState
 from drivers.sim.button import SimButtonBox
 from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import sign_in as official_sign_in
-from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.processes import Backend, Kiosk, urlopen
 from tests.e2e.test_call import read_png
 from tests.e2e.test_call_button import banner_colour
 from tests.support.push_service import PushServiceStandIn, Received
@@ -112,7 +112,7 @@ def api(backend: Backend, method: str, path: str, body: dict | None = None, toke
         data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
     )
-    with urllib.request.urlopen(request, timeout=10) as r:
+    with urlopen(request, timeout=10) as r:
         return json.loads(r.read() or b"null")
 
 

@@ -95,7 +95,7 @@ def booth(booth_build: Built, tmp_path_factory: pytest.TempPathFactory) -> Itera
     assert flashed.returncode == 0, flashed.stderr
     assert "all checksums match" in flashed.stdout
 
-    backend = Backend(tmp)
+    backend = Backend(tmp, tls=False)  # the image's booth is given no CA of the tests
     try:
         secret = tmp / "booth.secret"
         secret.write_text("demo-booth-secret\n")

@@ -16,6 +16,7 @@ from backend.app import create_app
 from backend.auth import hash_secret
 from backend.config import BackendSettings
 from backend.domain.limits import LimitSettings
+from backend.domain.turn import TurnSettings
 from backend.store.models import Booth
 from tests.support.sms_gateway import gateway  # noqa: F401 - the SMS operator's stand-in
 
@@ -32,15 +33,17 @@ def app_client(
     clock: Callable[[], float] = time.time,
     limits: LimitSettings = LimitSettings(),
     trusted_cas_pem: bytes = b"",
+    turn: TurnSettings = TurnSettings(),
 ) -> Iterator[TestClient]:
     """The demo app with a second booth; ``clock`` and ``limits`` for tests of expiry and limits;
-    ``trusted_cas_pem``: the CAs whose ID cards identify citizens (none: card identification is off)."""
+    ``trusted_cas_pem``: the CAs whose ID cards identify citizens (none: card identification is off);
+    ``turn``: the TURN server whose credentials participants get (none: an empty ICE server list)."""
     cas = ""
     if trusted_cas_pem:
         (tmp_path / "trusted-cas.pem").write_bytes(trusted_cas_pem)
         cas = str(tmp_path / "trusted-cas.pem")
     settings = BackendSettings(
-        database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits, identity_trusted_cas=cas
+        database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits, identity_trusted_cas=cas, turn=turn
     )
     app = create_app(settings, clock=clock)
     with TestClient(app) as c:

@@ -400,7 +400,7 @@ async function answerOffer(call, sdp) {
   // answer it on a fresh connection.
   closePeer(call);
   call.pendingIce = [];
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const pc = new RTCPeerConnection({ iceServers: call.iceServers });
   call.pc = pc;
   call.remoteReady = false;
   call.remoteTracks = [];

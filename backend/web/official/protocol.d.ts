@@ -253,6 +253,15 @@ export interface SessionAdmitted {
     | [Participant, Participant, Participant, Participant, Participant, Participant]
     | [Participant, Participant, Participant, Participant, Participant, Participant, Participant]
     | [Participant, Participant, Participant, Participant, Participant, Participant, Participant, Participant];
+  /**
+   * @maxItems 4
+   */
+  ice_servers?:
+    | []
+    | [IceServer]
+    | [IceServer, IceServer]
+    | [IceServer, IceServer, IceServer]
+    | [IceServer, IceServer, IceServer, IceServer];
 }
 /**
  * One party of a call, as the others see it: no account id, only the call's peer id.
@@ -261,6 +270,27 @@ export interface Participant {
   peer: string;
   role: ParticipantRole;
   name: string;
+}
+/**
+ * One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
+ * scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes.
+ */
+export interface IceServer {
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  urls:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string];
+  username?: string;
+  credential?: string;
 }
 /**
  * A party leaves the session without ending it (official: back to lobby).

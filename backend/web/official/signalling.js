@@ -72,7 +72,8 @@ export function iceCandidate(message) {
  * the booth's, which every rtc.* message to or from the booth names.
  * @param {SessionAdmitted} message
  * @param {readonly LobbyEntry[]} lobby the latest presence snapshot's lobby
- * @returns {{ sessionId: string, boothId: string, boothName: string, boothPoint: string, peer: string, boothPeer: string }}
+ * @returns {{ sessionId: string, boothId: string, boothName: string, boothPoint: string, peer: string, boothPeer: string,
+ *   iceServers: RTCIceServer[] }}
  */
 export function admittedCall(message, lobby) {
   const entry = lobby.find((e) => e.session_id === message.session_id);
@@ -84,7 +85,20 @@ export function admittedCall(message, lobby) {
     boothPoint: entry ? entry.point : "",
     peer: message.peer,
     boothPeer: booth ? booth.peer : "booth",
+    iceServers: iceServersOf(message),
   };
+}
+
+/**
+ * The ICE servers the backend gave us for this call (TURN with our own time-limited
+ * credentials), as RTCPeerConnection takes them; never hard-coded. Empty without TURN.
+ * @param {SessionAdmitted} message @returns {RTCIceServer[]}
+ */
+export function iceServersOf(message) {
+  return (message.ice_servers || []).map((s) =>
+    s.username || s.credential
+      ? { urls: [...s.urls], username: s.username, credential: s.credential }
+      : { urls: [...s.urls] });
 }
 
 /**

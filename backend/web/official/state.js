@@ -22,6 +22,7 @@ import { secondsSince } from "./format.js";
  *   boothPoint: string,
  *   peer: string,
  *   boothPeer: string,
+ *   iceServers: RTCIceServer[],
  *   startedAt: number,
  *   pc: RTCPeerConnection | null,
  *   remoteReady: boolean,

@@ -168,3 +168,51 @@ def test_every_setting_is_documented():
     doc = (REPO / "docs" / "CONFIG.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"`(ETAPISTE_[A-Z_]+)`", doc))
     assert [n for n in env_names() if n not in listed] == []
+
+
+def test_tls_and_turn_settings_from_the_environment(clean_env, tmp_path: Path):
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("x")
+    key.write_text("x")
+    clean_env.setenv("ETAPISTE_TLS_CERT_FILE", str(cert))
+    clean_env.setenv("ETAPISTE_TLS_KEY_FILE", str(key))
+    clean_env.setenv("ETAPISTE_TURN_HOST", "turn.example.fi")
+    clean_env.setenv("ETAPISTE_TURN_SECRET", "0123456789abcdef0123")
+    clean_env.setenv("ETAPISTE_TURN_TLS_PORT", "5349")
+    clean_env.setenv("ETAPISTE_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")
+    s = load_settings()
+    assert s.tls.enabled and (s.tls.cert_file, s.tls.key_file) == (str(cert), str(key))
+    assert (s.turn.host, s.turn.tls_port, s.turn.port) == ("turn.example.fi", 5349, 3478)
+    assert s.trusted_proxies == "10.0.0.0/8, 192.0.2.7"
+
+
+def test_half_a_tls_pair_and_a_turn_host_without_secret_are_refused_without_echoing_the_secret(clean_env, tmp_path):
+    cert = tmp_path / "c.pem"
+    cert.write_text("x")
+    assert problems(clean_env, ETAPISTE_TLS_CERT_FILE=str(cert)) == [
+        "ETAPISTE_TLS: give both cert_file and key_file, or neither"
+    ]
+    assert problems(clean_env, ETAPISTE_TLS_CERT_FILE=str(tmp_path / "missing.pem"), ETAPISTE_TLS_KEY_FILE=str(cert))[
+        0
+    ].startswith("ETAPISTE_TLS_CERT_FILE: must name a readable PEM file")
+    lines = problems(clean_env, ETAPISTE_TURN_HOST="turn.example.fi", ETAPISTE_TURN_SECRET="tooshort-secret")
+    assert lines[0].startswith("ETAPISTE_TURN:") and "tooshort" not in "\n".join(lines)
+
+
+def test_uvicorn_serves_tls_and_believes_forwarded_headers_only_from_the_listed_proxies(tmp_path: Path):
+    from backend.server import uvicorn_config
+    from etapiste.local_ca import create_ca, sign_server_cert
+
+    leaf = sign_server_cert(create_ca(tmp_path), tmp_path, ["127.0.0.1"])
+    plain = uvicorn_config(BackendSettings(database_url=f"sqlite:///{tmp_path}/a.db"), app=object())  # type: ignore[arg-type]
+    assert (plain.ssl_certfile, plain.proxy_headers) == (None, False)
+    tls = uvicorn_config(
+        BackendSettings(
+            database_url=f"sqlite:///{tmp_path}/b.db",
+            tls={"cert_file": str(leaf.cert), "key_file": str(leaf.key)},
+            trusted_proxies="10.0.0.5",
+        ),
+        app=object(),  # type: ignore[arg-type]
+    )
+    assert (tls.ssl_certfile, tls.ssl_keyfile) == (str(leaf.cert), str(leaf.key))
+    assert tls.proxy_headers is True and tls.forwarded_allow_ips == "10.0.0.5"

@@ -20,8 +20,8 @@ def test_backend_port_follows_the_scheme_and_an_explicit_port():
 
 def test_turn_and_stun_servers_with_their_transports_and_default_ports():
     b = booth(
-        ice={
-            "servers": [
+        firewall={
+            "turn": [
                 "turns:turn.example.fi:443?transport=tcp",
                 "turn:turn.example.fi",
                 "stun:[2001:db8::1]:3479",

@@ -28,7 +28,7 @@ def test_minimal_config_gets_safe_defaults():
     cfg = parse_config(GOOD)
     assert (cfg.backend_url, cfg.booth_id, cfg.secret) == ("wss://backend.example.fi/ws", "imatra-1", "s")
     assert cfg.fullscreen is True
-    assert cfg.ice_servers == ()
+    assert cfg.ca_file == ""  # the system's CAs
     assert cfg.face_camera.kind == "simulated"
     assert cfg.screenshot_dir == ""  # never on unless asked for
 
@@ -70,7 +70,20 @@ def test_unknown_camera_kind_lists_the_choices():
 def test_types_and_ranges():
     assert error(with_(display={"fullscreen": "yes"})).startswith("display.fullscreen: must be true or false")
     assert error(with_(display={"width": 10})).startswith("display.width: must be a whole number")
-    assert error(with_(ice={"servers": ["http://turn"]})).startswith("ice.servers")
+    assert error(with_(firewall={"turn": ["http://turn"]})).startswith("firewall.turn")
+
+
+def test_fixed_ice_servers_are_refused_by_name_since_the_backend_gives_them_per_call():
+    msg = error(with_(ice={"servers": ["turn:turn.example.fi"]}))
+    assert msg.startswith("ice.servers: no longer read") and "ETAPISTE_TURN_" in msg
+    assert parse_config(with_(ice={"servers": []})).backend_url.startswith("wss://")  # an empty table is harmless
+
+
+def test_a_ca_file_is_relative_to_the_file_and_only_for_wss(tmp_path: Path):
+    cfg = parse_config(with_(backend={**GOOD["backend"], "ca_file": "ca.pem"}), tmp_path)
+    assert cfg.ca_file == str(tmp_path / "ca.pem")
+    plain = {"url": "ws://10.0.2.2:8000/ws", "booth_id": "b", "secret": "s", "ca_file": "ca.pem"}
+    assert error(with_(backend=plain)).startswith("backend.ca_file: only for a wss:// url")
 
 
 def test_missing_file_and_bad_toml(tmp_path: Path):

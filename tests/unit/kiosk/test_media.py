@@ -19,3 +19,27 @@ def test_dbfs_of_silence_and_full_scale():
 def test_dbfs_of_the_simulated_tone():
     # A sine at amplitude 0.3 has RMS 0.3/sqrt(2): about -13.5 dBFS.
     assert dbfs(ToneMicrophone(amplitude=0.3).read(4800)) == pytest.approx(-13.5, abs=0.2)
+
+
+def test_the_backends_ice_servers_keep_their_credentials_and_the_tls_turn_url_comes_first():
+    from aiortc.rtcicetransport import connection_kwargs
+
+    from kiosk.media import ice_servers_from
+    from protocol.messages import IceServer
+
+    server = IceServer(
+        urls=(
+            "turn:t.example:3478?transport=udp",
+            "turn:t.example:3478?transport=tcp",
+            "turns:t.example:443?transport=tcp",
+        ),
+        username="1700000000:s1.booth",
+        credential="c2VjcmV0",
+    )
+    (ice,) = ice_servers_from([server])
+    assert (ice.username, ice.credential) == ("1700000000:s1.booth", "c2VjcmV0")
+    # aiortc keeps only the first TURN URL: the one that passes most firewalls.
+    kwargs = connection_kwargs([ice])
+    assert (kwargs["turn_server"], kwargs["turn_ssl"], kwargs["turn_transport"]) == (("t.example", 443), True, "tcp")
+    assert kwargs["turn_username"] == "1700000000:s1.booth" and kwargs["turn_password"] == "c2VjcmV0"
+    assert ice_servers_from([]) == []

@@ -19,6 +19,7 @@ from protocol.messages import (
     DeviceStatus,
     Error,
     ErrorCode,
+    IceServer,
     Participant,
     ParticipantJoined,
     ParticipantLeft,
@@ -182,6 +183,13 @@ def test_admit_starts_media_and_shows_call_connecting():
     assert out[:2] == [sm.StartMedia(SID), sm.ConnectPeer(SID, "o1")]
     assert (m.state.peer, m.state.lead_peer, m.state.remotes) == ("booth", "o1", ("o1",))
     assert screens(out) == [sm.Show(Screen.CALL, sm.Notice.CONNECTING, "Veera")]
+
+
+def test_the_calls_ice_servers_from_the_backend_go_to_the_media():
+    turn = IceServer(urls=("turns:t.example:443?transport=tcp",), username="9:s.booth", credential="x")
+    m = machine_in(Phase.LOBBY)
+    out = m.handle(sm.Received(admitted().model_copy(update={"ice_servers": (turn,)}), 3))
+    assert out[0] == sm.StartMedia(SID, (turn,))
 
 
 def test_admit_for_another_session_is_ignored():

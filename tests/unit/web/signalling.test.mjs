@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  admittedCall, answerMessage, backoff, documentCamera, endNotice, frame, helloMessage, iceCandidate, removedUs,
+  admittedCall, answerMessage, backoff, documentCamera, endNotice, frame, helloMessage, iceCandidate, iceServersOf,
+  removedUs,
 } from "../../../backend/web/official/signalling.js";
 import { checkMessage } from "../../../backend/web/official/validation.js";
 
@@ -49,8 +50,28 @@ test("session.admitted starts a call with the booth's name, the point it waited 
   ];
   assert.deepEqual(admittedCall(admitted, lobby), {
     sessionId: "s-2", boothId: "b-2", boothName: "Imatra booth 1", boothPoint: "Imatra", peer: "o1", boothPeer: "booth",
+    iceServers: [],
   });
   assert.equal(admittedCall(admitted, []).boothPoint, "", "a snapshot that no longer lists them");
+});
+
+test("the peer connection gets the backend's TURN servers with our own credentials, never fixed ones", () => {
+  const turn = {
+    urls: ["turn:turn.example.fi:3478?transport=udp", "turns:turn.example.fi:443?transport=tcp"],
+    username: "1764500000:s-2.o1", credential: "c2VjcmV0",
+  };
+  const message = {
+    v: 1, type: "session.admitted", session_id: "s-2", official_name: "Olli", booth_name: "Imatra booth 1", peer: "o1",
+    participants: [{ peer: "booth", role: "booth", name: "Imatra booth 1" }, { peer: "o1", role: "official", name: "Olli" }],
+    ice_servers: [turn],
+  };
+  valid(message);
+  assert.deepEqual(iceServersOf(message), [turn]);
+  assert.deepEqual(admittedCall(message, []).iceServers, [turn]);
+  assert.deepEqual(iceServersOf({ ...message, ice_servers: [{ urls: ["stun:stun.example.fi"] }] }),
+    [{ urls: ["stun:stun.example.fi"] }], "a server without credentials gets none");
+  const { ice_servers: _dropped, ...older } = message;
+  assert.deepEqual(iceServersOf(older), [], "an older backend: no servers, host candidates only");
 });
 
 test("participant.left ends the call here only when it names our own peer in our call", () => {

@@ -66,7 +66,13 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     db = session_factory(engine)
     cas_file = settings.identity_trusted_cas
     trusted = load_trusted_cas(Path(cas_file).read_bytes()) if cas_file else []
-    hub = Hub(db, clock=clock, limits=settings.limits, identifications=Identifications(trusted))
+    hub = Hub(
+        db,
+        clock=clock,
+        limits=settings.limits,
+        identifications=Identifications(trusted),
+        resume_grace_s=settings.resume_grace_s,
+    )
     alarms = Alarms(db, clock, settings.alarms, tell_official=hub.assist_unanswered)
     hub.on_alarms = alarms.raise_alarms
     limits = settings.limits

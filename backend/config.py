@@ -92,6 +92,9 @@ class BackendSettings(BaseSettings):
     #: citizen certificate CAs in production); empty: identification with the ID card is
     #: refused with ``not_configured`` and only in-person identification is possible.
     identity_trusted_cas: str = ""
+    #: Seconds a booth's or an official's session (lobby place, offer, call) is kept after its
+    #: socket drops, waiting for a ``hello`` with the resume token; 0 ends it at once (docs/RESILIENCE.md).
+    resume_grace_s: float = Field(30.0, ge=0, le=600)
 
     @field_validator("database_url")
     @classmethod

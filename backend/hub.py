@@ -46,6 +46,7 @@ from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
+from backend.domain.resume import ResumeBook
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
 from backend.store import feedback as feedback_store
@@ -109,6 +110,8 @@ CLOSE_ABUSE = 4003
 CLOSE_TRY_AGAIN = 1013
 #: How often live officials' sockets are checked for an expired sign-in.
 EXPIRY_SWEEP_S = 30.0
+#: Messages kept for a party whose socket dropped, until it resumes (a call's signalling is a few dozen).
+HELD_MAX = 1000
 
 
 @dataclass(eq=False)
@@ -122,6 +125,8 @@ class Connection:
     token_hash: str | None = None
     expires_at: float | None = None
     bucket: TokenBucket | None = None
+    #: The hash of the resume token this connection's welcome gave out.
+    resume_hash: str | None = None
 
     async def send(self, message: object) -> None:
         if self.ws.application_state is not WebSocketState.CONNECTED:
@@ -191,8 +196,14 @@ class Hub:
         new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
         limits: LimitSettings = LimitSettings(),
         identifications: Identifications | None = None,
+        resume_grace_s: float = 0.0,
     ) -> None:
         self.db = db
+        #: Resume tokens; a party whose last socket dropped is *away* (its sessions kept,
+        #: messages to it held) until it resumes or the grace period ends (docs/RESILIENCE.md).
+        self.resume: ResumeBook[Party] = ResumeBook(resume_grace_s)
+        self._away: dict[Party, asyncio.TimerHandle] = {}
+        self._held: dict[Party, list[object]] = {}
         self.clock = clock
         self.limits = limits
         self._per_address: dict[str, int] = defaultdict(int)
@@ -287,13 +298,16 @@ class Hub:
                 await self._refuse(conn, ErrorCode.AUTH_FAILED, "unknown booth or wrong booth credential", "hello")
                 return None
             party, name = Party(Role.BOOTH, info.booth_id), info.name
-            effects = []
+            resumed = self._resumes(party, msg.resume, now)
+            effects = [] if resumed else self._end_away(party, now)
             replaced = list(self.connections.pop(party, ()))
-            if replaced:
+            if resumed:
+                log.info("booth %s resumed its session", party.id)
+            elif replaced:
                 # The booth restarted while its old socket was half-open: whatever that
                 # socket's citizen was doing is over, as if it had dropped; the new
                 # connection starts clean (not "busy" with a session nobody can reach).
-                effects = self.broker.booth_offline(party.id, now)
+                effects += self.broker.booth_offline(party.id, now)
                 log.info("booth %s reconnected; its old connection is replaced", party.id)
             for old in replaced:
                 await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
@@ -310,27 +324,87 @@ class Hub:
             conn.token_hash, conn.expires_at = token_hash(msg.token), account.info.expires_at
             # Whose matter each waiting citizen chose decides who sees and admits them: keep the catalogue fresh.
             self.broker.know_services(await asyncio.to_thread(self._services))
-            effects = []
+            resumed = self._resumes(party, msg.resume, now)
+            effects = [] if resumed else self._end_away(party, now)
+        held = self._held.pop(party, []) if resumed else []
         conn.party = party
         conn.bucket = TokenBucket(self.limits.messages_per_s, self.limits.messages_burst)
         self.connections[party].add(conn)
-        await conn.send(Welcome(role=party.role, name=name, server_time=now))
+        await conn.send(
+            Welcome(role=party.role, name=name, server_time=now, resume_token=self._issue(conn), resumed=resumed)
+        )
         if account is not None:
             self.accounts[party.id] = account
-            effects = self.broker.official_online(
-                party.id,
-                name,
-                now,
-                standing=account.standing,
-                skills=account.skills,
-            )
+            if resumed and party.id in self.broker.officials:
+                # Still known to the broker (its calls and offers kept): only a fresh picture.
+                effects += [Deliver(party, self.broker.presence(party.id))]
+            else:
+                effects += self.broker.official_online(
+                    party.id,
+                    name,
+                    now,
+                    standing=account.standing,
+                    skills=account.skills,
+                )
             for alert in await asyncio.to_thread(self._pending_alerts, account):
                 await conn.send(alert.to_message())  # kept until an advisor acknowledges it
         else:
             await conn.send(_menu(list(self.broker.services.values())))
+        for message in held:  # what happened while the socket was down, in order
+            await conn.send(message)
         log.info("%s %s connected", party.role.value, party.id)
         await self._apply(effects)
         return party
+
+    # -- resume --
+
+    def _resumes(self, party: Party, token: str | None, now: float) -> bool:
+        """Whether this hello's resume token keeps ``party``'s session; if so it is no longer away."""
+        if token is None or not self.resume.take(party, token_hash(token), now):
+            return False
+        handle = self._away.pop(party, None)
+        if handle is not None:
+            handle.cancel()
+        return True
+
+    def _issue(self, conn: Connection) -> str | None:
+        """A fresh resume token for this connection's welcome (None: resuming is off)."""
+        if self.resume.grace_s <= 0 or conn.party is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        conn.resume_hash = token_hash(token)
+        self.resume.issue(conn.party, conn.resume_hash)
+        return token
+
+    def _end_away(self, party: Party, now: float) -> list[Effect]:
+        """``party`` came back without a valid token (or its grace period ended): what it was
+        doing is over, as when a socket dropped before resume existed."""
+        handle = self._away.pop(party, None)
+        if handle is None:
+            return []
+        handle.cancel()
+        self._held.pop(party, None)
+        self.resume.forget(party)
+        log.info("%s %s did not resume within %g s", party.role.value, party.id, self.resume.grace_s)
+        return self._offline(party, now)
+
+    def _offline(self, party: Party, now: float) -> list[Effect]:
+        if party.role is Role.BOOTH:
+            return self.broker.booth_offline(party.id, now)
+        self.accounts.pop(party.id, None)
+        return self.broker.official_offline(party.id, now)
+
+    def _grace_over(self, party: Party) -> None:
+        """The timer of an away party: no resume came; carry out the drop as it used to be."""
+        if party not in self._away or self.connections.get(party):
+            self._away.pop(party, None)
+            return
+        self._spawn(self._apply(self._end_away(party, self.clock())))
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
         with self.db() as db:
@@ -679,6 +753,9 @@ class Hub:
         party = conn.party
         if party is None:
             return
+        now = self.clock()
+        if conn.resume_hash is not None:
+            self.resume.released(conn.resume_hash, now)
         conns = self.connections.get(party, set())
         if conn not in conns:
             return  # replaced by a newer connection of the same booth
@@ -686,17 +763,14 @@ class Hub:
         if conns:
             return  # the official still has another tab open
         del self.connections[party]
-        if party.role is Role.OFFICIAL:
-            self.accounts.pop(party.id, None)
-        now = self.clock()
-        if party.role is Role.BOOTH:
-            effects = self.broker.booth_offline(party.id, now)
-        else:
-            effects = self.broker.official_offline(party.id, now)
+        if self.resume.grace_s > 0:
+            # Away, not gone: its sessions wait for a resume until the grace period ends.
+            loop = asyncio.get_running_loop()
+            self._away[party] = loop.call_later(self.resume.grace_s, self._grace_over, party)
+            log.info("%s %s disconnected; kept for %g s", party.role.value, party.id, self.resume.grace_s)
+            return
         log.info("%s %s disconnected", party.role.value, party.id)
-        task = asyncio.get_running_loop().create_task(self._apply(effects))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._spawn(self._apply(self._offline(party, now)))
 
     # -- effects --
 
@@ -756,7 +830,20 @@ class Hub:
                 if isinstance(effect.message, Presence) and effect.to.role is Role.OFFICIAL:
                     await self._presence_to(effect.to.id, effect.message)
                     continue
-                for conn in self._targets(effect.to):
+                targets = self._targets(effect.to)
+                if not targets and effect.to in self._away:
+                    held = self._held.setdefault(effect.to, [])
+                    if len(held) < HELD_MAX:
+                        held.append(effect.message)
+                    else:
+                        log.warning(
+                            "%s %s away: a %s not held (%d held)",
+                            effect.to.role.value,
+                            effect.to.id,
+                            getattr(effect.message, "type", "?"),
+                            len(held),
+                        )
+                for conn in targets:
                     await conn.send(effect.message)
 
     async def _presence_to(self, official_id: str, snapshot: Presence) -> None:
@@ -796,7 +883,7 @@ class Hub:
         for task in (self._writer, self._sweeper):
             if task is not None:
                 task.cancel()
-        for handle in self._presence_held.values():
+        for handle in [*self._presence_held.values(), *self._away.values()]:
             handle.cancel()
 
     async def _write_records(self) -> None:

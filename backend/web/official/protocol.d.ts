@@ -133,6 +133,7 @@ export interface Hello {
   token: string;
   booth_id?: string | null;
   client?: string;
+  resume?: string | null;
 }
 /**
  * The backend accepted ``hello``.
@@ -143,6 +144,8 @@ export interface Welcome {
   role: Role;
   name: string;
   server_time: number;
+  resume_token?: string | null;
+  resumed?: boolean;
 }
 /**
  * Something the peer sent was refused. ``fatal`` means the socket closes.

@@ -18,6 +18,7 @@ Example::
     url = "ws://127.0.0.1:8000/ws"
     booth_id = "imatra-1"
     secret = "..."            # or secret_file = "/etc/etapiste/booth.secret" (relative: to this file)
+    resume_file = ""          # the resume token across restarts; empty: $RUNTIME_DIRECTORY/resume-token
 
     [ice]
     servers = []              # e.g. ["turns:turn.example.fi:443?transport=tcp"]
@@ -190,6 +191,9 @@ class BackendSection(Section):
     booth_id: Text
     secret: str | None = None
     secret_file: str | None = None
+    #: Where the resume token is kept across a kiosk restart (runtime storage, e.g. a tmpfs);
+    #: empty: ``$RUNTIME_DIRECTORY/resume-token`` when systemd gives one, else memory only.
+    resume_file: str = ""
 
     @field_validator("url")
     @classmethod
@@ -555,6 +559,7 @@ class BoothFile(Section):
             audio=self.audio,
             status_file=self.diagnostics.status_file,
             screenshot_dir=self.diagnostics.screenshot_dir,
+            resume_file=self.backend.resume_file,
         )
 
     def to_toml(self, comment: str = "") -> str:
@@ -592,6 +597,7 @@ class KioskConfig:
     audio: AudioSection = field(default_factory=AudioSection)
     status_file: str = ""
     screenshot_dir: str = ""
+    resume_file: str = ""
 
 
 # --- reading ------------------------------------------------------------------------------------

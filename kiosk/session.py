@@ -19,6 +19,9 @@ Phases::
     back, or 90 s untouched (CHOOSING, CHECKIN, CHECKING): -> IDLE
     REQUESTING timed out or refused: -> IDLE
     session ended / media failed: -> ENDED --8 s--> IDLE
+    disconnected in LOBBY, CONNECTING, IN_CALL: the phase and its media stay (``link_lost_at``);
+      connected again, resumed: goes on; not resumed: LOBBY -> IDLE, a call -> ENDED;
+      no backend for ``RESUME_GIVE_UP_S``: -> OFFLINE
 
 Walk-in: Start shows the catalogue of matters the backend sent
 (``booth.catalogue``); the citizen picks a language and a matter and the
@@ -117,6 +120,9 @@ IDENT_RESULT_S = 6.0
 FEEDBACK_TIMEOUT_S = 60.0
 #: How long "thank you" stays after the last answer.
 FEEDBACK_THANKS_S = 4.0
+#: With the backend unreachable this long in a session, the booth stops waiting to resume it
+#: (the backend's grace period, ``ETAPISTE_RESUME_GRACE_S``, is shorter: it has ended it by then).
+RESUME_GIVE_UP_S = 300.0
 
 
 class Phase(StrEnum):
@@ -156,6 +162,7 @@ class Notice(StrEnum):
     OFFICIAL_DISCONNECTED = "official_disconnected"  # the official's connection was lost
     BACK_IN_QUEUE = "back_in_queue"  # the official returned the citizen to the lobby on purpose
     CONNECTING = "connecting"
+    RECONNECTING = "reconnecting"  # the booth's link to the backend dropped; it comes back by itself
     CALL_ENDED = "call_ended"
     CONNECTION_FAILED = "connection_failed"
     CANCELLED = "cancelled"
@@ -183,9 +190,10 @@ class Notice(StrEnum):
 
 @dataclass(frozen=True)
 class Connected:
-    """The backend accepted our hello."""
+    """The backend accepted our hello; ``resumed``: with our resume token, our session kept."""
 
     now: float
+    resumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -705,6 +713,9 @@ class State:
     language: str | None = None
     #: Large text / high contrast as this citizen set them; reset with the language.
     look: Look = Look()
+    #: When the backend connection dropped during a session (lobby or call), which is kept
+    #: for a resume; None while connected. Belongs to the connection, not to a phase.
+    link_lost_at: float | None = None
 
 
 #: The quick feedback questions, in order (service, ease of use, overall).
@@ -738,6 +749,8 @@ class BoothSession:
 
     def _on_connected(self, ev: Connected) -> list[Command]:
         out: list[Command] = []
+        if self.state.link_lost_at is not None:
+            out += self._link_back(ev)
         if self.state.devices:
             out.append(Send(DeviceReport(devices=self.state.devices)))
         if self.state.assist_pending is not None:
@@ -748,6 +761,8 @@ class BoothSession:
         return out
 
     def _on_disconnected(self, ev: Disconnected) -> list[Command]:
+        if self.state.phase in _SESSION_PHASES:
+            return self._link_lost(ev.now)
         out: list[Command] = []
         if self.state.phase in _MEDIA_PHASES:
             out.append(StopMedia())
@@ -757,6 +772,43 @@ class BoothSession:
         self._to(Phase.OFFLINE)
         out.append(Show(Screen.OFFLINE))
         return out
+
+    def _link_lost(self, now: float) -> list[Command]:
+        """The socket dropped in the lobby or a call: the backend keeps the session for a resume,
+        and the media is peer-to-peer, so nothing stops. A call goes on unchanged (its picture
+        says enough); the lobby says calmly that it reconnects."""
+        if self.state.link_lost_at is not None:
+            return []
+        phase = self.state.phase
+        self.state = replace(self.state, link_lost_at=now)
+        out: list[Command] = [Log(f"backend connection lost in phase {phase.value}; resuming")]
+        if phase is Phase.LOBBY:
+            out.append(Show(Screen.LOBBY, Notice.RECONNECTING))
+        return out
+
+    def _link_back(self, ev: Connected) -> list[Command]:
+        """Connected again after a drop in a session: resumed, it goes on; not resumed (the grace
+        period passed, or the backend lost it), the session is over and the Start screen follows."""
+        phase = self.state.phase
+        self.state = replace(self.state, link_lost_at=None)
+        if ev.resumed:
+            out: list[Command] = [Log(f"backend connection resumed in phase {phase.value}")]
+            if phase is Phase.LOBBY:
+                out.append(Show(Screen.LOBBY))
+            return out
+        return [Log("the backend did not keep our session"), *self._session_gone(ev.now)]
+
+    def _session_gone(self, now: float) -> list[Command]:
+        """The session cannot be resumed: a wait in the lobby gives way to Start; a call stops
+        its media and says "the meeting has ended", then Start."""
+        if self.state.phase is Phase.LOBBY:
+            self._to(Phase.IDLE)
+            return [Show(Screen.ATTRACT)]
+        if self.state.phase not in _MEDIA_PHASES:
+            return []
+        out: list[Command] = [StopMedia()]
+        self._to(Phase.ENDED, deadline=now + ENDED_SCREEN_S)
+        return [*out, Show(Screen.ENDED, Notice.CALL_ENDED)]
 
     # -- citizen --
 
@@ -1155,6 +1207,12 @@ class BoothSession:
 
     def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
+        lost = self.state.link_lost_at
+        if lost is not None and ev.now >= lost + RESUME_GIVE_UP_S:
+            out: list[Command] = [StopMedia()] if phase in _MEDIA_PHASES else []
+            self._to(Phase.OFFLINE)
+            why = f"no backend for {RESUME_GIVE_UP_S:.0f} s; the session is given up"
+            return [*out, Log(why), Show(Screen.OFFLINE)]
         if self.state.ident_until is not None and ev.now >= self.state.ident_until:
             return self._ident_over()
         if self.state.feedback_until is not None and ev.now >= self.state.feedback_until:
@@ -1357,6 +1415,7 @@ class BoothSession:
             # The next citizen starts with no language chosen: a walk-up back to the start resets it.
             language=None if phase is Phase.IDLE else self.state.language,
             look=Look() if phase is Phase.IDLE else self.state.look,
+            link_lost_at=self.state.link_lost_at if phase in _SESSION_PHASES else None,
         )
 
 

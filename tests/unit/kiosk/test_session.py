@@ -288,8 +288,11 @@ def test_session_ended_while_waiting_shows_thanks_without_media():
     assert sm.StopMedia() not in out
 
 
-@pytest.mark.parametrize("phase", list(Phase))
-def test_backend_connection_drop_goes_offline_from_anywhere(phase: Phase):
+SESSION_PHASES = (Phase.LOBBY, Phase.CONNECTING, Phase.IN_CALL)
+
+
+@pytest.mark.parametrize("phase", [p for p in Phase if p not in SESSION_PHASES])
+def test_backend_connection_drop_outside_a_session_goes_offline(phase: Phase):
     m = machine_in(phase)
     out = m.handle(sm.Disconnected(30))
     assert m.state.phase is Phase.OFFLINE
@@ -297,6 +300,58 @@ def test_backend_connection_drop_goes_offline_from_anywhere(phase: Phase):
     assert (sm.StopMedia() in out) == (phase in (Phase.CONNECTING, Phase.IN_CALL))
     assert screens(out) == [sm.Show(Screen.OFFLINE)]
     m.handle(sm.Connected(31))
+    assert m.state.phase is Phase.IDLE
+
+
+@pytest.mark.parametrize("phase", SESSION_PHASES)
+def test_a_drop_in_a_session_keeps_it_and_its_media_for_a_resume(phase: Phase):
+    m = machine_in(phase)
+    before = m.state
+    out = m.handle(sm.Disconnected(30))
+    assert (m.state.phase, m.state.session_id, m.state.remotes) == (phase, before.session_id, before.remotes)
+    assert sm.StopMedia() not in out
+    assert sm.Show(Screen.OFFLINE) not in out  # never the offline screen in a session
+    # In the lobby a calm line; in a call nothing the citizen sees (the picture goes on).
+    expected = [sm.Show(Screen.LOBBY, sm.Notice.RECONNECTING)] if phase is Phase.LOBBY else []
+    assert screens(out) == expected
+    assert m.handle(sm.Disconnected(32)) == []  # each failed retry is not news
+    out = m.handle(sm.Connected(33, resumed=True))
+    assert (m.state.phase, m.state.session_id, m.state.link_lost_at) == (phase, before.session_id, None)
+    assert sm.StopMedia() not in out
+    assert screens(out) == ([sm.Show(Screen.LOBBY)] if phase is Phase.LOBBY else [])
+
+
+def test_signalling_goes_on_after_a_resumed_drop():
+    m = machine_in(Phase.CONNECTING)
+    m.handle(sm.Disconnected(30))
+    m.handle(sm.Connected(31, resumed=True))
+    out = m.handle(sm.Received(RtcAnswer(session_id=SID, peer="o1", sdp="v=0"), 32))
+    assert sm.ApplyAnswer(SID, "o1", "v=0") in out
+
+
+@pytest.mark.parametrize("phase", SESSION_PHASES)
+def test_a_session_the_backend_did_not_keep_ends_and_start_comes_back(phase: Phase):
+    m = machine_in(phase)
+    m.handle(sm.Disconnected(30))
+    out = m.handle(sm.Connected(90, resumed=False))
+    assert m.state.session_id is None
+    if phase is Phase.LOBBY:  # a wait, not a meeting: straight back to Start
+        assert m.state.phase is Phase.IDLE and sm.StopMedia() not in out
+        assert screens(out) == [sm.Show(Screen.ATTRACT)]
+        return
+    assert m.state.phase is Phase.ENDED and sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.ENDED, sm.Notice.CALL_ENDED)]
+    assert screens(m.handle(sm.Tick(90 + sm.ENDED_SCREEN_S))) == [sm.Show(Screen.ATTRACT)]
+
+
+def test_a_booth_that_cannot_reach_the_backend_for_long_gives_the_session_up():
+    m = machine_in(Phase.IN_CALL)
+    m.handle(sm.Disconnected(30))
+    assert m.handle(sm.Tick(30 + sm.RESUME_GIVE_UP_S - 1)) == []
+    out = m.handle(sm.Tick(30 + sm.RESUME_GIVE_UP_S))
+    assert m.state.phase is Phase.OFFLINE and sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.OFFLINE)]
+    m.handle(sm.Connected(400))
     assert m.state.phase is Phase.IDLE
 
 

@@ -86,6 +86,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmit,
     SessionEnd,
@@ -352,6 +353,11 @@ class Hub:
             await conn.send(_menu(list(self.broker.services.values())))
         for message in held:  # what happened while the socket was down, in order
             await conn.send(message)
+        if resumed:
+            # Where it is, for a client that restarted (a reloaded page, a restarted kiosk) and
+            # knows nothing of it; one that only lost its socket already knows and ignores it.
+            # Before the presence snapshot: a page takes a session.admitted until its first presence.
+            effects = [*self.broker.whereabouts(party), *effects]
         log.info("%s %s connected", party.role.value, party.id)
         await self._apply(effects)
         return party
@@ -490,7 +496,7 @@ class Hub:
                 return b.end(party, sid, now)
             case ParticipantRemove(session_id=sid, peer=peer):
                 return b.remove(party.id, sid, peer, now)
-            case RtcOffer() | RtcAnswer() | RtcIce():
+            case RtcOffer() | RtcAnswer() | RtcIce() | RtcRestart():
                 return b.relay(party, msg.session_id, msg)
             case DeviceReport(devices=devices):
                 return b.device_status(party.id, devices)

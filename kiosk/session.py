@@ -88,6 +88,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmitted,
     SessionEnd,
@@ -123,6 +124,9 @@ FEEDBACK_THANKS_S = 4.0
 #: With the backend unreachable this long in a session, the booth stops waiting to resume it
 #: (the backend's grace period, ``ETAPISTE_RESUME_GRACE_S``, is shorter: it has ended it by then).
 RESUME_GIVE_UP_S = 300.0
+#: In a call, how long the booth keeps offering a new connection to the official in charge
+#: after theirs failed, before the call ends as failed.
+MEDIA_RETRY_S = 45.0
 
 
 class Phase(StrEnum):
@@ -716,6 +720,8 @@ class State:
     #: When the backend connection dropped during a session (lobby or call), which is kept
     #: for a resume; None while connected. Belongs to the connection, not to a phase.
     link_lost_at: float | None = None
+    #: In a call: when the connection to the official in charge failed, while a new one is tried.
+    media_lost_at: float | None = None
 
 
 #: The quick feedback questions, in order (service, ease of use, overall).
@@ -937,6 +943,11 @@ class BoothSession:
         return [Send(RtcOffer(session_id=ev.session_id, peer=ev.peer, sdp=ev.sdp))]
 
     def _on_media_connected(self, ev: MediaConnected) -> list[Command]:
+        if self.state.phase is Phase.IN_CALL and ev.session_id == self.state.session_id:
+            if ev.peer != self.state.lead_peer or self.state.media_lost_at is None:
+                return [Log(f"peer {ev.peer} connected")]
+            self.state = replace(self.state, media_lost_at=None)
+            return [Log(f"peer {ev.peer} connected again"), Show(Screen.CALL, official_name=self.state.official_name)]
         if self.state.phase is not Phase.CONNECTING or ev.session_id != self.state.session_id:
             return []
         if ev.peer != self.state.lead_peer:
@@ -951,7 +962,21 @@ class BoothSession:
             # A guest's connection: close it; the citizen and the official go on.
             self.state = replace(self.state, remotes=tuple(p for p in self.state.remotes if p != ev.peer))
             return [Log(f"media to peer {ev.peer} failed: {ev.reason}"), DisconnectPeer(ev.peer)]
+        if self.state.phase is Phase.IN_CALL:
+            return self._reconnect_media(ev.peer, ev.now, f"media failed: {ev.reason}")
         return self._fail_media(ev.now, f"media failed: {ev.reason}")
+
+    def _reconnect_media(self, peer: str, now: float, why: str) -> list[Command]:
+        """A call's connection to ``peer`` is gone (it failed, or the peer asked): a new
+        connection and a new offer, as aiortc cannot restart ICE. For the official in charge
+        the call screen says kindly that it reconnects, until the picture is back."""
+        sid = self.state.session_id
+        assert sid is not None
+        out: list[Command] = [Log(f"{why}; offering peer {peer} a new connection"), ConnectPeer(sid, peer)]
+        if peer == self.state.lead_peer and self.state.phase is Phase.IN_CALL and self.state.media_lost_at is None:
+            self.state = replace(self.state, media_lost_at=now)
+            out.append(Show(Screen.CALL, Notice.RECONNECTING, self.state.official_name))
+        return out
 
     def _linked(self, session_id: str, peer: str) -> bool:
         """Whether the booth is in this call and connected (or connecting) to ``peer``."""
@@ -1207,6 +1232,9 @@ class BoothSession:
 
     def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
+        media_lost = self.state.media_lost_at
+        if phase is Phase.IN_CALL and media_lost is not None and ev.now >= media_lost + MEDIA_RETRY_S:
+            return self._fail_media(ev.now, f"media did not come back within {MEDIA_RETRY_S:.0f} s")
         lost = self.state.link_lost_at
         if lost is not None and ev.now >= lost + RESUME_GIVE_UP_S:
             out: list[Command] = [StopMedia()] if phase in _MEDIA_PHASES else []
@@ -1267,8 +1295,15 @@ class BoothSession:
         if isinstance(msg, AssistStatus):
             self.state = replace(self.state, assist_pending=None)  # the backend has it
             return [ShowAssist(msg.state)]
+        if isinstance(msg, SessionAdmitted) and phase is Phase.IDLE:
+            # The booth restarted in a call and resumed its session: it rejoins the call.
+            return [Log("rejoining the call this booth was in"), *self._admitted(msg, ev.now)]
         if getattr(msg, "session_id", None) != sid or phase not in _SESSION_PHASES:
             return [Log(f"ignored {getattr(msg, 'type', '?')} in phase {phase.value}")]
+        if isinstance(msg, RtcRestart) and phase in _MEDIA_PHASES:
+            if msg.peer not in self.state.remotes:
+                return [Log(f"ignored rtc.restart from peer {msg.peer}, not connected")]
+            return self._reconnect_media(msg.peer, ev.now, f"peer {msg.peer} asked for a new connection")
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
             return self._admitted(msg, ev.now)
         if isinstance(msg, QueueStatus) and phase is Phase.LOBBY:

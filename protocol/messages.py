@@ -409,6 +409,16 @@ class RtcIce(_Message):
     sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
 
 
+class RtcRestart(_Message):
+    """ "My connection to you is gone; offer me again": sent to the peer that offers (the booth)
+    when a page rejoins a call after a reload, or its connection failed. The booth answers
+    with a new peer connection and a new ``rtc.offer`` (aiortc has no ICE restart)."""
+
+    type: Literal["rtc.restart"] = "rtc.restart"
+    session_id: Id
+    peer: PeerId
+
+
 # --- call button and cameras ----------------------------------------------------
 
 
@@ -810,6 +820,7 @@ Message = Annotated[
         | RtcOffer
         | RtcAnswer
         | RtcIce
+        | RtcRestart
         | DeviceReport
         | AssistRequest
         | AssistAcknowledge
@@ -880,6 +891,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "rtc.offer",
             "rtc.answer",
             "rtc.ice",
+            "rtc.restart",
             "assist.ack",
             "assist.clear",
             "camera.select",

@@ -20,6 +20,7 @@ export type EtapisteWireMessage =
   | RtcOffer
   | RtcAnswer
   | RtcIce
+  | RtcRestart
   | DeviceReport
   | AssistRequest
   | AssistAcknowledge
@@ -356,6 +357,17 @@ export interface RtcIce {
   candidate: string;
   sdp_mid?: string | null;
   sdp_mline_index?: number | null;
+}
+/**
+ * "My connection to you is gone; offer me again": sent to the peer that offers (the booth)
+ * when a page rejoins a call after a reload, or its connection failed. The booth answers
+ * with a new peer connection and a new ``rtc.offer`` (aiortc has no ICE restart).
+ */
+export interface RtcRestart {
+  v?: 1;
+  type: "rtc.restart";
+  session_id: string;
+  peer: string;
 }
 /**
  * Booth -> backend: current health of every device in the booth.

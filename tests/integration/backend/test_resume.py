@@ -149,3 +149,53 @@ def test_when_the_grace_period_passes_the_call_ends_as_before(tmp_path: Path):
             with client.websocket_connect("/ws") as booth:
                 send(booth, {**BOOTH_HELLO, "resume": booth_token})
                 assert recv(booth)["resumed"] is False
+
+
+def test_a_reloaded_official_page_learns_its_call_and_asks_the_booth_to_offer_again(client: TestClient):
+    token = login(client)
+    with client.websocket_connect("/ws") as booth:
+        with client.websocket_connect("/ws") as official:
+            sid, _, official_token = booth_in_call(client, booth, official, token)
+        with client.websocket_connect("/ws") as page:  # the reloaded page: the token from its tab's storage
+            send(page, official_hello(token, official_token))
+            assert recv(page)["resumed"] is True
+            again = recv_until(page, "session.admitted")
+            assert (again["session_id"], again["peer"]) == (sid, "o1")
+            assert {p["peer"] for p in again["participants"]} == {"booth", "o1"}
+            send(page, {"type": "rtc.restart", "session_id": sid, "peer": "booth"})
+            restart = recv_until(booth, "rtc.restart")
+            assert (restart["session_id"], restart["peer"]) == (sid, "o1")  # named by its sender
+
+
+def test_a_restarted_booth_learns_its_call_or_its_lobby_place(client: TestClient):
+    token = login(client)
+    with client.websocket_connect("/ws") as official:
+        with client.websocket_connect("/ws") as booth:
+            sid, booth_token, _ = booth_in_call(client, booth, official, token)
+        with client.websocket_connect("/ws") as booth:
+            send(booth, {**BOOTH_HELLO, "resume": booth_token})
+            welcome = recv(booth)
+            again = recv_until(booth, "session.admitted")
+            assert (again["session_id"], again["peer"]) == (sid, "booth")
+            send(official, {"type": "session.leave", "session_id": sid})  # back to the lobby
+            recv_until(booth, "session.left")
+        with client.websocket_connect("/ws") as booth:
+            send(booth, {**BOOTH_HELLO, "resume": welcome["resume_token"]})
+            assert recv(booth)["resumed"] is True
+            assert recv_until(booth, "session.lobby")["session_id"] == sid
+
+
+def test_only_an_official_in_the_call_may_ask_the_booth_for_a_new_offer(client: TestClient):
+    token = login(client)
+    with client.websocket_connect("/ws") as booth, client.websocket_connect("/ws") as official:
+        send(booth, BOOTH_HELLO)
+        recv(booth)
+        send(booth, {"type": "session.request"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        send(booth, {"type": "rtc.restart", "session_id": sid, "peer": "o1"})  # the booth offers; it never asks
+        assert recv_until(booth, "error")["code"] == "not_allowed"
+        send(official, official_hello(token))
+        recv_until(official, "presence")
+        send(official, {"type": "rtc.restart", "session_id": sid, "peer": "booth"})  # not in a call yet
+        err = recv_until(official, "error")
+        assert (err["code"], err["ref"]) == ("wrong_state", "rtc.restart")

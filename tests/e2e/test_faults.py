@@ -1,0 +1,164 @@
+"""The fault suite: a call survives faults with nobody to click.
+
+Each case starts a real call (backend, kiosk, Chromium as the official), makes one
+fault happen, touches nothing afterwards, and asserts that video frames are decoded
+again on BOTH ends within ``RECOVERY_S`` (60 s; a loaded machine may be slow, a
+call that stays down fails). The seconds each recovery took are printed and
+written to artifacts/faults.json (bench/faults reads the same figures).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.booth_ui import start_walk_in
+from tests.e2e.browser import sign_in
+from tests.e2e.faults import RECOVERY_S, Link, booth_frames, flowing_again, page_frames
+from tests.e2e.processes import Backend, Kiosk
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+
+IN_CALL_JS = "() => window.etapiste.state().phase === 'in-call'"
+FIGURES: dict[str, dict[str, float]] = {}
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The kiosk's runtime directory (systemd's ``RuntimeDirectory=``): where its resume token is kept."""
+    run = tmp_path / "run"
+    run.mkdir()
+    monkeypatch.setenv("RUNTIME_DIRECTORY", str(run))
+    return run
+
+
+@pytest.fixture
+def booths(tmp_path: Path, artifacts: Path, runtime: Path) -> Iterator[list[Kiosk]]:
+    """Kiosks the test starts (and restarts, as systemd would); each stopped at the end."""
+    started: list[Kiosk] = []
+    yield started
+    for n, kiosk in enumerate(started):
+        kiosk.stop()
+        (artifacts / f"kiosk-faults-{n}.log").write_text(kiosk.log())
+
+
+def start_kiosk(tmp_path: Path, port: int, artifacts: Path, booths: list[Kiosk]) -> Kiosk:
+    home = tmp_path / f"kiosk-{len(booths)}"
+    home.mkdir()
+    shots = artifacts / "screenshots" / "kiosk-faults"
+    if not booths:
+        shutil.rmtree(shots, ignore_errors=True)
+    kiosk = Kiosk(home, port, shots)
+    booths.append(kiosk)
+    return kiosk
+
+
+def in_call(backend: Backend, kiosk: Kiosk, page: Any) -> str:
+    """A walk-in admitted by the official, frames flowing both ways: the session's id."""
+    sign_in(page, backend.url)
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal")
+    session_id = kiosk.wait_phase("lobby", timeout=15)["session_id"]
+    page.click(f"[data-testid='admit-{session_id}']", timeout=15_000)
+    kiosk.wait_phase("in_call", timeout=30)
+    page.wait_for_function(IN_CALL_JS, timeout=10_000)
+    started = time.monotonic()
+    flowing_again("the booth", lambda: booth_frames(kiosk), 0, started)
+    flowing_again("the official's page", lambda: page_frames(page), 0, started)
+    return session_id
+
+
+def record(case: str, booth_s: float, page_s: float, artifacts: Path) -> None:
+    FIGURES[case] = {"booth_s": round(booth_s, 2), "official_s": round(page_s, 2)}
+    print(f"\nfault {case}: frames again after {booth_s:.1f} s (booth), {page_s:.1f} s (official)")
+    (artifacts / "faults.json").write_text(json.dumps(FIGURES, indent=2))
+
+
+def test_a_dropped_booth_socket_does_not_stop_the_call(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    link = Link(backend.port)
+    try:
+        kiosk = start_kiosk(tmp_path, link.port, artifacts, booths)
+        session_id = in_call(backend, kiosk, page)
+        booth_before, page_before = booth_frames(kiosk), page_frames(page)
+        started = time.monotonic()
+        assert link.cut() >= 1
+        # The media is peer-to-peer: it never stops; the socket comes back and resumes.
+        booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), booth_before, started)
+        page_s = flowing_again("the official's page", lambda: page_frames(page), page_before, started)
+        wait_for("the booth to reconnect", lambda: kiosk.status()["connected"], timeout=RECOVERY_S)
+        status = kiosk.status()
+        assert (status["phase"], status["session_id"]) == ("in_call", session_id)
+        assert page.evaluate(IN_CALL_JS)
+        assert "resumed" in kiosk.log()
+        record("booth socket dropped", booth_s, page_s, artifacts)
+        page.click("#end-call")  # and the call still ends as a call does
+        kiosk.wait_phase("ended", timeout=15)
+    finally:
+        link.close()
+
+
+def test_a_reloaded_official_page_rejoins_the_call(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    session_id = in_call(backend, kiosk, page)
+    booth_before = booth_frames(kiosk)
+    started = time.monotonic()
+    page.reload()
+    page.wait_for_function(IN_CALL_JS, timeout=RECOVERY_S * 1000)
+    booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), booth_before, started)
+    page_s = flowing_again("the official's page", lambda: page_frames(page), -1, started)
+    assert page.evaluate("() => window.etapiste.state().sessionId") == session_id
+    assert kiosk.status()["phase"] == "in_call"
+    record("official page reloaded", booth_s, page_s, artifacts)
+    page.screenshot(path=str(artifacts / "screenshots" / "official-rejoined-after-reload.png"))
+
+
+def test_a_killed_kiosk_restarts_into_the_call_it_was_in(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk], runtime: Path
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    session_id = in_call(backend, kiosk, page)
+    assert (runtime / "resume-token").exists()
+    page.evaluate("() => { window.faultOldPc = window.etapiste.pc(); }")
+    started = time.monotonic()
+    kiosk.proc.kill()  # kill -9: no goodbye to anyone
+    kiosk.proc.wait()
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)  # systemd's Restart=always
+    wait_for(
+        "the official's page to answer the restarted booth's new offer",
+        lambda: page.evaluate("() => Boolean(window.etapiste.pc()) && window.etapiste.pc() !== window.faultOldPc"),
+        timeout=RECOVERY_S,
+    )
+    booth_s = flowing_again("the restarted booth", lambda: booth_frames(kiosk), -1, started)
+    page_s = flowing_again("the official's page", lambda: page_frames(page), -1, started)
+    status = kiosk.wait_phase("in_call", timeout=RECOVERY_S)
+    assert status["session_id"] == session_id
+    record("kiosk killed (-9) and restarted", booth_s, page_s, artifacts)
+
+
+def test_a_killed_kiosk_in_the_lobby_keeps_the_citizens_place(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    sign_in(page, backend.url)
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal")
+    session_id = kiosk.wait_phase("lobby", timeout=15)["session_id"]
+    kiosk.proc.kill()
+    kiosk.proc.wait()
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    status = kiosk.wait_phase("lobby", timeout=RECOVERY_S)
+    assert status["session_id"] == session_id
+    # Still the same waiting citizen on the official's page, and still admissible.
+    page.click(f"[data-testid='admit-{session_id}']", timeout=15_000)
+    kiosk.wait_phase("in_call", timeout=30)

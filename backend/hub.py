@@ -47,7 +47,7 @@ from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.domain.resume import ResumeBook
-from backend.store import accounts, alerts, catalogue, live_queue
+from backend.store import accounts, alerts, catalogue, live_queue, live_sessions, reconcile
 from backend.store import bookings as booking_store
 from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
@@ -222,11 +222,44 @@ class Hub:
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession | QueueChanged | Identified | FeedbackGiven] = asyncio.Queue()
+        self._records: asyncio.Queue[
+            CallSession | QueueChanged | Identified | FeedbackGiven | live_sessions.TokenChange
+        ] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
+
+    async def restore(self) -> reconcile.Kept:
+        """Carry on what the last run left live (a restart, even kill -9): its sessions and resume
+        tokens from the store. Every party of a restored session is away for the grace period,
+        as if its socket had just dropped; what nobody resumes then ends as before. Call from
+        the running loop, after ``know_booths`` and before any socket is served."""
+        if self.resume.grace_s <= 0:
+            return reconcile.Kept()
+        now = self.clock()
+        tokens = await asyncio.to_thread(live_sessions.load_tokens, self.db, now, self.resume.grace_s)
+        for hashed, party, until in tokens:
+            self.resume.restore(hashed, party, until)
+        restored = [s for s in await asyncio.to_thread(live_sessions.load, self.db) if self.broker.restore(s)]
+        parties = {Party(Role.BOOTH, s.booth_id) for s in restored}
+        parties |= {p.party for s in restored for p in s.present()}
+        parties |= {Party(Role.OFFICIAL, s.offered_to) for s in restored if s.offered_to}
+        loop = asyncio.get_running_loop()
+        for party in parties:
+            self._away[party] = loop.call_later(self.resume.grace_s, self._grace_over, party)
+        if restored:
+            log.warning(
+                "restored %d live sessions of the last run; %d parties may resume within %g s",
+                len(restored),
+                len(parties),
+                self.resume.grace_s,
+            )
+        return reconcile.Kept(
+            sessions=frozenset(s.id for s in restored),
+            queue_entries=frozenset(s.queue_entry_id for s in restored if s.queue_entry_id),
+            bookings=frozenset(s.booking_id for s in restored if s.booking_id),
+        )
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -366,8 +399,9 @@ class Hub:
 
     def _resumes(self, party: Party, token: str | None, now: float) -> bool:
         """Whether this hello's resume token keeps ``party``'s session; if so it is no longer away."""
-        if token is None or not self.resume.take(party, token_hash(token), now):
+        if token is None or not self.resume.take(party, hashed := token_hash(token), now):
             return False
+        self._records.put_nowait(live_sessions.TokenChange(party, hashed, gone=True))
         handle = self._away.pop(party, None)
         if handle is not None:
             handle.cancel()
@@ -380,6 +414,7 @@ class Hub:
         token = secrets.token_urlsafe(32)
         conn.resume_hash = token_hash(token)
         self.resume.issue(conn.party, conn.resume_hash)
+        self._records.put_nowait(live_sessions.TokenChange(conn.party, conn.resume_hash))
         return token
 
     def _end_away(self, party: Party, now: float) -> list[Effect]:
@@ -391,6 +426,7 @@ class Hub:
         handle.cancel()
         self._held.pop(party, None)
         self.resume.forget(party)
+        self._records.put_nowait(live_sessions.TokenChange(party, None))
         log.info("%s %s did not resume within %g s", party.role.value, party.id, self.resume.grace_s)
         return self._offline(party, now)
 
@@ -760,8 +796,10 @@ class Hub:
         if party is None:
             return
         now = self.clock()
-        if conn.resume_hash is not None:
+        if conn.resume_hash is not None and self.resume.grace_s > 0:
             self.resume.released(conn.resume_hash, now)
+            expires = now + self.resume.grace_s
+            self._records.put_nowait(live_sessions.TokenChange(party, conn.resume_hash, expires_at=expires))
         conns = self.connections.get(party, set())
         if conn not in conns:
             return  # replaced by a newer connection of the same booth
@@ -902,7 +940,12 @@ class Hub:
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession | QueueChanged | Identified | FeedbackGiven) -> None:
+    def _record(
+        self, session: CallSession | QueueChanged | Identified | FeedbackGiven | live_sessions.TokenChange
+    ) -> None:
+        if isinstance(session, live_sessions.TokenChange):
+            live_sessions.apply_token(self.db, session)
+            return
         if isinstance(session, FeedbackGiven):
             with self.db() as db:
                 if session.citizen is not None:
@@ -925,6 +968,8 @@ class Hub:
             return
         with self.db() as db:
             record_call(db, session)
+            live_sessions.save(db, session, self.clock())
+            db.commit()
         live_queue.follow_session(self.db, session)
 
     def _targets(self, to: Party) -> list[Connection]:

@@ -594,6 +594,14 @@ class CallBroker:
             raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
         return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
 
+    def restore(self, s: CallSession) -> bool:
+        """A live session the last run left in the store (``backend.store.live_sessions``): held
+        again, its parties away until they resume. False (and not held) for an unknown booth."""
+        if s.booth_id not in self.booths or s.phase is CallPhase.ENDED:
+            return False
+        self.sessions[s.id] = s
+        return True
+
     def whereabouts(self, party: Party) -> list[Effect]:
         """What a resumed party is told of where it is: a booth its wait in the lobby (and its
         place), anyone in a call ``session.admitted`` again, naming their own peer. A client that

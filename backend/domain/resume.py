@@ -42,6 +42,10 @@ class ResumeBook(Generic[P]):
         """A token was given to ``party`` on a socket that is open now."""
         self._held[hashed] = _Held(party)
 
+    def restore(self, hashed: str, party: P, expires_at: float) -> None:
+        """A token the last run gave out, loaded from the store (valid until ``expires_at``)."""
+        self._held[hashed] = _Held(party, expires_at)
+
     def released(self, hashed: str, now: float) -> None:
         """The socket the token was given on closed: it is valid for the grace period from now."""
         held = self._held.get(hashed)

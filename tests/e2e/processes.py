@@ -76,9 +76,11 @@ class Backend(Process):
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
         seed: bool = True,
+        start_timeout: float = 30,
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
-        ``seed=False`` starts from an empty database (the admin app's set-up test)."""
+        ``seed=False`` starts from an empty database (the admin app's set-up test);
+        ``start_timeout``: how long it may take to answer (a restart on a loaded machine)."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(
@@ -97,7 +99,7 @@ class Backend(Process):
             tmp / "backend.log",
             env,
         )
-        wait_for("the backend to answer /healthz", self._healthy, timeout=30)
+        wait_for("the backend to answer /healthz", self._healthy, timeout=start_timeout)
 
     def _healthy(self) -> bool:
         if not self.alive():

@@ -162,3 +162,70 @@ def test_a_killed_kiosk_in_the_lobby_keeps_the_citizens_place(
     # Still the same waiting citizen on the official's page, and still admissible.
     page.click(f"[data-testid='admit-{session_id}']", timeout=15_000)
     kiosk.wait_phase("in_call", timeout=30)
+
+
+def kill_backend(backend: Backend, tmp_path: Path) -> None:
+    """kill -9: no socket is closed politely, no record is finished."""
+    backend.proc.kill()
+    backend.proc.wait()
+    shutil.copy(backend.log_path, tmp_path / "backend-killed.log")
+
+
+def restart_backend(backend: Backend, tmp_path: Path) -> Backend:
+    """Start it again on the same port and database, as systemd's ``Restart=`` would."""
+    return Backend(tmp_path, port=backend.port, start_timeout=RECOVERY_S)
+
+
+def test_a_backend_killed_mid_call_comes_back_and_both_sides_resume_it(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    session_id = in_call(backend, kiosk, page)
+    booth_before, page_before = booth_frames(kiosk), page_frames(page)
+    started = time.monotonic()
+    kill_backend(backend, tmp_path)
+    # The media never needed the backend: it goes on while the backend is down ...
+    booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), booth_before, started)
+    page_s = flowing_again("the official's page", lambda: page_frames(page), page_before, started)
+    assert kiosk.status()["phase"] == "in_call" and page.evaluate(IN_CALL_JS)
+    again = restart_backend(backend, tmp_path)
+    try:
+        # ... and the sockets come back and resume the same call.
+        wait_for("the booth to reconnect", lambda: kiosk.status()["connected"], timeout=RECOVERY_S)
+        page.wait_for_selector("#connection[data-state='connected']", timeout=RECOVERY_S * 1000)
+        assert "restored 1 live sessions" in again.log()
+        status = kiosk.status()
+        assert (status["phase"], status["session_id"]) == ("in_call", session_id)
+        assert page.evaluate("() => window.etapiste.state().sessionId") == session_id
+        record("backend killed (-9) and restarted in a call", booth_s, page_s, artifacts)
+        page.click("#end-call")  # the restarted backend carries the call to its end
+        kiosk.wait_phase("ended", timeout=15)
+    finally:
+        again.stop()
+        (artifacts / "backend-faults.log").write_text(again.log())
+
+
+def test_a_backend_killed_while_a_citizen_waits_keeps_their_place(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    sign_in(page, backend.url)
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal")
+    session_id = kiosk.wait_phase("lobby", timeout=15)["session_id"]
+    page.wait_for_selector(f"[data-testid='admit-{session_id}']", timeout=15_000)
+    started = time.monotonic()
+    kill_backend(backend, tmp_path)
+    again = restart_backend(backend, tmp_path)
+    try:
+        wait_for("the booth to reconnect", lambda: kiosk.status()["connected"], timeout=RECOVERY_S)
+        assert kiosk.status()["session_id"] == session_id
+        page.wait_for_selector("#connection[data-state='connected']", timeout=RECOVERY_S * 1000)
+        page.click(f"[data-testid='admit-{session_id}']", timeout=RECOVERY_S * 1000)
+        kiosk.wait_phase("in_call", timeout=RECOVERY_S)
+        booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), 0, started)
+        page_s = flowing_again("the official's page", lambda: page_frames(page), 0, started)
+        record("backend killed (-9) and restarted in the lobby (to frames after Admit)", booth_s, page_s, artifacts)
+    finally:
+        again.stop()
+        (artifacts / "backend-faults-lobby.log").write_text(again.log())

@@ -229,7 +229,12 @@ def test_a_backend_killed_while_a_citizen_waits_keeps_their_place(
         kiosk.wait_phase("lobby", timeout=RECOVERY_S)
         assert kiosk.status()["session_id"] == session_id
         page.wait_for_selector("#connection[data-state='connected']", timeout=RECOVERY_S * 1000)
-        page.click(f"[data-testid='admit-{session_id}']", timeout=RECOVERY_S * 1000)
+        try:
+            page.wait_for_selector(f"[data-testid='admit-{session_id}']", timeout=RECOVERY_S * 1000)
+        except Exception as exc:
+            seen = page.evaluate("() => window.etapiste.state()")
+            raise AssertionError(f"no waiting citizen on the page: {seen}\n{again.log()[-3000:]}") from exc
+        page.click(f"[data-testid='admit-{session_id}']")
         kiosk.wait_phase("in_call", timeout=RECOVERY_S)
         booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), 0, started)
         page_s = flowing_again("the official's page", lambda: page_frames(page), 0, started)

@@ -66,7 +66,13 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     db = session_factory(engine)
     cas_file = settings.identity_trusted_cas
     trusted = load_trusted_cas(Path(cas_file).read_bytes()) if cas_file else []
-    hub = Hub(db, clock=clock, limits=settings.limits, identifications=Identifications(trusted))
+    hub = Hub(
+        db,
+        clock=clock,
+        limits=settings.limits,
+        identifications=Identifications(trusted),
+        resume_grace_s=settings.resume_grace_s,
+    )
     alarms = Alarms(db, clock, settings.alarms, tell_official=hub.assist_unanswered)
     hub.on_alarms = alarms.raise_alarms
     hub.broker.turn = settings.turn  # every participant gets TURN credentials in session.admitted
@@ -83,8 +89,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
                 seed_demo(s)
         with db() as s:
             hub.know_booths(accounts.all_booths(s))
-        # Nothing is live yet: whatever the database shows as live, a crash left behind.
-        left = await asyncio.to_thread(reconcile.after_restart, db, clock())
+        # Nothing is live yet but what the hub restores for a resume: the rest a crash left behind.
+        kept = await hub.restore()
+        left = await asyncio.to_thread(reconcile.after_restart, db, clock(), kept)
         hub.start()
         for entry_id in left.desk_waiting:  # still in the room: they queue again, in their order
             await hub.queue_at_desk(await asyncio.to_thread(live_queue.desk_walk_in, db, entry_id))

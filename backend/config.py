@@ -128,6 +128,9 @@ class BackendSettings(BaseSettings):
     trusted_proxies: str = Field("", max_length=1000, pattern=r"^[0-9A-Fa-f.:/, ]*$")
     #: The TURN server whose time-limited credentials every participant of a call is given.
     turn: TurnSettings = TurnSettings()
+    #: Seconds a booth's or an official's session (lobby place, offer, call) is kept after its
+    #: socket drops, waiting for a ``hello`` with the resume token; 0 ends it at once (docs/RESILIENCE.md).
+    resume_grace_s: float = Field(30.0, ge=0, le=600)
 
     @field_validator("database_url")
     @classmethod

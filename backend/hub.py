@@ -46,7 +46,8 @@ from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
-from backend.store import accounts, alerts, catalogue, live_queue
+from backend.domain.resume import ResumeBook
+from backend.store import accounts, alerts, catalogue, live_queue, live_sessions, reconcile
 from backend.store import bookings as booking_store
 from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
@@ -85,6 +86,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmit,
     SessionEnd,
@@ -109,6 +111,8 @@ CLOSE_ABUSE = 4003
 CLOSE_TRY_AGAIN = 1013
 #: How often live officials' sockets are checked for an expired sign-in.
 EXPIRY_SWEEP_S = 30.0
+#: Messages kept for a party whose socket dropped, until it resumes (a call's signalling is a few dozen).
+HELD_MAX = 1000
 
 
 @dataclass(eq=False)
@@ -122,6 +126,8 @@ class Connection:
     token_hash: str | None = None
     expires_at: float | None = None
     bucket: TokenBucket | None = None
+    #: The hash of the resume token this connection's welcome gave out.
+    resume_hash: str | None = None
 
     async def send(self, message: object) -> None:
         if self.ws.application_state is not WebSocketState.CONNECTED:
@@ -191,8 +197,14 @@ class Hub:
         new_session_id: Callable[[], str] = lambda: "s-" + secrets.token_hex(8),
         limits: LimitSettings = LimitSettings(),
         identifications: Identifications | None = None,
+        resume_grace_s: float = 0.0,
     ) -> None:
         self.db = db
+        #: Resume tokens; a party whose last socket dropped is *away* (its sessions kept,
+        #: messages to it held) until it resumes or the grace period ends (docs/RESILIENCE.md).
+        self.resume: ResumeBook[Party] = ResumeBook(resume_grace_s)
+        self._away: dict[Party, asyncio.TimerHandle] = {}
+        self._held: dict[Party, list[object]] = {}
         self.clock = clock
         self.limits = limits
         self._per_address: dict[str, int] = defaultdict(int)
@@ -210,11 +222,44 @@ class Hub:
         self._background: set[asyncio.Task[None]] = set()
         # One writer, in order, not tied to any connection's handler: a record
         # must land even when the socket that caused it is being torn down.
-        self._records: asyncio.Queue[CallSession | QueueChanged | Identified | FeedbackGiven] = asyncio.Queue()
+        self._records: asyncio.Queue[
+            CallSession | QueueChanged | Identified | FeedbackGiven | live_sessions.TokenChange
+        ] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
+
+    async def restore(self) -> reconcile.Kept:
+        """Carry on what the last run left live (a restart, even kill -9): its sessions and resume
+        tokens from the store. Every party of a restored session is away for the grace period,
+        as if its socket had just dropped; what nobody resumes then ends as before. Call from
+        the running loop, after ``know_booths`` and before any socket is served."""
+        if self.resume.grace_s <= 0:
+            return reconcile.Kept()
+        now = self.clock()
+        tokens = await asyncio.to_thread(live_sessions.load_tokens, self.db, now, self.resume.grace_s)
+        for hashed, party, until in tokens:
+            self.resume.restore(hashed, party, until)
+        restored = [s for s in await asyncio.to_thread(live_sessions.load, self.db) if self.broker.restore(s)]
+        parties = {Party(Role.BOOTH, s.booth_id) for s in restored}
+        parties |= {p.party for s in restored for p in s.present()}
+        parties |= {Party(Role.OFFICIAL, s.offered_to) for s in restored if s.offered_to}
+        loop = asyncio.get_running_loop()
+        for party in parties:
+            self._away[party] = loop.call_later(self.resume.grace_s, self._grace_over, party)
+        if restored:
+            log.warning(
+                "restored %d live sessions of the last run; %d parties may resume within %g s",
+                len(restored),
+                len(parties),
+                self.resume.grace_s,
+            )
+        return reconcile.Kept(
+            sessions=frozenset(s.id for s in restored),
+            queue_entries=frozenset(s.queue_entry_id for s in restored if s.queue_entry_id),
+            bookings=frozenset(s.booking_id for s in restored if s.booking_id),
+        )
 
     def know_booths(self, booths: list[BoothInfo]) -> None:
         """Booths from the database, shown as offline until they connect."""
@@ -287,13 +332,16 @@ class Hub:
                 await self._refuse(conn, ErrorCode.AUTH_FAILED, "unknown booth or wrong booth credential", "hello")
                 return None
             party, name = Party(Role.BOOTH, info.booth_id), info.name
-            effects = []
+            resumed = self._resumes(party, msg.resume, now)
+            effects = [] if resumed else self._end_away(party, now)
             replaced = list(self.connections.pop(party, ()))
-            if replaced:
+            if resumed:
+                log.info("booth %s resumed its session", party.id)
+            elif replaced:
                 # The booth restarted while its old socket was half-open: whatever that
                 # socket's citizen was doing is over, as if it had dropped; the new
                 # connection starts clean (not "busy" with a session nobody can reach).
-                effects = self.broker.booth_offline(party.id, now)
+                effects += self.broker.booth_offline(party.id, now)
                 log.info("booth %s reconnected; its old connection is replaced", party.id)
             for old in replaced:
                 await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
@@ -310,27 +358,95 @@ class Hub:
             conn.token_hash, conn.expires_at = token_hash(msg.token), account.info.expires_at
             # Whose matter each waiting citizen chose decides who sees and admits them: keep the catalogue fresh.
             self.broker.know_services(await asyncio.to_thread(self._services))
-            effects = []
+            resumed = self._resumes(party, msg.resume, now)
+            effects = [] if resumed else self._end_away(party, now)
+        held = self._held.pop(party, []) if resumed else []
         conn.party = party
         conn.bucket = TokenBucket(self.limits.messages_per_s, self.limits.messages_burst)
         self.connections[party].add(conn)
-        await conn.send(Welcome(role=party.role, name=name, server_time=now))
+        await conn.send(
+            Welcome(role=party.role, name=name, server_time=now, resume_token=self._issue(conn), resumed=resumed)
+        )
         if account is not None:
             self.accounts[party.id] = account
-            effects = self.broker.official_online(
-                party.id,
-                name,
-                now,
-                standing=account.standing,
-                skills=account.skills,
-            )
+            if resumed and party.id in self.broker.officials:
+                # Still known to the broker (its calls and offers kept): only a fresh picture.
+                effects += [Deliver(party, self.broker.presence(party.id))]
+            else:
+                effects += self.broker.official_online(
+                    party.id,
+                    name,
+                    now,
+                    standing=account.standing,
+                    skills=account.skills,
+                )
             for alert in await asyncio.to_thread(self._pending_alerts, account):
                 await conn.send(alert.to_message())  # kept until an advisor acknowledges it
         else:
             await conn.send(_menu(list(self.broker.services.values())))
+        for message in held:  # what happened while the socket was down, in order
+            await conn.send(message)
+        if resumed:
+            # Where it is, for a client that restarted (a reloaded page, a restarted kiosk) and
+            # knows nothing of it; one that only lost its socket already knows and ignores it.
+            # Before the presence snapshot: a page takes a session.admitted until its first presence.
+            effects = [*self.broker.whereabouts(party, now), *effects]
         log.info("%s %s connected", party.role.value, party.id)
         await self._apply(effects)
         return party
+
+    # -- resume --
+
+    def _resumes(self, party: Party, token: str | None, now: float) -> bool:
+        """Whether this hello's resume token keeps ``party``'s session; if so it is no longer away."""
+        if token is None or not self.resume.take(party, hashed := token_hash(token), now):
+            return False
+        self._records.put_nowait(live_sessions.TokenChange(party, hashed, gone=True))
+        handle = self._away.pop(party, None)
+        if handle is not None:
+            handle.cancel()
+        return True
+
+    def _issue(self, conn: Connection) -> str | None:
+        """A fresh resume token for this connection's welcome (None: resuming is off)."""
+        if self.resume.grace_s <= 0 or conn.party is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        conn.resume_hash = token_hash(token)
+        self.resume.issue(conn.party, conn.resume_hash)
+        self._records.put_nowait(live_sessions.TokenChange(conn.party, conn.resume_hash))
+        return token
+
+    def _end_away(self, party: Party, now: float) -> list[Effect]:
+        """``party`` came back without a valid token (or its grace period ended): what it was
+        doing is over, as when a socket dropped before resume existed."""
+        handle = self._away.pop(party, None)
+        if handle is None:
+            return []
+        handle.cancel()
+        self._held.pop(party, None)
+        self.resume.forget(party)
+        self._records.put_nowait(live_sessions.TokenChange(party, None))
+        log.info("%s %s did not resume within %g s", party.role.value, party.id, self.resume.grace_s)
+        return self._offline(party, now)
+
+    def _offline(self, party: Party, now: float) -> list[Effect]:
+        if party.role is Role.BOOTH:
+            return self.broker.booth_offline(party.id, now)
+        self.accounts.pop(party.id, None)
+        return self.broker.official_offline(party.id, now)
+
+    def _grace_over(self, party: Party) -> None:
+        """The timer of an away party: no resume came; carry out the drop as it used to be."""
+        if party not in self._away or self.connections.get(party):
+            self._away.pop(party, None)
+            return
+        self._spawn(self._apply(self._end_away(party, self.clock())))
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
         with self.db() as db:
@@ -416,7 +532,7 @@ class Hub:
                 return b.end(party, sid, now)
             case ParticipantRemove(session_id=sid, peer=peer):
                 return b.remove(party.id, sid, peer, now)
-            case RtcOffer() | RtcAnswer() | RtcIce():
+            case RtcOffer() | RtcAnswer() | RtcIce() | RtcRestart():
                 return b.relay(party, msg.session_id, msg)
             case DeviceReport(devices=devices):
                 return b.device_status(party.id, devices)
@@ -679,6 +795,11 @@ class Hub:
         party = conn.party
         if party is None:
             return
+        now = self.clock()
+        if conn.resume_hash is not None and self.resume.grace_s > 0:
+            self.resume.released(conn.resume_hash, now)
+            expires = now + self.resume.grace_s
+            self._records.put_nowait(live_sessions.TokenChange(party, conn.resume_hash, expires_at=expires))
         conns = self.connections.get(party, set())
         if conn not in conns:
             return  # replaced by a newer connection of the same booth
@@ -686,17 +807,14 @@ class Hub:
         if conns:
             return  # the official still has another tab open
         del self.connections[party]
-        if party.role is Role.OFFICIAL:
-            self.accounts.pop(party.id, None)
-        now = self.clock()
-        if party.role is Role.BOOTH:
-            effects = self.broker.booth_offline(party.id, now)
-        else:
-            effects = self.broker.official_offline(party.id, now)
+        if self.resume.grace_s > 0:
+            # Away, not gone: its sessions wait for a resume until the grace period ends.
+            loop = asyncio.get_running_loop()
+            self._away[party] = loop.call_later(self.resume.grace_s, self._grace_over, party)
+            log.info("%s %s disconnected; kept for %g s", party.role.value, party.id, self.resume.grace_s)
+            return
         log.info("%s %s disconnected", party.role.value, party.id)
-        task = asyncio.get_running_loop().create_task(self._apply(effects))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._spawn(self._apply(self._offline(party, now)))
 
     # -- effects --
 
@@ -756,7 +874,20 @@ class Hub:
                 if isinstance(effect.message, Presence) and effect.to.role is Role.OFFICIAL:
                     await self._presence_to(effect.to.id, effect.message)
                     continue
-                for conn in self._targets(effect.to):
+                targets = self._targets(effect.to)
+                if not targets and effect.to in self._away:
+                    held = self._held.setdefault(effect.to, [])
+                    if len(held) < HELD_MAX:
+                        held.append(effect.message)
+                    else:
+                        log.warning(
+                            "%s %s away: a %s not held (%d held)",
+                            effect.to.role.value,
+                            effect.to.id,
+                            getattr(effect.message, "type", "?"),
+                            len(held),
+                        )
+                for conn in targets:
                     await conn.send(effect.message)
 
     async def _presence_to(self, official_id: str, snapshot: Presence) -> None:
@@ -796,7 +927,7 @@ class Hub:
         for task in (self._writer, self._sweeper):
             if task is not None:
                 task.cancel()
-        for handle in self._presence_held.values():
+        for handle in [*self._presence_held.values(), *self._away.values()]:
             handle.cancel()
 
     async def _write_records(self) -> None:
@@ -809,7 +940,12 @@ class Hub:
             finally:
                 self._records.task_done()
 
-    def _record(self, session: CallSession | QueueChanged | Identified | FeedbackGiven) -> None:
+    def _record(
+        self, session: CallSession | QueueChanged | Identified | FeedbackGiven | live_sessions.TokenChange
+    ) -> None:
+        if isinstance(session, live_sessions.TokenChange):
+            live_sessions.apply_token(self.db, session)
+            return
         if isinstance(session, FeedbackGiven):
             with self.db() as db:
                 if session.citizen is not None:
@@ -832,6 +968,8 @@ class Hub:
             return
         with self.db() as db:
             record_call(db, session)
+            live_sessions.save(db, session, self.clock())
+            db.commit()
         live_queue.follow_session(self.db, session)
 
     def _targets(self, to: Party) -> list[Connection]:

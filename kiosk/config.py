@@ -19,6 +19,7 @@ Example::
     booth_id = "imatra-1"
     ca_file = "/etc/etapiste/ca.pem"   # optional: the backend's private CA
     secret = "..."            # or secret_file = "/etc/etapiste/booth.secret" (relative: to this file)
+    resume_file = ""          # the resume token across restarts; empty: $RUNTIME_DIRECTORY/resume-token
 
     [display]
     fullscreen = true
@@ -191,6 +192,9 @@ class BackendSection(Section):
     #: PEM file of the CA that signed the backend's (and the TURN server's) certificate, for a
     #: wss:// URL under a private CA (relative: to this file); empty: the system's CAs.
     ca_file: str = ""
+    #: Where the resume token is kept across a kiosk restart (runtime storage, e.g. a tmpfs);
+    #: empty: ``$RUNTIME_DIRECTORY/resume-token`` when systemd gives one, else memory only.
+    resume_file: str = ""
 
     @field_validator("url")
     @classmethod
@@ -584,6 +588,7 @@ class BoothFile(Section):
             audio=self.audio,
             status_file=self.diagnostics.status_file,
             screenshot_dir=self.diagnostics.screenshot_dir,
+            resume_file=self.backend.resume_file,
         )
 
     def to_toml(self, comment: str = "") -> str:
@@ -621,6 +626,7 @@ class KioskConfig:
     audio: AudioSection = field(default_factory=AudioSection)
     status_file: str = ""
     screenshot_dir: str = ""
+    resume_file: str = ""
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
+from kiosk.resume import ResumeKeeper
 from kiosk.stills import http_base, take_and_upload
 from kiosk.tls import client_context
 from protocol.booking_code import QR_PREFIX
@@ -68,6 +69,8 @@ from protocol.messages import (
 log = logging.getLogger("etapiste.kiosk")
 
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 10.0
+#: Messages kept while the backend is unreachable, for a resume (a call's signalling is a few dozen).
+OUTBOX_MAX = 500
 TICK_S = 0.25
 #: How long, when the booth stops, it waits for its calls' peer connections to close.
 MEDIA_CLOSE_S = 5.0
@@ -134,6 +137,10 @@ class Controller:
         self.machine = sm.BoothSession()
         self.media: CallMedia | None = None
         self._ws: websockets.ClientConnection | None = None
+        #: The token of the last welcome: the next hello resumes our session with it (``kiosk.resume``).
+        self.resume = ResumeKeeper(config.resume_file)
+        #: Messages the machine sent while the socket was down: sent after a resume, in order.
+        self._outbox: list[object] = []
         self._tasks: set[asyncio.Task[None]] = set()
         #: Peer connections being closed: waited for at shutdown (see ``shutdown``).
         self._closing: set[asyncio.Task[None]] = set()
@@ -301,11 +308,14 @@ class Controller:
         return {"ssl": context} if context is not None else {}
 
     async def _handshake(self, ws: websockets.ClientConnection) -> bool:
-        await ws.send(
-            encode(
-                Hello(role=Role.BOOTH, booth_id=self.config.booth_id, token=self.config.secret, client="etapiste-kiosk")
-            )
+        hello = Hello(
+            role=Role.BOOTH,
+            booth_id=self.config.booth_id,
+            token=self.config.secret,
+            client="etapiste-kiosk",
+            resume=self.resume.token(),
         )
+        await ws.send(encode(hello))
         reply = decode(await asyncio.wait_for(ws.recv(), 10))
         if isinstance(reply, Error):
             level = logging.ERROR if reply.code is ErrorCode.AUTH_FAILED else logging.WARNING
@@ -315,8 +325,15 @@ class Controller:
             log.warning("backend answered hello with %s", reply.type)
             return False
         self._ws = ws
-        log.info("connected to backend as booth %s", self.config.booth_id)
-        self.feed(sm.Connected(self.clock()))
+        self.resume.keep(reply.resume_token)
+        held, self._outbox = self._outbox, []
+        if reply.resumed:
+            log.info("connected to backend as booth %s; session resumed", self.config.booth_id)
+            for message in held:
+                await self._send(message)
+        else:
+            log.info("connected to backend as booth %s", self.config.booth_id)
+        self.feed(sm.Connected(self.clock(), resumed=reply.resumed))
         return True
 
     async def _read(self, ws: websockets.ClientConnection) -> None:
@@ -452,7 +469,10 @@ class Controller:
     async def _send(self, message: object) -> None:
         ws = self._ws
         if ws is None:
-            log.info("not connected; dropped outgoing %s", getattr(message, "type", "?"))
+            if len(self._outbox) < OUTBOX_MAX:
+                self._outbox.append(message)  # sent if the session is resumed; moot if not
+            else:
+                log.warning("not connected; dropped outgoing %s", getattr(message, "type", "?"))
             return
         with contextlib.suppress(ConnectionClosed):
             await ws.send(encode(message))

@@ -57,6 +57,7 @@ TEXTS: dict[str, str] = {
     Notice.OFFICIAL_DISCONNECTED.value: N_("The official was disconnected. Please wait."),
     Notice.BACK_IN_QUEUE.value: N_("You are back in the queue. Please wait for an official."),
     Notice.CONNECTING.value: N_("Connecting…"),
+    Notice.RECONNECTING.value: N_("Reconnecting… Please wait, your place is kept."),
     Notice.CALL_ENDED.value: N_("The meeting has ended"),
     Notice.CONNECTION_FAILED.value: N_("The connection failed. Please ask the service advisor for help."),
     Notice.CANCELLED.value: N_("Cancelled"),

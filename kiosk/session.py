@@ -19,6 +19,9 @@ Phases::
     back, or 90 s untouched (CHOOSING, CHECKIN, CHECKING): -> IDLE
     REQUESTING timed out or refused: -> IDLE
     session ended / media failed: -> ENDED --8 s--> IDLE
+    disconnected in LOBBY, CONNECTING, IN_CALL: the phase and its media stay (``link_lost_at``);
+      connected again, resumed: goes on; not resumed: LOBBY -> IDLE, a call -> ENDED;
+      no backend for ``RESUME_GIVE_UP_S``: -> OFFLINE
 
 Walk-in: Start shows the catalogue of matters the backend sent
 (``booth.catalogue``); the citizen picks a language and a matter and the
@@ -86,6 +89,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmitted,
     SessionEnd,
@@ -118,6 +122,12 @@ IDENT_RESULT_S = 6.0
 FEEDBACK_TIMEOUT_S = 60.0
 #: How long "thank you" stays after the last answer.
 FEEDBACK_THANKS_S = 4.0
+#: With the backend unreachable this long in a session, the booth stops waiting to resume it
+#: (the backend's grace period, ``ETAPISTE_RESUME_GRACE_S``, is shorter: it has ended it by then).
+RESUME_GIVE_UP_S = 300.0
+#: In a call, how long the booth keeps offering a new connection to the official in charge
+#: after theirs failed, before the call ends as failed.
+MEDIA_RETRY_S = 45.0
 
 
 class Phase(StrEnum):
@@ -157,6 +167,7 @@ class Notice(StrEnum):
     OFFICIAL_DISCONNECTED = "official_disconnected"  # the official's connection was lost
     BACK_IN_QUEUE = "back_in_queue"  # the official returned the citizen to the lobby on purpose
     CONNECTING = "connecting"
+    RECONNECTING = "reconnecting"  # the booth's link to the backend dropped; it comes back by itself
     CALL_ENDED = "call_ended"
     CONNECTION_FAILED = "connection_failed"
     CANCELLED = "cancelled"
@@ -184,9 +195,10 @@ class Notice(StrEnum):
 
 @dataclass(frozen=True)
 class Connected:
-    """The backend accepted our hello."""
+    """The backend accepted our hello; ``resumed``: with our resume token, our session kept."""
 
     now: float
+    resumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -708,6 +720,11 @@ class State:
     language: str | None = None
     #: Large text / high contrast as this citizen set them; reset with the language.
     look: Look = Look()
+    #: When the backend connection dropped during a session (lobby or call), which is kept
+    #: for a resume; None while connected. Belongs to the connection, not to a phase.
+    link_lost_at: float | None = None
+    #: In a call: when the connection to the official in charge failed, while a new one is tried.
+    media_lost_at: float | None = None
 
 
 #: The quick feedback questions, in order (service, ease of use, overall).
@@ -741,6 +758,8 @@ class BoothSession:
 
     def _on_connected(self, ev: Connected) -> list[Command]:
         out: list[Command] = []
+        if self.state.link_lost_at is not None:
+            out += self._link_back(ev)
         if self.state.devices:
             out.append(Send(DeviceReport(devices=self.state.devices)))
         if self.state.assist_pending is not None:
@@ -751,6 +770,8 @@ class BoothSession:
         return out
 
     def _on_disconnected(self, ev: Disconnected) -> list[Command]:
+        if self.state.phase in _SESSION_PHASES:
+            return self._link_lost(ev.now)
         out: list[Command] = []
         if self.state.phase in _MEDIA_PHASES:
             out.append(StopMedia())
@@ -760,6 +781,43 @@ class BoothSession:
         self._to(Phase.OFFLINE)
         out.append(Show(Screen.OFFLINE))
         return out
+
+    def _link_lost(self, now: float) -> list[Command]:
+        """The socket dropped in the lobby or a call: the backend keeps the session for a resume,
+        and the media is peer-to-peer, so nothing stops. A call goes on unchanged (its picture
+        says enough); the lobby says calmly that it reconnects."""
+        if self.state.link_lost_at is not None:
+            return []
+        phase = self.state.phase
+        self.state = replace(self.state, link_lost_at=now)
+        out: list[Command] = [Log(f"backend connection lost in phase {phase.value}; resuming")]
+        if phase is Phase.LOBBY:
+            out.append(Show(Screen.LOBBY, Notice.RECONNECTING))
+        return out
+
+    def _link_back(self, ev: Connected) -> list[Command]:
+        """Connected again after a drop in a session: resumed, it goes on; not resumed (the grace
+        period passed, or the backend lost it), the session is over and the Start screen follows."""
+        phase = self.state.phase
+        self.state = replace(self.state, link_lost_at=None)
+        if ev.resumed:
+            out: list[Command] = [Log(f"backend connection resumed in phase {phase.value}")]
+            if phase is Phase.LOBBY:
+                out.append(Show(Screen.LOBBY))
+            return out
+        return [Log("the backend did not keep our session"), *self._session_gone(ev.now)]
+
+    def _session_gone(self, now: float) -> list[Command]:
+        """The session cannot be resumed: a wait in the lobby gives way to Start; a call stops
+        its media and says "the meeting has ended", then Start."""
+        if self.state.phase is Phase.LOBBY:
+            self._to(Phase.IDLE)
+            return [Show(Screen.ATTRACT)]
+        if self.state.phase not in _MEDIA_PHASES:
+            return []
+        out: list[Command] = [StopMedia()]
+        self._to(Phase.ENDED, deadline=now + ENDED_SCREEN_S)
+        return [*out, Show(Screen.ENDED, Notice.CALL_ENDED)]
 
     # -- citizen --
 
@@ -888,6 +946,11 @@ class BoothSession:
         return [Send(RtcOffer(session_id=ev.session_id, peer=ev.peer, sdp=ev.sdp))]
 
     def _on_media_connected(self, ev: MediaConnected) -> list[Command]:
+        if self.state.phase is Phase.IN_CALL and ev.session_id == self.state.session_id:
+            if ev.peer != self.state.lead_peer or self.state.media_lost_at is None:
+                return [Log(f"peer {ev.peer} connected")]
+            self.state = replace(self.state, media_lost_at=None)
+            return [Log(f"peer {ev.peer} connected again"), Show(Screen.CALL, official_name=self.state.official_name)]
         if self.state.phase is not Phase.CONNECTING or ev.session_id != self.state.session_id:
             return []
         if ev.peer != self.state.lead_peer:
@@ -902,7 +965,21 @@ class BoothSession:
             # A guest's connection: close it; the citizen and the official go on.
             self.state = replace(self.state, remotes=tuple(p for p in self.state.remotes if p != ev.peer))
             return [Log(f"media to peer {ev.peer} failed: {ev.reason}"), DisconnectPeer(ev.peer)]
+        if self.state.phase is Phase.IN_CALL:
+            return self._reconnect_media(ev.peer, ev.now, f"media failed: {ev.reason}")
         return self._fail_media(ev.now, f"media failed: {ev.reason}")
+
+    def _reconnect_media(self, peer: str, now: float, why: str) -> list[Command]:
+        """A call's connection to ``peer`` is gone (it failed, or the peer asked): a new
+        connection and a new offer, as aiortc cannot restart ICE. For the official in charge
+        the call screen says kindly that it reconnects, until the picture is back."""
+        sid = self.state.session_id
+        assert sid is not None
+        out: list[Command] = [Log(f"{why}; offering peer {peer} a new connection"), ConnectPeer(sid, peer)]
+        if peer == self.state.lead_peer and self.state.phase is Phase.IN_CALL and self.state.media_lost_at is None:
+            self.state = replace(self.state, media_lost_at=now)
+            out.append(Show(Screen.CALL, Notice.RECONNECTING, self.state.official_name))
+        return out
 
     def _linked(self, session_id: str, peer: str) -> bool:
         """Whether the booth is in this call and connected (or connecting) to ``peer``."""
@@ -1158,6 +1235,15 @@ class BoothSession:
 
     def _on_tick(self, ev: Tick) -> list[Command]:
         phase = self.state.phase
+        media_lost = self.state.media_lost_at
+        if phase is Phase.IN_CALL and media_lost is not None and ev.now >= media_lost + MEDIA_RETRY_S:
+            return self._fail_media(ev.now, f"media did not come back within {MEDIA_RETRY_S:.0f} s")
+        lost = self.state.link_lost_at
+        if lost is not None and ev.now >= lost + RESUME_GIVE_UP_S:
+            out: list[Command] = [StopMedia()] if phase in _MEDIA_PHASES else []
+            self._to(Phase.OFFLINE)
+            why = f"no backend for {RESUME_GIVE_UP_S:.0f} s; the session is given up"
+            return [*out, Log(why), Show(Screen.OFFLINE)]
         if self.state.ident_until is not None and ev.now >= self.state.ident_until:
             return self._ident_over()
         if self.state.feedback_until is not None and ev.now >= self.state.feedback_until:
@@ -1212,8 +1298,15 @@ class BoothSession:
         if isinstance(msg, AssistStatus):
             self.state = replace(self.state, assist_pending=None)  # the backend has it
             return [ShowAssist(msg.state)]
+        if isinstance(msg, SessionAdmitted) and phase is Phase.IDLE:
+            # The booth restarted in a call and resumed its session: it rejoins the call.
+            return [Log("rejoining the call this booth was in"), *self._admitted(msg, ev.now)]
         if getattr(msg, "session_id", None) != sid or phase not in _SESSION_PHASES:
             return [Log(f"ignored {getattr(msg, 'type', '?')} in phase {phase.value}")]
+        if isinstance(msg, RtcRestart) and phase in _MEDIA_PHASES:
+            if msg.peer not in self.state.remotes:
+                return [Log(f"ignored rtc.restart from peer {msg.peer}, not connected")]
+            return self._reconnect_media(msg.peer, ev.now, f"peer {msg.peer} asked for a new connection")
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
             return self._admitted(msg, ev.now)
         if isinstance(msg, QueueStatus) and phase is Phase.LOBBY:
@@ -1360,6 +1453,7 @@ class BoothSession:
             # The next citizen starts with no language chosen: a walk-up back to the start resets it.
             language=None if phase is Phase.IDLE else self.state.language,
             look=Look() if phase is Phase.IDLE else self.state.look,
+            link_lost_at=self.state.link_lost_at if phase in _SESSION_PHASES else None,
         )
 
 

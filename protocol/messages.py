@@ -26,6 +26,8 @@ Name = Annotated[str, Field(min_length=1, max_length=120)]
 Description = Annotated[str, Field(max_length=1000)]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
+#: A resume token: URL-safe base64 of 32 random bytes (``secrets.token_urlsafe``).
+ResumeToken = Annotated[str, Field(min_length=20, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 #: A participant's handle within one call, given by the backend ("booth", "o1", "g2"):
 #: opaque, unique within the session, never an account id.
 PeerId = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[a-z][a-z0-9]*$")]
@@ -149,6 +151,9 @@ class Hello(_Message):
     token: Annotated[str, Field(min_length=1, max_length=512)]
     booth_id: Id | None = None
     client: Annotated[str, Field(max_length=120)] = ""
+    #: The ``resume_token`` of this party's last ``welcome``: within the grace period the
+    #: backend keeps its session (lobby place, offer, call) and ``welcome.resumed`` is true.
+    resume: ResumeToken | None = None
 
 
 class Welcome(_Message):
@@ -158,6 +163,11 @@ class Welcome(_Message):
     role: Role
     name: Name
     server_time: float
+    #: Send it as ``hello.resume`` after a dropped socket; valid once, for this party only,
+    #: until the grace period after the drop ends (docs/RESILIENCE.md).
+    resume_token: ResumeToken | None = None
+    #: The ``hello.resume`` token was valid: the session, lobby place and call were kept.
+    resumed: bool = False
 
 
 class Error(_Message):
@@ -412,6 +422,16 @@ class RtcIce(_Message):
     candidate: Annotated[str, Field(max_length=1000)]
     sdp_mid: Annotated[str, Field(max_length=64)] | None = None
     sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
+
+
+class RtcRestart(_Message):
+    """ "My connection to you is gone; offer me again": sent to the peer that offers (the booth)
+    when a page rejoins a call after a reload, or its connection failed. The booth answers
+    with a new peer connection and a new ``rtc.offer`` (aiortc has no ICE restart)."""
+
+    type: Literal["rtc.restart"] = "rtc.restart"
+    session_id: Id
+    peer: PeerId
 
 
 # --- call button and cameras ----------------------------------------------------
@@ -815,6 +835,7 @@ Message = Annotated[
         | RtcOffer
         | RtcAnswer
         | RtcIce
+        | RtcRestart
         | DeviceReport
         | AssistRequest
         | AssistAcknowledge
@@ -885,6 +906,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "rtc.offer",
             "rtc.answer",
             "rtc.ice",
+            "rtc.restart",
             "assist.ack",
             "assist.clear",
             "camera.select",

@@ -597,6 +597,28 @@ class CallBroker:
             raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {message.peer!r} is not another participant of this call")
         return [Deliver(to.party, message.model_copy(update={"peer": me.peer}))]
 
+    def restore(self, s: CallSession) -> bool:
+        """A live session the last run left in the store (``backend.store.live_sessions``): held
+        again, its parties away until they resume. False (and not held) for an unknown booth."""
+        if s.booth_id not in self.booths or s.phase is CallPhase.ENDED:
+            return False
+        self.sessions[s.id] = s
+        return True
+
+    def whereabouts(self, party: Party, now: float) -> list[Effect]:
+        """What a resumed party is told of where it is: a booth its wait in the lobby (and its
+        place), anyone in a call ``session.admitted`` again, naming their own peer. A client that
+        only lost its socket knows all this and ignores it; one that restarted rejoins by it."""
+        out: list[Effect] = []
+        for s in list(self.sessions.values()):
+            if s.phase is CallPhase.IN_CALL and (me := s.participant(party)) is not None:
+                out += self._admitted(s, [me], now)
+            elif s.phase is CallPhase.LOBBY and party == Party(Role.BOOTH, s.booth_id):
+                out.append(Deliver(party, SessionLobby(session_id=s.id)))
+                if (told := self._told.get(s.id)) is not None:
+                    out.append(Deliver(party, told))
+        return out
+
     def booth_audio(self, party: Party, message: BoothAudio) -> list[Effect]:
         """The booth's microphone level, to the participants of its call allowed to see it.
 

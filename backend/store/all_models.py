@@ -13,6 +13,7 @@ from backend.store import (  # noqa: F401
     appointment_models,
     booking_models,
     call_service_models,
+    live_models,
     models,
     organisation_models,
     push_models,

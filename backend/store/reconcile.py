@@ -8,8 +8,10 @@ advisor's queue shows citizens who are gone and the statistics count calls
 that never end. A clean shutdown leaves nothing of the kind: the booths'
 sockets close first and every session ends through the broker.
 
-At start-up, before any socket is served, nothing is live, so everything still
-open is what a crash (or a stop that could not finish its records) left. This
+At start-up, before any socket is served, nothing is live but the sessions the
+hub restored from the store (``backend.store.live_sessions``: they wait for a
+resume, and end through the broker if nobody resumes them); everything else
+still open is what a crash (or a stop that could not finish its records) left. This
 holds because one backend process owns the live state (the broker is in its
 memory); a second process sharing the database would have to run this only
 for what it owned.
@@ -33,12 +35,13 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain.bookings import BookedVia, Status
 from backend.store import bookings
 from backend.store.booking_models import BookingRow, QueueRow
+from backend.store.live_models import LiveSessionRow
 from backend.store.models import CallParticipantRow, CallRecord
 
 log = logging.getLogger("etapiste.reconcile")
@@ -47,6 +50,16 @@ log = logging.getLogger("etapiste.reconcile")
 RESTART_REASON = "backend_restarted"
 
 _OPEN_QUEUE = ("waiting", "offered")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the hub restored and so is not the crash's leftovers: session ids (= call record
+    ids), their queue rows and their bookings."""
+
+    sessions: frozenset[str] = frozenset()
+    queue_entries: frozenset[str] = frozenset()
+    bookings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,12 +72,14 @@ class Reconciled:
     bookings_completed: int
 
 
-def after_restart(db: sessionmaker[Session], now: float) -> Reconciled:
-    """Close what a crash left open (see the module's docstring); one transaction, idempotent."""
+def after_restart(db: sessionmaker[Session], now: float, kept: Kept = Kept()) -> Reconciled:
+    """Close what a crash left open (see the module's docstring), except what the hub restored
+    (``kept``); one transaction, idempotent."""
     with db() as s:
+        s.execute(delete(LiveSessionRow).where(LiveSessionRow.id.not_in(kept.sessions)))
         left = s.execute(
             update(QueueRow)
-            .where(QueueRow.state.in_(_OPEN_QUEUE), QueueRow.origin != "desk")
+            .where(QueueRow.state.in_(_OPEN_QUEUE), QueueRow.origin != "desk", QueueRow.id.not_in(kept.queue_entries))
             .values(state="left", offered_to=None)
         ).rowcount
         s.execute(
@@ -79,7 +94,9 @@ def after_restart(db: sessionmaker[Session], now: float) -> Reconciled:
                 .order_by(QueueRow.enqueued_at, QueueRow.id)
             )
         )
-        open_calls = list(s.scalars(select(CallRecord.id).where(CallRecord.ended_at.is_(None))))
+        open_calls = list(
+            s.scalars(select(CallRecord.id).where(CallRecord.ended_at.is_(None), CallRecord.id.not_in(kept.sessions)))
+        )
         if open_calls:
             s.execute(
                 update(CallParticipantRow)
@@ -92,7 +109,11 @@ def after_restart(db: sessionmaker[Session], now: float) -> Reconciled:
                 .values(phase="ended", ended_at=now, end_reason=RESTART_REASON)
             )
         when = datetime.fromtimestamp(now, UTC)
-        in_call = list(s.scalars(select(BookingRow).where(BookingRow.status == Status.IN_CALL.value)))
+        in_call = list(
+            s.scalars(
+                select(BookingRow).where(BookingRow.status == Status.IN_CALL.value, BookingRow.id.not_in(kept.bookings))
+            )
+        )
         for b in in_call:
             bookings.set_status(s, b, Status.COMPLETED, when, BookedVia.BOOTH.value, None)
         s.commit()

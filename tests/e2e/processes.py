@@ -110,11 +110,13 @@ class Backend(Process):
         seed: bool = True,
         host: str = "127.0.0.1",
         tls: bool = True,
+        start_timeout: float = 30,
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
         ``seed=False`` starts from an empty database (the admin app's set-up test). It serves
         HTTPS and WSS with the tier's certificate (``local_tls``) on ``host``; ``tls=False``:
-        plain HTTP (the booth image's boot test, whose booth has no CA of ours)."""
+        plain HTTP (the booth image's boot test, whose booth has no CA of ours).
+        ``start_timeout``: how long it may take to answer (a restart on a loaded machine)."""
         self.port = port or free_port()
         self.host, self.tls = host, tls
         _, server = local_tls()
@@ -138,7 +140,7 @@ class Backend(Process):
             tmp / "backend.log",
             env,
         )
-        wait_for("the backend to answer /healthz", self._healthy, timeout=30)
+        wait_for("the backend to answer /healthz", self._healthy, timeout=start_timeout)
 
     @property
     def url(self) -> str:

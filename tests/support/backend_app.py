@@ -34,16 +34,24 @@ def app_client(
     limits: LimitSettings = LimitSettings(),
     trusted_cas_pem: bytes = b"",
     turn: TurnSettings = TurnSettings(),
+    resume_grace_s: float = 0.0,
 ) -> Iterator[TestClient]:
     """The demo app with a second booth; ``clock`` and ``limits`` for tests of expiry and limits;
     ``trusted_cas_pem``: the CAs whose ID cards identify citizens (none: card identification is off);
-    ``turn``: the TURN server whose credentials participants get (none: an empty ICE server list)."""
+    ``turn``: the TURN server whose credentials participants get (none: an empty ICE server list);
+    ``resume_grace_s``: 0 (a dropped socket ends its session at once, as once the grace period
+    has passed) unless a test is about resuming."""
     cas = ""
     if trusted_cas_pem:
         (tmp_path / "trusted-cas.pem").write_bytes(trusted_cas_pem)
         cas = str(tmp_path / "trusted-cas.pem")
     settings = BackendSettings(
-        database_url=f"sqlite:///{tmp_path}/t.db", seed_demo=True, limits=limits, identity_trusted_cas=cas, turn=turn
+        database_url=f"sqlite:///{tmp_path}/t.db",
+        seed_demo=True,
+        limits=limits,
+        identity_trusted_cas=cas,
+        resume_grace_s=resume_grace_s,
+        turn=turn,
     )
     app = create_app(settings, clock=clock)
     with TestClient(app) as c:

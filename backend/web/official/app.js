@@ -15,7 +15,7 @@ import {
   alertsDisconnected, clearAcking, expectAlertResend, onAdvisorAlert, onAlertCleared, resetAlerts,
 } from "./alerts.js";
 import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
-import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
+import { requestLogin, revokeToken, storedResume, storedSession, storeName, storeResume, storeSession } from "./auth.js";
 import {
   changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onEnded, onFeedbackStatus,
   onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
@@ -164,6 +164,8 @@ function startSession(token, name) {
   state.phase = "lobby";
   state.connected = false;
   state.reconnectAttempt = 0;
+  // A reload of a signed-in tab: the last welcome's token brings the page back into its call.
+  state.resumeToken = storedSession().token === token ? storedResume() : null;
   storeSession(token, name);
   render();
   connect();
@@ -179,6 +181,8 @@ function signOut(message = "") {
   clearAdmitting();
   resetAlerts();
   storeSession(null, null);
+  state.resumeToken = null;
+  state.rejoining = false;
   state.phase = "login";
   disconnect();
   Object.assign(state, {
@@ -237,6 +241,7 @@ function dispatch(message) {
     case "welcome": return onWelcome(message);
     case "error": return onServerError(message);
     case "presence":
+      state.rejoining = false; // the server sends where we are before its first presence
       dayMayHaveChanged();
       return onPresence(message);
     case "session.admitted":
@@ -277,6 +282,15 @@ function ignoreInvalid(errors) {
 /** @param {Welcome} message */
 function onWelcome(message) {
   welcomed();
+  state.resumeToken = message.resume_token ?? null;
+  storeResume(state.resumeToken);
+  // Resumed with no call here (the page was reloaded): the session.admitted that follows is ours.
+  state.rejoining = Boolean(message.resumed) && !state.call;
+  if (!message.resumed && state.call) {
+    // Away longer than the server waits: the call ended there; end it here too.
+    teardownCall();
+    setStatus(t("The connection to the server was lost for too long, so the call ended."), "error");
+  }
   state.clockOffset = message.server_time - Date.now() / 1000;
   state.name = message.name;
   storeName(message.name);

@@ -12,6 +12,7 @@ const LOGIN_URL = "/api/login";
 const LOGOUT_URL = "/api/logout";
 const TOKEN_KEY = "etapiste.official.token";
 const NAME_KEY = "etapiste.official.name";
+const RESUME_KEY = "etapiste.official.resume";
 
 /** @typedef {{ token: string, name: string } | { error: string }} LoginResult */
 
@@ -73,6 +74,17 @@ export function storedSession() {
 export function storeSession(token, name) {
   store("session", TOKEN_KEY, token);
   store("session", NAME_KEY, name);
+  if (token === null) store("session", RESUME_KEY, null);
+}
+
+/** This tab's resume token (the last welcome's): a reloaded page rejoins its call with it. */
+export function storedResume() {
+  return readStored("session", RESUME_KEY);
+}
+
+/** Remember (or with null, forget) the last welcome's resume token. @param {string | null} token */
+export function storeResume(token) {
+  store("session", RESUME_KEY, token);
 }
 
 /** The name the server welcomed us with (it may have changed since sign-in). @param {string} name */

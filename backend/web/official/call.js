@@ -15,7 +15,7 @@ import { identDone, identUnderWay, nextIdent } from "./identification.js";
 import { printStatusView, slipLanguage } from "./printing.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
-import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs } from "./signalling.js";
+import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs, restartMessage } from "./signalling.js";
 import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { clearStatus, setStatus } from "./status.js";
@@ -304,9 +304,12 @@ export function teardownCall() {
 export function onAdmitted(message) {
   // The backend sends an official's messages to every tab they have open;
   // only the tab that pressed Admit takes the call, or two would answer.
-  if (state.call || !state.admitting || state.admitting.sessionId !== message.session_id) return;
-  const early = state.admitting.offer || null;
-  clearAdmitting();
+  // A reloaded page that resumed is told the call it is in, and takes it back.
+  const rejoin = state.rejoining && !state.call;
+  state.rejoining = false;
+  if (!rejoin && (state.call || !state.admitting || state.admitting.sessionId !== message.session_id)) return;
+  const early = (!rejoin && state.admitting && state.admitting.offer) || null;
+  if (!rejoin) clearAdmitting();
   state.call = {
     ...admittedCall(message, state.lobby),
     startedAt: Date.now(),
@@ -332,6 +335,8 @@ export function onAdmitted(message) {
     if (stream && state.call) el.localVideo.srcObject = stream;
   });
   if (early) onOffer(early);
+  // This page's old connection went with the reload: the booth offers a new one.
+  if (rejoin && state.call) send(restartMessage(state.call.sessionId, state.call.boothPeer));
 }
 
 /** @param {SessionEnded} message */

@@ -42,7 +42,7 @@ export function connect() {
 
   ws.addEventListener("open", () => {
     if (ws !== state.ws || !state.token) return;
-    ws.send(frame(helloMessage(state.token)));
+    ws.send(frame(helloMessage(state.token, state.resumeToken)));
     // A socket that opens but is never welcomed would otherwise hang forever.
     state.welcomeTimer = setTimeout(() => {
       if (ws === state.ws && !state.connected) ws.close(4000, "no welcome");

@@ -4,7 +4,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
 const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
@@ -13,32 +13,34 @@ const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"typ
 const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
 const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
 const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
-const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
-const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
-const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
-const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
-const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
-const schema103 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema104 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"};
-const schema105 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"};
-const schema106 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema107 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"};
-const schema108 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"};
-const schema109 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"};
-const schema110 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"};
-const schema111 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"};
-const schema112 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema113 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"};
-const schema114 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"};
-const schema115 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"};
-const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"}},"required":["type","role","token"],"type":"object"};
+const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
+const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
+const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
+const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
+const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
+const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema103 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
+const schema104 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema105 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"};
+const schema106 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"};
+const schema107 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema108 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"};
+const schema109 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"};
+const schema110 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"};
+const schema111 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"};
+const schema112 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"};
+const schema113 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema114 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"};
+const schema115 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"};
+const schema116 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"};
+const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official"],"type":"string"};
 const func1 = ((s) => [...s].length);
 const pattern4 = new RegExp("^[A-Za-z0-9_.:-]+$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9_-]+$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -82,7 +84,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "role")) || (key0 === "token")) || (key0 === "booth_id")) || (key0 === "client"))){
+if(!(((((((key0 === "v") || (key0 === "type")) || (key0 === "role")) || (key0 === "token")) || (key0 === "booth_id")) || (key0 === "client")) || (key0 === "resume"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -306,9 +308,14 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.resume !== undefined){
+let data6 = data.resume;
+const _errs20 = errors;
+let valid3 = false;
+const _errs21 = errors;
+if(typeof data6 === "string"){
+if(func1(data6) > 64){
+const err21 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -317,12 +324,91 @@ vErrors.push(err21);
 }
 errors++;
 }
+if(func1(data6) < 20){
+const err22 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf/0/minLength",keyword:"minLength",params:{limit: 20},message:"must NOT have fewer than 20 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(!pattern5.test(data6)){
+const err23 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid3 = valid3 || _valid1;
+const _errs23 = errors;
+if(data6 !== null){
+const err25 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid1 = _errs23 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err26 = {instancePath:instancePath+"/resume",schemaPath:"#/properties/resume/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"}},"required":["type","role","name","server_time"],"type":"object"};
+const schema34 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -376,7 +462,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "v") || (key0 === "type")) || (key0 === "role")) || (key0 === "name")) || (key0 === "server_time"))){
+if(!(((((((key0 === "v") || (key0 === "type")) || (key0 === "role")) || (key0 === "name")) || (key0 === "server_time")) || (key0 === "resume_token")) || (key0 === "resumed"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -504,14 +590,110 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.resume_token !== undefined){
+let data5 = data.resume_token;
+const _errs14 = errors;
+let valid2 = false;
+const _errs15 = errors;
+if(typeof data5 === "string"){
+if(func1(data5) > 64){
+const err15 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+if(func1(data5) < 20){
+const err16 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf/0/minLength",keyword:"minLength",params:{limit: 20},message:"must NOT have fewer than 20 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!pattern5.test(data5)){
+const err17 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+const _errs17 = errors;
+if(data5 !== null){
+const err19 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err20 = {instancePath:instancePath+"/resume_token",schemaPath:"#/properties/resume_token/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.resumed !== undefined){
+if(typeof data.resumed !== "boolean"){
+const err21 = {instancePath:instancePath+"/resumed",schemaPath:"#/properties/resumed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -1240,7 +1422,7 @@ validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema44 = {"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"};
 const schema45 = {"enum":["fi","sv","en"],"type":"string"};
-const func19 = Object.prototype.hasOwnProperty;
+const func23 = Object.prototype.hasOwnProperty;
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1304,7 +1486,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema44.properties, key0))){
+if(!(func23.call(schema44.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2390,8 +2572,8 @@ validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema49 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"};
 const schema52 = {"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"};
-const pattern12 = new RegExp("^[a-z][a-z0-9]*$", "u");
-const pattern14 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
+const pattern14 = new RegExp("^[a-z][a-z0-9]*$", "u");
+const pattern16 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
 const schema50 = {"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"};
 const schema51 = {"enum":["booth","official","guest"],"type":"string"};
 
@@ -2471,7 +2653,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern12.test(data0)){
+if(!pattern14.test(data0)){
 const err6 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -2835,7 +3017,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!pattern12.test(data5)){
+if(!pattern14.test(data5)){
 const err23 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -2965,7 +3147,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern14.test(data11)){
+if(!pattern16.test(data11)){
 const err33 = {instancePath:instancePath+"/ice_servers/" + i1+"/urls/" + i2,schemaPath:"#/$defs/IceServer/properties/urls/items/pattern",keyword:"pattern",params:{pattern: "^(stun|stuns|turn|turns):[^\\s]{1,250}$"},message:"must match pattern \""+"^(stun|stuns|turn|turns):[^\\s]{1,250}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -3832,7 +4014,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern12.test(data3)){
+if(!pattern14.test(data3)){
 const err15 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -5039,7 +5221,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema70.properties, key0))){
+if(!(func23.call(schema70.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -5487,7 +5669,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema72.properties, key0))){
+if(!(func23.call(schema72.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -6471,7 +6653,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema78.properties, key0))){
+if(!(func23.call(schema78.properties, key0))){
 const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -6865,7 +7047,7 @@ validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
 const schema81 = {"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"};
-const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern29 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7060,7 +7242,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern27.test(data4)){
+if(!pattern29.test(data4)){
 const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7477,7 +7659,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern27.test(data5)){
+if(!pattern29.test(data5)){
 const err21 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -7857,9 +8039,8 @@ return errors === 0;
 }
 validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern52 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
-const pattern57 = new RegExp("^[a-z0-9-]+$", "u");
-const pattern61 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const pattern56 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
+const pattern61 = new RegExp("^[a-z0-9-]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8671,7 +8852,7 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(!pattern12.test(data15)){
+if(!pattern14.test(data15)){
 const err62 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err62];
@@ -8885,7 +9066,7 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(!pattern12.test(data19)){
+if(!pattern14.test(data19)){
 const err80 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err80];
@@ -9125,7 +9306,7 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!pattern12.test(data24)){
+if(!pattern14.test(data24)){
 const err101 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
@@ -9365,7 +9546,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!pattern12.test(data29)){
+if(!pattern14.test(data29)){
 const err122 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err122];
@@ -9565,6 +9746,201 @@ if(props0 !== true){
 props0 = true;
 }
 }
+else if(tag0 === "rtc.restart"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err136 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err137 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err138 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+for(const key8 in data){
+if(!((((key8 === "v") || (key8 === "type")) || (key8 === "session_id")) || (key8 === "peer"))){
+const err139 = {instancePath,schemaPath:"#/$defs/RtcRestart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data33 = data.v;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err140 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+if(1 !== data33){
+const err141 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data34 = data.type;
+if(typeof data34 !== "string"){
+const err142 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if("rtc.restart" !== data34){
+const err143 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/const",keyword:"const",params:{allowedValue: "rtc.restart"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data35 = data.session_id;
+if(typeof data35 === "string"){
+if(func1(data35) > 64){
+const err144 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if(func1(data35) < 1){
+const err145 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+if(!pattern4.test(data35)){
+const err146 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data.peer !== undefined){
+let data36 = data.peer;
+if(typeof data36 === "string"){
+if(func1(data36) > 16){
+const err148 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(func1(data36) < 1){
+const err149 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if(!pattern14.test(data36)){
+const err150 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+else {
+const err152 = {instancePath,schemaPath:"#/$defs/RtcRestart/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
 else if(tag0 === "device.status"){
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
@@ -9577,93 +9953,93 @@ props0 = true;
 else if(tag0 === "assist.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err136 = {instancePath,schemaPath:"#/$defs/AssistRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err153 = {instancePath,schemaPath:"#/$defs/AssistRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err136];
+vErrors = [err153];
 }
 else {
-vErrors.push(err136);
+vErrors.push(err153);
 }
 errors++;
 }
-for(const key8 in data){
-if(!(((key8 === "v") || (key8 === "type")) || (key8 === "long_press"))){
-const err137 = {instancePath,schemaPath:"#/$defs/AssistRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+for(const key9 in data){
+if(!(((key9 === "v") || (key9 === "type")) || (key9 === "long_press"))){
+const err154 = {instancePath,schemaPath:"#/$defs/AssistRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err137];
+vErrors = [err154];
 }
 else {
-vErrors.push(err137);
+vErrors.push(err154);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data33 = data.v;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err138 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data37 = data.v;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err155 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err138];
+vErrors = [err155];
 }
 else {
-vErrors.push(err138);
+vErrors.push(err155);
 }
 errors++;
 }
-if(1 !== data33){
-const err139 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data37){
+const err156 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err139];
+vErrors = [err156];
 }
 else {
-vErrors.push(err139);
+vErrors.push(err156);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data34 = data.type;
-if(typeof data34 !== "string"){
-const err140 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data38 = data.type;
+if(typeof data38 !== "string"){
+const err157 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err140];
+vErrors = [err157];
 }
 else {
-vErrors.push(err140);
+vErrors.push(err157);
 }
 errors++;
 }
-if("assist.request" !== data34){
-const err141 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/const",keyword:"const",params:{allowedValue: "assist.request"},message:"must be equal to constant"};
+if("assist.request" !== data38){
+const err158 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/const",keyword:"const",params:{allowedValue: "assist.request"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err141];
+vErrors = [err158];
 }
 else {
-vErrors.push(err141);
+vErrors.push(err158);
 }
 errors++;
 }
 }
 if(data.long_press !== undefined){
 if(typeof data.long_press !== "boolean"){
-const err142 = {instancePath:instancePath+"/long_press",schemaPath:"#/$defs/AssistRequest/properties/long_press/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err159 = {instancePath:instancePath+"/long_press",schemaPath:"#/$defs/AssistRequest/properties/long_press/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err142];
+vErrors = [err159];
 }
 else {
-vErrors.push(err142);
+vErrors.push(err159);
 }
 errors++;
 }
 }
 }
 else {
-const err143 = {instancePath,schemaPath:"#/$defs/AssistRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err160 = {instancePath,schemaPath:"#/$defs/AssistRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err143];
+vErrors = [err160];
 }
 else {
-vErrors.push(err143);
+vErrors.push(err160);
 }
 errors++;
 }
@@ -9674,136 +10050,136 @@ props0 = true;
 else if(tag0 === "assist.ack"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err144 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err161 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err144];
+vErrors = [err161];
 }
 else {
-vErrors.push(err144);
+vErrors.push(err161);
 }
 errors++;
 }
 if(data.booth_id === undefined){
-const err145 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+const err162 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
-vErrors = [err145];
+vErrors = [err162];
 }
 else {
-vErrors.push(err145);
+vErrors.push(err162);
 }
 errors++;
 }
-for(const key9 in data){
-if(!(((key9 === "v") || (key9 === "type")) || (key9 === "booth_id"))){
-const err146 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+for(const key10 in data){
+if(!(((key10 === "v") || (key10 === "type")) || (key10 === "booth_id"))){
+const err163 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err146];
+vErrors = [err163];
 }
 else {
-vErrors.push(err146);
+vErrors.push(err163);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data36 = data.v;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err147 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data40 = data.v;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err164 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err147];
+vErrors = [err164];
 }
 else {
-vErrors.push(err147);
+vErrors.push(err164);
 }
 errors++;
 }
-if(1 !== data36){
-const err148 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data40){
+const err165 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err148];
+vErrors = [err165];
 }
 else {
-vErrors.push(err148);
+vErrors.push(err165);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data37 = data.type;
-if(typeof data37 !== "string"){
-const err149 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data41 = data.type;
+if(typeof data41 !== "string"){
+const err166 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err149];
+vErrors = [err166];
 }
 else {
-vErrors.push(err149);
+vErrors.push(err166);
 }
 errors++;
 }
-if("assist.ack" !== data37){
-const err150 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "assist.ack"},message:"must be equal to constant"};
+if("assist.ack" !== data41){
+const err167 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "assist.ack"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err150];
+vErrors = [err167];
 }
 else {
-vErrors.push(err150);
+vErrors.push(err167);
 }
 errors++;
 }
 }
 if(data.booth_id !== undefined){
-let data38 = data.booth_id;
-if(typeof data38 === "string"){
-if(func1(data38) > 64){
-const err151 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data42 = data.booth_id;
+if(typeof data42 === "string"){
+if(func1(data42) > 64){
+const err168 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err151];
+vErrors = [err168];
 }
 else {
-vErrors.push(err151);
+vErrors.push(err168);
 }
 errors++;
 }
-if(func1(data38) < 1){
-const err152 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data42) < 1){
+const err169 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err152];
+vErrors = [err169];
 }
 else {
-vErrors.push(err152);
+vErrors.push(err169);
 }
 errors++;
 }
-if(!pattern4.test(data38)){
-const err153 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data42)){
+const err170 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err153];
+vErrors = [err170];
 }
 else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
+vErrors.push(err170);
 }
 errors++;
 }
 }
-}
 else {
-const err155 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err171 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err155];
+vErrors = [err171];
 }
 else {
-vErrors.push(err155);
+vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+else {
+const err172 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
 }
 errors++;
 }
@@ -9814,136 +10190,136 @@ props0 = true;
 else if(tag0 === "assist.clear"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err156 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err173 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err156];
+vErrors = [err173];
 }
 else {
-vErrors.push(err156);
+vErrors.push(err173);
 }
 errors++;
 }
 if(data.booth_id === undefined){
-const err157 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+const err174 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
-vErrors = [err157];
+vErrors = [err174];
 }
 else {
-vErrors.push(err157);
+vErrors.push(err174);
 }
 errors++;
 }
-for(const key10 in data){
-if(!(((key10 === "v") || (key10 === "type")) || (key10 === "booth_id"))){
-const err158 = {instancePath,schemaPath:"#/$defs/AssistClear/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+for(const key11 in data){
+if(!(((key11 === "v") || (key11 === "type")) || (key11 === "booth_id"))){
+const err175 = {instancePath,schemaPath:"#/$defs/AssistClear/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err158];
+vErrors = [err175];
 }
 else {
-vErrors.push(err158);
+vErrors.push(err175);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data39 = data.v;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err159 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data43 = data.v;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err176 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err159];
+vErrors = [err176];
 }
 else {
-vErrors.push(err159);
+vErrors.push(err176);
 }
 errors++;
 }
-if(1 !== data39){
-const err160 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data43){
+const err177 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err160];
+vErrors = [err177];
 }
 else {
-vErrors.push(err160);
+vErrors.push(err177);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data40 = data.type;
-if(typeof data40 !== "string"){
-const err161 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data44 = data.type;
+if(typeof data44 !== "string"){
+const err178 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err161];
+vErrors = [err178];
 }
 else {
-vErrors.push(err161);
+vErrors.push(err178);
 }
 errors++;
 }
-if("assist.clear" !== data40){
-const err162 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/const",keyword:"const",params:{allowedValue: "assist.clear"},message:"must be equal to constant"};
+if("assist.clear" !== data44){
+const err179 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/const",keyword:"const",params:{allowedValue: "assist.clear"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err162];
+vErrors = [err179];
 }
 else {
-vErrors.push(err162);
+vErrors.push(err179);
 }
 errors++;
 }
 }
 if(data.booth_id !== undefined){
-let data41 = data.booth_id;
-if(typeof data41 === "string"){
-if(func1(data41) > 64){
-const err163 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data45 = data.booth_id;
+if(typeof data45 === "string"){
+if(func1(data45) > 64){
+const err180 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err163];
+vErrors = [err180];
 }
 else {
-vErrors.push(err163);
+vErrors.push(err180);
 }
 errors++;
 }
-if(func1(data41) < 1){
-const err164 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data45) < 1){
+const err181 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err164];
+vErrors = [err181];
 }
 else {
-vErrors.push(err164);
+vErrors.push(err181);
 }
 errors++;
 }
-if(!pattern4.test(data41)){
-const err165 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data45)){
+const err182 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err165];
+vErrors = [err182];
 }
 else {
-vErrors.push(err165);
-}
-errors++;
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
+vErrors.push(err182);
 }
 errors++;
 }
 }
-}
 else {
-const err167 = {instancePath,schemaPath:"#/$defs/AssistClear/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err183 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err167];
+vErrors = [err183];
 }
 else {
-vErrors.push(err167);
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath,schemaPath:"#/$defs/AssistClear/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
 }
 errors++;
 }
@@ -9972,168 +10348,168 @@ props0 = true;
 else if(tag0 === "booth.volume"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err168 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err185 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err168];
+vErrors = [err185];
 }
 else {
-vErrors.push(err168);
+vErrors.push(err185);
 }
 errors++;
 }
 if(data.session_id === undefined){
-const err169 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err186 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
-vErrors = [err169];
+vErrors = [err186];
 }
 else {
-vErrors.push(err169);
+vErrors.push(err186);
 }
 errors++;
 }
 if(data.volume === undefined){
-const err170 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+const err187 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
 if(vErrors === null){
-vErrors = [err170];
+vErrors = [err187];
 }
 else {
-vErrors.push(err170);
+vErrors.push(err187);
 }
 errors++;
 }
-for(const key11 in data){
-if(!((((key11 === "v") || (key11 === "type")) || (key11 === "session_id")) || (key11 === "volume"))){
-const err171 = {instancePath,schemaPath:"#/$defs/BoothVolume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+for(const key12 in data){
+if(!((((key12 === "v") || (key12 === "type")) || (key12 === "session_id")) || (key12 === "volume"))){
+const err188 = {instancePath,schemaPath:"#/$defs/BoothVolume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err171];
+vErrors = [err188];
 }
 else {
-vErrors.push(err171);
+vErrors.push(err188);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data42 = data.v;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err172 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data46 = data.v;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err189 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err172];
+vErrors = [err189];
 }
 else {
-vErrors.push(err172);
+vErrors.push(err189);
 }
 errors++;
 }
-if(1 !== data42){
-const err173 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data46){
+const err190 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err173];
+vErrors = [err190];
 }
 else {
-vErrors.push(err173);
+vErrors.push(err190);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data43 = data.type;
-if(typeof data43 !== "string"){
-const err174 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data47 = data.type;
+if(typeof data47 !== "string"){
+const err191 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err174];
+vErrors = [err191];
 }
 else {
-vErrors.push(err174);
+vErrors.push(err191);
 }
 errors++;
 }
-if("booth.volume" !== data43){
-const err175 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/const",keyword:"const",params:{allowedValue: "booth.volume"},message:"must be equal to constant"};
+if("booth.volume" !== data47){
+const err192 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/const",keyword:"const",params:{allowedValue: "booth.volume"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err175];
+vErrors = [err192];
 }
 else {
-vErrors.push(err175);
+vErrors.push(err192);
 }
 errors++;
 }
 }
 if(data.session_id !== undefined){
-let data44 = data.session_id;
-if(typeof data44 === "string"){
-if(func1(data44) > 64){
-const err176 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data48 = data.session_id;
+if(typeof data48 === "string"){
+if(func1(data48) > 64){
+const err193 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err176];
+vErrors = [err193];
 }
 else {
-vErrors.push(err176);
+vErrors.push(err193);
 }
 errors++;
 }
-if(func1(data44) < 1){
-const err177 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data48) < 1){
+const err194 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err177];
+vErrors = [err194];
 }
 else {
-vErrors.push(err177);
+vErrors.push(err194);
 }
 errors++;
 }
-if(!pattern4.test(data44)){
-const err178 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data48)){
+const err195 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err178];
+vErrors = [err195];
 }
 else {
-vErrors.push(err178);
+vErrors.push(err195);
 }
 errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err196 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err179];
+vErrors = [err196];
 }
 else {
-vErrors.push(err179);
+vErrors.push(err196);
 }
 errors++;
 }
 }
 if(data.volume !== undefined){
-let data45 = data.volume;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err180 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data49 = data.volume;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err197 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err180];
+vErrors = [err197];
 }
 else {
-vErrors.push(err180);
+vErrors.push(err197);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 100 || isNaN(data45)){
-const err181 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 > 100 || isNaN(data49)){
+const err198 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err181];
+vErrors = [err198];
 }
 else {
-vErrors.push(err181);
+vErrors.push(err198);
 }
 errors++;
 }
-if(data45 < 0 || isNaN(data45)){
-const err182 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data49 < 0 || isNaN(data49)){
+const err199 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err182];
+vErrors = [err199];
 }
 else {
-vErrors.push(err182);
+vErrors.push(err199);
 }
 errors++;
 }
@@ -10141,12 +10517,12 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath,schemaPath:"#/$defs/BoothVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err200 = {instancePath,schemaPath:"#/$defs/BoothVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err183];
+vErrors = [err200];
 }
 else {
-vErrors.push(err183);
+vErrors.push(err200);
 }
 errors++;
 }
@@ -10166,126 +10542,126 @@ props0 = true;
 else if(tag0 === "checkin.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err184 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err201 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err184];
+vErrors = [err201];
 }
 else {
-vErrors.push(err184);
+vErrors.push(err201);
 }
 errors++;
 }
 if(data.code === undefined){
-const err185 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+const err202 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
-vErrors = [err185];
+vErrors = [err202];
 }
 else {
-vErrors.push(err185);
+vErrors.push(err202);
 }
 errors++;
 }
-for(const key12 in data){
-if(!(((key12 === "v") || (key12 === "type")) || (key12 === "code"))){
-const err186 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+for(const key13 in data){
+if(!(((key13 === "v") || (key13 === "type")) || (key13 === "code"))){
+const err203 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err186];
+vErrors = [err203];
 }
 else {
-vErrors.push(err186);
+vErrors.push(err203);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data46 = data.v;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err187 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data50 = data.v;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err204 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err187];
+vErrors = [err204];
 }
 else {
-vErrors.push(err187);
+vErrors.push(err204);
 }
 errors++;
 }
-if(1 !== data46){
-const err188 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data50){
+const err205 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err188];
+vErrors = [err205];
 }
 else {
-vErrors.push(err188);
+vErrors.push(err205);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data47 = data.type;
-if(typeof data47 !== "string"){
-const err189 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data51 = data.type;
+if(typeof data51 !== "string"){
+const err206 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err189];
+vErrors = [err206];
 }
 else {
-vErrors.push(err189);
+vErrors.push(err206);
 }
 errors++;
 }
-if("checkin.request" !== data47){
-const err190 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
+if("checkin.request" !== data51){
+const err207 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err190];
+vErrors = [err207];
 }
 else {
-vErrors.push(err190);
+vErrors.push(err207);
 }
 errors++;
 }
 }
 if(data.code !== undefined){
-let data48 = data.code;
-if(typeof data48 === "string"){
-if(func1(data48) > 64){
-const err191 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data52 = data.code;
+if(typeof data52 === "string"){
+if(func1(data52) > 64){
+const err208 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err191];
+vErrors = [err208];
 }
 else {
-vErrors.push(err191);
+vErrors.push(err208);
 }
 errors++;
 }
-if(func1(data48) < 1){
-const err192 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data52) < 1){
+const err209 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err192];
+vErrors = [err209];
 }
 else {
-vErrors.push(err192);
-}
-errors++;
-}
-}
-else {
-const err193 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
+vErrors.push(err209);
 }
 errors++;
 }
 }
-}
 else {
-const err194 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err210 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err194];
+vErrors = [err210];
 }
 else {
-vErrors.push(err194);
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+else {
+const err211 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
 }
 errors++;
 }
@@ -10323,201 +10699,7 @@ props0 = true;
 else if(tag0 === "queue.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err195 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err195];
-}
-else {
-vErrors.push(err195);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err196 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err196];
-}
-else {
-vErrors.push(err196);
-}
-errors++;
-}
-if(data.position === undefined){
-const err197 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
-if(vErrors === null){
-vErrors = [err197];
-}
-else {
-vErrors.push(err197);
-}
-errors++;
-}
-for(const key13 in data){
-if(!(((((key13 === "v") || (key13 === "type")) || (key13 === "session_id")) || (key13 === "position")) || (key13 === "wait_min"))){
-const err198 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err198];
-}
-else {
-vErrors.push(err198);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data49 = data.v;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err199 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-if(1 !== data49){
-const err200 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err200];
-}
-else {
-vErrors.push(err200);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data50 = data.type;
-if(typeof data50 !== "string"){
-const err201 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err201];
-}
-else {
-vErrors.push(err201);
-}
-errors++;
-}
-if("queue.status" !== data50){
-const err202 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data51 = data.session_id;
-if(typeof data51 === "string"){
-if(func1(data51) > 64){
-const err203 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err203];
-}
-else {
-vErrors.push(err203);
-}
-errors++;
-}
-if(func1(data51) < 1){
-const err204 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err204];
-}
-else {
-vErrors.push(err204);
-}
-errors++;
-}
-if(!pattern4.test(data51)){
-const err205 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err205];
-}
-else {
-vErrors.push(err205);
-}
-errors++;
-}
-}
-else {
-const err206 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-}
-if(data.position !== undefined){
-let data52 = data.position;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err207 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 > 10000 || isNaN(data52)){
-const err208 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-if(data52 < 1 || isNaN(data52)){
-const err209 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
-}
-errors++;
-}
-}
-}
-if(data.wait_min !== undefined){
-let data53 = data.wait_min;
-const _errs190 = errors;
-let valid62 = false;
-const _errs191 = errors;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err210 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err210];
-}
-else {
-vErrors.push(err210);
-}
-errors++;
-}
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 10000 || isNaN(data53)){
-const err211 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
-if(vErrors === null){
-vErrors = [err211];
-}
-else {
-vErrors.push(err211);
-}
-errors++;
-}
-if(data53 < 0 || isNaN(data53)){
-const err212 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err212 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -10526,12 +10708,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-var _valid2 = _errs191 === errors;
-valid62 = valid62 || _valid2;
-const _errs193 = errors;
-if(data53 !== null){
-const err213 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.session_id === undefined){
+const err213 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -10540,10 +10718,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-var _valid2 = _errs193 === errors;
-valid62 = valid62 || _valid2;
-if(!valid62){
-const err214 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.position === undefined){
+const err214 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -10552,11 +10728,211 @@ vErrors.push(err214);
 }
 errors++;
 }
+for(const key14 in data){
+if(!(((((key14 === "v") || (key14 === "type")) || (key14 === "session_id")) || (key14 === "position")) || (key14 === "wait_min"))){
+const err215 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err215];
+}
 else {
-errors = _errs190;
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data53 = data.v;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err216 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+if(1 !== data53){
+const err217 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data54 = data.type;
+if(typeof data54 !== "string"){
+const err218 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+if("queue.status" !== data54){
+const err219 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data55 = data.session_id;
+if(typeof data55 === "string"){
+if(func1(data55) > 64){
+const err220 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+if(func1(data55) < 1){
+const err221 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+if(!pattern4.test(data55)){
+const err222 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data.position !== undefined){
+let data56 = data.position;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err224 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 10000 || isNaN(data56)){
+const err225 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err226 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+if(data.wait_min !== undefined){
+let data57 = data.wait_min;
+const _errs202 = errors;
+let valid65 = false;
+const _errs203 = errors;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err227 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 10000 || isNaN(data57)){
+const err228 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+if(data57 < 0 || isNaN(data57)){
+const err229 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+var _valid2 = _errs203 === errors;
+valid65 = valid65 || _valid2;
+const _errs205 = errors;
+if(data57 !== null){
+const err230 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+var _valid2 = _errs205 === errors;
+valid65 = valid65 || _valid2;
+if(!valid65){
+const err231 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+else {
+errors = _errs202;
 if(vErrors !== null){
-if(_errs190){
-vErrors.length = _errs190;
+if(_errs202){
+vErrors.length = _errs202;
 }
 else {
 vErrors = null;
@@ -10566,12 +10942,12 @@ vErrors = null;
 }
 }
 else {
-const err215 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err232 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err215];
+vErrors = [err232];
 }
 else {
-vErrors.push(err215);
+vErrors.push(err232);
 }
 errors++;
 }
@@ -10600,136 +10976,136 @@ props0 = true;
 else if(tag0 === "alert.ack"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err216 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err233 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err216];
+vErrors = [err233];
 }
 else {
-vErrors.push(err216);
+vErrors.push(err233);
 }
 errors++;
 }
 if(data.alert_id === undefined){
-const err217 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+const err234 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
-vErrors = [err217];
+vErrors = [err234];
 }
 else {
-vErrors.push(err217);
+vErrors.push(err234);
 }
 errors++;
 }
-for(const key14 in data){
-if(!(((key14 === "v") || (key14 === "type")) || (key14 === "alert_id"))){
-const err218 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+for(const key15 in data){
+if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
+const err235 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err218];
+vErrors = [err235];
 }
 else {
-vErrors.push(err218);
+vErrors.push(err235);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data54 = data.v;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err219 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data58 = data.v;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err236 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err219];
+vErrors = [err236];
 }
 else {
-vErrors.push(err219);
+vErrors.push(err236);
 }
 errors++;
 }
-if(1 !== data54){
-const err220 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data58){
+const err237 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err220];
+vErrors = [err237];
 }
 else {
-vErrors.push(err220);
+vErrors.push(err237);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data55 = data.type;
-if(typeof data55 !== "string"){
-const err221 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data59 = data.type;
+if(typeof data59 !== "string"){
+const err238 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err221];
+vErrors = [err238];
 }
 else {
-vErrors.push(err221);
+vErrors.push(err238);
 }
 errors++;
 }
-if("alert.ack" !== data55){
-const err222 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+if("alert.ack" !== data59){
+const err239 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err222];
+vErrors = [err239];
 }
 else {
-vErrors.push(err222);
+vErrors.push(err239);
 }
 errors++;
 }
 }
 if(data.alert_id !== undefined){
-let data56 = data.alert_id;
-if(typeof data56 === "string"){
-if(func1(data56) > 64){
-const err223 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data60 = data.alert_id;
+if(typeof data60 === "string"){
+if(func1(data60) > 64){
+const err240 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err223];
+vErrors = [err240];
 }
 else {
-vErrors.push(err223);
+vErrors.push(err240);
 }
 errors++;
 }
-if(func1(data56) < 1){
-const err224 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data60) < 1){
+const err241 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err224];
+vErrors = [err241];
 }
 else {
-vErrors.push(err224);
+vErrors.push(err241);
 }
 errors++;
 }
-if(!pattern4.test(data56)){
-const err225 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data60)){
+const err242 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err225];
+vErrors = [err242];
 }
 else {
-vErrors.push(err225);
-}
-errors++;
-}
-}
-else {
-const err226 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err226];
-}
-else {
-vErrors.push(err226);
+vErrors.push(err242);
 }
 errors++;
 }
 }
-}
 else {
-const err227 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err243 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err227];
+vErrors = [err243];
 }
 else {
-vErrors.push(err227);
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+else {
+const err244 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
 }
 errors++;
 }
@@ -10740,201 +11116,7 @@ props0 = true;
 else if(tag0 === "alert.cleared"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err228 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err228];
-}
-else {
-vErrors.push(err228);
-}
-errors++;
-}
-if(data.alert_id === undefined){
-const err229 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
-if(vErrors === null){
-vErrors = [err229];
-}
-else {
-vErrors.push(err229);
-}
-errors++;
-}
-for(const key15 in data){
-if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
-const err230 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err230];
-}
-else {
-vErrors.push(err230);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data57 = data.v;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err231 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-if(1 !== data57){
-const err232 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data58 = data.type;
-if(typeof data58 !== "string"){
-const err233 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err233];
-}
-else {
-vErrors.push(err233);
-}
-errors++;
-}
-if("alert.cleared" !== data58){
-const err234 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err234];
-}
-else {
-vErrors.push(err234);
-}
-errors++;
-}
-}
-if(data.alert_id !== undefined){
-let data59 = data.alert_id;
-if(typeof data59 === "string"){
-if(func1(data59) > 64){
-const err235 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err235];
-}
-else {
-vErrors.push(err235);
-}
-errors++;
-}
-if(func1(data59) < 1){
-const err236 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err236];
-}
-else {
-vErrors.push(err236);
-}
-errors++;
-}
-if(!pattern4.test(data59)){
-const err237 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-}
-else {
-const err238 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err238];
-}
-else {
-vErrors.push(err238);
-}
-errors++;
-}
-}
-}
-else {
-const err239 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err239];
-}
-else {
-vErrors.push(err239);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "assist.unanswered"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err240 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err240];
-}
-else {
-vErrors.push(err240);
-}
-errors++;
-}
-if(data.booth_id === undefined){
-const err241 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
-if(vErrors === null){
-vErrors = [err241];
-}
-else {
-vErrors.push(err241);
-}
-errors++;
-}
-if(data.booth_name === undefined){
-const err242 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
-if(vErrors === null){
-vErrors = [err242];
-}
-else {
-vErrors.push(err242);
-}
-errors++;
-}
-if(data.since === undefined){
-const err243 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
-if(vErrors === null){
-vErrors = [err243];
-}
-else {
-vErrors.push(err243);
-}
-errors++;
-}
-for(const key16 in data){
-if(!(((((key16 === "v") || (key16 === "type")) || (key16 === "booth_id")) || (key16 === "booth_name")) || (key16 === "since"))){
-const err244 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err244];
-}
-else {
-vErrors.push(err244);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data60 = data.v;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err245 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err245 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -10943,8 +11125,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(1 !== data60){
-const err246 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(data.alert_id === undefined){
+const err246 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -10953,11 +11135,9 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data61 = data.type;
-if(typeof data61 !== "string"){
-const err247 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key16 in data){
+if(!(((key16 === "v") || (key16 === "type")) || (key16 === "alert_id"))){
+const err247 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -10966,8 +11146,11 @@ vErrors.push(err247);
 }
 errors++;
 }
-if("assist.unanswered" !== data61){
-const err248 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
+}
+if(data.v !== undefined){
+let data61 = data.v;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err248 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -10976,12 +11159,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-if(data.booth_id !== undefined){
-let data62 = data.booth_id;
-if(typeof data62 === "string"){
-if(func1(data62) > 64){
-const err249 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(1 !== data61){
+const err249 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -10990,8 +11169,11 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(func1(data62) < 1){
-const err250 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.type !== undefined){
+let data62 = data.type;
+if(typeof data62 !== "string"){
+const err250 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -11000,8 +11182,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(!pattern4.test(data62)){
-const err251 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if("alert.cleared" !== data62){
+const err251 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -11011,8 +11193,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-else {
-const err252 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.alert_id !== undefined){
+let data63 = data.alert_id;
+if(typeof data63 === "string"){
+if(func1(data63) > 64){
+const err252 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -11021,12 +11206,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-if(data.booth_name !== undefined){
-let data63 = data.booth_name;
-if(typeof data63 === "string"){
-if(func1(data63) > 120){
-const err253 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(func1(data63) < 1){
+const err253 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -11035,8 +11216,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(func1(data63) < 1){
-const err254 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern4.test(data63)){
+const err254 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -11047,7 +11228,7 @@ errors++;
 }
 }
 else {
-const err255 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err255 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -11057,10 +11238,9 @@ vErrors.push(err255);
 errors++;
 }
 }
-if(data.since !== undefined){
-let data64 = data.since;
-if(!((typeof data64 == "number") && (isFinite(data64)))){
-const err256 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+else {
+const err256 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -11069,15 +11249,211 @@ vErrors.push(err256);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = true;
 }
 }
-else {
-const err257 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else if(tag0 === "assist.unanswered"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err257 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
 else {
 vErrors.push(err257);
+}
+errors++;
+}
+if(data.booth_id === undefined){
+const err258 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+if(data.booth_name === undefined){
+const err259 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if(data.since === undefined){
+const err260 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+for(const key17 in data){
+if(!(((((key17 === "v") || (key17 === "type")) || (key17 === "booth_id")) || (key17 === "booth_name")) || (key17 === "since"))){
+const err261 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data64 = data.v;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err262 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+if(1 !== data64){
+const err263 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data65 = data.type;
+if(typeof data65 !== "string"){
+const err264 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+if("assist.unanswered" !== data65){
+const err265 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data.booth_id !== undefined){
+let data66 = data.booth_id;
+if(typeof data66 === "string"){
+if(func1(data66) > 64){
+const err266 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if(func1(data66) < 1){
+const err267 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+if(!pattern4.test(data66)){
+const err268 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+else {
+const err269 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+if(data.booth_name !== undefined){
+let data67 = data.booth_name;
+if(typeof data67 === "string"){
+if(func1(data67) > 120){
+const err270 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+if(func1(data67) < 1){
+const err271 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+else {
+const err272 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+if(data.since !== undefined){
+let data68 = data.since;
+if(!((typeof data68 == "number") && (isFinite(data68)))){
+const err273 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+}
+else {
+const err274 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
 }
 errors++;
 }
@@ -11088,201 +11464,7 @@ props0 = true;
 else if(tag0 === "ident.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err258 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err259 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
-}
-for(const key17 in data){
-if(!(((key17 === "v") || (key17 === "type")) || (key17 === "session_id"))){
-const err260 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data65 = data.v;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err261 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err261];
-}
-else {
-vErrors.push(err261);
-}
-errors++;
-}
-if(1 !== data65){
-const err262 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err262];
-}
-else {
-vErrors.push(err262);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data66 = data.type;
-if(typeof data66 !== "string"){
-const err263 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err263];
-}
-else {
-vErrors.push(err263);
-}
-errors++;
-}
-if("ident.request" !== data66){
-const err264 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err264];
-}
-else {
-vErrors.push(err264);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data67 = data.session_id;
-if(typeof data67 === "string"){
-if(func1(data67) > 64){
-const err265 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err265];
-}
-else {
-vErrors.push(err265);
-}
-errors++;
-}
-if(func1(data67) < 1){
-const err266 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err266];
-}
-else {
-vErrors.push(err266);
-}
-errors++;
-}
-if(!pattern4.test(data67)){
-const err267 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err267];
-}
-else {
-vErrors.push(err267);
-}
-errors++;
-}
-}
-else {
-const err268 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err268];
-}
-else {
-vErrors.push(err268);
-}
-errors++;
-}
-}
-}
-else {
-const err269 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err269];
-}
-else {
-vErrors.push(err269);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "ident.challenge"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err270 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err270];
-}
-else {
-vErrors.push(err270);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err271 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err271];
-}
-else {
-vErrors.push(err271);
-}
-errors++;
-}
-if(data.challenge === undefined){
-const err272 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
-if(vErrors === null){
-vErrors = [err272];
-}
-else {
-vErrors.push(err272);
-}
-errors++;
-}
-for(const key18 in data){
-if(!((((key18 === "v") || (key18 === "type")) || (key18 === "session_id")) || (key18 === "challenge"))){
-const err273 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err273];
-}
-else {
-vErrors.push(err273);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data68 = data.v;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err274 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err274];
-}
-else {
-vErrors.push(err274);
-}
-errors++;
-}
-if(1 !== data68){
-const err275 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err275 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -11291,11 +11473,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data69 = data.type;
-if(typeof data69 !== "string"){
-const err276 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err276 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -11304,8 +11483,9 @@ vErrors.push(err276);
 }
 errors++;
 }
-if("ident.challenge" !== data69){
-const err277 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
+for(const key18 in data){
+if(!(((key18 === "v") || (key18 === "type")) || (key18 === "session_id"))){
+const err277 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -11315,11 +11495,10 @@ vErrors.push(err277);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data70 = data.session_id;
-if(typeof data70 === "string"){
-if(func1(data70) > 64){
-const err278 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.v !== undefined){
+let data69 = data.v;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err278 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -11328,8 +11507,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(func1(data70) < 1){
-const err279 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data69){
+const err279 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -11338,8 +11517,11 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(!pattern4.test(data70)){
-const err280 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.type !== undefined){
+let data70 = data.type;
+if(typeof data70 !== "string"){
+const err280 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -11348,9 +11530,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-}
-else {
-const err281 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("ident.request" !== data70){
+const err281 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -11360,11 +11541,11 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(data.challenge !== undefined){
-let data71 = data.challenge;
+if(data.session_id !== undefined){
+let data71 = data.session_id;
 if(typeof data71 === "string"){
-if(func1(data71) > 16384){
-const err282 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(func1(data71) > 64){
+const err282 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -11373,8 +11554,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(func1(data71) < 4){
-const err283 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(func1(data71) < 1){
+const err283 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -11383,8 +11564,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(!pattern52.test(data71)){
-const err284 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(!pattern4.test(data71)){
+const err284 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -11395,7 +11576,7 @@ errors++;
 }
 }
 else {
-const err285 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err285 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -11407,12 +11588,207 @@ errors++;
 }
 }
 else {
-const err286 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err286 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err286];
 }
 else {
 vErrors.push(err286);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.challenge"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err287 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err288 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+if(data.challenge === undefined){
+const err289 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+for(const key19 in data){
+if(!((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge"))){
+const err290 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data72 = data.v;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err291 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+if(1 !== data72){
+const err292 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data73 = data.type;
+if(typeof data73 !== "string"){
+const err293 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+if("ident.challenge" !== data73){
+const err294 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data74 = data.session_id;
+if(typeof data74 === "string"){
+if(func1(data74) > 64){
+const err295 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+if(func1(data74) < 1){
+const err296 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+if(!pattern4.test(data74)){
+const err297 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+if(data.challenge !== undefined){
+let data75 = data.challenge;
+if(typeof data75 === "string"){
+if(func1(data75) > 16384){
+const err299 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(func1(data75) < 4){
+const err300 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(!pattern56.test(data75)){
+const err301 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+}
+else {
+const err303 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
 }
 errors++;
 }
@@ -11432,193 +11808,7 @@ props0 = true;
 else if(tag0 === "ident.response"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err287 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err287];
-}
-else {
-vErrors.push(err287);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err288 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err288];
-}
-else {
-vErrors.push(err288);
-}
-errors++;
-}
-if(data.challenge === undefined){
-const err289 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
-if(vErrors === null){
-vErrors = [err289];
-}
-else {
-vErrors.push(err289);
-}
-errors++;
-}
-if(data.certificate === undefined){
-const err290 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
-if(vErrors === null){
-vErrors = [err290];
-}
-else {
-vErrors.push(err290);
-}
-errors++;
-}
-if(data.signature === undefined){
-const err291 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
-if(vErrors === null){
-vErrors = [err291];
-}
-else {
-vErrors.push(err291);
-}
-errors++;
-}
-if(data.mechanism === undefined){
-const err292 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
-if(vErrors === null){
-vErrors = [err292];
-}
-else {
-vErrors.push(err292);
-}
-errors++;
-}
-for(const key19 in data){
-if(!(((((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge")) || (key19 === "certificate")) || (key19 === "signature")) || (key19 === "mechanism"))){
-const err293 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err293];
-}
-else {
-vErrors.push(err293);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data72 = data.v;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err294 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err294];
-}
-else {
-vErrors.push(err294);
-}
-errors++;
-}
-if(1 !== data72){
-const err295 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err295];
-}
-else {
-vErrors.push(err295);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data73 = data.type;
-if(typeof data73 !== "string"){
-const err296 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err296];
-}
-else {
-vErrors.push(err296);
-}
-errors++;
-}
-if("ident.response" !== data73){
-const err297 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err297];
-}
-else {
-vErrors.push(err297);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data74 = data.session_id;
-if(typeof data74 === "string"){
-if(func1(data74) > 64){
-const err298 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err298];
-}
-else {
-vErrors.push(err298);
-}
-errors++;
-}
-if(func1(data74) < 1){
-const err299 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err299];
-}
-else {
-vErrors.push(err299);
-}
-errors++;
-}
-if(!pattern4.test(data74)){
-const err300 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err300];
-}
-else {
-vErrors.push(err300);
-}
-errors++;
-}
-}
-else {
-const err301 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err301];
-}
-else {
-vErrors.push(err301);
-}
-errors++;
-}
-}
-if(data.challenge !== undefined){
-let data75 = data.challenge;
-if(typeof data75 === "string"){
-if(func1(data75) > 16384){
-const err302 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
-if(vErrors === null){
-vErrors = [err302];
-}
-else {
-vErrors.push(err302);
-}
-errors++;
-}
-if(func1(data75) < 4){
-const err303 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
-if(vErrors === null){
-vErrors = [err303];
-}
-else {
-vErrors.push(err303);
-}
-errors++;
-}
-if(!pattern52.test(data75)){
-const err304 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+const err304 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -11627,9 +11817,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-else {
-const err305 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err305 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -11638,12 +11827,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-if(data.certificate !== undefined){
-let data76 = data.certificate;
-if(typeof data76 === "string"){
-if(func1(data76) > 16384){
-const err306 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(data.challenge === undefined){
+const err306 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -11652,8 +11837,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(func1(data76) < 4){
-const err307 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(data.certificate === undefined){
+const err307 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -11662,8 +11847,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(!pattern52.test(data76)){
-const err308 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(data.signature === undefined){
+const err308 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -11672,9 +11857,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-}
-else {
-const err309 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.mechanism === undefined){
+const err309 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -11683,12 +11867,9 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-if(data.signature !== undefined){
-let data77 = data.signature;
-if(typeof data77 === "string"){
-if(func1(data77) > 16384){
-const err310 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+for(const key20 in data){
+if(!(((((((key20 === "v") || (key20 === "type")) || (key20 === "session_id")) || (key20 === "challenge")) || (key20 === "certificate")) || (key20 === "signature")) || (key20 === "mechanism"))){
+const err310 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -11697,8 +11878,11 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(func1(data77) < 4){
-const err311 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+}
+if(data.v !== undefined){
+let data76 = data.v;
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err311 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -11707,8 +11891,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(!pattern52.test(data77)){
-const err312 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(1 !== data76){
+const err312 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -11718,8 +11902,10 @@ vErrors.push(err312);
 errors++;
 }
 }
-else {
-const err313 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type !== undefined){
+let data77 = data.type;
+if(typeof data77 !== "string"){
+const err313 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -11728,12 +11914,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data.mechanism !== undefined){
-let data78 = data.mechanism;
-if(typeof data78 === "string"){
-if(func1(data78) > 40){
-const err314 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if("ident.response" !== data77){
+const err314 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -11742,8 +11924,12 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(func1(data78) < 1){
-const err315 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.session_id !== undefined){
+let data78 = data.session_id;
+if(typeof data78 === "string"){
+if(func1(data78) > 64){
+const err315 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -11752,8 +11938,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(!pattern57.test(data78)){
-const err316 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+if(func1(data78) < 1){
+const err316 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -11762,9 +11948,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data78)){
+const err317 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -11774,14 +11959,205 @@ vErrors.push(err317);
 errors++;
 }
 }
-}
 else {
-const err318 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err318 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err318];
 }
 else {
 vErrors.push(err318);
+}
+errors++;
+}
+}
+if(data.challenge !== undefined){
+let data79 = data.challenge;
+if(typeof data79 === "string"){
+if(func1(data79) > 16384){
+const err319 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+if(func1(data79) < 4){
+const err320 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+if(!pattern56.test(data79)){
+const err321 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+if(data.certificate !== undefined){
+let data80 = data.certificate;
+if(typeof data80 === "string"){
+if(func1(data80) > 16384){
+const err323 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+if(func1(data80) < 4){
+const err324 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+if(!pattern56.test(data80)){
+const err325 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+if(data.signature !== undefined){
+let data81 = data.signature;
+if(typeof data81 === "string"){
+if(func1(data81) > 16384){
+const err327 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+if(func1(data81) < 4){
+const err328 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+if(!pattern56.test(data81)){
+const err329 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data.mechanism !== undefined){
+let data82 = data.mechanism;
+if(typeof data82 === "string"){
+if(func1(data82) > 40){
+const err331 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+if(func1(data82) < 1){
+const err332 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+if(!pattern61.test(data82)){
+const err333 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+}
+}
+else {
+const err335 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
 }
 errors++;
 }
@@ -11801,136 +12177,136 @@ props0 = true;
 else if(tag0 === "still.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err319 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err336 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err319];
+vErrors = [err336];
 }
 else {
-vErrors.push(err319);
+vErrors.push(err336);
 }
 errors++;
 }
 if(data.session_id === undefined){
-const err320 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err337 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
-vErrors = [err320];
+vErrors = [err337];
 }
 else {
-vErrors.push(err320);
+vErrors.push(err337);
 }
 errors++;
 }
-for(const key20 in data){
-if(!(((key20 === "v") || (key20 === "type")) || (key20 === "session_id"))){
-const err321 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+for(const key21 in data){
+if(!(((key21 === "v") || (key21 === "type")) || (key21 === "session_id"))){
+const err338 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err321];
+vErrors = [err338];
 }
 else {
-vErrors.push(err321);
+vErrors.push(err338);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data79 = data.v;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err322 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data83 = data.v;
+if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
+const err339 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err322];
+vErrors = [err339];
 }
 else {
-vErrors.push(err322);
+vErrors.push(err339);
 }
 errors++;
 }
-if(1 !== data79){
-const err323 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data83){
+const err340 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err323];
+vErrors = [err340];
 }
 else {
-vErrors.push(err323);
+vErrors.push(err340);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data80 = data.type;
-if(typeof data80 !== "string"){
-const err324 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data84 = data.type;
+if(typeof data84 !== "string"){
+const err341 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err324];
+vErrors = [err341];
 }
 else {
-vErrors.push(err324);
+vErrors.push(err341);
 }
 errors++;
 }
-if("still.request" !== data80){
-const err325 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
+if("still.request" !== data84){
+const err342 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err325];
+vErrors = [err342];
 }
 else {
-vErrors.push(err325);
+vErrors.push(err342);
 }
 errors++;
 }
 }
 if(data.session_id !== undefined){
-let data81 = data.session_id;
-if(typeof data81 === "string"){
-if(func1(data81) > 64){
-const err326 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data85 = data.session_id;
+if(typeof data85 === "string"){
+if(func1(data85) > 64){
+const err343 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err326];
+vErrors = [err343];
 }
 else {
-vErrors.push(err326);
+vErrors.push(err343);
 }
 errors++;
 }
-if(func1(data81) < 1){
-const err327 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data85) < 1){
+const err344 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err327];
+vErrors = [err344];
 }
 else {
-vErrors.push(err327);
+vErrors.push(err344);
 }
 errors++;
 }
-if(!pattern4.test(data81)){
-const err328 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data85)){
+const err345 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err328];
+vErrors = [err345];
 }
 else {
-vErrors.push(err328);
-}
-errors++;
-}
-}
-else {
-const err329 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err329];
-}
-else {
-vErrors.push(err329);
+vErrors.push(err345);
 }
 errors++;
 }
 }
-}
 else {
-const err330 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err346 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err330];
+vErrors = [err346];
 }
 else {
-vErrors.push(err330);
+vErrors.push(err346);
+}
+errors++;
+}
+}
+}
+else {
+const err347 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
 }
 errors++;
 }
@@ -11941,198 +12317,7 @@ props0 = true;
 else if(tag0 === "still.capture"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err331 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err331];
-}
-else {
-vErrors.push(err331);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err332 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err332];
-}
-else {
-vErrors.push(err332);
-}
-errors++;
-}
-if(data.still_id === undefined){
-const err333 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
-if(vErrors === null){
-vErrors = [err333];
-}
-else {
-vErrors.push(err333);
-}
-errors++;
-}
-if(data.upload_token === undefined){
-const err334 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
-if(vErrors === null){
-vErrors = [err334];
-}
-else {
-vErrors.push(err334);
-}
-errors++;
-}
-for(const key21 in data){
-if(!(((((key21 === "v") || (key21 === "type")) || (key21 === "session_id")) || (key21 === "still_id")) || (key21 === "upload_token"))){
-const err335 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err335];
-}
-else {
-vErrors.push(err335);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data82 = data.v;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err336 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
-}
-if(1 !== data82){
-const err337 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data83 = data.type;
-if(typeof data83 !== "string"){
-const err338 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
-}
-if("still.capture" !== data83){
-const err339 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err339];
-}
-else {
-vErrors.push(err339);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data84 = data.session_id;
-if(typeof data84 === "string"){
-if(func1(data84) > 64){
-const err340 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err340];
-}
-else {
-vErrors.push(err340);
-}
-errors++;
-}
-if(func1(data84) < 1){
-const err341 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err341];
-}
-else {
-vErrors.push(err341);
-}
-errors++;
-}
-if(!pattern4.test(data84)){
-const err342 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err342];
-}
-else {
-vErrors.push(err342);
-}
-errors++;
-}
-}
-else {
-const err343 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err343];
-}
-else {
-vErrors.push(err343);
-}
-errors++;
-}
-}
-if(data.still_id !== undefined){
-let data85 = data.still_id;
-if(typeof data85 === "string"){
-if(func1(data85) > 64){
-const err344 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err344];
-}
-else {
-vErrors.push(err344);
-}
-errors++;
-}
-if(func1(data85) < 1){
-const err345 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err345];
-}
-else {
-vErrors.push(err345);
-}
-errors++;
-}
-if(!pattern4.test(data85)){
-const err346 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err346];
-}
-else {
-vErrors.push(err346);
-}
-errors++;
-}
-}
-else {
-const err347 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err347];
-}
-else {
-vErrors.push(err347);
-}
-errors++;
-}
-}
-if(data.upload_token !== undefined){
-let data86 = data.upload_token;
-if(typeof data86 === "string"){
-if(func1(data86) > 128){
-const err348 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+const err348 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -12141,8 +12326,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(func1(data86) < 16){
-const err349 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(data.session_id === undefined){
+const err349 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -12151,8 +12336,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(!pattern61.test(data86)){
-const err350 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(data.still_id === undefined){
+const err350 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -12161,9 +12346,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-else {
-const err351 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.upload_token === undefined){
+const err351 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -12172,10 +12356,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-}
-else {
-const err352 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key22 in data){
+if(!(((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "upload_token"))){
+const err352 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -12184,14 +12367,11 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "still.ready"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err353 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data.v !== undefined){
+let data86 = data.v;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err353 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -12200,8 +12380,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err354 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(1 !== data86){
+const err354 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -12210,8 +12390,11 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data.still_id === undefined){
-const err355 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+}
+if(data.type !== undefined){
+let data87 = data.type;
+if(typeof data87 !== "string"){
+const err355 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -12220,8 +12403,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data.width === undefined){
-const err356 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if("still.capture" !== data87){
+const err356 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -12230,8 +12413,12 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data.height === undefined){
-const err357 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+}
+if(data.session_id !== undefined){
+let data88 = data.session_id;
+if(typeof data88 === "string"){
+if(func1(data88) > 64){
+const err357 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -12240,8 +12427,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data.size === undefined){
-const err358 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(func1(data88) < 1){
+const err358 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -12250,8 +12437,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data.mime === undefined){
-const err359 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
+if(!pattern4.test(data88)){
+const err359 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -12260,9 +12447,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-for(const key22 in data){
-if(!((((((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "width")) || (key22 === "height")) || (key22 === "size")) || (key22 === "mime"))){
-const err360 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+}
+else {
+const err360 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -12272,10 +12459,11 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data87 = data.v;
-if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err361 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.still_id !== undefined){
+let data89 = data.still_id;
+if(typeof data89 === "string"){
+if(func1(data89) > 64){
+const err361 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -12284,8 +12472,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(1 !== data87){
-const err362 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data89) < 1){
+const err362 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -12294,11 +12482,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data88 = data.type;
-if(typeof data88 !== "string"){
-const err363 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data89)){
+const err363 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -12307,8 +12492,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-if("still.ready" !== data88){
-const err364 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
+}
+else {
+const err364 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -12318,11 +12504,11 @@ vErrors.push(err364);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data89 = data.session_id;
-if(typeof data89 === "string"){
-if(func1(data89) > 64){
-const err365 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.upload_token !== undefined){
+let data90 = data.upload_token;
+if(typeof data90 === "string"){
+if(func1(data90) > 128){
+const err365 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -12331,8 +12517,8 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(func1(data89) < 1){
-const err366 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data90) < 16){
+const err366 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -12341,8 +12527,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(!pattern4.test(data89)){
-const err367 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern5.test(data90)){
+const err367 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -12353,7 +12539,7 @@ errors++;
 }
 }
 else {
-const err368 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err368 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -12363,11 +12549,9 @@ vErrors.push(err368);
 errors++;
 }
 }
-if(data.still_id !== undefined){
-let data90 = data.still_id;
-if(typeof data90 === "string"){
-if(func1(data90) > 64){
-const err369 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+else {
+const err369 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -12376,8 +12560,14 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(func1(data90) < 1){
-const err370 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.ready"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err370 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -12386,8 +12576,8 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(!pattern4.test(data90)){
-const err371 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(data.session_id === undefined){
+const err371 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -12396,9 +12586,8 @@ vErrors.push(err371);
 }
 errors++;
 }
-}
-else {
-const err372 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.still_id === undefined){
+const err372 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -12407,11 +12596,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-}
-if(data.width !== undefined){
-let data91 = data.width;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err373 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.width === undefined){
+const err373 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -12420,9 +12606,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 20000 || isNaN(data91)){
-const err374 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(data.height === undefined){
+const err374 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -12431,8 +12616,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data91 < 1 || isNaN(data91)){
-const err375 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data.size === undefined){
+const err375 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -12441,12 +12626,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-}
-if(data.height !== undefined){
-let data92 = data.height;
-if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
-const err376 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.mime === undefined){
+const err376 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -12455,9 +12636,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 > 20000 || isNaN(data92)){
-const err377 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+for(const key23 in data){
+if(!((((((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "width")) || (key23 === "height")) || (key23 === "size")) || (key23 === "mime"))){
+const err377 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -12466,8 +12647,11 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(data92 < 1 || isNaN(data92)){
-const err378 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.v !== undefined){
+let data91 = data.v;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err378 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -12476,12 +12660,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-}
-if(data.size !== undefined){
-let data93 = data.size;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err379 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(1 !== data91){
+const err379 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -12490,9 +12670,11 @@ vErrors.push(err379);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 < 1 || isNaN(data93)){
-const err380 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.type !== undefined){
+let data92 = data.type;
+if(typeof data92 !== "string"){
+const err380 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -12501,12 +12683,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-}
-}
-if(data.mime !== undefined){
-let data94 = data.mime;
-if(typeof data94 !== "string"){
-const err381 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("still.ready" !== data92){
+const err381 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -12515,8 +12693,12 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(!((data94 === "image/jpeg") || (data94 === "image/png"))){
-const err382 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema108.properties.mime.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.session_id !== undefined){
+let data93 = data.session_id;
+if(typeof data93 === "string"){
+if(func1(data93) > 64){
+const err382 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -12525,15 +12707,209 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-}
-else {
-const err383 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data93) < 1){
+const err383 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err383];
 }
 else {
 vErrors.push(err383);
+}
+errors++;
+}
+if(!pattern4.test(data93)){
+const err384 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+}
+else {
+const err385 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+}
+if(data.still_id !== undefined){
+let data94 = data.still_id;
+if(typeof data94 === "string"){
+if(func1(data94) > 64){
+const err386 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+if(func1(data94) < 1){
+const err387 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+if(!pattern4.test(data94)){
+const err388 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+}
+else {
+const err389 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+if(data.width !== undefined){
+let data95 = data.width;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err390 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 > 20000 || isNaN(data95)){
+const err391 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+if(data95 < 1 || isNaN(data95)){
+const err392 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+}
+if(data.height !== undefined){
+let data96 = data.height;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err393 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 20000 || isNaN(data96)){
+const err394 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+if(data96 < 1 || isNaN(data96)){
+const err395 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+}
+}
+if(data.size !== undefined){
+let data97 = data.size;
+if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
+const err396 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 < 1 || isNaN(data97)){
+const err397 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+}
+}
+if(data.mime !== undefined){
+let data98 = data.mime;
+if(typeof data98 !== "string"){
+const err398 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+if(!((data98 === "image/jpeg") || (data98 === "image/png"))){
+const err399 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema109.properties.mime.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+}
+else {
+const err400 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
 }
 errors++;
 }
@@ -12544,198 +12920,7 @@ props0 = true;
 else if(tag0 === "still.failed"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err384 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err384];
-}
-else {
-vErrors.push(err384);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err385 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err385];
-}
-else {
-vErrors.push(err385);
-}
-errors++;
-}
-if(data.still_id === undefined){
-const err386 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
-if(vErrors === null){
-vErrors = [err386];
-}
-else {
-vErrors.push(err386);
-}
-errors++;
-}
-if(data.code === undefined){
-const err387 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
-if(vErrors === null){
-vErrors = [err387];
-}
-else {
-vErrors.push(err387);
-}
-errors++;
-}
-for(const key23 in data){
-if(!(((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "code"))){
-const err388 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err388];
-}
-else {
-vErrors.push(err388);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data95 = data.v;
-if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
-const err389 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err389];
-}
-else {
-vErrors.push(err389);
-}
-errors++;
-}
-if(1 !== data95){
-const err390 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err390];
-}
-else {
-vErrors.push(err390);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data96 = data.type;
-if(typeof data96 !== "string"){
-const err391 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err391];
-}
-else {
-vErrors.push(err391);
-}
-errors++;
-}
-if("still.failed" !== data96){
-const err392 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err392];
-}
-else {
-vErrors.push(err392);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data97 = data.session_id;
-if(typeof data97 === "string"){
-if(func1(data97) > 64){
-const err393 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err393];
-}
-else {
-vErrors.push(err393);
-}
-errors++;
-}
-if(func1(data97) < 1){
-const err394 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err394];
-}
-else {
-vErrors.push(err394);
-}
-errors++;
-}
-if(!pattern4.test(data97)){
-const err395 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err395];
-}
-else {
-vErrors.push(err395);
-}
-errors++;
-}
-}
-else {
-const err396 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err396];
-}
-else {
-vErrors.push(err396);
-}
-errors++;
-}
-}
-if(data.still_id !== undefined){
-let data98 = data.still_id;
-if(typeof data98 === "string"){
-if(func1(data98) > 64){
-const err397 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err397];
-}
-else {
-vErrors.push(err397);
-}
-errors++;
-}
-if(func1(data98) < 1){
-const err398 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err398];
-}
-else {
-vErrors.push(err398);
-}
-errors++;
-}
-if(!pattern4.test(data98)){
-const err399 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err399];
-}
-else {
-vErrors.push(err399);
-}
-errors++;
-}
-}
-else {
-const err400 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err400];
-}
-else {
-vErrors.push(err400);
-}
-errors++;
-}
-}
-if(data.code !== undefined){
-let data99 = data.code;
-if(typeof data99 === "string"){
-if(func1(data99) > 40){
-const err401 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+const err401 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -12744,8 +12929,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(func1(data99) < 1){
-const err402 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.session_id === undefined){
+const err402 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -12754,8 +12939,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(!pattern27.test(data99)){
-const err403 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(data.still_id === undefined){
+const err403 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -12764,9 +12949,8 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-else {
-const err404 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.code === undefined){
+const err404 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -12775,15 +12959,207 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-}
-else {
-const err405 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key24 in data){
+if(!(((((key24 === "v") || (key24 === "type")) || (key24 === "session_id")) || (key24 === "still_id")) || (key24 === "code"))){
+const err405 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err405];
 }
 else {
 vErrors.push(err405);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data99 = data.v;
+if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
+const err406 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+if(1 !== data99){
+const err407 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data100 = data.type;
+if(typeof data100 !== "string"){
+const err408 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if("still.failed" !== data100){
+const err409 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data101 = data.session_id;
+if(typeof data101 === "string"){
+if(func1(data101) > 64){
+const err410 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+if(func1(data101) < 1){
+const err411 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+if(!pattern4.test(data101)){
+const err412 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+else {
+const err413 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+if(data.still_id !== undefined){
+let data102 = data.still_id;
+if(typeof data102 === "string"){
+if(func1(data102) > 64){
+const err414 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+if(func1(data102) < 1){
+const err415 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+if(!pattern4.test(data102)){
+const err416 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data103 = data.code;
+if(typeof data103 === "string"){
+if(func1(data103) > 40){
+const err418 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+if(func1(data103) < 1){
+const err419 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+if(!pattern29.test(data103)){
+const err420 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+else {
+const err421 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+}
+else {
+const err422 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
 }
 errors++;
 }
@@ -12803,199 +13179,7 @@ props0 = true;
 else if(tag0 === "print.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err406 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err406];
-}
-else {
-vErrors.push(err406);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err407 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err407];
-}
-else {
-vErrors.push(err407);
-}
-errors++;
-}
-if(data.job === undefined){
-const err408 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
-if(vErrors === null){
-vErrors = [err408];
-}
-else {
-vErrors.push(err408);
-}
-errors++;
-}
-if(data.state === undefined){
-const err409 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
-if(vErrors === null){
-vErrors = [err409];
-}
-else {
-vErrors.push(err409);
-}
-errors++;
-}
-for(const key24 in data){
-if(!(func19.call(schema110.properties, key24))){
-const err410 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err410];
-}
-else {
-vErrors.push(err410);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data100 = data.v;
-if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
-const err411 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err411];
-}
-else {
-vErrors.push(err411);
-}
-errors++;
-}
-if(1 !== data100){
-const err412 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err412];
-}
-else {
-vErrors.push(err412);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data101 = data.type;
-if(typeof data101 !== "string"){
-const err413 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err413];
-}
-else {
-vErrors.push(err413);
-}
-errors++;
-}
-if("print.status" !== data101){
-const err414 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err414];
-}
-else {
-vErrors.push(err414);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data102 = data.session_id;
-if(typeof data102 === "string"){
-if(func1(data102) > 64){
-const err415 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err415];
-}
-else {
-vErrors.push(err415);
-}
-errors++;
-}
-if(func1(data102) < 1){
-const err416 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err416];
-}
-else {
-vErrors.push(err416);
-}
-errors++;
-}
-if(!pattern4.test(data102)){
-const err417 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err417];
-}
-else {
-vErrors.push(err417);
-}
-errors++;
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err418];
-}
-else {
-vErrors.push(err418);
-}
-errors++;
-}
-}
-if(data.job !== undefined){
-let data103 = data.job;
-if(typeof data103 !== "string"){
-const err419 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err419];
-}
-else {
-vErrors.push(err419);
-}
-errors++;
-}
-if(!((data103 === "summary") || (data103 === "document"))){
-const err420 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema110.properties.job.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err420];
-}
-else {
-vErrors.push(err420);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data104 = data.job_id;
-const _errs345 = errors;
-let valid101 = false;
-const _errs346 = errors;
-if(typeof data104 === "string"){
-if(func1(data104) > 64){
-const err421 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err421];
-}
-else {
-vErrors.push(err421);
-}
-errors++;
-}
-if(func1(data104) < 1){
-const err422 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err422];
-}
-else {
-vErrors.push(err422);
-}
-errors++;
-}
-if(!pattern4.test(data104)){
-const err423 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err423 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -13004,9 +13188,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-else {
-const err424 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err424 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -13015,11 +13198,8 @@ vErrors.push(err424);
 }
 errors++;
 }
-var _valid3 = _errs346 === errors;
-valid101 = valid101 || _valid3;
-const _errs348 = errors;
-if(data104 !== null){
-const err425 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.job === undefined){
+const err425 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -13028,10 +13208,8 @@ vErrors.push(err425);
 }
 errors++;
 }
-var _valid3 = _errs348 === errors;
-valid101 = valid101 || _valid3;
-if(!valid101){
-const err426 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.state === undefined){
+const err426 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -13040,22 +13218,9 @@ vErrors.push(err426);
 }
 errors++;
 }
-else {
-errors = _errs345;
-if(vErrors !== null){
-if(_errs345){
-vErrors.length = _errs345;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.state !== undefined){
-let data105 = data.state;
-if(typeof data105 !== "string"){
-const err427 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key25 in data){
+if(!(func23.call(schema111.properties, key25))){
+const err427 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -13064,8 +13229,11 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(!(((data105 === "printing") || (data105 === "printed")) || (data105 === "failed"))){
-const err428 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema110.properties.state.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.v !== undefined){
+let data104 = data.v;
+if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
+const err428 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -13074,15 +13242,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-}
-if(data.code !== undefined){
-let data106 = data.code;
-const _errs353 = errors;
-let valid102 = false;
-const _errs354 = errors;
-if(typeof data106 === "string"){
-if(func1(data106) > 40){
-const err429 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(1 !== data104){
+const err429 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -13091,8 +13252,11 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(func1(data106) < 1){
-const err430 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.type !== undefined){
+let data105 = data.type;
+if(typeof data105 !== "string"){
+const err430 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -13101,8 +13265,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-if(!pattern27.test(data106)){
-const err431 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if("print.status" !== data105){
+const err431 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -13112,8 +13276,11 @@ vErrors.push(err431);
 errors++;
 }
 }
-else {
-const err432 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id !== undefined){
+let data106 = data.session_id;
+if(typeof data106 === "string"){
+if(func1(data106) > 64){
+const err432 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -13122,11 +13289,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-var _valid4 = _errs354 === errors;
-valid102 = valid102 || _valid4;
-const _errs356 = errors;
-if(data106 !== null){
-const err433 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(func1(data106) < 1){
+const err433 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -13135,10 +13299,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-var _valid4 = _errs356 === errors;
-valid102 = valid102 || _valid4;
-if(!valid102){
-const err434 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!pattern4.test(data106)){
+const err434 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -13147,23 +13309,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-else {
-errors = _errs353;
-if(vErrors !== null){
-if(_errs353){
-vErrors.length = _errs353;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.printer_before !== undefined){
-let data107 = data.printer_before;
-if(typeof data107 === "string"){
-if(func1(data107) > 500){
-const err435 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+const err435 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -13173,8 +13321,10 @@ vErrors.push(err435);
 errors++;
 }
 }
-else {
-const err436 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.job !== undefined){
+let data107 = data.job;
+if(typeof data107 !== "string"){
+const err436 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -13183,12 +13333,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-if(data.printer_after !== undefined){
-let data108 = data.printer_after;
-if(typeof data108 === "string"){
-if(func1(data108) > 500){
-const err437 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(!((data107 === "summary") || (data107 === "document"))){
+const err437 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema111.properties.job.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -13198,8 +13344,14 @@ vErrors.push(err437);
 errors++;
 }
 }
-else {
-const err438 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.job_id !== undefined){
+let data108 = data.job_id;
+const _errs357 = errors;
+let valid104 = false;
+const _errs358 = errors;
+if(typeof data108 === "string"){
+if(func1(data108) > 64){
+const err438 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -13208,15 +13360,239 @@ vErrors.push(err438);
 }
 errors++;
 }
-}
-}
-else {
-const err439 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data108) < 1){
+const err439 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err439];
 }
 else {
 vErrors.push(err439);
+}
+errors++;
+}
+if(!pattern4.test(data108)){
+const err440 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+}
+else {
+const err441 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+var _valid3 = _errs358 === errors;
+valid104 = valid104 || _valid3;
+const _errs360 = errors;
+if(data108 !== null){
+const err442 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+var _valid3 = _errs360 === errors;
+valid104 = valid104 || _valid3;
+if(!valid104){
+const err443 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+else {
+errors = _errs357;
+if(vErrors !== null){
+if(_errs357){
+vErrors.length = _errs357;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.state !== undefined){
+let data109 = data.state;
+if(typeof data109 !== "string"){
+const err444 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+if(!(((data109 === "printing") || (data109 === "printed")) || (data109 === "failed"))){
+const err445 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema111.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data110 = data.code;
+const _errs365 = errors;
+let valid105 = false;
+const _errs366 = errors;
+if(typeof data110 === "string"){
+if(func1(data110) > 40){
+const err446 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+if(func1(data110) < 1){
+const err447 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+if(!pattern29.test(data110)){
+const err448 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+}
+else {
+const err449 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+var _valid4 = _errs366 === errors;
+valid105 = valid105 || _valid4;
+const _errs368 = errors;
+if(data110 !== null){
+const err450 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+var _valid4 = _errs368 === errors;
+valid105 = valid105 || _valid4;
+if(!valid105){
+const err451 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+else {
+errors = _errs365;
+if(vErrors !== null){
+if(_errs365){
+vErrors.length = _errs365;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.printer_before !== undefined){
+let data111 = data.printer_before;
+if(typeof data111 === "string"){
+if(func1(data111) > 500){
+const err452 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+else {
+const err453 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+}
+if(data.printer_after !== undefined){
+let data112 = data.printer_after;
+if(typeof data112 === "string"){
+if(func1(data112) > 500){
+const err454 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+}
+else {
+const err455 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+}
+}
+else {
+const err456 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
 }
 errors++;
 }
@@ -13227,198 +13603,7 @@ props0 = true;
 else if(tag0 === "print.job"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err440 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err440];
-}
-else {
-vErrors.push(err440);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err441 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err441];
-}
-else {
-vErrors.push(err441);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err442 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err442];
-}
-else {
-vErrors.push(err442);
-}
-errors++;
-}
-if(data.token === undefined){
-const err443 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
-if(vErrors === null){
-vErrors = [err443];
-}
-else {
-vErrors.push(err443);
-}
-errors++;
-}
-for(const key25 in data){
-if(!(((((key25 === "v") || (key25 === "type")) || (key25 === "session_id")) || (key25 === "job_id")) || (key25 === "token"))){
-const err444 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err444];
-}
-else {
-vErrors.push(err444);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data109 = data.v;
-if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
-const err445 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err445];
-}
-else {
-vErrors.push(err445);
-}
-errors++;
-}
-if(1 !== data109){
-const err446 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err446];
-}
-else {
-vErrors.push(err446);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data110 = data.type;
-if(typeof data110 !== "string"){
-const err447 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err447];
-}
-else {
-vErrors.push(err447);
-}
-errors++;
-}
-if("print.job" !== data110){
-const err448 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err448];
-}
-else {
-vErrors.push(err448);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data111 = data.session_id;
-if(typeof data111 === "string"){
-if(func1(data111) > 64){
-const err449 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err449];
-}
-else {
-vErrors.push(err449);
-}
-errors++;
-}
-if(func1(data111) < 1){
-const err450 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err450];
-}
-else {
-vErrors.push(err450);
-}
-errors++;
-}
-if(!pattern4.test(data111)){
-const err451 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err451];
-}
-else {
-vErrors.push(err451);
-}
-errors++;
-}
-}
-else {
-const err452 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err452];
-}
-else {
-vErrors.push(err452);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data112 = data.job_id;
-if(typeof data112 === "string"){
-if(func1(data112) > 64){
-const err453 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err453];
-}
-else {
-vErrors.push(err453);
-}
-errors++;
-}
-if(func1(data112) < 1){
-const err454 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err454];
-}
-else {
-vErrors.push(err454);
-}
-errors++;
-}
-if(!pattern4.test(data112)){
-const err455 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err455];
-}
-else {
-vErrors.push(err455);
-}
-errors++;
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err456];
-}
-else {
-vErrors.push(err456);
-}
-errors++;
-}
-}
-if(data.token !== undefined){
-let data113 = data.token;
-if(typeof data113 === "string"){
-if(func1(data113) > 128){
-const err457 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+const err457 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -13427,8 +13612,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(func1(data113) < 16){
-const err458 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(data.session_id === undefined){
+const err458 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -13437,8 +13622,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(!pattern61.test(data113)){
-const err459 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(data.job_id === undefined){
+const err459 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -13447,9 +13632,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-else {
-const err460 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.token === undefined){
+const err460 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -13458,15 +13642,207 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-}
-else {
-const err461 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key26 in data){
+if(!(((((key26 === "v") || (key26 === "type")) || (key26 === "session_id")) || (key26 === "job_id")) || (key26 === "token"))){
+const err461 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err461];
 }
 else {
 vErrors.push(err461);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data113 = data.v;
+if(!(((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113))) && (isFinite(data113)))){
+const err462 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+if(1 !== data113){
+const err463 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data114 = data.type;
+if(typeof data114 !== "string"){
+const err464 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+if("print.job" !== data114){
+const err465 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data115 = data.session_id;
+if(typeof data115 === "string"){
+if(func1(data115) > 64){
+const err466 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+if(func1(data115) < 1){
+const err467 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+if(!pattern4.test(data115)){
+const err468 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+}
+if(data.job_id !== undefined){
+let data116 = data.job_id;
+if(typeof data116 === "string"){
+if(func1(data116) > 64){
+const err470 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+if(func1(data116) < 1){
+const err471 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+if(!pattern4.test(data116)){
+const err472 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+}
+else {
+const err473 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+let data117 = data.token;
+if(typeof data117 === "string"){
+if(func1(data117) > 128){
+const err474 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+if(func1(data117) < 16){
+const err475 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+if(!pattern5.test(data117)){
+const err476 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+}
+}
+else {
+const err478 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
 }
 errors++;
 }
@@ -13477,136 +13853,136 @@ props0 = true;
 else if(tag0 === "feedback.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err462 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err479 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err462];
+vErrors = [err479];
 }
 else {
-vErrors.push(err462);
+vErrors.push(err479);
 }
 errors++;
 }
 if(data.session_id === undefined){
-const err463 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err480 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
-vErrors = [err463];
+vErrors = [err480];
 }
 else {
-vErrors.push(err463);
+vErrors.push(err480);
 }
 errors++;
 }
-for(const key26 in data){
-if(!(((key26 === "v") || (key26 === "type")) || (key26 === "session_id"))){
-const err464 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+for(const key27 in data){
+if(!(((key27 === "v") || (key27 === "type")) || (key27 === "session_id"))){
+const err481 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err464];
+vErrors = [err481];
 }
 else {
-vErrors.push(err464);
+vErrors.push(err481);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data114 = data.v;
-if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
-const err465 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data118 = data.v;
+if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
+const err482 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err465];
+vErrors = [err482];
 }
 else {
-vErrors.push(err465);
+vErrors.push(err482);
 }
 errors++;
 }
-if(1 !== data114){
-const err466 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data118){
+const err483 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err466];
+vErrors = [err483];
 }
 else {
-vErrors.push(err466);
+vErrors.push(err483);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data115 = data.type;
-if(typeof data115 !== "string"){
-const err467 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data119 = data.type;
+if(typeof data119 !== "string"){
+const err484 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err467];
+vErrors = [err484];
 }
 else {
-vErrors.push(err467);
+vErrors.push(err484);
 }
 errors++;
 }
-if("feedback.request" !== data115){
-const err468 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
+if("feedback.request" !== data119){
+const err485 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err468];
+vErrors = [err485];
 }
 else {
-vErrors.push(err468);
+vErrors.push(err485);
 }
 errors++;
 }
 }
 if(data.session_id !== undefined){
-let data116 = data.session_id;
-if(typeof data116 === "string"){
-if(func1(data116) > 64){
-const err469 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data120 = data.session_id;
+if(typeof data120 === "string"){
+if(func1(data120) > 64){
+const err486 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err469];
+vErrors = [err486];
 }
 else {
-vErrors.push(err469);
+vErrors.push(err486);
 }
 errors++;
 }
-if(func1(data116) < 1){
-const err470 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data120) < 1){
+const err487 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err470];
+vErrors = [err487];
 }
 else {
-vErrors.push(err470);
+vErrors.push(err487);
 }
 errors++;
 }
-if(!pattern4.test(data116)){
-const err471 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data120)){
+const err488 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err471];
+vErrors = [err488];
 }
 else {
-vErrors.push(err471);
-}
-errors++;
-}
-}
-else {
-const err472 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err472];
-}
-else {
-vErrors.push(err472);
+vErrors.push(err488);
 }
 errors++;
 }
 }
-}
 else {
-const err473 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err489 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err473];
+vErrors = [err489];
 }
 else {
-vErrors.push(err473);
+vErrors.push(err489);
+}
+errors++;
+}
+}
+}
+else {
+const err490 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
 }
 errors++;
 }
@@ -13617,220 +13993,7 @@ props0 = true;
 else if(tag0 === "feedback.citizen"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err474 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err474];
-}
-else {
-vErrors.push(err474);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err475 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err475];
-}
-else {
-vErrors.push(err475);
-}
-errors++;
-}
-for(const key27 in data){
-if(!(((((((key27 === "v") || (key27 === "type")) || (key27 === "session_id")) || (key27 === "service")) || (key27 === "ease")) || (key27 === "overall")) || (key27 === "skipped"))){
-const err476 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err476];
-}
-else {
-vErrors.push(err476);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data117 = data.v;
-if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
-const err477 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err477];
-}
-else {
-vErrors.push(err477);
-}
-errors++;
-}
-if(1 !== data117){
-const err478 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err478];
-}
-else {
-vErrors.push(err478);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data118 = data.type;
-if(typeof data118 !== "string"){
-const err479 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err479];
-}
-else {
-vErrors.push(err479);
-}
-errors++;
-}
-if("feedback.citizen" !== data118){
-const err480 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err480];
-}
-else {
-vErrors.push(err480);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data119 = data.session_id;
-if(typeof data119 === "string"){
-if(func1(data119) > 64){
-const err481 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err481];
-}
-else {
-vErrors.push(err481);
-}
-errors++;
-}
-if(func1(data119) < 1){
-const err482 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err482];
-}
-else {
-vErrors.push(err482);
-}
-errors++;
-}
-if(!pattern4.test(data119)){
-const err483 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err483];
-}
-else {
-vErrors.push(err483);
-}
-errors++;
-}
-}
-else {
-const err484 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err484];
-}
-else {
-vErrors.push(err484);
-}
-errors++;
-}
-}
-if(data.service !== undefined){
-let data120 = data.service;
-const _errs397 = errors;
-let valid112 = false;
-const _errs398 = errors;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err485 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err485];
-}
-else {
-vErrors.push(err485);
-}
-errors++;
-}
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 5 || isNaN(data120)){
-const err486 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
-if(vErrors === null){
-vErrors = [err486];
-}
-else {
-vErrors.push(err486);
-}
-errors++;
-}
-if(data120 < 1 || isNaN(data120)){
-const err487 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err487];
-}
-else {
-vErrors.push(err487);
-}
-errors++;
-}
-}
-var _valid5 = _errs398 === errors;
-valid112 = valid112 || _valid5;
-const _errs400 = errors;
-if(data120 !== null){
-const err488 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err488];
-}
-else {
-vErrors.push(err488);
-}
-errors++;
-}
-var _valid5 = _errs400 === errors;
-valid112 = valid112 || _valid5;
-if(!valid112){
-const err489 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err489];
-}
-else {
-vErrors.push(err489);
-}
-errors++;
-}
-else {
-errors = _errs397;
-if(vErrors !== null){
-if(_errs397){
-vErrors.length = _errs397;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ease !== undefined){
-let data121 = data.ease;
-const _errs403 = errors;
-let valid113 = false;
-const _errs404 = errors;
-if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
-const err490 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err490];
-}
-else {
-vErrors.push(err490);
-}
-errors++;
-}
-if((typeof data121 == "number") && (isFinite(data121))){
-if(data121 > 5 || isNaN(data121)){
-const err491 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+const err491 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -13839,8 +14002,8 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data121 < 1 || isNaN(data121)){
-const err492 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data.session_id === undefined){
+const err492 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -13849,12 +14012,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-}
-var _valid6 = _errs404 === errors;
-valid113 = valid113 || _valid6;
-const _errs406 = errors;
-if(data121 !== null){
-const err493 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+for(const key28 in data){
+if(!(((((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "service")) || (key28 === "ease")) || (key28 === "overall")) || (key28 === "skipped"))){
+const err493 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -13863,10 +14023,11 @@ vErrors.push(err493);
 }
 errors++;
 }
-var _valid6 = _errs406 === errors;
-valid113 = valid113 || _valid6;
-if(!valid113){
-const err494 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data.v !== undefined){
+let data121 = data.v;
+if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
+const err494 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -13875,25 +14036,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-else {
-errors = _errs403;
-if(vErrors !== null){
-if(_errs403){
-vErrors.length = _errs403;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.overall !== undefined){
-let data122 = data.overall;
-const _errs409 = errors;
-let valid114 = false;
-const _errs410 = errors;
-if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
-const err495 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(1 !== data121){
+const err495 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -13902,9 +14046,11 @@ vErrors.push(err495);
 }
 errors++;
 }
-if((typeof data122 == "number") && (isFinite(data122))){
-if(data122 > 5 || isNaN(data122)){
-const err496 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+}
+if(data.type !== undefined){
+let data122 = data.type;
+if(typeof data122 !== "string"){
+const err496 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -13913,8 +14059,8 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(data122 < 1 || isNaN(data122)){
-const err497 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("feedback.citizen" !== data122){
+const err497 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -13924,11 +14070,11 @@ vErrors.push(err497);
 errors++;
 }
 }
-var _valid7 = _errs410 === errors;
-valid114 = valid114 || _valid7;
-const _errs412 = errors;
-if(data122 !== null){
-const err498 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.session_id !== undefined){
+let data123 = data.session_id;
+if(typeof data123 === "string"){
+if(func1(data123) > 64){
+const err498 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -13937,15 +14083,97 @@ vErrors.push(err498);
 }
 errors++;
 }
-var _valid7 = _errs412 === errors;
-valid114 = valid114 || _valid7;
-if(!valid114){
-const err499 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(func1(data123) < 1){
+const err499 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err499];
 }
 else {
 vErrors.push(err499);
+}
+errors++;
+}
+if(!pattern4.test(data123)){
+const err500 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+}
+if(data.service !== undefined){
+let data124 = data.service;
+const _errs409 = errors;
+let valid115 = false;
+const _errs410 = errors;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err502 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 > 5 || isNaN(data124)){
+const err503 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+if(data124 < 1 || isNaN(data124)){
+const err504 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+}
+var _valid5 = _errs410 === errors;
+valid115 = valid115 || _valid5;
+const _errs412 = errors;
+if(data124 !== null){
+const err505 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+var _valid5 = _errs412 === errors;
+valid115 = valid115 || _valid5;
+if(!valid115){
+const err506 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
 }
 errors++;
 }
@@ -13961,91 +14189,13 @@ vErrors = null;
 }
 }
 }
-if(data.skipped !== undefined){
-if(typeof data.skipped !== "boolean"){
-const err500 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err500];
-}
-else {
-vErrors.push(err500);
-}
-errors++;
-}
-}
-}
-else {
-const err501 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err501];
-}
-else {
-vErrors.push(err501);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "feedback.official"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err502 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err502];
-}
-else {
-vErrors.push(err502);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err503 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err503];
-}
-else {
-vErrors.push(err503);
-}
-errors++;
-}
-if(data.technical === undefined){
-const err504 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
-if(vErrors === null){
-vErrors = [err504];
-}
-else {
-vErrors.push(err504);
-}
-errors++;
-}
-if(data.handled === undefined){
-const err505 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
-if(vErrors === null){
-vErrors = [err505];
-}
-else {
-vErrors.push(err505);
-}
-errors++;
-}
-for(const key28 in data){
-if(!(((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "technical")) || (key28 === "handled"))){
-const err506 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err506];
-}
-else {
-vErrors.push(err506);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data124 = data.v;
-if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
-const err507 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.ease !== undefined){
+let data125 = data.ease;
+const _errs415 = errors;
+let valid116 = false;
+const _errs416 = errors;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err507 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -14054,8 +14204,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(1 !== data124){
-const err508 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 5 || isNaN(data125)){
+const err508 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -14064,11 +14215,8 @@ vErrors.push(err508);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data125 = data.type;
-if(typeof data125 !== "string"){
-const err509 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data125 < 1 || isNaN(data125)){
+const err509 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -14077,8 +14225,12 @@ vErrors.push(err509);
 }
 errors++;
 }
-if("feedback.official" !== data125){
-const err510 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
+}
+var _valid6 = _errs416 === errors;
+valid116 = valid116 || _valid6;
+const _errs418 = errors;
+if(data125 !== null){
+const err510 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -14087,12 +14239,10 @@ vErrors.push(err510);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data126 = data.session_id;
-if(typeof data126 === "string"){
-if(func1(data126) > 64){
-const err511 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+var _valid6 = _errs418 === errors;
+valid116 = valid116 || _valid6;
+if(!valid116){
+const err511 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -14101,8 +14251,25 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(func1(data126) < 1){
-const err512 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+errors = _errs415;
+if(vErrors !== null){
+if(_errs415){
+vErrors.length = _errs415;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.overall !== undefined){
+let data126 = data.overall;
+const _errs421 = errors;
+let valid117 = false;
+const _errs422 = errors;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err512 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -14111,8 +14278,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(!pattern4.test(data126)){
-const err513 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 5 || isNaN(data126)){
+const err513 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -14121,9 +14289,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-}
-else {
-const err514 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data126 < 1 || isNaN(data126)){
+const err514 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -14133,10 +14300,11 @@ vErrors.push(err514);
 errors++;
 }
 }
-if(data.technical !== undefined){
-let data127 = data.technical;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
-const err515 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid7 = _errs422 === errors;
+valid117 = valid117 || _valid7;
+const _errs424 = errors;
+if(data126 !== null){
+const err515 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -14145,9 +14313,10 @@ vErrors.push(err515);
 }
 errors++;
 }
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 > 5 || isNaN(data127)){
-const err516 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+var _valid7 = _errs424 === errors;
+valid117 = valid117 || _valid7;
+if(!valid117){
+const err516 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -14156,8 +14325,21 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data127 < 1 || isNaN(data127)){
-const err517 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs421;
+if(vErrors !== null){
+if(_errs421){
+vErrors.length = _errs421;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skipped !== undefined){
+if(typeof data.skipped !== "boolean"){
+const err517 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -14168,10 +14350,8 @@ errors++;
 }
 }
 }
-if(data.handled !== undefined){
-let data128 = data.handled;
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err518 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err518 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -14180,9 +14360,14 @@ vErrors.push(err518);
 }
 errors++;
 }
-if((typeof data128 == "number") && (isFinite(data128))){
-if(data128 > 5 || isNaN(data128)){
-const err519 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.official"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err519 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -14191,8 +14376,8 @@ vErrors.push(err519);
 }
 errors++;
 }
-if(data128 < 1 || isNaN(data128)){
-const err520 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data.session_id === undefined){
+const err520 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -14201,16 +14386,207 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err521 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.technical === undefined){
+const err521 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
 if(vErrors === null){
 vErrors = [err521];
 }
 else {
 vErrors.push(err521);
+}
+errors++;
+}
+if(data.handled === undefined){
+const err522 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+for(const key29 in data){
+if(!(((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "technical")) || (key29 === "handled"))){
+const err523 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data128 = data.v;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err524 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+if(1 !== data128){
+const err525 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data129 = data.type;
+if(typeof data129 !== "string"){
+const err526 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+if("feedback.official" !== data129){
+const err527 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data130 = data.session_id;
+if(typeof data130 === "string"){
+if(func1(data130) > 64){
+const err528 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if(func1(data130) < 1){
+const err529 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+if(!pattern4.test(data130)){
+const err530 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+else {
+const err531 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+}
+if(data.technical !== undefined){
+let data131 = data.technical;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err532 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+if((typeof data131 == "number") && (isFinite(data131))){
+if(data131 > 5 || isNaN(data131)){
+const err533 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+if(data131 < 1 || isNaN(data131)){
+const err534 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+}
+}
+if(data.handled !== undefined){
+let data132 = data.handled;
+if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
+const err535 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+if((typeof data132 == "number") && (isFinite(data132))){
+if(data132 > 5 || isNaN(data132)){
+const err536 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(data132 < 1 || isNaN(data132)){
+const err537 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err538 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
 }
 errors++;
 }
@@ -14221,169 +14597,169 @@ props0 = true;
 else if(tag0 === "feedback.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err522 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err539 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err522];
+vErrors = [err539];
 }
 else {
-vErrors.push(err522);
+vErrors.push(err539);
 }
 errors++;
 }
 if(data.session_id === undefined){
-const err523 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err540 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
-vErrors = [err523];
+vErrors = [err540];
 }
 else {
-vErrors.push(err523);
+vErrors.push(err540);
 }
 errors++;
 }
 if(data.state === undefined){
-const err524 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+const err541 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
 if(vErrors === null){
-vErrors = [err524];
+vErrors = [err541];
 }
 else {
-vErrors.push(err524);
+vErrors.push(err541);
 }
 errors++;
 }
-for(const key29 in data){
-if(!((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "state"))){
-const err525 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+for(const key30 in data){
+if(!((((key30 === "v") || (key30 === "type")) || (key30 === "session_id")) || (key30 === "state"))){
+const err542 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err525];
+vErrors = [err542];
 }
 else {
-vErrors.push(err525);
+vErrors.push(err542);
 }
 errors++;
 }
 }
 if(data.v !== undefined){
-let data129 = data.v;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err526 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data133 = data.v;
+if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
+const err543 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err526];
+vErrors = [err543];
 }
 else {
-vErrors.push(err526);
+vErrors.push(err543);
 }
 errors++;
 }
-if(1 !== data129){
-const err527 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(1 !== data133){
+const err544 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err527];
+vErrors = [err544];
 }
 else {
-vErrors.push(err527);
+vErrors.push(err544);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data130 = data.type;
-if(typeof data130 !== "string"){
-const err528 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data134 = data.type;
+if(typeof data134 !== "string"){
+const err545 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err528];
+vErrors = [err545];
 }
 else {
-vErrors.push(err528);
+vErrors.push(err545);
 }
 errors++;
 }
-if("feedback.status" !== data130){
-const err529 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
+if("feedback.status" !== data134){
+const err546 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err529];
+vErrors = [err546];
 }
 else {
-vErrors.push(err529);
+vErrors.push(err546);
 }
 errors++;
 }
 }
 if(data.session_id !== undefined){
-let data131 = data.session_id;
-if(typeof data131 === "string"){
-if(func1(data131) > 64){
-const err530 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+let data135 = data.session_id;
+if(typeof data135 === "string"){
+if(func1(data135) > 64){
+const err547 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
-vErrors = [err530];
+vErrors = [err547];
 }
 else {
-vErrors.push(err530);
+vErrors.push(err547);
 }
 errors++;
 }
-if(func1(data131) < 1){
-const err531 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data135) < 1){
+const err548 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err531];
+vErrors = [err548];
 }
 else {
-vErrors.push(err531);
+vErrors.push(err548);
 }
 errors++;
 }
-if(!pattern4.test(data131)){
-const err532 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data135)){
+const err549 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
-vErrors = [err532];
+vErrors = [err549];
 }
 else {
-vErrors.push(err532);
+vErrors.push(err549);
 }
 errors++;
 }
 }
 else {
-const err533 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err550 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err533];
+vErrors = [err550];
 }
 else {
-vErrors.push(err533);
+vErrors.push(err550);
 }
 errors++;
 }
 }
 if(data.state !== undefined){
-let data132 = data.state;
-if(typeof data132 !== "string"){
-const err534 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data136 = data.state;
+if(typeof data136 !== "string"){
+const err551 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err534];
+vErrors = [err551];
 }
 else {
-vErrors.push(err534);
+vErrors.push(err551);
 }
 errors++;
 }
-if(!((((data132 === "asked") || (data132 === "answered")) || (data132 === "skipped")) || (data132 === "saved"))){
-const err535 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema115.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(!((((data136 === "asked") || (data136 === "answered")) || (data136 === "skipped")) || (data136 === "saved"))){
+const err552 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema116.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err535];
+vErrors = [err552];
 }
 else {
-vErrors.push(err535);
+vErrors.push(err552);
 }
 errors++;
 }
 }
 }
 else {
-const err536 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err553 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err536];
+vErrors = [err553];
 }
 else {
-vErrors.push(err536);
+vErrors.push(err553);
 }
 errors++;
 }
@@ -14392,34 +14768,34 @@ props0 = true;
 }
 }
 else {
-const err537 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+const err554 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
 if(vErrors === null){
-vErrors = [err537];
+vErrors = [err554];
 }
 else {
-vErrors.push(err537);
+vErrors.push(err554);
 }
 errors++;
 }
 }
 else {
-const err538 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+const err555 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
 if(vErrors === null){
-vErrors = [err538];
+vErrors = [err555];
 }
 else {
-vErrors.push(err538);
+vErrors.push(err555);
 }
 errors++;
 }
 }
 else {
-const err539 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err556 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err539];
+vErrors = [err556];
 }
 else {
-vErrors.push(err539);
+vErrors.push(err556);
 }
 errors++;
 }

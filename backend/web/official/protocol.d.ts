@@ -20,6 +20,7 @@ export type EtapisteWireMessage =
   | RtcOffer
   | RtcAnswer
   | RtcIce
+  | RtcRestart
   | DeviceReport
   | AssistRequest
   | AssistAcknowledge
@@ -133,6 +134,7 @@ export interface Hello {
   token: string;
   booth_id?: string | null;
   client?: string;
+  resume?: string | null;
 }
 /**
  * The backend accepted ``hello``.
@@ -143,6 +145,8 @@ export interface Welcome {
   role: Role;
   name: string;
   server_time: number;
+  resume_token?: string | null;
+  resumed?: boolean;
 }
 /**
  * Something the peer sent was refused. ``fatal`` means the socket closes.
@@ -383,6 +387,17 @@ export interface RtcIce {
   candidate: string;
   sdp_mid?: string | null;
   sdp_mline_index?: number | null;
+}
+/**
+ * "My connection to you is gone; offer me again": sent to the peer that offers (the booth)
+ * when a page rejoins a call after a reload, or its connection failed. The booth answers
+ * with a new peer connection and a new ``rtc.offer`` (aiortc has no ICE restart).
+ */
+export interface RtcRestart {
+  v?: 1;
+  type: "rtc.restart";
+  session_id: string;
+  peer: string;
 }
 /**
  * Booth -> backend: current health of every device in the booth.

@@ -36,9 +36,20 @@ export function frame(message) {
   return JSON.stringify({ v: PROTOCOL_VERSION, ...message });
 }
 
-/** The first message on a new socket. @param {string} token @returns {Hello} */
-export function helloMessage(token) {
-  return { type: "hello", role: "official", token, client: "official-web" };
+/** The first message on a new socket. @param {string} token @param {string | null} [resume] @returns {Hello} */
+export function helloMessage(token, resume = null) {
+  /** @type {Hello} */
+  const hello = { type: "hello", role: "official", token, client: "official-web" };
+  if (resume) hello.resume = resume; // the last welcome's: the server keeps our call for us
+  return hello;
+}
+
+/**
+ * Ask the booth for a new offer: this page's connection to it is gone (a reload).
+ * @param {string} sessionId @param {string} peer @returns {import("./protocol.js").RtcRestart}
+ */
+export function restartMessage(sessionId, peer) {
+  return { type: "rtc.restart", session_id: sessionId, peer };
 }
 
 /**

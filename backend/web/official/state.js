@@ -58,6 +58,9 @@ export const state = {
   /** @type {Timer | undefined} */
   welcomeTimer: undefined,
   clockOffset: 0, // server clock minus ours, in seconds (from welcome.server_time)
+  /** @type {string | null} the last welcome's resume token: the next hello keeps our call with it */
+  resumeToken: null,
+  rejoining: false, // resumed with no call here (a reload): the session.admitted that follows is ours
   /** @type {LobbyEntry[]} */
   lobby: [],
   /** @type {BoothPresence[]} */

@@ -29,8 +29,9 @@ BOOTH1 = {"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "de
 BOOTH2 = {"type": "hello", "role": "booth", "booth_id": "imatra-2", "token": "second-secret"}
 
 
-def _app(url: str) -> TestClient:
-    return TestClient(create_app(BackendSettings(database_url=url, seed_demo=True)))
+def _app(url: str, resume_grace_s: float = 0.0) -> TestClient:
+    """A backend on ``url``; resuming off unless asked (then the restart restores what was live)."""
+    return TestClient(create_app(BackendSettings(database_url=url, seed_demo=True, resume_grace_s=resume_grace_s)))
 
 
 def test_a_restart_after_a_crash_closes_what_was_live_and_requeues_the_desk(tmp_path: Path):
@@ -96,3 +97,84 @@ def test_a_restart_after_a_crash_closes_what_was_live_and_requeues_the_desk(tmp_
             with again.websocket_connect("/ws") as ws:
                 send(ws, {"type": "hello", "role": "official", "token": official2})
                 assert recv_until(ws, "session.offer")["session_id"] == desk_id
+
+
+def test_a_restarted_backend_restores_the_call_and_both_sides_resume_it(tmp_path: Path):
+    """With resuming on, what was live is held again after the crash: the booth and the official
+    come back with their resume tokens into the same call, and the lobby keeps its citizen."""
+    url = f"sqlite:///{tmp_path}/crash.db"
+    with ExitStack() as first:
+        api = first.enter_context(_app(url, resume_grace_s=60))
+        hub = api.app.state.hub
+        official = bearer(api, "virkailija", "demo-password")["Authorization"][7:]
+        booth = first.enter_context(api.websocket_connect("/ws"))
+        send(booth, BOOTH1)
+        booth_token = recv_until(booth, "welcome")["resume_token"]
+        send(booth, {"type": "session.request", "service_id": "vero-personal", "language": "fi"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        desk = first.enter_context(api.websocket_connect("/ws"))
+        send(desk, {"type": "hello", "role": "official", "token": official})
+        official_token = recv_until(desk, "welcome")["resume_token"]
+        recv_until(desk, "session.offer")
+        send(desk, {"type": "session.admit", "session_id": sid})
+        recv_until(booth, "session.admitted")
+
+        def written() -> bool:
+            with hub.db() as db:
+                from backend.store.live_models import LiveSessionRow, ResumeTokenRow
+
+                live = [r.id for r in db.scalars(select(LiveSessionRow))]
+                tokens = len(list(db.scalars(select(ResumeTokenRow))))
+                return live == [sid] and tokens == 2 and '"phase":"in_call"' in db.get(LiveSessionRow, sid).body
+
+        wait_for("the first backend's live state in the store", written)
+
+        # -- the crash: a second backend on the same file; the first never shuts down cleanly
+        with _app(url, resume_grace_s=60) as again:
+            hub2 = again.app.state.hub
+            assert hub2.broker.sessions[sid].phase.value == "in_call"
+            with hub2.db() as db:
+                record = db.get(CallRecord, sid)
+                assert (record.phase, record.ended_at) == ("in_call", None)  # not closed: it waits for a resume
+            with again.websocket_connect("/ws") as booth2, again.websocket_connect("/ws") as page:
+                send(booth2, {**BOOTH1, "resume": booth_token})
+                assert recv_until(booth2, "welcome")["resumed"] is True
+                assert recv_until(booth2, "session.admitted")["session_id"] == sid
+                send(page, {"type": "hello", "role": "official", "token": official, "resume": official_token})
+                assert recv_until(page, "welcome")["resumed"] is True
+                admitted = recv_until(page, "session.admitted")
+                assert (admitted["session_id"], admitted["peer"]) == (sid, "o1")
+                # Both ends rejoin the same call: signalling flows between them again.
+                send(page, {"type": "rtc.restart", "session_id": sid, "peer": "booth"})
+                assert recv_until(booth2, "rtc.restart")["peer"] == "o1"
+                send(booth2, {"type": "rtc.offer", "session_id": sid, "peer": "o1", "sdp": "v=0"})
+                assert recv_until(page, "rtc.offer")["sdp"] == "v=0"
+                send(page, {"type": "session.end", "session_id": sid})
+                assert recv_until(booth2, "session.ended")["reason"] == "hung_up"
+
+
+def test_what_nobody_resumes_after_a_restart_ends_when_the_grace_period_passes(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/crash.db"
+    with ExitStack() as first:
+        api = first.enter_context(_app(url, resume_grace_s=0.5))
+        hub = api.app.state.hub
+        booth = first.enter_context(api.websocket_connect("/ws"))
+        send(booth, BOOTH1)
+        recv_until(booth, "welcome")
+        send(booth, {"type": "session.request", "service_id": "vero-personal", "language": "fi"})
+        sid = recv_until(booth, "session.lobby")["session_id"]
+        wait_for("the lobby's row", lambda: _phase(hub, sid) == "lobby")
+        with _app(url, resume_grace_s=0.5) as again:
+            hub2 = again.app.state.hub
+            assert sid in hub2.broker.sessions
+            wait_for("the unresumed wait to end", lambda: _phase(hub2, sid) == "ended")
+            assert sid not in hub2.broker.sessions
+            with hub2.db() as db:
+                assert db.get(CallRecord, sid).end_reason == "booth_offline"
+                assert [r.state for r in db.scalars(select(QueueRow))] == ["left"]
+
+
+def _phase(hub, sid: str) -> str | None:
+    with hub.db() as db:
+        record = db.get(CallRecord, sid)
+        return record.phase if record else None

@@ -30,6 +30,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmitted,
     SessionEnd,
@@ -243,11 +244,55 @@ def test_media_that_never_connects_ends_the_call_and_tells_the_backend():
     assert screens(out) == [sm.Show(Screen.ENDED, sm.Notice.CONNECTION_FAILED)]
 
 
-def test_media_failure_in_call_ends_it():
+def test_media_failure_in_call_offers_a_new_connection_and_says_so_kindly():
     m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 10))
+    assert m.state.phase is Phase.IN_CALL and sm.StopMedia() not in out
+    assert sm.ConnectPeer(SID, "o1") in out  # a new peer connection: aiortc has no ICE restart
+    assert screens(out) == [sm.Show(Screen.CALL, sm.Notice.RECONNECTING, "Veera")]
+    assert sends(m.handle(sm.OfferReady(SID, "o1", "v=0 new", 10.5))) == [
+        RtcOffer(session_id=SID, peer="o1", sdp="v=0 new")
+    ]
+    out = m.handle(sm.MediaConnected(SID, "o1", 12))
+    assert screens(out) == [sm.Show(Screen.CALL, official_name="Veera")] and m.state.media_lost_at is None
+
+
+def test_media_that_does_not_come_back_ends_the_call():
+    m = machine_in(Phase.IN_CALL)
+    m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 10))
+    assert m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 20)) == [
+        sm.Log("media failed: ICE failed; offering peer o1 a new connection"),
+        sm.ConnectPeer(SID, "o1"),
+    ]  # tried again, said once
+    assert m.handle(sm.Tick(10 + sm.MEDIA_RETRY_S - 1)) == []
+    out = m.handle(sm.Tick(10 + sm.MEDIA_RETRY_S))
+    assert m.state.phase is Phase.ENDED
+    assert sends(out) == [SessionEnd(session_id=SID)]
+
+
+def test_media_failure_while_connecting_ends_it():
+    m = machine_in(Phase.CONNECTING)
     out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 10))
     assert m.state.phase is Phase.ENDED
     assert sends(out) == [SessionEnd(session_id=SID)]
+
+
+@pytest.mark.parametrize("phase", [Phase.CONNECTING, Phase.IN_CALL])
+def test_a_peer_asking_for_a_new_connection_gets_a_new_offer(phase: Phase):
+    m = machine_in(phase)
+    out = m.handle(sm.Received(RtcRestart(session_id=SID, peer="o1"), 10))
+    assert sm.ConnectPeer(SID, "o1") in out and sm.StopMedia() not in out
+    assert m.state.phase is phase
+    assert m.handle(sm.Received(RtcRestart(session_id=SID, peer="g9"), 11)) == [
+        sm.Log("ignored rtc.restart from peer g9, not connected")
+    ]
+
+
+def test_a_restarted_booth_rejoins_the_call_its_resumed_session_is_in():
+    m = machine_in(Phase.IDLE)  # a fresh kiosk: its machine knows nothing of the call
+    out = m.handle(sm.Received(admitted(), 3))
+    assert m.state.phase is Phase.CONNECTING and m.state.session_id == SID
+    assert sm.StartMedia(SID) in out and sm.ConnectPeer(SID, "o1") in out
 
 
 @pytest.mark.parametrize(
@@ -296,8 +341,11 @@ def test_session_ended_while_waiting_shows_thanks_without_media():
     assert sm.StopMedia() not in out
 
 
-@pytest.mark.parametrize("phase", list(Phase))
-def test_backend_connection_drop_goes_offline_from_anywhere(phase: Phase):
+SESSION_PHASES = (Phase.LOBBY, Phase.CONNECTING, Phase.IN_CALL)
+
+
+@pytest.mark.parametrize("phase", [p for p in Phase if p not in SESSION_PHASES])
+def test_backend_connection_drop_outside_a_session_goes_offline(phase: Phase):
     m = machine_in(phase)
     out = m.handle(sm.Disconnected(30))
     assert m.state.phase is Phase.OFFLINE
@@ -305,6 +353,58 @@ def test_backend_connection_drop_goes_offline_from_anywhere(phase: Phase):
     assert (sm.StopMedia() in out) == (phase in (Phase.CONNECTING, Phase.IN_CALL))
     assert screens(out) == [sm.Show(Screen.OFFLINE)]
     m.handle(sm.Connected(31))
+    assert m.state.phase is Phase.IDLE
+
+
+@pytest.mark.parametrize("phase", SESSION_PHASES)
+def test_a_drop_in_a_session_keeps_it_and_its_media_for_a_resume(phase: Phase):
+    m = machine_in(phase)
+    before = m.state
+    out = m.handle(sm.Disconnected(30))
+    assert (m.state.phase, m.state.session_id, m.state.remotes) == (phase, before.session_id, before.remotes)
+    assert sm.StopMedia() not in out
+    assert sm.Show(Screen.OFFLINE) not in out  # never the offline screen in a session
+    # In the lobby a calm line; in a call nothing the citizen sees (the picture goes on).
+    expected = [sm.Show(Screen.LOBBY, sm.Notice.RECONNECTING)] if phase is Phase.LOBBY else []
+    assert screens(out) == expected
+    assert m.handle(sm.Disconnected(32)) == []  # each failed retry is not news
+    out = m.handle(sm.Connected(33, resumed=True))
+    assert (m.state.phase, m.state.session_id, m.state.link_lost_at) == (phase, before.session_id, None)
+    assert sm.StopMedia() not in out
+    assert screens(out) == ([sm.Show(Screen.LOBBY)] if phase is Phase.LOBBY else [])
+
+
+def test_signalling_goes_on_after_a_resumed_drop():
+    m = machine_in(Phase.CONNECTING)
+    m.handle(sm.Disconnected(30))
+    m.handle(sm.Connected(31, resumed=True))
+    out = m.handle(sm.Received(RtcAnswer(session_id=SID, peer="o1", sdp="v=0"), 32))
+    assert sm.ApplyAnswer(SID, "o1", "v=0") in out
+
+
+@pytest.mark.parametrize("phase", SESSION_PHASES)
+def test_a_session_the_backend_did_not_keep_ends_and_start_comes_back(phase: Phase):
+    m = machine_in(phase)
+    m.handle(sm.Disconnected(30))
+    out = m.handle(sm.Connected(90, resumed=False))
+    assert m.state.session_id is None
+    if phase is Phase.LOBBY:  # a wait, not a meeting: straight back to Start
+        assert m.state.phase is Phase.IDLE and sm.StopMedia() not in out
+        assert screens(out) == [sm.Show(Screen.ATTRACT)]
+        return
+    assert m.state.phase is Phase.ENDED and sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.ENDED, sm.Notice.CALL_ENDED)]
+    assert screens(m.handle(sm.Tick(90 + sm.ENDED_SCREEN_S))) == [sm.Show(Screen.ATTRACT)]
+
+
+def test_a_booth_that_cannot_reach_the_backend_for_long_gives_the_session_up():
+    m = machine_in(Phase.IN_CALL)
+    m.handle(sm.Disconnected(30))
+    assert m.handle(sm.Tick(30 + sm.RESUME_GIVE_UP_S - 1)) == []
+    out = m.handle(sm.Tick(30 + sm.RESUME_GIVE_UP_S))
+    assert m.state.phase is Phase.OFFLINE and sm.StopMedia() in out
+    assert screens(out) == [sm.Show(Screen.OFFLINE)]
+    m.handle(sm.Connected(400))
     assert m.state.phase is Phase.IDLE
 
 
@@ -424,7 +524,7 @@ def test_a_joining_guest_is_one_more_connection_with_its_own_offer_answer_and_ic
     assert sends(m.handle(sm.OfferReady(SID, "g2", "v=0 g", 6.1))) == [RtcOffer(session_id=SID, peer="g2", sdp="v=0 g")]
     answer = RtcAnswer(session_id=SID, peer="g2", sdp="v=0 a")
     assert m.handle(sm.Received(answer, 6.2)) == [sm.ApplyAnswer(SID, "g2", "v=0 a")]
-    assert m.handle(sm.MediaConnected(SID, "g2", 6.3)) == []  # already in the call
+    assert m.handle(sm.MediaConnected(SID, "g2", 6.3)) == [sm.Log("peer g2 connected")]  # already in the call
     assert m.state.phase is Phase.IN_CALL
 
 
@@ -441,8 +541,8 @@ def test_a_guests_failed_connection_is_closed_and_the_call_goes_on():
     out = m.handle(sm.MediaFailed(SID, "g2", "ICE failed", 8))
     assert sm.DisconnectPeer("g2") in out and not sends(out)
     assert (m.state.phase, m.state.remotes) == (Phase.IN_CALL, ("o1",))
-    out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 9))  # the official's fails: the call does
-    assert m.state.phase is Phase.ENDED and sends(out) == [SessionEnd(session_id=SID)]
+    out = m.handle(sm.MediaFailed(SID, "o1", "ICE failed", 9))  # the official's fails: a new connection
+    assert sm.ConnectPeer(SID, "o1") in out and m.state.remotes == ("o1",)
 
 
 def test_a_joiner_arriving_while_connecting_waits_for_the_official_to_connect():

@@ -62,6 +62,7 @@ from protocol.messages import (
     RtcAnswer,
     RtcIce,
     RtcOffer,
+    RtcRestart,
     ServiceChoice,
     SessionAdmit,
     SessionAdmitted,
@@ -150,6 +151,7 @@ EXAMPLES = [
     SessionEnded(session_id="s1", reason=SessionEndReason.HUNG_UP),
     RtcOffer(session_id="s1", peer="o1", sdp="v=0\r\n"),
     RtcAnswer(session_id="s1", peer="booth", sdp="v=0\r\n"),
+    RtcRestart(session_id="s1", peer="booth"),
     RtcIce(
         session_id="s1",
         peer="booth",

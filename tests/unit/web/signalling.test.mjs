@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   admittedCall, answerMessage, backoff, documentCamera, endNotice, frame, helloMessage, iceCandidate, iceServersOf,
-  removedUs,
+  removedUs, restartMessage,
 } from "../../../backend/web/official/signalling.js";
 import { checkMessage } from "../../../backend/web/official/validation.js";
 
@@ -21,6 +21,16 @@ test("hello and rtc.answer go out as valid wire messages with the protocol versi
   const answer = JSON.parse(frame(answerMessage("s-1", "booth", "v=0\r\n")));
   assert.deepEqual(answer, { v: 1, type: "rtc.answer", session_id: "s-1", peer: "booth", sdp: "v=0\r\n" });
   valid(answerMessage("s-1", "booth", "v=0\r\n"));
+});
+
+test("a reconnecting page says hello with the last welcome's resume token, and asks the booth to offer again", () => {
+  const token = "r".repeat(43);
+  assert.equal(JSON.parse(frame(helloMessage("token-1", token))).resume, token);
+  valid(helloMessage("token-1", token));
+  assert.equal("resume" in helloMessage("token-1", null), false, "a first hello resumes nothing");
+  assert.deepEqual(restartMessage("s-1", "booth"), { type: "rtc.restart", session_id: "s-1", peer: "booth" });
+  valid(restartMessage("s-1", "booth"));
+  assert.equal(checkMessage({ v: 1, ...helloMessage("token-1", "short") }).ok, false, "a malformed token is refused");
 });
 
 test("rtc.ice becomes an addIceCandidate argument; an empty candidate ends the list", () => {

@@ -162,6 +162,7 @@ def _menu(services: list[Service]) -> BoothCatalogue:
                     name_sv=x.name("sv"),
                     name_en=x.name("en"),
                     languages=languages,
+                    screen_names=x.screen_names,
                 )
             )
         except ValidationError as e:
@@ -407,7 +408,8 @@ class Hub:
             case Hello():
                 raise ProtocolError(ErrorCode.NOT_ALLOWED, "already authenticated", "hello")
             case SessionRequest():
-                return b.request(party.id, self.new_session_id(), now)  # chose no matter: anyone may admit
+                # chose no matter: anyone may admit
+                return b.request(party.id, self.new_session_id(), now, screen_language=msg.screen_language)
             case SessionAdmit(session_id=sid):
                 return b.admit(party.id, sid, now)
             case SessionLeave(session_id=sid):
@@ -521,6 +523,7 @@ class Hub:
         assert msg.service_id is not None
         walk_in = WalkIn(msg.service_id, msg.language.value if msg.language else "fi")
         self.broker.check_walk_in(party.id, walk_in)
+        self.broker.check_screen_language(msg.screen_language)  # before the queue row is written
         booth = self.broker.booths[party.id].info
         now = self.clock()
         try:
@@ -536,7 +539,8 @@ class Hub:
         except BookingRuleError as exc:
             raise BrokerError(ErrorCode.NOT_ALLOWED, str(exc)) from exc
         walk_in = WalkIn(walk_in.service_id, walk_in.language, entry_id)
-        return self.broker.request(party.id, self.new_session_id(), self.clock(), walk_in)
+        screen = msg.screen_language
+        return self.broker.request(party.id, self.new_session_id(), self.clock(), walk_in, screen_language=screen)
 
     async def _acknowledge(self, party: Party, msg: AlertAcknowledge) -> list[Effect]:
         """An advisor took an alert: it leaves every advisor's list."""

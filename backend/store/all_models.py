@@ -14,6 +14,7 @@ from backend.store import (  # noqa: F401
     booking_models,
     models,
     push_models,
+    screen_text_models,
 )
 from backend.store.models import Base
 

@@ -36,7 +36,7 @@ DEFAULT_LANGUAGE = "fi"
 #: Share of the screen height the matters may take, and the most one row of them gets.
 SERVICES_HEIGHT, ROW_HEIGHT = 0.52, 0.13
 #: How far the matters move down for the meeting-language step (its heading and interpreter note).
-STEP_HEIGHT = 0.08
+STEP_HEIGHT = 0.10
 
 
 def service_name(service: ServiceChoice, language: str) -> str:
@@ -80,7 +80,7 @@ class ChooseScreen(BoothScreen):
             row.add_widget(button)
             self.language_buttons[lang] = button
         root.add_widget(row)
-        self.note = big_label("", 0.1, size_hint=(0.9, 0.07), pos_hint={"center_x": 0.5, "top": 0.78})
+        self.note = big_label("", 0.05, size_hint=(0.9, 0.12), pos_hint={"center_x": 0.5, "top": 0.79})
         root.add_widget(self.note)
         self.title = big_label("", 0.12, size_hint=(0.9, 0.08), pos_hint={"center_x": 0.5, "top": 0.76})
         root.add_widget(self.title)

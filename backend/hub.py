@@ -454,6 +454,7 @@ class Hub:
         success put the citizen in the lobby with their official alerted."""
         assert conn.party is not None
         booth_id = conn.party.id
+        self.broker.check_screen_language(msg.screen_language)
         now = self.clock()
         wait = self._checkin_failures.wait(booth_id, now)
         if wait:
@@ -470,9 +471,11 @@ class Hub:
         arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         await conn.send(_checkin_answer(r, arrived.booking.language if arrived else None))
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
-        return await self._after_check_in(booth_id, outcome, now)
+        return await self._after_check_in(booth_id, outcome, now, msg.screen_language)
 
-    async def _after_check_in(self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float) -> list[Effect]:
+    async def _after_check_in(
+        self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float, screen_language: str | None = None
+    ) -> list[Effect]:
         """Alerts for a refusal; for a success, the citizen in the booth's lobby and their official told."""
         raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
         await self.deliver_alerts(raised)
@@ -489,6 +492,7 @@ class Hub:
             service_id=b.service_id,
             language=b.language,
             queue_entry_id=outcome.queue_entry_id,
+            screen_language=screen_language,
         )
         return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
 

@@ -863,7 +863,7 @@ class BoothSession:
         )
         return [
             ScanQr(False),
-            Send(CheckinRequest(code=code)),
+            Send(CheckinRequest(code=code, screen_language=self._screen_only())),
             Log(f"booking code {'read from a QR code' if from_qr else 'typed'}; checking"),
             Show(Screen.CHECKIN, Notice.CHECKING, busy=True),
         ]

@@ -485,6 +485,8 @@ class CheckinRequest(_Message):
 
     type: Literal["checkin.request"] = "checkin.request"
     code: Annotated[str, Field(min_length=1, max_length=64)]
+    #: The booth's screen-only language the citizen reads (e.g. "ru"), as in ``session.request``.
+    screen_language: ScreenLanguage | None = None
 
 
 class CheckinResult(_Message):

@@ -207,6 +207,7 @@ class Arrival:
     service_id: str | None = None
     language: str | None = None
     queue_entry_id: str | None = None
+    screen_language: str | None = None  # the booth's screen-only language the citizen reads (e.g. "ru")
 
 
 @dataclass(frozen=True)
@@ -462,6 +463,7 @@ class CallBroker:
             service_id=arrival.service_id,
             language=arrival.language,
             queue_entry_id=arrival.queue_entry_id,
+            screen_language=arrival.screen_language,
         )
         s, _ = s.join(Party(Role.BOOTH, booth_id), ParticipantRole.BOOTH, booth.info.name, now)
         self.sessions[s.id] = s

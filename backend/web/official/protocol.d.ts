@@ -438,6 +438,7 @@ export interface CheckinRequest {
   v?: 1;
   type: "checkin.request";
   code: string;
+  screen_language?: string | null;
 }
 /**
  * Backend -> booth: the outcome, with a kind message in each language.

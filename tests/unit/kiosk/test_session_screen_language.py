@@ -6,6 +6,7 @@ from kiosk import session as sm
 from kiosk.session import Notice, Phase, Screen
 from protocol.messages import (
     BoothCatalogue,
+    CheckinRequest,
     CheckinResult,
     ServiceChoice,
     SessionEnded,
@@ -83,7 +84,8 @@ def test_a_meeting_language_chosen_at_the_start_is_not_sent_as_a_screen_language
 def test_a_refused_check_in_speaks_russian_not_the_backend_s_three_languages():
     m = russian()
     m.handle(sm.BookingPressed(2))
-    m.handle(sm.CodeSubmitted("K7M2QX", 3))
+    # The backend is told the citizen reads Russian, for the official of the booking too.
+    assert sends(m.handle(sm.CodeSubmitted("K7M2QX", 3))) == [CheckinRequest(code="K7M2QX", screen_language="ru")]
     refusal = CheckinResult(ok=False, result="unknown_code", message_fi="Ei", message_sv="Nej", message_en="No")
     shown = screens(m.handle(sm.Received(refusal, 4)))
     assert [(s.screen, s.notice, s.language) for s in shown] == [(Screen.CHECKIN, Notice.CHECKIN_FAILED, "ru")]

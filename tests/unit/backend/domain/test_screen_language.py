@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.domain.calls import BrokerError, CallBroker, WalkIn
+from backend.domain.calls import Arrival, BrokerError, CallBroker, WalkIn
 from protocol.messages import ErrorCode
 from tests.unit.backend.domain.test_routing import PERSONAL, broker, official  # noqa: F401 - fixture
 
@@ -27,3 +27,10 @@ def test_a_language_that_is_not_a_screen_only_one_is_refused_naming_the_field(br
         broker.request("b1", "s1", 0.0, screen_language=code)
     assert refused.value.code is ErrorCode.NOT_ALLOWED
     assert broker.presence().lobby == ()
+
+
+def test_a_checked_in_citizen_who_reads_russian_is_shown_so(broker: CallBroker):  # noqa: F811
+    arrival = Arrival("K7M2QX", "o1", "Henkilöverotus", 0.0, language="fi", screen_language="ru")
+    broker.checked_in("b1", "s1", 0.0, arrival)
+    (entry,) = broker.presence().lobby
+    assert (entry.booking_code, entry.language, entry.screen_language) == ("K7M2QX", "fi", "ru")

@@ -168,6 +168,7 @@ def _menu(services: list[Service]) -> BoothCatalogue:
                     name_sv=x.name("sv"),
                     name_en=x.name("en"),
                     languages=languages,
+                    screen_names=x.screen_names,
                 )
             )
         except ValidationError as e:
@@ -523,7 +524,8 @@ class Hub:
             case Hello():
                 raise ProtocolError(ErrorCode.NOT_ALLOWED, "already authenticated", "hello")
             case SessionRequest():
-                return b.request(party.id, self.new_session_id(), now)  # chose no matter: anyone may admit
+                # chose no matter: anyone may admit
+                return b.request(party.id, self.new_session_id(), now, screen_language=msg.screen_language)
             case SessionAdmit(session_id=sid):
                 return b.admit(party.id, sid, now)
             case SessionLeave(session_id=sid):
@@ -568,6 +570,7 @@ class Hub:
         success put the citizen in the lobby with their official alerted."""
         assert conn.party is not None
         booth_id = conn.party.id
+        self.broker.check_screen_language(msg.screen_language)
         now = self.clock()
         wait = self._checkin_failures.wait(booth_id, now)
         if wait:
@@ -584,9 +587,11 @@ class Hub:
         arrived = next((e for e in outcome.events if isinstance(e, CitizenCheckedIn)), None)
         await conn.send(_checkin_answer(r, arrived.booking.language if arrived else None))
         log.info("booth %s: check-in %s", booth_id, r.result.value)  # never the code: it identifies a person
-        return await self._after_check_in(booth_id, outcome, now)
+        return await self._after_check_in(booth_id, outcome, now, msg.screen_language)
 
-    async def _after_check_in(self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float) -> list[Effect]:
+    async def _after_check_in(
+        self, booth_id: str, outcome: booking_store.CheckinOutcome, now: float, screen_language: str | None = None
+    ) -> list[Effect]:
         """Alerts for a refusal; for a success, the citizen in the booth's lobby and their official told."""
         raised = await asyncio.to_thread(alerts.record_alerts, self.db, outcome.events)
         await self.deliver_alerts(raised)
@@ -603,6 +608,7 @@ class Hub:
             service_id=b.service_id,
             language=b.language,
             queue_entry_id=outcome.queue_entry_id,
+            screen_language=screen_language,
         )
         return self.broker.checked_in(booth_id, self.new_session_id(), now, arrival)
 
@@ -637,6 +643,7 @@ class Hub:
         assert msg.service_id is not None
         walk_in = WalkIn(msg.service_id, msg.language.value if msg.language else "fi")
         self.broker.check_walk_in(party.id, walk_in)
+        self.broker.check_screen_language(msg.screen_language)  # before the queue row is written
         booth = self.broker.booths[party.id].info
         now = self.clock()
         try:
@@ -652,7 +659,8 @@ class Hub:
         except BookingRuleError as exc:
             raise BrokerError(ErrorCode.NOT_ALLOWED, str(exc)) from exc
         walk_in = WalkIn(walk_in.service_id, walk_in.language, entry_id)
-        return self.broker.request(party.id, self.new_session_id(), self.clock(), walk_in)
+        screen = msg.screen_language
+        return self.broker.request(party.id, self.new_session_id(), self.clock(), walk_in, screen_language=screen)
 
     async def _acknowledge(self, party: Party, msg: AlertAcknowledge) -> list[Effect]:
         """An advisor took an alert: it leaves every advisor's list."""

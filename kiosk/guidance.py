@@ -22,7 +22,7 @@ from drivers.microphone import SAMPLE_RATE
 from kiosk.i18n import LANGUAGES, in_language
 
 #: espeak-ng's voice for each booth language.
-VOICES = {"fi": "fi", "sv": "sv", "en": "en-gb"}
+VOICES = {"fi": "fi", "sv": "sv", "en": "en-gb", "ru": "ru"}
 #: Words per minute: slower than espeak's 175, for a listener who is not in a hurry.
 RATE_WPM = 140
 #: The longest text read at once (a screen's words; anything longer is cut at a sentence).

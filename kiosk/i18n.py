@@ -6,20 +6,28 @@ language switch); from the choice on, every screen speaks only that one:
 ``say(key, language)`` is the one lookup every screen uses, with the language
 the session stamped on its ``Show``. The English source text is the msgid
 (``texts/locale/*/LC_MESSAGES/booth.po``).
+
+The screens speak the meeting languages (``protocol.messages.Language``) and
+the booth's screen-only ones (``texts.SCREEN_ONLY_LANGUAGES``, e.g. Russian):
+a citizen who reads Russian gets every screen in Russian and meets an official
+in Finnish, Swedish or English, perhaps with an interpreter.
 """
 
 from __future__ import annotations
 
 import texts
 from kiosk.session import Notice
-from texts import N_, Language
+from texts import N_, SCREEN_ONLY_LANGUAGES, Language
 
 _BOOTH = texts.Domain("booth")
 _all = _BOOTH.in_all
 
-LANGUAGES = tuple(lang.value for lang in Language)
+#: The languages a meeting can be held in, Finnish first (what ``say`` shows all of before a choice).
+MEETING_LANGUAGES = tuple(lang.value for lang in Language)
+#: Every language the screens speak: the meeting languages, then the screen-only ones.
+LANGUAGES = MEETING_LANGUAGES + SCREEN_ONLY_LANGUAGES
 #: Each language in itself, for the language buttons (never translated).
-LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English", "ru": "Русский"}
 
 TEXTS: dict[str, str] = {
     "welcome": N_("Welcome"),
@@ -87,6 +95,12 @@ TEXTS: dict[str, str] = {
     "call_advisor": N_("Call the service advisor"),
     "read_aloud": N_("Read aloud"),
     "assist_calling": N_("Calling the service advisor…"),
+    "meeting_language": N_("Which language will you speak with the official?"),
+    "meeting_fi": N_("Finnish"),
+    "meeting_sv": N_("Swedish"),
+    "meeting_en": N_("English"),
+    "interpreter_note": N_("Do you need an interpreter? Tell the official. They can call one."),
+    "choose_none_screen": N_("No services have texts in this language yet. Please choose another language."),
 }
 
 
@@ -104,8 +118,12 @@ def say(key: str, language: str | None = None, sep: str = "\n") -> str:
 
 def in_language(key: str, language: str) -> str:
     """The text in one language (Finnish for a language the booth does not speak)."""
-    lang = Language(language) if language in LANGUAGES else Language.FI
-    return _BOOTH.gettext(lang, TEXTS[key])
+    return _BOOTH.gettext(language if language in LANGUAGES else Language.FI.value, TEXTS[key])
+
+
+def is_screen_only(language: str | None) -> bool:
+    """A language the screens speak but no meeting is held in (the citizen picks a meeting language too)."""
+    return language in SCREEN_ONLY_LANGUAGES
 
 
 def lobby_heading(wait_min: int | None, queued: bool = True, language: str | None = None) -> str:
@@ -123,12 +141,14 @@ def queue_text(position: int, wait_min: int | None, sep: str = "  ·  ", languag
     ``wait_min`` None means nobody who serves this matter is present: the
     booth says so rather than guess a time.
     """
-    places = _all("You are number {n} in the queue", n=position)
     if wait_min is None:
-        waits = _all("No official for this matter is present right now")
+        wait, fields = N_("No official for this matter is present right now"), {}
     elif wait_min == 0:
-        waits = _all("It is your turn soon")
+        wait, fields = N_("It is your turn soon"), {}
     else:
-        waits = _all("Estimated wait about {min} min", min=wait_min)
-    shown = [Language(language)] if language in LANGUAGES else list(Language)
-    return "\n".join(f"{places[lang]}{sep}{waits[lang]}" for lang in shown)
+        wait, fields = N_("Estimated wait about {min} min"), {"min": wait_min}
+    place = N_("You are number {n} in the queue")
+    shown = [language] if language in LANGUAGES else MEETING_LANGUAGES
+    return "\n".join(
+        f"{_BOOTH.gettext(lang, place, n=position)}{sep}{_BOOTH.gettext(lang, wait, **fields)}" for lang in shown
+    )

@@ -103,9 +103,13 @@ from protocol.messages import (
     StillFailed,
     SummarySend,
 )
+from texts.catalogues import SCREEN_ONLY_LANGUAGES
 
-#: The languages a citizen can choose at the booth (``protocol.messages.Language``, Finnish first).
-BOOTH_LANGUAGES = tuple(lang.value for lang in Language)
+#: The languages a meeting is held in (``protocol.messages.Language``, Finnish first).
+MEETING_LANGUAGES = tuple(lang.value for lang in Language)
+#: The languages a citizen can choose for the booth's screens: the meeting languages, then the
+#: screen-only ones (``texts.SCREEN_ONLY_LANGUAGES``; the meeting is then in a meeting language).
+BOOTH_LANGUAGES = MEETING_LANGUAGES + SCREEN_ONLY_LANGUAGES
 #: How long the booth waits for the backend to acknowledge Start.
 REQUEST_TIMEOUT_S = 10.0
 #: How long media may take to connect after the official admits.
@@ -491,7 +495,13 @@ class BackendText:
     language: str | None = None
 
     def lines(self) -> tuple[str, ...]:
-        """The texts to show, Finnish first when showing all."""
+        """The texts to show, Finnish first when showing all; none for a screen-only language.
+
+        The backend writes in the meeting languages only: a citizen reading Russian
+        would get a second language on the screen, so the booth's own notice speaks instead.
+        """
+        if self.language in SCREEN_ONLY_LANGUAGES:
+            return ()
         chosen = {"fi": self.fi, "sv": self.sv, "en": self.en}.get(self.language or "", "")
         if chosen:
             return (chosen,)
@@ -828,7 +838,7 @@ class BoothSession:
             self._to(Phase.CHOOSING, idle_deadline=ev.now + INACTIVITY_S)
             return [Show(Screen.CHOOSE)]
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
-        return [Send(SessionRequest()), Show(Screen.LOBBY)]
+        return [Send(SessionRequest(screen_language=self._screen_only())), Show(Screen.LOBBY)]
 
     def _on_service_chosen(self, ev: ServiceChosen) -> list[Command]:
         if self.state.phase is not Phase.CHOOSING:
@@ -838,10 +848,21 @@ class BoothSession:
             self._touch(ev.now)
             what = "a service not in the catalogue" if service is None else "a language the service does not offer"
             return [Log(f"refused a choice of {what}")]
+        screen = self.state.language
+        if screen in SCREEN_ONLY_LANGUAGES and screen not in service.screen_names:
+            self._touch(ev.now)
+            return [Log(f"refused a choice of a service with no {screen} name")]
+        if screen not in SCREEN_ONLY_LANGUAGES:
+            screen = ev.language  # the meeting's language is the screens' from here on
         self._to(Phase.REQUESTING, deadline=ev.now + REQUEST_TIMEOUT_S)
-        self.state = replace(self.state, language=ev.language)
-        request = SessionRequest(service_id=service.service_id, language=ev.language)
+        self.state = replace(self.state, language=screen)
+        screen_only = self._screen_only()
+        request = SessionRequest(service_id=service.service_id, language=ev.language, screen_language=screen_only)
         return [Send(request), Show(Screen.LOBBY)]
+
+    def _screen_only(self) -> str | None:
+        """The citizen's screen language when no meeting is held in it (e.g. "ru"): the official is told."""
+        return self.state.language if self.state.language in SCREEN_ONLY_LANGUAGES else None
 
     def _on_language_chosen(self, ev: LanguageChosen) -> list[Command]:
         if self.state.phase is not Phase.IDLE:
@@ -903,7 +924,7 @@ class BoothSession:
         )
         return [
             ScanQr(False),
-            Send(CheckinRequest(code=code)),
+            Send(CheckinRequest(code=code, screen_language=self._screen_only())),
             Log(f"booking code {'read from a QR code' if from_qr else 'typed'}; checking"),
             Show(Screen.CHECKIN, Notice.CHECKING, busy=True),
         ]
@@ -1390,7 +1411,9 @@ class BoothSession:
         refused = self.state.qr_checking or self.state.qr_refused
         self._to(Phase.CHECKIN, idle_deadline=self.state.idle_deadline, qr_refused=refused)
         self.state = replace(self.state, checkin_result=msg.result)
-        return [Log(f"check-in refused: {msg.result}"), Show(Screen.CHECKIN, text=text), ScanQr(True)]
+        # The backend's reasons are in the meeting languages; a screen-only language gets the booth's own words.
+        notice = Notice.CHECKIN_FAILED if chosen in SCREEN_ONLY_LANGUAGES else Notice.NONE
+        return [Log(f"check-in refused: {msg.result}"), Show(Screen.CHECKIN, notice, text=text), ScanQr(True)]
 
     def _checkin_failed(self, why: str, *, refused: bool) -> list[Command]:
         """Back to the keypad with "could not check, try again" (no answer, or the backend erred).

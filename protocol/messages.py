@@ -24,6 +24,9 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 #: A service's description (not sent to booths today; the HTTP API and the store keep this bound).
 Description = Annotated[str, Field(max_length=1000)]
+#: A language the booth's screens speak, a meeting language or a screen-only one (``texts.SCREEN_ONLY_LANGUAGES``,
+#: e.g. "ru"): an ISO 639-1 code. The backend checks it against that one list; the wire only checks the shape.
+ScreenLanguage = Annotated[str, Field(min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$")]
 Sdp = Annotated[str, Field(min_length=1, max_length=64_000)]
 Reason = Annotated[str, Field(max_length=500)]
 #: A resume token: URL-safe base64 of 32 random bytes (``secrets.token_urlsafe``).
@@ -216,6 +219,8 @@ class LobbyEntry(BaseModel):
     service_names: dict[Language, Name] | None = None
     language: Language | None = None  # the language the citizen chose or booked in
     offered_to: Id | None = None  # the official the backend offered this citizen to
+    #: The language the citizen reads the booth's screens in, when it is not the meeting's (e.g. "ru").
+    screen_language: ScreenLanguage | None = None
 
 
 class Presence(_Message):
@@ -245,6 +250,9 @@ class SessionRequest(_Message):
     type: Literal["session.request"] = "session.request"
     service_id: Id | None = None
     language: Language | None = None
+    #: The language the citizen reads the booth's screens in when no meeting is held in it (a screen-only
+    #: language, e.g. "ru", while the meeting is in ``language``): the official sees it and can call an interpreter.
+    screen_language: ScreenLanguage | None = None
 
 
 class SessionLobby(_Message):
@@ -512,6 +520,8 @@ class CheckinRequest(_Message):
 
     type: Literal["checkin.request"] = "checkin.request"
     code: Annotated[str, Field(min_length=1, max_length=64)]
+    #: The booth's screen-only language the citizen reads (e.g. "ru"), as in ``session.request``.
+    screen_language: ScreenLanguage | None = None
 
 
 class CheckinResult(_Message):
@@ -553,6 +563,9 @@ class ServiceChoice(BaseModel):
     name_sv: Name
     name_en: Name
     languages: Annotated[tuple[Language, ...], Field(min_length=1, max_length=3)]
+    #: The matter's name in the booth's screen-only languages that have one (e.g. {"ru": "..."}); a
+    #: booth showing a screen-only language offers only the matters named in it.
+    screen_names: Annotated[dict[ScreenLanguage, Name], Field(max_length=8)] = Field(default_factory=dict)
 
 
 class BoothCatalogue(_Message):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocol.messages import Language
-from texts.catalogues import DOMAINS, LOCALE_DIR, TextError, catalog, translations
+from texts.catalogues import DOMAINS, LOCALE_DIR, SCREEN_ONLY_LANGUAGES, TextError, catalog, translations
 from texts.catalogues import language as as_language
 from texts.dates import HELSINKI, format_clock, format_date, format_when
 
@@ -31,6 +31,7 @@ __all__ = [
     "HELSINKI",
     "LOCALE_DIR",
     "N_",
+    "SCREEN_ONLY_LANGUAGES",
     "Domain",
     "Language",
     "TextError",
@@ -59,7 +60,9 @@ def _fill(text: str, fmt: dict[str, Any]) -> str:
 
 
 def gettext(domain: str, lang: Language | str, msgid: str, **fmt: Any) -> str:
-    """``msgid`` in ``lang``, its ``{fields}`` filled from ``fmt``; the English msgid if untranslated."""
+    """``msgid`` in ``lang``, its ``{fields}`` filled from ``fmt``; the English msgid if untranslated.
+
+    ``lang`` is a meeting language, or for the booth domain a screen-only one (Russian)."""
     return _fill(translations(domain, lang).gettext(msgid), fmt)
 
 

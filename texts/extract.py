@@ -18,6 +18,7 @@ extractor also takes ``x.t("...")`` for a text).
 
 from __future__ import annotations
 
+import copy
 import io
 import string
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from protocol.messages import Language
-from texts.catalogues import DOMAINS, LOCALE_DIR, clear_cache, po_path
+from texts.catalogues import DOMAINS, LOCALE_DIR, clear_cache, languages, po_path
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,7 +85,7 @@ def extract_html(
 
 
 _HEADER = "Etäpiste: the {domain} texts in {language}.\nThe msgid is the English source text; see docs/TEXTS.md."
-_LANGUAGE_NAMES = {Language.FI: "Finnish", Language.SV: "Swedish", Language.EN: "English"}
+_LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English", "ru": "Russian"}
 _IGNORED_DIRS = {"node_modules", "__pycache__", "vendor"}
 
 
@@ -154,7 +155,8 @@ def check(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Problem]:
 
     - a text in the sources that a catalogue lacks (it would show in English);
     - a text in a catalogue that no source uses (dead weight a translator keeps paying for);
-    - a Finnish or Swedish entry that is empty or fuzzy (not yet checked by a person);
+    - a Finnish, Swedish (or screen-only, e.g. Russian) entry that is empty or fuzzy
+      (not yet checked by a person);
     - a translation whose ``{fields}`` are not the English text's (it would fail
       or lose the booking code when filled).
     English may be left empty: gettext then shows the msgid, which is the English.
@@ -162,16 +164,16 @@ def check(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Problem]:
     problems: list[Problem] = []
     for domain in DOMAINS:
         wanted = {_key(m) for m in extract(domain, root) if m.id}
-        for lang in Language:
+        for lang in languages(domain):
             path = po_path(domain, lang, locale_dir)
             shown = path.relative_to(locale_dir.parent).as_posix()
             with path.open("rb") as f:
-                cat = read_po(f, locale=lang.value)
+                cat = read_po(f, locale=lang)
             have = {_key(m): m for m in cat if m.id}
             missing, unused = sorted(wanted - have.keys(), key=str), sorted(have.keys() - wanted, key=str)
             problems += [Problem(shown, k[0], "missing from the catalogue") for k in missing]
             problems += [Problem(shown, k[0], "not used in the sources") for k in unused]
-            if lang is not Language.EN:
+            if lang != Language.EN.value:
                 problems += [
                     Problem(shown, k[0], "fuzzy, needs a person's check" if m.fuzzy else "not translated")
                     for k, m in have.items()
@@ -195,14 +197,14 @@ def update(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Path]:
     written = []
     for domain in DOMAINS:
         template = extract(domain, root)
-        for lang in Language:
+        for lang in languages(domain):
             path = po_path(domain, lang, locale_dir)
             if path.exists():
                 with path.open("rb") as f:
-                    cat = read_po(f, locale=lang.value, domain=domain)
+                    cat = read_po(f, locale=lang, domain=domain)
             else:
                 cat = Catalog(
-                    locale=lang.value,
+                    locale=lang,
                     domain=domain,
                     project="Etäpiste",
                     version="1",
@@ -214,10 +216,11 @@ def update(root: Path = REPO, locale_dir: Path = LOCALE_DIR) -> list[Path]:
                 header = _HEADER.format(domain=domain, language=_LANGUAGE_NAMES[lang])
                 cat.header_comment = "# " + header.replace("\n", "\n# ")
             created, revised = cat.creation_date, cat.revision_date
-            cat.update(template, no_fuzzy_matching=True, update_header_comment=False)
+            # A copy: Babel adds the template's own Message objects, and English fills them in below.
+            cat.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
             cat.obsolete.clear()
             cat.creation_date, cat.revision_date = created, revised
-            if lang is Language.EN:
+            if lang == Language.EN.value:
                 for message in cat:
                     if message.id and not _translated(message):
                         message.string = message.id  # (singular, plural) for a plural entry

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api.roles import Caller, forbidden
 from backend.api.schemas import PointHoursIn, PointOut, ServiceIn, ServiceOut, SkillsIn
 from backend.domain import access
-from backend.domain.catalogue import Interval, OfficialSkills, Service
+from backend.domain.catalogue import SCREEN_LANGUAGES, Interval, OfficialSkills, Service
 from backend.store import audit
 from backend.store import catalogue as repo
 from backend.store.models import Official
@@ -24,6 +24,11 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
     def list_services(organisation: Id | None = None) -> list[ServiceOut]:
         with db() as s:
             return [ServiceOut.of(x) for x in repo.services(s, organisation)]
+
+    @r.get("/api/screen-languages")
+    def list_screen_languages() -> dict[str, list[str]]:
+        """The booth's screen-only languages: a service may have a name and description in each (admin app)."""
+        return {"screen_only": list(SCREEN_LANGUAGES)}
 
     @r.get("/api/points", response_model=list[PointOut])
     def list_points() -> list[PointOut]:
@@ -43,6 +48,8 @@ def router(db: sessionmaker[Session], clock: Callable[[], float], caller: Callab
             duration_min=body.duration_min,
             identification=body.identification,
             languages=frozenset(lang.value for lang in body.languages),
+            screen_names={lang: name.strip() for lang, name in body.screen_names.items() if name.strip()},
+            screen_descriptions={lang: text.strip() for lang, text in body.screen_descriptions.items() if text.strip()},
         )
         with db() as s:
             repo.put_service(s, svc)

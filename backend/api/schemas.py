@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 
 from backend.domain.bookings import BookedVia, calendar_day, calendar_moment, qr_payload
-from backend.domain.catalogue import Identification, Interval, Point, Service, wall_clock
+from backend.domain.catalogue import Identification, Interval, Point, Service, screen_language, wall_clock
 from backend.store.booking_models import BookingRow
 from backend.store.bookings import dt
 from protocol.messages import Description, Id, Language, Name
@@ -39,6 +39,8 @@ class ServiceOut(BaseModel):
     duration_min: int
     identification: Identification
     languages: list[str]
+    screen_names: dict[str, str] = Field(default_factory=dict)
+    screen_descriptions: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, s: Service) -> ServiceOut:
@@ -50,6 +52,8 @@ class ServiceOut(BaseModel):
             duration_min=s.duration_min,
             identification=s.identification,
             languages=sorted(s.languages),
+            screen_names=s.screen_names,
+            screen_descriptions=s.screen_descriptions,
         )
 
 
@@ -97,12 +101,22 @@ class ServiceIn(BaseModel):
     duration_min: int = Field(ge=5, le=240)
     identification: Identification = Identification.NONE
     languages: list[Language] = Field(min_length=1)
+    screen_names: dict[str, Name] = Field(
+        default_factory=dict, description="names in the booth's screen-only languages (ru); optional"
+    )
+    screen_descriptions: dict[str, Description] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _all_names(self) -> ServiceIn:
         missing = [lang for lang in ("fi", "sv", "en") if not self.names.get(lang, "").strip()]  # type: ignore[call-overload]
         if missing:
             raise ValueError(f"names needs a name in each of fi, sv, en; missing: {', '.join(missing)}")
+        for lang in self.screen_names:
+            screen_language(lang, "screen_names")
+        for lang, text in self.screen_descriptions.items():
+            screen_language(lang, "screen_descriptions")
+            if text.strip() and not self.screen_names.get(lang, "").strip():
+                raise ValueError(f"screen_descriptions: a description in {lang} needs a name in {lang} too")
         return self
 
 

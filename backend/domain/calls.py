@@ -40,7 +40,7 @@ from enum import StrEnum
 from typing import Any
 
 from backend.domain import access, queue
-from backend.domain.catalogue import OfficialSkills, Service
+from backend.domain.catalogue import OfficialSkills, Service, screen_language
 from backend.domain.turn import TurnSettings, ice_servers_for
 from protocol.messages import (
     AssistState,
@@ -143,6 +143,8 @@ class CallSession:
     language: str | None = None
     queue_entry_id: str | None = None  # the queue row that records this wait
     offered_to: str | None = None  # the official the broker routed this citizen to
+    #: The booth's screen-only language the citizen reads (e.g. "ru"; None: the meeting's language).
+    screen_language: str | None = None
     #: Everyone who has been in this session, in joining order; those still in it have no ``left_at``.
     participants: tuple[CallParticipant, ...] = ()
     #: How many non-booth peer ids were given out: the next one is numbered after it.
@@ -206,6 +208,7 @@ class Arrival:
     service_id: str | None = None
     language: str | None = None
     queue_entry_id: str | None = None
+    screen_language: str | None = None  # the booth's screen-only language the citizen reads (e.g. "ru")
 
 
 @dataclass(frozen=True)
@@ -404,12 +407,30 @@ class CallBroker:
                 f"{service.name('en')} is offered in {', '.join(sorted(service.languages))}, not {walk_in.language!r}",
             )
 
-    def request(self, booth_id: str, new_id: str, now: float, walk_in: WalkIn | None = None) -> list[Effect]:
+    @staticmethod
+    def check_screen_language(code: str | None) -> None:
+        """A booth may only name one of its screen-only languages (``catalogue.SCREEN_LANGUAGES``)."""
+        if code is not None:
+            try:
+                screen_language(code)
+            except ValueError as e:
+                raise BrokerError(ErrorCode.NOT_ALLOWED, str(e)) from None
+
+    def request(
+        self,
+        booth_id: str,
+        new_id: str,
+        now: float,
+        walk_in: WalkIn | None = None,
+        screen_language: str | None = None,
+    ) -> list[Effect]:
         """The citizen pressed Start: without ``walk_in`` any official may admit them;
-        with it they queue for that matter and are offered to a qualified official."""
+        with it they queue for that matter and are offered to a qualified official.
+        ``screen_language``: the booth's screen-only language the citizen reads, shown to the officials."""
         booth = self._booth(booth_id)
         if walk_in is not None:
             self.check_walk_in(booth_id, walk_in)
+        self.check_screen_language(screen_language)
         if any(True for _ in self._sessions_of_booth(booth_id)):
             raise BrokerError(ErrorCode.BUSY, "this booth already has a session in progress")
         s, _ = CallSession(id=new_id, booth_id=booth.info.booth_id, requested_at=now).join(
@@ -419,6 +440,7 @@ class CallBroker:
             s = replace(
                 s, service_id=walk_in.service_id, language=walk_in.language, queue_entry_id=walk_in.queue_entry_id
             )
+        s = replace(s, screen_language=screen_language)
         self.sessions[s.id] = s
         return [
             Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
@@ -444,6 +466,7 @@ class CallBroker:
             service_id=arrival.service_id,
             language=arrival.language,
             queue_entry_id=arrival.queue_entry_id,
+            screen_language=arrival.screen_language,
         )
         s, _ = s.join(Party(Role.BOOTH, booth_id), ParticipantRole.BOOTH, booth.info.name, now)
         self.sessions[s.id] = s
@@ -693,6 +716,7 @@ class CallBroker:
                 service_names=self._service_names_of(s.service_id),
                 language=s.language,
                 offered_to=s.offered_to,
+                screen_language=s.screen_language,
             )
             for s in sorted(self.sessions.values(), key=lambda s: s.requested_at)
             if s.phase is CallPhase.LOBBY and (viewer is None or self._visible(viewer, s))

@@ -13,9 +13,21 @@ from datetime import date, time
 from enum import StrEnum
 
 from protocol.messages import Language
+from texts.catalogues import SCREEN_ONLY_LANGUAGES
 from texts.dates import HELSINKI as HELSINKI  # the one Helsinki zone: opening hours and texts agree
 
 LANGUAGES = tuple(lang.value for lang in Language)
+#: The booth's screen-only languages (``texts.SCREEN_ONLY_LANGUAGES``): a service may have a name and a
+#: description in each, for the booth's screens; the meeting itself is in one of ``LANGUAGES``.
+SCREEN_LANGUAGES = SCREEN_ONLY_LANGUAGES
+
+
+def screen_language(code: str, field_name: str = "screen_language") -> str:
+    """``code`` if it is one of the booth's screen-only languages; else a ValueError naming the field."""
+    if code not in SCREEN_LANGUAGES:
+        accepted = ", ".join(SCREEN_LANGUAGES)
+        raise ValueError(f"{field_name}: {code!r} is not a screen-only language of the booth; use one of {accepted}")
+    return code
 
 
 class Identification(StrEnum):
@@ -63,6 +75,10 @@ class Service:
     identification: Identification = Identification.NONE
     languages: frozenset[str] = frozenset({"fi"})
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: Name and description per screen-only language (``SCREEN_LANGUAGES``); a booth showing that language
+    #: offers the service only if it has a name in it, so no second language is on the citizen's screen.
+    screen_names: dict[str, str] = field(default_factory=dict)
+    screen_descriptions: dict[str, str] = field(default_factory=dict)
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("fi") or self.id

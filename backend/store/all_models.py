@@ -17,6 +17,7 @@ from backend.store import (  # noqa: F401
     models,
     organisation_models,
     push_models,
+    screen_text_models,
 )
 from backend.store.models import Base
 

@@ -14,7 +14,7 @@ value cannot take the point list, slot search or sign-in down for everyone.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from sqlalchemy import delete, select
@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 
 from backend.domain import access
 from backend.domain.bookings import BookingRuleError
-from backend.domain.catalogue import LANGUAGES, Identification, Interval, OfficialSkills, Point, Service
+from backend.domain.catalogue import (
+    LANGUAGES,
+    SCREEN_LANGUAGES,
+    Identification,
+    Interval,
+    OfficialSkills,
+    Point,
+    Service,
+)
 from backend.store.booking_models import (
     OfficialHours,
     OfficialLanguage,
@@ -33,6 +41,7 @@ from backend.store.booking_models import (
     ServiceRow,
 )
 from backend.store.models import Booth, Official, Organisation, ServicePoint
+from backend.store.screen_text_models import ServiceScreenText
 
 ROLES = access.ROLES
 log = logging.getLogger("etapiste.store")
@@ -89,19 +98,38 @@ def to_service(row: ServiceRow) -> Service:
     )
 
 
+def _with_screen_texts(db: Session, svcs: list[Service]) -> list[Service]:
+    """The services with their names and descriptions in the booth's screen-only languages.
+
+    A row in a language that is no longer a screen-only one is left out (and logged), as other bad rows are."""
+    if not svcs:
+        return svcs
+    q = select(ServiceScreenText).where(ServiceScreenText.service_id.in_([s.id for s in svcs]))
+    names: dict[str, dict[str, str]] = {}
+    descriptions: dict[str, dict[str, str]] = {}
+    for row in db.scalars(q):
+        if row.language not in SCREEN_LANGUAGES or not row.name.strip():
+            _skipped("service_screen_text", f"{row.service_id}, {row.language}", ValueError("not a screen language"))
+            continue
+        names.setdefault(row.service_id, {})[row.language] = row.name
+        if row.description:
+            descriptions.setdefault(row.service_id, {})[row.language] = row.description
+    return [replace(s, screen_names=names.get(s.id, {}), screen_descriptions=descriptions.get(s.id, {})) for s in svcs]
+
+
 def service(db: Session, service_id: str) -> Service:
     row = db.get(ServiceRow, service_id)
     svc = None if row is None else _usable_service(row)
     if svc is None:
         raise NotFound(f"no service {service_id!r}; list services with GET /api/services")
-    return svc
+    return _with_screen_texts(db, [svc])[0]
 
 
 def services(db: Session, organisation_id: str | None = None) -> list[Service]:
     q = select(ServiceRow).order_by(ServiceRow.id)
     if organisation_id is not None:
         q = q.where(ServiceRow.organisation_id == organisation_id)
-    return [svc for r in db.scalars(q) if (svc := _usable_service(r)) is not None]
+    return _with_screen_texts(db, [svc for r in db.scalars(q) if (svc := _usable_service(r)) is not None])
 
 
 def point(db: Session, point_id: str) -> Point:
@@ -239,6 +267,29 @@ def put_service(db: Session, svc: Service) -> None:
     row.identification = svc.identification.value
     row.languages = ",".join(sorted(svc.languages))
     db.add(row)
+    _put_screen_texts(db, svc, new=existing is None)
+
+
+def _put_screen_texts(db: Session, svc: Service, new: bool) -> None:
+    """Replace the service's screen-only language texts; a description needs a name in its language.
+
+    A new service without such texts touches nothing (a database a migration behind can still be seeded)."""
+    bad = sorted((set(svc.screen_names) | set(svc.screen_descriptions)) - set(SCREEN_LANGUAGES))
+    if bad:
+        accepted = ", ".join(SCREEN_LANGUAGES)
+        raise BookingRuleError(f"screen_names: {bad} are not screen-only languages of the booth; use {accepted}")
+    described = (lang for lang, text in svc.screen_descriptions.items() if text.strip())
+    nameless = sorted(lang for lang in described if lang not in svc.screen_names)
+    if nameless:
+        raise BookingRuleError(f"screen_descriptions: a description in {', '.join(nameless)} needs a name in it too")
+    if new and not svc.screen_names:
+        return
+    db.flush()  # the service row first: the texts refer to it
+    db.execute(delete(ServiceScreenText).where(ServiceScreenText.service_id == svc.id))
+    for lang, name in sorted(svc.screen_names.items()):
+        if name.strip():
+            text = svc.screen_descriptions.get(lang, "")
+            db.add(ServiceScreenText(service_id=svc.id, language=lang, name=name.strip(), description=text.strip()))
 
 
 def set_point_hours(db: Session, point_id: str, hours: dict[int, Interval], closures: frozenset[date]) -> None:

@@ -43,6 +43,7 @@ def encode(s: CallSession) -> str:
             "language",
             "queue_entry_id",
             "offered_to",
+            "screen_language",
             "peers_issued",
         )
     }

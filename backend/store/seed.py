@@ -34,6 +34,8 @@ VERO_SERVICES = (
         duration_min=30,
         identification=Identification.STRONG_EID,
         languages=frozenset({"fi", "sv", "en"}),
+        screen_names={"ru": "Налогообложение физических лиц"},
+        screen_descriptions={"ru": "Помощь с налоговой декларацией, решением о налогах и возвратом налогов."},
     ),
     Service(
         id="vero-taxcard",
@@ -47,6 +49,8 @@ VERO_SERVICES = (
         duration_min=15,
         identification=Identification.STRONG_EID,
         languages=frozenset({"fi", "sv"}),
+        screen_names={"ru": "Налоговая карточка"},
+        screen_descriptions={"ru": "Новая налоговая карточка или другой процент налога."},
     ),
 )
 

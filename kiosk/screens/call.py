@@ -87,13 +87,14 @@ class CallScreen(BoothScreen):
             button.bind(size=lambda b, s: setattr(b, "text_size", s))
             THEME.size_text(button, lambda b: b.height * 0.14)
         self.advisor = WORDING.bind(
-            big_button("", ADVISOR_COLOUR, size_hint=(0.2, 0.17), pos_hint={"x": 0.01, "y": 0.02}), "call_advisor"
+            big_button("", ADVISOR_COLOUR, size_hint=(0.3, 0.17), pos_hint={"x": 0.01, "y": 0.02}), "call_advisor"
         )
         self.advisor.halign, self.advisor.valign = "center", "middle"
         self.advisor.bind(size=lambda b, s: setattr(b, "text_size", s), on_release=lambda *_: on_advisor())
         self.louder.bind(on_release=lambda *_: on_louder())
         self.quieter.bind(on_release=lambda *_: on_quieter())
-        self.volume = big_label("", 0.2, size_hint=(0.16, 0.05), pos_hint={"x": 0.01, "y": 0.2})
+        # Tall enough for the large-text size: a shorter box cut the figure's top and bottom off.
+        self.volume = big_label("", 0.14, size_hint=(0.16, 0.07), pos_hint={"x": 0.01, "y": 0.19})
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
         self._official = ""

@@ -42,6 +42,10 @@ def big_label(text: str, size: float = 0.05, **kwargs: object) -> Label:
 
 def big_button(text: str, colour: tuple[float, float, float, float], **kwargs: object) -> Button:
     """A button in ``colour`` (the palette may redraw it); the green ``ACCENT`` is the "go" button."""
+    kwargs = {"halign": "center", "valign": "middle", **kwargs}
     button = Button(text=text, background_normal="", background_color=colour, color=TEXT, bold=True, **kwargs)
+    # The text wraps inside the button: a longer word in another language (Russian) goes onto a new line
+    # rather than running over the button's edge.
+    button.bind(size=lambda b, s: setattr(b, "text_size", (s[0] * 0.92, s[1])))
     THEME.paint(button, colour, go=colour == ACCENT)
     return THEME.size_text(button, lambda b: b.height * 0.28)

@@ -36,6 +36,22 @@ def _background(widget: Label) -> tuple[float, ...]:
     return tuple(behind) if behind else tuple(BACKGROUND)
 
 
+def _needed_height(widget: Label) -> float:
+    """How tall the text is laid out at its width with no height limit: taller than the widget means cut.
+
+    A label with a fixed ``text_size`` drops the lines that do not fit, so its
+    rendered height never shows that a longer translation lost its last words."""
+    width, height = widget.text_size
+    if width is None or height is None:
+        return float(widget.texture_size[1])
+    widget.text_size = (width, None)
+    widget.texture_update()
+    needed = float(widget.texture_size[1])
+    widget.text_size = (width, height)
+    widget.texture_update()
+    return needed
+
+
 def visible_texts(*roots: Widget) -> list[dict[str, Any]]:
     """Every non-empty, visible label or button under ``roots``, with what the tests check."""
     out: list[dict[str, Any]] = []
@@ -51,6 +67,7 @@ def visible_texts(*roots: Widget) -> list[dict[str, Any]]:
                     "font_size": float(widget.font_size),
                     "bold": bool(widget.bold),
                     "texture_height": float(widget.texture_size[1]),
+                    "needed_height": _needed_height(widget),
                     "lines": lines,
                     "color": list(widget.color),
                     "background": list(_background(widget)),

@@ -86,6 +86,7 @@ class Theme:
         self._texts: list[tuple[Any, Callable[[Any], float]]] = []
         self._buttons: dict[int, tuple[Any, Rgba, bool]] = {}
         self._labels: list[Any] = []
+        self._fitting: set[int] = set()  # widgets being measured now (their text_size changes meanwhile)
         self._backgrounds: list[Any] = []
         self._listeners: list[Callable[[Look], None]] = []
 
@@ -96,12 +97,38 @@ class Theme:
     def size_text(self, widget: Any, proportional: Callable[[Any], float]) -> Any:
         """``widget.font_size`` from ``proportional(widget)`` (its box's suggestion), kept on the scale."""
         self._texts.append((widget, proportional))
-        widget.bind(height=lambda w, _h: self._size(w, proportional))
+        resize = lambda w, _v: self._size(w, proportional)  # noqa: E731 - one callback, three properties
+        widget.bind(height=resize, text=resize, text_size=resize)
         self._size(widget, proportional)
         return widget
 
     def _size(self, widget: Any, proportional: Callable[[Any], float]) -> None:
+        if id(widget) in self._fitting:
+            return  # its text_size changes while it is measured: keep the size being tried
         widget.font_size = self.scale.font(proportional(widget), self.look.large_text)
+        self._fit(widget)
+
+    def _fit(self, widget: Any) -> None:
+        """Shrink the text, never below the minimum, while it is taller wrapped at its width than its box.
+
+        A longer translation (Russian "консультанта", Swedish "servicerådgivaren") in
+        large text would otherwise lose its last line: Kivy cuts what does not fit."""
+        box = getattr(widget, "text_size", None)
+        if not box or box[0] is None or box[1] is None or not widget.text or id(widget) in self._fitting:
+            return
+        self._fitting.add(id(widget))
+        least = self.scale.font(0.0, self.look.large_text)  # the look's smallest text: large text stays large
+        try:
+            width, height = box
+            widget.text_size = (width, None)  # measure the whole text, unclipped
+            while True:
+                widget.texture_update()
+                if widget.texture_size[1] <= height or widget.font_size <= least:
+                    break
+                widget.font_size = max(least, widget.font_size - 1)
+            widget.text_size = (width, height)
+        finally:
+            self._fitting.discard(id(widget))
 
     def label(self, widget: Any) -> Any:
         """A text on the screen's background: its colour follows the palette."""

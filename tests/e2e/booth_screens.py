@@ -60,6 +60,15 @@ def smallest_text(dump: dict[str, Any]) -> float:
     return min(t["font_size"] for t in dump["texts"])
 
 
+def cut_texts(dump: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """Texts taller, laid out at their width, than the widget showing them: their last lines are cut off."""
+    return [
+        (t["text"], t["needed_height"], t["size"][1])
+        for t in dump["texts"]
+        if t.get("needed_height", 0.0) > t["size"][1] + 1.0
+    ]
+
+
 def small_targets(dump: dict[str, Any]) -> list[tuple[str, list[float]]]:
     """Buttons smaller than the 15 mm touch target in either direction."""
     least = dump["min_target_px"] - 0.5

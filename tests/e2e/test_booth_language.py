@@ -6,6 +6,11 @@ screen the booth shows — judged from the widget dump written beside each
 screenshot — carries that language only, text no smaller than the panel's
 scale allows, buttons of 15 mm or more and WCAG AA contrast; after the call the
 next citizen is greeted in every language, in the normal look, again.
+
+Russian is a screen-only language: every screen in Russian (Cyrillic makes the
+one-language check strong: no Latin text of the booth's other languages), a
+"language of the meeting" step on the choice screen (Finnish, named in Russian),
+and the official's lobby row and call view say that the citizen reads Russian.
 """
 
 from __future__ import annotations
@@ -15,8 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n import LANGUAGE_NAMES, in_language
-from tests.e2e.booth_screens import low_contrast, other_language_on, read_dump, small_targets, smallest_text
+from kiosk.i18n import LANGUAGE_NAMES, in_language, is_screen_only
+from tests.e2e.booth_screens import (
+    cut_texts,
+    low_contrast,
+    other_language_on,
+    read_dump,
+    small_targets,
+    smallest_text,
+)
 from tests.e2e.booth_ui import tap, type_code
 from tests.e2e.browser import sign_in
 from tests.e2e.processes import Backend, Kiosk
@@ -58,19 +70,41 @@ def walk(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str, l
         assert low_contrast(dump) == [], name
         assert smallest_text(dump) >= dump["min_text_px"] - 0.5, name
         assert small_targets(dump) == [], name
+        assert cut_texts(dump) == [], name  # a longer word or sentence wraps inside its box, never cut
         smallest[name] = round(smallest_text(dump), 1)
         return dump
 
     attract = judge("attract")
     assert in_language("start", language) in [t["text"] for t in attract["texts"]]
     tap(kiosk, "start")
-    judge("choose")
+    choose = judge("choose")
+    if is_screen_only(language):
+        # The meeting's language, named in the screen's: Finnish is selected, an interpreter can be asked for.
+        on_choose = [t["text"] for t in choose["texts"]]
+        assert in_language("meeting_language", language) in on_choose, on_choose
+        assert in_language("meeting_fi", language) in on_choose
+        assert in_language("interpreter_note", language) in on_choose
+        assert "Налогообложение физических лиц" in on_choose  # the matter in Russian, from the backend's catalogue
+        assert "service:vero-taxcard" in kiosk.status()["targets"]  # named in Russian too, served in Finnish
     tap(kiosk, "service:vero-personal")
     session_id = kiosk.wait_phase("lobby", timeout=10)["session_id"]
     judge("lobby")
     wait_for("the offer on the official's page", lambda: page.query_selector(f"[data-testid='admit-{session_id}']"))
+    reads = page.locator(f"[data-testid='screen-language-{session_id}']")
+    if is_screen_only(language):
+        # The official sees that the citizen reads Russian while the meeting is in Finnish.
+        wait_for("the lobby row to say the citizen reads Russian", lambda: "Russian" in (reads.text_content() or ""))
+        assert reads.is_visible()
+    else:
+        assert not reads.is_visible()
     page.click(f"[data-testid='admit-{session_id}']")
     kiosk.wait_phase("in_call", timeout=30)
+    call_note = page.locator("[data-testid='call-screen-language']")
+    if is_screen_only(language):
+        wait_for("the call view to say the citizen reads Russian", lambda: call_note.is_visible())
+        assert "interpreter" in (call_note.text_content() or "")
+    else:
+        assert not call_note.is_visible()
     call = judge("call")
     on_call = [t["text"] for t in call["texts"]]
     assert in_language("louder", language) in " ".join(on_call)
@@ -97,13 +131,16 @@ def walk(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str, l
     print(f"smallest text per screen, px ({suffix.lstrip('-')}):", smallest)
 
 
-@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("language", ["fi", "sv", "en", "ru"])
 def test_start_to_end_of_call_in_one_language(backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str):
     walk(backend, kiosk, page, artifacts, language, ())
 
 
-def test_start_to_end_of_call_in_large_text_and_high_contrast(backend: Backend, kiosk: Kiosk, page, artifacts: Path):
-    walk(backend, kiosk, page, artifacts, "fi", ("large_text", "high_contrast"))
+@pytest.mark.parametrize("language", ["fi", "ru"])  # Russian: longer words must wrap, not run over the edges
+def test_start_to_end_of_call_in_large_text_and_high_contrast(
+    backend: Backend, kiosk: Kiosk, page, artifacts: Path, language: str
+):
+    walk(backend, kiosk, page, artifacts, language, ("large_text", "high_contrast"))
 
 
 def test_the_booking_path_speaks_the_chosen_language(backend: Backend, kiosk: Kiosk, artifacts: Path):

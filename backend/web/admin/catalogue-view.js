@@ -3,7 +3,7 @@
 // descriptions in Finnish, Swedish and English, duration, identification
 // need, languages) and each official's services, languages and working hours.
 
-import { t } from "../official/i18n.js";
+import { currentLanguage, t } from "../official/i18n.js";
 import { call } from "./api.js";
 import { ID, problemsOf } from "./forms.js";
 import { hoursEditor } from "./hours.js";
@@ -32,10 +32,30 @@ function identificationName(id) {
     in_person: t("ID document checked at the desk") }[id] ?? id;
 }
 
+/** A language's name in the page's language ("Russian", "venäjä"), or its code. @param {string} code */
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames([currentLanguage()], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 /** @param {HTMLElement} root @param {(m: string) => void} say @param {{ organisation_id: string }} me */
 export async function servicesView(root, say, me) {
   const list = h("div");
   const languages = checkboxes(t("Languages served"), LANGS);
+  // The booth's screen-only languages (Russian): optional name and description for the booth's screens.
+  const screen = await call("GET", "/api/screen-languages");
+  /** @type {string[]} */
+  const screenLanguages = screen.ok ? screen.body.screen_only : [];
+  /** @type {import("./ui.js").FieldSpec[]} */
+  const screenFields = screenLanguages.flatMap((lang) => [
+    { name: `screen_name_${lang}`, label: t("Name in {language} (booth screens only)", { language: languageName(lang) }),
+      hint: t("Optional. Without it the service is not offered on booth screens in this language.") },
+    { name: `screen_description_${lang}`, type: /** @type {const} */ ("textarea"),
+      label: t("Plain-language description in {language} (booth screens only)", { language: languageName(lang) }) },
+  ]);
   const form = makeForm({
     title: t("Service"),
     submit: t("Save service"),
@@ -47,6 +67,7 @@ export async function servicesView(root, say, me) {
       { name: "description_fi", label: t("Plain-language description in Finnish"), type: "textarea" },
       { name: "description_sv", label: t("Plain-language description in Swedish"), type: "textarea" },
       { name: "description_en", label: t("Plain-language description in English"), type: "textarea" },
+      ...screenFields,
       { name: "duration_min", label: t("Duration in minutes"), type: "number", value: "30", min: 5, max: 240 },
       { name: "identification", label: t("Identification needed"), type: "select",
         options: ["none", "strong_eid", "in_person"].map((x) => ({ value: x, label: identificationName(x) })) },
@@ -62,7 +83,9 @@ export async function servicesView(root, say, me) {
         edit.addEventListener("click", () => {
           for (const [k, v] of Object.entries({ id: s.id, duration_min: String(s.duration_min), identification: s.identification,
             name_fi: s.names.fi, name_sv: s.names.sv, name_en: s.names.en, description_fi: s.descriptions.fi ?? "",
-            description_sv: s.descriptions.sv ?? "", description_en: s.descriptions.en ?? "" })) {
+            description_sv: s.descriptions.sv ?? "", description_en: s.descriptions.en ?? "",
+            ...Object.fromEntries(screenLanguages.flatMap((lang) => [[`screen_name_${lang}`, s.screen_names?.[lang] ?? ""],
+              [`screen_description_${lang}`, s.screen_descriptions?.[lang] ?? ""]])) })) {
             const input = form.field(k);
             if (input) input.value = v;
           }
@@ -82,6 +105,10 @@ export async function servicesView(root, say, me) {
       names: { fi: v.name_fi.trim(), sv: v.name_sv.trim(), en: v.name_en.trim() },
       descriptions: { fi: v.description_fi.trim(), sv: v.description_sv.trim(), en: v.description_en.trim() },
       duration_min: Number(v.duration_min), identification: v.identification, languages: langs,
+      screen_names: Object.fromEntries(screenLanguages.map((lang) => [lang, v[`screen_name_${lang}`].trim()])
+        .filter(([, name]) => name)),
+      screen_descriptions: Object.fromEntries(screenLanguages.map((lang) => [lang, v[`screen_description_${lang}`].trim()])
+        .filter(([, text]) => text)),
     };
     const r = await call("PUT", `/api/admin/services/${encodeURIComponent(v.id)}`, body);
     if (!r.ok) return form.problems(problemsOf(r.status, r.body));

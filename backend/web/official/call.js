@@ -323,6 +323,7 @@ export function onAdmitted(message) {
     stills: [],
     stillsAsked: 0,
     language: (state.lobby.find((e) => e.session_id === message.session_id) || {}).language || null,
+    screenLanguage: (state.lobby.find((e) => e.session_id === message.session_id) || {}).screen_language || null,
     print: null,
     feedback: null,
   };

@@ -36,6 +36,7 @@ export const el = {
   callView: byId("call-view", HTMLElement),
   callBooth: byId("call-booth", HTMLElement),
   callPoint: byId("call-point", HTMLElement),
+  callScreenLanguage: byId("call-screen-language", HTMLElement),
   callState: byId("call-state", HTMLElement),
   callDuration: byId("call-duration", HTMLElement),
   remoteVideo: byId("remote-video", HTMLVideoElement),

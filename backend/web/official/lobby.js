@@ -28,6 +28,24 @@ export function languageName(code) {
   }
 }
 
+/**
+ * The citizen reads the booth's screens in a language no official meets in (a screen-only
+ * language, e.g. "ru"): one line saying so, with the language named in the page's own language
+ * (Intl.DisplayNames: no list of names to keep here), so the official can call an interpreter.
+ * "" when the citizen reads the meeting's language.
+ * @param {string | null | undefined} code
+ */
+export function screenLanguageNote(code) {
+  if (!code) return "";
+  let name = code;
+  try {
+    name = new Intl.DisplayNames([currentLanguage()], { type: "language" }).of(code) || code;
+  } catch {
+    // an engine without DisplayNames, or a code it refuses: the code itself is still a clue
+  }
+  return t("The citizen reads the screens in {language}. They may need an interpreter.", { language: name });
+}
+
 /** A short heading for an advisor alert kind; unknown kinds get a generic one. @param {string} kind */
 export function alertKindLabel(kind) {
   switch (kind) {
@@ -103,7 +121,7 @@ export function orderLobby(lobby, offeredIds) {
 
 /**
  * What one lobby row shows, apart from the waiting time:
- * { offer: "mine" | "colleague" | null, booked, pointLine, matter, languageBadge, languageName }.
+ * { offer: "mine" | "colleague" | null, booked, pointLine, matter, languageBadge, languageName, screenLanguage }.
  * @param {LobbyEntry} entry
  * @param {ReadonlySet<string>} offeredIds
  */
@@ -121,6 +139,7 @@ export function lobbyEntryView(entry, offeredIds) {
     matter: matterName(entry),
     languageBadge: LANGUAGE_BADGES[entry.language || ""] || "",
     languageName: languageName(entry.language),
+    screenLanguage: screenLanguageNote(entry.screen_language),
   };
 }
 

@@ -4,7 +4,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
 const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
@@ -18,7 +18,7 @@ const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"typ
 const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
 const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
 const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
-const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"}},"required":["type","code"],"type":"object"};
+const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"};
 const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
 const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
 const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
@@ -1420,9 +1420,10 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema44 = {"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"};
+const schema44 = {"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"};
 const schema45 = {"enum":["fi","sv","en"],"type":"string"};
 const func23 = Object.prototype.hasOwnProperty;
+const pattern12 = new RegExp("^[a-z]{2,3}$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2151,14 +2152,98 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.screen_language !== undefined){
+let data12 = data.screen_language;
+const _errs56 = errors;
+let valid11 = false;
+const _errs57 = errors;
+if(typeof data12 === "string"){
+if(func1(data12) > 3){
+const err54 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"};
 if(vErrors === null){
 vErrors = [err54];
 }
 else {
 vErrors.push(err54);
+}
+errors++;
+}
+if(func1(data12) < 2){
+const err55 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(!pattern12.test(data12)){
+const err56 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+var _valid6 = _errs57 === errors;
+valid11 = valid11 || _valid6;
+const _errs59 = errors;
+if(data12 !== null){
+const err58 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid6 = _errs59 === errors;
+valid11 = valid11 || _valid6;
+if(!valid11){
+const err59 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+else {
+errors = _errs56;
+if(vErrors !== null){
+if(_errs56){
+vErrors.length = _errs56;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
 }
 errors++;
 }
@@ -2327,7 +2412,7 @@ return errors === 0;
 }
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema47 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"type":"object","required":["type"]};
+const schema47 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2351,7 +2436,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "v") || (key0 === "type")) || (key0 === "service_id")) || (key0 === "language"))){
+if(!(((((key0 === "v") || (key0 === "type")) || (key0 === "service_id")) || (key0 === "language")) || (key0 === "screen_language"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2554,14 +2639,98 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.screen_language !== undefined){
+let data4 = data.screen_language;
+const _errs20 = errors;
+let valid4 = false;
+const _errs21 = errors;
+if(typeof data4 === "string"){
+if(func1(data4) > 3){
+const err16 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data4) < 2){
+const err17 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!pattern12.test(data4)){
+const err18 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs21 === errors;
+valid4 = valid4 || _valid2;
+const _errs23 = errors;
+if(data4 !== null){
+const err20 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid2 = _errs23 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const err21 = {instancePath:instancePath+"/screen_language",schemaPath:"#/properties/screen_language/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -2572,8 +2741,8 @@ validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema49 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"};
 const schema52 = {"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"};
-const pattern14 = new RegExp("^[a-z][a-z0-9]*$", "u");
-const pattern16 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
+const pattern16 = new RegExp("^[a-z][a-z0-9]*$", "u");
+const pattern18 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
 const schema50 = {"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"};
 const schema51 = {"enum":["booth","official","guest"],"type":"string"};
 
@@ -2653,7 +2822,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern14.test(data0)){
+if(!pattern16.test(data0)){
 const err6 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -3017,7 +3186,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!pattern14.test(data5)){
+if(!pattern16.test(data5)){
 const err23 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -3147,7 +3316,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern16.test(data11)){
+if(!pattern18.test(data11)){
 const err33 = {instancePath:instancePath+"/ice_servers/" + i1+"/urls/" + i2,schemaPath:"#/$defs/IceServer/properties/urls/items/pattern",keyword:"pattern",params:{pattern: "^(stun|stuns|turn|turns):[^\\s]{1,250}$"},message:"must match pattern \""+"^(stun|stuns|turn|turns):[^\\s]{1,250}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -4014,7 +4183,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern14.test(data3)){
+if(!pattern16.test(data3)){
 const err15 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -6120,7 +6289,7 @@ return errors === 0;
 validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema75 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"};
-const schema76 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
+const schema76 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6184,7 +6353,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "service_id") || (key0 === "name_fi")) || (key0 === "name_sv")) || (key0 === "name_en")) || (key0 === "languages"))){
+if(!((((((key0 === "service_id") || (key0 === "name_fi")) || (key0 === "name_sv")) || (key0 === "name_en")) || (key0 === "languages")) || (key0 === "screen_names"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -6404,14 +6573,114 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.screen_names !== undefined){
+let data6 = data.screen_names;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(Object.keys(data6).length > 8){
+const err24 = {instancePath:instancePath+"/screen_names",schemaPath:"#/properties/screen_names/maxProperties",keyword:"maxProperties",params:{limit: 8},message:"must NOT have more than 8 properties"};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+for(const key1 in data6){
+const _errs17 = errors;
+if(typeof key1 === "string"){
+if(func1(key1) > 3){
+const err25 = {instancePath:instancePath+"/screen_names",schemaPath:"#/properties/screen_names/propertyNames/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(func1(key1) < 2){
+const err26 = {instancePath:instancePath+"/screen_names",schemaPath:"#/properties/screen_names/propertyNames/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var valid4 = _errs17 === errors;
+if(!valid4){
+const err27 = {instancePath:instancePath+"/screen_names",schemaPath:"#/properties/screen_names/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var props0 = {};
+for(const key2 in data6){
+if(pattern12.test(key2)){
+let data7 = data6[key2];
+if(typeof data7 === "string"){
+if(func1(data7) > 120){
+const err28 = {instancePath:instancePath+"/screen_names/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/screen_names/patternProperties/%5E%5Ba-z%5D%7B2%2C3%7D%24/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func1(data7) < 1){
+const err29 = {instancePath:instancePath+"/screen_names/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/screen_names/patternProperties/%5E%5Ba-z%5D%7B2%2C3%7D%24/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/screen_names/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/screen_names/patternProperties/%5E%5Ba-z%5D%7B2%2C3%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+props0[key2] = true;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/screen_names",schemaPath:"#/properties/screen_names/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
 }
 errors++;
 }
@@ -7047,7 +7316,7 @@ validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
 const schema81 = {"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"};
-const pattern29 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern32 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7242,7 +7511,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern29.test(data4)){
+if(!pattern32.test(data4)){
 const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7659,7 +7928,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern29.test(data5)){
+if(!pattern32.test(data5)){
 const err21 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -8039,8 +8308,8 @@ return errors === 0;
 }
 validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern56 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
-const pattern61 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern60 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
+const pattern65 = new RegExp("^[a-z0-9-]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8852,7 +9121,7 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(!pattern14.test(data15)){
+if(!pattern16.test(data15)){
 const err62 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err62];
@@ -9066,7 +9335,7 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(!pattern14.test(data19)){
+if(!pattern16.test(data19)){
 const err80 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err80];
@@ -9306,7 +9575,7 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!pattern14.test(data24)){
+if(!pattern16.test(data24)){
 const err101 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
@@ -9546,7 +9815,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!pattern14.test(data29)){
+if(!pattern16.test(data29)){
 const err122 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err122];
@@ -9904,7 +10173,7 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!pattern14.test(data36)){
+if(!pattern16.test(data36)){
 const err150 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err150];
@@ -10562,7 +10831,7 @@ vErrors.push(err202);
 errors++;
 }
 for(const key13 in data){
-if(!(((key13 === "v") || (key13 === "type")) || (key13 === "code"))){
+if(!((((key13 === "v") || (key13 === "type")) || (key13 === "code")) || (key13 === "screen_language"))){
 const err203 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err203];
@@ -10654,14 +10923,98 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
-else {
-const err211 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.screen_language !== undefined){
+let data53 = data.screen_language;
+const _errs187 = errors;
+let valid59 = false;
+const _errs188 = errors;
+if(typeof data53 === "string"){
+if(func1(data53) > 3){
+const err211 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"};
 if(vErrors === null){
 vErrors = [err211];
 }
 else {
 vErrors.push(err211);
+}
+errors++;
+}
+if(func1(data53) < 2){
+const err212 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+if(!pattern12.test(data53)){
+const err213 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+else {
+const err214 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+var _valid2 = _errs188 === errors;
+valid59 = valid59 || _valid2;
+const _errs190 = errors;
+if(data53 !== null){
+const err215 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+var _valid2 = _errs190 === errors;
+valid59 = valid59 || _valid2;
+if(!valid59){
+const err216 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+else {
+errors = _errs187;
+if(vErrors !== null){
+if(_errs187){
+vErrors.length = _errs187;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err217 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
 }
 errors++;
 }
@@ -10699,74 +11052,7 @@ props0 = true;
 else if(tag0 === "queue.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err212 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err212];
-}
-else {
-vErrors.push(err212);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err213 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err213];
-}
-else {
-vErrors.push(err213);
-}
-errors++;
-}
-if(data.position === undefined){
-const err214 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
-if(vErrors === null){
-vErrors = [err214];
-}
-else {
-vErrors.push(err214);
-}
-errors++;
-}
-for(const key14 in data){
-if(!(((((key14 === "v") || (key14 === "type")) || (key14 === "session_id")) || (key14 === "position")) || (key14 === "wait_min"))){
-const err215 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err215];
-}
-else {
-vErrors.push(err215);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data53 = data.v;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
-const err216 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err216];
-}
-else {
-vErrors.push(err216);
-}
-errors++;
-}
-if(1 !== data53){
-const err217 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err217];
-}
-else {
-vErrors.push(err217);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data54 = data.type;
-if(typeof data54 !== "string"){
-const err218 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err218 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -10775,8 +11061,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if("queue.status" !== data54){
-const err219 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
+if(data.session_id === undefined){
+const err219 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -10785,12 +11071,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data55 = data.session_id;
-if(typeof data55 === "string"){
-if(func1(data55) > 64){
-const err220 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.position === undefined){
+const err220 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -10799,8 +11081,9 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(func1(data55) < 1){
-const err221 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key14 in data){
+if(!(((((key14 === "v") || (key14 === "type")) || (key14 === "session_id")) || (key14 === "position")) || (key14 === "wait_min"))){
+const err221 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -10809,8 +11092,11 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(!pattern4.test(data55)){
-const err222 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data54 = data.v;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err222 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -10819,9 +11105,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-else {
-const err223 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data54){
+const err223 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -10831,10 +11116,10 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data.position !== undefined){
-let data56 = data.position;
-if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
-const err224 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.type !== undefined){
+let data55 = data.type;
+if(typeof data55 !== "string"){
+const err224 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -10843,9 +11128,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 > 10000 || isNaN(data56)){
-const err225 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if("queue.status" !== data55){
+const err225 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -10854,8 +11138,12 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err226 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.session_id !== undefined){
+let data56 = data.session_id;
+if(typeof data56 === "string"){
+if(func1(data56) > 64){
+const err226 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -10864,15 +11152,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-}
-if(data.wait_min !== undefined){
-let data57 = data.wait_min;
-const _errs202 = errors;
-let valid65 = false;
-const _errs203 = errors;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err227 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(func1(data56) < 1){
+const err227 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -10881,9 +11162,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 10000 || isNaN(data57)){
-const err228 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(!pattern4.test(data56)){
+const err228 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -10892,8 +11172,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data57 < 0 || isNaN(data57)){
-const err229 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err229 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -10903,11 +11184,10 @@ vErrors.push(err229);
 errors++;
 }
 }
-var _valid2 = _errs203 === errors;
-valid65 = valid65 || _valid2;
-const _errs205 = errors;
-if(data57 !== null){
-const err230 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.position !== undefined){
+let data57 = data.position;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err230 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -10916,10 +11196,9 @@ vErrors.push(err230);
 }
 errors++;
 }
-var _valid2 = _errs205 === errors;
-valid65 = valid65 || _valid2;
-if(!valid65){
-const err231 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 10000 || isNaN(data57)){
+const err231 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -10928,11 +11207,85 @@ vErrors.push(err231);
 }
 errors++;
 }
+if(data57 < 1 || isNaN(data57)){
+const err232 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err232];
+}
 else {
-errors = _errs202;
+vErrors.push(err232);
+}
+errors++;
+}
+}
+}
+if(data.wait_min !== undefined){
+let data58 = data.wait_min;
+const _errs208 = errors;
+let valid66 = false;
+const _errs209 = errors;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err233 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 10000 || isNaN(data58)){
+const err234 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if(data58 < 0 || isNaN(data58)){
+const err235 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+var _valid3 = _errs209 === errors;
+valid66 = valid66 || _valid3;
+const _errs211 = errors;
+if(data58 !== null){
+const err236 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+var _valid3 = _errs211 === errors;
+valid66 = valid66 || _valid3;
+if(!valid66){
+const err237 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+else {
+errors = _errs208;
 if(vErrors !== null){
-if(_errs202){
-vErrors.length = _errs202;
+if(_errs208){
+vErrors.length = _errs208;
 }
 else {
 vErrors = null;
@@ -10942,12 +11295,12 @@ vErrors = null;
 }
 }
 else {
-const err232 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err238 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err232];
+vErrors = [err238];
 }
 else {
-vErrors.push(err232);
+vErrors.push(err238);
 }
 errors++;
 }
@@ -10976,74 +11329,7 @@ props0 = true;
 else if(tag0 === "alert.ack"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err233 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err233];
-}
-else {
-vErrors.push(err233);
-}
-errors++;
-}
-if(data.alert_id === undefined){
-const err234 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
-if(vErrors === null){
-vErrors = [err234];
-}
-else {
-vErrors.push(err234);
-}
-errors++;
-}
-for(const key15 in data){
-if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
-const err235 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err235];
-}
-else {
-vErrors.push(err235);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data58 = data.v;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err236 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err236];
-}
-else {
-vErrors.push(err236);
-}
-errors++;
-}
-if(1 !== data58){
-const err237 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data59 = data.type;
-if(typeof data59 !== "string"){
-const err238 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err238];
-}
-else {
-vErrors.push(err238);
-}
-errors++;
-}
-if("alert.ack" !== data59){
-const err239 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+const err239 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -11052,12 +11338,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-if(data.alert_id !== undefined){
-let data60 = data.alert_id;
-if(typeof data60 === "string"){
-if(func1(data60) > 64){
-const err240 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.alert_id === undefined){
+const err240 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -11066,8 +11348,9 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(func1(data60) < 1){
-const err241 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key15 in data){
+if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
+const err241 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -11076,8 +11359,11 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(!pattern4.test(data60)){
-const err242 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data59 = data.v;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err242 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -11086,9 +11372,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-else {
-const err243 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data59){
+const err243 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -11098,14 +11383,82 @@ vErrors.push(err243);
 errors++;
 }
 }
-}
-else {
-const err244 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.type !== undefined){
+let data60 = data.type;
+if(typeof data60 !== "string"){
+const err244 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err244];
 }
 else {
 vErrors.push(err244);
+}
+errors++;
+}
+if("alert.ack" !== data60){
+const err245 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data.alert_id !== undefined){
+let data61 = data.alert_id;
+if(typeof data61 === "string"){
+if(func1(data61) > 64){
+const err246 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+if(func1(data61) < 1){
+const err247 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+if(!pattern4.test(data61)){
+const err248 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+}
+else {
+const err250 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
 }
 errors++;
 }
@@ -11116,74 +11469,7 @@ props0 = true;
 else if(tag0 === "alert.cleared"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err245 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err245];
-}
-else {
-vErrors.push(err245);
-}
-errors++;
-}
-if(data.alert_id === undefined){
-const err246 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
-if(vErrors === null){
-vErrors = [err246];
-}
-else {
-vErrors.push(err246);
-}
-errors++;
-}
-for(const key16 in data){
-if(!(((key16 === "v") || (key16 === "type")) || (key16 === "alert_id"))){
-const err247 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data61 = data.v;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err248 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-if(1 !== data61){
-const err249 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err249];
-}
-else {
-vErrors.push(err249);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data62 = data.type;
-if(typeof data62 !== "string"){
-const err250 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-if("alert.cleared" !== data62){
-const err251 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
+const err251 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -11192,12 +11478,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-}
-if(data.alert_id !== undefined){
-let data63 = data.alert_id;
-if(typeof data63 === "string"){
-if(func1(data63) > 64){
-const err252 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.alert_id === undefined){
+const err252 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -11206,8 +11488,9 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(func1(data63) < 1){
-const err253 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key16 in data){
+if(!(((key16 === "v") || (key16 === "type")) || (key16 === "alert_id"))){
+const err253 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -11216,8 +11499,11 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(!pattern4.test(data63)){
-const err254 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data62 = data.v;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err254 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -11226,9 +11512,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-else {
-const err255 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data62){
+const err255 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -11238,14 +11523,82 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-else {
-const err256 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.type !== undefined){
+let data63 = data.type;
+if(typeof data63 !== "string"){
+const err256 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err256];
 }
 else {
 vErrors.push(err256);
+}
+errors++;
+}
+if("alert.cleared" !== data63){
+const err257 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data.alert_id !== undefined){
+let data64 = data.alert_id;
+if(typeof data64 === "string"){
+if(func1(data64) > 64){
+const err258 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+if(func1(data64) < 1){
+const err259 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if(!pattern4.test(data64)){
+const err260 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+else {
+const err261 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+}
+else {
+const err262 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
 }
 errors++;
 }
@@ -11256,71 +11609,7 @@ props0 = true;
 else if(tag0 === "assist.unanswered"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err257 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err257];
-}
-else {
-vErrors.push(err257);
-}
-errors++;
-}
-if(data.booth_id === undefined){
-const err258 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
-}
-if(data.booth_name === undefined){
-const err259 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
-}
-if(data.since === undefined){
-const err260 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-for(const key17 in data){
-if(!(((((key17 === "v") || (key17 === "type")) || (key17 === "booth_id")) || (key17 === "booth_name")) || (key17 === "since"))){
-const err261 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err261];
-}
-else {
-vErrors.push(err261);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data64 = data.v;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err262 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err262];
-}
-else {
-vErrors.push(err262);
-}
-errors++;
-}
-if(1 !== data64){
-const err263 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err263 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -11329,11 +11618,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data65 = data.type;
-if(typeof data65 !== "string"){
-const err264 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.booth_id === undefined){
+const err264 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -11342,8 +11628,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if("assist.unanswered" !== data65){
-const err265 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
+if(data.booth_name === undefined){
+const err265 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -11352,12 +11638,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-if(data.booth_id !== undefined){
-let data66 = data.booth_id;
-if(typeof data66 === "string"){
-if(func1(data66) > 64){
-const err266 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.since === undefined){
+const err266 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -11366,8 +11648,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(func1(data66) < 1){
-const err267 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key17 in data){
+if(!(((((key17 === "v") || (key17 === "type")) || (key17 === "booth_id")) || (key17 === "booth_name")) || (key17 === "since"))){
+const err267 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -11376,8 +11659,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(!pattern4.test(data66)){
-const err268 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data65 = data.v;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err268 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -11386,9 +11672,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-else {
-const err269 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data65){
+const err269 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -11398,11 +11683,10 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data.booth_name !== undefined){
-let data67 = data.booth_name;
-if(typeof data67 === "string"){
-if(func1(data67) > 120){
-const err270 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(data.type !== undefined){
+let data66 = data.type;
+if(typeof data66 !== "string"){
+const err270 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -11411,8 +11695,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(func1(data67) < 1){
-const err271 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("assist.unanswered" !== data66){
+const err271 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -11422,8 +11706,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-else {
-const err272 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.booth_id !== undefined){
+let data67 = data.booth_id;
+if(typeof data67 === "string"){
+if(func1(data67) > 64){
+const err272 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -11432,11 +11719,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-if(data.since !== undefined){
-let data68 = data.since;
-if(!((typeof data68 == "number") && (isFinite(data68)))){
-const err273 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(func1(data67) < 1){
+const err273 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -11445,15 +11729,84 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-}
-else {
-const err274 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data67)){
+const err274 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err274];
 }
 else {
 vErrors.push(err274);
+}
+errors++;
+}
+}
+else {
+const err275 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+if(data.booth_name !== undefined){
+let data68 = data.booth_name;
+if(typeof data68 === "string"){
+if(func1(data68) > 120){
+const err276 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if(func1(data68) < 1){
+const err277 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+}
+else {
+const err278 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+}
+if(data.since !== undefined){
+let data69 = data.since;
+if(!((typeof data69 == "number") && (isFinite(data69)))){
+const err279 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+}
+else {
+const err280 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
 }
 errors++;
 }
@@ -11464,74 +11817,7 @@ props0 = true;
 else if(tag0 === "ident.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err275 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err275];
-}
-else {
-vErrors.push(err275);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err276 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err276];
-}
-else {
-vErrors.push(err276);
-}
-errors++;
-}
-for(const key18 in data){
-if(!(((key18 === "v") || (key18 === "type")) || (key18 === "session_id"))){
-const err277 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err277];
-}
-else {
-vErrors.push(err277);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data69 = data.v;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err278 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err278];
-}
-else {
-vErrors.push(err278);
-}
-errors++;
-}
-if(1 !== data69){
-const err279 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err279];
-}
-else {
-vErrors.push(err279);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data70 = data.type;
-if(typeof data70 !== "string"){
-const err280 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err280];
-}
-else {
-vErrors.push(err280);
-}
-errors++;
-}
-if("ident.request" !== data70){
-const err281 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
+const err281 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -11540,12 +11826,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data71 = data.session_id;
-if(typeof data71 === "string"){
-if(func1(data71) > 64){
-const err282 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.session_id === undefined){
+const err282 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -11554,8 +11836,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(func1(data71) < 1){
-const err283 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key18 in data){
+if(!(((key18 === "v") || (key18 === "type")) || (key18 === "session_id"))){
+const err283 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -11564,8 +11847,11 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(!pattern4.test(data71)){
-const err284 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data70 = data.v;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err284 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -11574,9 +11860,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-else {
-const err285 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data70){
+const err285 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -11586,14 +11871,82 @@ vErrors.push(err285);
 errors++;
 }
 }
-}
-else {
-const err286 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.type !== undefined){
+let data71 = data.type;
+if(typeof data71 !== "string"){
+const err286 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err286];
 }
 else {
 vErrors.push(err286);
+}
+errors++;
+}
+if("ident.request" !== data71){
+const err287 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data72 = data.session_id;
+if(typeof data72 === "string"){
+if(func1(data72) > 64){
+const err288 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+if(func1(data72) < 1){
+const err289 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if(!pattern4.test(data72)){
+const err290 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
 }
 errors++;
 }
@@ -11604,74 +11957,7 @@ props0 = true;
 else if(tag0 === "ident.challenge"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err287 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err287];
-}
-else {
-vErrors.push(err287);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err288 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err288];
-}
-else {
-vErrors.push(err288);
-}
-errors++;
-}
-if(data.challenge === undefined){
-const err289 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
-if(vErrors === null){
-vErrors = [err289];
-}
-else {
-vErrors.push(err289);
-}
-errors++;
-}
-for(const key19 in data){
-if(!((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge"))){
-const err290 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err290];
-}
-else {
-vErrors.push(err290);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data72 = data.v;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err291 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err291];
-}
-else {
-vErrors.push(err291);
-}
-errors++;
-}
-if(1 !== data72){
-const err292 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err292];
-}
-else {
-vErrors.push(err292);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data73 = data.type;
-if(typeof data73 !== "string"){
-const err293 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err293 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -11680,8 +11966,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if("ident.challenge" !== data73){
-const err294 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
+if(data.session_id === undefined){
+const err294 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -11690,12 +11976,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data74 = data.session_id;
-if(typeof data74 === "string"){
-if(func1(data74) > 64){
-const err295 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.challenge === undefined){
+const err295 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -11704,8 +11986,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(func1(data74) < 1){
-const err296 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key19 in data){
+if(!((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge"))){
+const err296 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -11714,8 +11997,11 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(!pattern4.test(data74)){
-const err297 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data73 = data.v;
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+const err297 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -11724,9 +12010,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-else {
-const err298 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data73){
+const err298 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -11736,11 +12021,10 @@ vErrors.push(err298);
 errors++;
 }
 }
-if(data.challenge !== undefined){
-let data75 = data.challenge;
-if(typeof data75 === "string"){
-if(func1(data75) > 16384){
-const err299 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(data.type !== undefined){
+let data74 = data.type;
+if(typeof data74 !== "string"){
+const err299 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -11749,8 +12033,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(func1(data75) < 4){
-const err300 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if("ident.challenge" !== data74){
+const err300 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -11759,8 +12043,12 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(!pattern56.test(data75)){
-const err301 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+}
+if(data.session_id !== undefined){
+let data75 = data.session_id;
+if(typeof data75 === "string"){
+if(func1(data75) > 64){
+const err301 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -11769,9 +12057,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-else {
-const err302 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data75) < 1){
+const err302 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -11780,15 +12067,81 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-}
-else {
-const err303 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data75)){
+const err303 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err303];
 }
 else {
 vErrors.push(err303);
+}
+errors++;
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+if(data.challenge !== undefined){
+let data76 = data.challenge;
+if(typeof data76 === "string"){
+if(func1(data76) > 16384){
+const err305 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+if(func1(data76) < 4){
+const err306 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(!pattern60.test(data76)){
+const err307 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+}
+else {
+const err309 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
 }
 errors++;
 }
@@ -11808,68 +12161,7 @@ props0 = true;
 else if(tag0 === "ident.response"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err304 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err304];
-}
-else {
-vErrors.push(err304);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err305 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err305];
-}
-else {
-vErrors.push(err305);
-}
-errors++;
-}
-if(data.challenge === undefined){
-const err306 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
-if(vErrors === null){
-vErrors = [err306];
-}
-else {
-vErrors.push(err306);
-}
-errors++;
-}
-if(data.certificate === undefined){
-const err307 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
-if(vErrors === null){
-vErrors = [err307];
-}
-else {
-vErrors.push(err307);
-}
-errors++;
-}
-if(data.signature === undefined){
-const err308 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-if(data.mechanism === undefined){
-const err309 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
-if(vErrors === null){
-vErrors = [err309];
-}
-else {
-vErrors.push(err309);
-}
-errors++;
-}
-for(const key20 in data){
-if(!(((((((key20 === "v") || (key20 === "type")) || (key20 === "session_id")) || (key20 === "challenge")) || (key20 === "certificate")) || (key20 === "signature")) || (key20 === "mechanism"))){
-const err310 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+const err310 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -11878,11 +12170,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data76 = data.v;
-if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
-const err311 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.session_id === undefined){
+const err311 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -11891,8 +12180,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(1 !== data76){
-const err312 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(data.challenge === undefined){
+const err312 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -11901,11 +12190,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data77 = data.type;
-if(typeof data77 !== "string"){
-const err313 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.certificate === undefined){
+const err313 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -11914,8 +12200,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if("ident.response" !== data77){
-const err314 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
+if(data.signature === undefined){
+const err314 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -11924,12 +12210,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data78 = data.session_id;
-if(typeof data78 === "string"){
-if(func1(data78) > 64){
-const err315 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.mechanism === undefined){
+const err315 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -11938,8 +12220,9 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(func1(data78) < 1){
-const err316 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key20 in data){
+if(!(((((((key20 === "v") || (key20 === "type")) || (key20 === "session_id")) || (key20 === "challenge")) || (key20 === "certificate")) || (key20 === "signature")) || (key20 === "mechanism"))){
+const err316 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -11948,8 +12231,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(!pattern4.test(data78)){
-const err317 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data77 = data.v;
+if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
+const err317 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -11958,9 +12244,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-else {
-const err318 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data77){
+const err318 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -11970,11 +12255,10 @@ vErrors.push(err318);
 errors++;
 }
 }
-if(data.challenge !== undefined){
-let data79 = data.challenge;
-if(typeof data79 === "string"){
-if(func1(data79) > 16384){
-const err319 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(data.type !== undefined){
+let data78 = data.type;
+if(typeof data78 !== "string"){
+const err319 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -11983,8 +12267,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(func1(data79) < 4){
-const err320 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if("ident.response" !== data78){
+const err320 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -11993,8 +12277,12 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(!pattern56.test(data79)){
-const err321 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+}
+if(data.session_id !== undefined){
+let data79 = data.session_id;
+if(typeof data79 === "string"){
+if(func1(data79) > 64){
+const err321 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -12003,9 +12291,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-else {
-const err322 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data79) < 1){
+const err322 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -12014,12 +12301,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-if(data.certificate !== undefined){
-let data80 = data.certificate;
-if(typeof data80 === "string"){
-if(func1(data80) > 16384){
-const err323 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(!pattern4.test(data79)){
+const err323 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -12028,8 +12311,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(func1(data80) < 4){
-const err324 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+}
+else {
+const err324 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -12038,8 +12322,12 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(!pattern56.test(data80)){
-const err325 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+}
+if(data.challenge !== undefined){
+let data80 = data.challenge;
+if(typeof data80 === "string"){
+if(func1(data80) > 16384){
+const err325 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -12048,9 +12336,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-else {
-const err326 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data80) < 4){
+const err326 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -12059,12 +12346,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-if(data.signature !== undefined){
-let data81 = data.signature;
-if(typeof data81 === "string"){
-if(func1(data81) > 16384){
-const err327 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(!pattern60.test(data80)){
+const err327 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -12073,8 +12356,9 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(func1(data81) < 4){
-const err328 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+}
+else {
+const err328 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -12083,8 +12367,12 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(!pattern56.test(data81)){
-const err329 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+}
+if(data.certificate !== undefined){
+let data81 = data.certificate;
+if(typeof data81 === "string"){
+if(func1(data81) > 16384){
+const err329 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -12093,9 +12381,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-else {
-const err330 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data81) < 4){
+const err330 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -12104,12 +12391,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-if(data.mechanism !== undefined){
-let data82 = data.mechanism;
-if(typeof data82 === "string"){
-if(func1(data82) > 40){
-const err331 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(!pattern60.test(data81)){
+const err331 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -12118,8 +12401,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(func1(data82) < 1){
-const err332 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err332 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -12128,8 +12412,12 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(!pattern61.test(data82)){
-const err333 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+}
+if(data.signature !== undefined){
+let data82 = data.signature;
+if(typeof data82 === "string"){
+if(func1(data82) > 16384){
+const err333 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -12138,9 +12426,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-}
-else {
-const err334 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data82) < 4){
+const err334 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -12149,15 +12436,81 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-}
-else {
-const err335 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern60.test(data82)){
+const err335 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err335];
 }
 else {
 vErrors.push(err335);
+}
+errors++;
+}
+}
+else {
+const err336 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+if(data.mechanism !== undefined){
+let data83 = data.mechanism;
+if(typeof data83 === "string"){
+if(func1(data83) > 40){
+const err337 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+if(func1(data83) < 1){
+const err338 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+if(!pattern65.test(data83)){
+const err339 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+else {
+const err340 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+}
+else {
+const err341 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
 }
 errors++;
 }
@@ -12177,74 +12530,7 @@ props0 = true;
 else if(tag0 === "still.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err336 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err337 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-for(const key21 in data){
-if(!(((key21 === "v") || (key21 === "type")) || (key21 === "session_id"))){
-const err338 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data83 = data.v;
-if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
-const err339 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err339];
-}
-else {
-vErrors.push(err339);
-}
-errors++;
-}
-if(1 !== data83){
-const err340 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err340];
-}
-else {
-vErrors.push(err340);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data84 = data.type;
-if(typeof data84 !== "string"){
-const err341 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err341];
-}
-else {
-vErrors.push(err341);
-}
-errors++;
-}
-if("still.request" !== data84){
-const err342 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
+const err342 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -12253,12 +12539,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data85 = data.session_id;
-if(typeof data85 === "string"){
-if(func1(data85) > 64){
-const err343 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.session_id === undefined){
+const err343 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -12267,8 +12549,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(func1(data85) < 1){
-const err344 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key21 in data){
+if(!(((key21 === "v") || (key21 === "type")) || (key21 === "session_id"))){
+const err344 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -12277,8 +12560,11 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(!pattern4.test(data85)){
-const err345 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data84 = data.v;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err345 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -12287,9 +12573,8 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-else {
-const err346 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data84){
+const err346 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -12299,14 +12584,82 @@ vErrors.push(err346);
 errors++;
 }
 }
-}
-else {
-const err347 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.type !== undefined){
+let data85 = data.type;
+if(typeof data85 !== "string"){
+const err347 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err347];
 }
 else {
 vErrors.push(err347);
+}
+errors++;
+}
+if("still.request" !== data85){
+const err348 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data86 = data.session_id;
+if(typeof data86 === "string"){
+if(func1(data86) > 64){
+const err349 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(func1(data86) < 1){
+const err350 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+if(!pattern4.test(data86)){
+const err351 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+else {
+const err352 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+}
+else {
+const err353 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
 }
 errors++;
 }
@@ -12317,71 +12670,7 @@ props0 = true;
 else if(tag0 === "still.capture"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err348 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err348];
-}
-else {
-vErrors.push(err348);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err349 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err349];
-}
-else {
-vErrors.push(err349);
-}
-errors++;
-}
-if(data.still_id === undefined){
-const err350 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
-if(vErrors === null){
-vErrors = [err350];
-}
-else {
-vErrors.push(err350);
-}
-errors++;
-}
-if(data.upload_token === undefined){
-const err351 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
-if(vErrors === null){
-vErrors = [err351];
-}
-else {
-vErrors.push(err351);
-}
-errors++;
-}
-for(const key22 in data){
-if(!(((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "upload_token"))){
-const err352 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err352];
-}
-else {
-vErrors.push(err352);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data86 = data.v;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err353 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err353];
-}
-else {
-vErrors.push(err353);
-}
-errors++;
-}
-if(1 !== data86){
-const err354 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err354 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -12390,11 +12679,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data87 = data.type;
-if(typeof data87 !== "string"){
-const err355 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err355 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -12403,8 +12689,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if("still.capture" !== data87){
-const err356 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
+if(data.still_id === undefined){
+const err356 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -12413,12 +12699,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data88 = data.session_id;
-if(typeof data88 === "string"){
-if(func1(data88) > 64){
-const err357 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.upload_token === undefined){
+const err357 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -12427,8 +12709,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(func1(data88) < 1){
-const err358 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key22 in data){
+if(!(((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "upload_token"))){
+const err358 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -12437,8 +12720,11 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(!pattern4.test(data88)){
-const err359 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data87 = data.v;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err359 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -12447,9 +12733,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-else {
-const err360 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data87){
+const err360 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -12459,11 +12744,10 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data.still_id !== undefined){
-let data89 = data.still_id;
-if(typeof data89 === "string"){
-if(func1(data89) > 64){
-const err361 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data88 = data.type;
+if(typeof data88 !== "string"){
+const err361 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -12472,8 +12756,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(func1(data89) < 1){
-const err362 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("still.capture" !== data88){
+const err362 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -12482,8 +12766,12 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(!pattern4.test(data89)){
-const err363 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.session_id !== undefined){
+let data89 = data.session_id;
+if(typeof data89 === "string"){
+if(func1(data89) > 64){
+const err363 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -12492,9 +12780,8 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-else {
-const err364 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data89) < 1){
+const err364 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -12503,12 +12790,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-if(data.upload_token !== undefined){
-let data90 = data.upload_token;
-if(typeof data90 === "string"){
-if(func1(data90) > 128){
-const err365 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(!pattern4.test(data89)){
+const err365 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -12517,8 +12800,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(func1(data90) < 16){
-const err366 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+}
+else {
+const err366 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -12527,8 +12811,12 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(!pattern5.test(data90)){
-const err367 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+}
+if(data.still_id !== undefined){
+let data90 = data.still_id;
+if(typeof data90 === "string"){
+if(func1(data90) > 64){
+const err367 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -12537,9 +12825,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-}
-else {
-const err368 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data90) < 1){
+const err368 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -12548,15 +12835,81 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-}
-else {
-const err369 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data90)){
+const err369 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err369];
 }
 else {
 vErrors.push(err369);
+}
+errors++;
+}
+}
+else {
+const err370 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+if(data.upload_token !== undefined){
+let data91 = data.upload_token;
+if(typeof data91 === "string"){
+if(func1(data91) > 128){
+const err371 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+if(func1(data91) < 16){
+const err372 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+if(!pattern5.test(data91)){
+const err373 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+else {
+const err374 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+}
+}
+else {
+const err375 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
 }
 errors++;
 }
@@ -12567,67 +12920,7 @@ props0 = true;
 else if(tag0 === "still.ready"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err370 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err370];
-}
-else {
-vErrors.push(err370);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err371 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err371];
-}
-else {
-vErrors.push(err371);
-}
-errors++;
-}
-if(data.still_id === undefined){
-const err372 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
-if(vErrors === null){
-vErrors = [err372];
-}
-else {
-vErrors.push(err372);
-}
-errors++;
-}
-if(data.width === undefined){
-const err373 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
-if(vErrors === null){
-vErrors = [err373];
-}
-else {
-vErrors.push(err373);
-}
-errors++;
-}
-if(data.height === undefined){
-const err374 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
-if(vErrors === null){
-vErrors = [err374];
-}
-else {
-vErrors.push(err374);
-}
-errors++;
-}
-if(data.size === undefined){
-const err375 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
-if(vErrors === null){
-vErrors = [err375];
-}
-else {
-vErrors.push(err375);
-}
-errors++;
-}
-if(data.mime === undefined){
-const err376 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
+const err376 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -12636,9 +12929,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-for(const key23 in data){
-if(!((((((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "width")) || (key23 === "height")) || (key23 === "size")) || (key23 === "mime"))){
-const err377 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data.session_id === undefined){
+const err377 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -12647,11 +12939,8 @@ vErrors.push(err377);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data91 = data.v;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err378 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.still_id === undefined){
+const err378 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -12660,8 +12949,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(1 !== data91){
-const err379 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(data.width === undefined){
+const err379 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -12670,11 +12959,8 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data92 = data.type;
-if(typeof data92 !== "string"){
-const err380 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.height === undefined){
+const err380 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -12683,8 +12969,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if("still.ready" !== data92){
-const err381 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
+if(data.size === undefined){
+const err381 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -12693,12 +12979,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data93 = data.session_id;
-if(typeof data93 === "string"){
-if(func1(data93) > 64){
-const err382 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.mime === undefined){
+const err382 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -12707,8 +12989,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(func1(data93) < 1){
-const err383 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key23 in data){
+if(!((((((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "width")) || (key23 === "height")) || (key23 === "size")) || (key23 === "mime"))){
+const err383 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -12717,8 +13000,11 @@ vErrors.push(err383);
 }
 errors++;
 }
-if(!pattern4.test(data93)){
-const err384 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data92 = data.v;
+if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
+const err384 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -12727,9 +13013,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-}
-else {
-const err385 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data92){
+const err385 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -12739,11 +13024,10 @@ vErrors.push(err385);
 errors++;
 }
 }
-if(data.still_id !== undefined){
-let data94 = data.still_id;
-if(typeof data94 === "string"){
-if(func1(data94) > 64){
-const err386 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data93 = data.type;
+if(typeof data93 !== "string"){
+const err386 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -12752,8 +13036,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(func1(data94) < 1){
-const err387 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("still.ready" !== data93){
+const err387 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -12762,8 +13046,12 @@ vErrors.push(err387);
 }
 errors++;
 }
-if(!pattern4.test(data94)){
-const err388 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.session_id !== undefined){
+let data94 = data.session_id;
+if(typeof data94 === "string"){
+if(func1(data94) > 64){
+const err388 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -12772,9 +13060,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-else {
-const err389 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data94) < 1){
+const err389 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -12783,11 +13070,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-if(data.width !== undefined){
-let data95 = data.width;
-if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
-const err390 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!pattern4.test(data94)){
+const err390 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -12796,9 +13080,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-if((typeof data95 == "number") && (isFinite(data95))){
-if(data95 > 20000 || isNaN(data95)){
-const err391 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+}
+else {
+const err391 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -12807,8 +13091,12 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data95 < 1 || isNaN(data95)){
-const err392 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.still_id !== undefined){
+let data95 = data.still_id;
+if(typeof data95 === "string"){
+if(func1(data95) > 64){
+const err392 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -12817,12 +13105,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-}
-if(data.height !== undefined){
-let data96 = data.height;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err393 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(func1(data95) < 1){
+const err393 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -12831,9 +13115,8 @@ vErrors.push(err393);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 20000 || isNaN(data96)){
-const err394 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(!pattern4.test(data95)){
+const err394 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -12842,8 +13125,9 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err395 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err395 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -12853,11 +13137,10 @@ vErrors.push(err395);
 errors++;
 }
 }
-}
-if(data.size !== undefined){
-let data97 = data.size;
-if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
-const err396 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.width !== undefined){
+let data96 = data.width;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err396 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -12866,9 +13149,9 @@ vErrors.push(err396);
 }
 errors++;
 }
-if((typeof data97 == "number") && (isFinite(data97))){
-if(data97 < 1 || isNaN(data97)){
-const err397 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 20000 || isNaN(data96)){
+const err397 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -12877,12 +13160,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-}
-if(data.mime !== undefined){
-let data98 = data.mime;
-if(typeof data98 !== "string"){
-const err398 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data96 < 1 || isNaN(data96)){
+const err398 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -12891,8 +13170,12 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(!((data98 === "image/jpeg") || (data98 === "image/png"))){
-const err399 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema109.properties.mime.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data.height !== undefined){
+let data97 = data.height;
+if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
+const err399 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -12901,15 +13184,85 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-}
-else {
-const err400 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 20000 || isNaN(data97)){
+const err400 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
 if(vErrors === null){
 vErrors = [err400];
 }
 else {
 vErrors.push(err400);
+}
+errors++;
+}
+if(data97 < 1 || isNaN(data97)){
+const err401 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+}
+}
+if(data.size !== undefined){
+let data98 = data.size;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err402 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 < 1 || isNaN(data98)){
+const err403 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+}
+if(data.mime !== undefined){
+let data99 = data.mime;
+if(typeof data99 !== "string"){
+const err404 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+if(!((data99 === "image/jpeg") || (data99 === "image/png"))){
+const err405 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema109.properties.mime.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+}
+}
+else {
+const err406 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
 }
 errors++;
 }
@@ -12920,71 +13273,7 @@ props0 = true;
 else if(tag0 === "still.failed"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err401 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err401];
-}
-else {
-vErrors.push(err401);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err402 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err402];
-}
-else {
-vErrors.push(err402);
-}
-errors++;
-}
-if(data.still_id === undefined){
-const err403 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
-if(vErrors === null){
-vErrors = [err403];
-}
-else {
-vErrors.push(err403);
-}
-errors++;
-}
-if(data.code === undefined){
-const err404 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
-if(vErrors === null){
-vErrors = [err404];
-}
-else {
-vErrors.push(err404);
-}
-errors++;
-}
-for(const key24 in data){
-if(!(((((key24 === "v") || (key24 === "type")) || (key24 === "session_id")) || (key24 === "still_id")) || (key24 === "code"))){
-const err405 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err405];
-}
-else {
-vErrors.push(err405);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data99 = data.v;
-if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
-const err406 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err406];
-}
-else {
-vErrors.push(err406);
-}
-errors++;
-}
-if(1 !== data99){
-const err407 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err407 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -12993,11 +13282,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data100 = data.type;
-if(typeof data100 !== "string"){
-const err408 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err408 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -13006,8 +13292,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-if("still.failed" !== data100){
-const err409 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
+if(data.still_id === undefined){
+const err409 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -13016,12 +13302,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data101 = data.session_id;
-if(typeof data101 === "string"){
-if(func1(data101) > 64){
-const err410 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.code === undefined){
+const err410 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -13030,8 +13312,9 @@ vErrors.push(err410);
 }
 errors++;
 }
-if(func1(data101) < 1){
-const err411 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key24 in data){
+if(!(((((key24 === "v") || (key24 === "type")) || (key24 === "session_id")) || (key24 === "still_id")) || (key24 === "code"))){
+const err411 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -13040,8 +13323,11 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(!pattern4.test(data101)){
-const err412 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data100 = data.v;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err412 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -13050,9 +13336,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-else {
-const err413 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data100){
+const err413 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -13062,11 +13347,10 @@ vErrors.push(err413);
 errors++;
 }
 }
-if(data.still_id !== undefined){
-let data102 = data.still_id;
-if(typeof data102 === "string"){
-if(func1(data102) > 64){
-const err414 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data101 = data.type;
+if(typeof data101 !== "string"){
+const err414 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -13075,8 +13359,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(func1(data102) < 1){
-const err415 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("still.failed" !== data101){
+const err415 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -13085,8 +13369,12 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(!pattern4.test(data102)){
-const err416 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.session_id !== undefined){
+let data102 = data.session_id;
+if(typeof data102 === "string"){
+if(func1(data102) > 64){
+const err416 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -13095,9 +13383,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-}
-else {
-const err417 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data102) < 1){
+const err417 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -13106,12 +13393,8 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-if(data.code !== undefined){
-let data103 = data.code;
-if(typeof data103 === "string"){
-if(func1(data103) > 40){
-const err418 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(!pattern4.test(data102)){
+const err418 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -13120,8 +13403,9 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(func1(data103) < 1){
-const err419 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err419 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -13130,8 +13414,12 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(!pattern29.test(data103)){
-const err420 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+}
+if(data.still_id !== undefined){
+let data103 = data.still_id;
+if(typeof data103 === "string"){
+if(func1(data103) > 64){
+const err420 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -13140,9 +13428,8 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-else {
-const err421 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data103) < 1){
+const err421 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -13151,15 +13438,81 @@ vErrors.push(err421);
 }
 errors++;
 }
-}
-}
-else {
-const err422 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data103)){
+const err422 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err422];
 }
 else {
 vErrors.push(err422);
+}
+errors++;
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data104 = data.code;
+if(typeof data104 === "string"){
+if(func1(data104) > 40){
+const err424 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+if(func1(data104) < 1){
+const err425 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+if(!pattern32.test(data104)){
+const err426 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+}
+else {
+const err427 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+}
+}
+else {
+const err428 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
 }
 errors++;
 }
@@ -13179,71 +13532,7 @@ props0 = true;
 else if(tag0 === "print.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err423 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err423];
-}
-else {
-vErrors.push(err423);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err424 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err424];
-}
-else {
-vErrors.push(err424);
-}
-errors++;
-}
-if(data.job === undefined){
-const err425 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
-if(vErrors === null){
-vErrors = [err425];
-}
-else {
-vErrors.push(err425);
-}
-errors++;
-}
-if(data.state === undefined){
-const err426 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
-if(vErrors === null){
-vErrors = [err426];
-}
-else {
-vErrors.push(err426);
-}
-errors++;
-}
-for(const key25 in data){
-if(!(func23.call(schema111.properties, key25))){
-const err427 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err427];
-}
-else {
-vErrors.push(err427);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data104 = data.v;
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err428 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err428];
-}
-else {
-vErrors.push(err428);
-}
-errors++;
-}
-if(1 !== data104){
-const err429 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err429 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -13252,11 +13541,8 @@ vErrors.push(err429);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data105 = data.type;
-if(typeof data105 !== "string"){
-const err430 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err430 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -13265,8 +13551,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-if("print.status" !== data105){
-const err431 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
+if(data.job === undefined){
+const err431 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -13275,12 +13561,8 @@ vErrors.push(err431);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data106 = data.session_id;
-if(typeof data106 === "string"){
-if(func1(data106) > 64){
-const err432 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.state === undefined){
+const err432 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -13289,8 +13571,9 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(func1(data106) < 1){
-const err433 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key25 in data){
+if(!(func23.call(schema111.properties, key25))){
+const err433 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -13299,8 +13582,11 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(!pattern4.test(data106)){
-const err434 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data105 = data.v;
+if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
+const err434 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -13309,9 +13595,8 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-else {
-const err435 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data105){
+const err435 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -13321,10 +13606,10 @@ vErrors.push(err435);
 errors++;
 }
 }
-if(data.job !== undefined){
-let data107 = data.job;
-if(typeof data107 !== "string"){
-const err436 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type !== undefined){
+let data106 = data.type;
+if(typeof data106 !== "string"){
+const err436 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -13333,8 +13618,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(!((data107 === "summary") || (data107 === "document"))){
-const err437 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema111.properties.job.enum},message:"must be equal to one of the allowed values"};
+if("print.status" !== data106){
+const err437 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -13344,14 +13629,11 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data.job_id !== undefined){
-let data108 = data.job_id;
-const _errs357 = errors;
-let valid104 = false;
-const _errs358 = errors;
-if(typeof data108 === "string"){
-if(func1(data108) > 64){
-const err438 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.session_id !== undefined){
+let data107 = data.session_id;
+if(typeof data107 === "string"){
+if(func1(data107) > 64){
+const err438 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -13360,8 +13642,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(func1(data108) < 1){
-const err439 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data107) < 1){
+const err439 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -13370,8 +13652,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(!pattern4.test(data108)){
-const err440 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern4.test(data107)){
+const err440 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -13382,7 +13664,7 @@ errors++;
 }
 }
 else {
-const err441 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err441 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -13391,11 +13673,11 @@ vErrors.push(err441);
 }
 errors++;
 }
-var _valid3 = _errs358 === errors;
-valid104 = valid104 || _valid3;
-const _errs360 = errors;
-if(data108 !== null){
-const err442 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data.job !== undefined){
+let data108 = data.job;
+if(typeof data108 !== "string"){
+const err442 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -13404,10 +13686,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-var _valid3 = _errs360 === errors;
-valid104 = valid104 || _valid3;
-if(!valid104){
-const err443 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!((data108 === "summary") || (data108 === "document"))){
+const err443 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema111.properties.job.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -13416,22 +13696,15 @@ vErrors.push(err443);
 }
 errors++;
 }
-else {
-errors = _errs357;
-if(vErrors !== null){
-if(_errs357){
-vErrors.length = _errs357;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.state !== undefined){
-let data109 = data.state;
-if(typeof data109 !== "string"){
-const err444 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.job_id !== undefined){
+let data109 = data.job_id;
+const _errs363 = errors;
+let valid105 = false;
+const _errs364 = errors;
+if(typeof data109 === "string"){
+if(func1(data109) > 64){
+const err444 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -13440,8 +13713,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(!(((data109 === "printing") || (data109 === "printed")) || (data109 === "failed"))){
-const err445 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema111.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(func1(data109) < 1){
+const err445 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -13450,15 +13723,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-if(data.code !== undefined){
-let data110 = data.code;
-const _errs365 = errors;
-let valid105 = false;
-const _errs366 = errors;
-if(typeof data110 === "string"){
-if(func1(data110) > 40){
-const err446 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(!pattern4.test(data109)){
+const err446 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -13467,8 +13733,9 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(func1(data110) < 1){
-const err447 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err447 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -13477,8 +13744,11 @@ vErrors.push(err447);
 }
 errors++;
 }
-if(!pattern29.test(data110)){
-const err448 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+var _valid4 = _errs364 === errors;
+valid105 = valid105 || _valid4;
+const _errs366 = errors;
+if(data109 !== null){
+const err448 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -13487,9 +13757,10 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-else {
-const err449 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs366 === errors;
+valid105 = valid105 || _valid4;
+if(!valid105){
+const err449 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -13498,11 +13769,22 @@ vErrors.push(err449);
 }
 errors++;
 }
-var _valid4 = _errs366 === errors;
-valid105 = valid105 || _valid4;
-const _errs368 = errors;
-if(data110 !== null){
-const err450 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs363;
+if(vErrors !== null){
+if(_errs363){
+vErrors.length = _errs363;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.state !== undefined){
+let data110 = data.state;
+if(typeof data110 !== "string"){
+const err450 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -13511,10 +13793,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-var _valid4 = _errs368 === errors;
-valid105 = valid105 || _valid4;
-if(!valid105){
-const err451 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!(((data110 === "printing") || (data110 === "printed")) || (data110 === "failed"))){
+const err451 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema111.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -13523,23 +13803,15 @@ vErrors.push(err451);
 }
 errors++;
 }
-else {
-errors = _errs365;
-if(vErrors !== null){
-if(_errs365){
-vErrors.length = _errs365;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.printer_before !== undefined){
-let data111 = data.printer_before;
+if(data.code !== undefined){
+let data111 = data.code;
+const _errs371 = errors;
+let valid106 = false;
+const _errs372 = errors;
 if(typeof data111 === "string"){
-if(func1(data111) > 500){
-const err452 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(func1(data111) > 40){
+const err452 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -13548,9 +13820,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-}
-else {
-const err453 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data111) < 1){
+const err453 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -13559,12 +13830,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-if(data.printer_after !== undefined){
-let data112 = data.printer_after;
-if(typeof data112 === "string"){
-if(func1(data112) > 500){
-const err454 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(!pattern32.test(data111)){
+const err454 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -13575,7 +13842,7 @@ errors++;
 }
 }
 else {
-const err455 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err455 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -13584,15 +13851,101 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-}
-else {
-const err456 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid5 = _errs372 === errors;
+valid106 = valid106 || _valid5;
+const _errs374 = errors;
+if(data111 !== null){
+const err456 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err456];
 }
 else {
 vErrors.push(err456);
+}
+errors++;
+}
+var _valid5 = _errs374 === errors;
+valid106 = valid106 || _valid5;
+if(!valid106){
+const err457 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+else {
+errors = _errs371;
+if(vErrors !== null){
+if(_errs371){
+vErrors.length = _errs371;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.printer_before !== undefined){
+let data112 = data.printer_before;
+if(typeof data112 === "string"){
+if(func1(data112) > 500){
+const err458 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+}
+else {
+const err459 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if(data.printer_after !== undefined){
+let data113 = data.printer_after;
+if(typeof data113 === "string"){
+if(func1(data113) > 500){
+const err460 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+else {
+const err461 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+}
+}
+else {
+const err462 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
 }
 errors++;
 }
@@ -13603,71 +13956,7 @@ props0 = true;
 else if(tag0 === "print.job"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err457 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err457];
-}
-else {
-vErrors.push(err457);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err458 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err458];
-}
-else {
-vErrors.push(err458);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err459 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err459];
-}
-else {
-vErrors.push(err459);
-}
-errors++;
-}
-if(data.token === undefined){
-const err460 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
-if(vErrors === null){
-vErrors = [err460];
-}
-else {
-vErrors.push(err460);
-}
-errors++;
-}
-for(const key26 in data){
-if(!(((((key26 === "v") || (key26 === "type")) || (key26 === "session_id")) || (key26 === "job_id")) || (key26 === "token"))){
-const err461 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err461];
-}
-else {
-vErrors.push(err461);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data113 = data.v;
-if(!(((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113))) && (isFinite(data113)))){
-const err462 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err462];
-}
-else {
-vErrors.push(err462);
-}
-errors++;
-}
-if(1 !== data113){
-const err463 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err463 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -13676,11 +13965,8 @@ vErrors.push(err463);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data114 = data.type;
-if(typeof data114 !== "string"){
-const err464 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err464 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -13689,8 +13975,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-if("print.job" !== data114){
-const err465 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
+if(data.job_id === undefined){
+const err465 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -13699,12 +13985,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data115 = data.session_id;
-if(typeof data115 === "string"){
-if(func1(data115) > 64){
-const err466 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.token === undefined){
+const err466 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -13713,8 +13995,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(func1(data115) < 1){
-const err467 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key26 in data){
+if(!(((((key26 === "v") || (key26 === "type")) || (key26 === "session_id")) || (key26 === "job_id")) || (key26 === "token"))){
+const err467 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -13723,8 +14006,11 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(!pattern4.test(data115)){
-const err468 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data114 = data.v;
+if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
+const err468 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -13733,9 +14019,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-else {
-const err469 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data114){
+const err469 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -13745,11 +14030,10 @@ vErrors.push(err469);
 errors++;
 }
 }
-if(data.job_id !== undefined){
-let data116 = data.job_id;
-if(typeof data116 === "string"){
-if(func1(data116) > 64){
-const err470 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data115 = data.type;
+if(typeof data115 !== "string"){
+const err470 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -13758,8 +14042,8 @@ vErrors.push(err470);
 }
 errors++;
 }
-if(func1(data116) < 1){
-const err471 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("print.job" !== data115){
+const err471 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -13768,8 +14052,12 @@ vErrors.push(err471);
 }
 errors++;
 }
-if(!pattern4.test(data116)){
-const err472 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.session_id !== undefined){
+let data116 = data.session_id;
+if(typeof data116 === "string"){
+if(func1(data116) > 64){
+const err472 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -13778,9 +14066,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-}
-else {
-const err473 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data116) < 1){
+const err473 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -13789,12 +14076,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-if(data.token !== undefined){
-let data117 = data.token;
-if(typeof data117 === "string"){
-if(func1(data117) > 128){
-const err474 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(!pattern4.test(data116)){
+const err474 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -13803,8 +14086,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(func1(data117) < 16){
-const err475 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+}
+else {
+const err475 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -13813,8 +14097,12 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(!pattern5.test(data117)){
-const err476 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+}
+if(data.job_id !== undefined){
+let data117 = data.job_id;
+if(typeof data117 === "string"){
+if(func1(data117) > 64){
+const err476 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -13823,9 +14111,8 @@ vErrors.push(err476);
 }
 errors++;
 }
-}
-else {
-const err477 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data117) < 1){
+const err477 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -13834,15 +14121,81 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-}
-else {
-const err478 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data117)){
+const err478 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err478];
 }
 else {
 vErrors.push(err478);
+}
+errors++;
+}
+}
+else {
+const err479 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+let data118 = data.token;
+if(typeof data118 === "string"){
+if(func1(data118) > 128){
+const err480 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+if(func1(data118) < 16){
+const err481 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+if(!pattern5.test(data118)){
+const err482 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+}
+else {
+const err483 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+}
+}
+else {
+const err484 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
 }
 errors++;
 }
@@ -13853,74 +14206,7 @@ props0 = true;
 else if(tag0 === "feedback.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err479 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err479];
-}
-else {
-vErrors.push(err479);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err480 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err480];
-}
-else {
-vErrors.push(err480);
-}
-errors++;
-}
-for(const key27 in data){
-if(!(((key27 === "v") || (key27 === "type")) || (key27 === "session_id"))){
-const err481 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err481];
-}
-else {
-vErrors.push(err481);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data118 = data.v;
-if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
-const err482 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err482];
-}
-else {
-vErrors.push(err482);
-}
-errors++;
-}
-if(1 !== data118){
-const err483 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err483];
-}
-else {
-vErrors.push(err483);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data119 = data.type;
-if(typeof data119 !== "string"){
-const err484 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err484];
-}
-else {
-vErrors.push(err484);
-}
-errors++;
-}
-if("feedback.request" !== data119){
-const err485 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
+const err485 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -13929,12 +14215,8 @@ vErrors.push(err485);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data120 = data.session_id;
-if(typeof data120 === "string"){
-if(func1(data120) > 64){
-const err486 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.session_id === undefined){
+const err486 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -13943,8 +14225,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(func1(data120) < 1){
-const err487 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key27 in data){
+if(!(((key27 === "v") || (key27 === "type")) || (key27 === "session_id"))){
+const err487 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -13953,8 +14236,11 @@ vErrors.push(err487);
 }
 errors++;
 }
-if(!pattern4.test(data120)){
-const err488 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data119 = data.v;
+if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
+const err488 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -13963,9 +14249,8 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-else {
-const err489 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data119){
+const err489 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -13975,14 +14260,82 @@ vErrors.push(err489);
 errors++;
 }
 }
-}
-else {
-const err490 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.type !== undefined){
+let data120 = data.type;
+if(typeof data120 !== "string"){
+const err490 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err490];
 }
 else {
 vErrors.push(err490);
+}
+errors++;
+}
+if("feedback.request" !== data120){
+const err491 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data121 = data.session_id;
+if(typeof data121 === "string"){
+if(func1(data121) > 64){
+const err492 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+if(func1(data121) < 1){
+const err493 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+if(!pattern4.test(data121)){
+const err494 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+}
+else {
+const err496 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
 }
 errors++;
 }
@@ -13993,74 +14346,7 @@ props0 = true;
 else if(tag0 === "feedback.citizen"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err491 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err491];
-}
-else {
-vErrors.push(err491);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err492 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err492];
-}
-else {
-vErrors.push(err492);
-}
-errors++;
-}
-for(const key28 in data){
-if(!(((((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "service")) || (key28 === "ease")) || (key28 === "overall")) || (key28 === "skipped"))){
-const err493 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err493];
-}
-else {
-vErrors.push(err493);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data121 = data.v;
-if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
-const err494 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err494];
-}
-else {
-vErrors.push(err494);
-}
-errors++;
-}
-if(1 !== data121){
-const err495 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err495];
-}
-else {
-vErrors.push(err495);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data122 = data.type;
-if(typeof data122 !== "string"){
-const err496 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err496];
-}
-else {
-vErrors.push(err496);
-}
-errors++;
-}
-if("feedback.citizen" !== data122){
-const err497 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
+const err497 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -14069,12 +14355,8 @@ vErrors.push(err497);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data123 = data.session_id;
-if(typeof data123 === "string"){
-if(func1(data123) > 64){
-const err498 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.session_id === undefined){
+const err498 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -14083,8 +14365,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-if(func1(data123) < 1){
-const err499 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key28 in data){
+if(!(((((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "service")) || (key28 === "ease")) || (key28 === "overall")) || (key28 === "skipped"))){
+const err499 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -14093,8 +14376,11 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(!pattern4.test(data123)){
-const err500 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data122 = data.v;
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err500 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -14103,9 +14389,8 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-else {
-const err501 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data122){
+const err501 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -14115,13 +14400,10 @@ vErrors.push(err501);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data124 = data.service;
-const _errs409 = errors;
-let valid115 = false;
-const _errs410 = errors;
-if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
-const err502 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.type !== undefined){
+let data123 = data.type;
+if(typeof data123 !== "string"){
+const err502 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -14130,9 +14412,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-if((typeof data124 == "number") && (isFinite(data124))){
-if(data124 > 5 || isNaN(data124)){
-const err503 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if("feedback.citizen" !== data123){
+const err503 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -14141,8 +14422,12 @@ vErrors.push(err503);
 }
 errors++;
 }
-if(data124 < 1 || isNaN(data124)){
-const err504 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.session_id !== undefined){
+let data124 = data.session_id;
+if(typeof data124 === "string"){
+if(func1(data124) > 64){
+const err504 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -14151,12 +14436,8 @@ vErrors.push(err504);
 }
 errors++;
 }
-}
-var _valid5 = _errs410 === errors;
-valid115 = valid115 || _valid5;
-const _errs412 = errors;
-if(data124 !== null){
-const err505 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(func1(data124) < 1){
+const err505 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -14165,10 +14446,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-var _valid5 = _errs412 === errors;
-valid115 = valid115 || _valid5;
-if(!valid115){
-const err506 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!pattern4.test(data124)){
+const err506 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -14177,25 +14456,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-else {
-errors = _errs409;
-if(vErrors !== null){
-if(_errs409){
-vErrors.length = _errs409;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ease !== undefined){
-let data125 = data.ease;
-const _errs415 = errors;
-let valid116 = false;
-const _errs416 = errors;
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err507 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err507 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -14204,9 +14467,14 @@ vErrors.push(err507);
 }
 errors++;
 }
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 > 5 || isNaN(data125)){
-const err508 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+}
+if(data.service !== undefined){
+let data125 = data.service;
+const _errs415 = errors;
+let valid116 = false;
+const _errs416 = errors;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err508 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -14215,8 +14483,9 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(data125 < 1 || isNaN(data125)){
-const err509 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 5 || isNaN(data125)){
+const err509 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -14225,12 +14494,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-var _valid6 = _errs416 === errors;
-valid116 = valid116 || _valid6;
-const _errs418 = errors;
-if(data125 !== null){
-const err510 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data125 < 1 || isNaN(data125)){
+const err510 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -14239,15 +14504,29 @@ vErrors.push(err510);
 }
 errors++;
 }
-var _valid6 = _errs418 === errors;
+}
+var _valid6 = _errs416 === errors;
 valid116 = valid116 || _valid6;
-if(!valid116){
-const err511 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs418 = errors;
+if(data125 !== null){
+const err511 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err511];
 }
 else {
 vErrors.push(err511);
+}
+errors++;
+}
+var _valid6 = _errs418 === errors;
+valid116 = valid116 || _valid6;
+if(!valid116){
+const err512 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
 }
 errors++;
 }
@@ -14263,24 +14542,13 @@ vErrors = null;
 }
 }
 }
-if(data.overall !== undefined){
-let data126 = data.overall;
+if(data.ease !== undefined){
+let data126 = data.ease;
 const _errs421 = errors;
 let valid117 = false;
 const _errs422 = errors;
 if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err512 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err512];
-}
-else {
-vErrors.push(err512);
-}
-errors++;
-}
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 5 || isNaN(data126)){
-const err513 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+const err513 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -14289,8 +14557,9 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(data126 < 1 || isNaN(data126)){
-const err514 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 5 || isNaN(data126)){
+const err514 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -14299,12 +14568,8 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-var _valid7 = _errs422 === errors;
-valid117 = valid117 || _valid7;
-const _errs424 = errors;
-if(data126 !== null){
-const err515 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data126 < 1 || isNaN(data126)){
+const err515 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -14313,15 +14578,29 @@ vErrors.push(err515);
 }
 errors++;
 }
-var _valid7 = _errs424 === errors;
+}
+var _valid7 = _errs422 === errors;
 valid117 = valid117 || _valid7;
-if(!valid117){
-const err516 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs424 = errors;
+if(data126 !== null){
+const err516 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err516];
 }
 else {
 vErrors.push(err516);
+}
+errors++;
+}
+var _valid7 = _errs424 === errors;
+valid117 = valid117 || _valid7;
+if(!valid117){
+const err517 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
 }
 errors++;
 }
@@ -14337,26 +14616,100 @@ vErrors = null;
 }
 }
 }
-if(data.skipped !== undefined){
-if(typeof data.skipped !== "boolean"){
-const err517 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.overall !== undefined){
+let data127 = data.overall;
+const _errs427 = errors;
+let valid118 = false;
+const _errs428 = errors;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err518 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err517];
+vErrors = [err518];
 }
 else {
-vErrors.push(err517);
+vErrors.push(err518);
+}
+errors++;
+}
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 5 || isNaN(data127)){
+const err519 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+if(data127 < 1 || isNaN(data127)){
+const err520 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+}
+var _valid8 = _errs428 === errors;
+valid118 = valid118 || _valid8;
+const _errs430 = errors;
+if(data127 !== null){
+const err521 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+var _valid8 = _errs430 === errors;
+valid118 = valid118 || _valid8;
+if(!valid118){
+const err522 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+else {
+errors = _errs427;
+if(vErrors !== null){
+if(_errs427){
+vErrors.length = _errs427;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skipped !== undefined){
+if(typeof data.skipped !== "boolean"){
+const err523 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
 }
 errors++;
 }
 }
 }
 else {
-const err518 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err524 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err518];
+vErrors = [err524];
 }
 else {
-vErrors.push(err518);
+vErrors.push(err524);
 }
 errors++;
 }
@@ -14367,71 +14720,7 @@ props0 = true;
 else if(tag0 === "feedback.official"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err519 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err519];
-}
-else {
-vErrors.push(err519);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err520 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err520];
-}
-else {
-vErrors.push(err520);
-}
-errors++;
-}
-if(data.technical === undefined){
-const err521 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
-if(vErrors === null){
-vErrors = [err521];
-}
-else {
-vErrors.push(err521);
-}
-errors++;
-}
-if(data.handled === undefined){
-const err522 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
-if(vErrors === null){
-vErrors = [err522];
-}
-else {
-vErrors.push(err522);
-}
-errors++;
-}
-for(const key29 in data){
-if(!(((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "technical")) || (key29 === "handled"))){
-const err523 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err523];
-}
-else {
-vErrors.push(err523);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data128 = data.v;
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err524 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err524];
-}
-else {
-vErrors.push(err524);
-}
-errors++;
-}
-if(1 !== data128){
-const err525 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err525 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -14440,11 +14729,8 @@ vErrors.push(err525);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data129 = data.type;
-if(typeof data129 !== "string"){
-const err526 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err526 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -14453,8 +14739,8 @@ vErrors.push(err526);
 }
 errors++;
 }
-if("feedback.official" !== data129){
-const err527 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
+if(data.technical === undefined){
+const err527 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -14463,12 +14749,8 @@ vErrors.push(err527);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data130 = data.session_id;
-if(typeof data130 === "string"){
-if(func1(data130) > 64){
-const err528 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.handled === undefined){
+const err528 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -14477,8 +14759,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-if(func1(data130) < 1){
-const err529 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key29 in data){
+if(!(((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "technical")) || (key29 === "handled"))){
+const err529 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -14487,8 +14770,11 @@ vErrors.push(err529);
 }
 errors++;
 }
-if(!pattern4.test(data130)){
-const err530 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data129 = data.v;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err530 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -14497,9 +14783,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-}
-else {
-const err531 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data129){
+const err531 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -14509,10 +14794,10 @@ vErrors.push(err531);
 errors++;
 }
 }
-if(data.technical !== undefined){
-let data131 = data.technical;
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err532 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.type !== undefined){
+let data130 = data.type;
+if(typeof data130 !== "string"){
+const err532 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -14521,9 +14806,8 @@ vErrors.push(err532);
 }
 errors++;
 }
-if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 > 5 || isNaN(data131)){
-const err533 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if("feedback.official" !== data130){
+const err533 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -14532,8 +14816,12 @@ vErrors.push(err533);
 }
 errors++;
 }
-if(data131 < 1 || isNaN(data131)){
-const err534 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.session_id !== undefined){
+let data131 = data.session_id;
+if(typeof data131 === "string"){
+if(func1(data131) > 64){
+const err534 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -14542,12 +14830,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-}
-if(data.handled !== undefined){
-let data132 = data.handled;
-if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
-const err535 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(func1(data131) < 1){
+const err535 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -14556,9 +14840,8 @@ vErrors.push(err535);
 }
 errors++;
 }
-if((typeof data132 == "number") && (isFinite(data132))){
-if(data132 > 5 || isNaN(data132)){
-const err536 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(!pattern4.test(data131)){
+const err536 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -14567,8 +14850,9 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(data132 < 1 || isNaN(data132)){
-const err537 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err537 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -14578,15 +14862,84 @@ vErrors.push(err537);
 errors++;
 }
 }
-}
-}
-else {
-const err538 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.technical !== undefined){
+let data132 = data.technical;
+if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
+const err538 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err538];
 }
 else {
 vErrors.push(err538);
+}
+errors++;
+}
+if((typeof data132 == "number") && (isFinite(data132))){
+if(data132 > 5 || isNaN(data132)){
+const err539 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+if(data132 < 1 || isNaN(data132)){
+const err540 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+}
+if(data.handled !== undefined){
+let data133 = data.handled;
+if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
+const err541 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+if((typeof data133 == "number") && (isFinite(data133))){
+if(data133 > 5 || isNaN(data133)){
+const err542 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+if(data133 < 1 || isNaN(data133)){
+const err543 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err544 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
 }
 errors++;
 }
@@ -14597,74 +14950,7 @@ props0 = true;
 else if(tag0 === "feedback.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err539 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err540 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-if(data.state === undefined){
-const err541 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-for(const key30 in data){
-if(!((((key30 === "v") || (key30 === "type")) || (key30 === "session_id")) || (key30 === "state"))){
-const err542 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data133 = data.v;
-if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
-const err543 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err543];
-}
-else {
-vErrors.push(err543);
-}
-errors++;
-}
-if(1 !== data133){
-const err544 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err544];
-}
-else {
-vErrors.push(err544);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data134 = data.type;
-if(typeof data134 !== "string"){
-const err545 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err545 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -14673,8 +14959,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-if("feedback.status" !== data134){
-const err546 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
+if(data.session_id === undefined){
+const err546 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -14683,12 +14969,8 @@ vErrors.push(err546);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data135 = data.session_id;
-if(typeof data135 === "string"){
-if(func1(data135) > 64){
-const err547 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.state === undefined){
+const err547 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -14697,8 +14979,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-if(func1(data135) < 1){
-const err548 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key30 in data){
+if(!((((key30 === "v") || (key30 === "type")) || (key30 === "session_id")) || (key30 === "state"))){
+const err548 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -14707,8 +14990,11 @@ vErrors.push(err548);
 }
 errors++;
 }
-if(!pattern4.test(data135)){
-const err549 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.v !== undefined){
+let data134 = data.v;
+if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
+const err549 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -14717,9 +15003,8 @@ vErrors.push(err549);
 }
 errors++;
 }
-}
-else {
-const err550 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data134){
+const err550 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -14729,10 +15014,10 @@ vErrors.push(err550);
 errors++;
 }
 }
-if(data.state !== undefined){
-let data136 = data.state;
-if(typeof data136 !== "string"){
-const err551 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type !== undefined){
+let data135 = data.type;
+if(typeof data135 !== "string"){
+const err551 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -14741,8 +15026,8 @@ vErrors.push(err551);
 }
 errors++;
 }
-if(!((((data136 === "asked") || (data136 === "answered")) || (data136 === "skipped")) || (data136 === "saved"))){
-const err552 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema116.properties.state.enum},message:"must be equal to one of the allowed values"};
+if("feedback.status" !== data135){
+const err552 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -14752,9 +15037,11 @@ vErrors.push(err552);
 errors++;
 }
 }
-}
-else {
-const err553 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.session_id !== undefined){
+let data136 = data.session_id;
+if(typeof data136 === "string"){
+if(func1(data136) > 64){
+const err553 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -14763,12 +15050,8 @@ vErrors.push(err553);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else {
-const err554 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(func1(data136) < 1){
+const err554 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -14777,9 +15060,8 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-else {
-const err555 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(!pattern4.test(data136)){
+const err555 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -14790,12 +15072,83 @@ errors++;
 }
 }
 else {
-const err556 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err556 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err556];
 }
 else {
 vErrors.push(err556);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data137 = data.state;
+if(typeof data137 !== "string"){
+const err557 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err557];
+}
+else {
+vErrors.push(err557);
+}
+errors++;
+}
+if(!((((data137 === "asked") || (data137 === "answered")) || (data137 === "skipped")) || (data137 === "saved"))){
+const err558 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema116.properties.state.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err558];
+}
+else {
+vErrors.push(err558);
+}
+errors++;
+}
+}
+}
+else {
+const err559 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err559];
+}
+else {
+vErrors.push(err559);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err560 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err560];
+}
+else {
+vErrors.push(err560);
+}
+errors++;
+}
+}
+else {
+const err561 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err561];
+}
+else {
+vErrors.push(err561);
+}
+errors++;
+}
+}
+else {
+const err562 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err562];
+}
+else {
+vErrors.push(err562);
 }
 errors++;
 }

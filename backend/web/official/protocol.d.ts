@@ -200,6 +200,7 @@ export interface LobbyEntry {
   } | null;
   language?: Language | null;
   offered_to?: string | null;
+  screen_language?: string | null;
 }
 /**
  * Booth: the citizen pressed Start, and chose what their matter is about.
@@ -214,6 +215,7 @@ export interface SessionRequest {
   type: "session.request";
   service_id?: string | null;
   language?: Language | null;
+  screen_language?: string | null;
 }
 /**
  * Backend -> booth: you are waiting in the lobby for an official.
@@ -481,6 +483,7 @@ export interface CheckinRequest {
   v?: 1;
   type: "checkin.request";
   code: string;
+  screen_language?: string | null;
 }
 /**
  * Backend -> booth: the outcome, with a kind message in each language.
@@ -567,6 +570,13 @@ export interface ServiceChoice {
    * @maxItems 3
    */
   languages: [Language] | [Language, Language] | [Language, Language, Language];
+  screen_names?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[a-z]{2,3}$".
+     */
+    [k: string]: string;
+  };
 }
 /**
  * Backend -> the advisors of a point: a citizen at one of their booths needs a person.

@@ -12,7 +12,7 @@ import { append, el, find, highlight, setText } from "./dom.js";
 import { formatDuration, roleWords, secondsSince } from "./format.js";
 import { t, tn, translateStatic } from "./i18n.js";
 import { identDone, identUnderWay, identView } from "./identification.js";
-import { lobbyEntryView, orderLobby } from "./lobby.js";
+import { lobbyEntryView, orderLobby, screenLanguageNote } from "./lobby.js";
 import { documentCamera } from "./signalling.js";
 import { state, waitingSeconds } from "./state.js";
 
@@ -64,6 +64,9 @@ export function renderCall() {
   if (!call) return;
   setText(el.callBooth, call.boothName);
   setText(el.callPoint, call.boothPoint);
+  const reads = screenLanguageNote(call.screenLanguage);
+  setText(el.callScreenLanguage, reads);
+  el.callScreenLanguage.hidden = !reads;
   const pcState = call.pc ? call.pc.connectionState : "new";
   /** @type {Record<string, string>} */
   const labels = {
@@ -147,6 +150,9 @@ export function renderLobby(freshIds = []) {
     badge.hidden = !view.languageBadge;
     badge.title = view.languageName;
     matter.hidden = !view.matter && !view.languageBadge;
+    const reads = find(li, ".screen-language", HTMLElement);
+    setText(reads, view.screenLanguage);
+    reads.hidden = !view.screenLanguage;
     setText(find(li, ".waiting-label", HTMLElement), t("Waiting"));
     setText(find(li, ".waiting-time", HTMLElement), formatDuration(waitingSeconds(entry)));
     const button = find(li, "button.admit", HTMLButtonElement);
@@ -191,6 +197,9 @@ function createLobbyItem(sessionId) {
   matter.hidden = true;
   append(matter, "span", "service").lang = "fi"; // the catalogue's Finnish name
   append(matter, "span", "lang-badge").hidden = true;
+  const reads = append(who, "span", "screen-language");
+  reads.hidden = true;
+  reads.dataset.testid = `screen-language-${sessionId}`;
   const waiting = append(li, "div", "waiting");
   append(waiting, "span", "waiting-label").textContent = t("Waiting");
   append(waiting, "span", "waiting-time");

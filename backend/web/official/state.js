@@ -34,6 +34,7 @@ import { secondsSince } from "./format.js";
  *   stills: import("./stillview.js").StillRecord[],
  *   stillsAsked: number,
  *   language: string | null,
+ *   screenLanguage: string | null,
  *   print: { text: string, kind: string } | null,
  *   feedback: string | null,
  * }} Call

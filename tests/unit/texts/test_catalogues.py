@@ -38,12 +38,12 @@ def _tree(tmp_path: Path, source: str, po: dict[str, str]) -> tuple[Path, Path]:
     (tmp_path / "kiosk").mkdir()
     (tmp_path / "kiosk" / "screen.py").write_text(source, encoding="utf-8")
     locale = tmp_path / "locale"
-    for lang in texts.Language:
-        for domain in texts.DOMAINS:
-            path = locale / lang.value / "LC_MESSAGES" / f"{domain}.po"
+    for domain in texts.DOMAINS:
+        for lang in catalogues.languages(domain):
+            path = locale / lang / "LC_MESSAGES" / f"{domain}.po"
             path.parent.mkdir(parents=True, exist_ok=True)
-            body = po.get(lang.value, "") if domain == "booth" else ""
-            path.write_text(PO_HEADER.format(lang=lang.value) + body, encoding="utf-8")
+            body = po.get(lang, RU_OK if lang == "ru" else "") if domain == "booth" else ""
+            path.write_text(PO_HEADER.format(lang=lang) + body, encoding="utf-8")
     return tmp_path, locale
 
 
@@ -51,6 +51,7 @@ SOURCE = 'from kiosk.i18n import _all\n\nTITLE = _all("Welcome")\n'
 FI_OK = 'msgid "Welcome"\nmsgstr "Tervetuloa"\n'
 SV_OK = 'msgid "Welcome"\nmsgstr "Välkommen"\n'
 EN_OK = 'msgid "Welcome"\nmsgstr "Welcome"\n'
+RU_OK = 'msgid "Welcome"\nmsgstr "Добро пожаловать"\n'
 
 
 def test_a_complete_synthetic_tree_has_no_problems(tmp_path: Path):
@@ -84,7 +85,10 @@ def test_update_adds_new_texts_drops_unused_ones_and_keeps_translations(tmp_path
     assert {m.id: m.string for m in fi if m.id} == {"Welcome": "Tervetuloa", "Back": ""}
     en = catalogues.catalog("booth", "en", locale)
     assert en.get("Back").string == "Back"  # English is its own source text
-    assert [p.msgid for p in check(root, locale)] == ["Back", "Back"]  # fi and sv wait for a translator
+    # fi, sv and the booth's screen-only Russian wait for a translator
+    assert [(p.path, p.msgid) for p in check(root, locale)] == [
+        (f"locale/{lang}/LC_MESSAGES/booth.po", "Back") for lang in ("fi", "sv", "ru")
+    ]
 
 
 @pytest.fixture
@@ -191,8 +195,25 @@ def test_a_translation_that_loses_or_renames_a_field_is_reported(tmp_path: Path)
     fi = 'msgid "Code {code}"\nmsgstr "Koodi {koodi}"\n'
     sv = 'msgid "Code {code}"\nmsgstr "Kod"\n'
     en = 'msgid "Code {code}"\nmsgstr "Code {code}"\n'
-    problems = check(*_tree(tmp_path, source, {"fi": fi, "sv": sv, "en": en}))
+    ru = 'msgid "Code {code}"\nmsgstr "Код {code}"\n'
+    problems = check(*_tree(tmp_path, source, {"fi": fi, "sv": sv, "en": en, "ru": ru}))
     assert [(p.path, p.what) for p in problems] == [
         ("locale/fi/LC_MESSAGES/booth.po", "the translation's {fields} differ from the English"),
         ("locale/sv/LC_MESSAGES/booth.po", "the translation's {fields} differ from the English"),
     ]
+
+
+def test_a_screen_only_language_has_a_booth_catalogue_and_is_checked_like_the_others(tmp_path: Path):
+    assert catalogues.SCREEN_ONLY_LANGUAGES == ("ru",)
+    assert catalogues.languages("booth") == ("fi", "sv", "en", "ru")
+    assert catalogues.languages("web") == ("fi", "sv", "en")  # officials' pages: meeting languages only
+    untranslated = 'msgid "Welcome"\nmsgstr ""\n'
+    problems = check(*_tree(tmp_path, SOURCE, {"fi": FI_OK, "sv": SV_OK, "en": EN_OK, "ru": untranslated}))
+    assert [(p.path, p.what) for p in problems] == [("locale/ru/LC_MESSAGES/booth.po", "not translated")]
+
+
+def test_the_russian_booth_catalogue_is_read_with_its_own_plural_rule():
+    assert texts.gettext("booth", "ru", "Welcome") == "Добро пожаловать"
+    assert catalogues.catalog("booth", "ru").num_plurals == 3
+    with pytest.raises(texts.TextError, match="language: 'ru' has no web catalogue; use one of fi, sv, en"):
+        texts.gettext("web", "ru", "Lobby")

@@ -4,7 +4,8 @@ import { test } from "node:test";
 
 import {
   alertMessage, alertsSummary, alertView, dropStaleAlerts, formatHelsinkiTime, lobbyEntryView, markAlertsStale,
-  matterName, mergeAlert, offerStatusText, orderLobby, pruneOffers, recordOffer, removeAlert, sortedAlerts,
+  matterName, mergeAlert, offerStatusText, orderLobby, pruneOffers, recordOffer, removeAlert, screenLanguageNote,
+  sortedAlerts,
 } from "../../../backend/web/official/lobby.js";
 
 const entry = (sessionId, extra = {}) => ({
@@ -98,7 +99,7 @@ test("a lobby row: matter, language badge, and whose offer it is", () => {
   assert.deepEqual(lobbyEntryView(entry("s-1", { service_name: "Henkilöverotus", language: "fi",
     offered_to: "off-1" }), offered), {
     offer: "mine", booked: false, pointLine: "Imatra", matter: "Henkilöverotus",
-    languageBadge: "FI", languageName: "Finnish",
+    languageBadge: "FI", languageName: "Finnish", screenLanguage: "",
   });
   const colleague = lobbyEntryView(entry("s-2", { language: "sv", offered_to: "off-2" }), offered);
   assert.equal(colleague.offer, "colleague");
@@ -107,9 +108,17 @@ test("a lobby row: matter, language badge, and whose offer it is", () => {
   assert.equal(colleague.languageName, "Swedish");
   const plain = lobbyEntryView(entry("s-3", { service_name: null, language: null, offered_to: null }), offered);
   assert.deepEqual(plain, {
-    offer: null, booked: false, pointLine: "Imatra", matter: "", languageBadge: "", languageName: "",
+    offer: null, booked: false, pointLine: "Imatra", matter: "", languageBadge: "", languageName: "", screenLanguage: "",
   });
   assert.equal(lobbyEntryView(entry("s-4", { language: "en" }), offered).languageBadge, "EN");
+});
+
+test("a citizen who reads the screens in Russian: the row says so, for an interpreter", () => {
+  const view = lobbyEntryView(entry("s-1", { language: "fi", screen_language: "ru" }), new Set());
+  assert.equal(view.languageBadge, "FI"); // the meeting is in Finnish
+  assert.equal(view.screenLanguage, "The citizen reads the screens in Russian. They may need an interpreter.");
+  assert.equal(screenLanguageNote(null), "");
+  assert.equal(screenLanguageNote("zz"), "The citizen reads the screens in zz. They may need an interpreter.");
 });
 
 test("a booked citizen's row names the booking", () => {

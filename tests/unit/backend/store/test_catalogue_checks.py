@@ -8,6 +8,7 @@ and from then on the database itself refuses them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.orm import Session
 
-from backend.store import catalogue
+from backend.store import catalogue, seed
 from backend.store.booking_models import OfficialHours, OfficialLanguage, OfficialService, PointHours, ServiceRow
 from backend.store.database import MIGRATIONS, migrate, open_engine
 from backend.store.seed import seed_demo
@@ -60,8 +61,15 @@ def _service(id_: str, **changes: Any) -> ServiceRow:
     return ServiceRow(id=id_, **(values | changes))
 
 
-def test_an_old_database_with_bad_rows_upgrades_and_is_repaired(engine: sa.Engine):
+def _seed_of_0006(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo catalogue of that time: no names in the booth's screen-only languages (their table came in 0011)."""
+    then = tuple(replace(s, screen_names={}, screen_descriptions={}) for s in seed.VERO_SERVICES)
+    monkeypatch.setattr(seed, "VERO_SERVICES", then)
+
+
+def test_an_old_database_with_bad_rows_upgrades_and_is_repaired(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch):
     _upgrade(engine, "0006_queue_origin")
+    _seed_of_0006(monkeypatch)
     with Session(engine) as s:
         seed_demo(s)
         s.flush()
@@ -136,7 +144,8 @@ def test_the_store_refuses_a_bad_update_too(engine: sa.Engine):
             s.commit()
 
 
-def test_downgrade_drops_the_rules(engine: sa.Engine):
+def test_downgrade_drops_the_rules(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch):
+    _seed_of_0006(monkeypatch)
     migrate(engine)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

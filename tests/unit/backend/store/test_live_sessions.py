@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 from backend.domain.calls import CallParticipant, CallPhase, CallSession, Party
@@ -23,6 +25,7 @@ def a_call() -> CallSession:
         admitted_at=20.0,
         service_id="vero-personal",
         language="sv",
+        screen_language="ru",
         queue_entry_id="q-1",
         participants=(
             CallParticipant("booth", ParticipantRole.BOOTH, BOOTH, "Imatra 1", 20.0),
@@ -40,6 +43,12 @@ def test_a_session_reads_back_as_it_was_written():
         id="s-2", booth_id="b", requested_at=1.0, phase=CallPhase.ENDED, end_reason=SessionEndReason.HUNG_UP
     )
     assert live_sessions.decode(live_sessions.encode(ended)) == ended
+
+
+def test_every_field_of_a_session_is_written():
+    """A field added to ``CallSession`` and not to the encoding would be lost in a restart."""
+    written = set(json.loads(live_sessions.encode(a_call())))
+    assert written == {f.name for f in dataclasses.fields(CallSession)}
 
 
 def test_the_store_keeps_live_sessions_and_forgets_ended_ones(tmp_path: Path):

@@ -17,7 +17,7 @@ import {
 import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedSession, storeName, storeSession } from "./auth.js";
 import {
-  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onEnded, onFeedbackStatus,
+  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onBoothStats, onEnded, onFeedbackStatus,
   onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
   requestFeedback, requestIdentification, returnToLobby, saveOfficialFeedback, sendSummary, stopLocalMedia, takePicture,
   teardownCall, toggleCamera, toggleCameraOff, toggleMute, unmuteRemote,
@@ -252,6 +252,7 @@ function dispatch(message) {
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "booth.audio": return onBoothAudio(message);
+    case "call.stats": return onBoothStats(message);
     case "alert.cleared": return onAlertCleared(message);
     case "assist.unanswered":
       // The call button's alarm climbed its whole ladder: no advisor has answered, so the official in the call helps.

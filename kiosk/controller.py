@@ -29,6 +29,7 @@ from typing import Protocol
 
 import numpy as np
 import websockets
+from pydantic import ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from drivers.button_logic import PressKind, led_for
@@ -36,7 +37,7 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
-from kiosk import guidance
+from kiosk import call_stats, guidance
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
@@ -52,7 +53,11 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    CallEvent,
+    CallEventKind,
+    CallStats,
     CameraSource,
+    DeviceState,
     Error,
     ErrorCode,
     Hello,
@@ -138,6 +143,9 @@ class Controller:
         self.calls_completed = 0
         self.guidance_spoken = 0  # screens read aloud (for the tests; never what was said)
         self._scan_active = False
+        #: Call quality (``kiosk.call_stats``): the last report's time and each link's running totals.
+        self._quality_reported = 0.0
+        self._link_totals: dict[str, call_stats.Snapshot] = {}
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
         reader = devices.card_reader
@@ -323,6 +331,7 @@ class Controller:
             await asyncio.sleep(TICK_S)
             self.feed(sm.Tick(self.clock()))
             self._report_audio()
+            self._report_quality()
             self._write_status()
 
     async def _preview_loop(self) -> None:
@@ -340,6 +349,7 @@ class Controller:
             await asyncio.sleep(PREVIEW_S)
 
     def _devices_changed(self, health: tuple[Health, ...]) -> None:
+        self._report_device_events(self._health, health)
         self._health = health
         self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
 
@@ -448,6 +458,8 @@ class Controller:
         self._stop_media()
 
         def on_state(peer: str, state: str) -> None:
+            self._spawn(self._send(CallEvent(session_id=session_id, kind=CallEventKind.CONNECTION_STATE, peer=peer,
+                                             detail=state)))  # fmt: skip
             if state == "connected":
                 self.feed(sm.MediaConnected(session_id, peer, self.clock()))
             elif state == "failed":
@@ -514,6 +526,50 @@ class Controller:
                 BoothAudio(session_id=sid, mic_level_dbfs=round(level, 1), mic_state=state, volume=self.volume.value)
             )
         )
+
+    def _report_quality(self) -> None:
+        """Every few seconds in a call: each peer connection's figures, to the backend (and, from
+        there, the official's quality indicator). Figures only, never content."""
+        sid, media = self.machine.state.session_id, self.media
+        if media is None or sid is None or self.machine.state.phase is not sm.Phase.IN_CALL:
+            self._link_totals.clear()
+            return
+        now = time.monotonic()
+        if now - self._quality_reported < call_stats.REPORT_S:
+            return
+        self._quality_reported = now
+        self._spawn(self._send_link_stats(sid, media, now))
+
+    async def _send_link_stats(self, session_id: str, media: CallMedia, now: float) -> None:
+        for peer in media.peers:
+            try:
+                link = media.link(peer)
+                report = await link.pc.getStats()
+            except Exception as exc:  # a link closing meanwhile: no figures this time
+                log.debug("no statistics for peer %s: %s", peer, type(exc).__name__)
+                continue
+            figures, self._link_totals[peer] = call_stats.figures(
+                report.values(), link.remote_video.serial, link.remote_video.size, self._link_totals.get(peer), now
+            )
+            pair = call_stats.selected_pair(link.pc)
+            await self._send(CallStats(session_id=session_id, peer=peer, pair=pair, **figures))  # type: ignore[arg-type]
+
+    def _report_device_events(self, before: tuple[Health, ...], after: tuple[Health, ...]) -> None:
+        """In a call, a device that stops working or works again is an event of the call's timeline
+        (one that was already missing before, like a booth without a document camera, is not)."""
+        sid = self.machine.state.session_id
+        if sid is None or self.machine.state.phase is not sm.Phase.IN_CALL:
+            return
+        was = {h.role: h.state for h in before}
+        for h in after:
+            if h.role not in was or (was[h.role] is DeviceState.OK) == (h.state is DeviceState.OK):
+                continue
+            kind = CallEventKind.DEVICE_OK if h.state is DeviceState.OK else CallEventKind.DEVICE_FAULT
+            try:
+                event = CallEvent(session_id=sid, kind=kind, detail=h.role)
+            except ValidationError:  # a role the wire cannot name: its health report still goes
+                continue
+            self._spawn(self._send(event))
 
     def _select_camera(self, source: CameraSource) -> None:
         camera = self.cameras.get(source)

@@ -101,7 +101,7 @@ def test_a_municipality_is_set_up_from_an_empty_database_through_the_admin_app(t
         # -- the authority admin: the service menu, an official, the official's services and hours --
         set_password(page, box.link_for("vilja@vero.example"), "vero admin password")
         sign_in(page, "vero admin password")
-        assert page.evaluate("etapisteAdmin.sections()") == ["accounts", "services", "skills", "reports"]
+        assert page.evaluate("etapisteAdmin.sections()") == ["accounts", "services", "skills", "reports", "calls"]
         open_section(page, "Service menu")
         view.get_by_label("Identifier").fill("vero-personal")
         for lang, name in (("Finnish", "Henkilöverotus"), ("Swedish", "Personbeskattning"),

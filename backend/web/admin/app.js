@@ -14,6 +14,7 @@ import { currentLanguage, offerLanguages, onLanguageChange, t, translateStatic }
 import { accountsView } from "./accounts-view.js";
 import { call, onSignInExpired, useToken } from "./api.js";
 import { auditView } from "./audit-view.js";
+import { callsView } from "./calls-view.js";
 import { servicesView, skillsView } from "./catalogue-view.js";
 import { problemsOf, sectionsFor, setPasswordToken } from "./forms.js";
 import { reportsView } from "./reports-view.js";
@@ -66,7 +67,7 @@ function sectionName(section) {
   return {
     organisations: t("Organisations"), points: t("Service points"), booths: t("Booths"), accounts: t("Accounts"),
     services: t("Service menu"), skills: t("Officials' hours"), reports: t("Reports"), mine: t("My counts"),
-    audit: t("Audit log"),
+    audit: t("Audit log"), calls: t("Calls"),
   }[section] ?? section;
 }
 
@@ -219,6 +220,7 @@ async function route() {
     reports: () => reportsView(el.view, say, me, false),
     mine: () => reportsView(el.view, say, me, true),
     audit: () => auditView(el.view, say),
+    calls: () => callsView(el.view, say),
   };
   await views[/** @type {keyof typeof views} */ (section)]();
   document.body.dataset.section = section;

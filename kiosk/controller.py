@@ -548,9 +548,12 @@ class Controller:
             except Exception as exc:  # a link closing meanwhile: no figures this time
                 log.debug("no statistics for peer %s: %s", peer, type(exc).__name__)
                 continue
+            previous = self._link_totals.get(peer)
             figures, self._link_totals[peer] = call_stats.figures(
-                report.values(), link.remote_video.serial, link.remote_video.size, self._link_totals.get(peer), now
+                report.values(), link.remote_video.serial, link.remote_video.size, previous, now
             )
+            if previous is None:
+                continue  # totals since the start: the next interval gives rates
             pair = call_stats.selected_pair(link.pc)
             await self._send(CallStats(session_id=session_id, peer=peer, pair=pair, **figures))  # type: ignore[arg-type]
 

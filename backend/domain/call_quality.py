@@ -5,8 +5,9 @@ figures (``call.stats``) and the events (``call.event``) both ends sent; this
 module grades each report (good / fair / poor, with the reasons) and says at a
 glance whose trouble it was, if any: the **network** (the connection failed
 or dropped, loss, delay or jitter too high), a **device** (a camera or the
-microphone failed), the **system** (the booth went offline or the media never
-came up although the network looked fine) or a **person** (the citizen left,
+microphone failed), the **system** (the booth went offline, the media never
+came up, or the picture or sound suffered with no packet lost: a computer that
+did not keep up) or a **person** (the citizen left,
 the official stepped out). In the pilot every fault needed a long
 investigation to tell these apart (seed 003 l.796); the admin's timeline shows
 this verdict first.
@@ -194,6 +195,10 @@ def verdict(facts: CallFacts) -> Verdict:
         return Verdict(Cause.SYSTEM, "booth_offline", "booth", facts.ended_at)
     if facts.end_reason == "media_failed":
         return Verdict(Cause.SYSTEM, "media_failed", "booth", facts.ended_at)
+    struggling = _poor_links(facts, _MEDIA_REASONS)
+    if struggling is not None:
+        (peer, _about), s, reason = struggling
+        return Verdict(Cause.SYSTEM, "media_poor", peer, s.at, reason)
     if facts.end_reason == "cancelled":
         code = "citizen_left" if facts.admitted_at is not None else "cancelled_in_lobby"
         return Verdict(Cause.PERSON, code, "booth", facts.ended_at)
@@ -215,15 +220,28 @@ def _network_trouble(facts: CallFacts) -> Verdict | None:
         first = min(failed, key=lambda e: e.at)
         code = "reconnecting" if first.kind == "reconnecting" else f"connection_{first.detail}"
         return Verdict(Cause.NETWORK, code, first.peer, first.at, first.about_peer)
+    poor = _poor_links(facts, _NETWORK_REASONS)
+    if poor is None:
+        return None
+    (peer, about), s, reason = poor
+    return Verdict(Cause.NETWORK, f"poor_{reason}", peer, s.at, about)
+
+
+#: What the network does to a link: packets lost, delayed, or delayed unevenly.
+_NETWORK_REASONS = ("loss_pct", "rtt_ms", "jitter_ms")
+#: What a busy or failing computer does even on a good network: too few frames decoded, sound
+#: made up to fill gaps (with no packet lost, the sender or the receiver did not keep up).
+_MEDIA_REASONS = ("fps", "concealed_pct")
+
+
+def _poor_links(facts: CallFacts, reasons: tuple[str, ...]) -> tuple[tuple[str, str], Sample, str] | None:
+    """The first link poor for one of ``reasons`` in at least ``POOR_SHARE`` of its reports: the
+    link, its first such report, and the reason."""
     for link, samples in _links(facts.samples).items():
-        grades = [(s, grade(s)) for s in samples]
-        poor = [(s, g) for s, g in grades if g.level is Level.POOR]
-        if poor and len(poor) / len(grades) >= POOR_SHARE:
-            s, g = poor[0]
-            # A frame rate alone that drops is the sender's camera or CPU, not the network.
-            network_reasons = [r for r in g.reasons if r != "fps"]
-            if network_reasons:
-                return Verdict(Cause.NETWORK, f"poor_{network_reasons[0]}", link[0], s.at, link[1])
+        poor = [(s, r) for s in samples for r in grade(s).reasons[:1] if grade(s).level is Level.POOR and r in reasons]
+        if poor and len(poor) / len(samples) >= POOR_SHARE:
+            s, reason = poor[0]
+            return link, s, reason
     return None
 
 

@@ -64,6 +64,9 @@ export function verdictText(v) {
     case "reconnecting": return t("The connection had to be set up again ({who}).", { who: at });
     case "booth_offline": return t("The booth lost its connection to the server while the network was working.");
     case "media_failed": return t("The video connection did not start although the network was working.");
+    case "media_poor":
+      return t("The picture or sound suffered although no packets were lost ({who}): {figure}. A computer did not keep up.",
+        { who: at, figure: figureName(v.detail ?? "") });
     case "cancelled_in_lobby": return t("The citizen left before being admitted.");
     case "citizen_left": return t("The citizen left the call.");
     case "official_left": return t("The official stepped out and did not come back ({who}).", { who: at });

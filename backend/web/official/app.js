@@ -53,6 +53,8 @@ Object.defineProperty(window, "etapiste", {
       cameraOff: state.cameraOff,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
+      // the booth link's quality: whether this page has measured it and the booth has reported it
+      quality: state.call ? { mine: !!state.call.quality.mine, booth: !!state.call.quality.booth } : null,
     }),
     pc: () => (state.call && state.call.pc) || null,
     lastError: () => state.lastError,

@@ -22,6 +22,8 @@ test("the verdict's sentence names the device, the place and the figure", () => 
   assert.equal(verdictText({ cause: "network", code: "poor_loss_pct", peer: "booth" }),
     "The connection was poor for a long time (Booth): packet loss.");
   assert.match(verdictText({ cause: "system", code: "booth_offline", peer: "booth" }), /network was working/);
+  assert.equal(verdictText({ cause: "system", code: "media_poor", peer: "o1", detail: "concealed_pct" }),
+    "The picture or sound suffered although no packets were lost (Official o1): broken-up sound. A computer did not keep up.");
   assert.equal(verdictText({ cause: "person", code: "cancelled_in_lobby" }), "The citizen left before being admitted.");
   assert.match(verdictText({ cause: "none", code: "hung_up", peer: "o1" }), /connection was good/);
 });

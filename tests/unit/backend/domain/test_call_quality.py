@@ -82,9 +82,14 @@ def test_lasting_loss_is_the_network_but_one_bad_report_is_not() -> None:
     assert verdict(_call(samples=[*(_good(t) for t in range(120, 400, 5)), *one])).cause is Cause.NONE
 
 
-def test_a_low_frame_rate_alone_is_not_blamed_on_the_network() -> None:
+def test_pictures_or_sound_that_suffer_with_no_packet_lost_are_the_system_not_the_network() -> None:
     slow = [Sample(t, "o1", "official", "booth", fps=4, loss_pct=0, rtt_ms=20) for t in range(120, 400, 5)]
-    assert verdict(_call(samples=slow)).cause is Cause.NONE
+    v = verdict(_call(samples=slow))
+    assert (v.cause, v.code, v.peer, v.detail) == (Cause.SYSTEM, "media_poor", "o1", "fps")
+    gaps = [Sample(t, "booth", "booth", "o1", concealed_pct=30, loss_pct=0) for t in range(120, 400, 5)]
+    assert verdict(_call(samples=gaps)).detail == "concealed_pct"
+    lossy_too = [Sample(t, "o1", "official", "booth", concealed_pct=30, loss_pct=12) for t in range(120, 400, 5)]
+    assert verdict(_call(samples=lossy_too)).cause is Cause.NETWORK  # lost packets explain the gaps
 
 
 def test_a_booth_that_went_offline_on_a_good_network_is_the_system() -> None:

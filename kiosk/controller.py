@@ -43,7 +43,7 @@ from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
 from kiosk.identification import CardSigner
-from kiosk.media import CallMedia, ice_servers_from
+from kiosk.media import CallMedia, PreparedConnection, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
@@ -146,6 +146,10 @@ class Controller:
         #: Call quality (``kiosk.call_stats``): the last report's time and each link's running totals.
         self._quality_reported = 0.0
         self._link_totals: dict[str, call_stats.Snapshot] = {}
+        #: The first peer connection, made and gathered while the citizen waits in the lobby
+        #: (``kiosk.media.PreparedConnection``), and its gathering; taken by the first offer.
+        self._prepared: PreparedConnection | None = None
+        self._gathering: asyncio.Task[None] | None = None
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
         reader = devices.card_reader
@@ -367,6 +371,49 @@ class Controller:
     def feed(self, event: sm.Event) -> None:
         for command in self.machine.handle(event):
             self._execute(command)
+        self._keep_prepared()
+
+    def _keep_prepared(self) -> None:
+        """In the lobby, have the first peer connection made and its candidates gathered; once
+        the citizen is neither waiting nor being connected, let it go."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # fed outside the core thread's loop (a synchronous test): nothing to prepare on
+            return
+        phase = self.machine.state.phase
+        if phase is sm.Phase.LOBBY and self._prepared is None:
+            prepared = PreparedConnection(ice_servers_from(list(self.config.ice_servers)))
+            self._prepared = prepared
+            self._gathering = asyncio.ensure_future(prepared.gather())
+        elif phase not in (sm.Phase.LOBBY, sm.Phase.CONNECTING, sm.Phase.IN_CALL) and self._prepared is not None:
+            self._release_prepared()
+
+    def _release_prepared(self) -> None:
+        prepared, gathering = self._prepared, self._gathering
+        self._prepared = self._gathering = None
+        if gathering is not None:
+            gathering.cancel()
+        if prepared is not None:
+            task = asyncio.ensure_future(prepared.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def _take_prepared(self) -> PreparedConnection | None:
+        """The lobby's connection with its offer made (waiting for its gathering if under way),
+        once; None when there is none or its gathering failed."""
+        prepared, gathering = self._prepared, self._gathering
+        self._prepared = self._gathering = None
+        if prepared is None or gathering is None:
+            return None
+        try:
+            await gathering
+        except Exception as exc:  # a fresh connection is made instead
+            log.warning("the connection prepared in the lobby failed: %s", type(exc).__name__)
+            task = asyncio.ensure_future(prepared.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+            return None
+        return prepared
 
     def _execute(self, command: sm.Command) -> None:
         match command:
@@ -481,7 +528,7 @@ class Controller:
 
         async def make_offer() -> None:
             try:
-                sdp = await media.offer(peer)
+                sdp = await media.offer(peer, await self._take_prepared())
             except Exception as exc:
                 log.exception("could not create the offer for peer %s", peer)
                 self.feed(sm.MediaFailed(session_id, peer, type(exc).__name__, self.clock()))
@@ -659,6 +706,7 @@ class Controller:
         """
         self._set_scanning(False)
         self._stop_media()
+        self._release_prepared()
         pending = [t for t in (*self._tasks, self._scan_task) if t is not None and not t.done()]
         for task in pending:
             task.cancel()

@@ -61,6 +61,7 @@ def test_the_official_sees_the_link_quality_and_the_admin_reads_the_calls_timeli
     admin.goto(backend.url + "/admin/")
     accounts = DemoAccounts()
     admin_sign_in(admin, accounts.admin_password, username=accounts.admin_username)
+    admin.locator("body[data-section='accounts']").wait_for()  # the first section, before moving on
     open_section(admin, "Calls")
     view = admin.locator("#view")
     row = view.locator("tbody tr", has=admin.locator(f"button[data-call='{session_id}']"))
@@ -73,13 +74,16 @@ def test_the_official_sees_the_link_quality_and_the_admin_reads_the_calls_timeli
     verdict.wait_for()
     heading = verdict.locator("h3")
     assert heading.evaluate("h => document.activeElement === h")  # focus moved to the answer
-    # A call on the machine's own network, hung up by the official: no device failed and nobody
-    # left; whether the computers kept up depends on the machine's load, so either is honest.
-    assert heading.inner_text() in ("No trouble", "System trouble"), verdict.inner_text()
+    # Hung up by the official with every device working: not a device's trouble, not a person's.
+    # Whether the figures stayed good depends on the machine's load (its own network is the
+    # loopback, its delays the busy CPU's), so the verdict is "no trouble" or says in words
+    # which figures suffered.
+    said = verdict.locator("p").inner_text()
+    assert heading.inner_text() in ("No trouble", "System trouble", "Network trouble"), said
     if heading.inner_text() == "No trouble":
-        assert verdict.locator("p").inner_text() == "The official ended the call; the connection was good."
+        assert said == "The official ended the call; the connection was good."
     else:
-        assert "A computer did not keep up." in verdict.locator("p").inner_text()
+        assert re.search(r"(delay|packet loss|uneven delay|frame rate|broken-up sound)\.", said), said
     events = timeline.locator("table").first.inner_text()
     for line in ("The citizen asked for an official.", "Joined: Official o1",
                  "Connection Booth → Official o1: connected", "Connection Official o1 → Booth: connected",

@@ -109,10 +109,12 @@ async def poll(what: str, check, timeout: float = 30, every: float = 0.01):
 
 
 async def product_calls(
-    browser, tmp: Path, calls: int, lobby_wait: float
+    browser, tmp: Path, calls: int, lobby_wait: float, stun: str, prepare: bool
 ) -> tuple[list[float], list[float], list[float], list[float]]:
     backend = Backend(tmp)
-    kiosk = Kiosk(tmp, backend.port, tmp / "shots")
+    servers = f'servers = ["{stun}"]\n' if stun else ""
+    extra = f"[ice]\n{servers}prepare_in_lobby = {'true' if prepare else 'false'}\n"
+    kiosk = Kiosk(tmp, backend.port, tmp / "shots", extra_config=extra)
     context = await browser.new_context(permissions=["camera", "microphone"])
     booth_times, official_times = [], []
     booth_admit, official_admit = [], []
@@ -267,7 +269,7 @@ def report(name: str, product: list[float], floor: list[float]) -> None:
     )
 
 
-async def main(calls: int, lobby_wait: float) -> None:
+async def main(calls: int, lobby_wait: float, stun: str, prepare: bool) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="etapiste-bench-") as tmp_name:
@@ -278,12 +280,13 @@ async def main(calls: int, lobby_wait: float) -> None:
                 executable_path=chromium_path(), headless=True, args=chromium_args(video, audio)
             )
             print(
-                f"call set-up over {calls} calls each (loopback, no STUN/TURN; {lobby_wait:g} s in the lobby)",
+                f"call set-up over {calls} calls each (loopback; booth ICE servers: {stun or 'none'}; "
+                f"{lobby_wait:g} s in the lobby; prepared in the lobby: {'yes' if prepare else 'no'})",
                 flush=True,
             )
             floor_booth, floor_official = await bare_calls(browser, calls)
             prod_booth, prod_official, admit_booth, admit_official = await product_calls(
-                browser, tmp, calls, lobby_wait
+                browser, tmp, calls, lobby_wait, stun, prepare
             )
             await browser.close()
     print()
@@ -302,5 +305,14 @@ if __name__ == "__main__":
         default=2.0,
         help="seconds the citizen waits in the lobby before the official admits (default: %(default)s)",
     )
+    parser.add_argument(
+        "--stun",
+        default="",
+        help="a STUN/TURN URL for the booth (e.g. stun:192.0.2.1:3478, which never answers: "
+        "aiortc's gathering then waits 5 s, as a slow or blocked server makes it)",
+    )
+    parser.add_argument(
+        "--no-prepare", action="store_true", help="the booth makes its connection at Admit, not in the lobby"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.lobby_wait))
+    asyncio.run(main(args.calls, args.lobby_wait, args.stun, not args.no_prepare))

@@ -207,6 +207,9 @@ class BackendSection(Section):
 
 class IceSection(Section):
     servers: list[str] = []
+    #: Make the first peer connection and gather its candidates while the citizen waits in the
+    #: lobby (``kiosk.media.PreparedConnection``); off: at Admit, as before (for comparison).
+    prepare_in_lobby: bool = True
 
     @field_validator("servers")
     @classmethod
@@ -537,6 +540,7 @@ class BoothFile(Section):
             booth_id=self.backend.booth_id,
             secret=secret,
             ice_servers=tuple(self.ice.servers),
+            prepare_in_lobby=self.ice.prepare_in_lobby,
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
@@ -574,6 +578,7 @@ class KioskConfig:
     booth_id: str
     secret: str
     ice_servers: tuple[str, ...] = ()
+    prepare_in_lobby: bool = True
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080

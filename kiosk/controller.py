@@ -381,7 +381,7 @@ class Controller:
         except RuntimeError:  # fed outside the core thread's loop (a synchronous test): nothing to prepare on
             return
         phase = self.machine.state.phase
-        if phase is sm.Phase.LOBBY and self._prepared is None:
+        if phase is sm.Phase.LOBBY and self._prepared is None and self.config.prepare_in_lobby:
             prepared = PreparedConnection(ice_servers_from(list(self.config.ice_servers)))
             self._prepared = prepared
             self._gathering = asyncio.ensure_future(prepared.gather())

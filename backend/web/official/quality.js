@@ -94,12 +94,16 @@ export function linkQuality(mine, booth) {
   return { level: worse.level, text: `${label}: ${reason}`, detail: figuresLine(mine, booth) };
 }
 
-/** The figures behind the indicator, short (round trip, loss, frame rate). @param {Figures | null} mine @param {Figures | null} booth */
+/**
+ * The figures behind the indicator, short: the longer of the two ends' round trips, the larger
+ * loss, and the frame rate this page decodes.
+ * @param {Figures | null} mine @param {Figures | null} booth
+ */
 function figuresLine(mine, booth) {
-  const f = mine || booth;
-  if (!f) return "";
+  if (!mine && !booth) return "";
   /** @type {string[]} */ const parts = [];
-  if (f.rtt_ms != null) parts.push(t("delay {ms} ms", { ms: Math.round(f.rtt_ms) }));
+  const rtts = [mine?.rtt_ms, booth?.rtt_ms].filter((x) => x != null).map(Number);
+  if (rtts.length) parts.push(t("delay {ms} ms", { ms: Math.round(Math.max(...rtts)) }));
   const loss = Math.max(mine?.loss_pct ?? 0, booth?.loss_pct ?? 0);
   parts.push(t("loss {pct} %", { pct: loss.toFixed(1) }));
   if (mine?.fps != null) parts.push(t("{fps} frames/s", { fps: Math.round(mine.fps) }));

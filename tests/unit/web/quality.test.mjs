@@ -62,7 +62,7 @@ test("the indicator says the worse end and why, in the official's language", () 
   const good = linkQuality({ rtt_ms: 40, loss_pct: 0, fps: 30 }, { rtt_ms: 41, loss_pct: 0.2 });
   assert.equal(good.level, "good");
   assert.equal(good.text, "Good connection");
-  assert.match(good.detail, /delay 40 ms · loss 0.2 % · 30 frames\/s/);
+  assert.match(good.detail, /delay 41 ms · loss 0.2 % · 30 frames\/s/); // the worse end's figures
   const atBooth = linkQuality({ rtt_ms: 40, fps: 30 }, { loss_pct: 12 });
   assert.equal(atBooth.level, "poor");
   assert.equal(atBooth.text, "Poor connection: at the booth parts of the picture and sound are lost");

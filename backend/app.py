@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from backend.alarms import Alarms
+from backend.api import call_quality as call_quality_api
 from backend.api import calls as call_tools
 from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
@@ -158,6 +159,7 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(still_api.router(caller, hub.still_uploaded, hub.appointments.still_for))
     app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
     app.include_router(sms_inbound.router(db, clock, settings.notify.sms_inbound_token))
+    app.include_router(call_quality_api.router(db, caller))
 
     @app.post(
         "/api/login",

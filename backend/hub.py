@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
 from backend.auth import token_hash
-from backend.domain import access, checkin
+from backend.domain import access, call_reports, checkin
 from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
+from backend.domain.call_reports import QualityReported
 from backend.domain.calls import (
     Arrival,
     BoothInfo,
@@ -49,6 +50,7 @@ from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.domain.resume import ResumeBook
 from backend.store import accounts, alerts, catalogue, live_queue, live_sessions, reconcile
 from backend.store import bookings as booking_store
+from backend.store import call_quality as call_quality_store
 from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
 from backend.store.call_records import record_call
@@ -66,6 +68,8 @@ from protocol.messages import (
     BoothAudio,
     BoothCatalogue,
     BoothVolume,
+    CallEvent,
+    CallStats,
     CameraSelect,
     CheckinRequest,
     CheckinResult,
@@ -563,6 +567,8 @@ class Hub:
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
             case PrintStatus():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
+            case CallStats() | CallEvent():
+                return call_reports.report(b.sessions.get(msg.session_id), party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
     async def _check_in(self, conn: Connection, msg: CheckinRequest) -> list[Effect]:
@@ -852,6 +858,9 @@ class Hub:
     async def _apply(self, effects: list[Effect]) -> None:
         effects = [*effects, *self.appointments.joining(effects)]  # type: ignore[arg-type]
         for effect in effects:
+            if isinstance(effect, QualityReported):
+                self._records.put_nowait(effect)  # figures and codes only: nothing to log
+                continue
             if isinstance(effect, FeedbackGiven):
                 log.info(
                     "session %s: quick feedback from the %s",
@@ -949,10 +958,15 @@ class Hub:
                 self._records.task_done()
 
     def _record(
-        self, session: CallSession | QueueChanged | Identified | FeedbackGiven | live_sessions.TokenChange
+        self,
+        session: CallSession | QueueChanged | Identified | FeedbackGiven | QualityReported | live_sessions.TokenChange,
     ) -> None:
         if isinstance(session, live_sessions.TokenChange):
             live_sessions.apply_token(self.db, session)
+            return
+        if isinstance(session, QualityReported):
+            with self.db() as db:
+                call_quality_store.record(db, session)
             return
         if isinstance(session, FeedbackGiven):
             with self.db() as db:

@@ -2,7 +2,8 @@
 
 Product path: the real backend and kiosk processes and Chromium as the
 official, who is already signed in and admits the moment the booth appears
-(a MutationObserver clicks Admit). The citizen presses Start and chooses a
+(a MutationObserver clicks Admit, after ``--lobby-wait`` seconds: a citizen
+waits in the lobby a while, and the booth may use it). The citizen presses Start and chooses a
 matter over TUIO, tapping where the booth says its buttons are, as the e2e
 tests do (``tests.e2e.booth_ui``); t0 is the release of the matter's button,
 when the booth asks for an official. Time the citizen spends choosing is
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -35,11 +38,12 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from backend.store.seed import DemoAccounts
 from drivers.sim.camera import SimulatedCamera
 from drivers.sim.microphone import ToneMicrophone
+from etapiste.turn_server import CoturnConfig, start_coturn, stop_coturn
 from kiosk.media import CameraTrack, MediaStats, MicrophoneTrack
 from tests.e2e.booth_ui import tap
 from tests.e2e.browser import chromium_args, chromium_path, trusting_home
 from tests.e2e.media_files import write_tone_wav, write_y4m
-from tests.e2e.processes import Backend, Kiosk, local_tls
+from tests.e2e.processes import Backend, Kiosk, free_port, local_tls
 
 #: The matter the citizen chooses: one the demo official serves.
 SERVICE = "vero-personal"
@@ -47,7 +51,7 @@ SERVICE = "vero-personal"
 #: Official's page: admit at once, and note when the first remote frame is shown.
 AUTO_ADMIT_JS = """
 () => {
-  window.__bench = {firstFrame: null};
+  window.__bench = {firstFrame: null, admitAt: null, wait: 0};
   const watchVideo = () => {
     const v = document.querySelector('#remote-video');
     const onFrame = () => { if (window.__bench.firstFrame === null) window.__bench.firstFrame = Date.now() / 1000; };
@@ -57,9 +61,15 @@ AUTO_ADMIT_JS = """
   // Admit buttons appear, and are enabled once the last call is over: watch both.
   new MutationObserver(() => {
     const b = document.querySelector('button[data-testid^="admit-"]');
-    if (b && !b.disabled && !b.dataset.benchClicked) { b.dataset.benchClicked = '1'; b.click(); }
+    if (b && !b.disabled && !b.dataset.benchClicked) {
+      b.dataset.benchClicked = '1';
+      // The citizen waits in the lobby as long as the run says before the official admits.
+      setTimeout(() => { window.__bench.admitAt = Date.now() / 1000; b.click(); }, window.__bench.wait * 1000);
+    }
   }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['disabled']});
-  window.__benchReset = () => { window.__bench.firstFrame = null; watchVideo(); };
+  window.__benchReset = (wait) => {
+    window.__bench.firstFrame = null; window.__bench.admitAt = null; window.__bench.wait = wait; watchVideo();
+  };
 }
 """
 
@@ -101,11 +111,15 @@ async def poll(what: str, check, timeout: float = 30, every: float = 0.01):
     raise TimeoutError(f"benchmark step timed out after {timeout:.0f} s: {what}")
 
 
-async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], list[float]]:
-    backend = Backend(tmp)
-    kiosk = Kiosk(tmp, backend.port, tmp / "shots")
+async def product_calls(
+    browser, tmp: Path, calls: int, lobby_wait: float, turn_env: dict[str, str], prepare: bool
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    backend = Backend(tmp, env=turn_env)
+    extra = f"[ice]\nprepare_in_lobby = {'true' if prepare else 'false'}\n"
+    kiosk = Kiosk(tmp, backend.port, tmp / "shots", extra_config=extra)
     context = await browser.new_context(permissions=["camera", "microphone"])
     booth_times, official_times = [], []
+    booth_admit, official_admit = [], []
     try:
         page = await context.new_page()
         accounts = DemoAccounts()
@@ -117,7 +131,7 @@ async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], li
         await page.evaluate(AUTO_ADMIT_JS)
         for n in range(calls):
             await poll("the booth to be idle", lambda: _phase_is(kiosk, "idle"), timeout=60)
-            await page.evaluate("() => window.__benchReset()")
+            await page.evaluate("(wait) => window.__benchReset(wait)", lobby_wait)
             await asyncio.to_thread(tap, kiosk, "start")
             t0 = await asyncio.to_thread(_tap_and_time, kiosk, f"service:{SERVICE}")
             booth_first = await poll(
@@ -126,10 +140,15 @@ async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], li
             official_first = await poll(
                 "the official's first frame of the booth", lambda: page.evaluate("() => window.__bench.firstFrame")
             )
+            admit_at = await page.evaluate("() => window.__bench.admitAt")
             booth_times.append(booth_first - t0)
             official_times.append(official_first - t0)
+            booth_admit.append(booth_first - admit_at)
+            official_admit.append(official_first - admit_at)
             print(
-                f"  product call {n + 1:2d}: booth {booth_times[-1]:.3f} s, official {official_times[-1]:.3f} s",
+                f"  product call {n + 1:2d}: from Start booth {booth_times[-1]:.3f} s, official "
+                f"{official_times[-1]:.3f} s; from Admit booth {booth_admit[-1]:.3f} s, "
+                f"official {official_admit[-1]:.3f} s",
                 flush=True,
             )
             await page.click("#end-call")
@@ -137,7 +156,7 @@ async def product_calls(browser, tmp: Path, calls: int) -> tuple[list[float], li
         await context.close()
         kiosk.stop()
         backend.stop()
-    return booth_times, official_times
+    return booth_times, official_times, booth_admit, official_admit
 
 
 def _tap_and_time(kiosk: Kiosk, name: str) -> float:
@@ -252,11 +271,41 @@ def report(name: str, product: list[float], floor: list[float]) -> None:
     )
 
 
-async def main(calls: int) -> None:
+def _turn(kind: str, tmp: Path) -> tuple[dict[str, str], subprocess.Popen[bytes] | None]:
+    """The backend's TURN settings (what it hands the booth and the browser) and coturn's process:
+    none; ``local``: a real coturn on loopback; ``dead``: a TURN address that never answers
+    (TEST-NET-1), as a blocked or slow server makes aiortc's gathering wait."""
+    if kind == "none":
+        return {}, None
+    secret = secrets.token_hex(16)
+    if kind == "dead":
+        return {"ETAPISTE_TURN_HOST": "192.0.2.1", "ETAPISTE_TURN_SECRET": secret}, None
+    _, server = local_tls()
+    config = CoturnConfig(
+        listen_ip="127.0.0.1",
+        port=free_port(),
+        tls_port=free_port(),
+        secret=secret,
+        cert_file=server.cert,
+        key_file=server.key,
+        folder=tmp / "coturn",
+        allow_loopback=True,
+    )
+    env = {
+        "ETAPISTE_TURN_HOST": "127.0.0.1",
+        "ETAPISTE_TURN_PORT": str(config.port),
+        "ETAPISTE_TURN_TLS_PORT": str(config.tls_port),
+        "ETAPISTE_TURN_SECRET": secret,
+    }
+    return env, start_coturn(config)
+
+
+async def main(calls: int, lobby_wait: float, turn: str, prepare: bool) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="etapiste-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        turn_env, coturn = _turn(turn, tmp)
         video, audio = write_y4m(tmp / "official.y4m"), write_tone_wav(tmp / "official.wav")
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
@@ -265,16 +314,43 @@ async def main(calls: int) -> None:
                 args=chromium_args(video, audio),
                 env=trusting_home(tmp / "home", local_tls()[0].cert),  # the backend serves HTTPS
             )
-            print(f"call set-up over {calls} calls each (loopback, no STUN/TURN)", flush=True)
+            print(
+                f"call set-up over {calls} calls each (loopback; TURN: {turn}; "
+                f"{lobby_wait:g} s in the lobby; prepared in the lobby: {'yes' if prepare else 'no'})",
+                flush=True,
+            )
             floor_booth, floor_official = await bare_calls(browser, calls)
-            prod_booth, prod_official = await product_calls(browser, tmp, calls)
+            prod_booth, prod_official, admit_booth, admit_official = await product_calls(
+                browser, tmp, calls, lobby_wait, turn_env, prepare
+            )
             await browser.close()
+        if coturn is not None:
+            stop_coturn(coturn)
     print()
-    report("first frame at the booth", prod_booth, floor_booth)
-    report("first frame at official", prod_official, floor_official)
+    report("Start -> frame at booth", prod_booth, floor_booth)
+    report("Start -> frame at official", prod_official, floor_official)
+    report("Admit -> frame at booth", admit_booth, floor_booth)
+    report("Admit -> frame at official", admit_official, floor_official)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=20, help="calls per path (default: %(default)s)")
-    asyncio.run(main(parser.parse_args().calls))
+    parser.add_argument(
+        "--lobby-wait",
+        type=float,
+        default=2.0,
+        help="seconds the citizen waits in the lobby before the official admits (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--turn",
+        choices=("none", "local", "dead"),
+        default="none",
+        help="TURN handed out by the backend: none, a real coturn on loopback, or an address that "
+        "never answers (aiortc's gathering then waits, as a slow or blocked server makes it)",
+    )
+    parser.add_argument(
+        "--no-prepare", action="store_true", help="the booth makes its connection at Admit, not in the lobby"
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.calls, args.lobby_wait, args.turn, not args.no_prepare))

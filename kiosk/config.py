@@ -221,6 +221,9 @@ class IceSection(Section):
     time-limited credentials); fixed servers here had no credentials and are refused by name."""
 
     servers: list[str] = []
+    #: Make the first peer connection and gather its candidates while the citizen waits in the
+    #: lobby (``kiosk.media.PreparedConnection``); off: at Admit, as before (for comparison).
+    prepare_in_lobby: bool = True
 
     @field_validator("servers")
     @classmethod
@@ -570,6 +573,7 @@ class BoothFile(Section):
             booth_id=self.backend.booth_id,
             secret=secret,
             ca_file=str(base / self.backend.ca_file) if self.backend.ca_file else "",
+            prepare_in_lobby=self.ice.prepare_in_lobby,
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
@@ -608,6 +612,7 @@ class KioskConfig:
     booth_id: str
     secret: str
     ca_file: str = ""  # the backend's CA (PEM path) for wss:// and https://; "" = the system's CAs
+    prepare_in_lobby: bool = True
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080

@@ -30,6 +30,7 @@ from typing import Protocol
 
 import numpy as np
 import websockets
+from pydantic import ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from drivers.button_logic import PressKind, led_for
@@ -37,14 +38,14 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
-from kiosk import guidance
+from kiosk import call_stats, guidance
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
 from kiosk.ice_path import selected_pair
 from kiosk.identification import CardSigner
-from kiosk.media import CallMedia, ice_servers_from
+from kiosk.media import CallMedia, PreparedConnection, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
@@ -56,7 +57,11 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    CallEvent,
+    CallEventKind,
+    CallStats,
     CameraSource,
+    DeviceState,
     Error,
     ErrorCode,
     Hello,
@@ -149,6 +154,13 @@ class Controller:
         self.calls_completed = 0
         self.guidance_spoken = 0  # screens read aloud (for the tests; never what was said)
         self._scan_active = False
+        #: Call quality (``kiosk.call_stats``): the last report's time and each link's running totals.
+        self._quality_reported = 0.0
+        self._link_totals: dict[str, call_stats.Snapshot] = {}
+        #: The first peer connection, made and gathered while the citizen waits in the lobby
+        #: (``kiosk.media.PreparedConnection``), and its gathering; taken by the first offer.
+        self._prepared: PreparedConnection | None = None
+        self._gathering: asyncio.Task[None] | None = None
         self._scan_generation = 0  # bumped by every ScanQr(True): a new check-in attempt
         self._scan_task: asyncio.Task[None] | None = None
         reader = devices.card_reader
@@ -351,6 +363,7 @@ class Controller:
             await asyncio.sleep(TICK_S)
             self.feed(sm.Tick(self.clock()))
             self._report_audio()
+            self._report_quality()
             self._write_status()
 
     async def _preview_loop(self) -> None:
@@ -368,6 +381,7 @@ class Controller:
             await asyncio.sleep(PREVIEW_S)
 
     def _devices_changed(self, health: tuple[Health, ...]) -> None:
+        self._report_device_events(self._health, health)
         self._health = health
         self.feed(sm.DevicesChanged(tuple(h.to_status() for h in health), self.clock()))
 
@@ -385,6 +399,49 @@ class Controller:
     def feed(self, event: sm.Event) -> None:
         for command in self.machine.handle(event):
             self._execute(command)
+        self._keep_prepared()
+
+    def _keep_prepared(self) -> None:
+        """In the lobby, have the first peer connection made and its candidates gathered; once
+        the citizen is neither waiting nor being connected, let it go."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # fed outside the core thread's loop (a synchronous test): nothing to prepare on
+            return
+        phase = self.machine.state.phase
+        if phase is sm.Phase.LOBBY and self._prepared is None and self.config.prepare_in_lobby:
+            prepared = PreparedConnection(ice_servers_from(self.machine.state.lobby_ice))
+            self._prepared = prepared
+            self._gathering = asyncio.ensure_future(prepared.gather())
+        elif phase not in (sm.Phase.LOBBY, sm.Phase.CONNECTING, sm.Phase.IN_CALL) and self._prepared is not None:
+            self._release_prepared()
+
+    def _release_prepared(self) -> None:
+        prepared, gathering = self._prepared, self._gathering
+        self._prepared = self._gathering = None
+        if gathering is not None:
+            gathering.cancel()
+        if prepared is not None:
+            task = asyncio.ensure_future(prepared.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def _take_prepared(self) -> PreparedConnection | None:
+        """The lobby's connection with its offer made (waiting for its gathering if under way),
+        once; None when there is none or its gathering failed."""
+        prepared, gathering = self._prepared, self._gathering
+        self._prepared = self._gathering = None
+        if prepared is None or gathering is None:
+            return None
+        try:
+            await gathering
+        except Exception as exc:  # a fresh connection is made instead
+            log.warning("the connection prepared in the lobby failed: %s", type(exc).__name__)
+            task = asyncio.ensure_future(prepared.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+            return None
+        return prepared
 
     def _execute(self, command: sm.Command) -> None:
         match command:
@@ -481,6 +538,8 @@ class Controller:
         self._stop_media()
 
         def on_state(peer: str, state: str) -> None:
+            self._spawn(self._send(CallEvent(session_id=session_id, kind=CallEventKind.CONNECTION_STATE, peer=peer,
+                                             detail=state)))  # fmt: skip
             if state == "connected":
                 self.feed(sm.MediaConnected(session_id, peer, self.clock()))
             elif state == "failed":
@@ -500,7 +559,7 @@ class Controller:
 
         async def make_offer() -> None:
             try:
-                sdp = await media.offer(peer)
+                sdp = await media.offer(peer, await self._take_prepared())
             except Exception as exc:
                 log.exception("could not create the offer for peer %s", peer)
                 self.feed(sm.MediaFailed(session_id, peer, type(exc).__name__, self.clock()))
@@ -545,6 +604,53 @@ class Controller:
                 BoothAudio(session_id=sid, mic_level_dbfs=round(level, 1), mic_state=state, volume=self.volume.value)
             )
         )
+
+    def _report_quality(self) -> None:
+        """Every few seconds in a call: each peer connection's figures, to the backend (and, from
+        there, the official's quality indicator). Figures only, never content."""
+        sid, media = self.machine.state.session_id, self.media
+        if media is None or sid is None or self.machine.state.phase is not sm.Phase.IN_CALL:
+            self._link_totals.clear()
+            return
+        now = time.monotonic()
+        if now - self._quality_reported < call_stats.REPORT_S:
+            return
+        self._quality_reported = now
+        self._spawn(self._send_link_stats(sid, media, now))
+
+    async def _send_link_stats(self, session_id: str, media: CallMedia, now: float) -> None:
+        for peer in media.peers:
+            try:
+                link = media.link(peer)
+                report = await link.pc.getStats()
+            except Exception as exc:  # a link closing meanwhile: no figures this time
+                log.debug("no statistics for peer %s: %s", peer, type(exc).__name__)
+                continue
+            previous = self._link_totals.get(peer)
+            figures, self._link_totals[peer] = call_stats.figures(
+                report.values(), link.remote_video.serial, link.remote_video.size, previous, now
+            )
+            if previous is None:
+                continue  # totals since the start: the next interval gives rates
+            pair = call_stats.selected_pair(link.pc)
+            await self._send(CallStats(session_id=session_id, peer=peer, pair=pair, **figures))  # type: ignore[arg-type]
+
+    def _report_device_events(self, before: tuple[Health, ...], after: tuple[Health, ...]) -> None:
+        """In a call, a device that stops working or works again is an event of the call's timeline
+        (one that was already missing before, like a booth without a document camera, is not)."""
+        sid = self.machine.state.session_id
+        if sid is None or self.machine.state.phase is not sm.Phase.IN_CALL:
+            return
+        was = {h.role: h.state for h in before}
+        for h in after:
+            if h.role not in was or (was[h.role] is DeviceState.OK) == (h.state is DeviceState.OK):
+                continue
+            kind = CallEventKind.DEVICE_OK if h.state is DeviceState.OK else CallEventKind.DEVICE_FAULT
+            try:
+                event = CallEvent(session_id=sid, kind=kind, detail=h.role)
+            except ValidationError:  # a role the wire cannot name: its health report still goes
+                continue
+            self._spawn(self._send(event))
 
     def _select_camera(self, source: CameraSource) -> None:
         camera = self.cameras.get(source)
@@ -631,6 +737,7 @@ class Controller:
         """
         self._set_scanning(False)
         self._stop_media()
+        self._release_prepared()
         pending = [t for t in (*self._tasks, self._scan_task) if t is not None and not t.done()]
         for task in pending:
             task.cancel()

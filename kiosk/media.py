@@ -7,7 +7,10 @@ camera, microphone) and each remote participant answers. The camera and the
 microphone are read once; ``MediaRelay`` hands the same frames to every
 connection, each of which encodes them for its own peer. aiortc gathers all ICE candidates before
 ``setLocalDescription`` returns, so the offer carries them and no trickle is
-needed; candidates the browser trickles are still applied.
+needed; candidates the browser trickles are still applied. Since gathering
+waits for STUN and TURN servers, the first connection is prepared while the
+citizen waits in the lobby (``PreparedConnection``) and its offer goes out at
+Admit.
 
 Remote video is converted once per frame to RGB at a fixed size and handed
 to the screen, which blits it into a texture it allocated once. Remote audio
@@ -169,18 +172,24 @@ class PeerLink:
         stats: MediaStats,
         on_state: Callable[[str, str], None],
         mixer: Mixer | None = None,
+        prepared: PreparedConnection | None = None,
     ) -> None:
+        """``prepared``: a connection made in the lobby (its offer made); our tracks go into its
+        empty transceivers instead of new ones, so its offer stands."""
         self.peer = peer
         self.stats = stats
         self.mixer = mixer
         self.remote_video = RemoteVideo(stats)
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
+        self.pc = prepared.pc if prepared is not None else RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         self._outgoing = outgoing  # this link's relayed copies of camera and microphone
         self._tasks: list[asyncio.Task[None]] = []
         self.pc.on("connectionstatechange", lambda: on_state(peer, self.pc.connectionState))
         self.pc.on("track", self._track)
         for track in outgoing:
-            self.pc.addTrack(track)
+            if prepared is not None:
+                prepared.attach(track)
+            else:
+                self.pc.addTrack(track)
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -268,8 +277,11 @@ class CallMedia:
         except KeyError:
             raise KeyError(f"no peer connection to {peer!r}") from None
 
-    async def offer(self, peer: str) -> str:
-        """A new connection to ``peer`` and its offer (a new offer to a known peer starts it over)."""
+    async def offer(self, peer: str, prepared: PreparedConnection | None = None) -> str:
+        """A new connection to ``peer`` and its offer (a new offer to a known peer starts it over).
+
+        With ``prepared`` (made and gathered while the citizen waited in the lobby) the offer is
+        the one already made: no gathering now, so Admit reaches the first frame sooner."""
         old = self._links.get(peer)
         if old is not None:
             await old.close()  # the new link takes its place, and keeps it in the order
@@ -277,8 +289,14 @@ class CallMedia:
             self._relay.subscribe(self.camera_track, buffered=False),  # late video frames are dropped, not queued
             self._relay.subscribe(self._microphone_track),
         )
-        link = PeerLink(peer, self._ice_servers, outgoing, self.stats, self._on_state, self.mixer)
+        ready = prepared is not None and prepared.offer_sdp is not None
+        link = PeerLink(
+            peer, self._ice_servers, outgoing, self.stats, self._on_state, self.mixer, prepared if ready else None
+        )
         self._links[peer] = link
+        if ready:
+            assert prepared is not None and prepared.offer_sdp is not None
+            return prepared.offer_sdp
         await link.pc.setLocalDescription(await link.pc.createOffer())
         return link.pc.localDescription.sdp
 
@@ -306,6 +324,39 @@ class CallMedia:
             await link.close()
         self.camera_track.stop()
         self._microphone_track.stop()
+
+
+class PreparedConnection:
+    """A peer connection made while the citizen waits in the lobby, its offer made in advance.
+
+    aiortc gathers every ICE candidate before the offer (no trickle), and with
+    STUN or TURN servers that waits for them: 5 s for one that does not answer
+    (measured: bench/README.md, call_setup). Made in the lobby, the wait is
+    spent while the citizen waits anyway. It has a video and an audio
+    transceiver with no track: nothing can be sent before Admit (there is no
+    connection until the official's answer, and no track until ``attach``).
+    """
+
+    def __init__(self, ice_servers: list[RTCIceServer]) -> None:
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
+        # In the order ``CallMedia.offer`` adds its tracks: camera, then microphone.
+        self._transceivers = [self.pc.addTransceiver("video"), self.pc.addTransceiver("audio")]
+        self.offer_sdp: str | None = None
+
+    async def gather(self) -> None:
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        self.offer_sdp = self.pc.localDescription.sdp
+
+    def attach(self, track: MediaStreamTrack) -> None:
+        """Send ``track`` on the transceiver of its kind (the call has begun)."""
+        for transceiver in self._transceivers:
+            if transceiver.kind == track.kind and transceiver.sender.track is None:
+                transceiver.sender.replaceTrack(track)
+                return
+        raise ValueError(f"no free {track.kind} transceiver in the prepared connection")
+
+    async def close(self) -> None:
+        await self.pc.close()
 
 
 def _turn_rank(url: str) -> int:

@@ -735,6 +735,9 @@ class State:
     link_lost_at: float | None = None
     #: In a call: when the connection to the official in charge failed, while a new one is tried.
     media_lost_at: float | None = None
+    #: In the lobby: this session's TURN servers from ``session.lobby``, for the peer connection
+    #: the booth prepares while the citizen waits (the call's own come with ``session.admitted``).
+    lobby_ice: tuple[IceServer, ...] = ()
 
 
 #: The quick feedback questions, in order (service, ease of use, overall).
@@ -1308,6 +1311,7 @@ class BoothSession:
             # e.g. a check-in whose answer came after the booth had given up waiting.
             out = self._stop_scanning()
             self._to(Phase.LOBBY, session_id=msg.session_id)
+            self.state = replace(self.state, lobby_ice=msg.ice_servers)
             return [*out, Show(Screen.LOBBY)]
         if isinstance(msg, BoothCatalogue):
             self.state = replace(self.state, services=msg.services)

@@ -255,11 +255,28 @@ class SessionRequest(_Message):
     screen_language: ScreenLanguage | None = None
 
 
+class IceServer(BaseModel):
+    """One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
+    scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    urls: Annotated[
+        tuple[Annotated[str, Field(pattern=r"^(stun|stuns|turn|turns):[^\s]{1,250}$")], ...],
+        Field(min_length=1, max_length=8),
+    ]
+    username: Annotated[str, Field(max_length=300)] = ""
+    credential: Annotated[str, Field(max_length=300)] = ""
+
+
 class SessionLobby(_Message):
     """Backend -> booth: you are waiting in the lobby for an official."""
 
     type: Literal["session.lobby"] = "session.lobby"
     session_id: Id
+    #: The booth's own TURN servers and credentials for this session, given already in the lobby:
+    #: the booth prepares its first peer connection while the citizen waits (aiortc gathers every
+    #: candidate before its offer, and with TURN that waits for the allocations).
+    ice_servers: Annotated[tuple[IceServer, ...], Field(max_length=4)] = ()
 
 
 class SessionOffer(_Message):
@@ -306,19 +323,6 @@ class SessionAdmit(_Message):
 
     type: Literal["session.admit"] = "session.admit"
     session_id: Id
-
-
-class IceServer(BaseModel):
-    """One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
-    scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    urls: Annotated[
-        tuple[Annotated[str, Field(pattern=r"^(stun|stuns|turn|turns):[^\s]{1,250}$")], ...],
-        Field(min_length=1, max_length=8),
-    ]
-    username: Annotated[str, Field(max_length=300)] = ""
-    credential: Annotated[str, Field(max_length=300)] = ""
 
 
 class SessionAdmitted(_Message):
@@ -828,6 +832,70 @@ class FeedbackStatus(_Message):
     state: Literal["asked", "answered", "skipped", "saved"]  # saved: the official's own answers were stored
 
 
+# --- call quality: statistics and events, from both ends ----------------------------
+#
+# Each participant reports, every few seconds during a call, how each of its peer
+# connections is doing (``call.stats``: figures only, never content), and what
+# happened to it (``call.event``: ICE and connection states, reconnects, device
+# faults). The backend checks the sender is in the call, stores them per call and
+# participant (``call_stats``, ``call_event``), and relays the booth's figures to
+# the officials in the call for their live quality indicator.
+
+
+class CandidatePairType(StrEnum):
+    """What the selected ICE candidate pair goes through: ``host`` (same network), ``srflx``
+    (through a NAT, STUN), ``relay`` (through TURN, over UDP or TCP/TLS), ``unknown``."""
+
+    HOST = "host"
+    SRFLX = "srflx"
+    PRFLX = "prflx"
+    RELAY_UDP = "relay_udp"
+    RELAY_TCP = "relay_tcp"
+    RELAY_TLS = "relay_tls"
+    UNKNOWN = "unknown"
+
+
+class CallStats(_Message):
+    """A participant -> backend: one peer connection's figures over the last interval. Each field
+    is absent when the sender's WebRTC stack does not tell it (aiortc has no fps of its own)."""
+
+    type: Literal["call.stats"] = "call.stats"
+    session_id: Id
+    peer: PeerId  # the other end of this connection (when relayed: the sender's own peer id)
+    rtt_ms: Annotated[float, Field(ge=0, le=60_000)] | None = None
+    loss_pct: Annotated[float, Field(ge=0, le=100)] | None = None  # packets lost of those expected, received side
+    jitter_ms: Annotated[float, Field(ge=0, le=60_000)] | None = None
+    fps: Annotated[float, Field(ge=0, le=240)] | None = None  # video frames decoded a second
+    kbps_in: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+    kbps_out: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+    width: Annotated[int, Field(ge=0, le=20_000)] | None = None  # of the video received
+    height: Annotated[int, Field(ge=0, le=20_000)] | None = None
+    concealed_pct: Annotated[float, Field(ge=0, le=100)] | None = None  # audio samples concealed (made up)
+    pair: CandidatePairType | None = None
+
+
+class CallEventKind(StrEnum):
+    """What a participant tells of its call (who ended and why, and who joined, the backend
+    records itself from the call's own changes)."""
+
+    ICE_STATE = "ice_state"  # detail: new, checking, connected, completed, failed, disconnected, closed
+    CONNECTION_STATE = "connection_state"  # detail: new, connecting, connected, disconnected, failed, closed
+    RECONNECTING = "reconnecting"  # a new offer on a new connection after a failure
+    DEVICE_FAULT = "device_fault"  # detail: the device's role, e.g. face_camera, microphone
+    DEVICE_OK = "device_ok"  # detail: the device's role, working again
+    MEDIA_FAILED = "media_failed"  # detail: why the media could not start or went away
+
+
+class CallEvent(_Message):
+    """A participant -> backend: something that happened to its side of the call."""
+
+    type: Literal["call.event"] = "call.event"
+    session_id: Id
+    kind: CallEventKind
+    peer: PeerId | None = None  # the connection it concerns, if one
+    detail: ReasonCode | None = None  # a state or a code, never free text
+
+
 Message = Annotated[
     (
         Hello
@@ -883,6 +951,8 @@ Message = Annotated[
         | FeedbackCitizen
         | FeedbackOfficial
         | FeedbackStatus
+        | CallStats
+        | CallEvent
     ),
     Field(discriminator="type"),
 ]
@@ -907,6 +977,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "still.failed",
             "print.status",
             "feedback.citizen",
+            "call.stats",
+            "call.event",
         }
     ),
     Role.OFFICIAL: frozenset(
@@ -930,6 +1002,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "summary.send",
             "feedback.request",
             "feedback.official",
+            "call.stats",
+            "call.event",
         }
     ),
 }

@@ -189,6 +189,16 @@ class AdminRef:
     organisation_id: str | None = None
 
 
+@dataclass(frozen=True)
+class CallQualityRef:
+    """A past or present call's figures and events (``call_stats``, ``call_event``): at a booth of
+    ``point_id``, with officials of ``organisation_ids`` taking part."""
+
+    call_id: str
+    point_id: str
+    organisation_ids: frozenset[str] = frozenset()
+
+
 # -- the rules --
 
 
@@ -371,6 +381,12 @@ def may_identify(st: Standing, c: Citizen) -> bool:
     return st.person_id in c.in_call_with or c.point_id in st.advises
 
 
+def sees_link_quality(in_call_as: str | None) -> bool:
+    """The booth's figures for its connection to me in a call (round trip, loss, frame rate): an
+    official taking part, whose quality indicator shows them. Figures only, never content."""
+    return in_call_as == "official"
+
+
 def sees_call_content(st: Standing, c: Citizen) -> bool:
     """What the citizen shows in a call (document stills): only those in the call with them —
     not the point's advisor, not an admin, not the master admin."""
@@ -381,6 +397,13 @@ def may_print(st: Standing, c: Citizen) -> bool:
     """Send a document to the printer of the citizen's booth: an official in the call with them (this
     booth and no other: the call decides which booth)."""
     return st.booth is None and st.is_official and st.person_id in c.in_call_with
+
+
+def sees_call_quality(st: Standing, q: CallQualityRef) -> bool:
+    """A call's timeline and quality (figures and events, no content; the admin app): the admins of
+    the organisations whose officials took part, the point's advisors (they look after its booths'
+    devices) and the master admin. Not the officials: a colleague's calls are not theirs to review."""
+    return st.master or bool(q.organisation_ids & st.admin_of) or q.point_id in st.advises
 
 
 class Action(StrEnum):
@@ -396,7 +419,7 @@ class Action(StrEnum):
     PRINT = "print"  # send a document to the printer of the citizen's booth
 
 
-Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef
+Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef | CallQualityRef
 
 
 def allows(st: Standing, action: Action, resource: Resource) -> bool:
@@ -430,4 +453,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return sees_call_content(st, resource)
         case Citizen(), Action.PRINT:
             return may_print(st, resource)
+        case CallQualityRef(), Action.SEE:
+            return sees_call_quality(st, resource)
     return False

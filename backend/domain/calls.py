@@ -443,7 +443,7 @@ class CallBroker:
         s = replace(s, screen_language=screen_language)
         self.sessions[s.id] = s
         return [
-            Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
+            Deliver(Party(Role.BOOTH, booth_id), self._lobby(s, now)),
             CallChanged(s),
             *self._route(now),
             *self._presence(),
@@ -480,7 +480,7 @@ class CallBroker:
             point=booth.info.point,
         )
         return [
-            Deliver(Party(Role.BOOTH, booth_id), SessionLobby(session_id=s.id)),
+            Deliver(Party(Role.BOOTH, booth_id), self._lobby(s, now)),
             Deliver(Party(Role.OFFICIAL, arrival.official_id), alert),
             CallChanged(s),
             *self._route(now),
@@ -637,7 +637,7 @@ class CallBroker:
             if s.phase is CallPhase.IN_CALL and (me := s.participant(party)) is not None:
                 out += self._admitted(s, [me], now)
             elif s.phase is CallPhase.LOBBY and party == Party(Role.BOOTH, s.booth_id):
-                out.append(Deliver(party, SessionLobby(session_id=s.id)))
+                out.append(Deliver(party, self._lobby(s, now)))
                 if (told := self._told.get(s.id)) is not None:
                     out.append(Deliver(party, told))
         return out
@@ -963,6 +963,11 @@ class CallBroker:
             for p in s.present()
             if p.role is not ParticipantRole.BOOTH
         }
+
+    def _lobby(self, s: CallSession, now: float) -> SessionLobby:
+        """``session.lobby`` for the booth, with its own TURN credentials for this session: it
+        prepares its first peer connection while the citizen waits (``kiosk.media.PreparedConnection``)."""
+        return SessionLobby(session_id=s.id, ice_servers=ice_servers_for(self.turn, f"{s.id}.booth", now))
 
     def _admitted(self, s: CallSession, to: Iterable[CallParticipant], now: float) -> list[Effect]:
         """``session.admitted`` to each of ``to``, naming their own peer and everyone present, with

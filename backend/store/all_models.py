@@ -12,6 +12,7 @@ from backend.store import (  # noqa: F401
     alert_models,
     appointment_models,
     booking_models,
+    call_quality_models,
     call_service_models,
     live_models,
     models,

@@ -78,6 +78,7 @@ SECTIONS = {
     "Audit log": "audit",
     "Message texts": "texts",
     "Closure days": "closures",
+    "Calls": "calls",
 }
 
 

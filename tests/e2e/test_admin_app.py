@@ -102,7 +102,7 @@ def test_a_municipality_is_set_up_from_an_empty_database_through_the_admin_app(t
         set_password(page, box.link_for("vilja@vero.example"), "vero admin password")
         sign_in(page, "vero admin password")
         assert page.evaluate("etapisteAdmin.sections()") == [
-            "accounts", "services", "skills", "texts", "closures", "reports"]  # fmt: skip
+            "accounts", "services", "skills", "texts", "closures", "reports", "calls"]  # fmt: skip
         open_section(page, "Service menu")
         view.get_by_label("Identifier").fill("vero-personal")
         for lang, name in (("Finnish", "Henkilöverotus"), ("Swedish", "Personbeskattning"),

@@ -14,6 +14,7 @@ import { currentLanguage, offerLanguages, onLanguageChange, t, translateStatic }
 import { accountsView } from "./accounts-view.js";
 import { call, onSignInExpired, useToken } from "./api.js";
 import { auditView } from "./audit-view.js";
+import { callsView } from "./calls-view.js";
 import { servicesView, skillsView } from "./catalogue-view.js";
 import { closuresView } from "./closures-view.js";
 import { problemsOf, sectionsFor, setPasswordToken } from "./forms.js";
@@ -68,7 +69,7 @@ function sectionName(section) {
   return {
     organisations: t("Organisations"), points: t("Service points"), booths: t("Booths"), accounts: t("Accounts"),
     services: t("Service menu"), skills: t("Officials' hours"), reports: t("Reports"), mine: t("My counts"),
-    audit: t("Audit log"), texts: t("Message texts"), closures: t("Closure days"),
+    audit: t("Audit log"), texts: t("Message texts"), closures: t("Closure days"), calls: t("Calls"),
   }[section] ?? section;
 }
 
@@ -223,6 +224,7 @@ async function route() {
     audit: () => auditView(el.view, say, auditPageSize()),
     texts: () => textsView(el.view, say, me),
     closures: () => closuresView(el.view, say, me),
+    calls: () => callsView(el.view, say),
   };
   await views[/** @type {keyof typeof views} */ (section)]();
   document.body.dataset.section = section;

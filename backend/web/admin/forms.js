@@ -117,6 +117,7 @@ export function sectionsFor(me) {
   if (me.master || me.admin_of.length) out.push("accounts");
   if (me.admin_of.length) out.push("services", "skills", "texts", "closures");
   if (me.master || me.admin_of.length || me.reporter_of.length) out.push("reports");
+  if (me.master || me.admin_of.length) out.push("calls"); // access.sees_call_quality
   if (me.official && !me.master) out.push("mine");
   if (me.master) out.push("audit");
   return out;

@@ -17,7 +17,7 @@ import {
 import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
 import { requestLogin, revokeToken, storedResume, storedSession, storeName, storeResume, storeSession } from "./auth.js";
 import {
-  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onEnded, onFeedbackStatus,
+  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onBoothStats, onEnded, onFeedbackStatus,
   onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
   requestFeedback, requestIdentification, returnToLobby, saveOfficialFeedback, sendSummary, stopLocalMedia, takePicture,
   teardownCall, toggleCamera, toggleCameraOff, toggleMute, unmuteRemote,
@@ -53,6 +53,8 @@ Object.defineProperty(window, "etapiste", {
       cameraOff: state.cameraOff,
       offers: [...state.offers.keys()],
       alerts: alertsSummary(state.alerts),
+      // the booth link's quality: whether this page has measured it and the booth has reported it
+      quality: state.call ? { mine: !!state.call.quality.mine, booth: !!state.call.quality.booth } : null,
     }),
     pc: () => (state.call && state.call.pc) || null,
     lastError: () => state.lastError,
@@ -257,6 +259,7 @@ function dispatch(message) {
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "booth.audio": return onBoothAudio(message);
+    case "call.stats": return onBoothStats(message);
     case "alert.cleared": return onAlertCleared(message);
     case "assist.unanswered":
       // The call button's alarm climbed its whole ladder: no advisor has answered, so the official in the call helps.

@@ -16,6 +16,7 @@ import { printStatusView, slipLanguage } from "./printing.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs, restartMessage } from "./signalling.js";
+import { figuresFrom, REPORT_EVERY_MS, stateEvent, statsMessage } from "./quality.js";
 import { unlockAudio } from "./sound.js";
 import { state } from "./state.js";
 import { clearStatus, setStatus } from "./status.js";
@@ -105,6 +106,36 @@ export function onBoothAudio(message) {
   if (!call || call.sessionId !== message.session_id) return;
   call.audio = message;
   renderCall();
+}
+
+/** The booth's figures for its connection to this page (call.stats, every few seconds). @param {import("./protocol.js").CallStats} message */
+export function onBoothStats(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id || message.peer !== call.boothPeer) return;
+  call.quality.booth = message;
+  renderCall();
+}
+
+/**
+ * Measure the booth link every few seconds: show it (the quality indicator) and report it to the
+ * backend for the call's timeline. Figures only, never content.
+ * @param {Call} call
+ */
+function startQualityReports(call) {
+  call.quality.timer = setInterval(() => {
+    const pc = call.pc;
+    if (state.call !== call || !pc || pc.connectionState !== "connected") return;
+    pc.getStats().then((report) => {
+      if (state.call !== call || call.pc !== pc) return;
+      const { figures, snapshot } = figuresFrom(report.values(), call.quality.snapshot, Date.now());
+      const first = call.quality.snapshot === null;
+      call.quality.snapshot = snapshot;
+      if (first) return; // totals since the start: the next interval gives rates
+      call.quality.mine = figures;
+      send(statsMessage(call.sessionId, call.boothPeer, figures));
+      renderCall();
+    }).catch((err) => console.warn("Could not read the call's statistics:", errorText(err)));
+  }, REPORT_EVERY_MS);
 }
 
 /** Ask the citizen to identify with the ID card at the booth (the server sends the booth a challenge). */
@@ -285,6 +316,7 @@ export function teardownCall() {
   const call = state.call;
   if (!call) return;
   state.call = null;
+  if (call.quality.timer) clearInterval(call.quality.timer);
   dropStills(call.stills);
   closePeer(call);
   el.remoteVideo.srcObject = null;
@@ -326,7 +358,9 @@ export function onAdmitted(message) {
     screenLanguage: (state.lobby.find((e) => e.session_id === message.session_id) || {}).screen_language || null,
     print: null,
     feedback: null,
+    quality: { mine: null, snapshot: null, booth: null, timer: null },
   };
+  startQualityReports(state.call);
   state.phase = "in-call";
   setStatus("");
   render();
@@ -416,7 +450,9 @@ async function answerOffer(call, sdp) {
     if (current()) addRemoteTrack(call, event.track);
   });
   pc.addEventListener("connectionstatechange", () => {
-    if (current()) onPeerState(pc.connectionState);
+    if (!current()) return;
+    send(stateEvent(call.sessionId, call.boothPeer, pc.connectionState)); // for the call's timeline
+    onPeerState(pc.connectionState);
   });
 
   await pc.setRemoteDescription({ type: "offer", sdp });

@@ -4,38 +4,37 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
-const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema87 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema89 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
-const schema91 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
-const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
-const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
-const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
-const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
-const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
-const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"};
-const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
-const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
-const schema103 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
-const schema104 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema105 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"};
-const schema106 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"};
-const schema107 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema108 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"};
-const schema109 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"};
-const schema110 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"};
-const schema111 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"};
-const schema112 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"};
-const schema113 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
-const schema114 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"};
-const schema115 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"};
-const schema116 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CallEvent":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.event","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/CallEventKind"},"peer":{"anyOf":[{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},{"type":"null"}]},"detail":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]}},"required":["type","session_id","kind"],"type":"object"},"CallEventKind":{"enum":["ice_state","connection_state","reconnecting","device_fault","device_ok","media_failed"],"type":"string"},"CallStats":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.stats","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"rtt_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"loss_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"jitter_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"fps":{"anyOf":[{"maximum":240,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_in":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_out":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"width":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"height":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"concealed_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"pair":{"anyOf":[{"$ref":"#/$defs/CandidatePairType"},{"type":"null"}]}},"required":["type","session_id","peer"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CandidatePairType":{"enum":["host","srflx","prflx","relay_udp","relay_tcp","relay_tls","unknown"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"},{"$ref":"#/$defs/CallStats"},{"$ref":"#/$defs/CallEvent"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","call.event","call.stats","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","call.event","call.stats","camera.select","feedback.official","feedback.request","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"]},"type":"object"};
+const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema95 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
+const schema96 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema97 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"};
+const schema98 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"};
+const schema99 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"};
+const schema100 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]};
+const schema101 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema102 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"};
+const schema103 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"};
+const schema104 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"};
+const schema105 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"};
+const schema106 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema107 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"};
+const schema108 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"};
+const schema109 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema110 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"};
+const schema111 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"};
+const schema112 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema113 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"};
+const schema114 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"};
+const schema115 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"};
+const schema116 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"};
+const schema117 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"};
+const schema118 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
+const schema119 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"};
+const schema120 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"};
+const schema121 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"};
 const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official"],"type":"string"};
 const func1 = ((s) => [...s].length);
@@ -2739,17 +2738,343 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema49 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"};
-const schema52 = {"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"};
-const pattern16 = new RegExp("^[a-z][a-z0-9]*$", "u");
-const pattern18 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
-const schema50 = {"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"};
-const schema51 = {"enum":["booth","official","guest"],"type":"string"};
+const schema49 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id"],"type":"object"};
+const schema50 = {"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"};
+const pattern16 = new RegExp("^(stun|stuns|turn|turns):[^\\s]{1,250}$", "u");
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "ice_servers"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(1 !== data0){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if("session.lobby" !== data1){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.lobby"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err7 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.ice_servers !== undefined){
+let data3 = data.ice_servers;
+if(Array.isArray(data3)){
+if(data3.length > 4){
+const err11 = {instancePath:instancePath+"/ice_servers",schemaPath:"#/properties/ice_servers/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.urls === undefined){
+const err12 = {instancePath:instancePath+"/ice_servers/" + i0,schemaPath:"#/$defs/IceServer/required",keyword:"required",params:{missingProperty: "urls"},message:"must have required property '"+"urls"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key1 in data4){
+if(!(((key1 === "urls") || (key1 === "username")) || (key1 === "credential"))){
+const err13 = {instancePath:instancePath+"/ice_servers/" + i0,schemaPath:"#/$defs/IceServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data4.urls !== undefined){
+let data5 = data4.urls;
+if(Array.isArray(data5)){
+if(data5.length > 8){
+const err14 = {instancePath:instancePath+"/ice_servers/" + i0+"/urls",schemaPath:"#/$defs/IceServer/properties/urls/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data5.length < 1){
+const err15 = {instancePath:instancePath+"/ice_servers/" + i0+"/urls",schemaPath:"#/$defs/IceServer/properties/urls/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+if(typeof data6 === "string"){
+if(!pattern16.test(data6)){
+const err16 = {instancePath:instancePath+"/ice_servers/" + i0+"/urls/" + i1,schemaPath:"#/$defs/IceServer/properties/urls/items/pattern",keyword:"pattern",params:{pattern: "^(stun|stuns|turn|turns):[^\\s]{1,250}$"},message:"must match pattern \""+"^(stun|stuns|turn|turns):[^\\s]{1,250}$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/ice_servers/" + i0+"/urls/" + i1,schemaPath:"#/$defs/IceServer/properties/urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/ice_servers/" + i0+"/urls",schemaPath:"#/$defs/IceServer/properties/urls/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data4.username !== undefined){
+let data7 = data4.username;
+if(typeof data7 === "string"){
+if(func1(data7) > 300){
+const err19 = {instancePath:instancePath+"/ice_servers/" + i0+"/username",schemaPath:"#/$defs/IceServer/properties/username/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/ice_servers/" + i0+"/username",schemaPath:"#/$defs/IceServer/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data4.credential !== undefined){
+let data8 = data4.credential;
+if(typeof data8 === "string"){
+if(func1(data8) > 300){
+const err21 = {instancePath:instancePath+"/ice_servers/" + i0+"/credential",schemaPath:"#/$defs/IceServer/properties/credential/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/ice_servers/" + i0+"/credential",schemaPath:"#/$defs/IceServer/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/ice_servers/" + i0,schemaPath:"#/$defs/IceServer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/ice_servers",schemaPath:"#/properties/ice_servers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema51 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"};
+const pattern18 = new RegExp("^[a-z][a-z0-9]*$", "u");
+const schema52 = {"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"};
+const schema53 = {"enum":["booth","official","guest"],"type":"string"};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2822,7 +3147,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern16.test(data0)){
+if(!pattern18.test(data0)){
 const err6 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -2857,7 +3182,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data1 === "booth") || (data1 === "official")) || (data1 === "guest"))){
-const err9 = {instancePath:instancePath+"/role",schemaPath:"#/$defs/ParticipantRole/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/role",schemaPath:"#/$defs/ParticipantRole/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2913,16 +3238,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate32.evaluated;
+const evaluated0 = validate33.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3186,7 +3511,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!pattern16.test(data5)){
+if(!pattern18.test(data5)){
 const err23 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -3233,8 +3558,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate33(data6[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(!(validate34(data6[i0], {instancePath:instancePath+"/participants/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
@@ -3316,7 +3641,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern18.test(data11)){
+if(!pattern16.test(data11)){
 const err33 = {instancePath:instancePath+"/ice_servers/" + i1+"/urls/" + i2,schemaPath:"#/$defs/IceServer/properties/urls/items/pattern",keyword:"pattern",params:{pattern: "^(stun|stuns|turn|turns):[^\\s]{1,250}$"},message:"must match pattern \""+"^(stun|stuns|turn|turns):[^\\s]{1,250}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -3435,18 +3760,18 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
-validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"};
-const schema55 = {"enum":["stepped_out","disconnected"],"type":"string"};
+const schema55 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"};
+const schema57 = {"enum":["stepped_out","disconnected"],"type":"string"};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3623,7 +3948,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((data4 === "stepped_out") || (data4 === "disconnected"))){
-const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/SessionLeftReason/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/SessionLeftReason/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3644,18 +3969,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema56 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"};
-const schema57 = {"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"};
+const schema58 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"};
+const schema59 = {"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3809,7 +4134,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((data3 === "hung_up") || (data3 === "booth_offline")) || (data3 === "cancelled")) || (data3 === "media_failed"))){
-const err13 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/SessionEndReason/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/SessionEndReason/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3830,17 +4155,17 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"};
+const schema60 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3982,8 +4307,8 @@ errors++;
 }
 }
 if(data.participant !== undefined){
-if(!(validate33(data.participant, {instancePath:instancePath+"/participant",parentData:data,parentDataProperty:"participant",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(!(validate34(data.participant, {instancePath:instancePath+"/participant",parentData:data,parentDataProperty:"participant",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
@@ -3998,18 +4323,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema59 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"};
-const schema60 = {"enum":["left","removed"],"type":"string"};
+const schema61 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"};
+const schema62 = {"enum":["left","removed"],"type":"string"};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4183,7 +4508,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern16.test(data3)){
+if(!pattern18.test(data3)){
 const err15 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -4218,7 +4543,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!((data4 === "left") || (data4 === "removed"))){
-const err18 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/ParticipantLeftReason/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/ParticipantLeftReason/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4239,17 +4564,17 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema61 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"};
+const schema63 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4378,17 +4703,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema62 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"};
+const schema64 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4508,18 +4833,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema64 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"};
-const schema65 = {"enum":["face","document"],"type":"string"};
+const schema66 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"};
+const schema67 = {"enum":["face","document"],"type":"string"};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4673,7 +4998,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((data3 === "face") || (data3 === "document"))){
-const err13 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/CameraSource/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/CameraSource/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4694,18 +5019,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"};
-const schema67 = {"enum":["ok","quiet","silent","clipping","missing"],"type":"string"};
+const schema68 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"};
+const schema69 = {"enum":["ok","quiet","silent","clipping","missing"],"type":"string"};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4914,7 +5239,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!(((((data4 === "ok") || (data4 === "quiet")) || (data4 === "silent")) || (data4 === "clipping")) || (data4 === "missing"))){
-const err18 = {instancePath:instancePath+"/mic_state",schemaPath:"#/$defs/MicrophoneState/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/mic_state",schemaPath:"#/$defs/MicrophoneState/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4970,17 +5295,17 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"};
+const schema70 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5301,17 +5626,17 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"};
+const schema72 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5390,7 +5715,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func23.call(schema70.properties, key0))){
+if(!(func23.call(schema72.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -5769,17 +6094,17 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema72 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"};
+const schema74 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5838,7 +6163,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func23.call(schema72.properties, key0))){
+if(!(func23.call(schema74.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -6283,18 +6608,18 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"};
-const schema76 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
+const schema77 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"};
+const schema78 = {"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6684,16 +7009,16 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6794,8 +7119,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate49(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate50(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -6822,18 +7147,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"};
-const schema79 = {"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"};
+const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"};
+const schema81 = {"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6922,7 +7247,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key0 in data){
-if(!(func23.call(schema78.properties, key0))){
+if(!(func23.call(schema80.properties, key0))){
 const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7037,7 +7362,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!((((data3 === "checkin_refused") || (data3 === "official_no_show")) || (data3 === "call_button")) || (data3 === "device_fault"))){
-const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/AlertKind/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/AlertKind/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7309,19 +7634,19 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema80 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
-const schema81 = {"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"};
-const pattern32 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const schema82 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
+const schema83 = {"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"};
+const pattern34 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7475,7 +7800,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((((((data3 === "requested") || (data3 === "waiting_card")) || (data3 === "typing_pin")) || (data3 === "signing")) || (data3 === "identified")) || (data3 === "in_person")) || (data3 === "failed")) || (data3 === "cancelled"))){
-const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7511,7 +7836,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern32.test(data4)){
+if(!pattern34.test(data4)){
 const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7654,17 +7979,17 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema82 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
+const schema84 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7818,7 +8143,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((((((data3 === "requested") || (data3 === "waiting_card")) || (data3 === "typing_pin")) || (data3 === "signing")) || (data3 === "identified")) || (data3 === "in_person")) || (data3 === "failed")) || (data3 === "cancelled"))){
-const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/IdentState/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7928,7 +8253,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern32.test(data5)){
+if(!pattern34.test(data5)){
 const err21 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -8071,17 +8396,17 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema84 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"};
+const schema86 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8303,13 +8628,1303 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern60 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
-const pattern65 = new RegExp("^[a-z0-9-]+$", "u");
+const schema88 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.stats","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"rtt_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"loss_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"jitter_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"fps":{"anyOf":[{"maximum":240,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_in":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_out":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"width":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"height":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"concealed_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"pair":{"anyOf":[{"$ref":"#/$defs/CandidatePairType"},{"type":"null"}]}},"required":["type","session_id","peer"],"type":"object"};
+const schema89 = {"enum":["host","srflx","prflx","relay_udp","relay_tcp","relay_tls","unknown"],"type":"string"};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func23.call(schema88.properties, key0))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(1 !== data0){
+const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("call.stats" !== data1){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "call.stats"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.peer !== undefined){
+let data3 = data.peer;
+if(typeof data3 === "string"){
+if(func1(data3) > 16){
+const err12 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err13 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern18.test(data3)){
+const err14 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.rtt_ms !== undefined){
+let data4 = data.rtt_ms;
+const _errs11 = errors;
+let valid1 = false;
+const _errs12 = errors;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 60000 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/rtt_ms",schemaPath:"#/properties/rtt_ms/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/rtt_ms",schemaPath:"#/properties/rtt_ms/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/rtt_ms",schemaPath:"#/properties/rtt_ms/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+const _errs14 = errors;
+if(data4 !== null){
+const err19 = {instancePath:instancePath+"/rtt_ms",schemaPath:"#/properties/rtt_ms/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err20 = {instancePath:instancePath+"/rtt_ms",schemaPath:"#/properties/rtt_ms/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.loss_pct !== undefined){
+let data5 = data.loss_pct;
+const _errs17 = errors;
+let valid2 = false;
+const _errs18 = errors;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 100 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/loss_pct",schemaPath:"#/properties/loss_pct/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/loss_pct",schemaPath:"#/properties/loss_pct/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/loss_pct",schemaPath:"#/properties/loss_pct/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid2 = valid2 || _valid1;
+const _errs20 = errors;
+if(data5 !== null){
+const err24 = {instancePath:instancePath+"/loss_pct",schemaPath:"#/properties/loss_pct/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err25 = {instancePath:instancePath+"/loss_pct",schemaPath:"#/properties/loss_pct/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.jitter_ms !== undefined){
+let data6 = data.jitter_ms;
+const _errs23 = errors;
+let valid3 = false;
+const _errs24 = errors;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 60000 || isNaN(data6)){
+const err26 = {instancePath:instancePath+"/jitter_ms",schemaPath:"#/properties/jitter_ms/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err27 = {instancePath:instancePath+"/jitter_ms",schemaPath:"#/properties/jitter_ms/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/jitter_ms",schemaPath:"#/properties/jitter_ms/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+valid3 = valid3 || _valid2;
+const _errs26 = errors;
+if(data6 !== null){
+const err29 = {instancePath:instancePath+"/jitter_ms",schemaPath:"#/properties/jitter_ms/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+valid3 = valid3 || _valid2;
+if(!valid3){
+const err30 = {instancePath:instancePath+"/jitter_ms",schemaPath:"#/properties/jitter_ms/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.fps !== undefined){
+let data7 = data.fps;
+const _errs29 = errors;
+let valid4 = false;
+const _errs30 = errors;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 240 || isNaN(data7)){
+const err31 = {instancePath:instancePath+"/fps",schemaPath:"#/properties/fps/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 240},message:"must be <= 240"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data7 < 0 || isNaN(data7)){
+const err32 = {instancePath:instancePath+"/fps",schemaPath:"#/properties/fps/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/fps",schemaPath:"#/properties/fps/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid3 = _errs30 === errors;
+valid4 = valid4 || _valid3;
+const _errs32 = errors;
+if(data7 !== null){
+const err34 = {instancePath:instancePath+"/fps",schemaPath:"#/properties/fps/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid3 = _errs32 === errors;
+valid4 = valid4 || _valid3;
+if(!valid4){
+const err35 = {instancePath:instancePath+"/fps",schemaPath:"#/properties/fps/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.kbps_in !== undefined){
+let data8 = data.kbps_in;
+const _errs35 = errors;
+let valid5 = false;
+const _errs36 = errors;
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 1000000 || isNaN(data8)){
+const err36 = {instancePath:instancePath+"/kbps_in",schemaPath:"#/properties/kbps_in/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err37 = {instancePath:instancePath+"/kbps_in",schemaPath:"#/properties/kbps_in/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/kbps_in",schemaPath:"#/properties/kbps_in/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+var _valid4 = _errs36 === errors;
+valid5 = valid5 || _valid4;
+const _errs38 = errors;
+if(data8 !== null){
+const err39 = {instancePath:instancePath+"/kbps_in",schemaPath:"#/properties/kbps_in/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var _valid4 = _errs38 === errors;
+valid5 = valid5 || _valid4;
+if(!valid5){
+const err40 = {instancePath:instancePath+"/kbps_in",schemaPath:"#/properties/kbps_in/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+else {
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.kbps_out !== undefined){
+let data9 = data.kbps_out;
+const _errs41 = errors;
+let valid6 = false;
+const _errs42 = errors;
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1000000 || isNaN(data9)){
+const err41 = {instancePath:instancePath+"/kbps_out",schemaPath:"#/properties/kbps_out/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data9 < 0 || isNaN(data9)){
+const err42 = {instancePath:instancePath+"/kbps_out",schemaPath:"#/properties/kbps_out/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/kbps_out",schemaPath:"#/properties/kbps_out/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid5 = _errs42 === errors;
+valid6 = valid6 || _valid5;
+const _errs44 = errors;
+if(data9 !== null){
+const err44 = {instancePath:instancePath+"/kbps_out",schemaPath:"#/properties/kbps_out/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+var _valid5 = _errs44 === errors;
+valid6 = valid6 || _valid5;
+if(!valid6){
+const err45 = {instancePath:instancePath+"/kbps_out",schemaPath:"#/properties/kbps_out/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.width !== undefined){
+let data10 = data.width;
+const _errs47 = errors;
+let valid7 = false;
+const _errs48 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err46 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 20000 || isNaN(data10)){
+const err47 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err48 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid6 = _errs48 === errors;
+valid7 = valid7 || _valid6;
+const _errs50 = errors;
+if(data10 !== null){
+const err49 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var _valid6 = _errs50 === errors;
+valid7 = valid7 || _valid6;
+if(!valid7){
+const err50 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.height !== undefined){
+let data11 = data.height;
+const _errs53 = errors;
+let valid8 = false;
+const _errs54 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err51 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 20000 || isNaN(data11)){
+const err52 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data11 < 0 || isNaN(data11)){
+const err53 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+var _valid7 = _errs54 === errors;
+valid8 = valid8 || _valid7;
+const _errs56 = errors;
+if(data11 !== null){
+const err54 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+var _valid7 = _errs56 === errors;
+valid8 = valid8 || _valid7;
+if(!valid8){
+const err55 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+else {
+errors = _errs53;
+if(vErrors !== null){
+if(_errs53){
+vErrors.length = _errs53;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.concealed_pct !== undefined){
+let data12 = data.concealed_pct;
+const _errs59 = errors;
+let valid9 = false;
+const _errs60 = errors;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 100 || isNaN(data12)){
+const err56 = {instancePath:instancePath+"/concealed_pct",schemaPath:"#/properties/concealed_pct/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data12 < 0 || isNaN(data12)){
+const err57 = {instancePath:instancePath+"/concealed_pct",schemaPath:"#/properties/concealed_pct/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/concealed_pct",schemaPath:"#/properties/concealed_pct/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid8 = _errs60 === errors;
+valid9 = valid9 || _valid8;
+const _errs62 = errors;
+if(data12 !== null){
+const err59 = {instancePath:instancePath+"/concealed_pct",schemaPath:"#/properties/concealed_pct/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+var _valid8 = _errs62 === errors;
+valid9 = valid9 || _valid8;
+if(!valid9){
+const err60 = {instancePath:instancePath+"/concealed_pct",schemaPath:"#/properties/concealed_pct/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+else {
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pair !== undefined){
+let data13 = data.pair;
+const _errs65 = errors;
+let valid10 = false;
+const _errs66 = errors;
+if(typeof data13 !== "string"){
+const err61 = {instancePath:instancePath+"/pair",schemaPath:"#/$defs/CandidatePairType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(!(((((((data13 === "host") || (data13 === "srflx")) || (data13 === "prflx")) || (data13 === "relay_udp")) || (data13 === "relay_tcp")) || (data13 === "relay_tls")) || (data13 === "unknown"))){
+const err62 = {instancePath:instancePath+"/pair",schemaPath:"#/$defs/CandidatePairType/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+var _valid9 = _errs66 === errors;
+valid10 = valid10 || _valid9;
+const _errs69 = errors;
+if(data13 !== null){
+const err63 = {instancePath:instancePath+"/pair",schemaPath:"#/properties/pair/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+var _valid9 = _errs69 === errors;
+valid10 = valid10 || _valid9;
+if(!valid10){
+const err64 = {instancePath:instancePath+"/pair",schemaPath:"#/properties/pair/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+else {
+errors = _errs65;
+if(vErrors !== null){
+if(_errs65){
+vErrors.length = _errs65;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema90 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.event","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/CallEventKind"},"peer":{"anyOf":[{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},{"type":"null"}]},"detail":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]}},"required":["type","session_id","kind"],"type":"object"};
+const schema91 = {"enum":["ice_state","connection_state","reconnecting","device_fault","device_ok","media_failed"],"type":"string"};
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "session_id")) || (key0 === "kind")) || (key0 === "peer")) || (key0 === "detail"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data0 = data.v;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(1 !== data0){
+const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("call.event" !== data1){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "call.event"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data2 = data.session_id;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data3 = data.kind;
+if(typeof data3 !== "string"){
+const err12 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/CallEventKind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!((((((data3 === "ice_state") || (data3 === "connection_state")) || (data3 === "reconnecting")) || (data3 === "device_fault")) || (data3 === "device_ok")) || (data3 === "media_failed"))){
+const err13 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/CallEventKind/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.peer !== undefined){
+let data4 = data.peer;
+const _errs12 = errors;
+let valid2 = false;
+const _errs13 = errors;
+if(typeof data4 === "string"){
+if(func1(data4) > 16){
+const err14 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err15 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!pattern18.test(data4)){
+const err16 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
+if(data4 !== null){
+const err18 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err19 = {instancePath:instancePath+"/peer",schemaPath:"#/properties/peer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.detail !== undefined){
+let data5 = data.detail;
+const _errs18 = errors;
+let valid3 = false;
+const _errs19 = errors;
+if(typeof data5 === "string"){
+if(func1(data5) > 40){
+const err20 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err21 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!pattern34.test(data5)){
+const err22 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid3 = valid3 || _valid1;
+const _errs21 = errors;
+if(data5 !== null){
+const err24 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err25 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern66 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
+const pattern71 = new RegExp("^[a-z0-9-]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8368,9 +9983,18 @@ props0 = true;
 }
 }
 else if(tag0 === "session.lobby"){
+if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "session.admit"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/$defs/SessionLobby/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err0 = {instancePath,schemaPath:"#/$defs/SessionAdmit/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8380,7 +10004,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.session_id === undefined){
-const err1 = {instancePath,schemaPath:"#/$defs/SessionLobby/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err1 = {instancePath,schemaPath:"#/$defs/SessionAdmit/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8391,7 +10015,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "v") || (key0 === "type")) || (key0 === "session_id"))){
-const err2 = {instancePath,schemaPath:"#/$defs/SessionLobby/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err2 = {instancePath,schemaPath:"#/$defs/SessionAdmit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8404,7 +10028,7 @@ errors++;
 if(data.v !== undefined){
 let data0 = data.v;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLobby/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err3 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionAdmit/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8414,7 +10038,7 @@ vErrors.push(err3);
 errors++;
 }
 if(1 !== data0){
-const err4 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLobby/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err4 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionAdmit/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8427,7 +10051,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLobby/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionAdmit/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8436,8 +10060,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("session.lobby" !== data1){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLobby/properties/type/const",keyword:"const",params:{allowedValue: "session.lobby"},message:"must be equal to constant"};
+if("session.admit" !== data1){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionAdmit/properties/type/const",keyword:"const",params:{allowedValue: "session.admit"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8451,7 +10075,7 @@ if(data.session_id !== undefined){
 let data2 = data.session_id;
 if(typeof data2 === "string"){
 if(func1(data2) > 64){
-const err7 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLobby/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err7 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8461,7 +10085,7 @@ vErrors.push(err7);
 errors++;
 }
 if(func1(data2) < 1){
-const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLobby/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8471,7 +10095,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLobby/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err9 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8482,7 +10106,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLobby/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8494,7 +10118,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/$defs/SessionLobby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath,schemaPath:"#/$defs/SessionAdmit/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8507,10 +10131,19 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "session.admit"){
+else if(tag0 === "session.admitted"){
+if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "session.leave"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err12 = {instancePath,schemaPath:"#/$defs/SessionAdmit/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err12 = {instancePath,schemaPath:"#/$defs/SessionLeave/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8520,7 +10153,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data.session_id === undefined){
-const err13 = {instancePath,schemaPath:"#/$defs/SessionAdmit/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err13 = {instancePath,schemaPath:"#/$defs/SessionLeave/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8531,7 +10164,7 @@ errors++;
 }
 for(const key1 in data){
 if(!(((key1 === "v") || (key1 === "type")) || (key1 === "session_id"))){
-const err14 = {instancePath,schemaPath:"#/$defs/SessionAdmit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err14 = {instancePath,schemaPath:"#/$defs/SessionLeave/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8544,7 +10177,7 @@ errors++;
 if(data.v !== undefined){
 let data3 = data.v;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err15 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionAdmit/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLeave/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8554,7 +10187,7 @@ vErrors.push(err15);
 errors++;
 }
 if(1 !== data3){
-const err16 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionAdmit/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err16 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLeave/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8567,7 +10200,7 @@ errors++;
 if(data.type !== undefined){
 let data4 = data.type;
 if(typeof data4 !== "string"){
-const err17 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionAdmit/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLeave/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8576,8 +10209,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if("session.admit" !== data4){
-const err18 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionAdmit/properties/type/const",keyword:"const",params:{allowedValue: "session.admit"},message:"must be equal to constant"};
+if("session.leave" !== data4){
+const err18 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLeave/properties/type/const",keyword:"const",params:{allowedValue: "session.leave"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8591,7 +10224,7 @@ if(data.session_id !== undefined){
 let data5 = data.session_id;
 if(typeof data5 === "string"){
 if(func1(data5) > 64){
-const err19 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err19 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8601,7 +10234,7 @@ vErrors.push(err19);
 errors++;
 }
 if(func1(data5) < 1){
-const err20 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err20 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8611,7 +10244,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!pattern4.test(data5)){
-const err21 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err21 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8622,7 +10255,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionAdmit/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err22 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8634,7 +10267,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/$defs/SessionAdmit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath,schemaPath:"#/$defs/SessionLeave/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8647,19 +10280,19 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "session.admitted"){
-if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+else if(tag0 === "session.left"){
+if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "session.leave"){
+else if(tag0 === "session.end"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err24 = {instancePath,schemaPath:"#/$defs/SessionLeave/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err24 = {instancePath,schemaPath:"#/$defs/SessionEnd/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8669,7 +10302,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data.session_id === undefined){
-const err25 = {instancePath,schemaPath:"#/$defs/SessionLeave/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err25 = {instancePath,schemaPath:"#/$defs/SessionEnd/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8680,7 +10313,7 @@ errors++;
 }
 for(const key2 in data){
 if(!(((key2 === "v") || (key2 === "type")) || (key2 === "session_id"))){
-const err26 = {instancePath,schemaPath:"#/$defs/SessionLeave/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err26 = {instancePath,schemaPath:"#/$defs/SessionEnd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8693,7 +10326,7 @@ errors++;
 if(data.v !== undefined){
 let data6 = data.v;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err27 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLeave/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err27 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionEnd/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8703,7 +10336,7 @@ vErrors.push(err27);
 errors++;
 }
 if(1 !== data6){
-const err28 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionLeave/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err28 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionEnd/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8716,7 +10349,7 @@ errors++;
 if(data.type !== undefined){
 let data7 = data.type;
 if(typeof data7 !== "string"){
-const err29 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLeave/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionEnd/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8725,8 +10358,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if("session.leave" !== data7){
-const err30 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionLeave/properties/type/const",keyword:"const",params:{allowedValue: "session.leave"},message:"must be equal to constant"};
+if("session.end" !== data7){
+const err30 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionEnd/properties/type/const",keyword:"const",params:{allowedValue: "session.end"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8740,7 +10373,7 @@ if(data.session_id !== undefined){
 let data8 = data.session_id;
 if(typeof data8 === "string"){
 if(func1(data8) > 64){
-const err31 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err31 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8750,7 +10383,7 @@ vErrors.push(err31);
 errors++;
 }
 if(func1(data8) < 1){
-const err32 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err32 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8760,7 +10393,7 @@ vErrors.push(err32);
 errors++;
 }
 if(!pattern4.test(data8)){
-const err33 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err33 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8771,7 +10404,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionLeave/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err34 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8783,7 +10416,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/$defs/SessionLeave/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err35 = {instancePath,schemaPath:"#/$defs/SessionEnd/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8796,158 +10429,9 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "session.left"){
-if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "session.end"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err36 = {instancePath,schemaPath:"#/$defs/SessionEnd/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err37 = {instancePath,schemaPath:"#/$defs/SessionEnd/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-for(const key3 in data){
-if(!(((key3 === "v") || (key3 === "type")) || (key3 === "session_id"))){
-const err38 = {instancePath,schemaPath:"#/$defs/SessionEnd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data9 = data.v;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err39 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionEnd/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-if(1 !== data9){
-const err40 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/SessionEnd/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data10 = data.type;
-if(typeof data10 !== "string"){
-const err41 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionEnd/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-if("session.end" !== data10){
-const err42 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/SessionEnd/properties/type/const",keyword:"const",params:{allowedValue: "session.end"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data11 = data.session_id;
-if(typeof data11 === "string"){
-if(func1(data11) > 64){
-const err43 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(func1(data11) < 1){
-const err44 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-if(!pattern4.test(data11)){
-const err45 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/SessionEnd/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-}
-else {
-const err47 = {instancePath,schemaPath:"#/$defs/SessionEnd/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
 else if(tag0 === "session.ended"){
-if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -8955,8 +10439,8 @@ props0 = true;
 }
 }
 else if(tag0 === "participant.joined"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -8966,7 +10450,143 @@ props0 = true;
 else if(tag0 === "participant.remove"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err48 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err36 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err37 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err38 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key3 in data){
+if(!((((key3 === "v") || (key3 === "type")) || (key3 === "session_id")) || (key3 === "peer"))){
+const err39 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data9 = data.v;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err40 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/ParticipantRemove/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(1 !== data9){
+const err41 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/ParticipantRemove/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data10 = data.type;
+if(typeof data10 !== "string"){
+const err42 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/ParticipantRemove/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if("participant.remove" !== data10){
+const err43 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/ParticipantRemove/properties/type/const",keyword:"const",params:{allowedValue: "participant.remove"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data11 = data.session_id;
+if(typeof data11 === "string"){
+if(func1(data11) > 64){
+const err44 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(func1(data11) < 1){
+const err45 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(!pattern4.test(data11)){
+const err46 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data.peer !== undefined){
+let data12 = data.peer;
+if(typeof data12 === "string"){
+if(func1(data12) > 16){
+const err48 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8975,8 +10595,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err49 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(func1(data12) < 1){
+const err49 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -8985,8 +10605,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data.peer === undefined){
-const err50 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(!pattern18.test(data12)){
+const err50 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -8995,9 +10615,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key4 in data){
-if(!((((key4 === "v") || (key4 === "type")) || (key4 === "session_id")) || (key4 === "peer"))){
-const err51 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+else {
+const err51 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9007,10 +10627,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data12 = data.v;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err52 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/ParticipantRemove/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err52 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -9019,148 +10638,13 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(1 !== data12){
-const err53 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/ParticipantRemove/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data13 = data.type;
-if(typeof data13 !== "string"){
-const err54 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/ParticipantRemove/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-if("participant.remove" !== data13){
-const err55 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/ParticipantRemove/properties/type/const",keyword:"const",params:{allowedValue: "participant.remove"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data14 = data.session_id;
-if(typeof data14 === "string"){
-if(func1(data14) > 64){
-const err56 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-if(func1(data14) < 1){
-const err57 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(!pattern4.test(data14)){
-const err58 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-else {
-const err59 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/ParticipantRemove/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data.peer !== undefined){
-let data15 = data.peer;
-if(typeof data15 === "string"){
-if(func1(data15) > 16){
-const err60 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if(func1(data15) < 1){
-const err61 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-if(!pattern16.test(data15)){
-const err62 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/ParticipantRemove/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-}
-else {
-const err64 = {instancePath,schemaPath:"#/$defs/ParticipantRemove/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = true;
 }
 }
 else if(tag0 === "participant.left"){
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -9170,7 +10654,139 @@ props0 = true;
 else if(tag0 === "rtc.offer"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err65 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err53 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err54 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err55 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data.sdp === undefined){
+const err56 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "sdp"},message:"must have required property '"+"sdp"+"'"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+for(const key4 in data){
+if(!(((((key4 === "v") || (key4 === "type")) || (key4 === "session_id")) || (key4 === "peer")) || (key4 === "sdp"))){
+const err57 = {instancePath,schemaPath:"#/$defs/RtcOffer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data13 = data.v;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err58 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcOffer/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(1 !== data13){
+const err59 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcOffer/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data14 = data.type;
+if(typeof data14 !== "string"){
+const err60 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcOffer/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if("rtc.offer" !== data14){
+const err61 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcOffer/properties/type/const",keyword:"const",params:{allowedValue: "rtc.offer"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data15 = data.session_id;
+if(typeof data15 === "string"){
+if(func1(data15) > 64){
+const err62 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(func1(data15) < 1){
+const err63 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(!pattern4.test(data15)){
+const err64 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -9179,8 +10795,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err66 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.peer !== undefined){
+let data16 = data.peer;
+if(typeof data16 === "string"){
+if(func1(data16) > 16){
+const err66 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -9189,8 +10809,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data.peer === undefined){
-const err67 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(func1(data16) < 1){
+const err67 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -9199,8 +10819,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data.sdp === undefined){
-const err68 = {instancePath,schemaPath:"#/$defs/RtcOffer/required",keyword:"required",params:{missingProperty: "sdp"},message:"must have required property '"+"sdp"+"'"};
+if(!pattern18.test(data16)){
+const err68 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -9209,9 +10829,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key5 in data){
-if(!(((((key5 === "v") || (key5 === "type")) || (key5 === "session_id")) || (key5 === "peer")) || (key5 === "sdp"))){
-const err69 = {instancePath,schemaPath:"#/$defs/RtcOffer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+else {
+const err69 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -9221,10 +10841,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data16 = data.v;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err70 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcOffer/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.sdp !== undefined){
+let data17 = data.sdp;
+if(typeof data17 === "string"){
+if(func1(data17) > 64000){
+const err70 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/maxLength",keyword:"maxLength",params:{limit: 64000},message:"must NOT have more than 64000 characters"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -9233,8 +10854,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(1 !== data16){
-const err71 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcOffer/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data17) < 1){
+const err71 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -9244,10 +10865,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data17 = data.type;
-if(typeof data17 !== "string"){
-const err72 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcOffer/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err72 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -9256,150 +10875,15 @@ vErrors.push(err72);
 }
 errors++;
 }
-if("rtc.offer" !== data17){
-const err73 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcOffer/properties/type/const",keyword:"const",params:{allowedValue: "rtc.offer"},message:"must be equal to constant"};
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/$defs/RtcOffer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
 else {
 vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data18 = data.session_id;
-if(typeof data18 === "string"){
-if(func1(data18) > 64){
-const err74 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-if(func1(data18) < 1){
-const err75 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-if(!pattern4.test(data18)){
-const err76 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcOffer/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-if(data.peer !== undefined){
-let data19 = data.peer;
-if(typeof data19 === "string"){
-if(func1(data19) > 16){
-const err78 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-if(func1(data19) < 1){
-const err79 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-if(!pattern16.test(data19)){
-const err80 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcOffer/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data.sdp !== undefined){
-let data20 = data.sdp;
-if(typeof data20 === "string"){
-if(func1(data20) > 64000){
-const err82 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/maxLength",keyword:"maxLength",params:{limit: 64000},message:"must NOT have more than 64000 characters"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-if(func1(data20) < 1){
-const err83 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-else {
-const err84 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcOffer/properties/sdp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-}
-else {
-const err85 = {instancePath,schemaPath:"#/$defs/RtcOffer/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
 }
 errors++;
 }
@@ -9410,7 +10894,139 @@ props0 = true;
 else if(tag0 === "rtc.answer"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err86 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err74 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err75 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err76 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+if(data.sdp === undefined){
+const err77 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "sdp"},message:"must have required property '"+"sdp"+"'"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+for(const key5 in data){
+if(!(((((key5 === "v") || (key5 === "type")) || (key5 === "session_id")) || (key5 === "peer")) || (key5 === "sdp"))){
+const err78 = {instancePath,schemaPath:"#/$defs/RtcAnswer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data18 = data.v;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err79 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcAnswer/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(1 !== data18){
+const err80 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcAnswer/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data19 = data.type;
+if(typeof data19 !== "string"){
+const err81 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcAnswer/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if("rtc.answer" !== data19){
+const err82 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcAnswer/properties/type/const",keyword:"const",params:{allowedValue: "rtc.answer"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data20 = data.session_id;
+if(typeof data20 === "string"){
+if(func1(data20) > 64){
+const err83 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+if(func1(data20) < 1){
+const err84 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if(!pattern4.test(data20)){
+const err85 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -9419,8 +11035,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err87 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.peer !== undefined){
+let data21 = data.peer;
+if(typeof data21 === "string"){
+if(func1(data21) > 16){
+const err87 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -9429,8 +11049,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data.peer === undefined){
-const err88 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(func1(data21) < 1){
+const err88 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -9439,8 +11059,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data.sdp === undefined){
-const err89 = {instancePath,schemaPath:"#/$defs/RtcAnswer/required",keyword:"required",params:{missingProperty: "sdp"},message:"must have required property '"+"sdp"+"'"};
+if(!pattern18.test(data21)){
+const err89 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -9449,9 +11069,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key6 in data){
-if(!(((((key6 === "v") || (key6 === "type")) || (key6 === "session_id")) || (key6 === "peer")) || (key6 === "sdp"))){
-const err90 = {instancePath,schemaPath:"#/$defs/RtcAnswer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+else {
+const err90 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -9461,10 +11081,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data21 = data.v;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err91 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcAnswer/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.sdp !== undefined){
+let data22 = data.sdp;
+if(typeof data22 === "string"){
+if(func1(data22) > 64000){
+const err91 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/maxLength",keyword:"maxLength",params:{limit: 64000},message:"must NOT have more than 64000 characters"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -9473,8 +11094,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(1 !== data21){
-const err92 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcAnswer/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data22) < 1){
+const err92 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -9484,10 +11105,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data22 = data.type;
-if(typeof data22 !== "string"){
-const err93 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcAnswer/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err93 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -9496,150 +11115,15 @@ vErrors.push(err93);
 }
 errors++;
 }
-if("rtc.answer" !== data22){
-const err94 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcAnswer/properties/type/const",keyword:"const",params:{allowedValue: "rtc.answer"},message:"must be equal to constant"};
+}
+}
+else {
+const err94 = {instancePath,schemaPath:"#/$defs/RtcAnswer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
 else {
 vErrors.push(err94);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data23 = data.session_id;
-if(typeof data23 === "string"){
-if(func1(data23) > 64){
-const err95 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-if(func1(data23) < 1){
-const err96 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-if(!pattern4.test(data23)){
-const err97 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcAnswer/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-if(data.peer !== undefined){
-let data24 = data.peer;
-if(typeof data24 === "string"){
-if(func1(data24) > 16){
-const err99 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-if(func1(data24) < 1){
-const err100 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-if(!pattern16.test(data24)){
-const err101 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcAnswer/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-if(data.sdp !== undefined){
-let data25 = data.sdp;
-if(typeof data25 === "string"){
-if(func1(data25) > 64000){
-const err103 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/maxLength",keyword:"maxLength",params:{limit: 64000},message:"must NOT have more than 64000 characters"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-if(func1(data25) < 1){
-const err104 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/sdp",schemaPath:"#/$defs/RtcAnswer/properties/sdp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-}
-else {
-const err106 = {instancePath,schemaPath:"#/$defs/RtcAnswer/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
 }
 errors++;
 }
@@ -9650,7 +11134,139 @@ props0 = true;
 else if(tag0 === "rtc.ice"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err107 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err95 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err96 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err97 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(data.candidate === undefined){
+const err98 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "candidate"},message:"must have required property '"+"candidate"+"'"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+for(const key6 in data){
+if(!(((((((key6 === "v") || (key6 === "type")) || (key6 === "session_id")) || (key6 === "peer")) || (key6 === "candidate")) || (key6 === "sdp_mid")) || (key6 === "sdp_mline_index"))){
+const err99 = {instancePath,schemaPath:"#/$defs/RtcIce/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data23 = data.v;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err100 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcIce/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(1 !== data23){
+const err101 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcIce/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data24 = data.type;
+if(typeof data24 !== "string"){
+const err102 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcIce/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if("rtc.ice" !== data24){
+const err103 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcIce/properties/type/const",keyword:"const",params:{allowedValue: "rtc.ice"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data25 = data.session_id;
+if(typeof data25 === "string"){
+if(func1(data25) > 64){
+const err104 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+if(func1(data25) < 1){
+const err105 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+if(!pattern4.test(data25)){
+const err106 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -9659,8 +11275,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err108 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.peer !== undefined){
+let data26 = data.peer;
+if(typeof data26 === "string"){
+if(func1(data26) > 16){
+const err108 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -9669,8 +11289,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data.peer === undefined){
-const err109 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(func1(data26) < 1){
+const err109 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -9679,8 +11299,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data.candidate === undefined){
-const err110 = {instancePath,schemaPath:"#/$defs/RtcIce/required",keyword:"required",params:{missingProperty: "candidate"},message:"must have required property '"+"candidate"+"'"};
+if(!pattern18.test(data26)){
+const err110 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -9689,9 +11309,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-for(const key7 in data){
-if(!(((((((key7 === "v") || (key7 === "type")) || (key7 === "session_id")) || (key7 === "peer")) || (key7 === "candidate")) || (key7 === "sdp_mid")) || (key7 === "sdp_mline_index"))){
-const err111 = {instancePath,schemaPath:"#/$defs/RtcIce/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+else {
+const err111 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -9701,10 +11321,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data26 = data.v;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err112 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcIce/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.candidate !== undefined){
+let data27 = data.candidate;
+if(typeof data27 === "string"){
+if(func1(data27) > 1000){
+const err112 = {instancePath:instancePath+"/candidate",schemaPath:"#/$defs/RtcIce/properties/candidate/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -9713,8 +11334,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(1 !== data26){
-const err113 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcIce/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+else {
+const err113 = {instancePath:instancePath+"/candidate",schemaPath:"#/$defs/RtcIce/properties/candidate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -9724,10 +11346,14 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data27 = data.type;
-if(typeof data27 !== "string"){
-const err114 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcIce/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.sdp_mid !== undefined){
+let data28 = data.sdp_mid;
+const _errs98 = errors;
+let valid33 = false;
+const _errs99 = errors;
+if(typeof data28 === "string"){
+if(func1(data28) > 64){
+const err114 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -9736,8 +11362,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-if("rtc.ice" !== data27){
-const err115 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcIce/properties/type/const",keyword:"const",params:{allowedValue: "rtc.ice"},message:"must be equal to constant"};
+}
+else {
+const err115 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -9746,12 +11373,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data28 = data.session_id;
-if(typeof data28 === "string"){
-if(func1(data28) > 64){
-const err116 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+var _valid0 = _errs99 === errors;
+valid33 = valid33 || _valid0;
+const _errs101 = errors;
+if(data28 !== null){
+const err116 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -9760,8 +11386,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(func1(data28) < 1){
-const err117 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid0 = _errs101 === errors;
+valid33 = valid33 || _valid0;
+if(!valid33){
+const err117 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -9770,155 +11398,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(!pattern4.test(data28)){
-const err118 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err118];
-}
 else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-else {
-const err119 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcIce/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-}
-if(data.peer !== undefined){
-let data29 = data.peer;
-if(typeof data29 === "string"){
-if(func1(data29) > 16){
-const err120 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-if(func1(data29) < 1){
-const err121 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-if(!pattern16.test(data29)){
-const err122 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcIce/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-}
-if(data.candidate !== undefined){
-let data30 = data.candidate;
-if(typeof data30 === "string"){
-if(func1(data30) > 1000){
-const err124 = {instancePath:instancePath+"/candidate",schemaPath:"#/$defs/RtcIce/properties/candidate/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/candidate",schemaPath:"#/$defs/RtcIce/properties/candidate/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-if(data.sdp_mid !== undefined){
-let data31 = data.sdp_mid;
-const _errs107 = errors;
-let valid35 = false;
-const _errs108 = errors;
-if(typeof data31 === "string"){
-if(func1(data31) > 64){
-const err126 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-var _valid0 = _errs108 === errors;
-valid35 = valid35 || _valid0;
-const _errs110 = errors;
-if(data31 !== null){
-const err128 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-var _valid0 = _errs110 === errors;
-valid35 = valid35 || _valid0;
-if(!valid35){
-const err129 = {instancePath:instancePath+"/sdp_mid",schemaPath:"#/$defs/RtcIce/properties/sdp_mid/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-else {
-errors = _errs107;
+errors = _errs98;
 if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
+if(_errs98){
+vErrors.length = _errs98;
 }
 else {
 vErrors = null;
@@ -9927,72 +11411,72 @@ vErrors = null;
 }
 }
 if(data.sdp_mline_index !== undefined){
-let data32 = data.sdp_mline_index;
-const _errs113 = errors;
-let valid36 = false;
-const _errs114 = errors;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err130 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data29 = data.sdp_mline_index;
+const _errs104 = errors;
+let valid34 = false;
+const _errs105 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err118 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err130];
+vErrors = [err118];
 }
 else {
-vErrors.push(err130);
+vErrors.push(err118);
 }
 errors++;
 }
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 > 64 || isNaN(data32)){
-const err131 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 64 || isNaN(data29)){
+const err119 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64"};
 if(vErrors === null){
-vErrors = [err131];
+vErrors = [err119];
 }
 else {
-vErrors.push(err131);
+vErrors.push(err119);
 }
 errors++;
 }
-if(data32 < 0 || isNaN(data32)){
-const err132 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data29 < 0 || isNaN(data29)){
+const err120 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err132];
+vErrors = [err120];
 }
 else {
-vErrors.push(err132);
+vErrors.push(err120);
 }
 errors++;
 }
 }
-var _valid1 = _errs114 === errors;
-valid36 = valid36 || _valid1;
-const _errs116 = errors;
-if(data32 !== null){
-const err133 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid1 = _errs105 === errors;
+valid34 = valid34 || _valid1;
+const _errs107 = errors;
+if(data29 !== null){
+const err121 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err133];
+vErrors = [err121];
 }
 else {
-vErrors.push(err133);
+vErrors.push(err121);
 }
 errors++;
 }
-var _valid1 = _errs116 === errors;
-valid36 = valid36 || _valid1;
-if(!valid36){
-const err134 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid1 = _errs107 === errors;
+valid34 = valid34 || _valid1;
+if(!valid34){
+const err122 = {instancePath:instancePath+"/sdp_mline_index",schemaPath:"#/$defs/RtcIce/properties/sdp_mline_index/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err134];
+vErrors = [err122];
 }
 else {
-vErrors.push(err134);
+vErrors.push(err122);
 }
 errors++;
 }
 else {
-errors = _errs113;
+errors = _errs104;
 if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
+if(_errs104){
+vErrors.length = _errs104;
 }
 else {
 vErrors = null;
@@ -10002,12 +11486,12 @@ vErrors = null;
 }
 }
 else {
-const err135 = {instancePath,schemaPath:"#/$defs/RtcIce/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err123 = {instancePath,schemaPath:"#/$defs/RtcIce/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err135];
+vErrors = [err123];
 }
 else {
-vErrors.push(err135);
+vErrors.push(err123);
 }
 errors++;
 }
@@ -10018,7 +11502,143 @@ props0 = true;
 else if(tag0 === "rtc.restart"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err136 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err124 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err125 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+if(data.peer === undefined){
+const err126 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+for(const key7 in data){
+if(!((((key7 === "v") || (key7 === "type")) || (key7 === "session_id")) || (key7 === "peer"))){
+const err127 = {instancePath,schemaPath:"#/$defs/RtcRestart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data30 = data.v;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err128 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(1 !== data30){
+const err129 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data31 = data.type;
+if(typeof data31 !== "string"){
+const err130 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if("rtc.restart" !== data31){
+const err131 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/const",keyword:"const",params:{allowedValue: "rtc.restart"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data32 = data.session_id;
+if(typeof data32 === "string"){
+if(func1(data32) > 64){
+const err132 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if(func1(data32) < 1){
+const err133 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(!pattern4.test(data32)){
+const err134 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data.peer !== undefined){
+let data33 = data.peer;
+if(typeof data33 === "string"){
+if(func1(data33) > 16){
+const err136 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -10027,8 +11647,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err137 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(func1(data33) < 1){
+const err137 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -10037,8 +11657,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data.peer === undefined){
-const err138 = {instancePath,schemaPath:"#/$defs/RtcRestart/required",keyword:"required",params:{missingProperty: "peer"},message:"must have required property '"+"peer"+"'"};
+if(!pattern18.test(data33)){
+const err138 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -10047,9 +11667,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key8 in data){
-if(!((((key8 === "v") || (key8 === "type")) || (key8 === "session_id")) || (key8 === "peer"))){
-const err139 = {instancePath,schemaPath:"#/$defs/RtcRestart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+else {
+const err139 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -10059,10 +11679,9 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data33 = data.v;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err140 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err140 = {instancePath,schemaPath:"#/$defs/RtcRestart/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -10071,148 +11690,13 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(1 !== data33){
-const err141 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/RtcRestart/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data34 = data.type;
-if(typeof data34 !== "string"){
-const err142 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-if("rtc.restart" !== data34){
-const err143 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/RtcRestart/properties/type/const",keyword:"const",params:{allowedValue: "rtc.restart"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data35 = data.session_id;
-if(typeof data35 === "string"){
-if(func1(data35) > 64){
-const err144 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-if(func1(data35) < 1){
-const err145 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-if(!pattern4.test(data35)){
-const err146 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/RtcRestart/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-if(data.peer !== undefined){
-let data36 = data.peer;
-if(typeof data36 === "string"){
-if(func1(data36) > 16){
-const err148 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-if(func1(data36) < 1){
-const err149 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-if(!pattern16.test(data36)){
-const err150 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*$"+"\""};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/peer",schemaPath:"#/$defs/RtcRestart/properties/peer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-}
-}
-else {
-const err152 = {instancePath,schemaPath:"#/$defs/RtcRestart/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = true;
 }
 }
 else if(tag0 === "device.status"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -10222,7 +11706,148 @@ props0 = true;
 else if(tag0 === "assist.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err153 = {instancePath,schemaPath:"#/$defs/AssistRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err141 = {instancePath,schemaPath:"#/$defs/AssistRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+for(const key8 in data){
+if(!(((key8 === "v") || (key8 === "type")) || (key8 === "long_press"))){
+const err142 = {instancePath,schemaPath:"#/$defs/AssistRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data34 = data.v;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err143 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+if(1 !== data34){
+const err144 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data35 = data.type;
+if(typeof data35 !== "string"){
+const err145 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+if("assist.request" !== data35){
+const err146 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/const",keyword:"const",params:{allowedValue: "assist.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data.long_press !== undefined){
+if(typeof data.long_press !== "boolean"){
+const err147 = {instancePath:instancePath+"/long_press",schemaPath:"#/$defs/AssistRequest/properties/long_press/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath,schemaPath:"#/$defs/AssistRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "assist.ack"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err149 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if(data.booth_id === undefined){
+const err150 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+for(const key9 in data){
+if(!(((key9 === "v") || (key9 === "type")) || (key9 === "booth_id"))){
+const err151 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data37 = data.v;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err152 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+if(1 !== data37){
+const err153 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -10231,9 +11856,11 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key9 in data){
-if(!(((key9 === "v") || (key9 === "type")) || (key9 === "long_press"))){
-const err154 = {instancePath,schemaPath:"#/$defs/AssistRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+if(data.type !== undefined){
+let data38 = data.type;
+if(typeof data38 !== "string"){
+const err154 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -10242,11 +11869,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data37 = data.v;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err155 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("assist.ack" !== data38){
+const err155 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "assist.ack"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -10255,8 +11879,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(1 !== data37){
-const err156 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+if(data.booth_id !== undefined){
+let data39 = data.booth_id;
+if(typeof data39 === "string"){
+if(func1(data39) > 64){
+const err156 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -10265,11 +11893,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data38 = data.type;
-if(typeof data38 !== "string"){
-const err157 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data39) < 1){
+const err157 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -10278,8 +11903,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-if("assist.request" !== data38){
-const err158 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistRequest/properties/type/const",keyword:"const",params:{allowedValue: "assist.request"},message:"must be equal to constant"};
+if(!pattern4.test(data39)){
+const err158 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -10289,9 +11914,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data.long_press !== undefined){
-if(typeof data.long_press !== "boolean"){
-const err159 = {instancePath:instancePath+"/long_press",schemaPath:"#/$defs/AssistRequest/properties/long_press/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err159 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -10303,7 +11927,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath,schemaPath:"#/$defs/AssistRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err160 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -10316,10 +11940,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "assist.ack"){
+else if(tag0 === "assist.clear"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err161 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err161 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -10329,7 +11953,7 @@ vErrors.push(err161);
 errors++;
 }
 if(data.booth_id === undefined){
-const err162 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+const err162 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -10340,7 +11964,7 @@ errors++;
 }
 for(const key10 in data){
 if(!(((key10 === "v") || (key10 === "type")) || (key10 === "booth_id"))){
-const err163 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err163 = {instancePath,schemaPath:"#/$defs/AssistClear/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -10353,7 +11977,7 @@ errors++;
 if(data.v !== undefined){
 let data40 = data.v;
 if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err164 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err164 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -10363,7 +11987,7 @@ vErrors.push(err164);
 errors++;
 }
 if(1 !== data40){
-const err165 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err165 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -10376,7 +12000,7 @@ errors++;
 if(data.type !== undefined){
 let data41 = data.type;
 if(typeof data41 !== "string"){
-const err166 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err166 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -10385,8 +12009,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if("assist.ack" !== data41){
-const err167 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "assist.ack"},message:"must be equal to constant"};
+if("assist.clear" !== data41){
+const err167 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/const",keyword:"const",params:{allowedValue: "assist.clear"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -10400,7 +12024,7 @@ if(data.booth_id !== undefined){
 let data42 = data.booth_id;
 if(typeof data42 === "string"){
 if(func1(data42) > 64){
-const err168 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err168 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -10410,7 +12034,7 @@ vErrors.push(err168);
 errors++;
 }
 if(func1(data42) < 1){
-const err169 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err169 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -10420,7 +12044,7 @@ vErrors.push(err169);
 errors++;
 }
 if(!pattern4.test(data42)){
-const err170 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err170 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -10431,7 +12055,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistAcknowledge/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err171 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -10443,7 +12067,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath,schemaPath:"#/$defs/AssistAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err172 = {instancePath,schemaPath:"#/$defs/AssistClear/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -10456,149 +12080,9 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "assist.clear"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err173 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-if(data.booth_id === undefined){
-const err174 = {instancePath,schemaPath:"#/$defs/AssistClear/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-for(const key11 in data){
-if(!(((key11 === "v") || (key11 === "type")) || (key11 === "booth_id"))){
-const err175 = {instancePath,schemaPath:"#/$defs/AssistClear/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-}
-if(data.v !== undefined){
-let data43 = data.v;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err176 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if(1 !== data43){
-const err177 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistClear/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data44 = data.type;
-if(typeof data44 !== "string"){
-const err178 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-if("assist.clear" !== data44){
-const err179 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistClear/properties/type/const",keyword:"const",params:{allowedValue: "assist.clear"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-}
-if(data.booth_id !== undefined){
-let data45 = data.booth_id;
-if(typeof data45 === "string"){
-if(func1(data45) > 64){
-const err180 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-if(func1(data45) < 1){
-const err181 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-if(!pattern4.test(data45)){
-const err182 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistClear/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-}
-}
-else {
-const err184 = {instancePath,schemaPath:"#/$defs/AssistClear/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
 else if(tag0 === "assist.status"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -10606,8 +12090,8 @@ props0 = true;
 }
 }
 else if(tag0 === "camera.select"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -10617,7 +12101,142 @@ props0 = true;
 else if(tag0 === "booth.volume"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err185 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err173 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err174 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data.volume === undefined){
+const err175 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+for(const key11 in data){
+if(!((((key11 === "v") || (key11 === "type")) || (key11 === "session_id")) || (key11 === "volume"))){
+const err176 = {instancePath,schemaPath:"#/$defs/BoothVolume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data43 = data.v;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err177 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if(1 !== data43){
+const err178 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data44 = data.type;
+if(typeof data44 !== "string"){
+const err179 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+if("booth.volume" !== data44){
+const err180 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/const",keyword:"const",params:{allowedValue: "booth.volume"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data45 = data.session_id;
+if(typeof data45 === "string"){
+if(func1(data45) > 64){
+const err181 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+if(func1(data45) < 1){
+const err182 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if(!pattern4.test(data45)){
+const err183 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data.volume !== undefined){
+let data46 = data.volume;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err185 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -10626,8 +12245,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err186 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 100 || isNaN(data46)){
+const err186 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -10636,8 +12256,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data.volume === undefined){
-const err187 = {instancePath,schemaPath:"#/$defs/BoothVolume/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+if(data46 < 0 || isNaN(data46)){
+const err187 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -10646,9 +12266,11 @@ vErrors.push(err187);
 }
 errors++;
 }
-for(const key12 in data){
-if(!((((key12 === "v") || (key12 === "type")) || (key12 === "session_id")) || (key12 === "volume"))){
-const err188 = {instancePath,schemaPath:"#/$defs/BoothVolume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err188 = {instancePath,schemaPath:"#/$defs/BoothVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -10657,151 +12279,13 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data46 = data.v;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err189 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-if(1 !== data46){
-const err190 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothVolume/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data47 = data.type;
-if(typeof data47 !== "string"){
-const err191 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err191];
-}
-else {
-vErrors.push(err191);
-}
-errors++;
-}
-if("booth.volume" !== data47){
-const err192 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothVolume/properties/type/const",keyword:"const",params:{allowedValue: "booth.volume"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err192];
-}
-else {
-vErrors.push(err192);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data48 = data.session_id;
-if(typeof data48 === "string"){
-if(func1(data48) > 64){
-const err193 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
-}
-errors++;
-}
-if(func1(data48) < 1){
-const err194 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
-}
-errors++;
-}
-if(!pattern4.test(data48)){
-const err195 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err195];
-}
-else {
-vErrors.push(err195);
-}
-errors++;
-}
-}
-else {
-const err196 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/BoothVolume/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err196];
-}
-else {
-vErrors.push(err196);
-}
-errors++;
-}
-}
-if(data.volume !== undefined){
-let data49 = data.volume;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err197 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err197];
-}
-else {
-vErrors.push(err197);
-}
-errors++;
-}
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 > 100 || isNaN(data49)){
-const err198 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err198];
-}
-else {
-vErrors.push(err198);
-}
-errors++;
-}
-if(data49 < 0 || isNaN(data49)){
-const err199 = {instancePath:instancePath+"/volume",schemaPath:"#/$defs/BoothVolume/properties/volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err200 = {instancePath,schemaPath:"#/$defs/BoothVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err200];
-}
-else {
-vErrors.push(err200);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = true;
 }
 }
 else if(tag0 === "booth.audio"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -10811,7 +12295,146 @@ props0 = true;
 else if(tag0 === "checkin.request"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err201 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err189 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(data.code === undefined){
+const err190 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+for(const key12 in data){
+if(!((((key12 === "v") || (key12 === "type")) || (key12 === "code")) || (key12 === "screen_language"))){
+const err191 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data47 = data.v;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err192 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+if(1 !== data47){
+const err193 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data48 = data.type;
+if(typeof data48 !== "string"){
+const err194 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+if("checkin.request" !== data48){
+const err195 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data49 = data.code;
+if(typeof data49 === "string"){
+if(func1(data49) > 64){
+const err196 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(func1(data49) < 1){
+const err197 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+if(data.screen_language !== undefined){
+let data50 = data.screen_language;
+const _errs178 = errors;
+let valid57 = false;
+const _errs179 = errors;
+if(typeof data50 === "string"){
+if(func1(data50) > 3){
+const err199 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(func1(data50) < 2){
+const err200 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if(!pattern12.test(data50)){
+const err201 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -10820,8 +12443,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data.code === undefined){
-const err202 = {instancePath,schemaPath:"#/$defs/CheckinRequest/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+}
+else {
+const err202 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -10830,9 +12454,11 @@ vErrors.push(err202);
 }
 errors++;
 }
-for(const key13 in data){
-if(!((((key13 === "v") || (key13 === "type")) || (key13 === "code")) || (key13 === "screen_language"))){
-const err203 = {instancePath,schemaPath:"#/$defs/CheckinRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+var _valid2 = _errs179 === errors;
+valid57 = valid57 || _valid2;
+const _errs181 = errors;
+if(data50 !== null){
+const err203 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -10841,11 +12467,10 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data50 = data.v;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err204 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid2 = _errs181 === errors;
+valid57 = valid57 || _valid2;
+if(!valid57){
+const err204 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -10854,152 +12479,11 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(1 !== data50){
-const err205 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/CheckinRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err205];
-}
 else {
-vErrors.push(err205);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data51 = data.type;
-if(typeof data51 !== "string"){
-const err206 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-if("checkin.request" !== data51){
-const err207 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/CheckinRequest/properties/type/const",keyword:"const",params:{allowedValue: "checkin.request"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-}
-if(data.code !== undefined){
-let data52 = data.code;
-if(typeof data52 === "string"){
-if(func1(data52) > 64){
-const err208 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-if(func1(data52) < 1){
-const err209 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
-}
-errors++;
-}
-}
-else {
-const err210 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/CheckinRequest/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err210];
-}
-else {
-vErrors.push(err210);
-}
-errors++;
-}
-}
-if(data.screen_language !== undefined){
-let data53 = data.screen_language;
-const _errs187 = errors;
-let valid59 = false;
-const _errs188 = errors;
-if(typeof data53 === "string"){
-if(func1(data53) > 3){
-const err211 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"};
-if(vErrors === null){
-vErrors = [err211];
-}
-else {
-vErrors.push(err211);
-}
-errors++;
-}
-if(func1(data53) < 2){
-const err212 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
-if(vErrors === null){
-vErrors = [err212];
-}
-else {
-vErrors.push(err212);
-}
-errors++;
-}
-if(!pattern12.test(data53)){
-const err213 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
-if(vErrors === null){
-vErrors = [err213];
-}
-else {
-vErrors.push(err213);
-}
-errors++;
-}
-}
-else {
-const err214 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err214];
-}
-else {
-vErrors.push(err214);
-}
-errors++;
-}
-var _valid2 = _errs188 === errors;
-valid59 = valid59 || _valid2;
-const _errs190 = errors;
-if(data53 !== null){
-const err215 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err215];
-}
-else {
-vErrors.push(err215);
-}
-errors++;
-}
-var _valid2 = _errs190 === errors;
-valid59 = valid59 || _valid2;
-if(!valid59){
-const err216 = {instancePath:instancePath+"/screen_language",schemaPath:"#/$defs/CheckinRequest/properties/screen_language/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err216];
-}
-else {
-vErrors.push(err216);
-}
-errors++;
-}
-else {
-errors = _errs187;
+errors = _errs178;
 if(vErrors !== null){
-if(_errs187){
-vErrors.length = _errs187;
+if(_errs178){
+vErrors.length = _errs178;
 }
 else {
 vErrors = null;
@@ -11009,12 +12493,12 @@ vErrors = null;
 }
 }
 else {
-const err217 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err205 = {instancePath,schemaPath:"#/$defs/CheckinRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err217];
+vErrors = [err205];
 }
 else {
-vErrors.push(err217);
+vErrors.push(err205);
 }
 errors++;
 }
@@ -11023,15 +12507,6 @@ props0 = true;
 }
 }
 else if(tag0 === "checkin.result"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "booking.arrived"){
 if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
@@ -11040,9 +12515,18 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "session.offer"){
+else if(tag0 === "booking.arrived"){
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "session.offer"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -11052,7 +12536,142 @@ props0 = true;
 else if(tag0 === "queue.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err218 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err206 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err207 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+if(data.position === undefined){
+const err208 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+for(const key13 in data){
+if(!(((((key13 === "v") || (key13 === "type")) || (key13 === "session_id")) || (key13 === "position")) || (key13 === "wait_min"))){
+const err209 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data51 = data.v;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err210 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+if(1 !== data51){
+const err211 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data52 = data.type;
+if(typeof data52 !== "string"){
+const err212 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+if("queue.status" !== data52){
+const err213 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data53 = data.session_id;
+if(typeof data53 === "string"){
+if(func1(data53) > 64){
+const err214 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+if(func1(data53) < 1){
+const err215 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+if(!pattern4.test(data53)){
+const err216 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data.position !== undefined){
+let data54 = data.position;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err218 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -11061,8 +12680,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err219 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 10000 || isNaN(data54)){
+const err219 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -11071,8 +12691,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data.position === undefined){
-const err220 = {instancePath,schemaPath:"#/$defs/QueueStatus/required",keyword:"required",params:{missingProperty: "position"},message:"must have required property '"+"position"+"'"};
+if(data54 < 1 || isNaN(data54)){
+const err220 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -11081,9 +12701,15 @@ vErrors.push(err220);
 }
 errors++;
 }
-for(const key14 in data){
-if(!(((((key14 === "v") || (key14 === "type")) || (key14 === "session_id")) || (key14 === "position")) || (key14 === "wait_min"))){
-const err221 = {instancePath,schemaPath:"#/$defs/QueueStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+}
+}
+if(data.wait_min !== undefined){
+let data55 = data.wait_min;
+const _errs199 = errors;
+let valid64 = false;
+const _errs200 = errors;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err221 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -11092,11 +12718,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data54 = data.v;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err222 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 10000 || isNaN(data55)){
+const err222 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -11105,8 +12729,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(1 !== data54){
-const err223 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/QueueStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(data55 < 0 || isNaN(data55)){
+const err223 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -11116,10 +12740,11 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data55 = data.type;
-if(typeof data55 !== "string"){
-const err224 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid3 = _errs200 === errors;
+valid64 = valid64 || _valid3;
+const _errs202 = errors;
+if(data55 !== null){
+const err224 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -11128,8 +12753,10 @@ vErrors.push(err224);
 }
 errors++;
 }
-if("queue.status" !== data55){
-const err225 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/QueueStatus/properties/type/const",keyword:"const",params:{allowedValue: "queue.status"},message:"must be equal to constant"};
+var _valid3 = _errs202 === errors;
+valid64 = valid64 || _valid3;
+if(!valid64){
+const err225 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -11138,154 +12765,11 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data56 = data.session_id;
-if(typeof data56 === "string"){
-if(func1(data56) > 64){
-const err226 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err226];
-}
 else {
-vErrors.push(err226);
-}
-errors++;
-}
-if(func1(data56) < 1){
-const err227 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err227];
-}
-else {
-vErrors.push(err227);
-}
-errors++;
-}
-if(!pattern4.test(data56)){
-const err228 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err228];
-}
-else {
-vErrors.push(err228);
-}
-errors++;
-}
-}
-else {
-const err229 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/QueueStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err229];
-}
-else {
-vErrors.push(err229);
-}
-errors++;
-}
-}
-if(data.position !== undefined){
-let data57 = data.position;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err230 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err230];
-}
-else {
-vErrors.push(err230);
-}
-errors++;
-}
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 10000 || isNaN(data57)){
-const err231 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-if(data57 < 1 || isNaN(data57)){
-const err232 = {instancePath:instancePath+"/position",schemaPath:"#/$defs/QueueStatus/properties/position/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
-}
-errors++;
-}
-}
-}
-if(data.wait_min !== undefined){
-let data58 = data.wait_min;
-const _errs208 = errors;
-let valid66 = false;
-const _errs209 = errors;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err233 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err233];
-}
-else {
-vErrors.push(err233);
-}
-errors++;
-}
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 > 10000 || isNaN(data58)){
-const err234 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
-if(vErrors === null){
-vErrors = [err234];
-}
-else {
-vErrors.push(err234);
-}
-errors++;
-}
-if(data58 < 0 || isNaN(data58)){
-const err235 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err235];
-}
-else {
-vErrors.push(err235);
-}
-errors++;
-}
-}
-var _valid3 = _errs209 === errors;
-valid66 = valid66 || _valid3;
-const _errs211 = errors;
-if(data58 !== null){
-const err236 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err236];
-}
-else {
-vErrors.push(err236);
-}
-errors++;
-}
-var _valid3 = _errs211 === errors;
-valid66 = valid66 || _valid3;
-if(!valid66){
-const err237 = {instancePath:instancePath+"/wait_min",schemaPath:"#/$defs/QueueStatus/properties/wait_min/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-else {
-errors = _errs208;
+errors = _errs199;
 if(vErrors !== null){
-if(_errs208){
-vErrors.length = _errs208;
+if(_errs199){
+vErrors.length = _errs199;
 }
 else {
 vErrors = null;
@@ -11295,7 +12779,165 @@ vErrors = null;
 }
 }
 else {
-const err238 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err226 = {instancePath,schemaPath:"#/$defs/QueueStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "booth.catalogue"){
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "advisor.alert"){
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "alert.ack"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err227 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if(data.alert_id === undefined){
+const err228 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+for(const key14 in data){
+if(!(((key14 === "v") || (key14 === "type")) || (key14 === "alert_id"))){
+const err229 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data56 = data.v;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err230 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+if(1 !== data56){
+const err231 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data57 = data.type;
+if(typeof data57 !== "string"){
+const err232 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if("alert.ack" !== data57){
+const err233 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+if(data.alert_id !== undefined){
+let data58 = data.alert_id;
+if(typeof data58 === "string"){
+if(func1(data58) > 64){
+const err234 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if(func1(data58) < 1){
+const err235 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+if(!pattern4.test(data58)){
+const err236 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+else {
+const err238 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -11308,28 +12950,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "booth.catalogue"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "advisor.alert"){
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "alert.ack"){
+else if(tag0 === "alert.cleared"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err239 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err239 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -11339,7 +12963,7 @@ vErrors.push(err239);
 errors++;
 }
 if(data.alert_id === undefined){
-const err240 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+const err240 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -11350,7 +12974,7 @@ errors++;
 }
 for(const key15 in data){
 if(!(((key15 === "v") || (key15 === "type")) || (key15 === "alert_id"))){
-const err241 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err241 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -11363,7 +12987,7 @@ errors++;
 if(data.v !== undefined){
 let data59 = data.v;
 if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
-const err242 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err242 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -11373,7 +12997,7 @@ vErrors.push(err242);
 errors++;
 }
 if(1 !== data59){
-const err243 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertAcknowledge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err243 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -11386,7 +13010,7 @@ errors++;
 if(data.type !== undefined){
 let data60 = data.type;
 if(typeof data60 !== "string"){
-const err244 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err244 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -11395,8 +13019,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if("alert.ack" !== data60){
-const err245 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertAcknowledge/properties/type/const",keyword:"const",params:{allowedValue: "alert.ack"},message:"must be equal to constant"};
+if("alert.cleared" !== data60){
+const err245 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -11410,7 +13034,7 @@ if(data.alert_id !== undefined){
 let data61 = data.alert_id;
 if(typeof data61 === "string"){
 if(func1(data61) > 64){
-const err246 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err246 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -11420,7 +13044,7 @@ vErrors.push(err246);
 errors++;
 }
 if(func1(data61) < 1){
-const err247 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err247 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -11430,7 +13054,7 @@ vErrors.push(err247);
 errors++;
 }
 if(!pattern4.test(data61)){
-const err248 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err248 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -11441,7 +13065,7 @@ errors++;
 }
 }
 else {
-const err249 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertAcknowledge/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err249 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -11453,7 +13077,7 @@ errors++;
 }
 }
 else {
-const err250 = {instancePath,schemaPath:"#/$defs/AlertAcknowledge/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err250 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -11466,10 +13090,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "alert.cleared"){
+else if(tag0 === "assist.unanswered"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err251 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err251 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -11478,8 +13102,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data.alert_id === undefined){
-const err252 = {instancePath,schemaPath:"#/$defs/AlertCleared/required",keyword:"required",params:{missingProperty: "alert_id"},message:"must have required property '"+"alert_id"+"'"};
+if(data.booth_id === undefined){
+const err252 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -11488,9 +13112,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-for(const key16 in data){
-if(!(((key16 === "v") || (key16 === "type")) || (key16 === "alert_id"))){
-const err253 = {instancePath,schemaPath:"#/$defs/AlertCleared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data.booth_name === undefined){
+const err253 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -11499,11 +13122,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data62 = data.v;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err254 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.since === undefined){
+const err254 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -11512,8 +13132,9 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(1 !== data62){
-const err255 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AlertCleared/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+for(const key16 in data){
+if(!(((((key16 === "v") || (key16 === "type")) || (key16 === "booth_id")) || (key16 === "booth_name")) || (key16 === "since"))){
+const err255 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -11523,10 +13144,10 @@ vErrors.push(err255);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data63 = data.type;
-if(typeof data63 !== "string"){
-const err256 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.v !== undefined){
+let data62 = data.v;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err256 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -11535,8 +13156,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if("alert.cleared" !== data63){
-const err257 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AlertCleared/properties/type/const",keyword:"const",params:{allowedValue: "alert.cleared"},message:"must be equal to constant"};
+if(1 !== data62){
+const err257 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -11546,11 +13167,10 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(data.alert_id !== undefined){
-let data64 = data.alert_id;
-if(typeof data64 === "string"){
-if(func1(data64) > 64){
-const err258 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data63 = data.type;
+if(typeof data63 !== "string"){
+const err258 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -11559,8 +13179,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(func1(data64) < 1){
-const err259 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("assist.unanswered" !== data63){
+const err259 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -11569,8 +13189,12 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(!pattern4.test(data64)){
-const err260 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.booth_id !== undefined){
+let data64 = data.booth_id;
+if(typeof data64 === "string"){
+if(func1(data64) > 64){
+const err260 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -11579,9 +13203,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-}
-else {
-const err261 = {instancePath:instancePath+"/alert_id",schemaPath:"#/$defs/AlertCleared/properties/alert_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data64) < 1){
+const err261 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -11590,10 +13213,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-}
-else {
-const err262 = {instancePath,schemaPath:"#/$defs/AlertCleared/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data64)){
+const err262 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -11602,14 +13223,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "assist.unanswered"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err263 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+else {
+const err263 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -11618,8 +13234,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data.booth_id === undefined){
-const err264 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_id"},message:"must have required property '"+"booth_id"+"'"};
+}
+if(data.booth_name !== undefined){
+let data65 = data.booth_name;
+if(typeof data65 === "string"){
+if(func1(data65) > 120){
+const err264 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -11628,8 +13248,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data.booth_name === undefined){
-const err265 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "booth_name"},message:"must have required property '"+"booth_name"+"'"};
+if(func1(data65) < 1){
+const err265 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -11638,8 +13258,9 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data.since === undefined){
-const err266 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
+}
+else {
+const err266 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -11648,9 +13269,11 @@ vErrors.push(err266);
 }
 errors++;
 }
-for(const key17 in data){
-if(!(((((key17 === "v") || (key17 === "type")) || (key17 === "booth_id")) || (key17 === "booth_name")) || (key17 === "since"))){
-const err267 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+}
+if(data.since !== undefined){
+let data66 = data.since;
+if(!((typeof data66 == "number") && (isFinite(data66)))){
+const err267 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -11660,10 +13283,9 @@ vErrors.push(err267);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data65 = data.v;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err268 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err268 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -11672,8 +13294,14 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(1 !== data65){
-const err269 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/AssistUnanswered/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err269 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -11682,11 +13310,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data66 = data.type;
-if(typeof data66 !== "string"){
-const err270 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.session_id === undefined){
+const err270 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -11695,8 +13320,9 @@ vErrors.push(err270);
 }
 errors++;
 }
-if("assist.unanswered" !== data66){
-const err271 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AssistUnanswered/properties/type/const",keyword:"const",params:{allowedValue: "assist.unanswered"},message:"must be equal to constant"};
+for(const key17 in data){
+if(!(((key17 === "v") || (key17 === "type")) || (key17 === "session_id"))){
+const err271 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -11706,11 +13332,10 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data.booth_id !== undefined){
-let data67 = data.booth_id;
-if(typeof data67 === "string"){
-if(func1(data67) > 64){
-const err272 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.v !== undefined){
+let data67 = data.v;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err272 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -11719,8 +13344,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(func1(data67) < 1){
-const err273 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data67){
+const err273 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -11729,8 +13354,11 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(!pattern4.test(data67)){
-const err274 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.type !== undefined){
+let data68 = data.type;
+if(typeof data68 !== "string"){
+const err274 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -11739,9 +13367,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-else {
-const err275 = {instancePath:instancePath+"/booth_id",schemaPath:"#/$defs/AssistUnanswered/properties/booth_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("ident.request" !== data68){
+const err275 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -11751,11 +13378,11 @@ vErrors.push(err275);
 errors++;
 }
 }
-if(data.booth_name !== undefined){
-let data68 = data.booth_name;
-if(typeof data68 === "string"){
-if(func1(data68) > 120){
-const err276 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
+if(data.session_id !== undefined){
+let data69 = data.session_id;
+if(typeof data69 === "string"){
+if(func1(data69) > 64){
+const err276 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -11764,8 +13391,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(func1(data68) < 1){
-const err277 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data69) < 1){
+const err277 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -11774,9 +13401,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-else {
-const err278 = {instancePath:instancePath+"/booth_name",schemaPath:"#/$defs/AssistUnanswered/properties/booth_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data69)){
+const err278 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -11786,10 +13412,8 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(data.since !== undefined){
-let data69 = data.since;
-if(!((typeof data69 == "number") && (isFinite(data69)))){
-const err279 = {instancePath:instancePath+"/since",schemaPath:"#/$defs/AssistUnanswered/properties/since/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+const err279 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -11801,7 +13425,7 @@ errors++;
 }
 }
 else {
-const err280 = {instancePath,schemaPath:"#/$defs/AssistUnanswered/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err280 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -11814,10 +13438,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "ident.request"){
+else if(tag0 === "ident.challenge"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err281 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err281 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -11827,7 +13451,7 @@ vErrors.push(err281);
 errors++;
 }
 if(data.session_id === undefined){
-const err282 = {instancePath,schemaPath:"#/$defs/IdentRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err282 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -11836,9 +13460,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-for(const key18 in data){
-if(!(((key18 === "v") || (key18 === "type")) || (key18 === "session_id"))){
-const err283 = {instancePath,schemaPath:"#/$defs/IdentRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data.challenge === undefined){
+const err283 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -11847,11 +13470,9 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data70 = data.v;
-if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err284 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key18 in data){
+if(!((((key18 === "v") || (key18 === "type")) || (key18 === "session_id")) || (key18 === "challenge"))){
+const err284 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -11860,8 +13481,11 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(1 !== data70){
-const err285 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+if(data.v !== undefined){
+let data70 = data.v;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err285 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -11870,11 +13494,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data71 = data.type;
-if(typeof data71 !== "string"){
-const err286 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(1 !== data70){
+const err286 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -11883,8 +13504,11 @@ vErrors.push(err286);
 }
 errors++;
 }
-if("ident.request" !== data71){
-const err287 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentRequest/properties/type/const",keyword:"const",params:{allowedValue: "ident.request"},message:"must be equal to constant"};
+}
+if(data.type !== undefined){
+let data71 = data.type;
+if(typeof data71 !== "string"){
+const err287 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -11893,12 +13517,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data72 = data.session_id;
-if(typeof data72 === "string"){
-if(func1(data72) > 64){
-const err288 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if("ident.challenge" !== data71){
+const err288 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -11907,8 +13527,12 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(func1(data72) < 1){
-const err289 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.session_id !== undefined){
+let data72 = data.session_id;
+if(typeof data72 === "string"){
+if(func1(data72) > 64){
+const err289 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -11917,8 +13541,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(!pattern4.test(data72)){
-const err290 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(func1(data72) < 1){
+const err290 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -11927,9 +13551,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-else {
-const err291 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data72)){
+const err291 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -11939,9 +13562,8 @@ vErrors.push(err291);
 errors++;
 }
 }
-}
 else {
-const err292 = {instancePath,schemaPath:"#/$defs/IdentRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err292 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -11950,14 +13572,12 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "ident.challenge"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err293 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data.challenge !== undefined){
+let data73 = data.challenge;
+if(typeof data73 === "string"){
+if(func1(data73) > 16384){
+const err293 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -11966,8 +13586,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err294 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(func1(data73) < 4){
+const err294 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -11976,8 +13596,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data.challenge === undefined){
-const err295 = {instancePath,schemaPath:"#/$defs/IdentChallenge/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+if(!pattern66.test(data73)){
+const err295 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -11986,9 +13606,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-for(const key19 in data){
-if(!((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge"))){
-const err296 = {instancePath,schemaPath:"#/$defs/IdentChallenge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+else {
+const err296 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -11998,10 +13618,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data73 = data.v;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err297 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err297 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -12010,148 +13629,13 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(1 !== data73){
-const err298 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentChallenge/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err298];
-}
-else {
-vErrors.push(err298);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data74 = data.type;
-if(typeof data74 !== "string"){
-const err299 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err299];
-}
-else {
-vErrors.push(err299);
-}
-errors++;
-}
-if("ident.challenge" !== data74){
-const err300 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentChallenge/properties/type/const",keyword:"const",params:{allowedValue: "ident.challenge"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err300];
-}
-else {
-vErrors.push(err300);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data75 = data.session_id;
-if(typeof data75 === "string"){
-if(func1(data75) > 64){
-const err301 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err301];
-}
-else {
-vErrors.push(err301);
-}
-errors++;
-}
-if(func1(data75) < 1){
-const err302 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err302];
-}
-else {
-vErrors.push(err302);
-}
-errors++;
-}
-if(!pattern4.test(data75)){
-const err303 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err303];
-}
-else {
-vErrors.push(err303);
-}
-errors++;
-}
-}
-else {
-const err304 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentChallenge/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err304];
-}
-else {
-vErrors.push(err304);
-}
-errors++;
-}
-}
-if(data.challenge !== undefined){
-let data76 = data.challenge;
-if(typeof data76 === "string"){
-if(func1(data76) > 16384){
-const err305 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
-if(vErrors === null){
-vErrors = [err305];
-}
-else {
-vErrors.push(err305);
-}
-errors++;
-}
-if(func1(data76) < 4){
-const err306 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
-if(vErrors === null){
-vErrors = [err306];
-}
-else {
-vErrors.push(err306);
-}
-errors++;
-}
-if(!pattern60.test(data76)){
-const err307 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
-if(vErrors === null){
-vErrors = [err307];
-}
-else {
-vErrors.push(err307);
-}
-errors++;
-}
-}
-else {
-const err308 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentChallenge/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-}
-}
-else {
-const err309 = {instancePath,schemaPath:"#/$defs/IdentChallenge/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err309];
-}
-else {
-vErrors.push(err309);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = true;
 }
 }
 else if(tag0 === "ident.progress"){
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -12161,7 +13645,138 @@ props0 = true;
 else if(tag0 === "ident.response"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err310 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err298 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err299 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(data.challenge === undefined){
+const err300 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(data.certificate === undefined){
+const err301 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+if(data.signature === undefined){
+const err302 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+if(data.mechanism === undefined){
+const err303 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+for(const key19 in data){
+if(!(((((((key19 === "v") || (key19 === "type")) || (key19 === "session_id")) || (key19 === "challenge")) || (key19 === "certificate")) || (key19 === "signature")) || (key19 === "mechanism"))){
+const err304 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data74 = data.v;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err305 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+if(1 !== data74){
+const err306 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data75 = data.type;
+if(typeof data75 !== "string"){
+const err307 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+if("ident.response" !== data75){
+const err308 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data76 = data.session_id;
+if(typeof data76 === "string"){
+if(func1(data76) > 64){
+const err309 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+if(func1(data76) < 1){
+const err310 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -12170,8 +13785,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err311 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(!pattern4.test(data76)){
+const err311 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -12180,8 +13795,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data.challenge === undefined){
-const err312 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "challenge"},message:"must have required property '"+"challenge"+"'"};
+}
+else {
+const err312 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -12190,8 +13806,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data.certificate === undefined){
-const err313 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "certificate"},message:"must have required property '"+"certificate"+"'"};
+}
+if(data.challenge !== undefined){
+let data77 = data.challenge;
+if(typeof data77 === "string"){
+if(func1(data77) > 16384){
+const err313 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -12200,8 +13820,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data.signature === undefined){
-const err314 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
+if(func1(data77) < 4){
+const err314 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -12210,8 +13830,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data.mechanism === undefined){
-const err315 = {instancePath,schemaPath:"#/$defs/IdentResponse/required",keyword:"required",params:{missingProperty: "mechanism"},message:"must have required property '"+"mechanism"+"'"};
+if(!pattern66.test(data77)){
+const err315 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -12220,9 +13840,9 @@ vErrors.push(err315);
 }
 errors++;
 }
-for(const key20 in data){
-if(!(((((((key20 === "v") || (key20 === "type")) || (key20 === "session_id")) || (key20 === "challenge")) || (key20 === "certificate")) || (key20 === "signature")) || (key20 === "mechanism"))){
-const err316 = {instancePath,schemaPath:"#/$defs/IdentResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+else {
+const err316 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -12232,10 +13852,11 @@ vErrors.push(err316);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data77 = data.v;
-if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
-const err317 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.certificate !== undefined){
+let data78 = data.certificate;
+if(typeof data78 === "string"){
+if(func1(data78) > 16384){
+const err317 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -12244,8 +13865,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(1 !== data77){
-const err318 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/IdentResponse/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data78) < 4){
+const err318 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -12254,11 +13875,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data78 = data.type;
-if(typeof data78 !== "string"){
-const err319 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern66.test(data78)){
+const err319 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -12267,8 +13885,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-if("ident.response" !== data78){
-const err320 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/IdentResponse/properties/type/const",keyword:"const",params:{allowedValue: "ident.response"},message:"must be equal to constant"};
+}
+else {
+const err320 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -12278,11 +13897,11 @@ vErrors.push(err320);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data79 = data.session_id;
+if(data.signature !== undefined){
+let data79 = data.signature;
 if(typeof data79 === "string"){
-if(func1(data79) > 64){
-const err321 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(func1(data79) > 16384){
+const err321 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -12291,8 +13910,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(func1(data79) < 1){
-const err322 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data79) < 4){
+const err322 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -12301,8 +13920,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(!pattern4.test(data79)){
-const err323 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(!pattern66.test(data79)){
+const err323 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -12313,7 +13932,7 @@ errors++;
 }
 }
 else {
-const err324 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/IdentResponse/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err324 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -12323,11 +13942,11 @@ vErrors.push(err324);
 errors++;
 }
 }
-if(data.challenge !== undefined){
-let data80 = data.challenge;
+if(data.mechanism !== undefined){
+let data80 = data.mechanism;
 if(typeof data80 === "string"){
-if(func1(data80) > 16384){
-const err325 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(func1(data80) > 40){
+const err325 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -12336,8 +13955,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(func1(data80) < 4){
-const err326 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(func1(data80) < 1){
+const err326 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -12346,8 +13965,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(!pattern60.test(data80)){
-const err327 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(!pattern71.test(data80)){
+const err327 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -12358,7 +13977,7 @@ errors++;
 }
 }
 else {
-const err328 = {instancePath:instancePath+"/challenge",schemaPath:"#/$defs/IdentResponse/properties/challenge/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err328 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -12368,11 +13987,9 @@ vErrors.push(err328);
 errors++;
 }
 }
-if(data.certificate !== undefined){
-let data81 = data.certificate;
-if(typeof data81 === "string"){
-if(func1(data81) > 16384){
-const err329 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+}
+else {
+const err329 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -12381,8 +13998,23 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(func1(data81) < 4){
-const err330 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "ident.status"){
+if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "still.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err330 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -12391,8 +14023,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(!pattern60.test(data81)){
-const err331 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+if(data.session_id === undefined){
+const err331 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -12401,9 +14033,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-else {
-const err332 = {instancePath:instancePath+"/certificate",schemaPath:"#/$defs/IdentResponse/properties/certificate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key20 in data){
+if(!(((key20 === "v") || (key20 === "type")) || (key20 === "session_id"))){
+const err332 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -12413,11 +14045,10 @@ vErrors.push(err332);
 errors++;
 }
 }
-if(data.signature !== undefined){
-let data82 = data.signature;
-if(typeof data82 === "string"){
-if(func1(data82) > 16384){
-const err333 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
+if(data.v !== undefined){
+let data81 = data.v;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err333 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -12426,8 +14057,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(func1(data82) < 4){
-const err334 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(1 !== data81){
+const err334 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -12436,8 +14067,11 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(!pattern60.test(data82)){
-const err335 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
+}
+if(data.type !== undefined){
+let data82 = data.type;
+if(typeof data82 !== "string"){
+const err335 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -12446,9 +14080,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-else {
-const err336 = {instancePath:instancePath+"/signature",schemaPath:"#/$defs/IdentResponse/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("still.request" !== data82){
+const err336 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -12458,11 +14091,11 @@ vErrors.push(err336);
 errors++;
 }
 }
-if(data.mechanism !== undefined){
-let data83 = data.mechanism;
+if(data.session_id !== undefined){
+let data83 = data.session_id;
 if(typeof data83 === "string"){
-if(func1(data83) > 40){
-const err337 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(func1(data83) > 64){
+const err337 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -12472,7 +14105,7 @@ vErrors.push(err337);
 errors++;
 }
 if(func1(data83) < 1){
-const err338 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err338 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -12481,8 +14114,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(!pattern65.test(data83)){
-const err339 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
+if(!pattern4.test(data83)){
+const err339 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -12493,7 +14126,7 @@ errors++;
 }
 }
 else {
-const err340 = {instancePath:instancePath+"/mechanism",schemaPath:"#/$defs/IdentResponse/properties/mechanism/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err340 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -12505,7 +14138,7 @@ errors++;
 }
 }
 else {
-const err341 = {instancePath,schemaPath:"#/$defs/IdentResponse/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err341 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -12518,19 +14151,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "ident.status"){
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "still.request"){
+else if(tag0 === "still.capture"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err342 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err342 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -12540,7 +14164,7 @@ vErrors.push(err342);
 errors++;
 }
 if(data.session_id === undefined){
-const err343 = {instancePath,schemaPath:"#/$defs/StillRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err343 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -12549,9 +14173,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-for(const key21 in data){
-if(!(((key21 === "v") || (key21 === "type")) || (key21 === "session_id"))){
-const err344 = {instancePath,schemaPath:"#/$defs/StillRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data.still_id === undefined){
+const err344 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -12560,11 +14183,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data84 = data.v;
-if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
-const err345 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.upload_token === undefined){
+const err345 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -12573,8 +14193,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(1 !== data84){
-const err346 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+for(const key21 in data){
+if(!(((((key21 === "v") || (key21 === "type")) || (key21 === "session_id")) || (key21 === "still_id")) || (key21 === "upload_token"))){
+const err346 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -12584,10 +14205,10 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data85 = data.type;
-if(typeof data85 !== "string"){
-const err347 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.v !== undefined){
+let data84 = data.v;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err347 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -12596,8 +14217,8 @@ vErrors.push(err347);
 }
 errors++;
 }
-if("still.request" !== data85){
-const err348 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillRequest/properties/type/const",keyword:"const",params:{allowedValue: "still.request"},message:"must be equal to constant"};
+if(1 !== data84){
+const err348 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -12607,11 +14228,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data86 = data.session_id;
-if(typeof data86 === "string"){
-if(func1(data86) > 64){
-const err349 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.type !== undefined){
+let data85 = data.type;
+if(typeof data85 !== "string"){
+const err349 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -12620,8 +14240,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(func1(data86) < 1){
-const err350 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("still.capture" !== data85){
+const err350 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -12630,8 +14250,12 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(!pattern4.test(data86)){
-const err351 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.session_id !== undefined){
+let data86 = data.session_id;
+if(typeof data86 === "string"){
+if(func1(data86) > 64){
+const err351 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -12640,9 +14264,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-else {
-const err352 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data86) < 1){
+const err352 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -12651,10 +14274,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-}
-else {
-const err353 = {instancePath,schemaPath:"#/$defs/StillRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern4.test(data86)){
+const err353 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -12663,14 +14284,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
 }
-}
-else if(tag0 === "still.capture"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err354 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+else {
+const err354 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -12679,8 +14295,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err355 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.still_id !== undefined){
+let data87 = data.still_id;
+if(typeof data87 === "string"){
+if(func1(data87) > 64){
+const err355 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -12689,8 +14309,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data.still_id === undefined){
-const err356 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(func1(data87) < 1){
+const err356 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -12699,8 +14319,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data.upload_token === undefined){
-const err357 = {instancePath,schemaPath:"#/$defs/StillCapture/required",keyword:"required",params:{missingProperty: "upload_token"},message:"must have required property '"+"upload_token"+"'"};
+if(!pattern4.test(data87)){
+const err357 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -12709,9 +14329,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-for(const key22 in data){
-if(!(((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "upload_token"))){
-const err358 = {instancePath,schemaPath:"#/$defs/StillCapture/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+}
+else {
+const err358 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -12721,10 +14341,11 @@ vErrors.push(err358);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data87 = data.v;
-if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err359 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.upload_token !== undefined){
+let data88 = data.upload_token;
+if(typeof data88 === "string"){
+if(func1(data88) > 128){
+const err359 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -12733,8 +14354,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(1 !== data87){
-const err360 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillCapture/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data88) < 16){
+const err360 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -12743,11 +14364,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data88 = data.type;
-if(typeof data88 !== "string"){
-const err361 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern5.test(data88)){
+const err361 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -12756,8 +14374,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-if("still.capture" !== data88){
-const err362 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillCapture/properties/type/const",keyword:"const",params:{allowedValue: "still.capture"},message:"must be equal to constant"};
+}
+else {
+const err362 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -12767,149 +14386,14 @@ vErrors.push(err362);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data89 = data.session_id;
-if(typeof data89 === "string"){
-if(func1(data89) > 64){
-const err363 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+else {
+const err363 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err363];
 }
 else {
 vErrors.push(err363);
-}
-errors++;
-}
-if(func1(data89) < 1){
-const err364 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err364];
-}
-else {
-vErrors.push(err364);
-}
-errors++;
-}
-if(!pattern4.test(data89)){
-const err365 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err365];
-}
-else {
-vErrors.push(err365);
-}
-errors++;
-}
-}
-else {
-const err366 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillCapture/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err366];
-}
-else {
-vErrors.push(err366);
-}
-errors++;
-}
-}
-if(data.still_id !== undefined){
-let data90 = data.still_id;
-if(typeof data90 === "string"){
-if(func1(data90) > 64){
-const err367 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err367];
-}
-else {
-vErrors.push(err367);
-}
-errors++;
-}
-if(func1(data90) < 1){
-const err368 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err368];
-}
-else {
-vErrors.push(err368);
-}
-errors++;
-}
-if(!pattern4.test(data90)){
-const err369 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err369];
-}
-else {
-vErrors.push(err369);
-}
-errors++;
-}
-}
-else {
-const err370 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillCapture/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err370];
-}
-else {
-vErrors.push(err370);
-}
-errors++;
-}
-}
-if(data.upload_token !== undefined){
-let data91 = data.upload_token;
-if(typeof data91 === "string"){
-if(func1(data91) > 128){
-const err371 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err371];
-}
-else {
-vErrors.push(err371);
-}
-errors++;
-}
-if(func1(data91) < 16){
-const err372 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
-if(vErrors === null){
-vErrors = [err372];
-}
-else {
-vErrors.push(err372);
-}
-errors++;
-}
-if(!pattern5.test(data91)){
-const err373 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err373];
-}
-else {
-vErrors.push(err373);
-}
-errors++;
-}
-}
-else {
-const err374 = {instancePath:instancePath+"/upload_token",schemaPath:"#/$defs/StillCapture/properties/upload_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err374];
-}
-else {
-vErrors.push(err374);
-}
-errors++;
-}
-}
-}
-else {
-const err375 = {instancePath,schemaPath:"#/$defs/StillCapture/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err375];
-}
-else {
-vErrors.push(err375);
 }
 errors++;
 }
@@ -12920,7 +14404,138 @@ props0 = true;
 else if(tag0 === "still.ready"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err376 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err364 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err365 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(data.still_id === undefined){
+const err366 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+if(data.width === undefined){
+const err367 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+if(data.height === undefined){
+const err368 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(data.size === undefined){
+const err369 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+if(data.mime === undefined){
+const err370 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+for(const key22 in data){
+if(!((((((((key22 === "v") || (key22 === "type")) || (key22 === "session_id")) || (key22 === "still_id")) || (key22 === "width")) || (key22 === "height")) || (key22 === "size")) || (key22 === "mime"))){
+const err371 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data89 = data.v;
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
+const err372 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+if(1 !== data89){
+const err373 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data90 = data.type;
+if(typeof data90 !== "string"){
+const err374 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+if("still.ready" !== data90){
+const err375 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data91 = data.session_id;
+if(typeof data91 === "string"){
+if(func1(data91) > 64){
+const err376 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -12929,8 +14544,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err377 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(func1(data91) < 1){
+const err377 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -12939,8 +14554,8 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(data.still_id === undefined){
-const err378 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(!pattern4.test(data91)){
+const err378 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -12949,8 +14564,9 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data.width === undefined){
-const err379 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+}
+else {
+const err379 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -12959,8 +14575,12 @@ vErrors.push(err379);
 }
 errors++;
 }
-if(data.height === undefined){
-const err380 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+}
+if(data.still_id !== undefined){
+let data92 = data.still_id;
+if(typeof data92 === "string"){
+if(func1(data92) > 64){
+const err380 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -12969,8 +14589,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data.size === undefined){
-const err381 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(func1(data92) < 1){
+const err381 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -12979,8 +14599,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(data.mime === undefined){
-const err382 = {instancePath,schemaPath:"#/$defs/StillReady/required",keyword:"required",params:{missingProperty: "mime"},message:"must have required property '"+"mime"+"'"};
+if(!pattern4.test(data92)){
+const err382 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -12989,9 +14609,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-for(const key23 in data){
-if(!((((((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "width")) || (key23 === "height")) || (key23 === "size")) || (key23 === "mime"))){
-const err383 = {instancePath,schemaPath:"#/$defs/StillReady/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+}
+else {
+const err383 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -13001,10 +14621,10 @@ vErrors.push(err383);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data92 = data.v;
-if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
-const err384 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.width !== undefined){
+let data93 = data.width;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err384 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -13013,8 +14633,9 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(1 !== data92){
-const err385 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillReady/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 20000 || isNaN(data93)){
+const err385 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -13023,11 +14644,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data93 = data.type;
-if(typeof data93 !== "string"){
-const err386 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data93 < 1 || isNaN(data93)){
+const err386 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -13036,8 +14654,12 @@ vErrors.push(err386);
 }
 errors++;
 }
-if("still.ready" !== data93){
-const err387 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillReady/properties/type/const",keyword:"const",params:{allowedValue: "still.ready"},message:"must be equal to constant"};
+}
+}
+if(data.height !== undefined){
+let data94 = data.height;
+if(!(((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94))) && (isFinite(data94)))){
+const err387 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -13046,12 +14668,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-if(data.session_id !== undefined){
-let data94 = data.session_id;
-if(typeof data94 === "string"){
-if(func1(data94) > 64){
-const err388 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 > 20000 || isNaN(data94)){
+const err388 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -13060,8 +14679,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(func1(data94) < 1){
-const err389 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data94 < 1 || isNaN(data94)){
+const err389 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -13070,8 +14689,12 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(!pattern4.test(data94)){
-const err390 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+}
+if(data.size !== undefined){
+let data95 = data.size;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err390 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -13080,9 +14703,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-else {
-const err391 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillReady/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 1 || isNaN(data95)){
+const err391 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -13092,11 +14715,11 @@ vErrors.push(err391);
 errors++;
 }
 }
-if(data.still_id !== undefined){
-let data95 = data.still_id;
-if(typeof data95 === "string"){
-if(func1(data95) > 64){
-const err392 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+if(data.mime !== undefined){
+let data96 = data.mime;
+if(typeof data96 !== "string"){
+const err392 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -13105,8 +14728,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(func1(data95) < 1){
-const err393 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((data96 === "image/jpeg") || (data96 === "image/png"))){
+const err393 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema114.properties.mime.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -13115,154 +14738,15 @@ vErrors.push(err393);
 }
 errors++;
 }
-if(!pattern4.test(data95)){
-const err394 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+}
+else {
+const err394 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err394];
 }
 else {
 vErrors.push(err394);
-}
-errors++;
-}
-}
-else {
-const err395 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillReady/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err395];
-}
-else {
-vErrors.push(err395);
-}
-errors++;
-}
-}
-if(data.width !== undefined){
-let data96 = data.width;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err396 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err396];
-}
-else {
-vErrors.push(err396);
-}
-errors++;
-}
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 20000 || isNaN(data96)){
-const err397 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
-if(vErrors === null){
-vErrors = [err397];
-}
-else {
-vErrors.push(err397);
-}
-errors++;
-}
-if(data96 < 1 || isNaN(data96)){
-const err398 = {instancePath:instancePath+"/width",schemaPath:"#/$defs/StillReady/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err398];
-}
-else {
-vErrors.push(err398);
-}
-errors++;
-}
-}
-}
-if(data.height !== undefined){
-let data97 = data.height;
-if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
-const err399 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err399];
-}
-else {
-vErrors.push(err399);
-}
-errors++;
-}
-if((typeof data97 == "number") && (isFinite(data97))){
-if(data97 > 20000 || isNaN(data97)){
-const err400 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20000},message:"must be <= 20000"};
-if(vErrors === null){
-vErrors = [err400];
-}
-else {
-vErrors.push(err400);
-}
-errors++;
-}
-if(data97 < 1 || isNaN(data97)){
-const err401 = {instancePath:instancePath+"/height",schemaPath:"#/$defs/StillReady/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err401];
-}
-else {
-vErrors.push(err401);
-}
-errors++;
-}
-}
-}
-if(data.size !== undefined){
-let data98 = data.size;
-if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
-const err402 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err402];
-}
-else {
-vErrors.push(err402);
-}
-errors++;
-}
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 < 1 || isNaN(data98)){
-const err403 = {instancePath:instancePath+"/size",schemaPath:"#/$defs/StillReady/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err403];
-}
-else {
-vErrors.push(err403);
-}
-errors++;
-}
-}
-}
-if(data.mime !== undefined){
-let data99 = data.mime;
-if(typeof data99 !== "string"){
-const err404 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err404];
-}
-else {
-vErrors.push(err404);
-}
-errors++;
-}
-if(!((data99 === "image/jpeg") || (data99 === "image/png"))){
-const err405 = {instancePath:instancePath+"/mime",schemaPath:"#/$defs/StillReady/properties/mime/enum",keyword:"enum",params:{allowedValues: schema109.properties.mime.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err405];
-}
-else {
-vErrors.push(err405);
-}
-errors++;
-}
-}
-}
-else {
-const err406 = {instancePath,schemaPath:"#/$defs/StillReady/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err406];
-}
-else {
-vErrors.push(err406);
 }
 errors++;
 }
@@ -13273,7 +14757,139 @@ props0 = true;
 else if(tag0 === "still.failed"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err407 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err395 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err396 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+if(data.still_id === undefined){
+const err397 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+if(data.code === undefined){
+const err398 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+for(const key23 in data){
+if(!(((((key23 === "v") || (key23 === "type")) || (key23 === "session_id")) || (key23 === "still_id")) || (key23 === "code"))){
+const err399 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data97 = data.v;
+if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
+const err400 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+if(1 !== data97){
+const err401 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data98 = data.type;
+if(typeof data98 !== "string"){
+const err402 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+if("still.failed" !== data98){
+const err403 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data99 = data.session_id;
+if(typeof data99 === "string"){
+if(func1(data99) > 64){
+const err404 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+if(func1(data99) < 1){
+const err405 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+if(!pattern4.test(data99)){
+const err406 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -13282,8 +14898,12 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err408 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.still_id !== undefined){
+let data100 = data.still_id;
+if(typeof data100 === "string"){
+if(func1(data100) > 64){
+const err408 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -13292,8 +14912,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data.still_id === undefined){
-const err409 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "still_id"},message:"must have required property '"+"still_id"+"'"};
+if(func1(data100) < 1){
+const err409 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -13302,8 +14922,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data.code === undefined){
-const err410 = {instancePath,schemaPath:"#/$defs/StillFailed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(!pattern4.test(data100)){
+const err410 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -13312,9 +14932,9 @@ vErrors.push(err410);
 }
 errors++;
 }
-for(const key24 in data){
-if(!(((((key24 === "v") || (key24 === "type")) || (key24 === "session_id")) || (key24 === "still_id")) || (key24 === "code"))){
-const err411 = {instancePath,schemaPath:"#/$defs/StillFailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+}
+else {
+const err411 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -13324,10 +14944,11 @@ vErrors.push(err411);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data100 = data.v;
-if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
-const err412 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.code !== undefined){
+let data101 = data.code;
+if(typeof data101 === "string"){
+if(func1(data101) > 40){
+const err412 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -13336,8 +14957,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(1 !== data100){
-const err413 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/StillFailed/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data101) < 1){
+const err413 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -13346,11 +14967,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data101 = data.type;
-if(typeof data101 !== "string"){
-const err414 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern34.test(data101)){
+const err414 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -13359,8 +14977,9 @@ vErrors.push(err414);
 }
 errors++;
 }
-if("still.failed" !== data101){
-const err415 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/StillFailed/properties/type/const",keyword:"const",params:{allowedValue: "still.failed"},message:"must be equal to constant"};
+}
+else {
+const err415 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -13370,11 +14989,9 @@ vErrors.push(err415);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data102 = data.session_id;
-if(typeof data102 === "string"){
-if(func1(data102) > 64){
-const err416 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+else {
+const err416 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -13383,146 +15000,13 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(func1(data102) < 1){
-const err417 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err417];
-}
-else {
-vErrors.push(err417);
-}
-errors++;
-}
-if(!pattern4.test(data102)){
-const err418 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err418];
-}
-else {
-vErrors.push(err418);
-}
-errors++;
-}
-}
-else {
-const err419 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/StillFailed/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err419];
-}
-else {
-vErrors.push(err419);
-}
-errors++;
-}
-}
-if(data.still_id !== undefined){
-let data103 = data.still_id;
-if(typeof data103 === "string"){
-if(func1(data103) > 64){
-const err420 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err420];
-}
-else {
-vErrors.push(err420);
-}
-errors++;
-}
-if(func1(data103) < 1){
-const err421 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err421];
-}
-else {
-vErrors.push(err421);
-}
-errors++;
-}
-if(!pattern4.test(data103)){
-const err422 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err422];
-}
-else {
-vErrors.push(err422);
-}
-errors++;
-}
-}
-else {
-const err423 = {instancePath:instancePath+"/still_id",schemaPath:"#/$defs/StillFailed/properties/still_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err423];
-}
-else {
-vErrors.push(err423);
-}
-errors++;
-}
-}
-if(data.code !== undefined){
-let data104 = data.code;
-if(typeof data104 === "string"){
-if(func1(data104) > 40){
-const err424 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err424];
-}
-else {
-vErrors.push(err424);
-}
-errors++;
-}
-if(func1(data104) < 1){
-const err425 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err425];
-}
-else {
-vErrors.push(err425);
-}
-errors++;
-}
-if(!pattern32.test(data104)){
-const err426 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
-if(vErrors === null){
-vErrors = [err426];
-}
-else {
-vErrors.push(err426);
-}
-errors++;
-}
-}
-else {
-const err427 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/StillFailed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err427];
-}
-else {
-vErrors.push(err427);
-}
-errors++;
-}
-}
-}
-else {
-const err428 = {instancePath,schemaPath:"#/$defs/StillFailed/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err428];
-}
-else {
-vErrors.push(err428);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = true;
 }
 }
 else if(tag0 === "summary.send"){
-if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -13532,7 +15016,139 @@ props0 = true;
 else if(tag0 === "print.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err429 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err417 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err418 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+if(data.job === undefined){
+const err419 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+if(data.state === undefined){
+const err420 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+for(const key24 in data){
+if(!(func23.call(schema116.properties, key24))){
+const err421 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data102 = data.v;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err422 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+if(1 !== data102){
+const err423 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data103 = data.type;
+if(typeof data103 !== "string"){
+const err424 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+if("print.status" !== data103){
+const err425 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data104 = data.session_id;
+if(typeof data104 === "string"){
+if(func1(data104) > 64){
+const err426 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+if(func1(data104) < 1){
+const err427 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+if(!pattern4.test(data104)){
+const err428 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+else {
+const err429 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -13541,8 +15157,11 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err430 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.job !== undefined){
+let data105 = data.job;
+if(typeof data105 !== "string"){
+const err430 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -13551,8 +15170,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-if(data.job === undefined){
-const err431 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
+if(!((data105 === "summary") || (data105 === "document"))){
+const err431 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema116.properties.job.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -13561,8 +15180,15 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(data.state === undefined){
-const err432 = {instancePath,schemaPath:"#/$defs/PrintStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+}
+if(data.job_id !== undefined){
+let data106 = data.job_id;
+const _errs354 = errors;
+let valid103 = false;
+const _errs355 = errors;
+if(typeof data106 === "string"){
+if(func1(data106) > 64){
+const err432 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -13571,9 +15197,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-for(const key25 in data){
-if(!(func23.call(schema111.properties, key25))){
-const err433 = {instancePath,schemaPath:"#/$defs/PrintStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(func1(data106) < 1){
+const err433 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -13582,11 +15207,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data105 = data.v;
-if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
-const err434 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!pattern4.test(data106)){
+const err434 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -13595,8 +15217,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(1 !== data105){
-const err435 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+else {
+const err435 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -13605,11 +15228,11 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data106 = data.type;
-if(typeof data106 !== "string"){
-const err436 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs355 === errors;
+valid103 = valid103 || _valid4;
+const _errs357 = errors;
+if(data106 !== null){
+const err436 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -13618,8 +15241,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-if("print.status" !== data106){
-const err437 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintStatus/properties/type/const",keyword:"const",params:{allowedValue: "print.status"},message:"must be equal to constant"};
+var _valid4 = _errs357 === errors;
+valid103 = valid103 || _valid4;
+if(!valid103){
+const err437 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -13628,12 +15253,22 @@ vErrors.push(err437);
 }
 errors++;
 }
+else {
+errors = _errs354;
+if(vErrors !== null){
+if(_errs354){
+vErrors.length = _errs354;
 }
-if(data.session_id !== undefined){
-let data107 = data.session_id;
-if(typeof data107 === "string"){
-if(func1(data107) > 64){
-const err438 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.state !== undefined){
+let data107 = data.state;
+if(typeof data107 !== "string"){
+const err438 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -13642,8 +15277,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(func1(data107) < 1){
-const err439 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!(((data107 === "printing") || (data107 === "printed")) || (data107 === "failed"))){
+const err439 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema116.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -13652,8 +15287,15 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(!pattern4.test(data107)){
-const err440 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.code !== undefined){
+let data108 = data.code;
+const _errs362 = errors;
+let valid104 = false;
+const _errs363 = errors;
+if(typeof data108 === "string"){
+if(func1(data108) > 40){
+const err440 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -13662,9 +15304,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-else {
-const err441 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data108) < 1){
+const err441 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -13673,11 +15314,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-if(data.job !== undefined){
-let data108 = data.job;
-if(typeof data108 !== "string"){
-const err442 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern34.test(data108)){
+const err442 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -13686,8 +15324,9 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(!((data108 === "summary") || (data108 === "document"))){
-const err443 = {instancePath:instancePath+"/job",schemaPath:"#/$defs/PrintStatus/properties/job/enum",keyword:"enum",params:{allowedValues: schema111.properties.job.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err443 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -13696,15 +15335,11 @@ vErrors.push(err443);
 }
 errors++;
 }
-}
-if(data.job_id !== undefined){
-let data109 = data.job_id;
-const _errs363 = errors;
-let valid105 = false;
-const _errs364 = errors;
-if(typeof data109 === "string"){
-if(func1(data109) > 64){
-const err444 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+var _valid5 = _errs363 === errors;
+valid104 = valid104 || _valid5;
+const _errs365 = errors;
+if(data108 !== null){
+const err444 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -13713,8 +15348,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(func1(data109) < 1){
-const err445 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid5 = _errs365 === errors;
+valid104 = valid104 || _valid5;
+if(!valid104){
+const err445 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -13723,8 +15360,23 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(!pattern4.test(data109)){
-const err446 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+else {
+errors = _errs362;
+if(vErrors !== null){
+if(_errs362){
+vErrors.length = _errs362;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.printer_before !== undefined){
+let data109 = data.printer_before;
+if(typeof data109 === "string"){
+if(func1(data109) > 500){
+const err446 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -13735,7 +15387,7 @@ errors++;
 }
 }
 else {
-const err447 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err447 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -13744,11 +15396,12 @@ vErrors.push(err447);
 }
 errors++;
 }
-var _valid4 = _errs364 === errors;
-valid105 = valid105 || _valid4;
-const _errs366 = errors;
-if(data109 !== null){
-const err448 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data.printer_after !== undefined){
+let data110 = data.printer_after;
+if(typeof data110 === "string"){
+if(func1(data110) > 500){
+const err448 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -13757,10 +15410,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-var _valid4 = _errs366 === errors;
-valid105 = valid105 || _valid4;
-if(!valid105){
-const err449 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintStatus/properties/job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err449 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -13769,183 +15421,15 @@ vErrors.push(err449);
 }
 errors++;
 }
-else {
-errors = _errs363;
-if(vErrors !== null){
-if(_errs363){
-vErrors.length = _errs363;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.state !== undefined){
-let data110 = data.state;
-if(typeof data110 !== "string"){
-const err450 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err450 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err450];
 }
 else {
 vErrors.push(err450);
-}
-errors++;
-}
-if(!(((data110 === "printing") || (data110 === "printed")) || (data110 === "failed"))){
-const err451 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/PrintStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema111.properties.state.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err451];
-}
-else {
-vErrors.push(err451);
-}
-errors++;
-}
-}
-if(data.code !== undefined){
-let data111 = data.code;
-const _errs371 = errors;
-let valid106 = false;
-const _errs372 = errors;
-if(typeof data111 === "string"){
-if(func1(data111) > 40){
-const err452 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err452];
-}
-else {
-vErrors.push(err452);
-}
-errors++;
-}
-if(func1(data111) < 1){
-const err453 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err453];
-}
-else {
-vErrors.push(err453);
-}
-errors++;
-}
-if(!pattern32.test(data111)){
-const err454 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\""};
-if(vErrors === null){
-vErrors = [err454];
-}
-else {
-vErrors.push(err454);
-}
-errors++;
-}
-}
-else {
-const err455 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err455];
-}
-else {
-vErrors.push(err455);
-}
-errors++;
-}
-var _valid5 = _errs372 === errors;
-valid106 = valid106 || _valid5;
-const _errs374 = errors;
-if(data111 !== null){
-const err456 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err456];
-}
-else {
-vErrors.push(err456);
-}
-errors++;
-}
-var _valid5 = _errs374 === errors;
-valid106 = valid106 || _valid5;
-if(!valid106){
-const err457 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/PrintStatus/properties/code/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err457];
-}
-else {
-vErrors.push(err457);
-}
-errors++;
-}
-else {
-errors = _errs371;
-if(vErrors !== null){
-if(_errs371){
-vErrors.length = _errs371;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.printer_before !== undefined){
-let data112 = data.printer_before;
-if(typeof data112 === "string"){
-if(func1(data112) > 500){
-const err458 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
-if(vErrors === null){
-vErrors = [err458];
-}
-else {
-vErrors.push(err458);
-}
-errors++;
-}
-}
-else {
-const err459 = {instancePath:instancePath+"/printer_before",schemaPath:"#/$defs/PrintStatus/properties/printer_before/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err459];
-}
-else {
-vErrors.push(err459);
-}
-errors++;
-}
-}
-if(data.printer_after !== undefined){
-let data113 = data.printer_after;
-if(typeof data113 === "string"){
-if(func1(data113) > 500){
-const err460 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
-if(vErrors === null){
-vErrors = [err460];
-}
-else {
-vErrors.push(err460);
-}
-errors++;
-}
-}
-else {
-const err461 = {instancePath:instancePath+"/printer_after",schemaPath:"#/$defs/PrintStatus/properties/printer_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err461];
-}
-else {
-vErrors.push(err461);
-}
-errors++;
-}
-}
-}
-else {
-const err462 = {instancePath,schemaPath:"#/$defs/PrintStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err462];
-}
-else {
-vErrors.push(err462);
 }
 errors++;
 }
@@ -13956,7 +15440,139 @@ props0 = true;
 else if(tag0 === "print.job"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err463 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err451 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err452 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+if(data.job_id === undefined){
+const err453 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+if(data.token === undefined){
+const err454 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+for(const key25 in data){
+if(!(((((key25 === "v") || (key25 === "type")) || (key25 === "session_id")) || (key25 === "job_id")) || (key25 === "token"))){
+const err455 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data111 = data.v;
+if(!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111)))){
+const err456 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+if(1 !== data111){
+const err457 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data112 = data.type;
+if(typeof data112 !== "string"){
+const err458 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+if("print.job" !== data112){
+const err459 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data113 = data.session_id;
+if(typeof data113 === "string"){
+if(func1(data113) > 64){
+const err460 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+if(func1(data113) < 1){
+const err461 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+if(!pattern4.test(data113)){
+const err462 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+}
+else {
+const err463 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -13965,8 +15581,12 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err464 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.job_id !== undefined){
+let data114 = data.job_id;
+if(typeof data114 === "string"){
+if(func1(data114) > 64){
+const err464 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -13975,8 +15595,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(data.job_id === undefined){
-const err465 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+if(func1(data114) < 1){
+const err465 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -13985,8 +15605,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-if(data.token === undefined){
-const err466 = {instancePath,schemaPath:"#/$defs/PrintJob/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
+if(!pattern4.test(data114)){
+const err466 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -13995,9 +15615,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-for(const key26 in data){
-if(!(((((key26 === "v") || (key26 === "type")) || (key26 === "session_id")) || (key26 === "job_id")) || (key26 === "token"))){
-const err467 = {instancePath,schemaPath:"#/$defs/PrintJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+}
+else {
+const err467 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -14007,10 +15627,11 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data114 = data.v;
-if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
-const err468 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.token !== undefined){
+let data115 = data.token;
+if(typeof data115 === "string"){
+if(func1(data115) > 128){
+const err468 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -14019,8 +15640,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(1 !== data114){
-const err469 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/PrintJob/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(func1(data115) < 16){
+const err469 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -14029,11 +15650,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data115 = data.type;
-if(typeof data115 !== "string"){
-const err470 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern5.test(data115)){
+const err470 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -14042,8 +15660,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-if("print.job" !== data115){
-const err471 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/PrintJob/properties/type/const",keyword:"const",params:{allowedValue: "print.job"},message:"must be equal to constant"};
+}
+else {
+const err471 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -14053,11 +15672,9 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data116 = data.session_id;
-if(typeof data116 === "string"){
-if(func1(data116) > 64){
-const err472 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+else {
+const err472 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -14066,8 +15683,14 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(func1(data116) < 1){
-const err473 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "feedback.request"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err473 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -14076,8 +15699,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(!pattern4.test(data116)){
-const err474 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(data.session_id === undefined){
+const err474 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -14086,9 +15709,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-else {
-const err475 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/PrintJob/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key26 in data){
+if(!(((key26 === "v") || (key26 === "type")) || (key26 === "session_id"))){
+const err475 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -14098,11 +15721,10 @@ vErrors.push(err475);
 errors++;
 }
 }
-if(data.job_id !== undefined){
-let data117 = data.job_id;
-if(typeof data117 === "string"){
-if(func1(data117) > 64){
-const err476 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data.v !== undefined){
+let data116 = data.v;
+if(!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116)))){
+const err476 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -14111,8 +15733,8 @@ vErrors.push(err476);
 }
 errors++;
 }
-if(func1(data117) < 1){
-const err477 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(1 !== data116){
+const err477 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -14121,8 +15743,11 @@ vErrors.push(err477);
 }
 errors++;
 }
-if(!pattern4.test(data117)){
-const err478 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+}
+if(data.type !== undefined){
+let data117 = data.type;
+if(typeof data117 !== "string"){
+const err478 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -14131,9 +15756,8 @@ vErrors.push(err478);
 }
 errors++;
 }
-}
-else {
-const err479 = {instancePath:instancePath+"/job_id",schemaPath:"#/$defs/PrintJob/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("feedback.request" !== data117){
+const err479 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -14143,11 +15767,11 @@ vErrors.push(err479);
 errors++;
 }
 }
-if(data.token !== undefined){
-let data118 = data.token;
+if(data.session_id !== undefined){
+let data118 = data.session_id;
 if(typeof data118 === "string"){
-if(func1(data118) > 128){
-const err480 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(func1(data118) > 64){
+const err480 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -14156,8 +15780,8 @@ vErrors.push(err480);
 }
 errors++;
 }
-if(func1(data118) < 16){
-const err481 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/minLength",keyword:"minLength",params:{limit: 16},message:"must NOT have fewer than 16 characters"};
+if(func1(data118) < 1){
+const err481 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -14166,8 +15790,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-if(!pattern5.test(data118)){
-const err482 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+if(!pattern4.test(data118)){
+const err482 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -14178,7 +15802,7 @@ errors++;
 }
 }
 else {
-const err483 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/PrintJob/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err483 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -14190,7 +15814,7 @@ errors++;
 }
 }
 else {
-const err484 = {instancePath,schemaPath:"#/$defs/PrintJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err484 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -14203,10 +15827,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else if(tag0 === "feedback.request"){
+else if(tag0 === "feedback.citizen"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err485 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err485 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -14216,7 +15840,7 @@ vErrors.push(err485);
 errors++;
 }
 if(data.session_id === undefined){
-const err486 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+const err486 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -14226,8 +15850,8 @@ vErrors.push(err486);
 errors++;
 }
 for(const key27 in data){
-if(!(((key27 === "v") || (key27 === "type")) || (key27 === "session_id"))){
-const err487 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(!(((((((key27 === "v") || (key27 === "type")) || (key27 === "session_id")) || (key27 === "service")) || (key27 === "ease")) || (key27 === "overall")) || (key27 === "skipped"))){
+const err487 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -14240,7 +15864,7 @@ errors++;
 if(data.v !== undefined){
 let data119 = data.v;
 if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err488 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err488 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -14250,7 +15874,7 @@ vErrors.push(err488);
 errors++;
 }
 if(1 !== data119){
-const err489 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackRequest/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+const err489 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -14263,7 +15887,7 @@ errors++;
 if(data.type !== undefined){
 let data120 = data.type;
 if(typeof data120 !== "string"){
-const err490 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err490 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -14272,8 +15896,8 @@ vErrors.push(err490);
 }
 errors++;
 }
-if("feedback.request" !== data120){
-const err491 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackRequest/properties/type/const",keyword:"const",params:{allowedValue: "feedback.request"},message:"must be equal to constant"};
+if("feedback.citizen" !== data120){
+const err491 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -14287,7 +15911,7 @@ if(data.session_id !== undefined){
 let data121 = data.session_id;
 if(typeof data121 === "string"){
 if(func1(data121) > 64){
-const err492 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err492 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -14297,7 +15921,7 @@ vErrors.push(err492);
 errors++;
 }
 if(func1(data121) < 1){
-const err493 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err493 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -14307,7 +15931,7 @@ vErrors.push(err493);
 errors++;
 }
 if(!pattern4.test(data121)){
-const err494 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+const err494 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -14318,7 +15942,7 @@ errors++;
 }
 }
 else {
-const err495 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackRequest/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err495 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -14328,9 +15952,13 @@ vErrors.push(err495);
 errors++;
 }
 }
-}
-else {
-const err496 = {instancePath,schemaPath:"#/$defs/FeedbackRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.service !== undefined){
+let data122 = data.service;
+const _errs406 = errors;
+let valid114 = false;
+const _errs407 = errors;
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err496 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -14339,14 +15967,9 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "feedback.citizen"){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err497 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 > 5 || isNaN(data122)){
+const err497 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -14355,8 +15978,8 @@ vErrors.push(err497);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err498 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(data122 < 1 || isNaN(data122)){
+const err498 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -14365,9 +15988,12 @@ vErrors.push(err498);
 }
 errors++;
 }
-for(const key28 in data){
-if(!(((((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "service")) || (key28 === "ease")) || (key28 === "overall")) || (key28 === "skipped"))){
-const err499 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+}
+var _valid6 = _errs407 === errors;
+valid114 = valid114 || _valid6;
+const _errs409 = errors;
+if(data122 !== null){
+const err499 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -14376,11 +16002,10 @@ vErrors.push(err499);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data122 = data.v;
-if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
-const err500 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid6 = _errs409 === errors;
+valid114 = valid114 || _valid6;
+if(!valid114){
+const err500 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -14389,8 +16014,25 @@ vErrors.push(err500);
 }
 errors++;
 }
-if(1 !== data122){
-const err501 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackCitizen/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+else {
+errors = _errs406;
+if(vErrors !== null){
+if(_errs406){
+vErrors.length = _errs406;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ease !== undefined){
+let data123 = data.ease;
+const _errs412 = errors;
+let valid115 = false;
+const _errs413 = errors;
+if(!(((typeof data123 == "number") && (!(data123 % 1) && !isNaN(data123))) && (isFinite(data123)))){
+const err501 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -14399,11 +16041,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data123 = data.type;
-if(typeof data123 !== "string"){
-const err502 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data123 == "number") && (isFinite(data123))){
+if(data123 > 5 || isNaN(data123)){
+const err502 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -14412,8 +16052,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-if("feedback.citizen" !== data123){
-const err503 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackCitizen/properties/type/const",keyword:"const",params:{allowedValue: "feedback.citizen"},message:"must be equal to constant"};
+if(data123 < 1 || isNaN(data123)){
+const err503 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -14423,11 +16063,11 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(data.session_id !== undefined){
-let data124 = data.session_id;
-if(typeof data124 === "string"){
-if(func1(data124) > 64){
-const err504 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+var _valid7 = _errs413 === errors;
+valid115 = valid115 || _valid7;
+const _errs415 = errors;
+if(data123 !== null){
+const err504 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -14436,8 +16076,10 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(func1(data124) < 1){
-const err505 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid7 = _errs415 === errors;
+valid115 = valid115 || _valid7;
+if(!valid115){
+const err505 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -14446,169 +16088,11 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(!pattern4.test(data124)){
-const err506 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err506];
-}
 else {
-vErrors.push(err506);
-}
-errors++;
-}
-}
-else {
-const err507 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackCitizen/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err507];
-}
-else {
-vErrors.push(err507);
-}
-errors++;
-}
-}
-if(data.service !== undefined){
-let data125 = data.service;
-const _errs415 = errors;
-let valid116 = false;
-const _errs416 = errors;
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err508 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err508];
-}
-else {
-vErrors.push(err508);
-}
-errors++;
-}
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 > 5 || isNaN(data125)){
-const err509 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
-if(vErrors === null){
-vErrors = [err509];
-}
-else {
-vErrors.push(err509);
-}
-errors++;
-}
-if(data125 < 1 || isNaN(data125)){
-const err510 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err510];
-}
-else {
-vErrors.push(err510);
-}
-errors++;
-}
-}
-var _valid6 = _errs416 === errors;
-valid116 = valid116 || _valid6;
-const _errs418 = errors;
-if(data125 !== null){
-const err511 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err511];
-}
-else {
-vErrors.push(err511);
-}
-errors++;
-}
-var _valid6 = _errs418 === errors;
-valid116 = valid116 || _valid6;
-if(!valid116){
-const err512 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/FeedbackCitizen/properties/service/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err512];
-}
-else {
-vErrors.push(err512);
-}
-errors++;
-}
-else {
-errors = _errs415;
+errors = _errs412;
 if(vErrors !== null){
-if(_errs415){
-vErrors.length = _errs415;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.ease !== undefined){
-let data126 = data.ease;
-const _errs421 = errors;
-let valid117 = false;
-const _errs422 = errors;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err513 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err513];
-}
-else {
-vErrors.push(err513);
-}
-errors++;
-}
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 5 || isNaN(data126)){
-const err514 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
-if(vErrors === null){
-vErrors = [err514];
-}
-else {
-vErrors.push(err514);
-}
-errors++;
-}
-if(data126 < 1 || isNaN(data126)){
-const err515 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err515];
-}
-else {
-vErrors.push(err515);
-}
-errors++;
-}
-}
-var _valid7 = _errs422 === errors;
-valid117 = valid117 || _valid7;
-const _errs424 = errors;
-if(data126 !== null){
-const err516 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err516];
-}
-else {
-vErrors.push(err516);
-}
-errors++;
-}
-var _valid7 = _errs424 === errors;
-valid117 = valid117 || _valid7;
-if(!valid117){
-const err517 = {instancePath:instancePath+"/ease",schemaPath:"#/$defs/FeedbackCitizen/properties/ease/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err517];
-}
-else {
-vErrors.push(err517);
-}
-errors++;
-}
-else {
-errors = _errs421;
-if(vErrors !== null){
-if(_errs421){
-vErrors.length = _errs421;
+if(_errs412){
+vErrors.length = _errs412;
 }
 else {
 vErrors = null;
@@ -14617,72 +16101,72 @@ vErrors = null;
 }
 }
 if(data.overall !== undefined){
-let data127 = data.overall;
-const _errs427 = errors;
-let valid118 = false;
-const _errs428 = errors;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
-const err518 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data124 = data.overall;
+const _errs418 = errors;
+let valid116 = false;
+const _errs419 = errors;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err506 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err518];
+vErrors = [err506];
 }
 else {
-vErrors.push(err518);
+vErrors.push(err506);
 }
 errors++;
 }
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 > 5 || isNaN(data127)){
-const err519 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 > 5 || isNaN(data124)){
+const err507 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
-vErrors = [err519];
+vErrors = [err507];
 }
 else {
-vErrors.push(err519);
+vErrors.push(err507);
 }
 errors++;
 }
-if(data127 < 1 || isNaN(data127)){
-const err520 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data124 < 1 || isNaN(data124)){
+const err508 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err520];
+vErrors = [err508];
 }
 else {
-vErrors.push(err520);
+vErrors.push(err508);
 }
 errors++;
 }
 }
-var _valid8 = _errs428 === errors;
-valid118 = valid118 || _valid8;
-const _errs430 = errors;
-if(data127 !== null){
-const err521 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid8 = _errs419 === errors;
+valid116 = valid116 || _valid8;
+const _errs421 = errors;
+if(data124 !== null){
+const err509 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err521];
+vErrors = [err509];
 }
 else {
-vErrors.push(err521);
+vErrors.push(err509);
 }
 errors++;
 }
-var _valid8 = _errs430 === errors;
-valid118 = valid118 || _valid8;
-if(!valid118){
-const err522 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid8 = _errs421 === errors;
+valid116 = valid116 || _valid8;
+if(!valid116){
+const err510 = {instancePath:instancePath+"/overall",schemaPath:"#/$defs/FeedbackCitizen/properties/overall/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err522];
+vErrors = [err510];
 }
 else {
-vErrors.push(err522);
+vErrors.push(err510);
 }
 errors++;
 }
 else {
-errors = _errs427;
+errors = _errs418;
 if(vErrors !== null){
-if(_errs427){
-vErrors.length = _errs427;
+if(_errs418){
+vErrors.length = _errs418;
 }
 else {
 vErrors = null;
@@ -14692,24 +16176,24 @@ vErrors = null;
 }
 if(data.skipped !== undefined){
 if(typeof data.skipped !== "boolean"){
-const err523 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err511 = {instancePath:instancePath+"/skipped",schemaPath:"#/$defs/FeedbackCitizen/properties/skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err523];
+vErrors = [err511];
 }
 else {
-vErrors.push(err523);
+vErrors.push(err511);
 }
 errors++;
 }
 }
 }
 else {
-const err524 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err512 = {instancePath,schemaPath:"#/$defs/FeedbackCitizen/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err524];
+vErrors = [err512];
 }
 else {
-vErrors.push(err524);
+vErrors.push(err512);
 }
 errors++;
 }
@@ -14720,7 +16204,139 @@ props0 = true;
 else if(tag0 === "feedback.official"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err525 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err513 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err514 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+if(data.technical === undefined){
+const err515 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+if(data.handled === undefined){
+const err516 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+for(const key28 in data){
+if(!(((((key28 === "v") || (key28 === "type")) || (key28 === "session_id")) || (key28 === "technical")) || (key28 === "handled"))){
+const err517 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data126 = data.v;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err518 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+if(1 !== data126){
+const err519 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data127 = data.type;
+if(typeof data127 !== "string"){
+const err520 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+if("feedback.official" !== data127){
+const err521 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data128 = data.session_id;
+if(typeof data128 === "string"){
+if(func1(data128) > 64){
+const err522 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+if(func1(data128) < 1){
+const err523 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+if(!pattern4.test(data128)){
+const err524 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -14729,8 +16345,11 @@ vErrors.push(err525);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err526 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+if(data.technical !== undefined){
+let data129 = data.technical;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err526 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -14739,8 +16358,9 @@ vErrors.push(err526);
 }
 errors++;
 }
-if(data.technical === undefined){
-const err527 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "technical"},message:"must have required property '"+"technical"+"'"};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 5 || isNaN(data129)){
+const err527 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -14749,8 +16369,8 @@ vErrors.push(err527);
 }
 errors++;
 }
-if(data.handled === undefined){
-const err528 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/required",keyword:"required",params:{missingProperty: "handled"},message:"must have required property '"+"handled"+"'"};
+if(data129 < 1 || isNaN(data129)){
+const err528 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -14759,9 +16379,12 @@ vErrors.push(err528);
 }
 errors++;
 }
-for(const key29 in data){
-if(!(((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "technical")) || (key29 === "handled"))){
-const err529 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+}
+}
+if(data.handled !== undefined){
+let data130 = data.handled;
+if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
+const err529 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -14770,11 +16393,9 @@ vErrors.push(err529);
 }
 errors++;
 }
-}
-if(data.v !== undefined){
-let data129 = data.v;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-const err530 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data130 == "number") && (isFinite(data130))){
+if(data130 > 5 || isNaN(data130)){
+const err530 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -14783,8 +16404,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-if(1 !== data129){
-const err531 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackOfficial/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(data130 < 1 || isNaN(data130)){
+const err531 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -14794,152 +16415,15 @@ vErrors.push(err531);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data130 = data.type;
-if(typeof data130 !== "string"){
-const err532 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err532 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err532];
 }
 else {
 vErrors.push(err532);
-}
-errors++;
-}
-if("feedback.official" !== data130){
-const err533 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackOfficial/properties/type/const",keyword:"const",params:{allowedValue: "feedback.official"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data131 = data.session_id;
-if(typeof data131 === "string"){
-if(func1(data131) > 64){
-const err534 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-if(func1(data131) < 1){
-const err535 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-if(!pattern4.test(data131)){
-const err536 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-}
-else {
-const err537 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackOfficial/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-}
-if(data.technical !== undefined){
-let data132 = data.technical;
-if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
-const err538 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-if((typeof data132 == "number") && (isFinite(data132))){
-if(data132 > 5 || isNaN(data132)){
-const err539 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-if(data132 < 1 || isNaN(data132)){
-const err540 = {instancePath:instancePath+"/technical",schemaPath:"#/$defs/FeedbackOfficial/properties/technical/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-}
-}
-if(data.handled !== undefined){
-let data133 = data.handled;
-if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
-const err541 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-if((typeof data133 == "number") && (isFinite(data133))){
-if(data133 > 5 || isNaN(data133)){
-const err542 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-if(data133 < 1 || isNaN(data133)){
-const err543 = {instancePath:instancePath+"/handled",schemaPath:"#/$defs/FeedbackOfficial/properties/handled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err543];
-}
-else {
-vErrors.push(err543);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err544 = {instancePath,schemaPath:"#/$defs/FeedbackOfficial/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err544];
-}
-else {
-vErrors.push(err544);
 }
 errors++;
 }
@@ -14950,7 +16434,142 @@ props0 = true;
 else if(tag0 === "feedback.status"){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err545 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err533 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err534 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(data.state === undefined){
+const err535 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+for(const key29 in data){
+if(!((((key29 === "v") || (key29 === "type")) || (key29 === "session_id")) || (key29 === "state"))){
+const err536 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data131 = data.v;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err537 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+if(1 !== data131){
+const err538 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data132 = data.type;
+if(typeof data132 !== "string"){
+const err539 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+if("feedback.status" !== data132){
+const err540 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data133 = data.session_id;
+if(typeof data133 === "string"){
+if(func1(data133) > 64){
+const err541 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+if(func1(data133) < 1){
+const err542 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+if(!pattern4.test(data133)){
+const err543 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data134 = data.state;
+if(typeof data134 !== "string"){
+const err545 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -14959,8 +16578,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err546 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(!((((data134 === "asked") || (data134 === "answered")) || (data134 === "skipped")) || (data134 === "saved"))){
+const err546 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema121.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -14969,8 +16588,10 @@ vErrors.push(err546);
 }
 errors++;
 }
-if(data.state === undefined){
-const err547 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+}
+}
+else {
+const err547 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -14979,9 +16600,30 @@ vErrors.push(err547);
 }
 errors++;
 }
-for(const key30 in data){
-if(!((((key30 === "v") || (key30 === "type")) || (key30 === "session_id")) || (key30 === "state"))){
-const err548 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "call.stats"){
+if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "call.event"){
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err548 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -14991,10 +16633,8 @@ vErrors.push(err548);
 errors++;
 }
 }
-if(data.v !== undefined){
-let data134 = data.v;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err549 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err549 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -15003,152 +16643,14 @@ vErrors.push(err549);
 }
 errors++;
 }
-if(1 !== data134){
-const err550 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/FeedbackStatus/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+}
+else {
+const err550 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err550];
 }
 else {
 vErrors.push(err550);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data135 = data.type;
-if(typeof data135 !== "string"){
-const err551 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err551];
-}
-else {
-vErrors.push(err551);
-}
-errors++;
-}
-if("feedback.status" !== data135){
-const err552 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/FeedbackStatus/properties/type/const",keyword:"const",params:{allowedValue: "feedback.status"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err552];
-}
-else {
-vErrors.push(err552);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data136 = data.session_id;
-if(typeof data136 === "string"){
-if(func1(data136) > 64){
-const err553 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err553];
-}
-else {
-vErrors.push(err553);
-}
-errors++;
-}
-if(func1(data136) < 1){
-const err554 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err554];
-}
-else {
-vErrors.push(err554);
-}
-errors++;
-}
-if(!pattern4.test(data136)){
-const err555 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err555];
-}
-else {
-vErrors.push(err555);
-}
-errors++;
-}
-}
-else {
-const err556 = {instancePath:instancePath+"/session_id",schemaPath:"#/$defs/FeedbackStatus/properties/session_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err556];
-}
-else {
-vErrors.push(err556);
-}
-errors++;
-}
-}
-if(data.state !== undefined){
-let data137 = data.state;
-if(typeof data137 !== "string"){
-const err557 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err557];
-}
-else {
-vErrors.push(err557);
-}
-errors++;
-}
-if(!((((data137 === "asked") || (data137 === "answered")) || (data137 === "skipped")) || (data137 === "saved"))){
-const err558 = {instancePath:instancePath+"/state",schemaPath:"#/$defs/FeedbackStatus/properties/state/enum",keyword:"enum",params:{allowedValues: schema116.properties.state.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err558];
-}
-else {
-vErrors.push(err558);
-}
-errors++;
-}
-}
-}
-else {
-const err559 = {instancePath,schemaPath:"#/$defs/FeedbackStatus/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err559];
-}
-else {
-vErrors.push(err559);
-}
-errors++;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else {
-const err560 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
-if(vErrors === null){
-vErrors = [err560];
-}
-else {
-vErrors.push(err560);
-}
-errors++;
-}
-}
-else {
-const err561 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
-if(vErrors === null){
-vErrors = [err561];
-}
-else {
-vErrors.push(err561);
-}
-errors++;
-}
-}
-else {
-const err562 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err562];
-}
-else {
-vErrors.push(err562);
 }
 errors++;
 }

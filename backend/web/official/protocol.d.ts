@@ -54,7 +54,9 @@ export type EtapisteWireMessage =
   | FeedbackRequest
   | FeedbackCitizen
   | FeedbackOfficial
-  | FeedbackStatus;
+  | FeedbackStatus
+  | CallStats
+  | CallEvent;
 /**
  * Who is on the other end of a connection.
  */
@@ -120,6 +122,17 @@ export type IdentState =
  * The languages a booth, a message and a text speak: Finnish, Swedish, English (the order shown).
  */
 export type Language1 = "fi" | "sv" | "en";
+/**
+ * What the selected ICE candidate pair goes through: ``host`` (same network), ``srflx``
+ * (through a NAT, STUN), ``relay`` (through TURN, over UDP or TCP/TLS), ``unknown``.
+ */
+export type CandidatePairType = "host" | "srflx" | "prflx" | "relay_udp" | "relay_tcp" | "relay_tls" | "unknown";
+/**
+ * What a participant tells of its call (who ended and why, and who joined, the backend
+ * records itself from the call's own changes).
+ */
+export type CallEventKind =
+  "ice_state" | "connection_state" | "reconnecting" | "device_fault" | "device_ok" | "media_failed";
 
 /**
  * First message from any client: who it is and its credential.
@@ -224,6 +237,36 @@ export interface SessionLobby {
   v?: 1;
   type: "session.lobby";
   session_id: string;
+  /**
+   * @maxItems 4
+   */
+  ice_servers?:
+    | []
+    | [IceServer]
+    | [IceServer, IceServer]
+    | [IceServer, IceServer, IceServer]
+    | [IceServer, IceServer, IceServer, IceServer];
+}
+/**
+ * One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
+ * scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes.
+ */
+export interface IceServer {
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  urls:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string];
+  username?: string;
+  credential?: string;
 }
 /**
  * Official: let this waiting citizen in.
@@ -276,27 +319,6 @@ export interface Participant {
   peer: string;
   role: ParticipantRole;
   name: string;
-}
-/**
- * One STUN/TURN server and the recipient's own time-limited credentials for it (the TURN REST
- * scheme: ``<expiry-unix>:<participant-ref>`` and an HMAC); what ``RTCIceServer`` takes.
- */
-export interface IceServer {
-  /**
-   * @minItems 1
-   * @maxItems 8
-   */
-  urls:
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string];
-  username?: string;
-  credential?: string;
 }
 /**
  * A party leaves the session without ending it (official: back to lobby).
@@ -793,4 +815,35 @@ export interface FeedbackStatus {
   type: "feedback.status";
   session_id: string;
   state: "asked" | "answered" | "skipped" | "saved";
+}
+/**
+ * A participant -> backend: one peer connection's figures over the last interval. Each field
+ * is absent when the sender's WebRTC stack does not tell it (aiortc has no fps of its own).
+ */
+export interface CallStats {
+  v?: 1;
+  type: "call.stats";
+  session_id: string;
+  peer: string;
+  rtt_ms?: number | null;
+  loss_pct?: number | null;
+  jitter_ms?: number | null;
+  fps?: number | null;
+  kbps_in?: number | null;
+  kbps_out?: number | null;
+  width?: number | null;
+  height?: number | null;
+  concealed_pct?: number | null;
+  pair?: CandidatePairType | null;
+}
+/**
+ * A participant -> backend: something that happened to its side of the call.
+ */
+export interface CallEvent {
+  v?: 1;
+  type: "call.event";
+  session_id: string;
+  kind: CallEventKind;
+  peer?: string | null;
+  detail?: string | null;
 }

@@ -6,6 +6,7 @@
 
 import { renderAlerts } from "./alerts.js";
 import { levelFraction, micWarning } from "./booth_audio.js";
+import { linkQuality } from "./quality.js";
 import { admit } from "./call.js";
 import { send } from "./connection.js";
 import { append, el, find, highlight, setText } from "./dom.js";
@@ -83,6 +84,11 @@ export function renderCall() {
   el.cameraToggle.disabled = lacking;
   el.cameraToggle.title = lacking ? t("This booth has no working document camera; it shows the citizen's face.") : "";
   el.cameraToggle.dataset.source = call.camera;
+  // The booth link's quality: what this page receives and what the booth says it receives.
+  const quality = linkQuality(call.quality.mine, call.quality.booth);
+  setText(el.callQualityText, quality.text);
+  setText(el.callQualityDetail, quality.detail);
+  el.callQuality.dataset.level = quality.level;
   // How the citizen is heard: the booth's microphone level, a warning, and the booth's volume.
   const audio = call.audio;
   el.boothMicLevel.value = audio ? levelFraction(audio.mic_level_dbfs) : 0;

@@ -37,7 +37,18 @@ import { secondsSince } from "./format.js";
  *   screenLanguage: string | null,
  *   print: { text: string, kind: string } | null,
  *   feedback: string | null,
+ *   quality: CallQuality,
  * }} Call
+ */
+
+/**
+ * The booth link's quality: this page's last figures and counters, and the booth's last call.stats.
+ * @typedef {{
+ *   mine: import("./quality.js").Figures | null,
+ *   snapshot: import("./quality.js").Snapshot | null,
+ *   booth: import("./protocol.js").CallStats | null,
+ *   timer: Timer | null,
+ * }} CallQuality
  */
 
 /** An Admit the server has not answered yet; `offer` is an rtc.offer that overtook session.admitted. */

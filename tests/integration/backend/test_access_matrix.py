@@ -17,10 +17,21 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from backend.domain import access
-from backend.domain.access import Action, AdminRef, AlertRef, BookingRef, BoothRef, Citizen, HelpRequest, ReportRef
+from backend.domain.access import (
+    Action,
+    AdminRef,
+    AlertRef,
+    BookingRef,
+    BoothRef,
+    CallQualityRef,
+    Citizen,
+    HelpRequest,
+    ReportRef,
+)
 from backend.domain.catalogue import HELSINKI
 from backend.domain.events import CheckinRefused
 from backend.store import alerts, catalogue
+from backend.store.models import CallParticipantRow, CallRecord
 from tests.support.bookings import *  # noqa: F403
 from tests.support.bookings import add_account, add_lappeenranta_advisor, bearer, next_weekday
 
@@ -177,6 +188,40 @@ def _deactivate_probe(api, headers: dict[str, str], i: int):
     return api.post(f"/api/admin/accounts/m-throwaway-{i}/deactivate", headers=headers)
 
 
+#: Two past calls for the call-quality cells: at Imatra with a Vero official, at Lappeenranta with nobody.
+PAST_CALLS = {
+    "m-call-vero": CallQualityRef("m-call-vero", IMATRA, frozenset({"vero"})),
+    "m-call-lpr": CallQualityRef("m-call-lpr", LPR),
+}
+
+
+def add_past_calls(api) -> None:
+    with api.app.state.hub.db() as db:
+        at = datetime.now(UTC).timestamp() - 3600
+        for call_id, booth_id, official in (("m-call-vero", "imatra-1", "official-1"), ("m-call-lpr", "lpr-1", None)):
+            db.add(CallRecord(id=call_id, booth_id=booth_id, phase="ended", requested_at=at, ended_at=at + 60))
+            db.flush()  # the record before its participants (no ORM relationship orders them)
+            db.add(CallParticipantRow(call_id=call_id, peer="booth", role="booth", booth_id=booth_id, joined_at=at))
+            if official:
+                db.add(CallParticipantRow(call_id=call_id, peer="o1", role="official", official_id=official,
+                                          joined_at=at + 5))  # fmt: skip
+        db.commit()
+
+
+def call_quality_cells(api, m: Matrix, st: access.Standing, username: str, headers: dict[str, str]) -> None:
+    """The admin app's call timeline (issue #10): the list of calls and one call's timeline."""
+    day = datetime.now(HELSINKI).date().isoformat()
+    listed = api.get(f"/api/call-quality?start={day}&end={day}", headers=headers)
+    assert listed.status_code == 200, listed.text
+    ids = {c["call_id"] for c in listed.json()}
+    for call_id, ref in PAST_CALLS.items():
+        allowed = access.allows(st, Action.SEE, ref)
+        m.check(username, f"call quality {call_id} (list)", "see", allowed, call_id in ids)
+        one = api.get(f"/api/call-quality/{call_id}", headers=headers)
+        assert one.status_code in (200, 404), one.text
+        m.check(username, f"call quality {call_id}", "see", allowed, one.status_code == 200)
+
+
 def add_accounts(api) -> None:
     db = api.app.state.hub.db
     add_lappeenranta_advisor(db)
@@ -185,6 +230,7 @@ def add_accounts(api) -> None:
 
 def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
     add_accounts(api)
+    add_past_calls(api)
     db = api.app.state.hub.db
     advisor = bearer(api, "neuvoja", "demo-advisor")
     start = datetime.combine(DAY, time(9), tzinfo=HELSINKI).isoformat()
@@ -368,6 +414,7 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
             )
 
             admin_cells(api, m, st, username, headers, i)
+            call_quality_cells(api, m, st, username, headers)
 
     print(f"\naccess matrix: {len(m.rows)} cells, {len(m.leaks)} leaks")
     for leak in m.leaks:

@@ -26,6 +26,8 @@ from protocol.messages import (
     BoothCatalogue,
     BoothPresence,
     BoothVolume,
+    CallEvent,
+    CallStats,
     CameraSelect,
     CameraSource,
     CheckinRequest,
@@ -197,6 +199,21 @@ EXAMPLES = [
     FeedbackCitizen(session_id="s1", service=5, ease=4, overall=None, skipped=True),
     FeedbackOfficial(session_id="s1", technical=4, handled=5),
     FeedbackStatus(session_id="s1", state="answered"),
+    CallStats(
+        session_id="s1",
+        peer="o1",
+        rtt_ms=31.5,
+        loss_pct=0.4,
+        jitter_ms=4,
+        fps=29.5,
+        kbps_in=800,
+        kbps_out=750,
+        width=640,
+        height=480,
+        concealed_pct=0.1,
+        pair="relay_tls",
+    ),
+    CallEvent(session_id="s1", kind="device_fault", detail="face_camera"),
 ]
 
 

@@ -291,3 +291,22 @@ def test_only_an_official_in_the_call_prints_at_its_booth():
     assert not allows(in_call, Action.PRINT, TAX_CITIZEN)  # another citizen's booth
     for outsider in (VERO_OFFICIAL, ADVISOR, MASTER, BOOTH, GUEST):
         assert not allows(outsider, Action.PRINT, KELA_CALL)
+
+
+def test_a_calls_timeline_is_for_its_officials_admins_the_points_advisors_and_the_master_admin():
+    vero_call = access.CallQualityRef("s-past", IMATRA, frozenset({"vero"}))
+    seen = {
+        name: allows(st, Action.SEE, vero_call)
+        for name, st in {
+            "vero official": VERO_OFFICIAL,
+            "kela official": KELA_OFFICIAL,
+            "advisor": ADVISOR,
+            "vero admin": VERO_ADMIN,
+            "vero reporter": VERO_REPORTER,
+            "master": MASTER,
+            "booth": BOOTH,
+            "guest": GUEST,
+        }.items()
+    }
+    assert {n for n, ok in seen.items() if ok} == {"advisor", "vero admin", "master"}
+    assert access.sees_link_quality("official") and not access.sees_link_quality("guest")

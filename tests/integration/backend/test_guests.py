@@ -141,8 +141,8 @@ def test_who_may_invite_and_the_boundary(api, gateway, clock):
     code = book(api, h).json()["code"]
     official = bearer(api, "virkailija", "demo-password")
     admin = bearer(api, "vero-admin", "demo-admin")
-    assert api.post(f"/api/bookings/{code}/guests", json={"role": "sign_interpreter", "name": "T", "email": "t@example.fi"},
-                    headers=official).status_code == 201  # fmt: skip
+    by_mail = {"role": "sign_interpreter", "name": "T", "email": "t@example.fi"}
+    assert api.post(f"/api/bookings/{code}/guests", json=by_mail, headers=official).status_code == 201
     r = api.post(f"/api/bookings/{code}/guests", json={"role": "support_person", "name": "T", "phone": "1"}, headers=h)
     assert r.status_code == 400 and r.json()["detail"].startswith("phone:")
     r = api.post(
@@ -150,8 +150,8 @@ def test_who_may_invite_and_the_boundary(api, gateway, clock):
     )
     assert r.status_code == 403
     assert api.post(f"/api/bookings/{code}/guests", json={"role": "x", "name": "T"}, headers=h).status_code == 422
-    assert api.post("/api/calls/s-nothing/guests", json={"role": "support_person", "name": "T", "phone": "0401234567"},
-                    headers=official).status_code == 404  # fmt: skip
+    helper = {"role": "support_person", "name": "T", "phone": "0401234567"}
+    assert api.post("/api/calls/s-nothing/guests", json=helper, headers=official).status_code == 404
 
 
 def test_guests_contact_data_is_erased_on_the_retention_schedule(api, gateway, clock):

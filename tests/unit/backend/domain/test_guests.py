@@ -13,15 +13,15 @@ START, END = 100_000.0, 101_800.0
 def test_an_interpreter_needs_a_language_and_a_way_to_reach_them():
     who = g.contact("spoken_interpreter", "  Aino   Tulkki ", "ar", phone="040 123 4567")
     assert who == g.GuestContact(GuestRole.SPOKEN_INTERPRETER, "Aino Tulkki", "ar", "+358401234567", None)
-    with pytest.raises(GuestError, match="^language:"):
+    with pytest.raises(GuestError, match=r"^language:"):
         g.contact("spoken_interpreter", "Aino", None, phone="0401234567")
-    with pytest.raises(GuestError, match="^language:"):
+    with pytest.raises(GuestError, match=r"^language:"):
         g.contact("support_person", "Aino", "ar", phone="0401234567")
-    with pytest.raises(GuestError, match="^phone:"):
+    with pytest.raises(GuestError, match=r"^phone:"):
         g.contact("sign_interpreter", "Aino")
-    with pytest.raises(GuestError, match="^role:"):
+    with pytest.raises(GuestError, match=r"^role:"):
         g.contact("lawyer", "Aino", phone="0401234567")
-    with pytest.raises(GuestError, match="^email:") as refused:
+    with pytest.raises(GuestError, match=r"^email:") as refused:
         g.contact("support_person", "Aino", email="not-an-address")
     assert "not-an-address" not in str(refused.value), "the value is never echoed"
 

@@ -216,4 +216,5 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.mount("/official", StaticFiles(directory=WEB_ROOT / "official", html=True), name="official")
     app.mount("/admin", StaticFiles(directory=WEB_ROOT / "admin", html=True), name="admin")
     app.mount("/advisor", StaticFiles(directory=WEB_ROOT / "advisor", html=True), name="advisor")
+    app.mount("/guest", StaticFiles(directory=WEB_ROOT / "guest", html=True), name="guest")
     return app

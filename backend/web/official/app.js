@@ -32,6 +32,7 @@ import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
+import { initGuests } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -92,6 +93,7 @@ function init() {
   initStillViewer();
   initDayView();
   initDeviceCheck();
+  initGuests();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.

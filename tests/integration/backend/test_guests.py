@@ -166,3 +166,9 @@ def test_guests_contact_data_is_erased_on_the_retention_schedule(api, gateway, c
         row = s.scalars(select(GuestInvitationRow)).one()
         assert (row.name, row.phone, row.email) == (None, None, None)
         assert row.role == "spoken_interpreter" and row.contact_erased_at is not None
+
+
+def test_the_joining_page_is_served_without_sign_in(api):
+    page = api.get("/guest/")
+    assert page.status_code == 200 and 'data-testid="guest-gone"' in page.text
+    assert api.get("/guest/flow.js").status_code == 200

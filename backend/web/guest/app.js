@@ -1,0 +1,118 @@
+// @ts-check
+// The invited third party's page: a thin shell over flow.js. It asks the backend about the link
+// (POST, so the token is never in a URL a server logs), checks the camera and microphone, has a
+// one-time code sent to the invited phone or e-mail and confirms it, shows the privacy notice
+// and waits for the official. The texts and language choice are the official app's (i18n.js).
+
+import { currentLanguage, offerLanguages, onLanguageChange, t, tn, translateStatic } from "../official/i18n.js";
+import { readStored, store } from "../official/storage.js";
+import { codeProblem, stepOf, tokenOf } from "./flow.js";
+
+/** @template {HTMLElement} T @param {string} id @param {new () => T} type @returns {T} */
+function byId(id, type) {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return node;
+}
+
+const STEPS = ["checking", "gone", "not_yet", "devices", "code", "notice", "lobby"];
+const token = tokenOf(location.hash);
+const deviceKey = token ? `etapiste.guest.${token.slice(0, 12)}` : "";
+/** @type {MediaStream | null} */
+let stream = null;
+
+/** @param {string} step */
+function show(step) {
+  document.body.dataset.step = step;
+  for (const s of STEPS) byId(`step-${s}`, HTMLElement).hidden = s !== step;
+}
+
+/** @param {string} url @param {Record<string, unknown>} body */
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  let detail = "";
+  /** @type {Record<string, unknown>} */
+  let json = {};
+  try {
+    json = await response.json();
+    detail = typeof json.detail === "string" ? json.detail : "";
+  } catch { /* an empty or broken answer: the status says enough */ }
+  return { status: response.status, json, detail };
+}
+
+async function checkLink() {
+  if (!token) { show("gone"); return; }
+  const device = readStored("local", deviceKey);
+  const { status, json } = await post("/api/guest/link", device ? { token, device_token: device } : { token });
+  show(status === 200 ? stepOf({ state: String(json.state) }, Boolean(device)) : "gone");
+  if (document.body.dataset.step === "devices") await startDevices();
+}
+
+async function startDevices() {
+  const result = byId("device-result", HTMLElement);
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  } catch {
+    result.textContent = t("No camera or microphone: the others could not see or hear you.");
+    return;
+  }
+  byId("preview", HTMLVideoElement).srcObject = stream;
+  const ctx = new AudioContext();
+  const analyser = ctx.createAnalyser();
+  ctx.createMediaStreamSource(stream).connect(analyser);
+  const data = new Uint8Array(analyser.fftSize);
+  const meter = byId("mic-meter", HTMLMeterElement);
+  const tick = () => {
+    analyser.getByteTimeDomainData(data);
+    let peak = 0;
+    for (const v of data) peak = Math.max(peak, Math.abs(v - 128));
+    meter.value = Math.min(100, Math.round((peak / 128) * 100));
+    if (document.body.dataset.step === "devices") requestAnimationFrame(tick);
+  };
+  tick();
+}
+
+async function sendCode() {
+  const error = byId("code-error", HTMLElement);
+  const { status, detail } = await post("/api/guest/code", { token, language: currentLanguage() });
+  if (status === 202) { error.textContent = t("A code is on its way."); return; }
+  const problem = codeProblem(status, detail);
+  if (problem.gone) show("gone");
+  else error.textContent = problem.text;
+}
+
+async function confirmCode() {
+  const error = byId("code-error", HTMLElement);
+  const code = byId("code", HTMLInputElement).value.trim();
+  if (!/^\d{4,12}$/.test(code)) { error.textContent = t("Type the code from the message."); return; }
+  const { status, json, detail } = await post("/api/guest/verify", { token, code });
+  if (status === 200 && typeof json.device_token === "string") {
+    store("local", deviceKey, json.device_token);
+    show("notice");
+    return;
+  }
+  const problem = codeProblem(status, detail);
+  if (problem.gone) { show("gone"); return; }
+  error.textContent = problem.triesLeft !== undefined
+    ? `${problem.text} ${tn("{n} try left", "{n} tries left", problem.triesLeft)}`
+    : problem.text;
+}
+
+function init() {
+  onLanguageChange(() => translateStatic());
+  offerLanguages([byId("language", HTMLSelectElement)], () => {});
+  byId("devices-ok", HTMLButtonElement).addEventListener("click", () => show("code"));
+  byId("code-send", HTMLButtonElement).addEventListener("click", () => { sendCode().catch(() => show("gone")); });
+  byId("code-form", HTMLFormElement).addEventListener("submit", (e) => {
+    e.preventDefault();
+    confirmCode().catch(() => { byId("code-error", HTMLElement).textContent = t("Something went wrong. Try again."); });
+  });
+  byId("notice-ok", HTMLButtonElement).addEventListener("click", () => show("lobby"));
+  checkLink().catch(() => show("gone"));
+}
+
+init();

@@ -1,0 +1,94 @@
+// @ts-check
+// The call view's third parties: invite an interpreter or a support person into this call by
+// one-time link (POST /api/calls/{id}/guests; the link goes by SMS or e-mail through the
+// backend's outbox), see the invitations and cancel a link. The form's rules are guests.js's.
+
+import { el, setText } from "./dom.js";
+import { currentLanguage, t } from "./i18n.js";
+import { inviteRequest, revocable, roleText, stateText } from "./guests.js";
+import { state } from "./state.js";
+
+/** @typedef {import("./guests.js").Invitation} Invitation */
+
+/** @param {string} method @param {string} url @param {unknown} [body] */
+async function api(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let json = null;
+  try { json = await response.json(); } catch { /* no body */ }
+  return { ok: response.ok, status: response.status, json };
+}
+
+/** @param {unknown} json */
+function detailOf(json) {
+  const detail = json && typeof json === "object" && "detail" in json ? json.detail : null;
+  return typeof detail === "string" ? detail : t("Something went wrong. Try again.");
+}
+
+/** @param {Invitation[]} list */
+function showList(list) {
+  el.guestList.replaceChildren(...list.map((inv) => {
+    const li = document.createElement("li");
+    li.dataset.state = inv.state;
+    const lang = inv.language ? ` (${inv.language})` : "";
+    const text = document.createElement("span");
+    text.textContent = `${inv.name || "–"} · ${roleText(inv.role)}${lang} · ${stateText(inv.state)}`;
+    li.append(text);
+    if (revocable(inv)) {
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "button quiet";
+      cancel.textContent = t("Cancel the link");
+      cancel.addEventListener("click", () => { revoke(inv.id).catch(() => setText(el.guestStatus, t("Something went wrong. Try again."))); });
+      li.append(cancel);
+    }
+    return li;
+  }));
+}
+
+/** Load this call's invitations (after admitting, and after every change). */
+export async function refreshGuests() {
+  const call = state.call;
+  if (!call) { el.guestList.replaceChildren(); return; }
+  const r = await api("GET", `/api/calls/${encodeURIComponent(call.sessionId)}/guests`);
+  if (r.ok && Array.isArray(r.json)) showList(/** @type {Invitation[]} */ (r.json));
+}
+
+/** @param {string} id */
+async function revoke(id) {
+  const r = await api("DELETE", `/api/guests/${encodeURIComponent(id)}`);
+  setText(el.guestStatus, r.ok ? t("The link no longer works.") : detailOf(r.json));
+  await refreshGuests();
+}
+
+async function invite() {
+  const call = state.call;
+  if (!call) return;
+  const request = inviteRequest({
+    role: el.guestRole.value,
+    language: el.guestLanguage.value,
+    name: el.guestName.value,
+    phone: el.guestPhone.value,
+    email: el.guestEmail.value,
+    messageLanguage: currentLanguage(),
+  });
+  if (!request.body) { setText(el.guestStatus, request.problem); return; }
+  const r = await api("POST", `/api/calls/${encodeURIComponent(call.sessionId)}/guests`, request.body);
+  if (!r.ok) { setText(el.guestStatus, detailOf(r.json)); return; }
+  el.guestForm.reset();
+  setText(el.guestStatus, t("The link is on its way."));
+  await refreshGuests();
+}
+
+export function initGuests() {
+  const languageShown = () => { el.guestLanguage.disabled = el.guestRole.value !== "spoken_interpreter"; };
+  el.guestRole.addEventListener("change", languageShown);
+  languageShown();
+  el.guestForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    invite().catch(() => setText(el.guestStatus, t("Something went wrong. Try again.")));
+  });
+}

@@ -5,7 +5,9 @@
 // and waits for the official. The texts and language choice are the official app's (i18n.js).
 
 import { currentLanguage, offerLanguages, onLanguageChange, t, tn, translateStatic } from "../official/i18n.js";
+import { frame, iceCandidate } from "../official/signalling.js";
 import { readStored, store } from "../official/storage.js";
+import { checkMessage } from "../official/validation.js";
 import { codeProblem, stepOf, tokenOf } from "./flow.js";
 
 /** @template {HTMLElement} T @param {string} id @param {new () => T} type @returns {T} */
@@ -15,7 +17,7 @@ function byId(id, type) {
   return node;
 }
 
-const STEPS = ["checking", "gone", "not_yet", "devices", "code", "notice", "lobby"];
+const STEPS = ["checking", "gone", "not_yet", "devices", "code", "notice", "lobby", "call"];
 const token = tokenOf(location.hash);
 const deviceKey = token ? `etapiste.guest.${token.slice(0, 12)}` : "";
 /** @type {MediaStream | null} */
@@ -50,6 +52,7 @@ async function checkLink() {
   const { status, json } = await post("/api/guest/link", device ? { token, device_token: device } : { token });
   show(status === 200 ? stepOf({ state: String(json.state) }, Boolean(device)) : "gone");
   if (document.body.dataset.step === "devices") await startDevices();
+  else if (document.body.dataset.step === "notice") await startDevices(); // the camera for the call
 }
 
 async function startDevices() {
@@ -102,6 +105,107 @@ async function confirmCode() {
     : problem.text;
 }
 
+// --- the call: the websocket as a guest, and one peer connection per peer that offers (the booth) ---
+
+/** @type {WebSocket | null} */
+let ws = null;
+/** @type {{ sessionId: string, peer: string } | null} */
+let call = null;
+/** @type {Map<string, RTCPeerConnection>} */
+const peers = new Map();
+
+/** @param {import("../official/protocol.js").EtapisteWireMessage} message */
+function sendWire(message) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame(message));
+}
+
+function join() {
+  const device = readStored("local", deviceKey);
+  if (!device || ws) return;
+  ws = new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`);
+  const socket = ws;
+  socket.addEventListener("open", () => socket.send(frame({ type: "hello", role: "guest", token: device, client: "guest-web" })));
+  socket.addEventListener("message", (event) => {
+    let parsed;
+    try { parsed = JSON.parse(String(event.data)); } catch { return; }
+    const checked = checkMessage(parsed);
+    if (checked.ok) onMessage(checked.message).catch((err) => console.warn("guest:", err instanceof Error ? err.message : err));
+  });
+  socket.addEventListener("close", (event) => {
+    ws = null;
+    for (const pc of peers.values()) pc.close();
+    peers.clear();
+    if (event.code === 4001) { show("gone"); return; } // removed, refused or the link ended
+    if (document.body.dataset.step !== "gone") { show("lobby"); setTimeout(join, 2000); } // a dropped line: back to the door
+  });
+}
+
+/** @param {import("../official/protocol.js").EtapisteWireMessage} m */
+async function onMessage(m) {
+  switch (m.type) {
+    case "guest.status":
+      show(m.state === "refused" ? "gone" : "lobby");
+      return;
+    case "session.admitted":
+      call = { sessionId: m.session_id, peer: m.peer };
+      show("call");
+      if (stream) byId("self-view", HTMLVideoElement).srcObject = stream;
+      return;
+    case "participant.left":
+      if (call && m.peer === call.peer) { show("gone"); return; }
+      peers.get(m.peer)?.close();
+      peers.delete(m.peer);
+      document.getElementById(`remote-${m.peer}`)?.remove();
+      return;
+    case "session.left":
+    case "session.ended":
+      call = null;
+      show(m.type === "session.left" ? "lobby" : "gone");
+      return;
+    case "rtc.offer": {
+      if (!call) return;
+      peers.get(m.peer)?.close();
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      peers.set(m.peer, pc);
+      const session = call.sessionId;
+      pc.addEventListener("icecandidate", (e) => {
+        if (!e.candidate) return;
+        sendWire({ type: "rtc.ice", session_id: session, peer: m.peer, candidate: e.candidate.candidate,
+          sdp_mid: e.candidate.sdpMid, sdp_mline_index: e.candidate.sdpMLineIndex });
+      });
+      pc.addEventListener("track", (e) => {
+        const found = document.getElementById(`remote-${m.peer}`);
+        let v = found instanceof HTMLVideoElement ? found : null;
+        if (!v) {
+          v = document.createElement("video");
+          v.id = `remote-${m.peer}`;
+          v.autoplay = true;
+          v.setAttribute("playsinline", "");
+          v.dataset.peer = m.peer;
+          byId("remotes", HTMLElement).append(v);
+        }
+        const remote = v.srcObject instanceof MediaStream ? v.srcObject : new MediaStream();
+        remote.addTrack(e.track);
+        v.srcObject = remote;
+      });
+      await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
+      for (const track of stream ? stream.getTracks() : []) pc.addTrack(track, /** @type {MediaStream} */ (stream));
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      sendWire({ type: "rtc.answer", session_id: session, peer: m.peer, sdp: answer.sdp || "" });
+      return;
+    }
+    case "rtc.ice": {
+      const candidate = iceCandidate(m);
+      const pc = peers.get(m.peer);
+      if (candidate && pc) await pc.addIceCandidate(candidate).catch(() => {});
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 function init() {
   onLanguageChange(() => translateStatic());
   offerLanguages([byId("language", HTMLSelectElement)], () => {});
@@ -111,7 +215,7 @@ function init() {
     e.preventDefault();
     confirmCode().catch(() => { byId("code-error", HTMLElement).textContent = t("Something went wrong. Try again."); });
   });
-  byId("notice-ok", HTMLButtonElement).addEventListener("click", () => show("lobby"));
+  byId("notice-ok", HTMLButtonElement).addEventListener("click", () => { show("lobby"); join(); });
   checkLink().catch(() => show("gone"));
 }
 

@@ -32,7 +32,7 @@ import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
-import { initGuests } from "./guests_view.js";
+import { initGuests, onGuestWaiting } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -264,6 +264,7 @@ function dispatch(message) {
     case "still.failed": return onStillFailed(message);
     case "print.status": return onPrintStatus(message);
     case "feedback.status": return onFeedbackStatus(message);
+    case "guest.waiting": return onGuestWaiting(message);
     default: return undefined;
   }
 }

@@ -62,6 +62,7 @@ export const el = {
   guestEmail: byId("guest-email", HTMLInputElement),
   guestStatus: byId("guest-status", HTMLElement),
   guestList: byId("guest-list", HTMLUListElement),
+  guestWaiting: byId("guest-waiting", HTMLUListElement),
   printDocument: byId("print-document", HTMLButtonElement),
   feedbackRequest: byId("feedback-request", HTMLButtonElement),
   feedbackStatus: byId("feedback-status", HTMLElement),

@@ -3,12 +3,51 @@
 // one-time link (POST /api/calls/{id}/guests; the link goes by SMS or e-mail through the
 // backend's outbox), see the invitations and cancel a link. The form's rules are guests.js's.
 
+import { send } from "./connection.js";
 import { el, setText } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
 import { inviteRequest, revocable, roleText, stateText } from "./guests.js";
 import { state } from "./state.js";
 
 /** @typedef {import("./guests.js").Invitation} Invitation */
+/** @typedef {import("./protocol.js").GuestWaiting} GuestWaiting */
+
+/** Guests at the door of my call, by guest id: shown until I admit or refuse them. @type {Map<string, GuestWaiting>} */
+const waiting = new Map();
+
+function showWaiting() {
+  const call = state.call;
+  el.guestWaiting.replaceChildren(...[...waiting.values()].filter((g) => call && g.session_id === call.sessionId).map((g) => {
+    const li = document.createElement("li");
+    const text = document.createElement("span");
+    const lang = g.language ? ` (${g.language})` : "";
+    text.textContent = t("{name}, {role}, is waiting to join", { name: g.name, role: `${roleText(g.guest_role)}${lang}` });
+    /** @param {string} label @param {"guest.admit" | "guest.refuse"} type @param {string} className */
+    const act = (label, type, className) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = className;
+      b.textContent = label;
+      b.addEventListener("click", () => {
+        if (send({ type, session_id: g.session_id, guest_id: g.guest_id })) {
+          waiting.delete(g.guest_id);
+          showWaiting();
+          refreshGuests().catch(() => {});
+        }
+      });
+      return b;
+    };
+    li.append(text, act(t("Let in"), "guest.admit", "button primary"), act(t("Turn away"), "guest.refuse", "button"));
+    return li;
+  }));
+}
+
+/** An invited guest is at the door of my call. @param {GuestWaiting} message */
+export function onGuestWaiting(message) {
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  waiting.set(message.guest_id, message);
+  showWaiting();
+}
 
 /** @param {string} method @param {string} url @param {unknown} [body] */
 async function api(method, url, body) {
@@ -52,6 +91,7 @@ function showList(list) {
 /** Load this call's invitations (after admitting, and after every change). */
 export async function refreshGuests() {
   const call = state.call;
+  showWaiting();
   if (!call) { el.guestList.replaceChildren(); return; }
   const r = await api("GET", `/api/calls/${encodeURIComponent(call.sessionId)}/guests`);
   if (r.ok && Array.isArray(r.json)) showList(/** @type {Invitation[]} */ (r.json));

@@ -172,3 +172,62 @@ def test_the_joining_page_is_served_without_sign_in(api):
     page = api.get("/guest/")
     assert page.status_code == 200 and 'data-testid="guest-gone"' in page.text
     assert api.get("/guest/flow.js").status_code == 200
+
+
+def until(ws, kind: str, limit: int = 30) -> dict:
+    """Skip presence and other news until a message of ``kind``."""
+    for _ in range(limit):
+        msg = ws.receive_json()
+        if msg["type"] == kind:
+            return msg
+    raise AssertionError(f"no {kind} within {limit} messages")
+
+
+def test_a_guest_waits_at_the_door_is_let_in_and_removed_and_the_link_then_dies(api, gateway):
+    token = bearer(api, "virkailija", "demo-password")["Authorization"][7:]
+    with api.websocket_connect("/ws") as booth, api.websocket_connect("/ws") as official:
+        booth.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
+        until(booth, "booth.catalogue")
+        official.send_json({"type": "hello", "role": "official", "token": token})
+        until(official, "welcome")
+        booth.send_json({"type": "session.request"})
+        sid = until(booth, "session.lobby")["session_id"]
+        official.send_json({"type": "session.admit", "session_id": sid})
+        until(official, "session.admitted")
+        until(booth, "session.admitted")
+
+        h = bearer(api, "virkailija", "demo-password")
+        body = {"role": "sign_interpreter", "name": "Viivi Viittoja", "phone": "040 987 6543"}
+        invited = api.post(f"/api/calls/{sid}/guests", json=body, headers=h)
+        assert invited.status_code == 201, invited.text
+        link = link_token(gateway)
+        assert api.post("/api/guest/code", json={"token": link}).status_code == 202
+        verified = api.post("/api/guest/verify", json={"token": link, "code": latest_code(gateway, 1)})
+        device = verified.json()["device_token"]
+
+        with api.websocket_connect("/ws") as guest:
+            guest.send_json({"type": "hello", "role": "guest", "token": device})
+            assert until(guest, "welcome")["role"] == "guest"
+            assert until(guest, "guest.status")["state"] == "waiting"
+            at_door = until(official, "guest.waiting")
+            assert at_door["name"] == "Viivi Viittoja" and at_door["guest_role"] == "sign_interpreter"
+            guest.send_json({"type": "session.admit", "session_id": sid})  # a guest admits no one
+            assert until(guest, "error")["code"] == "not_allowed"
+
+            official.send_json({"type": "guest.admit", "session_id": sid, "guest_id": at_door["guest_id"]})
+            admitted = until(guest, "session.admitted")
+            assert {p["role"] for p in admitted["participants"]} == {"booth", "official", "guest"}
+            joined = until(booth, "participant.joined")["participant"]
+            assert joined == {"peer": admitted["peer"], "role": "guest", "name": "Viivi Viittoja"}
+
+            official.send_json({"type": "participant.remove", "session_id": sid, "peer": admitted["peer"]})
+            gone = until(guest, "participant.left")
+            assert gone["peer"] == admitted["peer"] and gone["reason"] == "removed"
+
+        state = api.post("/api/guest/link", json={"token": link, "device_token": device}).json()["state"]
+        assert state == "no_longer_valid", "a removed guest's link stops working"
+        with api.websocket_connect("/ws") as again:
+            again.send_json({"type": "hello", "role": "guest", "token": device})
+            assert until(again, "error")["code"] == "auth_failed"
+        [listed] = api.get(f"/api/calls/{sid}/guests", headers=h).json()
+        assert listed["state"] == "removed"

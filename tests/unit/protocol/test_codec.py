@@ -39,6 +39,10 @@ from protocol.messages import (
     FeedbackOfficial,
     FeedbackRequest,
     FeedbackStatus,
+    GuestAdmit,
+    GuestRefuse,
+    GuestStatus,
+    GuestWaiting,
     Hello,
     IdentChallenge,
     IdentProgress,
@@ -195,6 +199,10 @@ EXAMPLES = [
     FeedbackCitizen(session_id="s1", service=5, ease=4, overall=None, skipped=True),
     FeedbackOfficial(session_id="s1", technical=4, handled=5),
     FeedbackStatus(session_id="s1", state="answered"),
+    GuestWaiting(session_id="s1", guest_id="g1", name="Aino Tulkki", guest_role="spoken_interpreter", language="ar"),
+    GuestAdmit(session_id="s1", guest_id="g1"),
+    GuestRefuse(session_id="s1", guest_id="g1"),
+    GuestStatus(state="waiting"),
 ]
 
 

@@ -367,8 +367,9 @@ class Hub:
             row = db.get(guest_store.GuestInvitationRow, guest_id)
             if row is None:
                 return
-            if admitted and row.admitted_at is None:
+            if admitted is not None and row.admitted_at is None:
                 row.admitted_at = now
+                row.session_id = row.session_id or admitted  # a booking's guest: the meeting, for the reports
             if removed:
                 guest_store.removed(db, "official", guest_id, now)
             db.commit()
@@ -822,7 +823,8 @@ class Hub:
         if not (admitted or gone):
             return False
         try:
-            await asyncio.to_thread(self._guest_done, effect.to.id, admitted, gone)
+            session = message.session_id if isinstance(message, SessionAdmitted) else None
+            await asyncio.to_thread(self._guest_done, effect.to.id, session, gone)
         except Exception:
             log.exception("guest %s: recording the change failed", effect.to.id)
         if gone:

@@ -113,6 +113,8 @@ let ws = null;
 let call = null;
 /** @type {Map<string, RTCPeerConnection>} */
 const peers = new Map();
+/** Offers that overtook our session.admitted (the booth offers as soon as it hears we joined). @type {import("../official/protocol.js").RtcOffer[]} */
+let early = [];
 
 /** @param {import("../official/protocol.js").EtapisteWireMessage} message */
 function sendWire(message) {
@@ -129,6 +131,7 @@ function join() {
     let parsed;
     try { parsed = JSON.parse(String(event.data)); } catch { return; }
     const checked = checkMessage(parsed);
+    if (!checked.ok) console.warn("guest: a message failed its check:", checked.errors.join("; "));
     if (checked.ok) onMessage(checked.message).catch((err) => console.warn("guest:", err instanceof Error ? err.message : err));
   });
   socket.addEventListener("close", (event) => {
@@ -150,6 +153,7 @@ async function onMessage(m) {
       call = { sessionId: m.session_id, peer: m.peer };
       show("call");
       if (stream) byId("self-view", HTMLVideoElement).srcObject = stream;
+      for (const offer of early.splice(0)) if (offer.session_id === m.session_id) await onMessage(offer);
       return;
     case "participant.left":
       if (call && m.peer === call.peer) { show("gone"); return; }
@@ -163,7 +167,7 @@ async function onMessage(m) {
       show(m.type === "session.left" ? "lobby" : "gone");
       return;
     case "rtc.offer": {
-      if (!call) return;
+      if (!call) { early = [...early.slice(-7), m]; return; }
       peers.get(m.peer)?.close();
       const pc = new RTCPeerConnection({ iceServers: [] });
       peers.set(m.peer, pc);

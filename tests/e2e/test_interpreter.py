@@ -1,0 +1,108 @@
+"""A sign-language interpreter joins a citizen's call by one-time link: the real backend and kiosk,
+Chromium as the official and (in a context of its own) as the interpreter, the SMS gateway stand-in.
+
+invite from the call view → SMS at the gateway → open the link → device check → wrong code refused,
+right code accepted → notice → lobby → the official lets them in → the booth's frames reach the
+interpreter → the link, opened elsewhere (forwarded), shows only that it is no longer valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backend.notify.fake_gateway import FakeSmsGateway
+from tests.e2e.booth_ui import start_walk_in
+from tests.e2e.browser import sign_in
+from tests.e2e.processes import Backend, Kiosk
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+
+PHONE = "+358409876543"
+#: The booth's picture at the interpreter: a <video> in #remotes whose frames advance.
+REMOTE_FRAMES_JS = """
+() => [...document.querySelectorAll('#remotes video')].map(v => v.getVideoPlaybackQuality
+  ? v.getVideoPlaybackQuality().totalVideoFrames : 0)
+"""
+
+
+@pytest.fixture
+def backend(tmp_path: Path, gateway: FakeSmsGateway) -> Iterator[Backend]:
+    proc = Backend(tmp_path, env={"ETAPISTE_NOTIFY_SMS_URL": gateway.url, "ETAPISTE_NOTIFY_POLL_SECONDS": "0.2"})
+    yield proc
+    proc.stop()
+
+
+def to_guest(gateway: FakeSmsGateway) -> list[dict]:
+    return [m for m in gateway.messages if m["to"] == PHONE]
+
+
+def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
+    backend: Backend, kiosk: Kiosk, gateway: FakeSmsGateway, page, new_page, artifacts: Path
+):
+    shots = artifacts / "screenshots"
+    sign_in(page, backend.url, language="en")
+    kiosk.wait_phase("idle")
+    start_walk_in(kiosk, "vero-personal", "fi")
+    session_id = kiosk.wait_phase("lobby", timeout=10)["session_id"]
+    page.click(f"[data-testid='admit-{session_id}']", timeout=10_000)
+    kiosk.wait_phase("in_call", timeout=30)
+
+    # The official invites from the call view.
+    page.select_option("#guest-role", "sign_interpreter")
+    page.fill("#guest-name", "Viivi Viittoja")
+    page.fill("#guest-phone", "040 987 6543")
+    page.click("#guest-invite")
+    page.wait_for_function("() => document.querySelector('#guest-list li') !== null", timeout=10_000)
+    assert "Viivi Viittoja" in page.inner_text("#guest-list")
+    [sms] = wait_for("the invitation SMS at the gateway", lambda: to_guest(gateway) or None, timeout=15)
+    token = re.search(r"/guest/#([A-Za-z0-9_-]+)", sms["text"]).group(1)
+    link = f"{backend.url}/guest/#{token}"  # the SMS names the public address; here the test backend
+
+    guest = new_page(permissions=["camera", "microphone"])
+    guest.goto(link)
+    guest.wait_for_selector("[data-testid='guest-devices']", state="visible", timeout=10_000)
+    guest.screenshot(path=str(shots / "guest-device-check.png"))
+    guest.click("#devices-ok")
+    guest.click("#code-send")
+    code_sms = wait_for("the code SMS", lambda: ((m := to_guest(gateway)[1:]) and m[0]) or None, timeout=15)
+    code = re.search(r"\b(\d{6})\b", code_sms["text"]).group(1)
+    guest.fill("#code", "000000" if code != "000000" else "111111")
+    guest.click("#code-ok")
+    guest.wait_for_function(
+        "() => document.querySelector('#code-error').textContent.includes('not the code')", timeout=10_000
+    )
+    guest.fill("#code", code)
+    guest.click("#code-ok")
+    guest.wait_for_selector("[data-testid='guest-notice']", state="visible", timeout=10_000)
+    guest.click("#notice-ok")
+    guest.wait_for_selector("[data-testid='guest-lobby']", state="visible", timeout=10_000)
+    guest.screenshot(path=str(shots / "guest-lobby.png"))
+
+    # The official sees them at the door and lets them in.
+    page.wait_for_selector("[data-testid='guest-waiting'] li", timeout=15_000)
+    assert "Viivi Viittoja" in page.inner_text("[data-testid='guest-waiting']")
+    page.screenshot(path=str(shots / "official-guest-waiting.png"))
+    page.click("[data-testid='guest-waiting'] li button.primary")
+    guest.wait_for_selector("[data-testid='guest-call']", state="visible", timeout=15_000)
+
+    # The booth offers to the interpreter (mesh from the booth): its frames keep arriving.
+    first = wait_for(
+        "the booth's picture at the interpreter",
+        lambda: max(guest.evaluate(REMOTE_FRAMES_JS) or [0]) or None,
+        timeout=30,
+    )
+    wait_for("frames that keep advancing", lambda: max(guest.evaluate(REMOTE_FRAMES_JS)) > first + 10, timeout=30)
+    guest.screenshot(path=str(shots / "guest-in-call.png"))
+
+    # Forwarded after use: another browser opening the same link learns nothing.
+    stranger = new_page()
+    stranger.goto(link)
+    stranger.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=10_000)
+    assert "no longer valid" in stranger.inner_text("[data-testid='guest-gone']")
+    assert "Viivi" not in stranger.inner_text("body")
+    stranger.screenshot(path=str(shots / "guest-link-forwarded.png"))

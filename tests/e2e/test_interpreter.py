@@ -3,7 +3,8 @@ Chromium as the official and (in a context of its own) as the interpreter, the S
 
 invite from the call view → SMS at the gateway → open the link → device check → wrong code refused,
 right code accepted → notice → lobby → the official lets them in → the booth's frames reach the
-interpreter → the link, opened elsewhere (forwarded), shows only that it is no longer valid.
+interpreter → the official removes them → the link no longer works, and opened elsewhere
+(forwarded) shows only that it is no longer valid.
 """
 
 from __future__ import annotations
@@ -98,6 +99,17 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
     )
     wait_for("frames that keep advancing", lambda: max(guest.evaluate(REMOTE_FRAMES_JS)) > first + 10, timeout=30)
     guest.screenshot(path=str(shots / "guest-in-call.png"))
+
+    # The official removes the interpreter: their page says the link is over, and so does reopening it.
+    page.wait_for_selector("[data-testid='guest-in-call'] li", timeout=10_000)
+    assert "Viivi Viittoja" in page.inner_text("[data-testid='guest-in-call']")
+    page.screenshot(path=str(shots / "official-guest-in-call.png"))
+    page.click("[data-testid='guest-in-call'] li button")
+    guest.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=15_000)
+    page.wait_for_function("() => !document.querySelector('#guest-in-call li')", timeout=10_000)
+    assert kiosk.status()["phase"] == "in_call", "the citizen's call goes on without them"
+    guest.reload()
+    guest.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=10_000)
 
     # Forwarded after use: another browser opening the same link learns nothing.
     stranger = new_page()

@@ -32,7 +32,7 @@ import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
-import { initGuests, onGuestWaiting } from "./guests_view.js";
+import { initGuests, onGuestLeft, onGuestWaiting, onParticipantJoined } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -247,7 +247,10 @@ function dispatch(message) {
     case "session.ended": return onEnded(message);
     case "rtc.offer": return onOffer(message);
     case "rtc.ice": return onRemoteIce(message);
-    case "participant.left": return onParticipantLeft(message);
+    case "participant.left":
+      onGuestLeft(message);
+      return onParticipantLeft(message);
+    case "participant.joined": return onParticipantJoined(message);
     case "booking.arrived":
       dayMayHaveChanged();
       return onBookingArrived(message);

@@ -63,6 +63,7 @@ export const el = {
   guestStatus: byId("guest-status", HTMLElement),
   guestList: byId("guest-list", HTMLUListElement),
   guestWaiting: byId("guest-waiting", HTMLUListElement),
+  guestInCall: byId("guest-in-call", HTMLUListElement),
   printDocument: byId("print-document", HTMLButtonElement),
   feedbackRequest: byId("feedback-request", HTMLButtonElement),
   feedbackStatus: byId("feedback-status", HTMLElement),

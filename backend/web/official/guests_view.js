@@ -14,6 +14,44 @@ import { state } from "./state.js";
 
 /** Guests at the door of my call, by guest id: shown until I admit or refuse them. @type {Map<string, GuestWaiting>} */
 const waiting = new Map();
+/** Guests in my call now, by peer id: their name, and a button to remove them. @type {Map<string, { sessionId: string, name: string }>} */
+const inCall = new Map();
+
+function showInCall() {
+  const call = state.call;
+  const rows = [...inCall].filter(([, g]) => call && g.sessionId === call.sessionId).map(([peer, g]) => {
+    const li = document.createElement("li");
+    li.dataset.peer = peer;
+    const text = document.createElement("span");
+    text.textContent = t("{name} is in the call", { name: g.name });
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "button danger";
+    remove.textContent = t("Remove from the call");
+    remove.addEventListener("click", () => {
+      send({ type: "participant.remove", session_id: g.sessionId, peer });
+    });
+    li.append(text, remove);
+    return li;
+  });
+  el.guestInCall.replaceChildren(...rows);
+}
+
+/** Someone joined my call: a guest gets a line with "Remove from the call". @param {import("./protocol.js").ParticipantJoined} message */
+export function onParticipantJoined(message) {
+  if (!state.call || state.call.sessionId !== message.session_id || message.participant.role !== "guest") return;
+  inCall.set(message.participant.peer, { sessionId: message.session_id, name: message.participant.name });
+  showInCall();
+  refreshGuests().catch(() => {});
+}
+
+/** Someone left my call (removed, or gone). @param {import("./protocol.js").ParticipantLeft} message */
+export function onGuestLeft(message) {
+  if (inCall.delete(message.peer)) {
+    showInCall();
+    refreshGuests().catch(() => {});
+  }
+}
 
 function showWaiting() {
   const call = state.call;
@@ -92,6 +130,8 @@ function showList(list) {
 export async function refreshGuests() {
   const call = state.call;
   showWaiting();
+  if (!call) inCall.clear();
+  showInCall();
   if (!call) { el.guestList.replaceChildren(); return; }
   const r = await api("GET", `/api/calls/${encodeURIComponent(call.sessionId)}/guests`);
   if (r.ok && Array.isArray(r.json)) showList(/** @type {Invitation[]} */ (r.json));

@@ -111,6 +111,23 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
     guest.reload()
     guest.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=10_000)
 
+    # A second invitation, cancelled by the official before use: its link shows the same clear page.
+    page.select_option("#guest-role", "support_person")
+    page.fill("#guest-name", "Tuula Tukena")
+    page.fill("#guest-phone", "040 555 0101")
+    page.click("#guest-invite")
+    second = wait_for(
+        "the second invitation SMS",
+        lambda: [m for m in gateway.messages if m["to"] == "+358405550101"] or None,
+        timeout=15,
+    )
+    revoked_link = f"{backend.url}/guest/#" + re.search(r"/guest/#([A-Za-z0-9_-]+)", second[0]["text"]).group(1)
+    page.click("#guest-list li[data-state='invited'] button", timeout=10_000)
+    page.wait_for_selector("#guest-list li[data-state='revoked']", timeout=10_000)
+    revoked = new_page()
+    revoked.goto(revoked_link)
+    revoked.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=10_000)
+
     # Forwarded after use: another browser opening the same link learns nothing.
     stranger = new_page()
     stranger.goto(link)

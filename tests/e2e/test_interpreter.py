@@ -3,7 +3,8 @@ Chromium as the official and (in a context of its own) as the interpreter, the S
 
 invite from the call view → SMS at the gateway → open the link → device check → wrong code refused,
 right code accepted → notice → lobby → the official lets them in → the booth's frames reach the
-interpreter → the official removes them → the link no longer works, and opened elsewhere
+interpreter, and the interpreter and the official see each other (browser to browser)
+→ the official removes them → the link no longer works, and opened elsewhere
 (forwarded) shows only that it is no longer valid.
 """
 
@@ -98,7 +99,27 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
         timeout=30,
     )
     wait_for("frames that keep advancing", lambda: max(guest.evaluate(REMOTE_FRAMES_JS)) > first + 10, timeout=30)
+
+    # Between the browsers the later joiner (the interpreter) offers to the official: each sees the other.
+    def both_pictures() -> list[int] | None:
+        frames = guest.evaluate(REMOTE_FRAMES_JS)
+        return frames if len(frames) == 2 and min(frames) > 0 else None
+
+    wait_for("the booth's and the official's pictures at the interpreter", both_pictures, timeout=30)
+    official_sees = (
+        "() => [...document.querySelectorAll('video.guest-video')]"
+        ".map(v => v.getVideoPlaybackQuality().totalVideoFrames)"
+    )
+    seen = wait_for(
+        "the interpreter's picture at the official",
+        lambda: max(page.evaluate(official_sees) or [0]) or None,
+        timeout=30,
+    )
+    wait_for(
+        "the interpreter's frames keep advancing", lambda: max(page.evaluate(official_sees)) > seen + 10, timeout=30
+    )
     guest.screenshot(path=str(shots / "guest-in-call.png"))
+    page.screenshot(path=str(shots / "official-with-interpreter.png"))
 
     # The official removes the interpreter: their page says the link is over, and so does reopening it.
     page.wait_for_selector("[data-testid='guest-in-call'] li", timeout=10_000)

@@ -154,6 +154,8 @@ async function onMessage(m) {
       show("call");
       if (stream) byId("self-view", HTMLVideoElement).srcObject = stream;
       for (const offer of early.splice(0)) if (offer.session_id === m.session_id) await onMessage(offer);
+      // Between browsers the later joiner offers: we offer to each official already in the call.
+      for (const p of m.participants) if (p.role === "official") await offerTo(p.peer, m.session_id);
       return;
     case "participant.left":
       if (call && m.peer === call.peer) { show("gone"); return; }
@@ -168,35 +170,17 @@ async function onMessage(m) {
       return;
     case "rtc.offer": {
       if (!call) { early = [...early.slice(-7), m]; return; }
-      peers.get(m.peer)?.close();
-      const pc = new RTCPeerConnection({ iceServers: [] });
-      peers.set(m.peer, pc);
-      const session = call.sessionId;
-      pc.addEventListener("icecandidate", (e) => {
-        if (!e.candidate) return;
-        sendWire({ type: "rtc.ice", session_id: session, peer: m.peer, candidate: e.candidate.candidate,
-          sdp_mid: e.candidate.sdpMid, sdp_mline_index: e.candidate.sdpMLineIndex });
-      });
-      pc.addEventListener("track", (e) => {
-        const found = document.getElementById(`remote-${m.peer}`);
-        let v = found instanceof HTMLVideoElement ? found : null;
-        if (!v) {
-          v = document.createElement("video");
-          v.id = `remote-${m.peer}`;
-          v.autoplay = true;
-          v.setAttribute("playsinline", "");
-          v.dataset.peer = m.peer;
-          byId("remotes", HTMLElement).append(v);
-        }
-        const remote = v.srcObject instanceof MediaStream ? v.srcObject : new MediaStream();
-        remote.addTrack(e.track);
-        v.srcObject = remote;
-      });
+      const pc = newPeer(m.peer, call.sessionId);
       await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
       for (const track of stream ? stream.getTracks() : []) pc.addTrack(track, /** @type {MediaStream} */ (stream));
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      sendWire({ type: "rtc.answer", session_id: session, peer: m.peer, sdp: answer.sdp || "" });
+      sendWire({ type: "rtc.answer", session_id: call.sessionId, peer: m.peer, sdp: answer.sdp || "" });
+      return;
+    }
+    case "rtc.answer": {
+      const pc = peers.get(m.peer);
+      if (pc) await pc.setRemoteDescription({ type: "answer", sdp: m.sdp });
       return;
     }
     case "rtc.ice": {
@@ -208,6 +192,44 @@ async function onMessage(m) {
     default:
       return;
   }
+}
+
+/** A fresh peer connection to `peer` whose pictures and sound show in #remotes. @param {string} peer @param {string} session */
+function newPeer(peer, session) {
+  peers.get(peer)?.close();
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  peers.set(peer, pc);
+  pc.addEventListener("icecandidate", (e) => {
+    if (!e.candidate) return;
+    sendWire({ type: "rtc.ice", session_id: session, peer, candidate: e.candidate.candidate,
+      sdp_mid: e.candidate.sdpMid, sdp_mline_index: e.candidate.sdpMLineIndex });
+  });
+  pc.addEventListener("track", (e) => {
+    const found = document.getElementById(`remote-${peer}`);
+    let v = found instanceof HTMLVideoElement ? found : null;
+    if (!v) {
+      v = document.createElement("video");
+      v.id = `remote-${peer}`;
+      v.autoplay = true;
+      v.setAttribute("playsinline", "");
+      v.dataset.peer = peer;
+      byId("remotes", HTMLElement).append(v);
+    }
+    const remote = v.srcObject instanceof MediaStream ? v.srcObject : new MediaStream();
+    remote.addTrack(e.track);
+    v.srcObject = remote;
+  });
+  return pc;
+}
+
+/** Offer our camera and microphone to another browser in the call (an official). @param {string} peer @param {string} session */
+async function offerTo(peer, session) {
+  const pc = newPeer(peer, session);
+  for (const track of stream ? stream.getTracks() : []) pc.addTrack(track, /** @type {MediaStream} */ (stream));
+  if (!stream) { pc.addTransceiver("video", { direction: "recvonly" }); pc.addTransceiver("audio", { direction: "recvonly" }); }
+  const offer = await pc.createOffer();
+  await pc.setLocalDescription(offer);
+  sendWire({ type: "rtc.offer", session_id: session, peer, sdp: offer.sdp || "" });
 }
 
 function init() {

@@ -32,7 +32,9 @@ import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
-import { initGuests, onGuestLeft, onGuestWaiting, onParticipantJoined } from "./guests_view.js";
+import {
+  initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestWaiting, onParticipantJoined,
+} from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -245,8 +247,12 @@ function dispatch(message) {
       closeArrival(message.session_id);
       return onAdmitted(message);
     case "session.ended": return onEnded(message);
-    case "rtc.offer": return onOffer(message);
-    case "rtc.ice": return onRemoteIce(message);
+    case "rtc.offer":
+      if (isGuestPeer(message.peer)) { onGuestOffer(message).catch(unexpected); return; }
+      return onOffer(message);
+    case "rtc.ice":
+      if (isGuestPeer(message.peer)) return onGuestIce(message);
+      return onRemoteIce(message);
     case "participant.left":
       onGuestLeft(message);
       return onParticipantLeft(message);

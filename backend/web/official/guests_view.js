@@ -17,11 +17,23 @@ const waiting = new Map();
 /** Guests in my call now, by peer id: their name, and a button to remove them. @type {Map<string, { sessionId: string, name: string }>} */
 const inCall = new Map();
 
+/** Peer connections to guests (they offer: between browsers the later joiner does), and what they send. */
+const guestPeers = new Map(/** @type {[string, RTCPeerConnection][]} */ ([]));
+const guestStreams = new Map(/** @type {[string, MediaStream][]} */ ([]));
+
 function showInCall() {
   const call = state.call;
   const rows = [...inCall].filter(([, g]) => call && g.sessionId === call.sessionId).map(([peer, g]) => {
     const li = document.createElement("li");
     li.dataset.peer = peer;
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.setAttribute("playsinline", "");
+    video.className = "guest-video";
+    video.dataset.peer = peer;
+    const media = guestStreams.get(peer);
+    if (media) video.srcObject = media;
+    li.append(video);
     const text = document.createElement("span");
     text.textContent = t("{name} is in the call", { name: g.name });
     const remove = document.createElement("button");
@@ -45,8 +57,57 @@ export function onParticipantJoined(message) {
   refreshGuests().catch(() => {});
 }
 
+/** Whether an rtc.* message is from a guest's browser (guest peer ids start with "g"). @param {string} peer */
+export function isGuestPeer(peer) {
+  return inCall.has(peer) || /^g\d+$/.test(peer);
+}
+
+/** A guest offers their camera and microphone: answer with mine. @param {import("./protocol.js").RtcOffer} message */
+export async function onGuestOffer(message) {
+  const call = state.call;
+  if (!call || call.sessionId !== message.session_id) return;
+  const peer = message.peer;
+  guestPeers.get(peer)?.close();
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  guestPeers.set(peer, pc);
+  pc.addEventListener("icecandidate", (e) => {
+    if (!e.candidate) return;
+    send({ type: "rtc.ice", session_id: call.sessionId, peer, candidate: e.candidate.candidate,
+      sdp_mid: e.candidate.sdpMid, sdp_mline_index: e.candidate.sdpMLineIndex });
+  });
+  pc.addEventListener("track", (e) => {
+    const media = guestStreams.get(peer) || new MediaStream();
+    media.addTrack(e.track);
+    guestStreams.set(peer, media);
+    showInCall();
+  });
+  await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+  const local = state.localStream;
+  if (local) for (const track of local.getTracks()) pc.addTrack(track, local);
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  send({ type: "rtc.answer", session_id: call.sessionId, peer, sdp: answer.sdp || "" });
+}
+
+/** A guest's ICE candidate. @param {import("./protocol.js").RtcIce} message */
+export function onGuestIce(message) {
+  const pc = guestPeers.get(message.peer);
+  if (!pc || !message.candidate) return;
+  const sdpMid = message.sdp_mid ?? null;
+  pc.addIceCandidate({ candidate: message.candidate, sdpMid, sdpMLineIndex: message.sdp_mline_index ?? (sdpMid === null ? 0 : null) })
+    .catch(() => {});
+}
+
+/** @param {string} peer */
+function closeGuestPeer(peer) {
+  guestPeers.get(peer)?.close();
+  guestPeers.delete(peer);
+  guestStreams.delete(peer);
+}
+
 /** Someone left my call (removed, or gone). @param {import("./protocol.js").ParticipantLeft} message */
 export function onGuestLeft(message) {
+  closeGuestPeer(message.peer);
   if (inCall.delete(message.peer)) {
     showInCall();
     refreshGuests().catch(() => {});
@@ -130,7 +191,7 @@ function showList(list) {
 export async function refreshGuests() {
   const call = state.call;
   showWaiting();
-  if (!call) inCall.clear();
+  if (!call) { inCall.clear(); for (const peer of [...guestPeers.keys()]) closeGuestPeer(peer); }
   showInCall();
   if (!call) { el.guestList.replaceChildren(); return; }
   const r = await api("GET", `/api/calls/${encodeURIComponent(call.sessionId)}/guests`);

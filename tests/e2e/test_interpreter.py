@@ -26,6 +26,20 @@ pytestmark = pytest.mark.e2e
 
 PHONE = "+358409876543"
 #: The booth's picture at the interpreter: a <video> in #remotes whose frames advance.
+#: Played-out audio energy received from each peer (``totalAudioEnergy``), over a page's peer connections.
+AUDIO_ENERGY_JS = """
+async (pcs) => {
+  const out = {};
+  for (const [peer, pc] of Object.entries(pcs)) {
+    (await pc.getStats()).forEach(r => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') out[peer] = r.totalAudioEnergy || 0;
+    });
+  }
+  return out;
+}
+"""
+GUEST_AUDIO_JS = f"() => ({AUDIO_ENERGY_JS})(window.etapisteGuest.pcs())"
+OFFICIAL_GUEST_AUDIO_JS = f"() => ({AUDIO_ENERGY_JS})(window.etapiste.guestPcs())"
 REMOTE_FRAMES_JS = """
 () => [...document.querySelectorAll('#remotes video')].map(v => v.getVideoPlaybackQuality
   ? v.getVideoPlaybackQuality().totalVideoFrames : 0)
@@ -120,6 +134,21 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
     )
     guest.screenshot(path=str(shots / "guest-in-call.png"))
     page.screenshot(path=str(shots / "official-with-interpreter.png"))
+
+    # Sound flows too: the interpreter hears the booth and the official, the official hears the interpreter.
+    def louder(js: str, page_, peers: int) -> bool:
+        before = page_.evaluate(js)
+        if len(before) < peers:
+            return False
+        later = wait_for(
+            "more audio", lambda: (a := page_.evaluate(js)) and all(a[p] > before[p] for p in before) and a, timeout=20
+        )
+        return len(later) >= peers
+
+    wait_for(
+        "the booth's and the official's sound at the interpreter", lambda: louder(GUEST_AUDIO_JS, guest, 2), timeout=30
+    )
+    wait_for("the interpreter's sound at the official", lambda: louder(OFFICIAL_GUEST_AUDIO_JS, page, 1), timeout=30)
 
     # The official removes the interpreter: their page says the link is over, and so does reopening it.
     page.wait_for_selector("[data-testid='guest-in-call'] li", timeout=10_000)

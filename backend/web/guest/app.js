@@ -232,6 +232,12 @@ async function offerTo(peer, session) {
   sendWire({ type: "rtc.offer", session_id: session, peer, sdp: offer.sdp || "" });
 }
 
+// Read-only hooks for the automated browser tests: the peer connections by peer id.
+Object.defineProperty(window, "etapisteGuest", {
+  value: Object.freeze({ pcs: () => Object.fromEntries(peers) }),
+  enumerable: true,
+});
+
 function init() {
   onLanguageChange(() => translateStatic());
   offerLanguages([byId("language", HTMLSelectElement)], () => {});

@@ -33,7 +33,7 @@ import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
 import {
-  initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestWaiting, onParticipantJoined,
+  guestConnections, initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestWaiting, onParticipantJoined,
 } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
@@ -58,6 +58,7 @@ Object.defineProperty(window, "etapiste", {
       alerts: alertsSummary(state.alerts),
     }),
     pc: () => (state.call && state.call.pc) || null,
+    guestPcs: () => guestConnections(),
     lastError: () => state.lastError,
   }),
   enumerable: true,

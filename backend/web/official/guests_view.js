@@ -57,6 +57,11 @@ export function onParticipantJoined(message) {
   refreshGuests().catch(() => {});
 }
 
+/** The peer connections to guests, by peer id (read by the automated browser tests). */
+export function guestConnections() {
+  return Object.fromEntries(guestPeers);
+}
+
 /** Whether an rtc.* message is from a guest's browser (guest peer ids start with "g"). @param {string} peer */
 export function isGuestPeer(peer) {
   return inCall.has(peer) || /^g\d+$/.test(peer);

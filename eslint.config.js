@@ -12,7 +12,7 @@ export default [
   },
   js.configs.recommended,
   {
-    files: ["backend/web/official/**/*.js", "backend/web/admin/*.js", "backend/web/advisor/**/*.js"],
+    files: ["backend/web/official/**/*.js", "backend/web/admin/*.js", "backend/web/advisor/**/*.js", "backend/web/guest/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
     rules: { "no-console": ["error", { allow: ["warn", "error"] }] }, // no personal data in logs: say why
   },

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from backend.alarms import Alarms
 from backend.api import call_quality as call_quality_api
 from backend.api import calls as call_tools
+from backend.api import guests as guest_api
 from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
 from backend.api import texts as web_texts
@@ -160,6 +161,11 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(still_api.print_router(caller, hub.document_sent, hub.print_job))
     app.include_router(sms_inbound.router(db, clock, settings.notify.sms_inbound_token))
     app.include_router(call_quality_api.router(db, caller))
+    app.include_router(
+        guest_api.router(
+            db, clock, caller, settings.public_url, hub.broker.citizen, guest_api.live_target_of(hub.broker, clock)
+        )
+    )
 
     @app.post(
         "/api/login",
@@ -220,4 +226,5 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.mount("/official", StaticFiles(directory=WEB_ROOT / "official", html=True), name="official")
     app.mount("/admin", StaticFiles(directory=WEB_ROOT / "admin", html=True), name="admin")
     app.mount("/advisor", StaticFiles(directory=WEB_ROOT / "advisor", html=True), name="advisor")
+    app.mount("/guest", StaticFiles(directory=WEB_ROOT / "guest", html=True), name="guest")
     return app

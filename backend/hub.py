@@ -39,6 +39,7 @@ from backend.domain.calls import (
     Deliver,
     DeskWalkIn,
     Effect,
+    Guest,
     Party,
     QueueChanged,
     WalkIn,
@@ -52,6 +53,7 @@ from backend.store import accounts, alerts, catalogue, live_queue, live_sessions
 from backend.store import bookings as booking_store
 from backend.store import call_quality as call_quality_store
 from backend.store import feedback as feedback_store
+from backend.store import guests as guest_store
 from backend.store import push as alarm_store
 from backend.store.call_records import record_call
 from backend.store.identification import record_identification
@@ -79,10 +81,15 @@ from protocol.messages import (
     FeedbackCitizen,
     FeedbackOfficial,
     FeedbackRequest,
+    GuestAdmit,
+    GuestRefuse,
+    GuestStatus,
     Hello,
     IdentProgress,
     IdentRequest,
     IdentResponse,
+    ParticipantLeft,
+    ParticipantLeftReason,
     ParticipantRemove,
     Presence,
     PrintStatus,
@@ -93,6 +100,7 @@ from protocol.messages import (
     RtcRestart,
     ServiceChoice,
     SessionAdmit,
+    SessionAdmitted,
     SessionEnd,
     SessionLeave,
     SessionRequest,
@@ -352,6 +360,17 @@ class Hub:
                 await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
                 await old.ws.close(CLOSE_REPLACED)
             effects += self.broker.booth_online(info)
+        elif msg.role is Role.GUEST:
+            guest = await asyncio.to_thread(self._guest_login, msg.token, now)
+            if guest is None:
+                await self._refuse(conn, ErrorCode.AUTH_FAILED, "this link is no longer valid", "hello")
+                return None
+            party, name = Party(Role.GUEST, guest.guest_id), guest.name
+            for old in list(self.connections.pop(party, ())):  # one device, one page: the newest wins
+                await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
+                await old.ws.close(CLOSE_REPLACED)
+            resumed = self._resumes(party, msg.resume, now)
+            effects = [] if resumed else self._end_away(party, now)
         else:
             account = await asyncio.to_thread(self._official_login, msg.token, now)
             if account is None:
@@ -372,7 +391,10 @@ class Hub:
         await conn.send(
             Welcome(role=party.role, name=name, server_time=now, resume_token=self._issue(conn), resumed=resumed)
         )
-        if account is not None:
+        if party.role is Role.GUEST:
+            if not resumed:
+                effects += self.broker.guest_online(guest, now)
+        elif account is not None:
             self.accounts[party.id] = account
             if resumed and party.id in self.broker.officials:
                 # Still known to the broker (its calls and offers kept): only a fresh picture.
@@ -438,6 +460,8 @@ class Hub:
     def _offline(self, party: Party, now: float) -> list[Effect]:
         if party.role is Role.BOOTH:
             return self.broker.booth_offline(party.id, now)
+        if party.role is Role.GUEST:
+            return self.broker.guest_offline(party.id, now)
         self.accounts.pop(party.id, None)
         return self.broker.official_offline(party.id, now)
 
@@ -452,6 +476,28 @@ class Hub:
         task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _guest_login(self, device_token: str, now: float) -> Guest | None:
+        """The invited guest whose browser proved the code (``backend.store.guests``), while the link is valid."""
+        with self.db() as db:
+            row = guest_store.by_device(db, device_token, now)
+            if row is None:
+                return None
+            return Guest(row.id, row.name or "", row.role, row.language, row.session_id, row.booking_id)
+
+    def _guest_done(self, guest_id: str, admitted: bool, removed: bool) -> None:
+        """Record on the invitation that the guest was let in, or removed or refused (the link then stops)."""
+        now = self.clock()
+        with self.db() as db:
+            row = db.get(guest_store.GuestInvitationRow, guest_id)
+            if row is None:
+                return
+            if admitted is not None and row.admitted_at is None:
+                row.admitted_at = now
+                row.session_id = row.session_id or admitted  # a booking's guest: the meeting, for the reports
+            if removed:
+                guest_store.removed(db, "official", guest_id, now)
+            db.commit()
 
     def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
         with self.db() as db:
@@ -538,6 +584,10 @@ class Hub:
                 return b.end(party, sid, now)
             case ParticipantRemove(session_id=sid, peer=peer):
                 return b.remove(party.id, sid, peer, now)
+            case GuestAdmit(session_id=sid, guest_id=gid):
+                return b.admit_guest(party.id, sid, gid, now)
+            case GuestRefuse(session_id=sid, guest_id=gid):
+                return b.refuse_guest(party.id, sid, gid, now)
             case RtcOffer() | RtcAnswer() | RtcIce() | RtcRestart():
                 return b.relay(party, msg.session_id, msg)
             case DeviceReport(devices=devices):
@@ -875,6 +925,8 @@ class Hub:
                 continue
             if isinstance(effect, CallChanged) and effect.session.phase is CallPhase.ENDED:
                 self.appointments.ended(effect.session.id)
+            if isinstance(effect, CallChanged) and effect.session.phase is CallPhase.IN_CALL and self.broker.guests:
+                effects.extend(self.broker.guests_waiting(effect.session))  # a guest who came early
             if isinstance(effect, CallChanged):
                 s = effect.session
                 log.info(
@@ -891,6 +943,7 @@ class Hub:
                 if isinstance(effect.message, Presence) and effect.to.role is Role.OFFICIAL:
                     await self._presence_to(effect.to.id, effect.message)
                     continue
+                gone = effect.to.role is Role.GUEST and await self._guest_news(effect)  # recorded before told
                 targets = self._targets(effect.to)
                 if not targets and effect.to in self._away:
                     held = self._held.setdefault(effect.to, [])
@@ -906,6 +959,27 @@ class Hub:
                         )
                 for conn in targets:
                     await conn.send(effect.message)
+                    if gone:
+                        await conn.ws.close(CLOSE_AUTH)
+
+    async def _guest_news(self, effect: Deliver) -> bool:
+        """A guest admitted, removed or refused: recorded on the invitation before they are told. True
+        when the guest is out for good (their link stops working; their page is closed once told)."""
+        message = effect.message
+        admitted = isinstance(message, SessionAdmitted)
+        gone = (isinstance(message, ParticipantLeft) and message.reason is ParticipantLeftReason.REMOVED) or (
+            isinstance(message, GuestStatus) and message.state == "refused"
+        )
+        if not (admitted or gone):
+            return False
+        try:
+            session = message.session_id if isinstance(message, SessionAdmitted) else None
+            await asyncio.to_thread(self._guest_done, effect.to.id, session, gone)
+        except Exception:
+            log.exception("guest %s: recording the change failed", effect.to.id)
+        if gone:
+            self.broker.guests.pop(effect.to.id, None)
+        return gone
 
     async def _presence_to(self, official_id: str, snapshot: Presence) -> None:
         """Send ``snapshot`` now, unless this official got one less than an interval ago:

@@ -38,6 +38,7 @@ from backend.store.retention import (
     DEFAULT_KEEP_DAYS,
     erase_contact_data,
     erase_feedback_text,
+    erase_guest_contacts,
     erase_outbox_contacts,
 )
 
@@ -62,6 +63,8 @@ class JobSettings(BaseModel):
     outbox_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
     #: days after a feedback SMS reply arrived before its free text (the citizen's own words) is blanked.
     feedback_text_retention_days: int = Field(DEFAULT_FEEDBACK_TEXT_KEEP_DAYS, ge=0)
+    #: days after an invited third party's link closed before their name, phone and e-mail are blanked.
+    guest_retention_days: int = Field(DEFAULT_KEEP_DAYS, ge=0)
     #: Helsinki hour (0-23) from which the daily erasure runs: a quiet time.
     erase_at_local_hour: int = Field(3, ge=0, le=23)
 
@@ -75,6 +78,7 @@ class PassReport:
     erased: int | None = None  # None: the erasure was not due in this pass
     erased_outbox: int | None = None  # outbox rows blanked; None when not due
     erased_feedback: int | None = None  # feedback free texts blanked; None when not due
+    erased_guests: int | None = None  # invited third parties' contact data blanked; None when not due
     failed: list[str] = field(default_factory=list)  # names of the jobs that raised
 
 
@@ -170,6 +174,9 @@ class Jobs:
             )
             report.erased_feedback = await asyncio.to_thread(
                 erase_feedback_text, self.db, at, self.settings.feedback_text_retention_days
+            )
+            report.erased_guests = await asyncio.to_thread(
+                erase_guest_contacts, self.db, at, self.settings.guest_retention_days
             )
         except Exception:
             log.exception("periodic jobs: erasing old contact data failed; trying again on the next pass")

@@ -49,6 +49,7 @@ class Role(StrEnum):
 
     BOOTH = "booth"
     OFFICIAL = "official"
+    GUEST = "guest"  # an invited third party (interpreter, support person), by one-time link and code
 
 
 class ParticipantRole(StrEnum):
@@ -402,6 +403,44 @@ class SessionEnded(_Message):
     type: Literal["session.ended"] = "session.ended"
     session_id: Id
     reason: SessionEndReason
+
+
+class GuestWaiting(_Message):
+    """Backend -> the official in charge of a call: an invited third party is at the door.
+
+    ``guest_id`` names the invitation (never an account); ``guest_role`` is what they were
+    invited as, ``language`` the language a spoken-language interpreter interprets.
+    """
+
+    type: Literal["guest.waiting"] = "guest.waiting"
+    session_id: Id
+    guest_id: Id
+    name: Name
+    guest_role: Literal["spoken_interpreter", "sign_interpreter", "support_person"]
+    language: Annotated[str, Field(min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$")] | None = None
+
+
+class GuestAdmit(_Message):
+    """The official in charge: let this waiting guest into the call (they join as a participant)."""
+
+    type: Literal["guest.admit"] = "guest.admit"
+    session_id: Id
+    guest_id: Id
+
+
+class GuestRefuse(_Message):
+    """The official in charge: do not let this guest in (their link stops working)."""
+
+    type: Literal["guest.refuse"] = "guest.refuse"
+    session_id: Id
+    guest_id: Id
+
+
+class GuestStatus(_Message):
+    """Backend -> a guest: waiting for the official (no call yet, or not admitted yet), or refused."""
+
+    type: Literal["guest.status"] = "guest.status"
+    state: Literal["waiting", "refused"]
 
 
 # --- WebRTC relay -------------------------------------------------------------
@@ -953,6 +992,10 @@ Message = Annotated[
         | FeedbackStatus
         | CallStats
         | CallEvent
+        | GuestWaiting
+        | GuestAdmit
+        | GuestRefuse
+        | GuestStatus
     ),
     Field(discriminator="type"),
 ]
@@ -1004,6 +1047,9 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "feedback.official",
             "call.stats",
             "call.event",
+            "guest.admit",
+            "guest.refuse",
         }
     ),
+    Role.GUEST: frozenset({"hello", "rtc.offer", "rtc.answer", "rtc.ice"}),
 }

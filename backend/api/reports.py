@@ -51,6 +51,8 @@ SECTIONS = {
     "feedback_official_technical": N_("Feedback: official, technical quality"),
     "feedback_official_handled": N_("Feedback: official, matter handled"),
     "feedback": N_("Feedback"),
+    "third_parties_by_role": N_("Third parties in meetings, by role"),
+    "third_parties": N_("Third parties"),
 }
 
 

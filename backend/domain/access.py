@@ -406,6 +406,19 @@ def sees_call_quality(st: Standing, q: CallQualityRef) -> bool:
     return st.master or bool(q.organisation_ids & st.admin_of) or q.point_id in st.advises
 
 
+def may_invite_to_booking(st: Standing, b: BookingRef) -> bool:
+    """Invite a third party (an interpreter, a support person) to a booked appointment, see and revoke
+    its invitations: the booked official and the point's advisor (who books at the desk). Not an admin:
+    who joins a citizen's meeting is decided by those who serve them."""
+    return st.booth is None and not st.guest_of and (b.official_id == st.person_id or b.point_id in st.advises)
+
+
+def may_invite_to_call(st: Standing, c: Citizen) -> bool:
+    """Invite a third party into a call in progress, see and revoke its invitations: an official in
+    the call (the broker lets only the official in charge admit or remove them). A guest never invites."""
+    return st.booth is None and not st.guest_of and st.is_official and st.person_id in c.in_call_with
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -417,6 +430,7 @@ class Action(StrEnum):
     IDENTIFY = "identify"  # record a citizen's in-person identification
     SEE_CONTENT = "see_content"  # what the citizen shows in the call (document stills)
     PRINT = "print"  # send a document to the printer of the citizen's booth
+    INVITE = "invite"  # bring a third party (interpreter, support person) by one-time link
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef | CallQualityRef
@@ -455,4 +469,8 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return may_print(st, resource)
         case CallQualityRef(), Action.SEE:
             return sees_call_quality(st, resource)
+        case BookingRef(), Action.INVITE:
+            return may_invite_to_booking(st, resource)
+        case Citizen(), Action.INVITE:
+            return may_invite_to_call(st, resource)
     return False

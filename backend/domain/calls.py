@@ -56,6 +56,8 @@ from protocol.messages import (
     DeviceState,
     DeviceStatus,
     ErrorCode,
+    GuestStatus,
+    GuestWaiting,
     Language,
     LobbyEntry,
     Participant,
@@ -242,6 +244,19 @@ class BoothInfo:
     point_id: str = ""
 
 
+@dataclass(frozen=True)
+class Guest:
+    """An invited third party who proved the link and the code and connected (``backend.store.guests``):
+    waiting at the door of their call, or in it. ``guest_id`` is the invitation's id."""
+
+    guest_id: str
+    name: str
+    role: str  # spoken_interpreter, sign_interpreter, support_person
+    language: str | None = None
+    session_id: str | None = None  # invited into this call in progress
+    booking_id: str | None = None  # invited to this booking's call
+
+
 @dataclass
 class _Official:
     name: str
@@ -266,6 +281,7 @@ class CallBroker:
     sessions: dict[str, CallSession] = field(default_factory=dict)  # live only
     services: dict[str, Service] = field(default_factory=dict)
     desk: dict[str, DeskWalkIn] = field(default_factory=dict)  # advisor-queued walk-ins, waiting or offered
+    guests: dict[str, Guest] = field(default_factory=dict)  # connected guests, waiting or in a call
     #: The last queue.status each waiting session was told, so unchanged news is not resent.
     _told: dict[str, QueueStatus] = field(default_factory=dict)
     #: The TURN server whose credentials every participant is given in ``session.admitted``.
@@ -551,6 +567,78 @@ class CallBroker:
             *self._route(now),
             *self._presence(),
         ]
+
+    # -- invited third parties (interpreters, support persons) --
+
+    def guest_online(self, guest: Guest, now: float) -> list[Effect]:
+        """A guest connected: they wait, and the official in charge of their call (if it runs) is told."""
+        self.guests[guest.guest_id] = guest
+        me = Party(Role.GUEST, guest.guest_id)
+        return [Deliver(me, GuestStatus(state="waiting")), *self.guests_waiting(self._call_of(guest))]
+
+    def guests_waiting(self, s: CallSession | None) -> list[Effect]:
+        """``guest.waiting`` to the official in charge of ``s`` for each guest at its door; the hub
+        asks again whenever a call starts, so a guest who came early is announced on admit."""
+        if s is None or s.phase is not CallPhase.IN_CALL or s.official_id is None:
+            return []
+        inside = {p.party.id for p in s.present()}
+        return [
+            Deliver(
+                Party(Role.OFFICIAL, s.official_id),
+                GuestWaiting(session_id=s.id, guest_id=g.guest_id, name=g.name, guest_role=g.role, language=g.language),  # type: ignore[arg-type]
+            )
+            for g in self.guests.values()
+            if g.guest_id not in inside and self._call_of(g) is s
+        ]
+
+    def admit_guest(self, official_id: str, session_id: str, guest_id: str, now: float) -> list[Effect]:
+        """The official in charge lets a waiting guest in: they join as a participant (the booth
+        offers to them; between browsers the guest, the later joiner, offers)."""
+        s, guest = self._guest_at_door(official_id, session_id, guest_id)
+        if len(s.present()) >= 8:
+            raise BrokerError(ErrorCode.BUSY, "a call holds at most 8 participants")
+        before = s.present()
+        s, who = s.join(Party(Role.GUEST, guest.guest_id), ParticipantRole.GUEST, guest.name, now)
+        self.sessions[s.id] = s
+        joined = ParticipantJoined(session_id=s.id, participant=who.wire())
+        return [*(Deliver(p.party, joined) for p in before), *self._admitted(s, [who], now), CallChanged(s)]
+
+    def refuse_guest(self, official_id: str, session_id: str, guest_id: str, now: float) -> list[Effect]:
+        """The official in charge turns a waiting guest away (the hub then ends their link)."""
+        _s, guest = self._guest_at_door(official_id, session_id, guest_id)
+        self.guests.pop(guest.guest_id, None)
+        return [Deliver(Party(Role.GUEST, guest.guest_id), GuestStatus(state="refused"))]
+
+    def guest_offline(self, guest_id: str, now: float) -> list[Effect]:
+        """The guest's connection closed: out of the call they were in; the call goes on."""
+        self.guests.pop(guest_id, None)
+        me = Party(Role.GUEST, guest_id)
+        out: list[Effect] = []
+        for s in list(self.sessions.values()):
+            if s.phase is CallPhase.IN_CALL and (who := s.participant(me)) is not None:
+                out += self._depart(s, who, ParticipantLeftReason.LEFT, now)
+        return out
+
+    def _call_of(self, guest: Guest) -> CallSession | None:
+        """The call in progress the guest was invited to (by its session, or by its booking)."""
+        return next(
+            (
+                s
+                for s in self.sessions.values()
+                if s.phase is CallPhase.IN_CALL
+                and (s.id == guest.session_id or (guest.booking_id is not None and s.booking_id == guest.booking_id))
+            ),
+            None,
+        )
+
+    def _guest_at_door(self, official_id: str, session_id: str, guest_id: str) -> tuple[CallSession, Guest]:
+        s = self._session_for(Party(Role.OFFICIAL, official_id), session_id)
+        if s.phase is not CallPhase.IN_CALL or s.official_id != official_id:
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge of a call lets guests in")
+        guest = self.guests.get(guest_id)
+        if guest is None or self._call_of(guest) is not s or s.participant(Party(Role.GUEST, guest_id)) is not None:
+            raise BrokerError(ErrorCode.WRONG_STATE, "guest_id: no such guest waiting for this call")
+        return s, guest
 
     def remove(self, official_id: str, session_id: str, peer: str, now: float) -> list[Effect]:
         """The official in charge takes a participant out of the call: everyone, the removed
@@ -947,6 +1035,9 @@ class CallBroker:
         if party.role is Role.BOOTH:
             booth = self.booths.get(party.id)
             return access.Standing.of_booth(party.id, booth.info.point_id) if booth else None
+        if party.role is Role.GUEST:  # a guest of the call they are in, and nothing else
+            inside = next((s for s in self.sessions.values() if s.participant(party) is not None), None)
+            return access.Standing.of_guest(party.id, inside.id) if inside else None
         official = self.officials.get(party.id)
         return official.standing if official else None
 

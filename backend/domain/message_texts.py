@@ -107,9 +107,16 @@ _REQUIRED: dict[NoticeKind, frozenset[str]] = {
 }
 
 
+#: The one-time code a third party joins with is not an organisation's to reword: its wording is
+#: part of the security of the link (docs/GUESTS.md), the same for every organisation.
+_FIXED_KINDS = frozenset({NoticeKind.GUEST_CODE})
+
+
 def _specs() -> dict[str, TextSpec]:
     out: dict[str, TextSpec] = {}
     for kind in NoticeKind:
+        if kind in _FIXED_KINDS:
+            continue
         out[f"{kind.value}.sms"] = TextSpec(
             f"{kind.value}.sms", kind.value, "sms", _FIELDS[kind], _REQUIRED[kind], 2, 459
         )

@@ -49,6 +49,7 @@ class NoticeKind(StrEnum):
     RESCHEDULE = "reschedule"
     CANCELLATION = "cancellation"
     THIRD_PARTY_INVITATION = "third_party_invitation"
+    GUEST_CODE = "guest_code"  # the one-time code an invited third party joins with
 
 
 REMINDER_KINDS = frozenset({NoticeKind.REMINDER_DAY_BEFORE, NoticeKind.REMINDER_SAME_DAY})
@@ -262,6 +263,7 @@ _SMS: dict[NoticeKind, str] = {
     NoticeKind.RESCHEDULE: N_("Etäpiste: your booking has moved to {when} (was {old_when}), {point}. Code {code}."),
     NoticeKind.CANCELLATION: N_("Etäpiste: your booking {when} ({service}) is cancelled. Code {code}."),
     NoticeKind.THIRD_PARTY_INVITATION: N_("You are invited to a remote meeting ({service}) {when}. Join: {link}"),
+    NoticeKind.GUEST_CODE: N_("Etäpiste: your code to join the meeting is {code}. Do not give it to anyone."),
 }
 
 _SUBJECT: dict[NoticeKind, str] = {
@@ -271,6 +273,7 @@ _SUBJECT: dict[NoticeKind, str] = {
     NoticeKind.RESCHEDULE: N_("Your booking has moved: {when}"),
     NoticeKind.CANCELLATION: N_("Your booking is cancelled: {service} {when}"),
     NoticeKind.THIRD_PARTY_INVITATION: N_("Invitation to a remote meeting: {service} {when}"),
+    NoticeKind.GUEST_CODE: N_("Your code to join the remote meeting"),
 }
 
 
@@ -307,6 +310,11 @@ def _text(notice: BookingNotice, kind: NoticeKind, part: str, fields: dict[str, 
     return _(notice.language, (_SMS if part == "sms" else _SUBJECT)[kind], **fields)
 
 
+def guest_code_text(language: str, code: str) -> tuple[str, str]:
+    """``(subject, text)`` of the one-time code message to an invited third party."""
+    return _(language, _SUBJECT[NoticeKind.GUEST_CODE]), _(language, _SMS[NoticeKind.GUEST_CODE], code=code)
+
+
 def sms_text(notice: BookingNotice, kind: NoticeKind | None = None) -> str:
     """The SMS of ``kind`` (default: the notice's own kind) in the booking's language."""
     kind = kind or notice.kind
@@ -319,7 +327,7 @@ def email_text(notice: BookingNotice, kind: NoticeKind | None = None) -> tuple[s
     fields = _fields(notice, notice.starts_at)
     subject = _text(notice, kind, "subject", fields)
     body = _text(notice, kind, "sms", fields)
-    if kind is not NoticeKind.THIRD_PARTY_INVITATION and kind is not NoticeKind.CANCELLATION:
+    if kind not in (NoticeKind.THIRD_PARTY_INVITATION, NoticeKind.CANCELLATION, NoticeKind.GUEST_CODE):
         body += "\n\n" + _email_footer(notice.language, **fields)
     return subject, body + "\n"
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from backend.domain.catalogue import HELSINKI, Point
 
 #: What the reports cannot count yet because nothing stores it (see docs/ADMIN_APP.md).
-NOT_STORED = ("third_parties",)
+NOT_STORED: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

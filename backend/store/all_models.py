@@ -14,6 +14,7 @@ from backend.store import (  # noqa: F401
     booking_models,
     call_quality_models,
     call_service_models,
+    guest_models,
     live_models,
     models,
     organisation_models,

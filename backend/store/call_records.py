@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from backend.domain.calls import CallSession
 from backend.store.call_service_models import CallServiceRow
 from backend.store.models import CallParticipantRow, CallRecord
-from protocol.messages import ParticipantRole
+from protocol.messages import ParticipantRole, Role
 
 
 def record_call(db: Session, s: CallSession) -> None:
@@ -27,7 +27,8 @@ def record_call(db: Session, s: CallSession) -> None:
         booth = p.role is ParticipantRole.BOOTH
         row.role = p.role.value
         row.booth_id = p.party.id if booth else None
-        row.official_id = None if booth else p.party.id
+        # a guest is an invitation, not an account: their stay is on ``guest_invitation``
+        row.official_id = p.party.id if p.party.role is Role.OFFICIAL else None
         row.joined_at = p.joined_at
         row.left_at = p.left_at
         db.merge(row)

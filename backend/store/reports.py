@@ -9,10 +9,11 @@ to answer (``backend.api.reports``).
 
 Identification methods and quick feedback come from ``call_identification`` and
 ``call_feedback`` (``backend.store.appointment_models``), for the same meetings.
-What is not stored cannot be counted: third parties are listed in
-``backend.domain.reports.NOT_STORED``. A meeting's service is the matter the
-broker knew for the call (``call_service``: the booking's service or the
-walk-in's choice); the service filter narrows meetings by it, and a meeting
+Third parties (interpreters, support persons) come from ``guest_invitation``:
+those let into a meeting in scope, by role. What is not stored cannot be
+counted (``backend.domain.reports.NOT_STORED``). A meeting's service is the
+matter the broker knew for the call (``call_service``: the booking's service or
+the walk-in's choice); the service filter narrows meetings by it, and a meeting
 whose citizen chose no matter is in no service's figures.
 """
 
@@ -31,6 +32,7 @@ from backend.store.admin_models import BoothRetirement
 from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
 from backend.store.call_service_models import CallServiceRow
+from backend.store.guest_models import GuestInvitationRow
 from backend.store.models import Booth, CallParticipantRow, CallRecord, Official
 
 LEAD_BUCKETS = ((1, "under_1_day"), (7, "1_to_7_days"), (30, "7_to_30_days"), (None, "over_30_days"))
@@ -182,7 +184,26 @@ def figures(s: Session, sc: Scope) -> list[Figure]:
     out += _utilisation(s, sc, met)
     out += _identification(s, sc)
     out += _feedback(s, sc)
+    out += _third_parties(s, sc)
     return out
+
+
+#: Third-party roles, in the order the report lists them (``backend.domain.guests.GuestRole``).
+GUEST_ROLES = ("spoken_interpreter", "sign_interpreter", "support_person")
+
+
+def _third_parties(s: Session, sc: Scope) -> list[Figure]:
+    """Third parties let into the meetings in scope, by role, and how many meetings had one.
+    An invitation never admitted (a link not used, a guest turned away) is not counted."""
+    ids = select(_meetings(sc, CallRecord.id).where(CallRecord.admitted_at.is_not(None)).subquery().c.id)
+    joined = and_(GuestInvitationRow.session_id.in_(ids), GuestInvitationRow.admitted_at.is_not(None))
+    by = dict(
+        s.execute(select(GuestInvitationRow.role, func.count()).where(joined).group_by(GuestInvitationRow.role)).all()
+    )
+    meetings = s.scalar(select(func.count(func.distinct(GuestInvitationRow.session_id))).where(joined)) or 0
+    return [Figure("third_parties_by_role", r, float(by.get(r, 0))) for r in GUEST_ROLES] + [
+        Figure("third_parties", "meetings_with", float(meetings))
+    ]
 
 
 def _identification(s: Session, sc: Scope) -> list[Figure]:

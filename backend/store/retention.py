@@ -23,8 +23,10 @@ the number of rows, never what was erased.
 Quick feedback's free text (``call_feedback.sms_text``, the citizen's own words
 in the SMS reply) may name a person; ``erase_feedback_text`` blanks it once the
 reply is older than its own period. The scores stay, so the reports' feedback
-counts still add up. Third parties' contact data are not stored yet; when they
-are, their erasure joins here with a period of its own.
+counts still add up. Third parties' (interpreters', support persons') name,
+phone and e-mail go like citizens': ``erase_guest_contacts`` blanks them once
+their link closed more than its own period ago; role, language and times stay
+for the reports.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from backend.notify.outbox import CANCELLED, FAILED, SENT, OutboxMessage
 from backend.store import audit
 from backend.store.appointment_models import CallFeedbackRow
 from backend.store.booking_models import BookingRow
+from backend.store.guest_models import GuestInvitationRow
 
 DEFAULT_KEEP_DAYS = 30
 DEFAULT_FEEDBACK_TEXT_KEEP_DAYS = 90
@@ -109,6 +112,40 @@ def erase_feedback_text(
         if erased:
             audit.record(
                 s, audit.SYSTEM, "retention.erase", "call_feedback", "*", now.timestamp(), f"free text of {erased}"
+            )
+        s.commit()
+        return erased
+
+
+def erase_guest_contacts(db: sessionmaker[Session], now: datetime, keep_days: int = DEFAULT_KEEP_DAYS) -> int:
+    """Blank name, phone and e-mail of invited third parties whose link closed before ``now - keep_days``."""
+    if keep_days < 0:
+        raise ValueError("keep_days must be 0 or more")
+    cutoff = now.timestamp() - keep_days * 86400
+    with db() as s:
+        result = s.execute(
+            update(GuestInvitationRow)
+            .where(
+                GuestInvitationRow.valid_until <= cutoff,
+                or_(
+                    GuestInvitationRow.name.is_not(None),
+                    GuestInvitationRow.phone.is_not(None),
+                    GuestInvitationRow.email.is_not(None),
+                ),
+            )
+            .values(name=None, phone=None, email=None, contact_erased_at=now.timestamp())
+            .execution_options(synchronize_session=False)
+        )
+        erased = result.rowcount or 0
+        if erased:
+            audit.record(
+                s,
+                audit.SYSTEM,
+                "retention.erase",
+                "guest_invitation",
+                "*",
+                now.timestamp(),
+                f"contact data of {erased}",
             )
         s.commit()
         return erased

@@ -11,7 +11,7 @@
 /** Sections shown as charts (counts by something); the others are tables of single figures. */
 export const CHARTED = Object.freeze([
   "bookings_by_status", "bookings_by_channel", "bookings_by_language", "bookings_by_service", "bookings_by_point",
-  "booking_lead_time", "served_by_language", "meetings_by_identification",
+  "booking_lead_time", "served_by_language", "meetings_by_identification", "third_parties_by_role",
 ]);
 
 /**

@@ -24,12 +24,15 @@ function sectionName(section) {
     feedback_citizen_overall: t("Feedback: citizen, overall"), feedback_sms_overall: t("Feedback: SMS, overall"),
     feedback_official_technical: t("Feedback: official, technical quality"),
     feedback_official_handled: t("Feedback: official, matter handled"), feedback: t("Feedback"),
+    third_parties_by_role: t("Third parties in meetings, by role"), third_parties: t("Third parties"),
   }[section] ?? section;
 }
 
 /** A figure's name; ids of services and points are shown as they are. @param {string} key */
 function keyName(key) {
   return {
+    spoken_interpreter: t("Interpreter"), sign_interpreter: t("Sign-language interpreter"),
+    support_person: t("Support person"), meetings_with: t("Meetings with a third party"),
     requests: t("Requests at a booth"), count: t("Count"), left_before_admitted: t("Left before being admitted"),
     avg_duration_min: t("Average meeting length (min)"), service_hours: t("Service time (h)"),
     avg_wait_min: t("Average wait (min)"), reschedules: t("Reschedules"), booked: t("Booked"),
@@ -85,9 +88,9 @@ function showReport(out, report) {
     }
     return h("section", { class: "report-section", "data-section": s.section }, [h("h3", { text: sectionName(s.section) }), ...children]);
   });
-  const note = h("p", { class: "hint", text: t("Not counted yet, because it is not stored yet: {list}.",
-    { list: report.not_stored.map(missingName).join(", ") }) });
-  out.replaceChildren(...nodes, note);
+  const note = report.not_stored.length ? [h("p", { class: "hint", text: t("Not counted yet, because it is not stored yet: {list}.",
+    { list: report.not_stored.map(missingName).join(", ") }) })] : [];
+  out.replaceChildren(...nodes, ...note);
 }
 
 /**

@@ -11,6 +11,7 @@
 import { requestLogin, revokeToken, storedSession, storeSession } from "../official/auth.js";
 import { configureConnection, connect, disconnect, welcomed } from "../official/connection.js";
 import { currentLanguage, LANGUAGES, offerLanguages, onLanguageChange, t, translateStatic } from "../official/i18n.js";
+import { GUEST_ROLES, inviteRequest, revocable, roleText, stateText } from "../official/guests.js";
 import { alertView, mergeAlert, removeAlert, sortedAlerts } from "../official/lobby.js";
 import { state } from "../official/state.js";
 import { checkMessage } from "../official/validation.js";
@@ -48,6 +49,11 @@ const desk = {
    */
   moveDraft: { day: "", slots: [], chosen: "" },
   /** @type {string | null} the booking whose cancel waits for a second tap */ cancelling: null,
+  /** @type {string | null} the booking a third party is being invited to */ inviting: null,
+  /** The open invitation form's fields, kept across live redraws like the move form's. */
+  inviteDraft: { role: "spoken_interpreter", language: "", name: "", phone: "", email: "" },
+  /** @type {Record<string, import("../official/guests.js").Invitation[]>} each open booking's invitations */
+  invitations: {},
   /** @type {Record<string, "confirm" | "done">} each booth line's "identified in person" step */ identify: {},
   refreshTimer: /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined),
 };
@@ -656,7 +662,11 @@ function renderBookings() {
       }
       if (action === "resend") button(row, t("Resend"), what, () => bookingAction(booking, "resend"));
     }
+    if (bookingActions(booking.status).includes("cancel")) {
+      button(row, t("Invite a third party"), what, () => toggleInvite(booking));
+    }
     if (desk.moving === booking.code) item.append(moveForm(booking, what));
+    if (desk.inviting === booking.code) item.append(inviteForm(booking, what));
     return item;
   }));
 }
@@ -690,6 +700,68 @@ function moveForm(booking, what) {
   button(form, t("Move here"), what, async () => {
     if (slot.value) await move(booking, slot.value);
   });
+  return form;
+}
+
+/** Open or close a booking's invitation form, with its invitations. @param {Booking} booking */
+async function toggleInvite(booking) {
+  desk.inviting = desk.inviting === booking.code ? null : booking.code;
+  if (desk.inviting) desk.invitations[booking.code] = await api(`/api/bookings/${encodeURIComponent(booking.code)}/guests`);
+  renderBookings();
+}
+
+/** The inline form that invites an interpreter or a support person (guests.js checks it). @param {Booking} booking @param {string} what */
+function inviteForm(booking, what) {
+  const form = document.createElement("div");
+  form.className = "move";
+  const draft = desk.inviteDraft;
+  /** @param {string} key @param {string} label @param {HTMLInputElement | HTMLSelectElement} input */
+  const field = (key, label, input) => {
+    input.id = `invite-${key}-${booking.code}`;
+    const node = document.createElement("label");
+    node.htmlFor = input.id;
+    node.textContent = label;
+    input.value = /** @type {Record<string, string>} */ (draft)[key];
+    input.addEventListener("input", () => { /** @type {Record<string, string>} */ (draft)[key] = input.value; });
+    form.append(node, input);
+  };
+  const role = document.createElement("select");
+  for (const r of GUEST_ROLES) {
+    const option = document.createElement("option");
+    option.value = r;
+    option.textContent = roleText(r);
+    role.append(option);
+  }
+  role.addEventListener("change", () => { draft.role = role.value; });
+  field("role", t("Who"), role);
+  field("language", t("Language interpreted (code, e.g. ar)"), document.createElement("input"));
+  field("name", t("Name"), document.createElement("input"));
+  field("phone", t("Phone"), document.createElement("input"));
+  field("email", t("E-mail"), document.createElement("input"));
+  button(form, t("Send the link"), what, async () => {
+    const request = inviteRequest({ ...draft, messageLanguage: currentLanguage() });
+    if (!request.body) { notice(request.problem); return; }
+    await api(`/api/bookings/${encodeURIComponent(booking.code)}/guests`, { method: "POST", body: request.body });
+    desk.inviteDraft = { role: "spoken_interpreter", language: "", name: "", phone: "", email: "" };
+    desk.invitations[booking.code] = await api(`/api/bookings/${encodeURIComponent(booking.code)}/guests`);
+    notice(t("The link is on its way."));
+    renderBookings();
+  });
+  const list = document.createElement("ul");
+  for (const inv of desk.invitations[booking.code] || []) {
+    const item = document.createElement("li");
+    line(item, `${inv.name || "–"} · ${roleText(inv.role)}${inv.language ? ` (${inv.language})` : ""} · ${stateText(inv.state)}`);
+    if (revocable(inv)) {
+      button(item, t("Cancel the link"), inv.name || what, async () => {
+        await api(`/api/guests/${encodeURIComponent(inv.id)}`, { method: "DELETE" });
+        desk.invitations[booking.code] = await api(`/api/bookings/${encodeURIComponent(booking.code)}/guests`);
+        notice(t("The link no longer works."));
+        renderBookings();
+      });
+    }
+    list.append(item);
+  }
+  form.append(list);
   return form;
 }
 

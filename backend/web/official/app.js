@@ -32,6 +32,9 @@ import { state } from "./state.js";
 import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
+import {
+  guestConnections, initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestWaiting, onParticipantJoined,
+} from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
 
@@ -57,6 +60,7 @@ Object.defineProperty(window, "etapiste", {
       quality: state.call ? { mine: !!state.call.quality.mine, booth: !!state.call.quality.booth } : null,
     }),
     pc: () => (state.call && state.call.pc) || null,
+    guestPcs: () => guestConnections(),
     lastError: () => state.lastError,
   }),
   enumerable: true,
@@ -94,6 +98,7 @@ function init() {
   initStillViewer();
   initDayView();
   initDeviceCheck();
+  initGuests();
   el.identInPerson.addEventListener("click", () => { identifyInPerson().catch(unexpected); });
   el.unmute.addEventListener("click", unmuteRemote);
   // Browsers only let audio start after a user gesture; use the first one.
@@ -250,9 +255,16 @@ function dispatch(message) {
       closeArrival(message.session_id);
       return onAdmitted(message);
     case "session.ended": return onEnded(message);
-    case "rtc.offer": return onOffer(message);
-    case "rtc.ice": return onRemoteIce(message);
-    case "participant.left": return onParticipantLeft(message);
+    case "rtc.offer":
+      if (isGuestPeer(message.peer)) { onGuestOffer(message).catch(unexpected); return; }
+      return onOffer(message);
+    case "rtc.ice":
+      if (isGuestPeer(message.peer)) return onGuestIce(message);
+      return onRemoteIce(message);
+    case "participant.left":
+      onGuestLeft(message);
+      return onParticipantLeft(message);
+    case "participant.joined": return onParticipantJoined(message);
     case "booking.arrived":
       dayMayHaveChanged();
       return onBookingArrived(message);
@@ -270,6 +282,7 @@ function dispatch(message) {
     case "still.failed": return onStillFailed(message);
     case "print.status": return onPrintStatus(message);
     case "feedback.status": return onFeedbackStatus(message);
+    case "guest.waiting": return onGuestWaiting(message);
     default: return undefined;
   }
 }

@@ -13,6 +13,7 @@ import { errorText } from "./format.js";
 import { currentLanguage, t } from "./i18n.js";
 import { identDone, identUnderWay, nextIdent } from "./identification.js";
 import { printStatusView, slipLanguage } from "./printing.js";
+import { refreshGuests } from "./guests_view.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs, restartMessage } from "./signalling.js";
@@ -364,6 +365,7 @@ export function onAdmitted(message) {
   state.phase = "in-call";
   setStatus("");
   render();
+  refreshGuests().catch(() => {}); // a call's invitations, if any (e.g. after a reload)
   // Usually already started by the Admit click; shows the self-view.
   ensureLocalMedia().then((stream) => {
     applyLocalSwitches();

@@ -56,11 +56,15 @@ export type EtapisteWireMessage =
   | FeedbackOfficial
   | FeedbackStatus
   | CallStats
-  | CallEvent;
+  | CallEvent
+  | GuestWaiting
+  | GuestAdmit
+  | GuestRefuse
+  | GuestStatus;
 /**
  * Who is on the other end of a connection.
  */
-export type Role = "booth" | "official";
+export type Role = "booth" | "official" | "guest";
 /**
  * Machine-readable error codes; the ``reason`` text is for humans.
  */
@@ -846,4 +850,45 @@ export interface CallEvent {
   kind: CallEventKind;
   peer?: string | null;
   detail?: string | null;
+}
+/**
+ * Backend -> the official in charge of a call: an invited third party is at the door.
+ *
+ * ``guest_id`` names the invitation (never an account); ``guest_role`` is what they were
+ * invited as, ``language`` the language a spoken-language interpreter interprets.
+ */
+export interface GuestWaiting {
+  v?: 1;
+  type: "guest.waiting";
+  session_id: string;
+  guest_id: string;
+  name: string;
+  guest_role: "spoken_interpreter" | "sign_interpreter" | "support_person";
+  language?: string | null;
+}
+/**
+ * The official in charge: let this waiting guest into the call (they join as a participant).
+ */
+export interface GuestAdmit {
+  v?: 1;
+  type: "guest.admit";
+  session_id: string;
+  guest_id: string;
+}
+/**
+ * The official in charge: do not let this guest in (their link stops working).
+ */
+export interface GuestRefuse {
+  v?: 1;
+  type: "guest.refuse";
+  session_id: string;
+  guest_id: string;
+}
+/**
+ * Backend -> a guest: waiting for the official (no call yet, or not admitted yet), or refused.
+ */
+export interface GuestStatus {
+  v?: 1;
+  type: "guest.status";
+  state: "waiting" | "refused";
 }

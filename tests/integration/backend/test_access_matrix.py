@@ -354,6 +354,17 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
                 access.allows(st, Action.CHANGE, booking),
                 status.status_code in (200, 409),
             )
+            # a third party by one-time link (issue 13): 409 once the booking above is a no-show
+            guest = {"role": "support_person", "name": "Tuki Henkilö", "phone": "0401234567"}
+            invited = api.post(f"/api/bookings/{code}/guests", json=guest, headers=headers)
+            assert invited.status_code in (201, 403, 404, 409), invited.text
+            allowed = access.allows(st, Action.INVITE, booking)
+            m.check(username, "booking", "invite", allowed, invited.status_code in (201, 409))
+            for sid, citizen in citizens.items():  # waiting, not in a call: no one invites into them
+                into_call = api.post(f"/api/calls/{sid}/guests", json=guest, headers=headers)
+                assert into_call.status_code in (201, 403, 404), into_call.text
+                allowed = access.allows(st, Action.INVITE, citizen)
+                m.check(username, f"citizen {sid}", "invite", allowed, into_call.status_code == 201)
             start = datetime.combine(DAY, time(10 + i // 2, 30 * (i % 2)), tzinfo=HELSINKI).isoformat()
             new = api.post("/api/bookings", json=body | {"start": start, "channel": "phone"}, headers=headers)
             assert new.status_code in (201, 403), new.text

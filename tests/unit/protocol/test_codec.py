@@ -41,6 +41,10 @@ from protocol.messages import (
     FeedbackOfficial,
     FeedbackRequest,
     FeedbackStatus,
+    GuestAdmit,
+    GuestRefuse,
+    GuestStatus,
+    GuestWaiting,
     Hello,
     IdentChallenge,
     IdentProgress,
@@ -214,6 +218,10 @@ EXAMPLES = [
         pair="relay_tls",
     ),
     CallEvent(session_id="s1", kind="device_fault", detail="face_camera"),
+    GuestWaiting(session_id="s1", guest_id="g1", name="Aino Tulkki", guest_role="spoken_interpreter", language="ar"),
+    GuestAdmit(session_id="s1", guest_id="g1"),
+    GuestRefuse(session_id="s1", guest_id="g1"),
+    GuestStatus(state="waiting"),
 ]
 
 

@@ -19,6 +19,7 @@ from backend.store import reports
 from backend.store.appointment_models import CallFeedbackRow, CallIdentificationRow
 from backend.store.booking_models import BookingHistory, BookingRow, QueueRow, ServiceRow
 from backend.store.call_service_models import CallServiceRow
+from backend.store.guest_models import GuestInvitationRow
 from backend.store.models import CallParticipantRow, CallRecord, Official, Organisation
 from tests.support.bookings import *  # noqa: F403
 
@@ -43,6 +44,7 @@ def _dataset(s) -> dict:
     made: dict = {"bookings": [], "calls": [], "served": []}
     feedback_rng = random.Random(12)  # its own generator: the older parts of the dataset stay as they were
     service_rng = random.Random(11)  # likewise for the calls' matters
+    guest_rng = random.Random(13)  # and the third parties theirs
     days = [FIRST + timedelta(days=i) for i in range(-3, 31)]  # a few days either side of the period
     for i in range(60):
         org, svc, off = rng.choice([("vero", "vero-personal", "official-1"), ("kela", "kela-benefit", "kela-1")])
@@ -87,6 +89,7 @@ def _dataset(s) -> dict:
         if admitted:
             s.add(CallParticipantRow(call_id=f"c{i}", peer="o1", role="official", official_id=off, joined_at=admitted))
             _identify_and_feedback(s, f"c{i}", c, admitted, feedback_rng)
+            _third_parties(s, f"c{i}", c, admitted, guest_rng)
     for i in range(30):
         svc = rng.choice(["vero-personal", "kela-benefit"])
         q = {"svc": svc, "org": "vero" if svc == "vero-personal" else "kela", "lang": rng.choice(["fi", "sv"]),
@@ -119,6 +122,21 @@ def _identify_and_feedback(s, call_id: str, c: dict, admitted: float, rng: rando
         c["feedback"] = {**fb, "skipped": skipped, "asked": asked}
         s.add(CallFeedbackRow(call_id=call_id, citizen_skipped=skipped, sms_asked_at=admitted if asked else None,
                               sms_text="kiitos" if fb["sms_overall"] else None, **fb))  # fmt: skip
+
+
+ROLES = ("spoken_interpreter", "sign_interpreter", "support_person")
+
+
+def _third_parties(s, call_id: str, c: dict, admitted: float, rng: random.Random) -> None:
+    """Some meetings with interpreters or support persons let in (noted in ``c``), and some
+    invitations never used, which do not count."""
+    c["guests"] = rng.choice([[], [], ["spoken_interpreter"], ["sign_interpreter", "support_person"]])
+    for n, role in enumerate([*c["guests"], *(["support_person"] if rng.random() < 0.3 else [])]):
+        let_in = admitted + 30 if n < len(c["guests"]) else None
+        s.add(GuestInvitationRow(id=f"{call_id}-g{n}", token_hash=f"{call_id}-{n}", role=role, session_id=call_id,
+                                 organisation_id=c["org"], point_id="imatra", invited_by=c["official"],
+                                 created_at=admitted, valid_from=admitted, valid_until=admitted + 7200,
+                                 codes_sent=0, tries=0, locked=False, admitted_at=let_in))  # fmt: skip
 
 
 def _expected(
@@ -165,6 +183,11 @@ def _expected(
         exp[(f"feedback_{q}", "avg")] = round(sum(answers) / len(answers), 2) if answers else 0.0
         for score in range(1, 6):
             exp[(f"feedback_{q}", str(score))] = answers.count(score)
+    guests = Counter(r for c in met for r in c["guests"])
+    for r in ROLES:
+        exp[("third_parties_by_role", r)] = guests[r]
+    exp[("third_parties", "meetings_with")] = len([c for c in met if c["guests"]])
+    assert org is not None or svc is not None or sum(guests.values()) > 0, "the dataset has meetings with third parties"
     exp[("feedback", "citizen_skipped")] = len([f for f in fbs if f["skipped"]])
     exp[("feedback", "sms_asked")] = len([f for f in fbs if f["asked"]])
     served = [

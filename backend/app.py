@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from backend.alarms import Alarms
 from backend.api import calls as call_tools
+from backend.api import enrollment as enrollment_api
 from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
 from backend.api import texts as web_texts
@@ -143,7 +144,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         LinkSettings(settings.public_url, settings.password_link_hours),
         booth_added=lambda b: hub.know_booths([b]),
         account_ended=hub.sign_out_account,
+        booth_retired=hub.booth_retired,
     )
+    app.include_router(enrollment_api.router(db, clock, caller_dependency(db, clock), settings.enroll, limits))
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)
     today = lambda: datetime.fromtimestamp(clock(), HELSINKI).date()  # noqa: E731 - the day view's default

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
 from backend.auth import token_hash
+from backend.client_tls import peer_certificate
 from backend.domain import access, checkin
 from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
@@ -48,6 +49,7 @@ from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import enrollment as enrollment_store
 from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
 from backend.store.call_records import record_call
@@ -279,7 +281,7 @@ class Hub:
         now = self.clock()
         account: _Account | None = None
         if msg.role is Role.BOOTH:
-            info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token)
+            info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token, peer_certificate(conn.ws), now)
             if info is not None:
                 self.broker.know_services(await asyncio.to_thread(self._services))
             if info is None:
@@ -332,9 +334,11 @@ class Hub:
         await self._apply(effects)
         return party
 
-    def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
+    def _booth_login(self, booth_id: str | None, secret: str, cert: bytes | None, now: float) -> BoothInfo | None:
+        """By the socket's verified client certificate when it has one, else by the booth's secret
+        (refused once the booth has enrolled: ``backend.store.enrollment.booth_login``)."""
         with self.db() as db:
-            return accounts.booth_by_credential(db, booth_id or "", secret)
+            return enrollment_store.booth_login(db, booth_id or "", secret, cert, now)
 
     def _services(self) -> list[Service]:
         with self.db() as db:
@@ -642,6 +646,11 @@ class Hub:
         parties = [p for p in self.connections if p.role is Role.OFFICIAL and p.id == official_id]
         for conn in [c for p in parties for c in self.connections.get(p, ())]:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out by an administrator; sign in again")
+
+    async def booth_retired(self, booth_id: str) -> None:
+        """An admin retired the booth: its open socket closes now, not at its next hello."""
+        for conn in list(self.connections.get(Party(Role.BOOTH, booth_id), ())):
+            await self._refuse(conn, ErrorCode.AUTH_FAILED, "this booth has been retired by an administrator")
 
     async def close_expired(self) -> None:
         """Close the sockets whose sign-in has expired (the 12-hour login), even idle ones."""

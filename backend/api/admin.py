@@ -56,9 +56,11 @@ def router(
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None] = lambda _b: None,
     account_ended: Callable[[str], Awaitable[None]] | None = None,
+    booth_retired: Callable[[str], Awaitable[None]] | None = None,
 ) -> APIRouter:
     """``booth_added`` tells the hub about a newly registered booth (shown offline until it connects);
-    ``account_ended`` closes a deactivated or reset account's open sockets (the hub)."""
+    ``account_ended`` closes a deactivated or reset account's open sockets (the hub); ``booth_retired``
+    closes a retired booth's open socket (the hub)."""
     r = APIRouter(tags=["admin"])
 
     def need(who: Caller, ref: AdminRef, why: str) -> None:
@@ -136,11 +138,18 @@ def router(
         return BoothRegistered(booth_id=booth_id, name=body.name, point_id=body.point_id, retired=False, secret=secret)
 
     @r.post("/api/admin/booths/{booth_id}/retire", status_code=204)
-    def retire_booth(booth_id: Id, who: Caller = Depends(caller)) -> None:
+    async def retire_booth(booth_id: Id, who: Caller = Depends(caller)) -> None:
+        """A retired booth can never sign in again, and its open socket closes now."""
         need(who, AdminRef("booth"), "only the master admin retires booths")
-        with db() as s:
-            admin.retire_booth(s, who.official_id, booth_id, clock())
-            s.commit()
+
+        def run() -> None:
+            with db() as s:
+                admin.retire_booth(s, who.official_id, booth_id, clock())
+                s.commit()
+
+        await asyncio.to_thread(run)
+        if booth_retired is not None:
+            await booth_retired(booth_id)
 
     def _org_of(who: Caller, body: InviteIn) -> str:
         return body.organisation_id or who.organisation_id
@@ -254,8 +263,9 @@ def include_admin(
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None],
     account_ended: Callable[[str], Awaitable[None]] | None = None,
+    booth_retired: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
-    app.include_router(router(db, clock, caller, links, booth_added, account_ended))
+    app.include_router(router(db, clock, caller, links, booth_added, account_ended, booth_retired))
     app.include_router(reports_api.router(db, clock, caller))
 
     @app.exception_handler(AccountRuleError)

@@ -42,7 +42,10 @@ from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.enrollment import EnrollView
+from kiosk.enrollment_run import EnrollmentRun
 from kiosk.identification import CardSigner
+from kiosk.identity import CERTIFICATE_TOKEN, Identity
 from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
@@ -103,6 +106,10 @@ class Ui(Protocol):
         """Centre of each tappable widget on the current screen: fractions of the screen from the top left."""
         ...
 
+    def show_enrollment(self, view: EnrollView) -> None:
+        """The enrollment screen (first start without a certificate), in the state ``view`` says."""
+        ...
+
 
 class Controller:
     def __init__(
@@ -147,6 +154,12 @@ class Controller:
         self.signer = CardSigner(config.id_card, reader.card_present if reader is not None else None)
         #: The PIN the keypad just handed over, until ``SignChallenge`` takes it (or it is wiped).
         self._pin: bytearray | None = None
+        #: First-start enrollment and certificate renewal; None for a booth that signs in by its secret.
+        self.enrollment = (
+            EnrollmentRun(Identity(Path(config.identity_dir)), config, ui.show_enrollment, clock)
+            if config.identity_dir
+            else None
+        )
         if reader is None:  # no reader to tell: the card counts as in (the PIN screen comes at once)
             self.machine.handle(sm.CardChanged(True, clock()))
 
@@ -270,8 +283,22 @@ class Controller:
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
-        loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run(), self._preview_loop()]
+        loops = [self._enrolled_then_connect(), self._tick_loop(), self.supervisor.run(), self._preview_loop()]
         await asyncio.gather(*loops)
+
+    async def _enrolled_then_connect(self) -> None:
+        """A booth with an identity folder enrolls first (``kiosk.enrollment_run``) and keeps its
+        certificate renewed; then, and for a booth with a secret at once, the backend connection."""
+        if self.enrollment is not None:
+            await self.enrollment.until_enrolled()
+            self.ui.show(sm.Show(sm.Screen.OFFLINE))
+            self._spawn(self.enrollment.renew_loop())
+        await self._connect_loop()
+
+    def submit_enrollment_token(self, token: str) -> None:
+        """OK on the enrollment screen (any thread)."""
+        if self.enrollment is not None:
+            self._in_loop(lambda: self.enrollment.submit(token) if self.enrollment else None)
 
     async def _connect_loop(self) -> None:
         delay = RECONNECT_MIN_S
@@ -295,16 +322,22 @@ class Controller:
             delay = min(delay * 2, RECONNECT_MAX_S)
 
     def _tls(self) -> dict[str, ssl.SSLContext]:
-        """``ssl=`` for the websocket when the booth file names the backend's CA (wss:// only)."""
+        """``ssl=`` for the websocket when the booth file names the backend's CA (wss:// only); an enrolled
+        booth's context also shows its client certificate (mTLS)."""
+        if self.enrollment is not None:
+            return {"ssl": self.enrollment.identity.client_context(self.config.ca_file)}
         context = client_context(self.config.ca_file)
         return {"ssl": context} if context is not None else {}
 
+    def _credentials(self) -> tuple[str, str]:
+        """(booth id, hello token): the certificate's booth id for an enrolled booth, else the booth file's."""
+        if self.enrollment is not None:
+            return self.enrollment.identity.booth_id() or "", CERTIFICATE_TOKEN
+        return self.config.booth_id, self.config.secret
+
     async def _handshake(self, ws: websockets.ClientConnection) -> bool:
-        await ws.send(
-            encode(
-                Hello(role=Role.BOOTH, booth_id=self.config.booth_id, token=self.config.secret, client="etapiste-kiosk")
-            )
-        )
+        booth_id, token = self._credentials()
+        await ws.send(encode(Hello(role=Role.BOOTH, booth_id=booth_id, token=token, client="etapiste-kiosk")))
         reply = decode(await asyncio.wait_for(ws.recv(), 10))
         if isinstance(reply, Error):
             level = logging.ERROR if reply.code is ErrorCode.AUTH_FAILED else logging.WARNING
@@ -314,7 +347,7 @@ class Controller:
             log.warning("backend answered hello with %s", reply.type)
             return False
         self._ws = ws
-        log.info("connected to backend as booth %s", self.config.booth_id)
+        log.info("connected to backend as booth %s", booth_id)
         self.feed(sm.Connected(self.clock()))
         return True
 

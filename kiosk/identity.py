@@ -24,12 +24,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from kiosk.stills import http_base
 
 #: Renew when less than this share of the certificate's lifetime is left.
 RENEW_AT_SHARE = 1 / 3
@@ -140,13 +141,6 @@ class Identity:
         context = ssl.create_default_context(cafile=server_ca_file or None)
         context.load_cert_chain(self.cert_file, self.key_file)
         return context
-
-
-def http_base(ws_url: str) -> str:
-    """``wss://host:port/ws`` -> ``https://host:port`` (the backend's HTTP API at the same place)."""
-    parts = urlsplit(ws_url)
-    scheme = {"wss": "https", "ws": "http"}.get(parts.scheme, parts.scheme)
-    return urlunsplit((scheme, parts.netloc, "", "", ""))
 
 
 def _post(url: str, body: dict[str, str], context: ssl.SSLContext | None) -> dict[str, object]:

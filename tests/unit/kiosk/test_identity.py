@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 
 from backend.domain import enrollment as rules
 from etapiste.local_ca import create_ca
-from kiosk.identity import Identity, http_base, token_from_stick
+from kiosk.identity import Identity, token_from_stick
 
 
 def _sign(identity: Identity, ca_dir, now: float, days: int) -> None:
@@ -38,9 +38,7 @@ def test_renewal_is_due_when_a_third_of_the_lifetime_is_left(tmp_path):
     assert ident.needs_renewal(now + 6.1 * 86400)
 
 
-def test_the_api_is_found_next_to_the_websocket_and_the_token_on_the_stick(tmp_path):
-    assert http_base("wss://backend.example.fi:8443/ws") == "https://backend.example.fi:8443"
-    assert http_base("ws://127.0.0.1:8000/ws") == "http://127.0.0.1:8000"
+def test_the_token_is_read_from_the_stick_when_it_is_there(tmp_path):
     assert token_from_stick(str(tmp_path / "missing.txt")) is None
     (tmp_path / "token.txt").write_text("ABCD-EFGH-IJKL-MNOP\n")
     assert token_from_stick(str(tmp_path / "token.txt")) == "ABCD-EFGH-IJKL-MNOP"

@@ -43,7 +43,7 @@ from backend.domain.access import AdminRef
 from backend.domain.accounts import AccountRuleError
 from backend.domain.calls import BoothInfo
 from backend.domain.catalogue import Interval
-from backend.store import admin, audit
+from backend.store import admin, audit, enrollment
 from backend.store import catalogue as repo
 from backend.store.models import Official, Organisation, ServicePoint
 from protocol.messages import Id
@@ -122,8 +122,16 @@ def router(
     def list_booths(who: Caller = Depends(caller)) -> list[BoothOut]:
         need(who, AdminRef("booth"), "only the master admin manages booths")
         with db() as s:
+            certs = enrollment.cert_states(s)
             return [
-                BoothOut(booth_id=b.booth_id, name=b.name, point_id=b.point_id, retired=b.retired)
+                BoothOut(
+                    booth_id=b.booth_id,
+                    name=b.name,
+                    point_id=b.point_id,
+                    retired=b.retired,
+                    enrolled=b.booth_id in certs,
+                    certificate_until=certs[b.booth_id].not_after if b.booth_id in certs else None,
+                )
                 for b in admin.booths(s)
             ]
 

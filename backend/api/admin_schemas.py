@@ -57,6 +57,9 @@ class BoothOut(BaseModel):
     name: str
     point_id: str
     retired: bool
+    #: Has had a client certificate (signs in by it; its secret no longer works) and until when the latest is valid.
+    enrolled: bool = False
+    certificate_until: float | None = None
 
 
 class BoothRegistered(BoothOut):

@@ -99,6 +99,25 @@ export function boothConfig(origin, boothId, secret) {
   return `[backend]\nurl = "${ws}/ws"\nbooth_id = "${boothId}"\nsecret = "${secret}"\n`;
 }
 
+/**
+ * booth.toml's [backend] table for a booth that enrolls itself: no id, no secret (its certificate names it).
+ * @param {string} origin @returns {string}
+ */
+export function enrollingBoothConfig(origin) {
+  const ws = origin.replace(/^http/, "ws");
+  return `[backend]\nurl = "${ws}/ws"\nidentity_dir = "/var/lib/etapiste/identity"\n`;
+}
+
+/**
+ * A booth certificate's last day as YYYY-MM-DD in Helsinki time (the booths' own time zone).
+ * @param {number} unixSeconds @returns {string}
+ */
+export function helsinkiDay(unixSeconds) {
+  // Swedish dates are ISO-shaped; the time zone makes the day the one a Finnish technician means.
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Helsinki", dateStyle: "short" })
+    .format(new Date(unixSeconds * 1000));
+}
+
 /** The set-password token in the page's address (`#set-password=…`), or null. @param {string} hash */
 export function setPasswordToken(hash) {
   const m = /^#set-password=([A-Za-z0-9_-]{10,200})$/.exec(hash);

@@ -74,6 +74,8 @@ def test_a_token_enrolls_once_and_then_the_secret_no_longer_works(api, tmp_path)
         ws.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
         err = ws.receive_json()
         assert (err["type"], err["code"]) == ("error", "auth_failed")
+    listed = {b["booth_id"]: b for b in api.get("/api/admin/booths", headers=bearer(api, *MASTER)).json()}
+    assert listed["imatra-1"]["enrolled"] and listed["imatra-1"]["certificate_until"] == T0 + 6 * 86400
     actions = [a[1] for a in _audit(api)]
     assert "booth.enrollment_token" in actions and ("imatra-1", "booth.enroll", "imatra-1") in _audit(api)
     assert token not in str(_audit(api))  # the token is never written down

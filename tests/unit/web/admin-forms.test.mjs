@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boothConfig, closureDays, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
+  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
 } from "../../../backend/web/admin/forms.js";
 
 test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
@@ -56,4 +56,16 @@ test("the menu by role: master, authority admin, reporter, official", () => {
   assert.deepEqual(sectionsFor({ ...none, reporter_of: ["kela"] }), ["reports"]);
   assert.deepEqual(sectionsFor({ ...none, official: true }), ["mine"]);
   assert.deepEqual(sectionsFor(none), []);
+});
+
+test("an enrolling booth's booth.toml names only the backend and the identity folder", () => {
+  const text = enrollingBoothConfig("https://e.example.fi");
+  assert.match(text, /url = "wss:\/\/e\.example\.fi\/ws"/);
+  assert.match(text, /identity_dir = /);
+  assert.doesNotMatch(text, /secret|booth_id/);
+});
+
+test("a certificate's last day is the day in Helsinki, not in UTC", () => {
+  // 2026-12-06 22:30 UTC is already the 7th in Helsinki (UTC+2).
+  assert.equal(helsinkiDay(Date.UTC(2026, 11, 6, 22, 30) / 1000), "2026-12-07");
 });

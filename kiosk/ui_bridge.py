@@ -77,6 +77,7 @@ class UiBridge:
         self._post("set_look", look)
 
     def show_enrollment(self, view: EnrollView) -> None:
+        self._requested = "enroll"
         self._post("show_enrollment", view)
 
     def call(self, method: str, *args: Any) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tomllib
@@ -76,11 +77,14 @@ class Backend(Process):
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
         seed: bool = True,
+        tls_ca: str = "",
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
-        ``seed=False`` starts from an empty database (the admin app's set-up test)."""
+        ``seed=False`` starts from an empty database (the admin app's set-up test); ``tls_ca``: the
+        backend serves HTTPS (``ETAPISTE_TLS_*`` in ``env``) with a certificate of this CA."""
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls_ca = tls_ca
+        self.url = f"{'https' if tls_ca else 'http'}://127.0.0.1:{self.port}"
         super().__init__(
             [
                 sys.executable,
@@ -102,7 +106,8 @@ class Backend(Process):
     def _healthy(self) -> bool:
         if not self.alive():
             raise AssertionError("backend exited:\n" + self.log())
-        with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+        context = ssl.create_default_context(cafile=self.tls_ca) if self.tls_ca else None
+        with urllib.request.urlopen(self.url + "/healthz", timeout=1, context=context) as r:
             return r.status == 200
 
 

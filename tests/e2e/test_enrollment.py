@@ -1,0 +1,74 @@
+"""A booth enrolls itself (issue 16): the master admin registers it in the admin app and gets a one-time
+token; the kiosk, started with a fresh identity folder, shows the enrollment screen; the token is typed on
+the booth's own keypad; the booth gets its certificate, connects over mTLS and shows Start."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from etapiste.local_ca import create_ca, ensure_local_tls
+from tests.e2e.admin_ui import open_section, sign_in
+from tests.e2e.booth_ui import tap
+from tests.e2e.processes import Backend, Kiosk
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def test_a_booth_is_registered_in_the_admin_app_and_enrolled_on_its_own_screen(tmp_path, new_page, artifacts):
+    ca, server = ensure_local_tls(tmp_path / "tls", ["127.0.0.1"])
+    booth_ca = create_ca(tmp_path / "booth-ca", "Etäpiste booth CA")
+    env = {
+        "ETAPISTE_TLS_CERT_FILE": str(server.cert),
+        "ETAPISTE_TLS_KEY_FILE": str(server.key),
+        "ETAPISTE_ENROLL_CA_CERT_FILE": str(booth_ca.cert),
+        "ETAPISTE_ENROLL_CA_KEY_FILE": str(booth_ca.key),
+    }
+    backend = Backend(tmp_path, env=env, tls_ca=str(ca.cert))
+    shots = artifacts / "screenshots" / "kiosk-enroll"
+    shutil.rmtree(shots, ignore_errors=True)
+    kiosk = None
+    try:
+        # -- the master admin registers the booth and asks for its token --
+        page = new_page(ignore_https_errors=True)  # the test's own CA; the booth checks it for real
+        page.set_default_timeout(60_000)
+        page.goto(backend.url + "/admin/")
+        sign_in(page, "demo-master", username="paakayttaja")
+        open_section(page, "Booths")
+        view = page.locator("#view")
+        view.get_by_label("Identifier").fill("imatra-3")
+        view.get_by_label("Name", exact=True).fill("Imatra 3")
+        view.get_by_role("button", name="Register booth").click()
+        view.get_by_test_id("booth-secret").wait_for()
+        view.get_by_role("button", name="Enrollment token for imatra-3").click()
+        token = view.get_by_test_id("enrollment-token").locator("pre.token").inner_text().strip()
+        assert len(token) == 19, token
+        page.screenshot(path=str(artifacts / "screenshots" / "admin-enrollment-token.png"), full_page=True)
+
+        # -- the booth: a fresh identity, the enrollment screen, the token typed on its keypad --
+        booth = (
+            f'[backend]\nurl = "wss://127.0.0.1:{backend.port}/ws"\n'
+            f'identity_dir = "{tmp_path / "identity"}"\nca_file = "{ca.cert}"\n'
+        )
+        kiosk = Kiosk(tmp_path, backend.port, shots, extra_config=booth)
+        wait_for("the enrollment screen's picture", lambda: (shots / "enroll-waiting.png").is_file(), timeout=90)
+        for ch in token.replace("-", ""):
+            tap(kiosk, f"key:{ch}")
+        tap(kiosk, "key:ok")
+        kiosk.wait_phase("idle", timeout=90)
+        tap_target = wait_for("Start on the booth's screen", lambda: "start" in kiosk.status()["targets"], 30)
+        assert tap_target and kiosk.status()["connected"]
+        assert (tmp_path / "identity" / "cert.pem").is_file()
+        assert token not in kiosk.log() and token not in backend.log()  # never written down
+        # -- the admin app shows the booth's certificate --
+        open_section(page, "Organisations")
+        open_section(page, "Booths")
+        view.get_by_role("cell", name="Certificate until", exact=False).first.wait_for()
+    finally:
+        if kiosk is not None:
+            code = kiosk.stop()
+            (artifacts / "kiosk-enroll.log").write_text(kiosk.log())
+            assert code == 0, kiosk.log()[-3000:]
+        backend.stop()

@@ -49,6 +49,7 @@ from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.store import accounts, alerts, catalogue, live_queue
 from backend.store import bookings as booking_store
+from backend.store import booth_software as software_store
 from backend.store import enrollment as enrollment_store
 from backend.store import feedback as feedback_store
 from backend.store import push as alarm_store
@@ -66,6 +67,7 @@ from protocol.messages import (
     AssistState,
     BoothAudio,
     BoothCatalogue,
+    BoothSoftware,
     BoothVolume,
     CameraSelect,
     CheckinRequest,
@@ -390,6 +392,8 @@ class Hub:
                     effects = await self._walk_in(conn.party, msg)
                 elif isinstance(msg, AlertAcknowledge):
                     effects = await self._acknowledge(conn.party, msg)
+                elif isinstance(msg, BoothSoftware):
+                    effects = await self._software(conn.party, msg)
                 elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
                     effects = await self._booth_alarm(conn.party, msg)
                 else:
@@ -646,6 +650,18 @@ class Hub:
         parties = [p for p in self.connections if p.role is Role.OFFICIAL and p.id == official_id]
         for conn in [c for p in parties for c in self.connections.get(p, ())]:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out by an administrator; sign in again")
+
+    async def _software(self, party: Party, msg: BoothSoftware) -> list[Effect]:
+        """Kept for the admin app's booth list (the last report stays while the booth is offline)."""
+
+        def store() -> None:
+            with self.db() as s:
+                software_store.record(s, party.id, msg, self.clock())
+                s.commit()
+
+        await asyncio.to_thread(store)
+        log.info("booth %s: software %s, slot %s, %s", party.id, msg.version or "-", msg.slot or "-", msg.update_state)
+        return []
 
     async def booth_retired(self, booth_id: str) -> None:
         """An admin retired the booth: its open socket closes now, not at its next hello."""

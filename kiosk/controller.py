@@ -25,6 +25,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Protocol
 
@@ -50,6 +51,7 @@ from kiosk.media import CallMedia, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
+from kiosk.software import read_software
 from kiosk.stills import http_base, take_and_upload
 from kiosk.tls import client_context
 from protocol.booking_code import QR_PREFIX
@@ -57,6 +59,7 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    BoothSoftware,
     CameraSource,
     Error,
     ErrorCode,
@@ -154,6 +157,8 @@ class Controller:
         self.signer = CardSigner(config.id_card, reader.card_present if reader is not None else None)
         #: The PIN the keypad just handed over, until ``SignChallenge`` takes it (or it is wiped).
         self._pin: bytearray | None = None
+        #: When the kiosk started: its uptime, in the booth's software report.
+        self.started_at = clock()
         #: First-start enrollment and certificate renewal; None for a booth that signs in by its secret.
         self.enrollment = (
             EnrollmentRun(Identity(Path(config.identity_dir)), config, ui.show_enrollment, clock)
@@ -348,6 +353,8 @@ class Controller:
             return False
         self._ws = ws
         log.info("connected to backend as booth %s", booth_id)
+        software = await asyncio.to_thread(read_software)
+        await ws.send(encode(BoothSoftware(**asdict(software), started_at=self.started_at)))
         self.feed(sm.Connected(self.clock()))
         return True
 

@@ -595,6 +595,18 @@ class DeviceReport(_Message):
     devices: Annotated[tuple[DeviceStatus, ...], Field(max_length=32)]
 
 
+class BoothSoftware(_Message):
+    """Booth -> backend after ``welcome``: its image version, booted slot and RAUC update state, and when the
+    kiosk started (its uptime); the admin app's booth list shows them. ``version`` "" and ``update_state``
+    "not an image" for a booth that does not run the appliance image (a developer's machine, the demo)."""
+
+    type: Literal["booth.software"] = "booth.software"
+    version: Annotated[str, Field(max_length=80)]
+    slot: Annotated[str, Field(max_length=16)] = ""
+    update_state: Annotated[str, Field(max_length=80)]
+    started_at: float
+
+
 # --- the official's tools: identification in the call ----------------------------
 #
 # The official asks (``ident.request``); the backend gives the booth a fresh
@@ -849,6 +861,7 @@ Message = Annotated[
         | FeedbackCitizen
         | FeedbackOfficial
         | FeedbackStatus
+        | BoothSoftware
     ),
     Field(discriminator="type"),
 ]
@@ -873,6 +886,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "still.failed",
             "print.status",
             "feedback.citizen",
+            "booth.software",
         }
     ),
     Role.OFFICIAL: frozenset(

@@ -43,10 +43,17 @@ from backend.domain.access import AdminRef
 from backend.domain.accounts import AccountRuleError
 from backend.domain.calls import BoothInfo
 from backend.domain.catalogue import Interval
-from backend.store import admin, audit, enrollment
+from backend.store import admin, audit, booth_software, enrollment
 from backend.store import catalogue as repo
+from backend.store.booth_software_models import BoothSoftwareRow
 from backend.store.models import Official, Organisation, ServicePoint
 from protocol.messages import Id
+
+
+def _software(row: BoothSoftwareRow | None) -> dict[str, object]:
+    if row is None:
+        return {}
+    return {"version": row.version, "slot": row.slot, "update_state": row.update_state, "started_at": row.started_at}
 
 
 def router(
@@ -123,6 +130,7 @@ def router(
         need(who, AdminRef("booth"), "only the master admin manages booths")
         with db() as s:
             certs = enrollment.cert_states(s)
+            software = booth_software.all_reports(s)
             return [
                 BoothOut(
                     booth_id=b.booth_id,
@@ -131,6 +139,7 @@ def router(
                     retired=b.retired,
                     enrolled=b.booth_id in certs,
                     certificate_until=certs[b.booth_id].not_after if b.booth_id in certs else None,
+                    **_software(software.get(b.booth_id)),
                 )
                 for b in admin.booths(s)
             ]

@@ -60,6 +60,12 @@ class BoothOut(BaseModel):
     #: Has had a client certificate (signs in by it; its secret no longer works) and until when the latest is valid.
     enrolled: bool = False
     certificate_until: float | None = None
+    #: The booth's last ``booth.software``: image version ("" off the image), booted slot, RAUC update state,
+    #: and when its kiosk started (None: never reported).
+    version: str = ""
+    slot: str = ""
+    update_state: str = ""
+    started_at: float | None = None
 
 
 class BoothRegistered(BoothOut):

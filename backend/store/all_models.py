@@ -12,6 +12,7 @@ from backend.store import (  # noqa: F401
     alert_models,
     appointment_models,
     booking_models,
+    booth_software_models,
     enrollment_models,
     models,
     push_models,

@@ -118,6 +118,19 @@ export function helsinkiDay(unixSeconds) {
     .format(new Date(unixSeconds * 1000));
 }
 
+/**
+ * A booth's software as its list shows it: version and slot, RAUC's update state, since when the kiosk runs.
+ * @param {{ version: string, slot: string, update_state: string, started_at: number | null }} b
+ * @returns {string | null} null: the booth has never reported
+ */
+export function softwareLine(b) {
+  if (b.started_at === null || b.started_at === undefined) return null;
+  const since = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Helsinki", dateStyle: "short", timeStyle: "short" })
+    .format(new Date(b.started_at * 1000));
+  const image = b.version ? `${b.version}${b.slot ? ` (${b.slot})` : ""}, ${b.update_state}` : b.update_state;
+  return `${image}; ${since}`;
+}
+
 /** The set-password token in the page's address (`#set-password=…`), or null. @param {string} hash */
 export function setPasswordToken(hash) {
   const m = /^#set-password=([A-Za-z0-9_-]{10,200})$/.exec(hash);

@@ -5,7 +5,9 @@
 
 import { t } from "../official/i18n.js";
 import { call } from "./api.js";
-import { boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, ID, problemsOf } from "./forms.js";
+import {
+  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, ID, problemsOf, softwareLine,
+} from "./forms.js";
 import { hoursEditor } from "./hours.js";
 import { failure, h, makeForm, panel, table } from "./ui.js";
 
@@ -121,12 +123,14 @@ export async function boothsView(root, say) {
     const r = await call("GET", "/api/admin/booths");
     if (!r.ok) return say(failure(r.status));
     list.replaceChildren(table(t("Booths"),
-      [t("Identifier"), t("Name"), t("Service point"), t("State"), t("Identity"), t("Actions")],
+      [t("Identifier"), t("Name"), t("Service point"), t("State"), t("Identity"), t("Software, running since"),
+        t("Actions")],
       r.body.map((/** @type {any} */ b) => {
         const identity = b.enrolled
           ? t("Certificate until {day}", { day: helsinkiDay(b.certificate_until) })
           : t("Secret (not enrolled)");
-        if (b.retired) return [b.booth_id, b.name, b.point_id, t("Retired"), identity, ""];
+        const software = softwareLine(b) ?? t("Not reported yet");
+        if (b.retired) return [b.booth_id, b.name, b.point_id, t("Retired"), identity, software, ""];
         const enroll = h("button", { type: "button", class: "button", text: t("Enrollment token for {id}", { id: b.booth_id }) });
         enroll.addEventListener("click", async () => {
           const answer = await call("POST", `/api/admin/booths/${encodeURIComponent(b.booth_id)}/enrollment`);
@@ -152,7 +156,8 @@ export async function boothsView(root, say) {
           say(answer.ok ? t("Booth {id} retired.", { id: b.booth_id }) : failure(answer.status));
           await refresh();
         });
-        return [b.booth_id, b.name, b.point_id, t("In use"), identity, h("div", { class: "actions" }, [enroll, retire])];
+        return [b.booth_id, b.name, b.point_id, t("In use"), identity, software,
+          h("div", { class: "actions" }, [enroll, retire])];
       })));
   }
   form.form.addEventListener("submit", async (event) => {

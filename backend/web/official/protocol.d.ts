@@ -53,7 +53,8 @@ export type EtapisteWireMessage =
   | FeedbackRequest
   | FeedbackCitizen
   | FeedbackOfficial
-  | FeedbackStatus;
+  | FeedbackStatus
+  | BoothSoftware;
 /**
  * Who is on the other end of a connection.
  */
@@ -768,4 +769,17 @@ export interface FeedbackStatus {
   type: "feedback.status";
   session_id: string;
   state: "asked" | "answered" | "skipped" | "saved";
+}
+/**
+ * Booth -> backend after ``welcome``: its image version, booted slot and RAUC update state, and when the
+ * kiosk started (its uptime); the admin app's booth list shows them. ``version`` "" and ``update_state``
+ * "not an image" for a booth that does not run the appliance image (a developer's machine, the demo).
+ */
+export interface BoothSoftware {
+  v?: 1;
+  type: "booth.software";
+  version: string;
+  slot?: string;
+  update_state: string;
+  started_at: number;
 }

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
+  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, problemsOf, sectionsFor, setPasswordToken, softwareLine,
+  weeklyHours,
 } from "../../../backend/web/admin/forms.js";
 
 test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
@@ -68,4 +69,13 @@ test("an enrolling booth's booth.toml names only the backend and the identity fo
 test("a certificate's last day is the day in Helsinki, not in UTC", () => {
   // 2026-12-06 22:30 UTC is already the 7th in Helsinki (UTC+2).
   assert.equal(helsinkiDay(Date.UTC(2026, 11, 6, 22, 30) / 1000), "2026-12-07");
+});
+
+test("a booth's software line: version and slot, the update state, since when it runs", () => {
+  const started = Date.UTC(2026, 10, 30, 7, 5) / 1000; // 09:05 in Helsinki
+  assert.equal(softwareLine({ version: "0.1+2026", slot: "A", update_state: "good", started_at: started }),
+    "0.1+2026 (A), good; 2026-11-30 09:05");
+  assert.equal(softwareLine({ version: "", slot: "", update_state: "not an image", started_at: started }),
+    "not an image; 2026-11-30 09:05");
+  assert.equal(softwareLine({ version: "", slot: "", update_state: "", started_at: null }), null);
 });

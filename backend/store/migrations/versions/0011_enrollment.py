@@ -1,4 +1,5 @@
-"""Booth enrollment: one-time enrollment tokens (hashed) and the booths' client certificates.
+"""Booth enrollment: one-time enrollment tokens (hashed) and the booths' client certificates; and what each
+booth last reported of its software (image version, slot, update state).
 
 Revision ID: 0011_enrollment
 Revises: 0010_official_tools
@@ -33,8 +34,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_booth_certificate_booth_id", "booth_certificate", ["booth_id"])
     op.create_index("ix_booth_certificate_key_fingerprint", "booth_certificate", ["key_fingerprint"])
+    op.create_table(
+        "booth_software",
+        sa.Column("booth_id", sa.String(64), sa.ForeignKey("booth.id"), primary_key=True),
+        sa.Column("version", sa.String(80), nullable=False),
+        sa.Column("slot", sa.String(16), nullable=False),
+        sa.Column("update_state", sa.String(80), nullable=False),
+        sa.Column("started_at", sa.Float, nullable=False),
+        sa.Column("reported_at", sa.Float, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("booth_software")
     op.drop_table("booth_certificate")
     op.drop_table("enrollment_token")

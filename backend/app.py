@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from backend.alarms import Alarms
 from backend.api import calls as call_tools
+from backend.api import diagnostics as diagnostics_api
 from backend.api import enrollment as enrollment_api
 from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
@@ -147,6 +148,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         booth_retired=hub.booth_retired,
     )
     app.include_router(enrollment_api.router(db, clock, caller_dependency(db, clock), settings.enroll, limits))
+    app.include_router(
+        diagnostics_api.router(db, clock, caller_dependency(db, clock), hub.booth_diagnostics, hub.maintain)
+    )
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)
     today = lambda: datetime.fromtimestamp(clock(), HELSINKI).date()  # noqa: E731 - the day view's default

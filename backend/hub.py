@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,12 +68,14 @@ from protocol.messages import (
     AssistState,
     BoothAudio,
     BoothCatalogue,
+    BoothMaintenance,
     BoothSoftware,
     BoothVolume,
     CameraSelect,
     CheckinRequest,
     CheckinResult,
     DeviceReport,
+    DeviceStatus,
     Error,
     ErrorCode,
     FeedbackCitizen,
@@ -662,6 +665,27 @@ class Hub:
         await asyncio.to_thread(store)
         log.info("booth %s: software %s, slot %s, %s", party.id, msg.version or "-", msg.slot or "-", msg.update_state)
         return []
+
+    def booth_diagnostics(self, booth_id: str) -> tuple[bool, bool, tuple[DeviceStatus, ...]]:
+        """(online, a citizen is at the booth, its devices' last report) for the support provider."""
+        booth = self.broker.booths.get(booth_id)
+        if booth is None:
+            return False, False, ()
+        busy = any(s.booth_id == booth_id for s in self.broker.sessions.values())
+        return booth.online, busy, booth.devices
+
+    async def maintain(self, booth_id: str, action: Literal["restart_kiosk", "reboot"]) -> str | None:
+        """Send the booth a restart or reboot; the reason it cannot be done now, or None when sent."""
+        online, busy, _ = self.booth_diagnostics(booth_id)
+        conns = list(self.connections.get(Party(Role.BOOTH, booth_id), ()))
+        if not online or not conns:
+            return "the booth is not connected"
+        if busy:
+            return "a citizen is at the booth; try again when the booth is free"
+        for conn in conns:
+            await conn.send(BoothMaintenance(action=action))
+        log.info("booth %s: %s requested by support", booth_id, action)
+        return None
 
     async def booth_retired(self, booth_id: str) -> None:
         """An admin retired the booth: its open socket closes now, not at its next hello."""

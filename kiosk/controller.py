@@ -21,7 +21,9 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +61,7 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    BoothMaintenance,
     BoothSoftware,
     CameraSource,
     Error,
@@ -366,7 +369,23 @@ class Controller:
                 # The backend is ours, so this is a version skew or a bug: log, keep going.
                 log.warning("ignored a message from the backend: %s", exc)
                 continue
+            if isinstance(message, BoothMaintenance):
+                self._maintenance(message.action)
+                continue
             self.feed(sm.Received(message, self.clock()))
+
+    def _maintenance(self, action: str) -> None:
+        """The support provider's restart (a clean stop: systemd's ``Restart=always`` starts the kiosk
+        again) or reboot (``systemctl reboot``; the image lets the kiosk user do it). The backend sends
+        neither while a citizen is at the booth."""
+        log.warning("maintenance from the support provider: %s", action)
+        if action == "restart_kiosk":
+            os.kill(os.getpid(), signal.SIGTERM)
+        elif action == "reboot":
+            try:
+                subprocess.Popen(["systemctl", "reboot"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                log.error("cannot reboot: %s", exc)
 
     async def _tick_loop(self) -> None:
         while True:

@@ -607,6 +607,14 @@ class BoothSoftware(_Message):
     started_at: float
 
 
+class BoothMaintenance(_Message):
+    """Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
+    systemd starts it again) or reboots the booth (``reboot``). Sent only while no citizen is at the booth."""
+
+    type: Literal["booth.maintenance"] = "booth.maintenance"
+    action: Literal["restart_kiosk", "reboot"]
+
+
 # --- the official's tools: identification in the call ----------------------------
 #
 # The official asks (``ident.request``); the backend gives the booth a fresh
@@ -862,6 +870,7 @@ Message = Annotated[
         | FeedbackOfficial
         | FeedbackStatus
         | BoothSoftware
+        | BoothMaintenance
     ),
     Field(discriminator="type"),
 ]

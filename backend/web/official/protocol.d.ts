@@ -54,7 +54,8 @@ export type EtapisteWireMessage =
   | FeedbackCitizen
   | FeedbackOfficial
   | FeedbackStatus
-  | BoothSoftware;
+  | BoothSoftware
+  | BoothMaintenance;
 /**
  * Who is on the other end of a connection.
  */
@@ -782,4 +783,13 @@ export interface BoothSoftware {
   slot?: string;
   update_state: string;
   started_at: number;
+}
+/**
+ * Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
+ * systemd starts it again) or reboots the booth (``reboot``). Sent only while no citizen is at the booth.
+ */
+export interface BoothMaintenance {
+  v?: 1;
+  type: "booth.maintenance";
+  action: "restart_kiosk" | "reboot";
 }

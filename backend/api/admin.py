@@ -88,6 +88,7 @@ def router(
             official=st.is_official,
             admin_of=sorted(st.admin_of),
             reporter_of=sorted(st.reporter_of),
+            support=st.support,
         )
 
     @r.get("/api/admin/organisations", response_model=list[OrganisationOut])
@@ -191,8 +192,14 @@ def router(
         if body.role in ("official", "reporter"):
             need(who, AdminRef("official", org), "only the organisation's authority admin invites its officials")
         else:
-            need(who, AdminRef(body.role), "only the master admin invites authority admins and advisors")
-        scope = {"official": "", "reporter": org, "authority_admin": org, "advisor": body.point_id or ""}[body.role]
+            need(who, AdminRef(body.role), "only the master admin invites authority admins, advisors and support")
+        scope = {
+            "official": "",
+            "reporter": org,
+            "authority_admin": org,
+            "advisor": body.point_id or "",
+            "support": "",
+        }[body.role]
         with db() as s:
             official_id, _token = admin.invite(
                 s,

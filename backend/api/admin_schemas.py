@@ -31,6 +31,8 @@ class MeOut(BaseModel):
     official: bool
     admin_of: list[str]
     reporter_of: list[str]
+    #: the support provider: the booth support section (diagnostics, restart)
+    support: bool = False
 
 
 class OrganisationIn(BaseModel):
@@ -78,7 +80,7 @@ class InviteIn(BaseModel):
     username: Username
     display_name: Name
     email: Email
-    role: Literal["official", "reporter", "authority_admin", "advisor"] = "official"
+    role: Literal["official", "reporter", "authority_admin", "advisor", "support"] = "official"
     #: the organisation of the account (the master admin may name any; an authority admin only their own)
     organisation_id: Id | None = None
     #: an advisor's point

@@ -76,6 +76,7 @@ SECTIONS = {
     "Reports": "reports",
     "My counts": "mine",
     "Audit log": "audit",
+    "Booth support": "support",
 }
 
 

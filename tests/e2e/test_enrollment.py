@@ -1,6 +1,7 @@
 """A booth enrolls itself (issue 16): the master admin registers it in the admin app and gets a one-time
 token; the kiosk, started with a fresh identity folder, shows the enrollment screen; the token is typed on
-the booth's own keypad; the booth gets its certificate, connects over mTLS and shows Start."""
+the booth's own keypad; the booth gets its certificate, connects over mTLS and shows Start. Then booth
+support shows its software report and restarts its kiosk (a clean exit: systemd starts it again)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,15 @@ def test_a_booth_is_registered_in_the_admin_app_and_enrolled_on_its_own_screen(t
         open_section(page, "Organisations")
         open_section(page, "Booths")
         view.get_by_role("cell", name="Certificate until", exact=False).first.wait_for()
+        # -- booth support: the booth's software as it reported it, and a remote restart of its kiosk --
+        open_section(page, "Booth support")
+        row = view.get_by_role("row").filter(has_text="imatra-3")
+        row.get_by_role("cell", name="not an image", exact=False).wait_for()
+        page.screenshot(path=str(artifacts / "screenshots" / "admin-booth-support.png"), full_page=True)
+        row.get_by_role("button", name="Restart the kiosk of imatra-3").click()
+        page.get_by_role("status").filter(has_text="Sent to imatra-3").wait_for()
+        wait_for("the kiosk to stop for its restart", lambda: not kiosk.alive(), timeout=60)
+        assert "maintenance from the support provider: restart_kiosk" in kiosk.log()
     finally:
         if kiosk is not None:
             code = kiosk.stop()

@@ -18,6 +18,7 @@ import { servicesView, skillsView } from "./catalogue-view.js";
 import { problemsOf, sectionsFor, setPasswordToken } from "./forms.js";
 import { reportsView } from "./reports-view.js";
 import { boothsView, organisationsView, pointsView } from "./structure-view.js";
+import { supportView } from "./support-view.js";
 
 /** @template {HTMLElement} T @param {string} id @param {new () => T} type @returns {T} */
 function byId(id, type) {
@@ -66,7 +67,7 @@ function sectionName(section) {
   return {
     organisations: t("Organisations"), points: t("Service points"), booths: t("Booths"), accounts: t("Accounts"),
     services: t("Service menu"), skills: t("Officials' hours"), reports: t("Reports"), mine: t("My counts"),
-    audit: t("Audit log"),
+    audit: t("Audit log"), support: t("Booth support"),
   }[section] ?? section;
 }
 
@@ -219,6 +220,7 @@ async function route() {
     reports: () => reportsView(el.view, say, me, false),
     mine: () => reportsView(el.view, say, me, true),
     audit: () => auditView(el.view, say),
+    support: () => supportView(el.view, say),
   };
   await views[/** @type {keyof typeof views} */ (section)]();
   document.body.dataset.section = section;

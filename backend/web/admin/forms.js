@@ -139,7 +139,7 @@ export function setPasswordToken(hash) {
 
 /**
  * The admin app's sections this person may open, in the order of the menu.
- * @param {{ master: boolean, official: boolean, admin_of: string[], reporter_of: string[] }} me
+ * @param {{ master: boolean, official: boolean, admin_of: string[], reporter_of: string[], support?: boolean }} me
  * @returns {string[]}
  */
 export function sectionsFor(me) {
@@ -151,5 +151,6 @@ export function sectionsFor(me) {
   if (me.master || me.admin_of.length || me.reporter_of.length) out.push("reports");
   if (me.official && !me.master) out.push("mine");
   if (me.master) out.push("audit");
+  if (me.master || me.support) out.push("support");
   return out;
 }

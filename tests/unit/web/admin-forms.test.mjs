@@ -52,7 +52,8 @@ test("the set-password link's token is read from the address, and nothing else i
 test("the menu by role: master, authority admin, reporter, official", () => {
   const none = { master: false, official: false, admin_of: [], reporter_of: [] };
   assert.deepEqual(sectionsFor({ ...none, master: true }),
-    ["organisations", "points", "booths", "accounts", "reports", "audit"]);
+    ["organisations", "points", "booths", "accounts", "reports", "audit", "support"]);
+  assert.deepEqual(sectionsFor({ ...none, support: true }), ["support"]);
   assert.deepEqual(sectionsFor({ ...none, admin_of: ["kela"] }), ["accounts", "services", "skills", "reports"]);
   assert.deepEqual(sectionsFor({ ...none, reporter_of: ["kela"] }), ["reports"]);
   assert.deepEqual(sectionsFor({ ...none, official: true }), ["mine"]);

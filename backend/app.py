@@ -149,7 +149,9 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     )
     app.include_router(enrollment_api.router(db, clock, caller_dependency(db, clock), settings.enroll, limits))
     app.include_router(
-        diagnostics_api.router(db, clock, caller_dependency(db, clock), hub.booth_diagnostics, hub.maintain)
+        diagnostics_api.router(
+            db, clock, caller_dependency(db, clock), hub.booth_diagnostics, hub.maintain, hub.booth_logs.get
+        )
     )
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)

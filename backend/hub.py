@@ -48,7 +48,7 @@ from backend.domain.catalogue import OfficialSkills, Service
 from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
-from backend.store import accounts, alerts, catalogue, live_queue
+from backend.store import accounts, alerts, audit, catalogue, live_queue
 from backend.store import bookings as booking_store
 from backend.store import booth_software as software_store
 from backend.store import enrollment as enrollment_store
@@ -68,6 +68,7 @@ from protocol.messages import (
     AssistState,
     BoothAudio,
     BoothCatalogue,
+    BoothLogs,
     BoothMaintenance,
     BoothSoftware,
     BoothVolume,
@@ -220,6 +221,8 @@ class Hub:
         self._records: asyncio.Queue[CallSession | QueueChanged | Identified | FeedbackGiven] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        #: Each booth's latest logs bundle (``booth.logs``): when it came, and its text; memory only.
+        self.booth_logs: dict[str, tuple[float, str]] = {}
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
@@ -397,6 +400,10 @@ class Hub:
                     effects = await self._acknowledge(conn.party, msg)
                 elif isinstance(msg, BoothSoftware):
                     effects = await self._software(conn.party, msg)
+                elif isinstance(msg, BoothLogs):
+                    # In memory only, the newest per booth, contact-like strings blanked (never the content).
+                    self.booth_logs[conn.party.id] = (self.clock(), audit.redact(msg.text))
+                    effects = []
                 elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
                     effects = await self._booth_alarm(conn.party, msg)
                 else:
@@ -674,13 +681,13 @@ class Hub:
         busy = any(s.booth_id == booth_id for s in self.broker.sessions.values())
         return booth.online, busy, booth.devices
 
-    async def maintain(self, booth_id: str, action: Literal["restart_kiosk", "reboot"]) -> str | None:
-        """Send the booth a restart or reboot; the reason it cannot be done now, or None when sent."""
+    async def maintain(self, booth_id: str, action: Literal["restart_kiosk", "reboot", "send_logs"]) -> str | None:
+        """Send the booth a restart, reboot or request for its logs; the reason it cannot be done now, or None."""
         online, busy, _ = self.booth_diagnostics(booth_id)
         conns = list(self.connections.get(Party(Role.BOOTH, booth_id), ()))
         if not online or not conns:
             return "the booth is not connected"
-        if busy:
+        if busy and action != "send_logs":
             return "a citizen is at the booth; try again when the booth is free"
         for conn in conns:
             await conn.send(BoothMaintenance(action=action))

@@ -40,7 +40,7 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
-from kiosk import guidance
+from kiosk import guidance, log_ring
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
@@ -61,6 +61,7 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    BoothLogs,
     BoothMaintenance,
     BoothSoftware,
     CameraSource,
@@ -370,7 +371,10 @@ class Controller:
                 log.warning("ignored a message from the backend: %s", exc)
                 continue
             if isinstance(message, BoothMaintenance):
-                self._maintenance(message.action)
+                if message.action == "send_logs":
+                    await ws.send(encode(BoothLogs(text=log_ring.RING.bundle())))
+                else:
+                    self._maintenance(message.action)
                 continue
             self.feed(sm.Received(message, self.clock()))
 

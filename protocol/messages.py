@@ -609,10 +609,18 @@ class BoothSoftware(_Message):
 
 class BoothMaintenance(_Message):
     """Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
-    systemd starts it again) or reboots the booth (``reboot``). Sent only while no citizen is at the booth."""
+    systemd starts it again) or reboots the booth (``reboot``), both only while no citizen is at the booth;
+    or asks for the kiosk's recent log (``send_logs``: answered with ``booth.logs``)."""
 
     type: Literal["booth.maintenance"] = "booth.maintenance"
-    action: Literal["restart_kiosk", "reboot"]
+    action: Literal["restart_kiosk", "reboot", "send_logs"]
+
+
+class BoothLogs(_Message):
+    """Booth -> backend: the kiosk's own recent log lines (``kiosk/log_ring.py``; no personal data)."""
+
+    type: Literal["booth.logs"] = "booth.logs"
+    text: Annotated[str, Field(max_length=100_000)]
 
 
 # --- the official's tools: identification in the call ----------------------------
@@ -871,6 +879,7 @@ Message = Annotated[
         | FeedbackStatus
         | BoothSoftware
         | BoothMaintenance
+        | BoothLogs
     ),
     Field(discriminator="type"),
 ]
@@ -896,6 +905,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "print.status",
             "feedback.citizen",
             "booth.software",
+            "booth.logs",
         }
     ),
     Role.OFFICIAL: frozenset(

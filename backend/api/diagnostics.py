@@ -5,7 +5,9 @@ faults as last reported), software (version, slot, update state, kiosk start:
 its uptime) and certificate — nothing about citizens; the reading is audited.
 ``POST /api/support/booths/{id}/maintenance``: restart the kiosk or reboot the
 booth, audited, and refused (409) while a citizen is at the booth or when it is
-not connected.
+not connected; or ask for the kiosk's logs bundle (``send_logs``), which the
+booth answers at once and ``GET /api/support/booths/{id}/logs`` then gives
+(audited; held in memory only, contact-like strings blanked).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +27,7 @@ from backend.domain.access import Action, BoothRef
 from backend.store import admin, audit, booth_software, enrollment
 from protocol.messages import DeviceStatus, Id
 
-MaintenanceAction = Literal["restart_kiosk", "reboot"]
+MaintenanceAction = Literal["restart_kiosk", "reboot", "send_logs"]
 
 
 class DeviceOut(BaseModel):
@@ -60,6 +63,7 @@ def router(
     caller: Callable[..., Caller],
     diagnostics: Callable[[str], tuple[bool, bool, tuple[DeviceStatus, ...]]],
     maintain: Callable[[str, MaintenanceAction], Awaitable[str | None]],
+    logs: Callable[[str], tuple[float, str] | None] = lambda _b: None,
 ) -> APIRouter:
     """``diagnostics`` and ``maintain`` are the hub's (``Hub.booth_diagnostics``, ``Hub.maintain``)."""
     r = APIRouter(tags=["support"])
@@ -123,5 +127,19 @@ def router(
         await asyncio.to_thread(record)
         if refused:
             raise HTTPException(409, refused)
+
+    @r.get("/api/support/booths/{booth_id}/logs", response_class=PlainTextResponse)
+    def booth_logs(booth_id: Id, who: Caller = Depends(caller)) -> PlainTextResponse:
+        """The booth's latest logs bundle (ask for one with the ``send_logs`` maintenance action first)."""
+        with db() as s:
+            point_id = next((b.point_id for b in admin.booths(s) if b.booth_id == booth_id), "")
+            if not access.allows(who.standing, Action.DIAGNOSE, BoothRef(booth_id, point_id)):
+                raise forbidden("only the support provider and the master admin read booth logs")
+            bundle = logs(booth_id)
+            if bundle is None:
+                raise HTTPException(404, f"no logs from booth {booth_id!r} yet; ask for them (send_logs) first")
+            audit.record(s, who.official_id, "booth.logs", "booth", booth_id, clock(), f"{len(bundle[1])} characters")
+            s.commit()
+        return PlainTextResponse(bundle[1], headers={"Content-Disposition": f'attachment; filename="{booth_id}.log"'})
 
     return r

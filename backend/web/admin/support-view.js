@@ -4,7 +4,7 @@
 // is at the booth. Nothing here is about a citizen.
 
 import { t } from "../official/i18n.js";
-import { call } from "./api.js";
+import { call, download } from "./api.js";
 import { softwareLine } from "./forms.js";
 import { failure, h, panel, table } from "./ui.js";
 
@@ -26,6 +26,7 @@ export async function supportView(root, say) {
         const actions = h("div", { class: "actions" }, [
           maintenanceButton(b.booth_id, "restart_kiosk", t("Restart the kiosk of {id}", { id: b.booth_id })),
           maintenanceButton(b.booth_id, "reboot", t("Reboot {id}", { id: b.booth_id })),
+          logsButton(b.booth_id),
         ]);
         return [b.booth_id, b.name, connection, faults, softwareLine(b) ?? t("Not reported yet"), actions];
       })));
@@ -36,6 +37,24 @@ export async function supportView(root, say) {
     button.addEventListener("click", async () => {
       const r = await call("POST", `/api/support/booths/${encodeURIComponent(boothId)}/maintenance`, { action });
       say(r.ok ? t("Sent to {id}.", { id: boothId }) : r.status === 409 ? String(r.body?.detail ?? "") : failure(r.status));
+    });
+    return button;
+  }
+  /** Ask the booth for its log, then save it once it has arrived (the booth answers within a moment). */
+  /** @param {string} boothId */
+  function logsButton(boothId) {
+    const button = h("button", { type: "button", class: "button", text: t("Logs of {id}", { id: boothId }) });
+    button.addEventListener("click", async () => {
+      const asked = await call("POST", `/api/support/booths/${encodeURIComponent(boothId)}/maintenance`,
+        { action: "send_logs" });
+      if (!asked.ok) return say(asked.status === 409 ? String(asked.body?.detail ?? "") : failure(asked.status));
+      for (let i = 0; i < 20; i += 1) {
+        if (await download(`/api/support/booths/${encodeURIComponent(boothId)}/logs`, `${boothId}.log`)) {
+          return say(t("Logs of {id} saved.", { id: boothId }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      say(t("The booth did not send its logs."));
     });
     return button;
   }

@@ -55,7 +55,8 @@ export type EtapisteWireMessage =
   | FeedbackOfficial
   | FeedbackStatus
   | BoothSoftware
-  | BoothMaintenance;
+  | BoothMaintenance
+  | BoothLogs;
 /**
  * Who is on the other end of a connection.
  */
@@ -786,10 +787,19 @@ export interface BoothSoftware {
 }
 /**
  * Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
- * systemd starts it again) or reboots the booth (``reboot``). Sent only while no citizen is at the booth.
+ * systemd starts it again) or reboots the booth (``reboot``), both only while no citizen is at the booth;
+ * or asks for the kiosk's recent log (``send_logs``: answered with ``booth.logs``).
  */
 export interface BoothMaintenance {
   v?: 1;
   type: "booth.maintenance";
-  action: "restart_kiosk" | "reboot";
+  action: "restart_kiosk" | "reboot" | "send_logs";
+}
+/**
+ * Booth -> backend: the kiosk's own recent log lines (``kiosk/log_ring.py``; no personal data).
+ */
+export interface BoothLogs {
+  v?: 1;
+  type: "booth.logs";
+  text: string;
 }

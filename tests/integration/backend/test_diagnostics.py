@@ -46,6 +46,20 @@ def test_support_sees_health_and_software_and_restarts_a_free_booth_only(client)
         assert client.post("/api/support/booths/imatra-1/maintenance", json=body, headers=official).status_code == 403
         assert client.post("/api/support/booths/imatra-1/maintenance", json=body, headers=support).status_code == 202
         assert recv_until(booth, "booth.maintenance")["action"] == "restart_kiosk"
+        # The logs bundle: asked for, sent by the booth, read with contact-like strings blanked.
+        assert client.get("/api/support/booths/imatra-1/logs", headers=support).status_code == 404
+        ask = {"action": "send_logs"}
+        assert client.post("/api/support/booths/imatra-1/maintenance", json=ask, headers=support).status_code == 202
+        assert recv_until(booth, "booth.maintenance")["action"] == "send_logs"
+        send(booth, {"type": "booth.logs", "text": "INFO kiosk: printer missing\nWARN x: mail maija@example.fi"})
+        got = None
+        for _ in range(50):
+            got = client.get("/api/support/booths/imatra-1/logs", headers=support)
+            if got.status_code == 200:
+                break
+        assert got is not None and got.status_code == 200 and "printer missing" in got.text
+        assert "maija@example.fi" not in got.text and "[redacted]" in got.text
+        assert client.get("/api/support/booths/imatra-1/logs", headers=official).status_code == 403
         # A citizen at the booth: no restart, the reason said.
         send(booth, {"type": "session.request"})
         recv_until(booth, "session.lobby")

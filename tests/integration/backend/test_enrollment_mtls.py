@@ -102,3 +102,4 @@ def test_an_enrolled_booth_signs_in_by_certificate_and_is_cut_off_when_retired(s
         assert any(m["type"] == "error" and m["code"] == "auth_failed" and "retired" in m["reason"] for m in messages)
     with connect(server.ws_url, ssl=ident.client_context(server.server_ca)) as ws:
         assert _hello(ws)["code"] == "auth_failed"
+    admin.close()  # an idle keep-alive connection would hold the server's shutdown

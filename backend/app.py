@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field
 from backend.alarms import Alarms
 from backend.api import call_quality as call_quality_api
 from backend.api import calls as call_tools
+from backend.api import diagnostics as diagnostics_api
+from backend.api import enrollment as enrollment_api
 from backend.api import guests as guest_api
 from backend.api import include_routes, sms_inbound
 from backend.api import stills as still_api
@@ -152,6 +154,13 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
         LinkSettings(settings.public_url, settings.password_link_hours),
         booth_added=lambda b: hub.know_booths([b]),
         account_ended=hub.sign_out_account,
+        booth_retired=hub.booth_retired,
+    )
+    app.include_router(enrollment_api.router(db, clock, caller_dependency(db, clock), settings.enroll, limits))
+    app.include_router(
+        diagnostics_api.router(
+            db, clock, caller_dependency(db, clock), hub.booth_diagnostics, hub.maintain, hub.booth_logs.get
+        )
     )
     app.include_router(web_texts.router())
     caller = caller_dependency(db, clock)

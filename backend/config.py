@@ -79,6 +79,43 @@ class TlsSettings(BaseModel):
         return bool(self.cert_file)
 
 
+class EnrollSettings(BaseModel):
+    """``ETAPISTE_ENROLL_*``: the booth CA that signs booths' client certificates (docs/SECURITY.md).
+
+    Both files set: booths enroll with a one-time token, and with TLS on the
+    backend asks every client for a certificate of this CA (optional: browsers
+    have none); a booth that shows one signs in by it. Unset: enrollment is off.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: PEM: the booth CA's certificate (also what the TLS listener verifies client certificates with).
+    ca_cert_file: str = ""
+    #: PEM: its private key (unencrypted; readable by the backend's user only).
+    ca_key_file: str = ""
+    #: Days a booth certificate is valid; the booth renews it when a third of that is left.
+    cert_days: int = Field(7, ge=1, le=90)
+    #: Minutes a one-time enrollment token from the admin app stays valid.
+    token_minutes: int = Field(60, ge=5, le=7 * 24 * 60)
+
+    @field_validator("ca_cert_file", "ca_key_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("must name a readable PEM file (or be empty)")
+        return value
+
+    @model_validator(mode="after")
+    def _both(self) -> EnrollSettings:
+        if bool(self.ca_cert_file) != bool(self.ca_key_file):
+            raise ValueError("give both ca_cert_file and ca_key_file, or neither")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.ca_cert_file)
+
+
 class SettingsError(ValueError):
     """The settings cannot work; ``str()`` has one line per problem, each naming its variable or flag."""
 
@@ -131,6 +168,8 @@ class BackendSettings(BaseSettings):
     #: Seconds a booth's or an official's session (lobby place, offer, call) is kept after its
     #: socket drops, waiting for a ``hello`` with the resume token; 0 ends it at once (docs/RESILIENCE.md).
     resume_grace_s: float = Field(30.0, ge=0, le=600)
+    #: Booth enrollment: the booth CA, certificate lifetime, token lifetime.
+    enroll: EnrollSettings = EnrollSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -195,7 +234,8 @@ def env_names() -> list[str]:
     for name, info in BackendSettings.model_fields.items():
         group = info.annotation
         if isinstance(group, type) and issubclass(
-            group, NotifyConfig | JobSettings | LimitSettings | AlarmSettings | TlsSettings | TurnSettings
+            group,
+            NotifyConfig | JobSettings | LimitSettings | AlarmSettings | TlsSettings | TurnSettings | EnrollSettings,
         ):
             names += [env_name((name, sub)) for sub in group.model_fields]
         else:

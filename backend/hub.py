@@ -17,12 +17,14 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected, WebSocketState
 
 from backend.auth import token_hash
+from backend.client_tls import peer_certificate
 from backend.domain import access, call_reports, checkin
 from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
@@ -49,9 +51,11 @@ from backend.domain.events import CheckinRefused, CitizenCheckedIn
 from backend.domain.identification import Identifications
 from backend.domain.limits import FailureWindow, LimitSettings, TokenBucket
 from backend.domain.resume import ResumeBook
-from backend.store import accounts, alerts, catalogue, live_queue, live_sessions, reconcile
+from backend.store import accounts, alerts, audit, catalogue, live_queue, live_sessions, reconcile
 from backend.store import bookings as booking_store
+from backend.store import booth_software as software_store
 from backend.store import call_quality as call_quality_store
+from backend.store import enrollment as enrollment_store
 from backend.store import feedback as feedback_store
 from backend.store import guests as guest_store
 from backend.store import push as alarm_store
@@ -69,6 +73,9 @@ from protocol.messages import (
     AssistState,
     BoothAudio,
     BoothCatalogue,
+    BoothLogs,
+    BoothMaintenance,
+    BoothSoftware,
     BoothVolume,
     CallEvent,
     CallStats,
@@ -76,6 +83,7 @@ from protocol.messages import (
     CheckinRequest,
     CheckinResult,
     DeviceReport,
+    DeviceStatus,
     Error,
     ErrorCode,
     FeedbackCitizen,
@@ -240,6 +248,8 @@ class Hub:
         ] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        #: Each booth's latest logs bundle (``booth.logs``): when it came, and its text; memory only.
+        self.booth_logs: dict[str, tuple[float, str]] = {}
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
@@ -337,7 +347,7 @@ class Hub:
         now = self.clock()
         account: _Account | None = None
         if msg.role is Role.BOOTH:
-            info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token)
+            info = await asyncio.to_thread(self._booth_login, msg.booth_id, msg.token, peer_certificate(conn.ws), now)
             if info is not None:
                 self.broker.know_services(await asyncio.to_thread(self._services))
             if info is None:
@@ -499,9 +509,11 @@ class Hub:
                 guest_store.removed(db, "official", guest_id, now)
             db.commit()
 
-    def _booth_login(self, booth_id: str | None, secret: str) -> BoothInfo | None:
+    def _booth_login(self, booth_id: str | None, secret: str, cert: bytes | None, now: float) -> BoothInfo | None:
+        """By the socket's verified client certificate when it has one, else by the booth's secret
+        (refused once the booth has enrolled: ``backend.store.enrollment.booth_login``)."""
         with self.db() as db:
-            return accounts.booth_by_credential(db, booth_id or "", secret)
+            return enrollment_store.booth_login(db, booth_id or "", secret, cert, now)
 
     def _services(self) -> list[Service]:
         with self.db() as db:
@@ -553,6 +565,12 @@ class Hub:
                     effects = await self._walk_in(conn.party, msg)
                 elif isinstance(msg, AlertAcknowledge):
                     effects = await self._acknowledge(conn.party, msg)
+                elif isinstance(msg, BoothSoftware):
+                    effects = await self._software(conn.party, msg)
+                elif isinstance(msg, BoothLogs):
+                    # In memory only, the newest per booth, contact-like strings blanked (never the content).
+                    self.booth_logs[conn.party.id] = (self.clock(), audit.redact(msg.text))
+                    effects = []
                 elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
                     effects = await self._booth_alarm(conn.party, msg)
                 else:
@@ -822,6 +840,44 @@ class Hub:
         parties = [p for p in self.connections if p.role is Role.OFFICIAL and p.id == official_id]
         for conn in [c for p in parties for c in self.connections.get(p, ())]:
             await self._refuse(conn, ErrorCode.NOT_AUTHENTICATED, "signed out by an administrator; sign in again")
+
+    async def _software(self, party: Party, msg: BoothSoftware) -> list[Effect]:
+        """Kept for the admin app's booth list (the last report stays while the booth is offline)."""
+
+        def store() -> None:
+            with self.db() as s:
+                software_store.record(s, party.id, msg, self.clock())
+                s.commit()
+
+        await asyncio.to_thread(store)
+        log.info("booth %s: software %s, slot %s, %s", party.id, msg.version or "-", msg.slot or "-", msg.update_state)
+        return []
+
+    def booth_diagnostics(self, booth_id: str) -> tuple[bool, bool, tuple[DeviceStatus, ...]]:
+        """(online, a citizen is at the booth, its devices' last report) for the support provider."""
+        booth = self.broker.booths.get(booth_id)
+        if booth is None:
+            return False, False, ()
+        busy = any(s.booth_id == booth_id for s in self.broker.sessions.values())
+        return booth.online, busy, booth.devices
+
+    async def maintain(self, booth_id: str, action: Literal["restart_kiosk", "reboot", "send_logs"]) -> str | None:
+        """Send the booth a restart, reboot or request for its logs; the reason it cannot be done now, or None."""
+        online, busy, _ = self.booth_diagnostics(booth_id)
+        conns = list(self.connections.get(Party(Role.BOOTH, booth_id), ()))
+        if not online or not conns:
+            return "the booth is not connected"
+        if busy and action != "send_logs":
+            return "a citizen is at the booth; try again when the booth is free"
+        for conn in conns:
+            await conn.send(BoothMaintenance(action=action))
+        log.info("booth %s: %s requested by support", booth_id, action)
+        return None
+
+    async def booth_retired(self, booth_id: str) -> None:
+        """An admin retired the booth: its open socket closes now, not at its next hello."""
+        for conn in list(self.connections.get(Party(Role.BOOTH, booth_id), ())):
+            await self._refuse(conn, ErrorCode.AUTH_FAILED, "this booth has been retired by an administrator")
 
     async def close_expired(self) -> None:
         """Close the sockets whose sign-in has expired (the 12-hour login), even idle ones."""

@@ -52,6 +52,9 @@ def _kiosk(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from kiosk import log_ring
+
+    log_ring.install()  # the support provider's logs bundle (booth.logs)
     if args.windowed:
         from dataclasses import replace
 

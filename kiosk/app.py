@@ -32,6 +32,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.core_thread import CoreThread
 from kiosk.devices import open_devices
+from kiosk.enrollment import EnrollView
 from kiosk.i18n import TEXTS
 from kiosk.media import CallMedia
 from kiosk.screens.access_bar import AccessBar
@@ -42,6 +43,7 @@ from kiosk.screens.checkin import CheckinScreen
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.dump import visible_texts
 from kiosk.screens.ended import EndedScreen
+from kiosk.screens.enroll import EnrollScreen
 from kiosk.screens.feedback import FeedbackScreen
 from kiosk.screens.idcard import IdCardScreen
 from kiosk.screens.lobby import LobbyScreen
@@ -108,9 +110,10 @@ class KioskApp(App):
         WORDING.bind(self.pin.prompt, "pin_prompt")
         WORDING.bind(self.pin.cancel_button, "back_to_meeting", " · ")
         self.summary = SummaryScreen(on_print=c.print_summary, on_back=c.summary_back)
+        self.enroll = EnrollScreen(on_submit=c.submit_enrollment_token)
         screens = (self.offline, self.attract, self.choose, self.checkin, self.lobby, self.call, self.ended)
         self.feedback = FeedbackScreen(on_answer=c.answer_feedback)
-        for screen in (*screens, self.idcard, self.pin, self.summary, self.feedback):
+        for screen in (*screens, self.idcard, self.pin, self.summary, self.feedback, self.enroll):
             self.screens.add_widget(screen)
         self.screens.current = "offline"
         if self.booth_config.screenshot_dir:
@@ -174,6 +177,14 @@ class KioskApp(App):
                     self._screenshot(name)
 
             Clock.schedule_once(shoot, SCREENSHOT_DELAY_S)
+
+    def show_enrollment(self, view: EnrollView) -> None:
+        """The enrollment screen for the technician (first start); screenshot named by its state."""
+        self.enroll.set_view(view)
+        self.screens.current = "enroll"
+        if self.booth_config.screenshot_dir:
+            name = self._shot_name(view.status.value.replace("_", "-"))
+            Clock.schedule_once(lambda _dt: self._screenshot(name) if self.screens.current == "enroll" else None, 1.0)
 
     # -- spoken guidance --
 

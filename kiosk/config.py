@@ -186,7 +186,9 @@ class Section(BaseModel):
 
 class BackendSection(Section):
     url: str
-    booth_id: Text
+    #: The booth's id and secret from the admin app; an enrolled booth (``identity_dir``) has neither:
+    #: its id is in its certificate.
+    booth_id: Text | None = None
     secret: str | None = None
     secret_file: str | None = None
     #: PEM file of the CA that signed the backend's (and the TURN server's) certificate, for a
@@ -195,6 +197,11 @@ class BackendSection(Section):
     #: Where the resume token is kept across a kiosk restart (runtime storage, e.g. a tmpfs);
     #: empty: ``$RUNTIME_DIRECTORY/resume-token`` when systemd gives one, else memory only.
     resume_file: str = ""
+    #: Folder of the booth's own key and client certificate (enrollment; docs/TECHNICIAN.md). Set: the
+    #: booth enrolls on first start with a one-time token and signs in by certificate (mTLS).
+    identity_dir: str = ""
+    #: Where a USB stick's enrollment token file appears (e.g. /media/usb/etapiste-token.txt); optional.
+    token_file: str = ""
 
     @field_validator("url")
     @classmethod
@@ -205,6 +212,16 @@ class BackendSection(Section):
 
     @model_validator(mode="after")
     def _one_secret(self) -> BackendSection:
+        if self.identity_dir:
+            if self.secret or self.secret_file or self.booth_id:
+                raise ValueError("identity_dir: an enrolled booth has no booth_id, secret or secret_file here")
+            if not self.url.startswith("wss://"):
+                raise ValueError("identity_dir: enrollment needs a wss:// url (the certificate is shown over TLS)")
+            return self
+        if self.token_file:
+            raise ValueError("token_file: only with identity_dir")
+        if not self.booth_id:
+            raise ValueError("give booth_id (or identity_dir to enroll the booth)")
         if bool(self.secret) == bool(self.secret_file):
             raise ValueError("give exactly one of secret or secret_file")
         return self
@@ -570,10 +587,12 @@ class BoothFile(Section):
 
         return KioskConfig(
             backend_url=self.backend.url,
-            booth_id=self.backend.booth_id,
+            booth_id=self.backend.booth_id or "",
             secret=secret,
             ca_file=str(base / self.backend.ca_file) if self.backend.ca_file else "",
             prepare_in_lobby=self.ice.prepare_in_lobby,
+            identity_dir=str(base / self.backend.identity_dir) if self.backend.identity_dir else "",
+            token_file=self.backend.token_file,
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
@@ -613,6 +632,8 @@ class KioskConfig:
     secret: str
     ca_file: str = ""  # the backend's CA (PEM path) for wss:// and https://; "" = the system's CAs
     prepare_in_lobby: bool = True
+    identity_dir: str = ""  # the booth's key and certificate (enrollment); "" = signs in by its secret
+    token_file: str = ""  # a USB stick's enrollment token file
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080

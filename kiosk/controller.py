@@ -21,10 +21,13 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Protocol
 
@@ -38,18 +41,22 @@ from drivers.cardreader import CardEvent, CardInserted
 from drivers.health import Health
 from drivers.qr import read_qr
 from drivers.supervisor import Supervisor
-from kiosk import call_stats, guidance
+from kiosk import call_stats, guidance, log_ring
 from kiosk import session as sm
 from kiosk.audio_control import Volume, microphone_state
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.enrollment import EnrollView
+from kiosk.enrollment_run import EnrollmentRun
 from kiosk.ice_path import selected_pair
 from kiosk.identification import CardSigner
+from kiosk.identity import CERTIFICATE_TOKEN, Identity
 from kiosk.media import CallMedia, PreparedConnection, ice_servers_from
 from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
 from kiosk.resume import ResumeKeeper
+from kiosk.software import read_software
 from kiosk.stills import http_base, take_and_upload
 from kiosk.tls import client_context
 from protocol.booking_code import QR_PREFIX
@@ -57,6 +64,9 @@ from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
     AssistState,
     BoothAudio,
+    BoothLogs,
+    BoothMaintenance,
+    BoothSoftware,
     CallEvent,
     CallEventKind,
     CallStats,
@@ -110,6 +120,10 @@ class Ui(Protocol):
 
     def targets(self) -> dict[str, tuple[float, float]]:
         """Centre of each tappable widget on the current screen: fractions of the screen from the top left."""
+        ...
+
+    def show_enrollment(self, view: EnrollView) -> None:
+        """The enrollment screen (first start without a certificate), in the state ``view`` says."""
         ...
 
 
@@ -167,6 +181,14 @@ class Controller:
         self.signer = CardSigner(config.id_card, reader.card_present if reader is not None else None)
         #: The PIN the keypad just handed over, until ``SignChallenge`` takes it (or it is wiped).
         self._pin: bytearray | None = None
+        #: When the kiosk started: its uptime, in the booth's software report.
+        self.started_at = clock()
+        #: First-start enrollment and certificate renewal; None for a booth that signs in by its secret.
+        self.enrollment = (
+            EnrollmentRun(Identity(Path(config.identity_dir)), config, ui.show_enrollment, clock)
+            if config.identity_dir
+            else None
+        )
         if reader is None:  # no reader to tell: the card counts as in (the PIN screen comes at once)
             self.machine.handle(sm.CardChanged(True, clock()))
 
@@ -290,8 +312,22 @@ class Controller:
         for camera in self.cameras.values():
             camera.open()
         self.ui.show(sm.Show(sm.Screen.OFFLINE))
-        loops = [self._connect_loop(), self._tick_loop(), self.supervisor.run(), self._preview_loop()]
+        loops = [self._enrolled_then_connect(), self._tick_loop(), self.supervisor.run(), self._preview_loop()]
         await asyncio.gather(*loops)
+
+    async def _enrolled_then_connect(self) -> None:
+        """A booth with an identity folder enrolls first (``kiosk.enrollment_run``) and keeps its
+        certificate renewed; then, and for a booth with a secret at once, the backend connection."""
+        if self.enrollment is not None:
+            await self.enrollment.until_enrolled()
+            self.ui.show(sm.Show(sm.Screen.OFFLINE))
+            self._spawn(self.enrollment.renew_loop())
+        await self._connect_loop()
+
+    def submit_enrollment_token(self, token: str) -> None:
+        """OK on the enrollment screen (any thread)."""
+        if self.enrollment is not None:
+            self._in_loop(lambda: self.enrollment.submit(token) if self.enrollment else None)
 
     async def _connect_loop(self) -> None:
         delay = RECONNECT_MIN_S
@@ -315,15 +351,25 @@ class Controller:
             delay = min(delay * 2, RECONNECT_MAX_S)
 
     def _tls(self) -> dict[str, ssl.SSLContext]:
-        """``ssl=`` for the websocket when the booth file names the backend's CA (wss:// only)."""
+        """``ssl=`` for the websocket when the booth file names the backend's CA (wss:// only); an enrolled
+        booth's context also shows its client certificate (mTLS)."""
+        if self.enrollment is not None:
+            return {"ssl": self.enrollment.identity.client_context(self.config.ca_file)}
         context = client_context(self.config.ca_file)
         return {"ssl": context} if context is not None else {}
 
+    def _credentials(self) -> tuple[str, str]:
+        """(booth id, hello token): the certificate's booth id for an enrolled booth, else the booth file's."""
+        if self.enrollment is not None:
+            return self.enrollment.identity.booth_id() or "", CERTIFICATE_TOKEN
+        return self.config.booth_id, self.config.secret
+
     async def _handshake(self, ws: websockets.ClientConnection) -> bool:
+        booth_id, token = self._credentials()
         hello = Hello(
             role=Role.BOOTH,
-            booth_id=self.config.booth_id,
-            token=self.config.secret,
+            booth_id=booth_id,
+            token=token,
             client="etapiste-kiosk",
             resume=self.resume.token(),
         )
@@ -339,12 +385,14 @@ class Controller:
         self._ws = ws
         self.resume.keep(reply.resume_token)
         held, self._outbox = self._outbox, []
+        software = await asyncio.to_thread(read_software)
+        await ws.send(encode(BoothSoftware(**asdict(software), started_at=self.started_at)))
         if reply.resumed:
-            log.info("connected to backend as booth %s; session resumed", self.config.booth_id)
+            log.info("connected to backend as booth %s; session resumed", booth_id)
             for message in held:
                 await self._send(message)
         else:
-            log.info("connected to backend as booth %s", self.config.booth_id)
+            log.info("connected to backend as booth %s", booth_id)
         self.feed(sm.Connected(self.clock(), resumed=reply.resumed))
         return True
 
@@ -356,7 +404,26 @@ class Controller:
                 # The backend is ours, so this is a version skew or a bug: log, keep going.
                 log.warning("ignored a message from the backend: %s", exc)
                 continue
+            if isinstance(message, BoothMaintenance):
+                if message.action == "send_logs":
+                    await ws.send(encode(BoothLogs(text=log_ring.RING.bundle())))
+                else:
+                    self._maintenance(message.action)
+                continue
             self.feed(sm.Received(message, self.clock()))
+
+    def _maintenance(self, action: str) -> None:
+        """The support provider's restart (a clean stop: systemd's ``Restart=always`` starts the kiosk
+        again) or reboot (``systemctl reboot``; the image lets the kiosk user do it). The backend sends
+        neither while a citizen is at the booth."""
+        log.warning("maintenance from the support provider: %s", action)
+        if action == "restart_kiosk":
+            os.kill(os.getpid(), signal.SIGTERM)
+        elif action == "reboot":
+            try:
+                subprocess.Popen(["systemctl", "reboot"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                log.error("cannot reboot: %s", exc)
 
     async def _tick_loop(self) -> None:
         while True:

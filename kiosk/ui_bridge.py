@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kiosk import session as sm
     from kiosk.controller import Ui
+    from kiosk.enrollment import EnrollView
     from kiosk.media import CallMedia
     from protocol.messages import AssistState, ServiceChoice
 
@@ -74,6 +75,10 @@ class UiBridge:
 
     def set_look(self, look: sm.Look) -> None:
         self._post("set_look", look)
+
+    def show_enrollment(self, view: EnrollView) -> None:
+        self._requested = "enroll"
+        self._post("show_enrollment", view)
 
     def call(self, method: str, *args: Any) -> None:
         """Any other method of the screens' side, by name (e.g. a level meter's update)."""

@@ -671,6 +671,34 @@ class DeviceReport(_Message):
     devices: Annotated[tuple[DeviceStatus, ...], Field(max_length=32)]
 
 
+class BoothSoftware(_Message):
+    """Booth -> backend after ``welcome``: its image version, booted slot and RAUC update state, and when the
+    kiosk started (its uptime); the admin app's booth list shows them. ``version`` "" and ``update_state``
+    "not an image" for a booth that does not run the appliance image (a developer's machine, the demo)."""
+
+    type: Literal["booth.software"] = "booth.software"
+    version: Annotated[str, Field(max_length=80)]
+    slot: Annotated[str, Field(max_length=16)] = ""
+    update_state: Annotated[str, Field(max_length=80)]
+    started_at: float
+
+
+class BoothMaintenance(_Message):
+    """Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
+    systemd starts it again) or reboots the booth (``reboot``), both only while no citizen is at the booth;
+    or asks for the kiosk's recent log (``send_logs``: answered with ``booth.logs``)."""
+
+    type: Literal["booth.maintenance"] = "booth.maintenance"
+    action: Literal["restart_kiosk", "reboot", "send_logs"]
+
+
+class BoothLogs(_Message):
+    """Booth -> backend: the kiosk's own recent log lines (``kiosk/log_ring.py``; no personal data)."""
+
+    type: Literal["booth.logs"] = "booth.logs"
+    text: Annotated[str, Field(max_length=100_000)]
+
+
 # --- the official's tools: identification in the call ----------------------------
 #
 # The official asks (``ident.request``); the backend gives the booth a fresh
@@ -996,6 +1024,9 @@ Message = Annotated[
         | GuestAdmit
         | GuestRefuse
         | GuestStatus
+        | BoothSoftware
+        | BoothMaintenance
+        | BoothLogs
     ),
     Field(discriminator="type"),
 ]
@@ -1022,6 +1053,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "feedback.citizen",
             "call.stats",
             "call.event",
+            "booth.software",
+            "booth.logs",
         }
     ),
     Role.OFFICIAL: frozenset(

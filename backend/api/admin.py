@@ -44,10 +44,17 @@ from backend.domain.access import AdminRef
 from backend.domain.accounts import AccountRuleError
 from backend.domain.calls import BoothInfo
 from backend.domain.catalogue import Interval
-from backend.store import admin, audit
+from backend.store import admin, audit, booth_software, enrollment
 from backend.store import catalogue as repo
+from backend.store.booth_software_models import BoothSoftwareRow
 from backend.store.models import Official, Organisation, ServicePoint
 from protocol.messages import Id
+
+
+def _software(row: BoothSoftwareRow | None) -> dict[str, object]:
+    if row is None:
+        return {}
+    return {"version": row.version, "slot": row.slot, "update_state": row.update_state, "started_at": row.started_at}
 
 
 def router(
@@ -57,9 +64,11 @@ def router(
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None] = lambda _b: None,
     account_ended: Callable[[str], Awaitable[None]] | None = None,
+    booth_retired: Callable[[str], Awaitable[None]] | None = None,
 ) -> APIRouter:
     """``booth_added`` tells the hub about a newly registered booth (shown offline until it connects);
-    ``account_ended`` closes a deactivated or reset account's open sockets (the hub)."""
+    ``account_ended`` closes a deactivated or reset account's open sockets (the hub); ``booth_retired``
+    closes a retired booth's open socket (the hub)."""
     r = APIRouter(tags=["admin"])
 
     def need(who: Caller, ref: AdminRef, why: str) -> None:
@@ -80,6 +89,7 @@ def router(
             official=st.is_official,
             admin_of=sorted(st.admin_of),
             reporter_of=sorted(st.reporter_of),
+            support=st.support,
         )
 
     @r.get("/api/admin/organisations", response_model=list[OrganisationOut])
@@ -121,8 +131,18 @@ def router(
     def list_booths(who: Caller = Depends(caller)) -> list[BoothOut]:
         need(who, AdminRef("booth"), "only the master admin manages booths")
         with db() as s:
+            certs = enrollment.cert_states(s)
+            software = booth_software.all_reports(s)
             return [
-                BoothOut(booth_id=b.booth_id, name=b.name, point_id=b.point_id, retired=b.retired)
+                BoothOut(
+                    booth_id=b.booth_id,
+                    name=b.name,
+                    point_id=b.point_id,
+                    retired=b.retired,
+                    enrolled=b.booth_id in certs,
+                    certificate_until=certs[b.booth_id].not_after if b.booth_id in certs else None,
+                    **_software(software.get(b.booth_id)),
+                )
                 for b in admin.booths(s)
             ]
 
@@ -137,11 +157,18 @@ def router(
         return BoothRegistered(booth_id=booth_id, name=body.name, point_id=body.point_id, retired=False, secret=secret)
 
     @r.post("/api/admin/booths/{booth_id}/retire", status_code=204)
-    def retire_booth(booth_id: Id, who: Caller = Depends(caller)) -> None:
+    async def retire_booth(booth_id: Id, who: Caller = Depends(caller)) -> None:
+        """A retired booth can never sign in again, and its open socket closes now."""
         need(who, AdminRef("booth"), "only the master admin retires booths")
-        with db() as s:
-            admin.retire_booth(s, who.official_id, booth_id, clock())
-            s.commit()
+
+        def run() -> None:
+            with db() as s:
+                admin.retire_booth(s, who.official_id, booth_id, clock())
+                s.commit()
+
+        await asyncio.to_thread(run)
+        if booth_retired is not None:
+            await booth_retired(booth_id)
 
     def _org_of(who: Caller, body: InviteIn) -> str:
         return body.organisation_id or who.organisation_id
@@ -166,8 +193,14 @@ def router(
         if body.role in ("official", "reporter"):
             need(who, AdminRef("official", org), "only the organisation's authority admin invites its officials")
         else:
-            need(who, AdminRef(body.role), "only the master admin invites authority admins and advisors")
-        scope = {"official": "", "reporter": org, "authority_admin": org, "advisor": body.point_id or ""}[body.role]
+            need(who, AdminRef(body.role), "only the master admin invites authority admins, advisors and support")
+        scope = {
+            "official": "",
+            "reporter": org,
+            "authority_admin": org,
+            "advisor": body.point_id or "",
+            "support": "",
+        }[body.role]
         with db() as s:
             official_id, _token = admin.invite(
                 s,
@@ -266,8 +299,9 @@ def include_admin(
     links: admin.LinkSettings,
     booth_added: Callable[[BoothInfo], None],
     account_ended: Callable[[str], Awaitable[None]] | None = None,
+    booth_retired: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
-    app.include_router(router(db, clock, caller, links, booth_added, account_ended))
+    app.include_router(router(db, clock, caller, links, booth_added, account_ended, booth_retired))
     app.include_router(reports_api.router(db, clock, caller))
     organisation_admin.include(app, db, clock, caller)
 

@@ -31,6 +31,8 @@ class MeOut(BaseModel):
     official: bool
     admin_of: list[str]
     reporter_of: list[str]
+    #: the support provider: the booth support section (diagnostics, restart)
+    support: bool = False
 
 
 class OrganisationIn(BaseModel):
@@ -57,6 +59,15 @@ class BoothOut(BaseModel):
     name: str
     point_id: str
     retired: bool
+    #: Has had a client certificate (signs in by it; its secret no longer works) and until when the latest is valid.
+    enrolled: bool = False
+    certificate_until: float | None = None
+    #: The booth's last ``booth.software``: image version ("" off the image), booted slot, RAUC update state,
+    #: and when its kiosk started (None: never reported).
+    version: str = ""
+    slot: str = ""
+    update_state: str = ""
+    started_at: float | None = None
 
 
 class BoothRegistered(BoothOut):
@@ -69,7 +80,7 @@ class InviteIn(BaseModel):
     username: Username
     display_name: Name
     email: Email
-    role: Literal["official", "reporter", "authority_admin", "advisor"] = "official"
+    role: Literal["official", "reporter", "authority_admin", "advisor", "support"] = "official"
     #: the organisation of the account (the master admin may name any; an authority admin only their own)
     organisation_id: Id | None = None
     #: an advisor's point

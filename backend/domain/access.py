@@ -47,6 +47,12 @@ call. The rules, and why:
   changed what everywhere. An official sees their own counts in reports, and
   everyone who sees an organisation's report also sees the all-organisation
   totals it is compared with (never another organisation's own figures).
+- **Remote diagnostics and maintenance** of booths (health, software, uptime,
+  last faults; restarting the kiosk or rebooting the booth) are the support
+  provider's (the ``support`` grant, scope empty: every booth — the provider
+  maintains identical booths everywhere) and the master admin's. Nothing in
+  them is about a citizen, and a restart is refused while a citizen is at the
+  booth (``backend.api.diagnostics``).
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ from enum import StrEnum
 from backend.domain.bookings import BookedVia
 
 #: The roles ``role_grant`` may hold; the scope of each is in ``Standing.of_grants``.
-ROLES = ("advisor", "official", "authority_admin", "reporter", "master_admin")
+ROLES = ("advisor", "official", "authority_admin", "reporter", "master_admin", "support")
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Standing:
     booth: str | None = None  # a booth's own id
     booth_point: str | None = None
     guest_of: frozenset[str] = frozenset()  # call session ids they were invited to
+    support: bool = False  # the support provider: diagnoses and restarts booths
 
     @classmethod
     def of_grants(
@@ -109,6 +116,7 @@ class Standing:
             reporter_of=frozenset(s for r, s in grants if r == "reporter" and s),
             advises=frozenset(s for r, s in grants if r == "advisor" and s),
             serves_at=frozenset(serves_at),
+            support=any(r == "support" for r, _ in grants),
         )
 
     @classmethod
@@ -419,6 +427,11 @@ def may_invite_to_call(st: Standing, c: Citizen) -> bool:
     return st.booth is None and not st.guest_of and st.is_official and st.person_id in c.in_call_with
 
 
+def may_diagnose(st: Standing, b: BoothRef) -> bool:
+    """A booth's diagnostics and maintenance (restart, reboot): the support provider and the master admin."""
+    return st.master or st.support
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -431,6 +444,8 @@ class Action(StrEnum):
     SEE_CONTENT = "see_content"  # what the citizen shows in the call (document stills)
     PRINT = "print"  # send a document to the printer of the citizen's booth
     INVITE = "invite"  # bring a third party (interpreter, support person) by one-time link
+    DIAGNOSE = "diagnose"  # a booth's health, software, uptime and last faults
+    MAINTAIN = "maintain"  # restart a booth's kiosk or reboot it
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef | CallQualityRef
@@ -473,4 +488,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return may_invite_to_booking(st, resource)
         case Citizen(), Action.INVITE:
             return may_invite_to_call(st, resource)
+        case BoothRef(), Action.DIAGNOSE | Action.MAINTAIN:
+            return may_diagnose(st, resource)
     return False

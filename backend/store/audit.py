@@ -41,6 +41,11 @@ SYSTEM = "system"  # the actor of the backend's own jobs (retention)
 _CONTACT = re.compile(r"[^\s@<>\"']*@[^\s@<>\"']*|(?:\+|\b0)\d[\d ]{5,}\d")
 
 
+def redact(text: str) -> str:
+    """``text`` with whatever looks like a phone number or an e-mail address blanked (as in details)."""
+    return _CONTACT.sub("[redacted]", text)
+
+
 def entry_hash(prev_hash: str, seq: int, at: float, actor: str, action: str, kind: str, rid: str, detail: str) -> str:
     """The chain's link: canonical JSON of the fields after the previous hash (stable on every engine)."""
     body = json.dumps(

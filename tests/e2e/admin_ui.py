@@ -79,6 +79,7 @@ SECTIONS = {
     "Message texts": "texts",
     "Closure days": "closures",
     "Calls": "calls",
+    "Booth support": "support",
 }
 
 

@@ -15,7 +15,7 @@ import { failure, h, makeForm, panel, table } from "./ui.js";
 export function roleName(role) {
   return {
     official: t("Official"), reporter: t("Reporter"), authority_admin: t("Authority admin"), advisor: t("Advisor"),
-    master_admin: t("Master admin"),
+    master_admin: t("Master admin"), support: t("Support provider"),
   }[role] ?? role;
 }
 
@@ -26,7 +26,7 @@ export async function accountsView(root, say, me) {
   const orgOptions = (orgs.ok ? orgs.body : [])
     .filter((/** @type {any} */ o) => me.master || me.admin_of.includes(o.id))
     .map((/** @type {any} */ o) => ({ value: o.id, label: o.name }));
-  const roles = me.master ? ["official", "reporter", "authority_admin", "advisor"] : ["official", "reporter"];
+  const roles = me.master ? ["official", "reporter", "authority_admin", "advisor", "support"] : ["official", "reporter"];
   const list = h("div");
   const filter = h("select", { id: "accounts-org" },
     orgOptions.map((/** @type {{ value: string, label: string }} */ o) => h("option", { value: o.value, text: o.label })));

@@ -21,6 +21,7 @@ import { problemsOf, sectionsFor, setPasswordToken } from "./forms.js";
 import { reportsView } from "./reports-view.js";
 import { boothsView, organisationsView, pointsView } from "./structure-view.js";
 import { textsView } from "./texts-view.js";
+import { supportView } from "./support-view.js";
 
 /** @template {HTMLElement} T @param {string} id @param {new () => T} type @returns {T} */
 function byId(id, type) {
@@ -69,7 +70,7 @@ function sectionName(section) {
   return {
     organisations: t("Organisations"), points: t("Service points"), booths: t("Booths"), accounts: t("Accounts"),
     services: t("Service menu"), skills: t("Officials' hours"), reports: t("Reports"), mine: t("My counts"),
-    audit: t("Audit log"), texts: t("Message texts"), closures: t("Closure days"), calls: t("Calls"),
+    audit: t("Audit log"), texts: t("Message texts"), closures: t("Closure days"), calls: t("Calls"), support: t("Booth support"),
   }[section] ?? section;
 }
 
@@ -225,6 +226,7 @@ async function route() {
     texts: () => textsView(el.view, say, me),
     closures: () => closuresView(el.view, say, me),
     calls: () => callsView(el.view, say),
+    support: () => supportView(el.view, say),
   };
   await views[/** @type {keyof typeof views} */ (section)]();
   document.body.dataset.section = section;

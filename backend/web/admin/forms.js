@@ -99,6 +99,38 @@ export function boothConfig(origin, boothId, secret) {
   return `[backend]\nurl = "${ws}/ws"\nbooth_id = "${boothId}"\nsecret = "${secret}"\n`;
 }
 
+/**
+ * booth.toml's [backend] table for a booth that enrolls itself: no id, no secret (its certificate names it).
+ * @param {string} origin @returns {string}
+ */
+export function enrollingBoothConfig(origin) {
+  const ws = origin.replace(/^http/, "ws");
+  return `[backend]\nurl = "${ws}/ws"\nidentity_dir = "/var/lib/etapiste/identity"\n`;
+}
+
+/**
+ * A booth certificate's last day as YYYY-MM-DD in Helsinki time (the booths' own time zone).
+ * @param {number} unixSeconds @returns {string}
+ */
+export function helsinkiDay(unixSeconds) {
+  // Swedish dates are ISO-shaped; the time zone makes the day the one a Finnish technician means.
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Helsinki", dateStyle: "short" })
+    .format(new Date(unixSeconds * 1000));
+}
+
+/**
+ * A booth's software as its list shows it: version and slot, RAUC's update state, since when the kiosk runs.
+ * @param {{ version: string, slot: string, update_state: string, started_at: number | null }} b
+ * @returns {string | null} null: the booth has never reported
+ */
+export function softwareLine(b) {
+  if (b.started_at === null || b.started_at === undefined) return null;
+  const since = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Helsinki", dateStyle: "short", timeStyle: "short" })
+    .format(new Date(b.started_at * 1000));
+  const image = b.version ? `${b.version}${b.slot ? ` (${b.slot})` : ""}, ${b.update_state}` : b.update_state;
+  return `${image}; ${since}`;
+}
+
 /** The set-password token in the page's address (`#set-password=…`), or null. @param {string} hash */
 export function setPasswordToken(hash) {
   const m = /^#set-password=([A-Za-z0-9_-]{10,200})$/.exec(hash);
@@ -107,7 +139,7 @@ export function setPasswordToken(hash) {
 
 /**
  * The admin app's sections this person may open, in the order of the menu.
- * @param {{ master: boolean, official: boolean, admin_of: string[], reporter_of: string[] }} me
+ * @param {{ master: boolean, official: boolean, admin_of: string[], reporter_of: string[], support?: boolean }} me
  * @returns {string[]}
  */
 export function sectionsFor(me) {
@@ -120,6 +152,7 @@ export function sectionsFor(me) {
   if (me.master || me.admin_of.length) out.push("calls"); // access.sees_call_quality
   if (me.official && !me.master) out.push("mine");
   if (me.master) out.push("audit");
+  if (me.master || me.support) out.push("support");
   return out;
 }
 

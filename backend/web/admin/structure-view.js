@@ -1,11 +1,13 @@
 // @ts-check
 // The master admin's set-up: organisations, service points (address, weekly
 // hours, closure days) and booths (register: the secret and booth.toml shown
-// once; retire).
+// once; a one-time enrollment token, shown once; retire).
 
 import { t } from "../official/i18n.js";
 import { call } from "./api.js";
-import { boothConfig, closureDays, ID, problemsOf } from "./forms.js";
+import {
+  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, ID, problemsOf, softwareLine,
+} from "./forms.js";
 import { hoursEditor } from "./hours.js";
 import { failure, h, makeForm, panel, table } from "./ui.js";
 
@@ -120,9 +122,29 @@ export async function boothsView(root, say) {
   async function refresh() {
     const r = await call("GET", "/api/admin/booths");
     if (!r.ok) return say(failure(r.status));
-    list.replaceChildren(table(t("Booths"), [t("Identifier"), t("Name"), t("Service point"), t("State"), t("Actions")],
+    list.replaceChildren(table(t("Booths"),
+      [t("Identifier"), t("Name"), t("Service point"), t("State"), t("Identity"), t("Software, running since"),
+        t("Actions")],
       r.body.map((/** @type {any} */ b) => {
-        if (b.retired) return [b.booth_id, b.name, b.point_id, t("Retired"), ""];
+        const identity = b.enrolled
+          ? t("Certificate until {day}", { day: helsinkiDay(b.certificate_until) })
+          : t("Secret (not enrolled)");
+        const software = softwareLine(b) ?? t("Not reported yet");
+        if (b.retired) return [b.booth_id, b.name, b.point_id, t("Retired"), identity, software, ""];
+        const enroll = h("button", { type: "button", class: "button", text: t("Enrollment token for {id}", { id: b.booth_id }) });
+        enroll.addEventListener("click", async () => {
+          const answer = await call("POST", `/api/admin/booths/${encodeURIComponent(b.booth_id)}/enrollment`);
+          if (!answer.ok) return say(answer.status === 503 ? t("Enrollment is not configured on the server.") : failure(answer.status));
+          const until = new Date(answer.body.expires_at * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+          shown.replaceChildren(h("div", { class: "secret", "data-testid": "enrollment-token" }, [
+            h("h3", { text: t("Enrollment token for {id}", { id: b.booth_id }) }),
+            h("p", { text: t("Type this on the booth's enrollment screen before {time}. It works once and is shown only once.", { time: until }) }),
+            h("pre", { class: "token", "aria-label": t("Enrollment token"), tabindex: 0, text: answer.body.token }),
+            h("p", { text: t("The booth's booth.toml needs no identifier and no secret:") }),
+            h("pre", { "aria-label": t("Booth configuration"), tabindex: 0, text: enrollingBoothConfig(location.origin) }),
+          ]));
+          shown.scrollIntoView({ block: "nearest" });
+        });
         const retire = h("button", { type: "button", class: "button danger", text: t("Retire {id}", { id: b.booth_id }) });
         retire.addEventListener("click", async () => {
           if (retire.dataset.confirm !== "yes") { // a second press confirms: no accidental retirement
@@ -134,7 +156,8 @@ export async function boothsView(root, say) {
           say(answer.ok ? t("Booth {id} retired.", { id: b.booth_id }) : failure(answer.status));
           await refresh();
         });
-        return [b.booth_id, b.name, b.point_id, t("In use"), retire];
+        return [b.booth_id, b.name, b.point_id, t("In use"), identity, software,
+          h("div", { class: "actions" }, [enroll, retire])];
       })));
   }
   form.form.addEventListener("submit", async (event) => {

@@ -4,7 +4,7 @@
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CallEvent":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.event","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/CallEventKind"},"peer":{"anyOf":[{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},{"type":"null"}]},"detail":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]}},"required":["type","session_id","kind"],"type":"object"},"CallEventKind":{"enum":["ice_state","connection_state","reconnecting","device_fault","device_ok","media_failed"],"type":"string"},"CallStats":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.stats","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"rtt_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"loss_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"jitter_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"fps":{"anyOf":[{"maximum":240,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_in":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_out":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"width":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"height":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"concealed_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"pair":{"anyOf":[{"$ref":"#/$defs/CandidatePairType"},{"type":"null"}]}},"required":["type","session_id","peer"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CandidatePairType":{"enum":["host","srflx","prflx","relay_udp","relay_tcp","relay_tls","unknown"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"GuestAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"},"GuestRefuse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.refuse","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"},"GuestStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.status","type":"string"},"state":{"enum":["waiting","refused"],"type":"string"}},"required":["type","state"],"type":"object"},"GuestWaiting":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.waiting","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"guest_role":{"enum":["spoken_interpreter","sign_interpreter","support_person"],"type":"string"},"language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","session_id","guest_id","name","guest_role"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official","guest"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"},{"$ref":"#/$defs/CallStats"},{"$ref":"#/$defs/CallEvent"},{"$ref":"#/$defs/GuestWaiting"},{"$ref":"#/$defs/GuestAdmit"},{"$ref":"#/$defs/GuestRefuse"},{"$ref":"#/$defs/GuestStatus"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","call.event","call.stats","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","call.event","call.stats","camera.select","feedback.official","feedback.request","guest.admit","guest.refuse","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"],"guest":["hello","rtc.answer","rtc.ice","rtc.offer"]},"type":"object"};
+const schema31 = {"$defs":{"AdvisorAlert":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"advisor.alert","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/AlertKind"},"point":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"at":{"type":"number"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]}},"required":["type","alert_id","kind","point","at","message_fi","message_sv","message_en"],"type":"object"},"AlertAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.ack","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertCleared":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"alert.cleared","type":"string"},"alert_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","alert_id"],"type":"object"},"AlertKind":{"enum":["checkin_refused","official_no_show","call_button","device_fault"],"type":"string"},"AssistAcknowledge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.ack","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistClear":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.clear","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","booth_id"],"type":"object"},"AssistRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.request","type":"string"},"long_press":{"type":"boolean"}},"type":"object","required":["type"]},"AssistState":{"enum":["none","requested","acknowledged"],"type":"string"},"AssistStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.status","type":"string"},"state":{"$ref":"#/$defs/AssistState"}},"required":["type","state"],"type":"object"},"AssistUnanswered":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"assist.unanswered","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"since":{"type":"number"}},"required":["type","booth_id","booth_name","since"],"type":"object"},"BookingArrived":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booking.arrived","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booking_code":{"maxLength":16,"type":"string"},"service_name":{"maxLength":120,"minLength":1,"type":"string"},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"starts_at":{"type":"number"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"}},"required":["type","session_id","booking_code","service_name","starts_at","booth_name","point"],"type":"object"},"BoothAudio":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.audio","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"mic_level_dbfs":{"maximum":0,"minimum":-120,"type":"number"},"mic_state":{"$ref":"#/$defs/MicrophoneState"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","mic_level_dbfs","mic_state","volume"],"type":"object"},"BoothCatalogue":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.catalogue","type":"string"},"services":{"items":{"$ref":"#/$defs/ServiceChoice"},"maxItems":64,"type":"array"}},"required":["type","services"],"type":"object"},"BoothLogs":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.logs","type":"string"},"text":{"maxLength":100000,"type":"string"}},"required":["type","text"],"type":"object"},"BoothMaintenance":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.maintenance","type":"string"},"action":{"enum":["restart_kiosk","reboot","send_logs"],"type":"string"}},"required":["type","action"],"type":"object"},"BoothPresence":{"additionalProperties":false,"properties":{"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"online":{"type":"boolean"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"type":"array"},"assist":{"$ref":"#/$defs/AssistState"},"assist_since":{"anyOf":[{"type":"number"},{"type":"null"}]},"use":{"$ref":"#/$defs/BoothUse"}},"required":["booth_id","name","point","online"],"type":"object"},"BoothSoftware":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.software","type":"string"},"version":{"maxLength":80,"type":"string"},"slot":{"maxLength":16,"type":"string"},"update_state":{"maxLength":80,"type":"string"},"started_at":{"type":"number"}},"required":["type","version","update_state","started_at"],"type":"object"},"BoothUse":{"enum":["free","citizen_inside","in_call"],"type":"string"},"BoothVolume":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.volume","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"volume":{"maximum":100,"minimum":0,"type":"integer"}},"required":["type","session_id","volume"],"type":"object"},"CallEvent":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.event","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"kind":{"$ref":"#/$defs/CallEventKind"},"peer":{"anyOf":[{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},{"type":"null"}]},"detail":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]}},"required":["type","session_id","kind"],"type":"object"},"CallEventKind":{"enum":["ice_state","connection_state","reconnecting","device_fault","device_ok","media_failed"],"type":"string"},"CallStats":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"call.stats","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"rtt_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"loss_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"jitter_ms":{"anyOf":[{"maximum":60000,"minimum":0,"type":"number"},{"type":"null"}]},"fps":{"anyOf":[{"maximum":240,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_in":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"kbps_out":{"anyOf":[{"maximum":1000000,"minimum":0,"type":"number"},{"type":"null"}]},"width":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"height":{"anyOf":[{"maximum":20000,"minimum":0,"type":"integer"},{"type":"null"}]},"concealed_pct":{"anyOf":[{"maximum":100,"minimum":0,"type":"number"},{"type":"null"}]},"pair":{"anyOf":[{"$ref":"#/$defs/CandidatePairType"},{"type":"null"}]}},"required":["type","session_id","peer"],"type":"object"},"CameraSelect":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"camera.select","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"source":{"$ref":"#/$defs/CameraSource"}},"required":["type","session_id","source"],"type":"object"},"CameraSource":{"enum":["face","document"],"type":"string"},"CandidatePairType":{"enum":["host","srflx","prflx","relay_udp","relay_tcp","relay_tls","unknown"],"type":"string"},"CheckinRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.request","type":"string"},"code":{"maxLength":64,"minLength":1,"type":"string"},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","code"],"type":"object"},"CheckinResult":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"checkin.result","type":"string"},"ok":{"type":"boolean"},"result":{"maxLength":40,"minLength":1,"type":"string"},"message_fi":{"maxLength":500,"type":"string"},"message_sv":{"maxLength":500,"type":"string"},"message_en":{"maxLength":500,"type":"string"},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]}},"required":["type","ok","result","message_fi","message_sv","message_en"],"type":"object"},"DeviceReport":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"device.status","type":"string"},"devices":{"items":{"$ref":"#/$defs/DeviceStatus"},"maxItems":32,"type":"array"}},"required":["type","devices"],"type":"object"},"DeviceState":{"enum":["ok","degraded","missing"],"type":"string"},"DeviceStatus":{"additionalProperties":false,"properties":{"role":{"maxLength":40,"minLength":1,"type":"string"},"state":{"$ref":"#/$defs/DeviceState"},"reason":{"maxLength":500,"type":"string"}},"required":["role","state"],"type":"object"},"Error":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"error","type":"string"},"code":{"$ref":"#/$defs/ErrorCode"},"reason":{"maxLength":500,"type":"string"},"ref":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"fatal":{"type":"boolean"}},"required":["type","code","reason"],"type":"object"},"ErrorCode":{"enum":["malformed","unknown_type","unsupported_version","not_authenticated","auth_failed","not_allowed","no_such_session","wrong_state","busy","rate_limited","overloaded","internal"],"type":"string"},"FeedbackCitizen":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.citizen","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"service":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"ease":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"overall":{"anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"type":"null"}]},"skipped":{"type":"boolean"}},"required":["type","session_id"],"type":"object"},"FeedbackOfficial":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.official","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"technical":{"maximum":5,"minimum":1,"type":"integer"},"handled":{"maximum":5,"minimum":1,"type":"integer"}},"required":["type","session_id","technical","handled"],"type":"object"},"FeedbackRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"FeedbackStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"feedback.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"enum":["asked","answered","skipped","saved"],"type":"string"}},"required":["type","session_id","state"],"type":"object"},"GuestAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"},"GuestRefuse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.refuse","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"},"GuestStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.status","type":"string"},"state":{"enum":["waiting","refused"],"type":"string"}},"required":["type","state"],"type":"object"},"GuestWaiting":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.waiting","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name":{"maxLength":120,"minLength":1,"type":"string"},"guest_role":{"enum":["spoken_interpreter","sign_interpreter","support_person"],"type":"string"},"language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["type","session_id","guest_id","name","guest_role"],"type":"object"},"Hello":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"},"IceServer":{"additionalProperties":false,"properties":{"urls":{"items":{"pattern":"^(stun|stuns|turn|turns):[^\\s]{1,250}$","type":"string"},"maxItems":8,"minItems":1,"type":"array"},"username":{"maxLength":300,"type":"string"},"credential":{"maxLength":300,"type":"string"}},"required":["urls"],"type":"object"},"IdentChallenge":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.challenge","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"}},"required":["type","session_id","challenge"],"type":"object"},"IdentProgress":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.progress","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"IdentRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"IdentResponse":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.response","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"challenge":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"certificate":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"signature":{"maxLength":16384,"minLength":4,"pattern":"^[A-Za-z0-9+/]+={0,2}$","type":"string"},"mechanism":{"maxLength":40,"minLength":1,"pattern":"^[a-z0-9-]+$","type":"string"}},"required":["type","session_id","challenge","certificate","signature","mechanism"],"type":"object"},"IdentState":{"enum":["requested","waiting_card","typing_pin","signing","identified","in_person","failed","cancelled"],"type":"string"},"IdentStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"ident.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"state":{"$ref":"#/$defs/IdentState"},"name":{"anyOf":[{"maxLength":120,"minLength":1,"type":"string"},{"type":"null"}]},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"tries_left":{"anyOf":[{"maximum":15,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","state"],"type":"object"},"Language":{"enum":["fi","sv","en"],"type":"string"},"LobbyEntry":{"additionalProperties":false,"properties":{"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"waiting_since":{"type":"number"},"booking_code":{"anyOf":[{"maxLength":16,"type":"string"},{"type":"null"}]},"booked_for":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"offered_to":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"required":["session_id","booth_id","booth_name","point","waiting_since"],"type":"object"},"MicrophoneState":{"enum":["ok","quiet","silent","clipping","missing"],"type":"string"},"Participant":{"additionalProperties":false,"properties":{"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"role":{"$ref":"#/$defs/ParticipantRole"},"name":{"maxLength":120,"minLength":1,"type":"string"}},"required":["peer","role","name"],"type":"object"},"ParticipantJoined":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.joined","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"participant":{"$ref":"#/$defs/Participant"}},"required":["type","session_id","participant"],"type":"object"},"ParticipantLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"reason":{"$ref":"#/$defs/ParticipantLeftReason"}},"required":["type","session_id","peer","reason"],"type":"object"},"ParticipantLeftReason":{"enum":["left","removed"],"type":"string"},"ParticipantRemove":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"participant.remove","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ParticipantRole":{"enum":["booth","official","guest"],"type":"string"},"Presence":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"presence","type":"string"},"booths":{"items":{"$ref":"#/$defs/BoothPresence"},"type":"array"},"lobby":{"items":{"$ref":"#/$defs/LobbyEntry"},"type":"array"}},"required":["type","booths","lobby"],"type":"object"},"PrintJob":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.job","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","job_id","token"],"type":"object"},"PrintStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"print.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"job":{"enum":["summary","document"],"type":"string"},"job_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"state":{"enum":["printing","printed","failed"],"type":"string"},"code":{"anyOf":[{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"},{"type":"null"}]},"printer_before":{"maxLength":500,"type":"string"},"printer_after":{"maxLength":500,"type":"string"}},"required":["type","session_id","job","state"],"type":"object"},"QueueStatus":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"queue.status","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"position":{"maximum":10000,"minimum":1,"type":"integer"},"wait_min":{"anyOf":[{"maximum":10000,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","position"],"type":"object"},"Role":{"enum":["booth","official","guest"],"type":"string"},"RtcAnswer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.answer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcIce":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.ice","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"candidate":{"maxLength":1000,"type":"string"},"sdp_mid":{"anyOf":[{"maxLength":64,"type":"string"},{"type":"null"}]},"sdp_mline_index":{"anyOf":[{"maximum":64,"minimum":0,"type":"integer"},{"type":"null"}]}},"required":["type","session_id","peer","candidate"],"type":"object"},"RtcOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"sdp":{"maxLength":64000,"minLength":1,"type":"string"}},"required":["type","session_id","peer","sdp"],"type":"object"},"RtcRestart":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"rtc.restart","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"}},"required":["type","session_id","peer"],"type":"object"},"ServiceChoice":{"additionalProperties":false,"properties":{"service_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"name_fi":{"maxLength":120,"minLength":1,"type":"string"},"name_sv":{"maxLength":120,"minLength":1,"type":"string"},"name_en":{"maxLength":120,"minLength":1,"type":"string"},"languages":{"items":{"$ref":"#/$defs/Language"},"maxItems":3,"minItems":1,"type":"array"},"screen_names":{"maxProperties":8,"patternProperties":{"^[a-z]{2,3}$":{"maxLength":120,"minLength":1,"type":"string"}},"propertyNames":{"maxLength":3,"minLength":2},"type":"object"}},"required":["service_id","name_fi","name_sv","name_en","languages"],"type":"object"},"SessionAdmit":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionAdmitted":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admitted","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"official_name":{"maxLength":120,"minLength":1,"type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"peer":{"maxLength":16,"minLength":1,"pattern":"^[a-z][a-z0-9]*$","type":"string"},"participants":{"items":{"$ref":"#/$defs/Participant"},"maxItems":8,"minItems":2,"type":"array"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id","official_name","booth_name","peer","participants"],"type":"object"},"SessionEnd":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionEndReason":{"enum":["hung_up","booth_offline","cancelled","media_failed"],"type":"string"},"SessionEnded":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.ended","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"reason":{"$ref":"#/$defs/SessionEndReason"}},"required":["type","session_id","reason"],"type":"object"},"SessionLeave":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SessionLeft":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.left","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"role":{"$ref":"#/$defs/Role"},"reason":{"$ref":"#/$defs/SessionLeftReason"}},"required":["type","session_id","role"],"type":"object"},"SessionLeftReason":{"enum":["stepped_out","disconnected"],"type":"string"},"SessionLobby":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.lobby","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"ice_servers":{"items":{"$ref":"#/$defs/IceServer"},"maxItems":4,"type":"array"}},"required":["type","session_id"],"type":"object"},"SessionOffer":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.offer","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"booth_name":{"maxLength":120,"minLength":1,"type":"string"},"point":{"maxLength":120,"minLength":1,"type":"string"},"service_name":{"anyOf":[{"maxLength":120,"type":"string"},{"type":"null"}]},"service_names":{"anyOf":[{"additionalProperties":{"maxLength":120,"minLength":1,"type":"string"},"propertyNames":{"$ref":"#/$defs/Language"},"type":"object"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"waiting_since":{"type":"number"}},"required":["type","session_id","booth_name","point","waiting_since"],"type":"object"},"SessionRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.request","type":"string"},"service_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"language":{"anyOf":[{"$ref":"#/$defs/Language"},{"type":"null"}]},"screen_language":{"anyOf":[{"maxLength":3,"minLength":2,"pattern":"^[a-z]{2,3}$","type":"string"},{"type":"null"}]}},"type":"object","required":["type"]},"StillCapture":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.capture","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"upload_token":{"maxLength":128,"minLength":16,"pattern":"^[A-Za-z0-9_-]+$","type":"string"}},"required":["type","session_id","still_id","upload_token"],"type":"object"},"StillFailed":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.failed","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"code":{"maxLength":40,"minLength":1,"pattern":"^[a-z][a-z0-9_]*$","type":"string"}},"required":["type","session_id","still_id","code"],"type":"object"},"StillReady":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.ready","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"still_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"width":{"maximum":20000,"minimum":1,"type":"integer"},"height":{"maximum":20000,"minimum":1,"type":"integer"},"size":{"minimum":1,"type":"integer"},"mime":{"enum":["image/jpeg","image/png"],"type":"string"}},"required":["type","session_id","still_id","width","height","size","mime"],"type":"object"},"StillRequest":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"still.request","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"},"SummarySend":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"summary.send","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"text":{"maxLength":1000,"minLength":1,"type":"string"},"language":{"$ref":"#/$defs/Language"},"print":{"type":"boolean"}},"required":["type","session_id","text"],"type":"object"},"Welcome":{"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"welcome","type":"string"},"role":{"$ref":"#/$defs/Role"},"name":{"maxLength":120,"minLength":1,"type":"string"},"server_time":{"type":"number"},"resume_token":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]},"resumed":{"type":"boolean"}},"required":["type","role","name","server_time"],"type":"object"}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Hello"},{"$ref":"#/$defs/Welcome"},{"$ref":"#/$defs/Error"},{"$ref":"#/$defs/Presence"},{"$ref":"#/$defs/SessionRequest"},{"$ref":"#/$defs/SessionLobby"},{"$ref":"#/$defs/SessionAdmit"},{"$ref":"#/$defs/SessionAdmitted"},{"$ref":"#/$defs/SessionLeave"},{"$ref":"#/$defs/SessionLeft"},{"$ref":"#/$defs/SessionEnd"},{"$ref":"#/$defs/SessionEnded"},{"$ref":"#/$defs/ParticipantJoined"},{"$ref":"#/$defs/ParticipantRemove"},{"$ref":"#/$defs/ParticipantLeft"},{"$ref":"#/$defs/RtcOffer"},{"$ref":"#/$defs/RtcAnswer"},{"$ref":"#/$defs/RtcIce"},{"$ref":"#/$defs/RtcRestart"},{"$ref":"#/$defs/DeviceReport"},{"$ref":"#/$defs/AssistRequest"},{"$ref":"#/$defs/AssistAcknowledge"},{"$ref":"#/$defs/AssistClear"},{"$ref":"#/$defs/AssistStatus"},{"$ref":"#/$defs/CameraSelect"},{"$ref":"#/$defs/BoothVolume"},{"$ref":"#/$defs/BoothAudio"},{"$ref":"#/$defs/CheckinRequest"},{"$ref":"#/$defs/CheckinResult"},{"$ref":"#/$defs/BookingArrived"},{"$ref":"#/$defs/SessionOffer"},{"$ref":"#/$defs/QueueStatus"},{"$ref":"#/$defs/BoothCatalogue"},{"$ref":"#/$defs/AdvisorAlert"},{"$ref":"#/$defs/AlertAcknowledge"},{"$ref":"#/$defs/AlertCleared"},{"$ref":"#/$defs/AssistUnanswered"},{"$ref":"#/$defs/IdentRequest"},{"$ref":"#/$defs/IdentChallenge"},{"$ref":"#/$defs/IdentProgress"},{"$ref":"#/$defs/IdentResponse"},{"$ref":"#/$defs/IdentStatus"},{"$ref":"#/$defs/StillRequest"},{"$ref":"#/$defs/StillCapture"},{"$ref":"#/$defs/StillReady"},{"$ref":"#/$defs/StillFailed"},{"$ref":"#/$defs/SummarySend"},{"$ref":"#/$defs/PrintStatus"},{"$ref":"#/$defs/PrintJob"},{"$ref":"#/$defs/FeedbackRequest"},{"$ref":"#/$defs/FeedbackCitizen"},{"$ref":"#/$defs/FeedbackOfficial"},{"$ref":"#/$defs/FeedbackStatus"},{"$ref":"#/$defs/CallStats"},{"$ref":"#/$defs/CallEvent"},{"$ref":"#/$defs/GuestWaiting"},{"$ref":"#/$defs/GuestAdmit"},{"$ref":"#/$defs/GuestRefuse"},{"$ref":"#/$defs/GuestStatus"},{"$ref":"#/$defs/BoothSoftware"},{"$ref":"#/$defs/BoothMaintenance"},{"$ref":"#/$defs/BoothLogs"}],"$schema":"https://json-schema.org/draft/2020-12/schema","x-protocol-version":1,"x-client-messages":{"booth":["assist.request","booth.audio","booth.logs","booth.software","call.event","call.stats","checkin.request","device.status","feedback.citizen","hello","ident.progress","ident.response","print.status","rtc.answer","rtc.ice","rtc.offer","session.end","session.request","still.failed"],"official":["alert.ack","assist.ack","assist.clear","booth.volume","call.event","call.stats","camera.select","feedback.official","feedback.request","guest.admit","guest.refuse","hello","ident.request","participant.remove","rtc.answer","rtc.ice","rtc.offer","rtc.restart","session.admit","session.end","session.leave","still.request","summary.send"],"guest":["hello","rtc.answer","rtc.ice","rtc.offer"]},"type":"object"};
 const schema92 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema93 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.leave","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
 const schema94 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"session.end","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id"],"type":"object"};
@@ -39,6 +39,9 @@ const schema122 = {"additionalProperties":false,"properties":{"v":{"const":1,"ty
 const schema123 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.admit","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"};
 const schema124 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.refuse","type":"string"},"session_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},"guest_id":{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"}},"required":["type","session_id","guest_id"],"type":"object"};
 const schema125 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"guest.status","type":"string"},"state":{"enum":["waiting","refused"],"type":"string"}},"required":["type","state"],"type":"object"};
+const schema126 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.software","type":"string"},"version":{"maxLength":80,"type":"string"},"slot":{"maxLength":16,"type":"string"},"update_state":{"maxLength":80,"type":"string"},"started_at":{"type":"number"}},"required":["type","version","update_state","started_at"],"type":"object"};
+const schema127 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.maintenance","type":"string"},"action":{"enum":["restart_kiosk","reboot","send_logs"],"type":"string"}},"required":["type","action"],"type":"object"};
+const schema128 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"booth.logs","type":"string"},"text":{"maxLength":100000,"type":"string"}},"required":["type","text"],"type":"object"};
 const schema32 = {"additionalProperties":false,"properties":{"v":{"const":1,"type":"integer"},"type":{"const":"hello","type":"string"},"role":{"$ref":"#/$defs/Role"},"token":{"maxLength":512,"minLength":1,"type":"string"},"booth_id":{"anyOf":[{"maxLength":64,"minLength":1,"pattern":"^[A-Za-z0-9_.:-]+$","type":"string"},{"type":"null"}]},"client":{"maxLength":120,"type":"string"},"resume":{"anyOf":[{"maxLength":64,"minLength":20,"pattern":"^[A-Za-z0-9_-]+$","type":"string"},{"type":"null"}]}},"required":["type","role","token"],"type":"object"};
 const schema33 = {"enum":["booth","official","guest"],"type":"string"};
 const func1 = ((s) => [...s].length);
@@ -17491,8 +17494,10 @@ if(props0 !== true){
 props0 = true;
 }
 }
-else {
-const err622 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+else if(tag0 === "booth.software"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err622 = {instancePath,schemaPath:"#/$defs/BoothSoftware/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -17501,9 +17506,8 @@ vErrors.push(err622);
 }
 errors++;
 }
-}
-else {
-const err623 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(data.version === undefined){
+const err623 = {instancePath,schemaPath:"#/$defs/BoothSoftware/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -17512,14 +17516,454 @@ vErrors.push(err623);
 }
 errors++;
 }
-}
-else {
-const err624 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.update_state === undefined){
+const err624 = {instancePath,schemaPath:"#/$defs/BoothSoftware/required",keyword:"required",params:{missingProperty: "update_state"},message:"must have required property '"+"update_state"+"'"};
 if(vErrors === null){
 vErrors = [err624];
 }
 else {
 vErrors.push(err624);
+}
+errors++;
+}
+if(data.started_at === undefined){
+const err625 = {instancePath,schemaPath:"#/$defs/BoothSoftware/required",keyword:"required",params:{missingProperty: "started_at"},message:"must have required property '"+"started_at"+"'"};
+if(vErrors === null){
+vErrors = [err625];
+}
+else {
+vErrors.push(err625);
+}
+errors++;
+}
+for(const key34 in data){
+if(!((((((key34 === "v") || (key34 === "type")) || (key34 === "version")) || (key34 === "slot")) || (key34 === "update_state")) || (key34 === "started_at"))){
+const err626 = {instancePath,schemaPath:"#/$defs/BoothSoftware/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err626];
+}
+else {
+vErrors.push(err626);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data153 = data.v;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err627 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothSoftware/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err627];
+}
+else {
+vErrors.push(err627);
+}
+errors++;
+}
+if(1 !== data153){
+const err628 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothSoftware/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err628];
+}
+else {
+vErrors.push(err628);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data154 = data.type;
+if(typeof data154 !== "string"){
+const err629 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothSoftware/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err629];
+}
+else {
+vErrors.push(err629);
+}
+errors++;
+}
+if("booth.software" !== data154){
+const err630 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothSoftware/properties/type/const",keyword:"const",params:{allowedValue: "booth.software"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err630];
+}
+else {
+vErrors.push(err630);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data155 = data.version;
+if(typeof data155 === "string"){
+if(func1(data155) > 80){
+const err631 = {instancePath:instancePath+"/version",schemaPath:"#/$defs/BoothSoftware/properties/version/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters"};
+if(vErrors === null){
+vErrors = [err631];
+}
+else {
+vErrors.push(err631);
+}
+errors++;
+}
+}
+else {
+const err632 = {instancePath:instancePath+"/version",schemaPath:"#/$defs/BoothSoftware/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err632];
+}
+else {
+vErrors.push(err632);
+}
+errors++;
+}
+}
+if(data.slot !== undefined){
+let data156 = data.slot;
+if(typeof data156 === "string"){
+if(func1(data156) > 16){
+const err633 = {instancePath:instancePath+"/slot",schemaPath:"#/$defs/BoothSoftware/properties/slot/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
+if(vErrors === null){
+vErrors = [err633];
+}
+else {
+vErrors.push(err633);
+}
+errors++;
+}
+}
+else {
+const err634 = {instancePath:instancePath+"/slot",schemaPath:"#/$defs/BoothSoftware/properties/slot/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err634];
+}
+else {
+vErrors.push(err634);
+}
+errors++;
+}
+}
+if(data.update_state !== undefined){
+let data157 = data.update_state;
+if(typeof data157 === "string"){
+if(func1(data157) > 80){
+const err635 = {instancePath:instancePath+"/update_state",schemaPath:"#/$defs/BoothSoftware/properties/update_state/maxLength",keyword:"maxLength",params:{limit: 80},message:"must NOT have more than 80 characters"};
+if(vErrors === null){
+vErrors = [err635];
+}
+else {
+vErrors.push(err635);
+}
+errors++;
+}
+}
+else {
+const err636 = {instancePath:instancePath+"/update_state",schemaPath:"#/$defs/BoothSoftware/properties/update_state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err636];
+}
+else {
+vErrors.push(err636);
+}
+errors++;
+}
+}
+if(data.started_at !== undefined){
+let data158 = data.started_at;
+if(!((typeof data158 == "number") && (isFinite(data158)))){
+const err637 = {instancePath:instancePath+"/started_at",schemaPath:"#/$defs/BoothSoftware/properties/started_at/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err637];
+}
+else {
+vErrors.push(err637);
+}
+errors++;
+}
+}
+}
+else {
+const err638 = {instancePath,schemaPath:"#/$defs/BoothSoftware/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err638];
+}
+else {
+vErrors.push(err638);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "booth.maintenance"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err639 = {instancePath,schemaPath:"#/$defs/BoothMaintenance/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err639];
+}
+else {
+vErrors.push(err639);
+}
+errors++;
+}
+if(data.action === undefined){
+const err640 = {instancePath,schemaPath:"#/$defs/BoothMaintenance/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
+if(vErrors === null){
+vErrors = [err640];
+}
+else {
+vErrors.push(err640);
+}
+errors++;
+}
+for(const key35 in data){
+if(!(((key35 === "v") || (key35 === "type")) || (key35 === "action"))){
+const err641 = {instancePath,schemaPath:"#/$defs/BoothMaintenance/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err641];
+}
+else {
+vErrors.push(err641);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data159 = data.v;
+if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
+const err642 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothMaintenance/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err642];
+}
+else {
+vErrors.push(err642);
+}
+errors++;
+}
+if(1 !== data159){
+const err643 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothMaintenance/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err643];
+}
+else {
+vErrors.push(err643);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data160 = data.type;
+if(typeof data160 !== "string"){
+const err644 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothMaintenance/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err644];
+}
+else {
+vErrors.push(err644);
+}
+errors++;
+}
+if("booth.maintenance" !== data160){
+const err645 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothMaintenance/properties/type/const",keyword:"const",params:{allowedValue: "booth.maintenance"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data161 = data.action;
+if(typeof data161 !== "string"){
+const err646 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/BoothMaintenance/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err646];
+}
+else {
+vErrors.push(err646);
+}
+errors++;
+}
+if(!(((data161 === "restart_kiosk") || (data161 === "reboot")) || (data161 === "send_logs"))){
+const err647 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/BoothMaintenance/properties/action/enum",keyword:"enum",params:{allowedValues: schema127.properties.action.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err647];
+}
+else {
+vErrors.push(err647);
+}
+errors++;
+}
+}
+}
+else {
+const err648 = {instancePath,schemaPath:"#/$defs/BoothMaintenance/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err648];
+}
+else {
+vErrors.push(err648);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "booth.logs"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err649 = {instancePath,schemaPath:"#/$defs/BoothLogs/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err649];
+}
+else {
+vErrors.push(err649);
+}
+errors++;
+}
+if(data.text === undefined){
+const err650 = {instancePath,schemaPath:"#/$defs/BoothLogs/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+if(vErrors === null){
+vErrors = [err650];
+}
+else {
+vErrors.push(err650);
+}
+errors++;
+}
+for(const key36 in data){
+if(!(((key36 === "v") || (key36 === "type")) || (key36 === "text"))){
+const err651 = {instancePath,schemaPath:"#/$defs/BoothLogs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err651];
+}
+else {
+vErrors.push(err651);
+}
+errors++;
+}
+}
+if(data.v !== undefined){
+let data162 = data.v;
+if(!(((typeof data162 == "number") && (!(data162 % 1) && !isNaN(data162))) && (isFinite(data162)))){
+const err652 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothLogs/properties/v/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err652];
+}
+else {
+vErrors.push(err652);
+}
+errors++;
+}
+if(1 !== data162){
+const err653 = {instancePath:instancePath+"/v",schemaPath:"#/$defs/BoothLogs/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err653];
+}
+else {
+vErrors.push(err653);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data163 = data.type;
+if(typeof data163 !== "string"){
+const err654 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothLogs/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err654];
+}
+else {
+vErrors.push(err654);
+}
+errors++;
+}
+if("booth.logs" !== data163){
+const err655 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/BoothLogs/properties/type/const",keyword:"const",params:{allowedValue: "booth.logs"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err655];
+}
+else {
+vErrors.push(err655);
+}
+errors++;
+}
+}
+if(data.text !== undefined){
+let data164 = data.text;
+if(typeof data164 === "string"){
+if(func1(data164) > 100000){
+const err656 = {instancePath:instancePath+"/text",schemaPath:"#/$defs/BoothLogs/properties/text/maxLength",keyword:"maxLength",params:{limit: 100000},message:"must NOT have more than 100000 characters"};
+if(vErrors === null){
+vErrors = [err656];
+}
+else {
+vErrors.push(err656);
+}
+errors++;
+}
+}
+else {
+const err657 = {instancePath:instancePath+"/text",schemaPath:"#/$defs/BoothLogs/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err657];
+}
+else {
+vErrors.push(err657);
+}
+errors++;
+}
+}
+}
+else {
+const err658 = {instancePath,schemaPath:"#/$defs/BoothLogs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err658];
+}
+else {
+vErrors.push(err658);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else {
+const err659 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err659];
+}
+else {
+vErrors.push(err659);
+}
+errors++;
+}
+}
+else {
+const err660 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err660];
+}
+else {
+vErrors.push(err660);
+}
+errors++;
+}
+}
+else {
+const err661 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err661];
+}
+else {
+vErrors.push(err661);
 }
 errors++;
 }

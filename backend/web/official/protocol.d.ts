@@ -60,7 +60,10 @@ export type EtapisteWireMessage =
   | GuestWaiting
   | GuestAdmit
   | GuestRefuse
-  | GuestStatus;
+  | GuestStatus
+  | BoothSoftware
+  | BoothMaintenance
+  | BoothLogs;
 /**
  * Who is on the other end of a connection.
  */
@@ -891,4 +894,35 @@ export interface GuestStatus {
   v?: 1;
   type: "guest.status";
   state: "waiting" | "refused";
+}
+/**
+ * Booth -> backend after ``welcome``: its image version, booted slot and RAUC update state, and when the
+ * kiosk started (its uptime); the admin app's booth list shows them. ``version`` "" and ``update_state``
+ * "not an image" for a booth that does not run the appliance image (a developer's machine, the demo).
+ */
+export interface BoothSoftware {
+  v?: 1;
+  type: "booth.software";
+  version: string;
+  slot?: string;
+  update_state: string;
+  started_at: number;
+}
+/**
+ * Backend -> booth: the support provider restarts the kiosk (``restart_kiosk``: the kiosk exits and
+ * systemd starts it again) or reboots the booth (``reboot``), both only while no citizen is at the booth;
+ * or asks for the kiosk's recent log (``send_logs``: answered with ``booth.logs``).
+ */
+export interface BoothMaintenance {
+  v?: 1;
+  type: "booth.maintenance";
+  action: "restart_kiosk" | "reboot" | "send_logs";
+}
+/**
+ * Booth -> backend: the kiosk's own recent log lines (``kiosk/log_ring.py``; no personal data).
+ */
+export interface BoothLogs {
+  v?: 1;
+  type: "booth.logs";
+  text: string;
 }

@@ -52,6 +52,7 @@ ACCOUNTS = [
     ("neuvoja", "demo-advisor", "advisor-1"),  # advisor (Imatra)
     ("lpr", "x", "advisor-lpr"),  # advisor (Lappeenranta)
     ("paakayttaja", "demo-master", "master-1"),  # master admin
+    ("tuki", "pw", "support-1"),  # the support provider (every booth's diagnostics)
 ]
 
 
@@ -180,6 +181,14 @@ def admin_cells(api, m: Matrix, st: access.Standing, username: str, headers: dic
         )
     cell("own counts", "see", access.sees_own_counts(st, st.person_id) and not st.master,
          api.get(f"/api/reports/mine?{q}", headers=headers))  # fmt: skip
+    imatra_booth = BoothRef("imatra-1", IMATRA)
+    cell("booth diagnostics", "see", access.allows(st, Action.DIAGNOSE, imatra_booth),
+         api.get("/api/support/booths", headers=headers))  # fmt: skip
+    # A citizen is at imatra-1 in this test: an allowed restart is refused for that (409), never for access.
+    restart = api.post("/api/support/booths/imatra-1/maintenance", json={"action": "restart_kiosk"}, headers=headers)
+    assert restart.status_code in (403, 409), restart.text
+    m.check(username, "booth imatra-1", "restart", access.allows(st, Action.MAINTAIN, imatra_booth),
+            restart.status_code == 409)  # fmt: skip
 
 
 def _deactivate_probe(api, headers: dict[str, str], i: int):
@@ -226,6 +235,7 @@ def add_accounts(api) -> None:
     db = api.app.state.hub.db
     add_lappeenranta_advisor(db)
     add_account(db, "vero-reporter-1", "vero-reporter", "vero", "reporter", "vero", password="pw")
+    add_account(db, "support-1", "tuki", "imatra-city", "support", "", password="pw")
 
 
 def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):

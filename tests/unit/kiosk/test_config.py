@@ -34,7 +34,16 @@ def test_minimal_config_gets_safe_defaults():
 
 
 def test_missing_required_key_is_named():
-    assert error({"backend": {"url": "ws://x/ws", "secret": "s"}}).startswith("backend.booth_id: missing")
+    assert error({"backend": {"url": "ws://x/ws", "secret": "s"}}).startswith("backend: give booth_id")
+
+
+def test_an_enrolling_booth_has_an_identity_folder_instead_of_id_and_secret():
+    cfg = parse_config({"backend": {"url": "wss://b.example.fi/ws", "identity_dir": "/var/lib/etapiste/identity"}})
+    assert (cfg.identity_dir, cfg.booth_id, cfg.secret) == ("/var/lib/etapiste/identity", "", "")
+    both = {"url": "wss://b.example.fi/ws", "identity_dir": "id", "booth_id": "imatra-1", "secret": "s"}
+    assert "an enrolled booth has no booth_id" in error({"backend": both})
+    plain = {"url": "ws://b.example.fi/ws", "identity_dir": "id"}
+    assert "needs a wss:// url" in error({"backend": plain})
 
 
 def test_wrong_scheme_is_explained():

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boothConfig, closureDays, messageTextProblems, placeholdersIn, problemsOf, sectionsFor, setPasswordToken, weeklyHours,
-  withClosure,
+  boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, messageTextProblems, placeholdersIn, problemsOf,
+  sectionsFor, setPasswordToken, softwareLine, weeklyHours, withClosure,
 } from "../../../backend/web/admin/forms.js";
 
 test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
@@ -52,7 +52,8 @@ test("the set-password link's token is read from the address, and nothing else i
 test("the menu by role: master, authority admin, reporter, official", () => {
   const none = { master: false, official: false, admin_of: [], reporter_of: [] };
   assert.deepEqual(sectionsFor({ ...none, master: true }),
-    ["organisations", "points", "booths", "accounts", "reports", "calls", "audit"]);
+    ["organisations", "points", "booths", "accounts", "reports", "calls", "audit", "support"]);
+  assert.deepEqual(sectionsFor({ ...none, support: true }), ["support"]);
   assert.deepEqual(sectionsFor({ ...none, admin_of: ["kela"] }),
     ["accounts", "services", "skills", "texts", "closures", "reports", "calls"]);
   assert.deepEqual(sectionsFor({ ...none, reporter_of: ["kela"] }), ["reports"]);
@@ -86,4 +87,25 @@ test("closure days: added in date order, a day once (its reason replaced), bad d
   assert.deepEqual(bad.problems.map((p) => p.field), ["day", "reason"]);
   assert.equal(bad.closures, list);
   assert.deepEqual(withClosure(list, "2026-12-24", "x".repeat(201)).problems.map((p) => p.field), ["reason"]);
+});
+
+test("an enrolling booth's booth.toml names only the backend and the identity folder", () => {
+  const text = enrollingBoothConfig("https://e.example.fi");
+  assert.match(text, /url = "wss:\/\/e\.example\.fi\/ws"/);
+  assert.match(text, /identity_dir = /);
+  assert.doesNotMatch(text, /secret|booth_id/);
+});
+
+test("a certificate's last day is the day in Helsinki, not in UTC", () => {
+  // 2026-12-06 22:30 UTC is already the 7th in Helsinki (UTC+2).
+  assert.equal(helsinkiDay(Date.UTC(2026, 11, 6, 22, 30) / 1000), "2026-12-07");
+});
+
+test("a booth's software line: version and slot, the update state, since when it runs", () => {
+  const started = Date.UTC(2026, 10, 30, 7, 5) / 1000; // 09:05 in Helsinki
+  assert.equal(softwareLine({ version: "0.1+2026", slot: "A", update_state: "good", started_at: started }),
+    "0.1+2026 (A), good; 2026-11-30 09:05");
+  assert.equal(softwareLine({ version: "", slot: "", update_state: "not an image", started_at: started }),
+    "not an image; 2026-11-30 09:05");
+  assert.equal(softwareLine({ version: "", slot: "", update_state: "", started_at: null }), null);
 });

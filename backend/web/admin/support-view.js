@@ -1,0 +1,63 @@
+// @ts-check
+// Booth support for the support provider (and the master admin): every booth's connection, faults,
+// software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
+// is at the booth. Nothing here is about a citizen.
+
+import { t } from "../official/i18n.js";
+import { call, download } from "./api.js";
+import { softwareLine } from "./forms.js";
+import { failure, h, panel, table } from "./ui.js";
+
+/** @typedef {(message: string) => void} Say */
+
+/** @param {HTMLElement} root @param {Say} say */
+export async function supportView(root, say) {
+  const list = h("div");
+  async function refresh() {
+    const r = await call("GET", "/api/support/booths");
+    if (!r.ok) return say(failure(r.status));
+    list.replaceChildren(table(t("Booths"),
+      [t("Identifier"), t("Name"), t("Connection"), t("Faults"), t("Software, running since"), t("Actions")],
+      r.body.map((/** @type {any} */ b) => {
+        const connection = !b.online ? t("Offline") : b.in_use ? t("Online, a citizen at the booth") : t("Online");
+        const faults = b.faults.length
+          ? b.faults.map((/** @type {any} */ f) => `${f.role}: ${f.state}${f.reason ? ` (${f.reason})` : ""}`).join(", ")
+          : t("None");
+        const actions = h("div", { class: "actions" }, [
+          maintenanceButton(b.booth_id, "restart_kiosk", t("Restart the kiosk of {id}", { id: b.booth_id })),
+          maintenanceButton(b.booth_id, "reboot", t("Reboot {id}", { id: b.booth_id })),
+          logsButton(b.booth_id),
+        ]);
+        return [b.booth_id, b.name, connection, faults, softwareLine(b) ?? t("Not reported yet"), actions];
+      })));
+  }
+  /** @param {string} boothId @param {string} action @param {string} label */
+  function maintenanceButton(boothId, action, label) {
+    const button = h("button", { type: "button", class: "button", text: label });
+    button.addEventListener("click", async () => {
+      const r = await call("POST", `/api/support/booths/${encodeURIComponent(boothId)}/maintenance`, { action });
+      say(r.ok ? t("Sent to {id}.", { id: boothId }) : r.status === 409 ? String(r.body?.detail ?? "") : failure(r.status));
+    });
+    return button;
+  }
+  /** Ask the booth for its log, then save it once it has arrived (the booth answers within a moment). */
+  /** @param {string} boothId */
+  function logsButton(boothId) {
+    const button = h("button", { type: "button", class: "button", text: t("Logs of {id}", { id: boothId }) });
+    button.addEventListener("click", async () => {
+      const asked = await call("POST", `/api/support/booths/${encodeURIComponent(boothId)}/maintenance`,
+        { action: "send_logs" });
+      if (!asked.ok) return say(asked.status === 409 ? String(asked.body?.detail ?? "") : failure(asked.status));
+      for (let i = 0; i < 20; i += 1) {
+        if (await download(`/api/support/booths/${encodeURIComponent(boothId)}/logs`, `${boothId}.log`)) {
+          return say(t("Logs of {id} saved.", { id: boothId }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      say(t("The booth did not send its logs."));
+    });
+    return button;
+  }
+  root.replaceChildren(panel(t("Booth support"), [list]));
+  await refresh();
+}

@@ -80,7 +80,7 @@ test("the peer connection gets the backend's TURN servers with our own credentia
   assert.deepEqual(admittedCall(message, []).iceServers, [turn]);
   assert.deepEqual(iceServersOf({ ...message, ice_servers: [{ urls: ["stun:stun.example.fi"] }] }),
     [{ urls: ["stun:stun.example.fi"] }], "a server without credentials gets none");
-  const { ice_servers: _dropped, ...older } = message;
+  const older = Object.fromEntries(Object.entries(message).filter(([key]) => key !== "ice_servers"));
   assert.deepEqual(iceServersOf(older), [], "an older backend: no servers, host candidates only");
 });
 

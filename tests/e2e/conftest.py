@@ -94,10 +94,18 @@ def sound_kiosk(tmp_path: Path, backend: Backend, artifacts: Path, sound: SoundS
 
 
 @pytest.fixture(scope="session")
-def chromium(tmp_path_factory: pytest.TempPathFactory):
-    exe = chromium_path()  # Debian's chromium; None means Playwright's own build (Ubuntu)
+def playwright_driver():
+    """The one Playwright (sync) of the test session: a second ``sync_playwright()`` while one runs
+    is refused ("Sync API inside the asyncio loop"), so every browser is launched from this one."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory, playwright_driver):
+    exe = chromium_path()  # Debian's chromium; None means Playwright's own build (Ubuntu)
     media = tmp_path_factory.mktemp("fake-media")
     video = write_y4m(media / "official.y4m")
     audio = write_tone_wav(media / "official.wav")
@@ -105,10 +113,11 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):
     env = trusting_home(tmp_path_factory.mktemp("chromium-home"), local_tls()[0].cert)
     # Playwright's own HTTP client (page.request) runs in its Node driver: trust the CA there too.
     os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, headless=True, args=chromium_args(video, audio), env=env)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=exe, headless=True, args=chromium_args(video, audio), env=env
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -69,8 +69,11 @@ def turn_and_backend(tmp: Path) -> Iterator[Backend]:
 
 
 @contextmanager
-def chromium_in(net: LabNet, folder: Path) -> Iterator[Any]:
-    """Debian's Chromium inside the browser's namespace (Playwright, sync), trusting the tier's CA."""
+def chromium_in(net: LabNet, folder: Path, driver: Any = None) -> Iterator[Any]:
+    """Debian's Chromium inside the browser's namespace (Playwright, sync), trusting the tier's CA;
+    launched by ``driver`` (the test session's Playwright) or by a Playwright of its own (the bench)."""
+    from contextlib import nullcontext
+
     from playwright.sync_api import sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,7 +81,7 @@ def chromium_in(net: LabNet, folder: Path) -> Iterator[Any]:
     video, audio = write_y4m(folder / "official.y4m"), write_tone_wav(folder / "official.wav")
     env = trusting_home(folder / "home", local_tls()[0].cert)
     os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)  # page.request runs in Playwright's driver
-    with sync_playwright() as pw:
+    with nullcontext(driver) if driver is not None else sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(exe), headless=True, args=chromium_args(video, audio), env=env)
         try:
             yield browser

@@ -70,7 +70,7 @@ def test_texts_closure_days_and_audit_paging_by_role(tmp_path, new_page, artifac
         # -- the authority admin words the confirmation SMS --
         sign_in(page, "demo-admin", username="vero-admin")
         assert page.evaluate("etapisteAdmin.sections()") == [
-            "accounts", "services", "skills", "texts", "closures", "reports"]  # fmt: skip
+            "accounts", "services", "skills", "texts", "closures", "reports", "calls"]  # fmt: skip
         open_section(page, "Message texts")
         view.get_by_label("Message", exact=True).select_option(label="Booking confirmation – SMS and e-mail text")
         view.get_by_label("Language", exact=True).select_option(label="Suomi")

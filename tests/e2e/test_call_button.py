@@ -62,7 +62,7 @@ def test_call_button_alerts_the_advisor_and_the_light_answers(backend: Backend, 
     page.wait_for_selector("li.booth >> text=Call button", timeout=10_000)
 
     box.press()
-    alert = page.wait_for_selector("li.booth.assist-requested", timeout=10_000)
+    alert = page.wait_for_selector("li.booth.assist-requested", timeout=60_000)
     assert "Help requested" in alert.inner_text()
     wait_for("the button's light to come on", lambda: box.led is LedState.ON, timeout=10)
     page.screenshot(path=str(shots / "official-assist-requested.png"))

@@ -43,8 +43,8 @@ def turn_backend(net: LabNet, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="module")
-def netns_chromium(net: LabNet, tmp_path_factory: pytest.TempPathFactory):
-    with chromium_in(net, tmp_path_factory.mktemp("netns-chromium")) as browser:
+def netns_chromium(net: LabNet, tmp_path_factory: pytest.TempPathFactory, playwright_driver):
+    with chromium_in(net, tmp_path_factory.mktemp("netns-chromium"), playwright_driver) as browser:
         yield browser
 
 

@@ -39,7 +39,7 @@ def slip_for(language: Language):
     ("language", "expected"),
     [
         (Language.FI, ["Ajanvarausvahvistus", "Äänekosken palvelupiste", "ma 23.11.2026 klo 14.30", "Näytä QR-koodi"]),
-        (Language.SV, ["Bokningsbekräftelse", "Servicepunkt", "mån 23.11.2026 kl. 14.30", "När du kommer."]),
+        (Language.SV, ["Bokningsbekräftelse", "Servicepunkt", "mån 23.11.2026 kl. 14.30", "Visa QR-koden"]),
         (Language.EN, ["Booking confirmation", "Service point", "Mon 23 Nov 2026 at 14:30", "Arrive 10 minutes"]),
     ],
 )

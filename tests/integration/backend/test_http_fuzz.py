@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from backend.app import create_app
-from backend.config import BackendSettings
+from backend.config import BackendSettings, EnrollSettings
+from etapiste.local_ca import create_ca
 
 #: Drawn requests per operation (each sent five times: anonymous and four standings). 60 takes ≈ 30 s
 #: on 2 cores; ETAPISTE_FUZZ_EXAMPLES raises it for a longer hunt (the seed stays fixed).
@@ -117,8 +118,12 @@ class _Collect(logging.Handler):
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
-    db = Path(tmp_path_factory.mktemp("fuzz")) / "fuzz.db"
-    app = create_app(BackendSettings(database_url=f"sqlite:///{db}", seed_demo=True))
+    folder = Path(tmp_path_factory.mktemp("fuzz"))
+    db = folder / "fuzz.db"
+    # Enrollment on (a booth CA), so its endpoints are fuzzed down their real paths, not to "not configured".
+    booth_ca = create_ca(folder / "booth-ca", "Fuzz booth CA")
+    enroll = EnrollSettings(ca_cert_file=str(booth_ca.cert), ca_key_file=str(booth_ca.key))
+    app = create_app(BackendSettings(database_url=f"sqlite:///{db}", seed_demo=True, enroll=enroll))
     with TestClient(app) as client:  # raise_server_exceptions: an unhandled exception fails the test
         tokens = {}
         for standing, (username, password) in STANDINGS.items():

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from tests.e2e.booth_ui import start_walk_in
-from tests.e2e.browser import sign_in
-from tests.e2e.faults import RECOVERY_S, Link, booth_frames, flowing_again, page_frames
-from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.browser import REMOTE_PIXELS_JS, chromium_args, sign_in, trusting_home
+from tests.e2e.faults import RECOVERY_S, Link, OwnBrowser, booth_frames, flowing_again, page_frames
+from tests.e2e.media_files import write_document_video, write_tone_wav, write_y4m
+from tests.e2e.processes import Backend, Kiosk, local_tls
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -242,3 +243,82 @@ def test_a_backend_killed_while_a_citizen_waits_keeps_their_place(
     finally:
         again.stop()
         (artifacts / "backend-faults-lobby.log").write_text(again.log())
+
+
+@pytest.fixture
+def own_browser(chromium, tmp_path: Path) -> Iterator[OwnBrowser]:
+    """The official's own Chromium on a profile on disk (as on their workstation), closed at the end."""
+    media = tmp_path / "official-media"
+    media.mkdir()
+    args = chromium_args(write_y4m(media / "official.y4m"), write_tone_wav(media / "official.wav"))
+    env = trusting_home(tmp_path / "official-home", local_tls()[0].cert)
+    browser = OwnBrowser(chromium.browser_type, tmp_path / "official-profile", args, env)
+    yield browser
+    browser.close()
+
+
+def test_a_killed_official_browser_reopened_rejoins_the_call(
+    tmp_path: Path, backend: Backend, own_browser: OwnBrowser, artifacts: Path, booths: list[Kiosk]
+):
+    kiosk = start_kiosk(tmp_path, backend.port, artifacts, booths)
+    page = own_browser.open()
+    session_id = in_call(backend, kiosk, page)
+    resume = page.evaluate("() => localStorage.getItem('etapiste.official.resume')")
+    assert resume, "the official app keeps its resume token in localStorage"
+    wait_for("the browser to write its localStorage to disk", lambda: own_browser.on_disk(resume), timeout=30)
+    booth_before = booth_frames(kiosk)
+    started = time.monotonic()
+    own_browser.kill()  # kill -9: no unload, no goodbye, the tab's sessionStorage gone with it
+    page = own_browser.open()  # the official opens the browser and the app again; nothing else
+    page.goto(backend.url + "/official/")
+    page.wait_for_function(IN_CALL_JS, timeout=RECOVERY_S * 1000)
+    booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), booth_before, started)
+    page_s = flowing_again("the reopened official's page", lambda: page_frames(page), -1, started)
+    assert page.evaluate("() => window.etapiste.state().sessionId") == session_id
+    assert kiosk.status()["phase"] == "in_call"
+    record("official's browser killed (-9) and reopened", booth_s, page_s, artifacts)
+    page.screenshot(path=str(artifacts / "screenshots" / "official-rejoined-after-browser-kill.png"))
+    page.click("#sign-out")  # signing out forgets the sign-in and the resume token on this workstation
+    page.wait_for_selector("#username")
+    assert page.evaluate(
+        "() => [localStorage.getItem('etapiste.official.token'), localStorage.getItem('etapiste.official.resume')]"
+    ) == [None, None]
+
+
+def remote_mean(page: Any) -> float:
+    """The official's picture of the booth, its mean brightness (0: black, 255: white)."""
+    pixels = page.evaluate(REMOTE_PIXELS_JS)
+    return sum(pixels["mean"]) / 3 if pixels else -1.0
+
+
+def test_a_face_camera_unplugged_and_replugged_in_a_call_comes_back(
+    tmp_path: Path, backend: Backend, page, artifacts: Path, booths: list[Kiosk]
+):
+    # The face camera plays a file (a white page): the file gone is the camera unplugged (drivers/sim/camera.py).
+    face = write_document_video(tmp_path / "face.avi")
+    home = tmp_path / f"kiosk-{len(booths)}"
+    home.mkdir()
+    kiosk = Kiosk(
+        home,
+        backend.port,
+        artifacts / "screenshots" / "kiosk-faults",
+        extra_config=f'[cameras.face]\nkind = "simulated"\nvideo_file = "{face}"\n',
+    )
+    booths.append(kiosk)
+    in_call(backend, kiosk, page)
+    wait_for("the booth's picture on the official's page", lambda: remote_mean(page) > 150, timeout=RECOVERY_S)
+    face_device = "#booths li.booth[data-booth-id='imatra-1'] li.device"
+    face.rename(tmp_path / "unplugged.avi")  # the USB cable pulled
+    # The official sees why the picture went black: the booth's face camera is missing.
+    page.wait_for_selector(f"{face_device}[data-state='missing']", timeout=RECOVERY_S * 1000)
+    wait_for("the official's picture to go black", lambda: remote_mean(page) < 30, timeout=RECOVERY_S)
+    page.screenshot(path=str(artifacts / "screenshots" / "official-sees-face-camera-unplugged.png"))
+    booth_before, page_before = booth_frames(kiosk), page_frames(page)
+    started = time.monotonic()
+    (tmp_path / "unplugged.avi").rename(face)  # and plugged back in; nobody touches anything
+    wait_for("the booth's picture back on the official's page", lambda: remote_mean(page) > 150, timeout=RECOVERY_S)
+    booth_s = flowing_again("the booth", lambda: booth_frames(kiosk), booth_before, started)
+    page_s = flowing_again("the official's page", lambda: page_frames(page), page_before, started)
+    page.wait_for_selector(f"{face_device}[data-state='missing']", state="detached", timeout=RECOVERY_S * 1000)
+    assert kiosk.status()["phase"] == "in_call" and page.evaluate(IN_CALL_JS)
+    record("face camera unplugged and replugged in a call", booth_s, page_s, artifacts)

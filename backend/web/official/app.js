@@ -15,7 +15,17 @@ import {
   alertsDisconnected, clearAcking, expectAlertResend, onAdvisorAlert, onAlertCleared, resetAlerts,
 } from "./alerts.js";
 import { closeArrival, onBookingArrived, onPresence, onSessionOffer } from "./arrivals.js";
-import { requestLogin, revokeToken, storedResume, storedSession, storeName, storeResume, storeSession } from "./auth.js";
+import {
+  keepSignInAcrossRestarts,
+  requestLogin,
+  revokeToken,
+  storedResume,
+  storedSession,
+  storeName,
+  storeResume,
+  storeSession,
+} from "./auth.js";
+import { holdResumeLock } from "./resume-lock.js";
 import {
   changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onBoothStats, onEnded, onFeedbackStatus,
   onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
@@ -41,6 +51,9 @@ import { checkMessage } from "./validation.js";
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
 /** @typedef {import("./protocol.js").Welcome} Welcome */
 /** @typedef {import("./protocol.js").Error} ServerError */
+
+/** How long a reloaded page waits for its old page to let go of the resume lock (resume-lock.js). */
+const RESUME_LOCK_WAIT_MS = 3000;
 
 // Read-only hooks for the automated browser tests.
 Object.defineProperty(window, "etapiste", {
@@ -115,9 +128,18 @@ function init() {
   // skips or repeats one; tick() only writes what changed.
   setInterval(tick, 250);
 
-  const { token, name } = storedSession();
-  if (token) startSession(token, name);
-  else render();
+  // The official's own workstation: a browser killed in a call reopens signed in and rejoins it.
+  keepSignInAcrossRestarts();
+  render();
+  const later = () => {
+    state.resumeHolder = true; // the tab that held the call's token went: ours is kept from now
+    storeResume(state.resumeToken);
+  };
+  holdResumeLock(navigator.locks, RESUME_LOCK_WAIT_MS, later).then((held) => {
+    state.resumeHolder = held;
+    const { token, name } = storedSession();
+    if (token && !state.token) startSession(token, name);
+  }, unexpected);
 }
 
 /**
@@ -172,7 +194,8 @@ function startSession(token, name) {
   state.connected = false;
   state.reconnectAttempt = 0;
   // A reload of a signed-in tab: the last welcome's token brings the page back into its call.
-  state.resumeToken = storedSession().token === token ? storedResume() : null;
+  // Only the tab holding the resume lock uses (and keeps) the stored token: a second tab starts afresh.
+  state.resumeToken = state.resumeHolder && storedSession().token === token ? storedResume() : null;
   storeSession(token, name);
   render();
   connect();
@@ -299,7 +322,7 @@ function ignoreInvalid(errors) {
 function onWelcome(message) {
   welcomed();
   state.resumeToken = message.resume_token ?? null;
-  storeResume(state.resumeToken);
+  if (state.resumeHolder) storeResume(state.resumeToken);
   // Resumed with no call here (the page was reloaded): the session.admitted that follows is ours.
   state.rejoining = Boolean(message.resumed) && !state.call;
   if (!message.resumed && state.call) {

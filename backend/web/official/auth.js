@@ -3,7 +3,11 @@
 //
 // sessionStorage keeps the token for this tab only, so a reload reconnects
 // without asking again; disabled storage just means signing in after a
-// reload. The token and the name are never logged.
+// reload. The official app keeps it in localStorage instead
+// (`keepSignInAcrossRestarts`): on the official's own workstation a browser
+// that crashed or was closed in a call reopens signed in and rejoins the call
+// with the resume token kept next to it; signing out forgets both. The token
+// and the name are never logged.
 
 import { t } from "./i18n.js";
 import { readStored, store } from "./storage.js";
@@ -13,6 +17,18 @@ const LOGOUT_URL = "/api/logout";
 const TOKEN_KEY = "etapiste.official.token";
 const NAME_KEY = "etapiste.official.name";
 const RESUME_KEY = "etapiste.official.resume";
+
+/** Where the sign-in and the resume token are kept: this tab only, unless the app asks for more. */
+let where = /** @type {import("./storage.js").Where} */ ("session");
+
+/**
+ * Keep the sign-in (and the resume token next to it) in localStorage, so it
+ * outlives the browser: for the official's own workstation, where a browser
+ * killed mid-call must come back into the call. Call before anything is read.
+ */
+export function keepSignInAcrossRestarts() {
+  where = "local";
+}
 
 /** @typedef {{ token: string, name: string } | { error: string }} LoginResult */
 
@@ -67,27 +83,27 @@ export function revokeToken(token) {
 
 /** The token and name this tab signed in with, if any. */
 export function storedSession() {
-  return { token: readStored("session", TOKEN_KEY), name: readStored("session", NAME_KEY) || "" };
+  return { token: readStored(where, TOKEN_KEY), name: readStored(where, NAME_KEY) || "" };
 }
 
 /** Remember (or with null, forget) this tab's sign-in. @param {string | null} token @param {string | null} name */
 export function storeSession(token, name) {
-  store("session", TOKEN_KEY, token);
-  store("session", NAME_KEY, name);
-  if (token === null) store("session", RESUME_KEY, null);
+  store(where, TOKEN_KEY, token);
+  store(where, NAME_KEY, name);
+  if (token === null) store(where, RESUME_KEY, null);
 }
 
 /** This tab's resume token (the last welcome's): a reloaded page rejoins its call with it. */
 export function storedResume() {
-  return readStored("session", RESUME_KEY);
+  return readStored(where, RESUME_KEY);
 }
 
 /** Remember (or with null, forget) the last welcome's resume token. @param {string | null} token */
 export function storeResume(token) {
-  store("session", RESUME_KEY, token);
+  store(where, RESUME_KEY, token);
 }
 
 /** The name the server welcomed us with (it may have changed since sign-in). @param {string} name */
 export function storeName(name) {
-  store("session", NAME_KEY, name);
+  store(where, NAME_KEY, name);
 }

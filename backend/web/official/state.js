@@ -72,6 +72,7 @@ export const state = {
   clockOffset: 0, // server clock minus ours, in seconds (from welcome.server_time)
   /** @type {string | null} the last welcome's resume token: the next hello keeps our call with it */
   resumeToken: null,
+  resumeHolder: false, // this tab holds the resume lock (resume-lock.js): it may use the stored token
   rejoining: false, // resumed with no call here (a reload): the session.admitted that follows is ours
   /** @type {LobbyEntry[]} */
   lobby: [],

@@ -1,6 +1,6 @@
 // @ts-check
 // The browser's storage, for the few things the page remembers: the tab's
-// sign-in (sessionStorage, auth.js) and the chosen language (localStorage,
+// sign-in (auth.js: sessionStorage, or localStorage in the official app) and the chosen language (localStorage,
 // i18n.js). Storage can be disabled or full; then nothing is remembered and
 // nothing fails.
 

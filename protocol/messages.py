@@ -317,6 +317,8 @@ class Participant(BaseModel):
     peer: PeerId
     role: ParticipantRole
     name: Name
+    #: A guest's duty in the call (what the booth writes under their picture); None for the others.
+    duty: Literal["spoken_interpreter", "sign_interpreter", "support_person"] | None = None
 
 
 class SessionAdmit(_Message):

@@ -326,6 +326,7 @@ export interface Participant {
   peer: string;
   role: ParticipantRole;
   name: string;
+  duty?: ("spoken_interpreter" | "sign_interpreter" | "support_person") | null;
 }
 /**
  * A party leaves the session without ending it (official: back to lobby).

@@ -225,6 +225,9 @@ class KioskApp(App):
     def show_people(self, people: tuple[Participant, ...]) -> None:
         self.call.set_people(people)
 
+    def show_share(self, sharing: bool) -> None:
+        self.call.set_sharing(sharing)
+
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
 

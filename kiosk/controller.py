@@ -115,6 +115,10 @@ class Ui(Protocol):
         """The remote parties on the call screen: the official in charge large, a guest beside."""
         ...
 
+    def show_share(self, sharing: bool) -> None:
+        """The official's shared window large on the call screen, or back to the faces."""
+        ...
+
     def show_volume(self, volume: int) -> None:
         """The speaker's volume in %, for the call screen's louder/quieter control."""
         ...
@@ -534,6 +538,8 @@ class Controller:
                 self._start_media(sid, ice)
             case sm.ShowPeople(people=people):
                 self.ui.show_people(people)
+            case sm.ShowShare(sharing=sharing):
+                self.ui.show_share(sharing)
             case sm.ConnectPeer(session_id=sid, peer=peer):
                 self._connect_peer(sid, peer)
             case sm.ApplyAnswer(session_id=sid, peer=peer, sdp=sdp):

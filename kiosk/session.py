@@ -100,6 +100,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    ShareState,
     StillCapture,
     StillFailed,
     SummarySend,
@@ -571,6 +572,13 @@ class ShowPeople:
 
 
 @dataclass(frozen=True)
+class ShowShare:
+    """The official in charge's shared window large on the call screen (the official small), or not."""
+
+    sharing: bool
+
+
+@dataclass(frozen=True)
 class ConnectPeer:
     """Create a peer connection to ``peer`` sending our camera and microphone, then its offer."""
 
@@ -695,6 +703,7 @@ Command = (
     | PrintDocument
     | SetLook
     | ShowPeople
+    | ShowShare
 )
 
 
@@ -1369,6 +1378,8 @@ class BoothSession:
             return [ApplyAnswer(sid, msg.peer, msg.sdp)]
         if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
             return [SelectCamera(msg.source)]
+        if isinstance(msg, ShareState) and phase in _MEDIA_PHASES and msg.session_id == sid:
+            return [ShowShare(msg.sharing)]
         if isinstance(msg, BoothVolume) and phase in _MEDIA_PHASES and msg.session_id == sid:
             return [SetVolume(msg.volume)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:

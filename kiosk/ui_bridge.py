@@ -73,6 +73,9 @@ class UiBridge:
     def show_people(self, people: tuple[Participant, ...]) -> None:
         self._post("show_people", people)
 
+    def show_share(self, sharing: bool) -> None:
+        self._post("show_share", sharing)
+
     def show_volume(self, volume: int) -> None:
         self._post("show_volume", volume)
 

@@ -557,6 +557,16 @@ class AssistUnanswered(_Message):
     since: float  # unix time of the press
 
 
+class ShareState(_Message):
+    """The official in charge -> booth (relayed in a call): their shared window is shown to the
+    citizen (``sharing``), or no longer. The picture itself comes on the booth's third, receive-only
+    video transceiver; this says when to show it (a still window sends no frames to judge by)."""
+
+    type: Literal["share.state"] = "share.state"
+    session_id: Id
+    sharing: bool
+
+
 # --- check-in ---------------------------------------------------------------------
 
 
@@ -1029,6 +1039,7 @@ Message = Annotated[
         | BoothSoftware
         | BoothMaintenance
         | BoothLogs
+        | ShareState
     ),
     Field(discriminator="type"),
 ]
@@ -1084,6 +1095,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "call.event",
             "guest.admit",
             "guest.refuse",
+            "share.state",
         }
     ),
     Role.GUEST: frozenset({"hello", "rtc.offer", "rtc.answer", "rtc.ice"}),

@@ -75,6 +75,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionOffer,
+    ShareState,
 )
 
 
@@ -701,6 +702,10 @@ class CallBroker:
                     ErrorCode.NOT_ALLOWED,
                     f"source: this booth has no working {message.source.value} camera; it keeps sending what it sends",
                 )
+            return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
+        if isinstance(message, ShareState):
+            if not access.may_share_screen(me.role.value, party.id == s.official_id):
+                raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge shares a window with the booth")
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         if isinstance(message, BoothVolume):
             if not access.may_set_booth_volume(me.role.value):

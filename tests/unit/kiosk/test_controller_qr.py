@@ -113,6 +113,9 @@ class FakeUi:
     def show_people(self, people: tuple) -> None:
         self.people = people
 
+    def show_share(self, sharing: bool) -> None:
+        self.sharing = sharing
+
     def show_volume(self, volume: int) -> None:
         self.volumes.append(volume)
 

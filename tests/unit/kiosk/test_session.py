@@ -40,6 +40,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    ShareState,
 )
 
 SID = "s-1"
@@ -570,6 +571,17 @@ def test_a_guests_failed_connection_takes_their_picture_off_the_screen():
     m = in_call_with_a_guest()
     out = m.handle(sm.MediaFailed(SID, "g2", "ICE failed", 8))
     assert [c for c in out if isinstance(c, sm.ShowPeople)] == [sm.ShowPeople(m.state.people[:1])]
+
+
+def test_the_officials_shared_window_is_shown_and_taken_down_in_the_call_only():
+    m = machine_in(Phase.IN_CALL)
+    assert m.handle(sm.Received(ShareState(session_id=SID, sharing=True), 6)) == [sm.ShowShare(True)]
+    assert m.handle(sm.Received(ShareState(session_id=SID, sharing=False), 7)) == [sm.ShowShare(False)]
+    out = m.handle(sm.Received(ShareState(session_id="other", sharing=True), 8))
+    assert not [c for c in out if isinstance(c, sm.ShowShare)]
+    waiting = machine_in(Phase.LOBBY)
+    out = waiting.handle(sm.Received(ShareState(session_id=SID, sharing=True), 9))
+    assert not [c for c in out if isinstance(c, sm.ShowShare)]
 
 
 def test_every_event_has_a_handler_in_the_dispatch_table():

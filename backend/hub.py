@@ -112,6 +112,7 @@ from protocol.messages import (
     SessionEnd,
     SessionLeave,
     SessionRequest,
+    ShareState,
     StillFailed,
     StillRequest,
     SummarySend,
@@ -617,7 +618,7 @@ class Hub:
                 return b.assist_update(party.id, booth_id, AssistState.ACKNOWLEDGED)
             case AssistClear(booth_id=booth_id):
                 return b.assist_update(party.id, booth_id, AssistState.NONE)
-            case CameraSelect() | BoothVolume():
+            case CameraSelect() | BoothVolume() | ShareState():
                 return b.relay(party, msg.session_id, msg)
             case BoothAudio():
                 return b.booth_audio(party, msg)

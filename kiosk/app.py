@@ -54,7 +54,7 @@ from kiosk.screens.theme import THEME, Scale
 from kiosk.screens.wording import WORDING
 from kiosk.ui_bridge import UiBridge
 from kiosk.watchdog import SHUTDOWN_LIMIT_S, shutdown_watchdog
-from protocol.messages import AssistState, ServiceChoice
+from protocol.messages import AssistState, Participant, ServiceChoice
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -222,6 +222,12 @@ class KioskApp(App):
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self.lobby.set_queue(position, wait_min)
 
+    def show_people(self, people: tuple[Participant, ...]) -> None:
+        self.call.set_people(people)
+
+    def show_share(self, sharing: bool) -> None:
+        self.call.set_sharing(sharing)
+
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
 
@@ -287,6 +293,8 @@ class KioskApp(App):
         texts["look"] = {"large_text": THEME.look.large_text, "high_contrast": THEME.look.high_contrast}
         texts["min_text_px"] = THEME.scale.font(0, THEME.look.large_text)
         texts["min_target_px"] = THEME.scale.min_target_px
+        if self.screens.current == "call":
+            texts["pictures"] = self.call.pictures()
         tmp = target.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, target.with_suffix(".json"))

@@ -76,6 +76,7 @@ from protocol.messages import (
     ErrorCode,
     Hello,
     IceServer,
+    Participant,
     Role,
     ServiceChoice,
     Welcome,
@@ -109,6 +110,14 @@ class Ui(Protocol):
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None: ...
 
     def show_queue(self, position: int, wait_min: int | None) -> None: ...
+
+    def show_people(self, people: tuple[Participant, ...]) -> None:
+        """The remote parties on the call screen: the official in charge large, a guest beside."""
+        ...
+
+    def show_share(self, sharing: bool) -> None:
+        """The official's shared window large on the call screen, or back to the faces."""
+        ...
 
     def show_volume(self, volume: int) -> None:
         """The speaker's volume in %, for the call screen's louder/quieter control."""
@@ -527,6 +536,10 @@ class Controller:
                 self.ui.show_queue(position, wait_min)
             case sm.StartMedia(session_id=sid, ice_servers=ice):
                 self._start_media(sid, ice)
+            case sm.ShowPeople(people=people):
+                self.ui.show_people(people)
+            case sm.ShowShare(sharing=sharing):
+                self.ui.show_share(sharing)
             case sm.ConnectPeer(session_id=sid, peer=peer):
                 self._connect_peer(sid, peer)
             case sm.ApplyAnswer(session_id=sid, peer=peer, sdp=sdp):

@@ -35,6 +35,7 @@ from aiortc import (
     RTCConfiguration,
     RTCIceServer,
     RTCPeerConnection,
+    RTCRtpTransceiver,
     RTCSessionDescription,
     VideoStreamTrack,
 )
@@ -180,6 +181,8 @@ class PeerLink:
         self.stats = stats
         self.mixer = mixer
         self.remote_video = RemoteVideo(stats)
+        #: What this peer shares with the citizen (a window), on its own receive-only transceiver.
+        self.shared_video = RemoteVideo(MediaStats())
         self.pc = prepared.pc if prepared is not None else RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         self._outgoing = outgoing  # this link's relayed copies of camera and microphone
         self._tasks: list[asyncio.Task[None]] = []
@@ -190,6 +193,7 @@ class PeerLink:
                 prepared.attach(track)
             else:
                 self.pc.addTrack(track)
+        self._share = prepared.share if prepared is not None else add_share_transceiver(self.pc)
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -199,13 +203,18 @@ class PeerLink:
         await self.pc.close()
 
     def _track(self, track: MediaStreamTrack) -> None:
-        consume = self._consume_video if track.kind == "video" else self._consume_audio
-        self._tasks.append(asyncio.ensure_future(consume(track)))
+        if track is self._share.receiver.track:
+            self._tasks.append(asyncio.ensure_future(self._consume_video(track, self.shared_video)))
+            return
+        if track.kind == "video":
+            self._tasks.append(asyncio.ensure_future(self._consume_video(track, self.remote_video)))
+        else:
+            self._tasks.append(asyncio.ensure_future(self._consume_audio(track)))
 
-    async def _consume_video(self, track: MediaStreamTrack) -> None:
+    async def _consume_video(self, track: MediaStreamTrack, into: RemoteVideo) -> None:
         try:
             while True:
-                self.remote_video.accept(await track.recv())
+                into.accept(await track.recv())
         except MediaStreamError:
             pass
 
@@ -341,6 +350,7 @@ class PreparedConnection:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         # In the order ``CallMedia.offer`` adds its tracks: camera, then microphone.
         self._transceivers = [self.pc.addTransceiver("video"), self.pc.addTransceiver("audio")]
+        self.share = add_share_transceiver(self.pc)
         self.offer_sdp: str | None = None
 
     async def gather(self) -> None:
@@ -357,6 +367,15 @@ class PreparedConnection:
 
     async def close(self) -> None:
         await self.pc.close()
+
+
+def add_share_transceiver(pc: RTCPeerConnection) -> RTCRtpTransceiver:
+    """A receive-only video transceiver, last in the offer, for a window the peer shares.
+
+    Made at call start because aiortc cannot renegotiate: the official's page answers it
+    ``sendonly`` with no track and starts sending with ``replaceTrack`` when the official
+    confirms; other peers answer it ``inactive``. Its track never goes into the camera picture."""
+    return pc.addTransceiver("video", direction="recvonly")
 
 
 def _turn_rank(url: str) -> int:

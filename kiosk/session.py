@@ -80,6 +80,7 @@ from protocol.messages import (
     IdentState,
     IdentStatus,
     Language,
+    Participant,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantRole,
@@ -99,6 +100,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    ShareState,
     StillCapture,
     StillFailed,
     SummarySend,
@@ -563,6 +565,20 @@ class StartMedia:
 
 
 @dataclass(frozen=True)
+class ShowPeople:
+    """Who the citizen sees in the call: every remote party, the official in charge first."""
+
+    people: tuple[Participant, ...]
+
+
+@dataclass(frozen=True)
+class ShowShare:
+    """The official in charge's shared window large on the call screen (the official small), or not."""
+
+    sharing: bool
+
+
+@dataclass(frozen=True)
 class ConnectPeer:
     """Create a peer connection to ``peer`` sending our camera and microphone, then its offer."""
 
@@ -686,6 +702,8 @@ Command = (
     | PrintSummary
     | PrintDocument
     | SetLook
+    | ShowPeople
+    | ShowShare
 )
 
 
@@ -712,6 +730,8 @@ class State:
     peer: str | None = None
     lead_peer: str | None = None
     remotes: tuple[str, ...] = ()
+    #: The remote parties as the backend named them (name, role, a guest's duty), in ``remotes``' order.
+    people: tuple[Participant, ...] = ()
     #: The ID card is in the reader (the booth's, kept across phases).
     card_in: bool = False
     #: In a call, identification under way: its step (card, pin, signing, checking, result) and challenge.
@@ -988,7 +1008,7 @@ class BoothSession:
         if ev.peer != self.state.lead_peer:
             # A guest's connection: close it; the citizen and the official go on.
             self.state = replace(self.state, remotes=tuple(p for p in self.state.remotes if p != ev.peer))
-            return [Log(f"media to peer {ev.peer} failed: {ev.reason}"), DisconnectPeer(ev.peer)]
+            return [Log(f"media to peer {ev.peer} failed: {ev.reason}"), DisconnectPeer(ev.peer), self._people()]
         if self.state.phase is Phase.IN_CALL:
             return self._reconnect_media(ev.peer, ev.now, f"media failed: {ev.reason}")
         return self._fail_media(ev.now, f"media failed: {ev.reason}")
@@ -1011,7 +1031,18 @@ class BoothSession:
 
     def _call(self) -> dict[str, Any]:
         """The call's peers, to carry into the next phase of the same call."""
-        return {"peer": self.state.peer, "lead_peer": self.state.lead_peer, "remotes": self.state.remotes}
+        return {
+            "peer": self.state.peer,
+            "lead_peer": self.state.lead_peer,
+            "remotes": self.state.remotes,
+            "people": self.state.people,
+        }
+
+    def _people(self) -> ShowPeople:
+        """The remote parties still connected, the official in charge first (the large picture)."""
+        here = [p for p in self.state.people if p.peer in self.state.remotes]
+        here.sort(key=lambda p: p.peer != self.state.lead_peer)
+        return ShowPeople(tuple(here))
 
     def _on_participant(self, msg: ParticipantJoined | ParticipantLeft) -> list[Command]:
         """Someone joined (one more connection) or left (one fewer) the call in progress."""
@@ -1020,12 +1051,17 @@ class BoothSession:
             peer = msg.participant.peer
             if peer == self.state.peer or peer in remotes:
                 return [Log(f"peer {peer} is already connected")]
-            self.state = replace(self.state, remotes=(*remotes, peer))
-            return [Log(f"{msg.participant.role.value} {peer} joined"), ConnectPeer(msg.session_id, peer)]
+            people = (*(p for p in self.state.people if p.peer != peer), msg.participant)
+            self.state = replace(self.state, remotes=(*remotes, peer), people=people)
+            return [
+                Log(f"{msg.participant.role.value} {peer} joined"),
+                ConnectPeer(msg.session_id, peer),
+                self._people(),
+            ]
         if msg.peer not in remotes:
             return [Log(f"peer {msg.peer} left; the booth had no connection to it")]
         self.state = replace(self.state, remotes=tuple(p for p in remotes if p != msg.peer))
-        return [Log(f"peer {msg.peer} {msg.reason.value}"), DisconnectPeer(msg.peer)]
+        return [Log(f"peer {msg.peer} {msg.reason.value}"), DisconnectPeer(msg.peer), self._people()]
 
     def _fail_media(self, now: float, why: str) -> list[Command]:
         sid = self.state.session_id
@@ -1342,6 +1378,8 @@ class BoothSession:
             return [ApplyAnswer(sid, msg.peer, msg.sdp)]
         if isinstance(msg, CameraSelect) and phase in _MEDIA_PHASES:
             return [SelectCamera(msg.source)]
+        if isinstance(msg, ShareState) and phase in _MEDIA_PHASES and msg.session_id == sid:
+            return [ShowShare(msg.sharing)]
         if isinstance(msg, BoothVolume) and phase in _MEDIA_PHASES and msg.session_id == sid:
             return [SetVolume(msg.volume)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:
@@ -1390,10 +1428,12 @@ class BoothSession:
             peer=msg.peer,
             lead_peer=lead,
             remotes=remotes,
+            people=tuple(p for p in msg.participants if p.peer != msg.peer),
         )
         return [
             StartMedia(msg.session_id, msg.ice_servers),
             *(ConnectPeer(msg.session_id, p) for p in remotes),
+            self._people(),
             Show(Screen.CALL, Notice.CONNECTING, msg.official_name),
         ]
 
@@ -1459,6 +1499,7 @@ class BoothSession:
         peer: str | None = None,
         lead_peer: str | None = None,
         remotes: tuple[str, ...] = (),
+        people: tuple[Participant, ...] = (),
     ) -> None:
         """Enter ``phase``. What belongs to the booth (devices, call button, catalogue) carries over;
         what belongs to a phase is passed again or forgotten."""
@@ -1476,6 +1517,7 @@ class BoothSession:
             peer=peer,
             lead_peer=lead_peer,
             remotes=remotes,
+            people=people,
             card_in=self.state.card_in,
             # The next citizen starts with no language chosen: a walk-up back to the start resets it.
             language=None if phase is Phase.IDLE else self.state.language,

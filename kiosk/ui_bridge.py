@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kiosk.controller import Ui
     from kiosk.enrollment import EnrollView
     from kiosk.media import CallMedia
-    from protocol.messages import AssistState, ServiceChoice
+    from protocol.messages import AssistState, Participant, ServiceChoice
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -69,6 +69,12 @@ class UiBridge:
 
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self._post("show_queue", position, wait_min)
+
+    def show_people(self, people: tuple[Participant, ...]) -> None:
+        self._post("show_people", people)
+
+    def show_share(self, sharing: bool) -> None:
+        self._post("show_share", sharing)
 
     def show_volume(self, volume: int) -> None:
         self._post("show_volume", volume)

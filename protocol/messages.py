@@ -317,6 +317,8 @@ class Participant(BaseModel):
     peer: PeerId
     role: ParticipantRole
     name: Name
+    #: A guest's duty in the call (what the booth writes under their picture); None for the others.
+    duty: Literal["spoken_interpreter", "sign_interpreter", "support_person"] | None = None
 
 
 class SessionAdmit(_Message):
@@ -553,6 +555,16 @@ class AssistUnanswered(_Message):
     booth_id: Id
     booth_name: Name
     since: float  # unix time of the press
+
+
+class ShareState(_Message):
+    """The official in charge -> booth (relayed in a call): their shared window is shown to the
+    citizen (``sharing``), or no longer. The picture itself comes on the booth's third, receive-only
+    video transceiver; this says when to show it (a still window sends no frames to judge by)."""
+
+    type: Literal["share.state"] = "share.state"
+    session_id: Id
+    sharing: bool
 
 
 # --- check-in ---------------------------------------------------------------------
@@ -1027,6 +1039,7 @@ Message = Annotated[
         | BoothSoftware
         | BoothMaintenance
         | BoothLogs
+        | ShareState
     ),
     Field(discriminator="type"),
 ]
@@ -1082,6 +1095,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "call.event",
             "guest.admit",
             "guest.refuse",
+            "share.state",
         }
     ),
     Role.GUEST: frozenset({"hello", "rtc.offer", "rtc.answer", "rtc.ice"}),

@@ -351,6 +351,12 @@ def may_set_booth_volume(in_call_as: str | None) -> bool:
     return in_call_as == "official"
 
 
+def may_share_screen(in_call_as: str | None, in_charge: bool) -> bool:
+    """Show a window of one's own on the booth's screen: the official in charge only, who answers
+    for what the citizen sees; not another official in the call, not a guest."""
+    return in_call_as == "official" and in_charge
+
+
 def hears_booth_audio_level(in_call_as: str | None) -> bool:
     """The booth's microphone level and warnings (silent, clipping): the officials in its call,
     who can ask the citizen to come closer. A level, never sound; guests need not see it."""

@@ -75,6 +75,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionOffer,
+    ShareState,
 )
 
 
@@ -120,10 +121,12 @@ class CallParticipant:
     name: str
     joined_at: float
     left_at: float | None = None
+    #: A guest's duty (spoken_interpreter, sign_interpreter, support_person): the booth shows it.
+    duty: str | None = None
 
     def wire(self) -> Participant:
         """What the other participants are told: the peer id, never the account."""
-        return Participant(peer=self.peer, role=self.role, name=self.name)
+        return Participant(peer=self.peer, role=self.role, name=self.name, duty=self.duty)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -159,13 +162,15 @@ class CallSession:
     def participant(self, party: Party) -> CallParticipant | None:
         return next((p for p in self.present() if p.party == party), None)
 
-    def join(self, party: Party, role: ParticipantRole, name: str, now: float) -> tuple[CallSession, CallParticipant]:
-        """This session with ``party`` in it under a fresh peer id."""
+    def join(
+        self, party: Party, role: ParticipantRole, name: str, now: float, duty: str | None = None
+    ) -> tuple[CallSession, CallParticipant]:
+        """This session with ``party`` in it under a fresh peer id (``duty``: a guest's role)."""
         if role is ParticipantRole.BOOTH:
             who = CallParticipant(BOOTH_PEER, role, party, name, now)
             return replace(self, participants=(*self.participants, who)), who
         n = self.peers_issued + 1
-        who = CallParticipant(f"{_PEER_PREFIX[role]}{n}", role, party, name, now)
+        who = CallParticipant(f"{_PEER_PREFIX[role]}{n}", role, party, name, now, duty=duty)
         return replace(self, participants=(*self.participants, who), peers_issued=n), who
 
     def depart(self, peers: Iterable[str], now: float) -> CallSession:
@@ -598,7 +603,7 @@ class CallBroker:
         if len(s.present()) >= 8:
             raise BrokerError(ErrorCode.BUSY, "a call holds at most 8 participants")
         before = s.present()
-        s, who = s.join(Party(Role.GUEST, guest.guest_id), ParticipantRole.GUEST, guest.name, now)
+        s, who = s.join(Party(Role.GUEST, guest.guest_id), ParticipantRole.GUEST, guest.name, now, duty=guest.role)
         self.sessions[s.id] = s
         joined = ParticipantJoined(session_id=s.id, participant=who.wire())
         return [*(Deliver(p.party, joined) for p in before), *self._admitted(s, [who], now), CallChanged(s)]
@@ -697,6 +702,10 @@ class CallBroker:
                     ErrorCode.NOT_ALLOWED,
                     f"source: this booth has no working {message.source.value} camera; it keeps sending what it sends",
                 )
+            return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
+        if isinstance(message, ShareState):
+            if not access.may_share_screen(me.role.value, party.id == s.official_id):
+                raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge shares a window with the booth")
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         if isinstance(message, BoothVolume):
             if not access.may_set_booth_volume(me.role.value):

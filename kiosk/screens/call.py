@@ -1,5 +1,9 @@
 """The meeting: the official large, the citizen's own picture small, and the citizen's few controls.
 
+With a third party (an interpreter, a support person) the official in charge
+stays the large picture and the guest is a smaller one beside it, each named
+with their role under the picture in the citizen's one language.
+
 At the top, who the citizen is talking to and a status line; on the left,
 louder/quieter and "call the service advisor" (the physical call button's
 twin: the same event, the same path to the advisor). Nothing here ends the
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
@@ -26,11 +31,31 @@ from kiosk.screens.common import BoothScreen, big_button, big_label
 from kiosk.screens.theme import THEME
 from kiosk.screens.wording import WORDING
 from kiosk.session import Notice
+from protocol.messages import Participant, ParticipantRole
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
 ADVISOR_COLOUR = (0.62, 0.22, 0.10, 1)  # the call button's red-orange, darkened for white text (AA)
 
 FPS = 30
+
+#: Where the pictures go: alone, the official fills the screen; with a guest, the two side by side.
+ALONE = {"size_hint": (1, 0.92), "pos_hint": {"x": 0, "y": 0}}
+LEAD_WITH_GUEST = {"size_hint": (0.56, 0.64), "pos_hint": {"x": 0.18, "y": 0.21}}
+GUEST_TILE = {"size_hint": (0.24, 0.34), "pos_hint": {"x": 0.75, "y": 0.48}}
+#: The official's shared window: large in the middle, the official in the guest's place (the guest hidden).
+SHARED = {"size_hint": (0.56, 0.72), "pos_hint": {"x": 0.18, "y": 0.13}}
+
+
+def role_key(person: Participant) -> str:
+    """The text key of what a remote party is to the citizen (a guest by their duty)."""
+    if person.role is ParticipantRole.OFFICIAL:
+        return "role_official"
+    return f"duty_{person.duty}" if person.duty else "duty_guest"
+
+
+def caption(person: Participant, language: str | None) -> str:
+    """Name, then role, under a picture."""
+    return f"{person.name}\n{say(role_key(person), language, ' · ')}"
 
 
 class VideoView(Image):
@@ -97,6 +122,21 @@ class CallScreen(BoothScreen):
         self.volume = big_label("", 0.14, size_hint=(0.16, 0.07), pos_hint={"x": 0.01, "y": 0.19})
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
+        self.guest = VideoView("rgb", **GUEST_TILE)
+        self.shared = VideoView("rgb", **SHARED)
+        self._people: tuple[Participant, ...] = ()
+        self._guest_serial = -1
+        self._sharing = False
+        self._shared_serial = -1
+        # Names and roles under the pictures; empty (not drawn) while the official is alone.
+        self.lead_caption = WORDING.render(
+            big_label("", 0.09, size_hint=(0.4, 0.12), pos_hint={"center_x": 0.46, "y": 0.08}),
+            lambda lang: self._caption(0, lang),
+        )
+        self.guest_caption = WORDING.render(
+            big_label("", 0.09, size_hint=(0.24, 0.16), pos_hint={"x": 0.75, "y": 0.3}),
+            lambda lang: self._caption(1, lang),
+        )
         self._official = ""
         self._connected = False
         self.title = WORDING.render(
@@ -107,7 +147,7 @@ class CallScreen(BoothScreen):
         )
         self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
         shown = (self.remote, self.local, self.title, self.status, self.notice, self.louder, self.quieter)
-        for w in (*shown, self.volume, self.advisor):
+        for w in (*shown, self.guest, self.shared, self.lead_caption, self.guest_caption, self.volume, self.advisor):
             root.add_widget(w)
         self.add_widget(root)
         self.media: CallMedia | None = None
@@ -118,10 +158,46 @@ class CallScreen(BoothScreen):
     def set_media(self, media: CallMedia | None) -> None:
         self.media = media
         self._serial = -1
+        self._guest_serial = -1
         if media is None:
             # Nothing of this citizen's call stays on screen for the next one.
             self.remote.clear()
             self.local.clear()
+            self.guest.clear()
+            self.set_people(())
+            self.set_sharing(False)
+
+    def set_people(self, people: tuple[Participant, ...]) -> None:
+        """The remote parties, the official in charge first: with a guest, two pictures with captions."""
+        self._people = people
+        self._lay_out()
+
+    def set_sharing(self, sharing: bool) -> None:
+        """The official in charge shows a window (large, the official small beside it), or stopped."""
+        self._sharing = sharing
+        self._shared_serial = -1
+        self.shared.clear()  # nothing of a window stays on screen once its sharing stopped
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        with_guest = len(self._people) > 1
+        layout = GUEST_TILE if self._sharing else LEAD_WITH_GUEST if with_guest else ALONE
+        self.remote.size_hint, self.remote.pos_hint = layout["size_hint"], dict(layout["pos_hint"])
+        if self._sharing or not with_guest:
+            self.guest.clear()
+        self._guest_serial = -1
+        self.lead_caption.text = self._caption(0, WORDING.language)
+        self.guest_caption.text = self._caption(1, WORDING.language)
+
+    def _caption(self, index: int, language: str | None) -> str:
+        """The caption of the ``index``th remote party; none while the official is alone (the title names them).
+
+        While the official shares a window they sit in the guest's place, with their caption."""
+        if self._sharing:
+            return caption(self._people[0], language) if index == 1 and self._people else ""
+        if len(self._people) < 2 or index >= len(self._people):
+            return ""
+        return caption(self._people[index], language)
 
     def set_volume(self, volume: int) -> None:
         self.volume.text = f"{volume} %"
@@ -160,8 +236,50 @@ class CallScreen(BoothScreen):
             self.remote.show_frame(remote.size, remote.rgb)
             if self.notice.text:
                 self.notice.text = ""  # the picture arrived: "connecting" is over
+        if self._sharing:
+            self._update_shared(media)
+        elif len(self._people) > 1:
+            self._update_guest(media)
         local = media.camera_track.last_bgr
         if local is not None and local is not self._local_seen:
             self._local_seen = local
             h, w = local.shape[:2]
             self.local.show_frame((w, h), local.tobytes())
+
+    def _update_guest(self, media: CallMedia) -> None:
+        """The second party's picture (the first guest), blitted when a new frame came."""
+        try:
+            video = media.link(self._people[1].peer).remote_video
+        except KeyError:
+            return  # its connection is being made or was closed
+        if video.serial != self._guest_serial and video.rgb is not None and video.size is not None:
+            self._guest_serial = video.serial
+            self.guest.show_frame(video.size, video.rgb)
+
+    def _update_shared(self, media: CallMedia) -> None:
+        """The official in charge's shared window, blitted when a new frame came."""
+        if not self._people:
+            return
+        try:
+            video = media.link(self._people[0].peer).shared_video
+        except KeyError:
+            return
+        if video.serial != self._shared_serial and video.rgb is not None and video.size is not None:
+            self._shared_serial = video.serial
+            self.shared.show_frame(video.size, video.rgb)
+
+    def pictures(self) -> list[dict[str, object]]:
+        """The remote pictures on the screen now, for the debug dump: whose, frames shown, and where
+        (fractions of the window from the top left), so a test can look at that part of the screenshot."""
+        out: list[dict[str, object]] = []
+        for who, view in (("official", self.remote), ("guest", self.guest), ("shared", self.shared)):
+            if view.opacity <= 0 or view.texture is None:
+                continue
+            width, height = Window.size
+            x, y = view.to_window(view.x, view.y)
+            # The picture inside the widget ("contain": centred, aspect kept).
+            nw, nh = view.norm_image_size
+            left, bottom = x + (view.width - nw) / 2, y + (view.height - nh) / 2
+            rect = [left / width, 1 - (bottom + nh) / height, nw / width, nh / height]
+            out.append({"who": who, "frames": view.frames_shown, "rect": [round(v, 4) for v in rect]})
+        return out

@@ -10,6 +10,7 @@ interpreter, and the interpreter and the official see each other (browser to bro
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,9 @@ import pytest
 from backend.notify.fake_gateway import FakeSmsGateway
 from tests.e2e.booth_ui import start_walk_in
 from tests.e2e.browser import sign_in
+from tests.e2e.media_files import MAGENTA, YELLOW
 from tests.e2e.processes import Backend, Kiosk
+from tests.e2e.test_call import read_png, share_of
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -120,6 +123,35 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
         return frames if len(frames) == 2 and min(frames) > 0 else None
 
     wait_for("the booth's and the official's pictures at the interpreter", both_pictures, timeout=30)
+
+    # The booth's screen: the official large, the interpreter beside, each named with their role
+    # in the citizen's Finnish; the interpreter's camera (magenta over yellow) fills their tile.
+    def booth_shows_both() -> dict | None:
+        dump_path = shots / "kiosk" / "call-video.json"
+        dump = json.loads(dump_path.read_text()) if dump_path.exists() else {}
+        pictures = {p["who"]: p for p in dump.get("pictures", [])}
+        shot = read_png(shots / "kiosk" / "call-video.png")
+        if "guest" not in pictures or shot is None:
+            return None
+        h, w = shot.shape[:2]
+        x, y, pw, ph = pictures["guest"]["rect"]
+        tile = shot[int(y * h) : int((y + ph) * h), int(x * w) : int((x + pw) * w)]
+        shares = {"magenta": share_of(tile, MAGENTA), "yellow": share_of(tile, YELLOW)}
+        if min(shares.values()) < 0.15:
+            return None  # not the interpreter's picture (yet)
+        official, guest = pictures["official"]["rect"], pictures["guest"]["rect"]
+        assert official[2] * official[3] > 2 * guest[2] * guest[3], f"the official is the large picture: {pictures}"
+        texts = " ".join(t["text"] for t in dump["texts"])
+        assert "Viivi Viittoja\nViittomakielen tulkki" in texts and "Virkailija" in texts, texts
+        return pictures
+
+    # The booth retakes its screenshot as the official's frames advance: slow on a loaded machine.
+    seen_at_booth = wait_for("both remote pictures on the booth's screen", booth_shows_both, timeout=90)
+    wait_for(
+        "the interpreter's frames advancing on the booth's screen",
+        lambda: (p := booth_shows_both()) and p["guest"]["frames"] > seen_at_booth["guest"]["frames"] + 10,
+        timeout=90,
+    )
     official_sees = (
         "() => [...document.querySelectorAll('video.guest-video')]"
         ".map(v => v.getVideoPlaybackQuality().totalVideoFrames)"

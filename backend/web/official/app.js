@@ -47,6 +47,7 @@ import {
 } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
+import { confirmShare, startShare, stopShare } from "./screen_share.js";
 
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
 /** @typedef {import("./protocol.js").Welcome} Welcome */
@@ -97,6 +98,10 @@ function init() {
   el.arrivalOk.addEventListener("click", () => closeArrival());
   el.leaveCall.addEventListener("click", returnToLobby);
   el.cameraToggle.addEventListener("click", toggleCamera);
+  el.shareStart.addEventListener("click", () => void startShare());
+  el.shareConfirm.addEventListener("click", () => void confirmShare());
+  el.shareCancel.addEventListener("click", stopShare);
+  el.shareStop.addEventListener("click", stopShare);
   el.boothVolumeUp.addEventListener("click", () => changeBoothVolume(1));
   el.boothVolumeDown.addEventListener("click", () => changeBoothVolume(-1));
   el.mute.addEventListener("click", toggleMute);

@@ -14,6 +14,7 @@ import { currentLanguage, t } from "./i18n.js";
 import { identDone, identUnderWay, nextIdent } from "./identification.js";
 import { printStatusView, slipLanguage } from "./printing.js";
 import { refreshGuests } from "./guests_view.js";
+import { endShare, prepareShareTransceiver } from "./screen_share.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
 import { admittedCall, answerMessage, endNotice, iceCandidate, removedUs, restartMessage } from "./signalling.js";
@@ -317,6 +318,7 @@ export function teardownCall() {
   const call = state.call;
   if (!call) return;
   state.call = null;
+  endShare();
   if (call.quality.timer) clearInterval(call.quality.timer);
   dropStills(call.stills);
   closePeer(call);
@@ -468,6 +470,7 @@ async function answerOffer(call, sdp) {
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
     el.localVideo.srcObject = stream;
   }
+  prepareShareTransceiver(pc);
   await pc.setLocalDescription(await pc.createAnswer());
   await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
   if (!current()) return;

@@ -63,7 +63,8 @@ export type EtapisteWireMessage =
   | GuestStatus
   | BoothSoftware
   | BoothMaintenance
-  | BoothLogs;
+  | BoothLogs
+  | ShareState;
 /**
  * Who is on the other end of a connection.
  */
@@ -326,6 +327,7 @@ export interface Participant {
   peer: string;
   role: ParticipantRole;
   name: string;
+  duty?: ("spoken_interpreter" | "sign_interpreter" | "support_person") | null;
 }
 /**
  * A party leaves the session without ending it (official: back to lobby).
@@ -925,4 +927,15 @@ export interface BoothLogs {
   v?: 1;
   type: "booth.logs";
   text: string;
+}
+/**
+ * The official in charge -> booth (relayed in a call): their shared window is shown to the
+ * citizen (``sharing``), or no longer. The picture itself comes on the booth's third, receive-only
+ * video transceiver; this says when to show it (a still window sends no frames to judge by).
+ */
+export interface ShareState {
+  v?: 1;
+  type: "share.state";
+  session_id: string;
+  sharing: boolean;
 }

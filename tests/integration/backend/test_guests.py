@@ -218,7 +218,12 @@ def test_a_guest_waits_at_the_door_is_let_in_and_removed_and_the_link_then_dies(
             admitted = until(guest, "session.admitted")
             assert {p["role"] for p in admitted["participants"]} == {"booth", "official", "guest"}
             joined = until(booth, "participant.joined")["participant"]
-            assert joined == {"peer": admitted["peer"], "role": "guest", "name": "Viivi Viittoja"}
+            assert joined == {
+                "peer": admitted["peer"],
+                "role": "guest",
+                "name": "Viivi Viittoja",
+                "duty": "sign_interpreter",
+            }
 
             official.send_json({"type": "participant.remove", "session_id": sid, "peer": admitted["peer"]})
             gone = until(guest, "participant.left")

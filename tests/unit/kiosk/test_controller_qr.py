@@ -110,6 +110,12 @@ class FakeUi:
     def show_queue(self, position: int, wait_min: int | None) -> None:
         self.queues.append((position, wait_min))
 
+    def show_people(self, people: tuple) -> None:
+        self.people = people
+
+    def show_share(self, sharing: bool) -> None:
+        self.sharing = sharing
+
     def show_volume(self, volume: int) -> None:
         self.volumes.append(volume)
 

@@ -40,6 +40,7 @@ from protocol.messages import (
     SessionLeftReason,
     SessionLobby,
     SessionRequest,
+    ShareState,
 )
 
 SID = "s-1"
@@ -553,6 +554,34 @@ def test_a_joiner_arriving_while_connecting_waits_for_the_official_to_connect():
     assert m.state.phase is Phase.CONNECTING  # the call is the official's
     m.handle(sm.MediaConnected(SID, "o1", 3.4))
     assert (m.state.phase, m.state.remotes) == (Phase.IN_CALL, ("o1", "g2"))
+
+
+def test_the_call_screen_is_told_who_is_in_the_call_official_first_then_the_guest_with_their_duty():
+    m = machine_in(Phase.IN_CALL)
+    official = m.state.people[0]
+    assert (official.peer, official.role) == ("o1", ParticipantRole.OFFICIAL)
+    guest = Participant(peer="g2", role=ParticipantRole.GUEST, name="Viivi", duty="sign_interpreter")
+    out = m.handle(sm.Received(ParticipantJoined(session_id=SID, participant=guest), 6))
+    assert sm.ShowPeople((official, guest)) in out
+    out = m.handle(sm.Received(ParticipantLeft(session_id=SID, peer="g2", reason=ParticipantLeftReason.REMOVED), 7))
+    assert sm.ShowPeople((official,)) in out
+
+
+def test_a_guests_failed_connection_takes_their_picture_off_the_screen():
+    m = in_call_with_a_guest()
+    out = m.handle(sm.MediaFailed(SID, "g2", "ICE failed", 8))
+    assert [c for c in out if isinstance(c, sm.ShowPeople)] == [sm.ShowPeople(m.state.people[:1])]
+
+
+def test_the_officials_shared_window_is_shown_and_taken_down_in_the_call_only():
+    m = machine_in(Phase.IN_CALL)
+    assert m.handle(sm.Received(ShareState(session_id=SID, sharing=True), 6)) == [sm.ShowShare(True)]
+    assert m.handle(sm.Received(ShareState(session_id=SID, sharing=False), 7)) == [sm.ShowShare(False)]
+    out = m.handle(sm.Received(ShareState(session_id="other", sharing=True), 8))
+    assert not [c for c in out if isinstance(c, sm.ShowShare)]
+    waiting = machine_in(Phase.LOBBY)
+    out = waiting.handle(sm.Received(ShareState(session_id=SID, sharing=True), 9))
+    assert not [c for c in out if isinstance(c, sm.ShowShare)]
 
 
 def test_every_event_has_a_handler_in_the_dispatch_table():

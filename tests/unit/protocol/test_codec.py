@@ -83,6 +83,7 @@ from protocol.messages import (
     SessionLobby,
     SessionOffer,
     SessionRequest,
+    ShareState,
     StillCapture,
     StillFailed,
     StillReady,
@@ -178,6 +179,7 @@ EXAMPLES = [
     AssistStatus(state=AssistState.ACKNOWLEDGED),
     CameraSelect(session_id="s1", source=CameraSource.DOCUMENT),
     BoothVolume(session_id="s1", volume=80),
+    ShareState(session_id="s1", sharing=True),
     BoothAudio(session_id="s1", mic_level_dbfs=-31.5, mic_state=MicrophoneState.OK, volume=80),
     CheckinRequest(code="ETP1:K7M2QX"),
     CheckinResult(

@@ -260,6 +260,12 @@ def test_only_an_official_in_the_call_steers_the_booths_audio():
         assert access.hears_booth_audio_level(role) is allowed, role
 
 
+def test_only_the_official_in_charge_shares_a_window_with_the_booth():
+    assert access.may_share_screen("official", in_charge=True)
+    for role, in_charge in (("official", False), ("guest", False), ("booth", False), (None, False), ("guest", True)):
+        assert not access.may_share_screen(role, in_charge), (role, in_charge)
+
+
 @pytest.mark.parametrize(
     ("standing", "in_call", "waiting"),
     [

@@ -34,6 +34,7 @@ from protocol.messages import (
     SessionEndReason,
     SessionLeft,
     SessionLeftReason,
+    ShareState,
 )
 
 BOOTH = Party(Role.BOOTH, "imatra-1")
@@ -213,6 +214,17 @@ def test_officials_in_the_call_set_the_booths_volume_and_a_guest_cannot(broker: 
     assert err.value.code is ErrorCode.NOT_ALLOWED
     assert broker.relay(VEERA, "s1", louder) == [Deliver(BOOTH, louder)]
     assert broker.relay(OLLI, "s1", louder) == [Deliver(BOOTH, louder)]
+
+
+def test_only_the_official_in_charge_shares_a_window_with_the_booth(broker: CallBroker):
+    broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    broker.invite(VEERA.id, "s1", OLLI.id, ParticipantRole.OFFICIAL, 121.0)
+    share = ShareState(session_id="s1", sharing=True)
+    assert broker.relay(VEERA, "s1", share) == [Deliver(BOOTH, share)]
+    for other in (TULKKI, OLLI):
+        with pytest.raises(BrokerError) as err:
+            broker.relay(other, "s1", share)
+        assert err.value.code is ErrorCode.NOT_ALLOWED
 
 
 def test_the_booths_microphone_level_reaches_the_officials_of_its_call_only(broker: CallBroker):

@@ -58,6 +58,7 @@ def encode(s: CallSession) -> str:
             "name": p.name,
             "joined_at": p.joined_at,
             "left_at": p.left_at,
+            "duty": p.duty,
         }
         for p in s.participants
     ]
@@ -74,6 +75,7 @@ def decode(text: str) -> CallSession:
             name=p["name"],
             joined_at=p["joined_at"],
             left_at=p["left_at"],
+            duty=p.get("duty"),  # absent in sessions written before guests had a duty
         )
         for p in body.pop("participants")
     )

@@ -30,7 +30,15 @@ def a_call() -> CallSession:
         participants=(
             CallParticipant("booth", ParticipantRole.BOOTH, BOOTH, "Imatra 1", 20.0),
             CallParticipant("o1", ParticipantRole.OFFICIAL, OFFICIAL, "Veera", 20.0),
-            CallParticipant("g2", ParticipantRole.GUEST, Party(Role.OFFICIAL, "o-2"), "Tulkki", 21.0, left_at=22.0),
+            CallParticipant(
+                "g2",
+                ParticipantRole.GUEST,
+                Party(Role.GUEST, "inv-1"),
+                "Tulkki",
+                21.0,
+                left_at=22.0,
+                duty="sign_interpreter",
+            ),
         ),
         peers_issued=2,
     )
@@ -47,8 +55,11 @@ def test_a_session_reads_back_as_it_was_written():
 
 def test_every_field_of_a_session_is_written():
     """A field added to ``CallSession`` and not to the encoding would be lost in a restart."""
-    written = set(json.loads(live_sessions.encode(a_call())))
-    assert written == {f.name for f in dataclasses.fields(CallSession)}
+    written = json.loads(live_sessions.encode(a_call()))
+    assert set(written) == {f.name for f in dataclasses.fields(CallSession)}
+    assert set(written["participants"][0]) - {"party_role", "party_id"} == {
+        f.name for f in dataclasses.fields(CallParticipant)
+    } - {"party"}
 
 
 def test_the_store_keeps_live_sessions_and_forgets_ended_ones(tmp_path: Path):

@@ -99,6 +99,9 @@ def playwright_driver():
     is refused ("Sync API inside the asyncio loop"), so every browser is launched from this one."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's own HTTP client (page.request) runs in its Node driver, started here: it trusts
+    # the tier's CA (the backend serves HTTPS/WSS) only if told before it starts.
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)
     with sync_playwright() as pw:
         yield pw
 
@@ -111,8 +114,6 @@ def chromium(tmp_path_factory: pytest.TempPathFactory, playwright_driver):
     audio = write_tone_wav(media / "official.wav")
     # Chromium trusts the tier's CA (the backend serves HTTPS/WSS) through an NSS db in its HOME.
     env = trusting_home(tmp_path_factory.mktemp("chromium-home"), local_tls()[0].cert)
-    # Playwright's own HTTP client (page.request) runs in its Node driver: trust the CA there too.
-    os.environ["NODE_EXTRA_CA_CERTS"] = str(local_tls()[0].cert)
     browser = playwright_driver.chromium.launch(
         executable_path=exe, headless=True, args=chromium_args(video, audio), env=env
     )

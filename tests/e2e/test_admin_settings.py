@@ -164,7 +164,8 @@ def test_texts_closure_days_and_audit_paging_by_role(tmp_path, new_page, artifac
         page.locator(f"#view[data-audit-first='{first}']").wait_for()
         view.get_by_label("Action", exact=True).fill("message_text")
         view.get_by_role("button", name="Filter", exact=True).click()
-        view.get_by_role("cell", name="message_text.default", exact=True).wait_for()
+        # The filtered page, not the unfiltered one still shown (its newest row is message_text.default too).
+        view.get_by_role("cell", name="message_text.set", exact=True).wait_for()
         actions = [r.split("\t")[3] for r in view.locator("tbody tr").all_inner_texts()]
         assert actions == ["message_text.default", "message_text.set"], actions
         assert older.is_disabled() and newer.is_disabled()

@@ -101,7 +101,10 @@ def test_three_pages_reach_the_official_at_full_resolution_and_leave_with_the_ca
     page.screenshot(path=str(artifacts / "screenshots" / "official-document-stills.png"))
 
     # Mute and camera off: the official's own tracks stop sending, the call goes on.
-    tracks = "() => window.etapiste.pc().getSenders().map((s) => s.track && [s.track.kind, s.track.enabled])"
+    # (The screen-share line's sender has no track until the official shares a window.)
+    tracks = (
+        "() => window.etapiste.pc().getSenders().filter((s) => s.track).map((s) => [s.track.kind, s.track.enabled])"
+    )
     page.click("#mute")
     page.click("#camera-off")
     assert sorted(page.evaluate(tracks)) == [["audio", False], ["video", False]]

@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic_settings
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -51,28 +51,36 @@ RENAMED = {
 SECRET_WORDS = ("password", "token", "database_url", "secret")
 
 
+def _pem_file(value: str) -> str:
+    if value and not Path(value).is_file():
+        raise ValueError("must name a readable PEM file (or be empty)")
+    return value
+
+
+#: A certificate or key file: empty (not configured) or a file that is there.
+PemFile = Annotated[str, AfterValidator(_pem_file)]
+
+
+def _both_or_neither(model: Any, first: str, second: str) -> Any:
+    """A certificate and its key come together: one without the other cannot work."""
+    if bool(getattr(model, first)) != bool(getattr(model, second)):
+        raise ValueError(f"give both {first} and {second}, or neither")
+    return model
+
+
 class TlsSettings(BaseModel):
     """``ETAPISTE_TLS_CERT_FILE`` and ``_KEY_FILE``: both set, the backend serves HTTPS and WSS itself."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     #: PEM: the server certificate, then its intermediates.
-    cert_file: str = ""
+    cert_file: PemFile = ""
     #: PEM: the certificate's private key (unencrypted; readable by the backend's user only).
-    key_file: str = ""
-
-    @field_validator("cert_file", "key_file")
-    @classmethod
-    def _readable(cls, value: str) -> str:
-        if value and not Path(value).is_file():
-            raise ValueError("must name a readable PEM file (or be empty)")
-        return value
+    key_file: PemFile = ""
 
     @model_validator(mode="after")
     def _both(self) -> TlsSettings:
-        if bool(self.cert_file) != bool(self.key_file):
-            raise ValueError("give both cert_file and key_file, or neither")
-        return self
+        return _both_or_neither(self, "cert_file", "key_file")
 
     @property
     def enabled(self) -> bool:
@@ -90,26 +98,17 @@ class EnrollSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     #: PEM: the booth CA's certificate (also what the TLS listener verifies client certificates with).
-    ca_cert_file: str = ""
+    ca_cert_file: PemFile = ""
     #: PEM: its private key (unencrypted; readable by the backend's user only).
-    ca_key_file: str = ""
+    ca_key_file: PemFile = ""
     #: Days a booth certificate is valid; the booth renews it when a third of that is left.
     cert_days: int = Field(7, ge=1, le=90)
     #: Minutes a one-time enrollment token from the admin app stays valid.
     token_minutes: int = Field(60, ge=5, le=7 * 24 * 60)
 
-    @field_validator("ca_cert_file", "ca_key_file")
-    @classmethod
-    def _readable(cls, value: str) -> str:
-        if value and not Path(value).is_file():
-            raise ValueError("must name a readable PEM file (or be empty)")
-        return value
-
     @model_validator(mode="after")
     def _both(self) -> EnrollSettings:
-        if bool(self.ca_cert_file) != bool(self.ca_key_file):
-            raise ValueError("give both ca_cert_file and ca_key_file, or neither")
-        return self
+        return _both_or_neither(self, "ca_cert_file", "ca_key_file")
 
     @property
     def enabled(self) -> bool:

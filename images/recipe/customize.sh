@@ -29,3 +29,6 @@ echo etapiste-booth > /etc/hostname
 # systemd makes a transient id on a read-only root when this file is empty.
 : > /etc/machine-id
 chmod 0600 /etc/usbguard/rules.conf
+
+# polkitd reads its rules as the user polkitd (the kiosk user's reboot rule).
+chmod 0644 /etc/polkit-1/rules.d/50-etapiste-kiosk-reboot.rules

@@ -31,9 +31,10 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return s.getsockname()[1]
 
 
-#: The names the e2e tier's server certificate holds: loopback, and the backend's and coturn's
-#: address on the test network of tests/e2e/netns.py.
-TLS_NAMES = ["127.0.0.1", "localhost", "10.203.0.1"]
+#: The names the e2e tier's server certificate holds: loopback, the backend's and coturn's
+#: address on the test network of tests/e2e/netns.py, and the host as a QEMU guest's user
+#: network reaches it (the image tier's booth, tests/image).
+TLS_NAMES = ["127.0.0.1", "localhost", "10.203.0.1", "10.0.2.2"]
 
 
 @functools.cache

@@ -2,8 +2,9 @@
 
 Slow by nature (software emulation: no usable KVM on these machines), so it
 builds once per session; run it with ``pytest tests/image`` or as part of
-./scripts/test. It needs root (mmdebstrap, chroot, loop devices) and the
-Debian tools scripts/setup installs. ``ETAPISTE_IMAGE_WORK=build/image``
+./scripts/test (last, when the machine can: tests/image/availability.py).
+It needs root (mmdebstrap, chroot, loop devices) and the Debian tools
+scripts/setup installs. ``ETAPISTE_IMAGE_WORK=build/image``
 reuses a build made before with ``etapiste image build --work build/image``
 (it must have been built with its root kept: ``keep_root``).
 """
@@ -12,13 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from images.build import TOOLS, build_image
+from images.build import build_image
+from tests.image.availability import missing
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -50,14 +51,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def booth_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    if os.environ.get("ETAPISTE_TEST_IMAGE") == "0":
+        pytest.skip("the image tier is left out (ETAPISTE_TEST_IMAGE=0)")
+    reason = missing()
+    if reason:
+        pytest.skip(f"the image tier cannot run here: {reason}")
     given = os.environ.get("ETAPISTE_IMAGE_WORK")
     if given:
         return Built(Path(given).resolve())
-    if os.geteuid() != 0:
-        pytest.skip("building the booth image needs root (mmdebstrap, chroot)")
-    missing = [t for t in (*TOOLS, "qemu-system-x86_64", "swtpm") if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"image tools missing: {', '.join(missing)} (scripts/setup installs them)")
     work = tmp_path_factory.mktemp("image")
     result = build_image(work, keep_root=True)
     ARTIFACTS.mkdir(exist_ok=True)

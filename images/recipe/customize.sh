@@ -30,5 +30,7 @@ echo etapiste-booth > /etc/hostname
 : > /etc/machine-id
 chmod 0600 /etc/usbguard/rules.conf
 
-# polkitd reads its rules as the user polkitd (the kiosk user's reboot rule).
+# polkitd reads its rules as the user polkitd (the kiosk user's reboot rule). The overlay's copy
+# made the folder 0755; polkitd's tmpfiles.d wants 0700 and cannot fix it on the read-only root.
+chmod 0700 /etc/polkit-1/rules.d
 chmod 0644 /etc/polkit-1/rules.d/50-etapiste-kiosk-reboot.rules

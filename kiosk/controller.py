@@ -59,6 +59,7 @@ from kiosk.resume import ResumeKeeper
 from kiosk.software import read_software
 from kiosk.stills import http_base, take_and_upload
 from kiosk.tls import client_context
+from kiosk.tpm import resolve_tcti
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -194,7 +195,9 @@ class Controller:
         self.started_at = clock()
         #: First-start enrollment and certificate renewal; None for a booth that signs in by its secret.
         self.enrollment = (
-            EnrollmentRun(Identity(Path(config.identity_dir)), config, ui.show_enrollment, clock)
+            EnrollmentRun(
+                Identity(Path(config.identity_dir), resolve_tcti(config.tpm)), config, ui.show_enrollment, clock
+            )
             if config.identity_dir
             else None
         )

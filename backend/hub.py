@@ -29,6 +29,7 @@ from backend.domain import access, call_reports, checkin
 from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
+from backend.domain.booth_faults import BoothFaults
 from backend.domain.call_reports import QualityReported
 from backend.domain.calls import (
     Arrival,
@@ -251,6 +252,8 @@ class Hub:
         self._sweeper: asyncio.Task[None] | None = None
         #: Each booth's latest logs bundle (``booth.logs``): when it came, and its text; memory only.
         self.booth_logs: dict[str, tuple[float, str]] = {}
+        #: Each booth's recent faults for Booth support (``backend.domain.booth_faults``); memory only.
+        self.booth_faults = BoothFaults()
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
@@ -371,6 +374,7 @@ class Hub:
                 await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
                 await old.ws.close(CLOSE_REPLACED)
             effects += self.broker.booth_online(info)
+            self.booth_faults.connected(party.id, now)
         elif msg.role is Role.GUEST:
             guest = await asyncio.to_thread(self._guest_login, msg.token, now)
             if guest is None:
@@ -637,6 +641,8 @@ class Hub:
             case PrintStatus():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
             case CallStats() | CallEvent():
+                if party.role is Role.BOOTH and isinstance(msg, CallEvent):
+                    self.booth_faults.call_event(party.id, msg, now)
                 return call_reports.report(b.sessions.get(msg.session_id), party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
@@ -771,6 +777,8 @@ class Hub:
         known = self.broker.booths.get(party.id)
         before = known.devices if known is not None and isinstance(msg, DeviceReport) else None
         await self._apply(self._dispatch(party, msg))
+        if isinstance(msg, DeviceReport):
+            self.booth_faults.devices(party.id, before, msg.devices, now)
         try:
             if isinstance(msg, DeviceReport):
                 failing = newly_failing(before, msg.devices)
@@ -845,12 +853,15 @@ class Hub:
     async def _software(self, party: Party, msg: BoothSoftware) -> list[Effect]:
         """Kept for the admin app's booth list (the last report stays while the booth is offline)."""
 
-        def store() -> None:
+        def store() -> float | None:
             with self.db() as s:
+                before = software_store.all_reports(s).get(party.id)
                 software_store.record(s, party.id, msg, self.clock())
                 s.commit()
+                return before.started_at if before else None
 
-        await asyncio.to_thread(store)
+        previous = await asyncio.to_thread(store)
+        self.booth_faults.software(party.id, msg.started_at, previous, self.clock())
         log.info("booth %s: software %s, slot %s, %s", party.id, msg.version or "-", msg.slot or "-", msg.update_state)
         return []
 
@@ -928,6 +939,8 @@ class Hub:
         if conns:
             return  # the official still has another tab open
         del self.connections[party]
+        if party.role is Role.BOOTH:
+            self.booth_faults.disconnected(party.id, now)
         if self.resume.grace_s > 0:
             # Away, not gone: its sessions wait for a resume until the grace period ends.
             loop = asyncio.get_running_loop()

@@ -2,7 +2,9 @@
 
 ``GET /api/support/booths``: every booth's connection, devices (health and
 faults as last reported), software (version, slot, update state, kiosk start:
-its uptime) and certificate — nothing about citizens; the reading is audited.
+its uptime), certificate and recent faults (``backend.domain.booth_faults``:
+devices unplugged and back, connection lost and back, calls whose media
+failed, kiosk restarts, with times) — nothing about citizens; the reading is audited.
 ``POST /api/support/booths/{id}/maintenance``: restart the kiosk or reboot the
 booth, audited, and refused (409) while a citizen is at the booth or when it is
 not connected; or ask for the kiosk's logs bundle (``send_logs``), which the
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api.roles import Caller, forbidden
 from backend.domain import access
 from backend.domain.access import Action, BoothRef
+from backend.domain.booth_faults import Fault
 from backend.store import admin, audit, booth_software, enrollment
 from protocol.messages import DeviceStatus, Id
 
@@ -34,6 +37,14 @@ class DeviceOut(BaseModel):
     role: str
     state: str
     reason: str
+
+
+class FaultOut(BaseModel):
+    at: float
+    #: ``backend.domain.booth_faults.FaultKind``: device_fault, device_ok, disconnected, reconnected,
+    #: call_failed, kiosk_restarted
+    kind: str
+    detail: str
 
 
 class BoothDiagnosticsOut(BaseModel):
@@ -51,6 +62,8 @@ class BoothDiagnosticsOut(BaseModel):
     update_state: str = ""
     started_at: float | None = None
     certificate_until: float | None = None
+    #: The booth's recent faults, newest first (memory only: since the backend's last start).
+    history: list[FaultOut] = []
 
 
 class MaintenanceIn(BaseModel):
@@ -64,6 +77,7 @@ def router(
     diagnostics: Callable[[str], tuple[bool, bool, tuple[DeviceStatus, ...]]],
     maintain: Callable[[str, MaintenanceAction], Awaitable[str | None]],
     logs: Callable[[str], tuple[float, str] | None] = lambda _b: None,
+    history: Callable[[str], list[Fault]] = lambda _b: [],
 ) -> APIRouter:
     """``diagnostics`` and ``maintain`` are the hub's (``Hub.booth_diagnostics``, ``Hub.maintain``)."""
     r = APIRouter(tags=["support"])
@@ -95,6 +109,7 @@ def router(
                         update_state=sw.update_state if sw else "",
                         started_at=sw.started_at if sw else None,
                         certificate_until=cert.not_after if cert else None,
+                        history=[FaultOut(at=f.at, kind=f.kind.value, detail=f.detail) for f in history(b.booth_id)],
                     )
                 )
             if not out and not access.allows(who.standing, Action.DIAGNOSE, BoothRef("", "")):

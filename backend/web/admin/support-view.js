@@ -1,11 +1,11 @@
 // @ts-check
 // Booth support for the support provider (and the master admin): every booth's connection, faults,
-// software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
+// recent faults (with times), software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
 // is at the booth. Nothing here is about a citizen.
 
 import { t } from "../official/i18n.js";
 import { call, download } from "./api.js";
-import { softwareLine } from "./forms.js";
+import { faultLine, softwareLine } from "./forms.js";
 import { failure, h, panel, table } from "./ui.js";
 
 /** @typedef {(message: string) => void} Say */
@@ -17,7 +17,8 @@ export async function supportView(root, say) {
     const r = await call("GET", "/api/support/booths");
     if (!r.ok) return say(failure(r.status));
     list.replaceChildren(table(t("Booths"),
-      [t("Identifier"), t("Name"), t("Connection"), t("Faults"), t("Software, running since"), t("Actions")],
+      [t("Identifier"), t("Name"), t("Connection"), t("Faults"), t("Recent faults"), t("Software, running since"),
+        t("Actions")],
       r.body.map((/** @type {any} */ b) => {
         const connection = !b.online ? t("Offline") : b.in_use ? t("Online, a citizen at the booth") : t("Online");
         const faults = b.faults.length
@@ -28,7 +29,11 @@ export async function supportView(root, say) {
           maintenanceButton(b.booth_id, "reboot", t("Reboot {id}", { id: b.booth_id })),
           logsButton(b.booth_id),
         ]);
-        return [b.booth_id, b.name, connection, faults, softwareLine(b) ?? t("Not reported yet"), actions];
+        const recent = b.history.length
+          ? h("ul", { class: "fault-history" },
+            b.history.slice(0, 10).map((/** @type {any} */ f) => h("li", { text: faultLine(f) })))
+          : t("None");
+        return [b.booth_id, b.name, connection, faults, recent, softwareLine(b) ?? t("Not reported yet"), actions];
       })));
   }
   /** @param {string} boothId @param {string} action @param {string} label */

@@ -74,3 +74,45 @@ def test_support_sees_health_and_software_and_restarts_a_free_booth_only(client)
     assert ("support-1", "booth.maintenance", "restart_kiosk") in actions
     assert any(a[1] == "booth.diagnostics" for a in actions)
     assert any(a[1] == "booth.maintenance" and "refused" in a[2] for a in actions)
+
+
+def test_support_sees_the_booths_recent_faults_with_times(client):
+    add_account(client.app.state.hub.db, "support-1", "tuki", "imatra-city", "support", "", "support-pw")
+    support = bearer(client, "tuki", "support-pw")
+
+    def history():
+        rows = {b["booth_id"]: b for b in client.get("/api/support/booths", headers=support).json()}
+        return [(f["kind"], f["detail"]) for f in rows["imatra-1"]["history"]]
+
+    def until(expected):
+        got = history()
+        for _ in range(100):  # the booth's messages are handled by the hub's own task
+            if got[: len(expected)] == expected:
+                break
+            got = history()
+        return got
+
+    ws, booth = _booth(client)
+    try:
+        send(booth, {"type": "booth.software", "version": "0.1", "slot": "A", "update_state": "good",
+                     "started_at": 1.79e9})  # fmt: skip
+        send(booth, {"type": "device.status", "devices": [{"role": "printer", "state": "ok", "reason": ""}]})
+        send(booth, {"type": "device.status", "devices": [{"role": "printer", "state": "missing", "reason": ""}]})
+        send(booth, {"type": "device.status", "devices": [{"role": "printer", "state": "ok", "reason": ""}]})
+        send(booth, {"type": "call.event", "session_id": "s-1", "kind": "ice_state", "detail": "failed"})
+        assert until([("call_failed", "ice_state: failed"), ("device_ok", "printer")]) == [
+            ("call_failed", "ice_state: failed"),
+            ("device_ok", "printer"),
+            ("device_fault", "printer: missing"),
+        ]
+    finally:
+        ws.__exit__(None, None, None)
+    # The watchdog restarted the kiosk: a new connection, a later start.
+    ws, booth = _booth(client)
+    try:
+        send(booth, {"type": "booth.software", "version": "0.1", "slot": "A", "update_state": "good",
+                     "started_at": 1.79e9 + 60})  # fmt: skip
+        got = until([("kiosk_restarted", "")])
+        assert [k for k, _ in got[:3]] == ["kiosk_restarted", "reconnected", "disconnected"]
+    finally:
+        ws.__exit__(None, None, None)

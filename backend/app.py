@@ -166,6 +166,8 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
             hub.maintain,
             hub.booth_logs.get,
             hub.booth_faults.recent,
+            hub.request_screenshot,
+            hub.booth_screens,
         )
     )
     app.include_router(web_texts.router())

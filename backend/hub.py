@@ -30,6 +30,7 @@ from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
 from backend.domain.booth_faults import BoothFaults
+from backend.domain.booth_screens import BoothScreens
 from backend.domain.call_reports import QualityReported
 from backend.domain.calls import (
     Arrival,
@@ -107,6 +108,8 @@ from protocol.messages import (
     RtcIce,
     RtcOffer,
     RtcRestart,
+    ScreenshotRequest,
+    ScreenshotResult,
     ServiceChoice,
     SessionAdmit,
     SessionAdmitted,
@@ -254,6 +257,8 @@ class Hub:
         self.booth_logs: dict[str, tuple[float, str]] = {}
         #: Each booth's recent faults for Booth support (``backend.domain.booth_faults``); memory only.
         self.booth_faults = BoothFaults()
+        #: The support provider's screenshot requests and the pictures until read (memory only, briefly).
+        self.booth_screens = BoothScreens()
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
@@ -576,6 +581,8 @@ class Hub:
                     # In memory only, the newest per booth, contact-like strings blanked (never the content).
                     self.booth_logs[conn.party.id] = (self.clock(), audit.redact(msg.text))
                     effects = []
+                elif isinstance(msg, ScreenshotResult):
+                    effects = await self._screenshot(conn.party, msg)
                 elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
                     effects = await self._booth_alarm(conn.party, msg)
                 else:
@@ -885,6 +892,35 @@ class Hub:
             await conn.send(BoothMaintenance(action=action))
         log.info("booth %s: %s requested by support", booth_id, action)
         return None
+
+    async def request_screenshot(self, booth_id: str, official_id: str) -> tuple[str | None, str | None]:
+        """Ask the booth for a picture of its screen: (the request's id, None) or (None, why not)."""
+        online, _, _ = self.booth_diagnostics(booth_id)
+        conns = list(self.connections.get(Party(Role.BOOTH, booth_id), ()))
+        if not online or not conns:
+            return None, "the booth is not connected"
+        request_id = self.booth_screens.ask(booth_id, official_id, self.clock())
+        for conn in conns:
+            await conn.send(ScreenshotRequest(request_id=request_id))
+        log.info("booth %s: screenshot requested by support", booth_id)
+        return request_id, None
+
+    async def _screenshot(self, party: Party, msg: ScreenshotResult) -> list[Effect]:
+        """The booth's answer: kept for the asker's page (the picture in memory only); the outcome audited."""
+        now = self.clock()
+        answered = self.booth_screens.answer(party.id, msg, now)
+        if answered is None:
+            return []
+
+        def record() -> None:
+            with self.db() as s:
+                detail = answered.outcome.value + (f"; {answered.size} bytes" if answered.size else "")
+                audit.record(s, answered.official_id, "booth.screenshot", "booth", party.id, now, detail)
+                s.commit()
+
+        await asyncio.to_thread(record)
+        log.info("booth %s: screenshot %s", party.id, answered.outcome.value)
+        return []
 
     async def booth_retired(self, booth_id: str) -> None:
         """An admin retired the booth: its open socket closes now, not at its next hello."""

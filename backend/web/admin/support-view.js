@@ -1,10 +1,11 @@
 // @ts-check
 // Booth support for the support provider (and the master admin): every booth's connection, faults,
 // recent faults (with times), software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
-// is at the booth. Nothing here is about a citizen.
+// is at the booth. Nothing here is about a citizen — except a screenshot, which the booth sends only with no
+// citizen at it or with the citizen's Allow on its screen; the picture is shown here and kept nowhere.
 
 import { t } from "../official/i18n.js";
-import { call, download } from "./api.js";
+import { call, download, fetchBlob } from "./api.js";
 import { faultLine, softwareLine } from "./forms.js";
 import { failure, h, panel, table } from "./ui.js";
 
@@ -28,6 +29,7 @@ export async function supportView(root, say) {
           maintenanceButton(b.booth_id, "restart_kiosk", t("Restart the kiosk of {id}", { id: b.booth_id })),
           maintenanceButton(b.booth_id, "reboot", t("Reboot {id}", { id: b.booth_id })),
           logsButton(b.booth_id),
+          screenshotButton(b.booth_id),
         ]);
         const recent = b.history.length
           ? h("ul", { class: "fault-history" },
@@ -63,6 +65,38 @@ export async function supportView(root, say) {
     });
     return button;
   }
-  root.replaceChildren(panel(t("Booth support"), [list]));
+  /** The picture shown last; its object URL is released when another replaces it. */
+  const shot = h("div", { class: "booth-screenshot" });
+  /** Ask the booth for its screen; the citizen may be deciding on the booth (up to 30 s), so wait a while. */
+  /** @param {string} boothId */
+  function screenshotButton(boothId) {
+    const button = h("button", { type: "button", class: "button", text: t("Screenshot of {id}", { id: boothId }) });
+    button.addEventListener("click", async () => {
+      const path = `/api/support/booths/${encodeURIComponent(boothId)}/screenshot`;
+      const asked = await call("POST", path);
+      if (!asked.ok) return say(asked.status === 409 ? String(asked.body?.detail ?? "") : failure(asked.status));
+      say(t("Asked {id} for its screen. If a citizen is there, they decide on the booth's screen.", { id: boothId }));
+      for (let i = 0; i < 60; i += 1) {
+        const got = await fetchBlob(`${path}?request_id=${encodeURIComponent(asked.body.request_id)}`);
+        if (got.status === 200 && got.blob) {
+          const old = shot.querySelector("img")?.getAttribute("src");
+          if (old) URL.revokeObjectURL(old);
+          const img = h("img", { alt: t("The screen of {id}", { id: boothId }) });
+          img.setAttribute("src", URL.createObjectURL(got.blob));
+          shot.replaceChildren(h("h3", { text: t("The screen of {id}", { id: boothId }) }), img);
+          return say(t("The screen of {id} is shown below.", { id: boothId }));
+        }
+        if (got.status === 409) {
+          const declined = got.body?.detail === "the citizen declined";
+          return say(declined ? t("The citizen declined.") : t("The booth could not take the picture."));
+        }
+        if (got.status !== 202) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      say(t("The booth did not send its screen."));
+    });
+    return button;
+  }
+  root.replaceChildren(panel(t("Booth support"), [list, shot]));
   await refresh();
 }

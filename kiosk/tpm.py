@@ -22,10 +22,14 @@ kiosk is the only user of its TPM.
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger("etapiste.kiosk")
 
 #: The kernel's resource-managed TPM device; its presence means "this booth has a TPM 2.0".
 TPM_DEVICE = Path("/dev/tpmrm0")
@@ -43,13 +47,19 @@ def resolve_tcti(setting: str) -> str | None:
     """The TCTI to use for the booth's key, or None for a file key.
 
     ``setting`` is the booth file's ``[backend] tpm``: ``"auto"`` (a TPM when
-    ``/dev/tpmrm0`` exists and tpm2-tools are installed), ``"off"``, or a TCTI
+    ``/dev/tpmrm0`` exists, this user may use it and tpm2-tools are installed), ``"off"``, or a TCTI
     string such as ``device:/dev/tpmrm0`` or ``swtpm:host=127.0.0.1,port=2321``.
     """
     if setting == "off":
         return None
     if setting == "auto":
-        return f"device:{TPM_DEVICE}" if TPM_DEVICE.exists() and tools_installed() else None
+        if not TPM_DEVICE.exists() or not tools_installed():
+            return None
+        if not os.access(TPM_DEVICE, os.R_OK | os.W_OK):
+            # The kiosk's user is not in the TPM's group (Debian: tss): a file key rather than no booth at all.
+            log.warning("%s is there but not usable by this user; the booth key is a file", TPM_DEVICE)
+            return None
+        return f"device:{TPM_DEVICE}"
     return setting
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from tests.support.waiting import wait_for
 
 
-def _free_ports() -> tuple[int, int]:
+def free_ports() -> tuple[int, int]:
     """Two free, adjacent-free ports (server and control)."""
     while True:
         with socket.socket() as a:
@@ -40,10 +40,11 @@ def _accepts(port: int) -> bool:
 
 
 @contextmanager
-def software_tpm(state: Path) -> Iterator[str]:
-    """Run a swtpm with its state in ``state``; yield its TCTI string; stop exactly that process."""
+def software_tpm(state: Path, ports: tuple[int, int] | None = None) -> Iterator[str]:
+    """Run a swtpm with its state in ``state`` (on ``ports``: server, control); yield its TCTI string;
+    stop exactly that process."""
     state.mkdir(parents=True, exist_ok=True)
-    port, ctrl = _free_ports()
+    port, ctrl = ports or free_ports()
     proc = subprocess.Popen(
         [
             "swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state}",

@@ -23,3 +23,12 @@ def test_auto_uses_the_kernel_tpm_only_when_there_is_one(monkeypatch, tmp_path):
 def test_seal_refuses_what_a_tpm_cannot_hold(tmp_path):
     with pytest.raises(ValueError, match="128 bytes"):
         tpm.seal("swtpm:", b"x" * 129, tmp_path / "p", tmp_path / "r")
+
+
+def test_auto_falls_back_to_a_file_key_when_this_user_may_not_use_the_tpm(monkeypatch, tmp_path):
+    device = tmp_path / "tpmrm0"
+    device.touch(mode=0o600)
+    monkeypatch.setattr(tpm, "TPM_DEVICE", device)
+    monkeypatch.setattr(tpm, "tools_installed", lambda: True)
+    monkeypatch.setattr(tpm.os, "access", lambda _path, _mode: False)
+    assert tpm.resolve_tcti("auto") is None

@@ -159,7 +159,15 @@ def create_app(settings: BackendSettings, clock: Callable[[], float] = time.time
     app.include_router(enrollment_api.router(db, clock, caller_dependency(db, clock), settings.enroll, limits))
     app.include_router(
         diagnostics_api.router(
-            db, clock, caller_dependency(db, clock), hub.booth_diagnostics, hub.maintain, hub.booth_logs.get
+            db,
+            clock,
+            caller_dependency(db, clock),
+            hub.booth_diagnostics,
+            hub.maintain,
+            hub.booth_logs.get,
+            hub.booth_faults.recent,
+            hub.request_screenshot,
+            hub.booth_screens,
         )
     )
     app.include_router(web_texts.router())

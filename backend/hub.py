@@ -29,6 +29,8 @@ from backend.domain import access, call_reports, checkin
 from backend.domain.alerts import newly_failing
 from backend.domain.appointment import Appointments, FeedbackGiven, Identified
 from backend.domain.bookings import BookingRuleError
+from backend.domain.booth_faults import BoothFaults
+from backend.domain.booth_screens import BoothScreens
 from backend.domain.call_reports import QualityReported
 from backend.domain.calls import (
     Arrival,
@@ -106,6 +108,8 @@ from protocol.messages import (
     RtcIce,
     RtcOffer,
     RtcRestart,
+    ScreenshotRequest,
+    ScreenshotResult,
     ServiceChoice,
     SessionAdmit,
     SessionAdmitted,
@@ -251,6 +255,10 @@ class Hub:
         self._sweeper: asyncio.Task[None] | None = None
         #: Each booth's latest logs bundle (``booth.logs``): when it came, and its text; memory only.
         self.booth_logs: dict[str, tuple[float, str]] = {}
+        #: Each booth's recent faults for Booth support (``backend.domain.booth_faults``); memory only.
+        self.booth_faults = BoothFaults()
+        #: The support provider's screenshot requests and the pictures until read (memory only, briefly).
+        self.booth_screens = BoothScreens()
         #: Stored alerts become phone alarms (``backend.alarms.Alarms.raise_alarms``); set by the app.
         self.on_alarms: Callable[[list[alerts.StoredAlert]], Awaitable[None]] | None = None
 
@@ -371,6 +379,7 @@ class Hub:
                 await old.send(Error(code=ErrorCode.BUSY, reason="replaced by a newer connection", fatal=True))
                 await old.ws.close(CLOSE_REPLACED)
             effects += self.broker.booth_online(info)
+            self.booth_faults.connected(party.id, now)
         elif msg.role is Role.GUEST:
             guest = await asyncio.to_thread(self._guest_login, msg.token, now)
             if guest is None:
@@ -572,6 +581,8 @@ class Hub:
                     # In memory only, the newest per booth, contact-like strings blanked (never the content).
                     self.booth_logs[conn.party.id] = (self.clock(), audit.redact(msg.text))
                     effects = []
+                elif isinstance(msg, ScreenshotResult):
+                    effects = await self._screenshot(conn.party, msg)
                 elif isinstance(msg, AssistRequest | AssistAcknowledge | AssistClear | DeviceReport):
                     effects = await self._booth_alarm(conn.party, msg)
                 else:
@@ -637,6 +648,8 @@ class Hub:
             case PrintStatus():
                 return self.appointments.handle(party, msg, now)  # type: ignore[return-value]
             case CallStats() | CallEvent():
+                if party.role is Role.BOOTH and isinstance(msg, CallEvent):
+                    self.booth_faults.call_event(party.id, msg, now)
                 return call_reports.report(b.sessions.get(msg.session_id), party, msg, now)  # type: ignore[return-value]
         raise ProtocolError(ErrorCode.NOT_ALLOWED, "not a client message", getattr(msg, "type", None))
 
@@ -771,6 +784,8 @@ class Hub:
         known = self.broker.booths.get(party.id)
         before = known.devices if known is not None and isinstance(msg, DeviceReport) else None
         await self._apply(self._dispatch(party, msg))
+        if isinstance(msg, DeviceReport):
+            self.booth_faults.devices(party.id, before, msg.devices, now)
         try:
             if isinstance(msg, DeviceReport):
                 failing = newly_failing(before, msg.devices)
@@ -845,12 +860,15 @@ class Hub:
     async def _software(self, party: Party, msg: BoothSoftware) -> list[Effect]:
         """Kept for the admin app's booth list (the last report stays while the booth is offline)."""
 
-        def store() -> None:
+        def store() -> float | None:
             with self.db() as s:
+                before = software_store.all_reports(s).get(party.id)
                 software_store.record(s, party.id, msg, self.clock())
                 s.commit()
+                return before.started_at if before else None
 
-        await asyncio.to_thread(store)
+        previous = await asyncio.to_thread(store)
+        self.booth_faults.software(party.id, msg.started_at, previous, self.clock())
         log.info("booth %s: software %s, slot %s, %s", party.id, msg.version or "-", msg.slot or "-", msg.update_state)
         return []
 
@@ -874,6 +892,35 @@ class Hub:
             await conn.send(BoothMaintenance(action=action))
         log.info("booth %s: %s requested by support", booth_id, action)
         return None
+
+    async def request_screenshot(self, booth_id: str, official_id: str) -> tuple[str | None, str | None]:
+        """Ask the booth for a picture of its screen: (the request's id, None) or (None, why not)."""
+        online, _, _ = self.booth_diagnostics(booth_id)
+        conns = list(self.connections.get(Party(Role.BOOTH, booth_id), ()))
+        if not online or not conns:
+            return None, "the booth is not connected"
+        request_id = self.booth_screens.ask(booth_id, official_id, self.clock())
+        for conn in conns:
+            await conn.send(ScreenshotRequest(request_id=request_id))
+        log.info("booth %s: screenshot requested by support", booth_id)
+        return request_id, None
+
+    async def _screenshot(self, party: Party, msg: ScreenshotResult) -> list[Effect]:
+        """The booth's answer: kept for the asker's page (the picture in memory only); the outcome audited."""
+        now = self.clock()
+        answered = self.booth_screens.answer(party.id, msg, now)
+        if answered is None:
+            return []
+
+        def record() -> None:
+            with self.db() as s:
+                detail = answered.outcome.value + (f"; {answered.size} bytes" if answered.size else "")
+                audit.record(s, answered.official_id, "booth.screenshot", "booth", party.id, now, detail)
+                s.commit()
+
+        await asyncio.to_thread(record)
+        log.info("booth %s: screenshot %s", party.id, answered.outcome.value)
+        return []
 
     async def booth_retired(self, booth_id: str) -> None:
         """An admin retired the booth: its open socket closes now, not at its next hello."""
@@ -928,6 +975,8 @@ class Hub:
         if conns:
             return  # the official still has another tab open
         del self.connections[party]
+        if party.role is Role.BOOTH:
+            self.booth_faults.disconnected(party.id, now)
         if self.resume.grace_s > 0:
             # Away, not gone: its sessions wait for a resume until the grace period ends.
             loop = asyncio.get_running_loop()

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -49,6 +50,7 @@ from kiosk.screens.idcard import IdCardScreen
 from kiosk.screens.lobby import LobbyScreen
 from kiosk.screens.offline import OfflineScreen
 from kiosk.screens.pin import PinScreen
+from kiosk.screens.screenshot_question import ScreenshotQuestion
 from kiosk.screens.summary import SummaryScreen
 from kiosk.screens.theme import THEME, Scale
 from kiosk.screens.wording import WORDING
@@ -128,6 +130,9 @@ class KioskApp(App):
         )
         Window.bind(on_touch_down=lambda *_: self._touched())
         root.add_widget(self.access_bar)
+        # Over everything, the whole window: nothing under the question can be pressed while it is up.
+        self.screenshot_question = ScreenshotQuestion(on_answer=c.answer_screenshot, size_hint=(1, 1))
+        root.add_widget(self.screenshot_question)
         self._notify_systemd()
         return root
 
@@ -246,6 +251,8 @@ class KioskApp(App):
         """
         named: dict[str, Widget] = getattr(self.screens.current_screen, "targets", dict)()
         named.update(self.access_bar.targets())
+        if self.screenshot_question.shown:
+            named = self.screenshot_question.targets()  # the only buttons that can be pressed now
         width, height = Window.size
         if not width or not height:
             return {}
@@ -260,6 +267,32 @@ class KioskApp(App):
         if self.booth_config.screenshot_dir and state is not AssistState.NONE:
             name = self._shot_name(f"assist-{state.value if confirmed else 'calling'}")
             Clock.schedule_once(lambda _dt: self._screenshot(name), SCREENSHOT_DELAY_S)
+
+    # -- the support provider's screenshot --
+
+    def ask_screenshot(self, language: str | None) -> None:
+        self.screenshot_question.show(language)
+        if language is not None and self.booth_config.screenshot_dir:
+            name = self._shot_name("screenshot-question")
+            Clock.schedule_once(lambda _dt: self._screenshot(name) if self.screenshot_question.shown else None, 0.5)
+
+    def capture_screen(self, done: Callable[[int, int, bytes | None], None]) -> None:
+        """The window as it is drawn: read on the next frame (so a question just closed is gone from it);
+        the pixels go to ``done`` and are never written anywhere."""
+
+        def read(_dt: float) -> None:
+            try:
+                from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+
+                width, height = Window.size
+                rgb = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+            except Exception:  # a failed picture is reported, never the booth's end
+                log.exception("could not read the screen")
+                done(0, 0, None)
+                return
+            done(int(width), int(height), bytes(rgb))
+
+        Clock.schedule_once(read, 0.2)
 
     # -- debug screenshots (tests and development only: they show the call) --
 
@@ -289,7 +322,9 @@ class KioskApp(App):
         if taken:
             os.replace(taken, target)  # whole pictures only: a reader never sees half a file
         texts = {"screen": self.screens.current, "window": list(Window.size), "language": WORDING.language}
-        texts["texts"] = visible_texts(self.screens.current_screen, self.assist_banner, self.access_bar)
+        texts["texts"] = visible_texts(
+            self.screens.current_screen, self.assist_banner, self.access_bar, self.screenshot_question
+        )
         texts["look"] = {"large_text": THEME.look.large_text, "high_contrast": THEME.look.high_contrast}
         texts["min_text_px"] = THEME.scale.font(0, THEME.look.large_text)
         texts["min_target_px"] = THEME.scale.min_target_px

@@ -81,6 +81,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,6 +203,16 @@ class BackendSection(Section):
     identity_dir: str = ""
     #: Where a USB stick's enrollment token file appears (e.g. /media/usb/etapiste-token.txt); optional.
     token_file: str = ""
+    #: The TPM 2.0 the enrollment key is sealed to: ``auto`` (``/dev/tpmrm0`` when present), ``off``
+    #: (a file key readable only by the kiosk's user), or a TCTI such as ``swtpm:host=127.0.0.1,port=2321``.
+    tpm: str = "auto"
+
+    @field_validator("tpm")
+    @classmethod
+    def _tcti(cls, value: str) -> str:
+        if value in ("auto", "off") or re.fullmatch(r"(device|swtpm|mssim|tabrmd):[A-Za-z0-9_=,./:-]*", value):
+            return value
+        raise ValueError("must be auto, off or a TCTI like device:/dev/tpmrm0 or swtpm:host=127.0.0.1,port=2321")
 
     @field_validator("url")
     @classmethod
@@ -593,6 +604,7 @@ class BoothFile(Section):
             prepare_in_lobby=self.ice.prepare_in_lobby,
             identity_dir=str(base / self.backend.identity_dir) if self.backend.identity_dir else "",
             token_file=self.backend.token_file,
+            tpm=self.backend.tpm,
             fullscreen=self.display.fullscreen,
             width=self.display.width,
             height=self.display.height,
@@ -634,6 +646,7 @@ class KioskConfig:
     prepare_in_lobby: bool = True
     identity_dir: str = ""  # the booth's key and certificate (enrollment); "" = signs in by its secret
     token_file: str = ""  # a USB stick's enrollment token file
+    tpm: str = "auto"  # the TPM the enrollment key is sealed to (``kiosk.tpm.resolve_tcti``)
     fullscreen: bool = True
     width: int = 1920
     height: int = 1080

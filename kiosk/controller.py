@@ -56,9 +56,11 @@ from kiosk.pin_entry import wipe
 from kiosk.playout import Mixer
 from kiosk.printing import fetch_job, print_summary
 from kiosk.resume import ResumeKeeper
+from kiosk.screenshot import Ask, Capture, CloseQuestion, Reply, ScreenshotConsent, encode_png
 from kiosk.software import read_software
 from kiosk.stills import http_base, take_and_upload
 from kiosk.tls import client_context
+from kiosk.tpm import resolve_tcti
 from protocol.booking_code import QR_PREFIX
 from protocol.codec import ProtocolError, decode, encode
 from protocol.messages import (
@@ -78,6 +80,9 @@ from protocol.messages import (
     IceServer,
     Participant,
     Role,
+    ScreenshotOutcome,
+    ScreenshotRequest,
+    ScreenshotResult,
     ServiceChoice,
     Welcome,
 )
@@ -135,6 +140,14 @@ class Ui(Protocol):
         """The enrollment screen (first start without a certificate), in the state ``view`` says."""
         ...
 
+    def ask_screenshot(self, language: str | None) -> None:
+        """Ask the citizen whether support may see the screen, in ``language``; None: the question goes."""
+        ...
+
+    def capture_screen(self, done: Callable[[int, int, bytes | None], None]) -> None:
+        """Read the window's pixels (RGB, bottom row first) and hand them to ``done(width, height, rgb)``."""
+        ...
+
 
 class Controller:
     def __init__(
@@ -163,6 +176,8 @@ class Controller:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self.machine = sm.BoothSession()
+        #: The support provider's screenshot requests and the citizen's consent (``kiosk.screenshot``).
+        self.shots = ScreenshotConsent()
         self.media: CallMedia | None = None
         self._ws: websockets.ClientConnection | None = None
         #: The token of the last welcome: the next hello resumes our session with it (``kiosk.resume``).
@@ -194,7 +209,9 @@ class Controller:
         self.started_at = clock()
         #: First-start enrollment and certificate renewal; None for a booth that signs in by its secret.
         self.enrollment = (
-            EnrollmentRun(Identity(Path(config.identity_dir)), config, ui.show_enrollment, clock)
+            EnrollmentRun(
+                Identity(Path(config.identity_dir), resolve_tcti(config.tpm)), config, ui.show_enrollment, clock
+            )
             if config.identity_dir
             else None
         )
@@ -413,6 +430,10 @@ class Controller:
                 # The backend is ours, so this is a version skew or a bug: log, keep going.
                 log.warning("ignored a message from the backend: %s", exc)
                 continue
+            if isinstance(message, ScreenshotRequest):
+                log.info("support asks to see the screen")
+                self._run_shots(self.shots.requested(message.request_id, self.machine.state, self.clock()))
+                continue
             if isinstance(message, BoothMaintenance):
                 if message.action == "send_logs":
                     await ws.send(encode(BoothLogs(text=log_ring.RING.bundle())))
@@ -434,10 +455,48 @@ class Controller:
             except OSError as exc:
                 log.error("cannot reboot: %s", exc)
 
+    # -- the support provider's screenshot --
+
+    def answer_screenshot(self, allow: bool) -> None:
+        """Allow / Do not allow on the question (the UI thread)."""
+        self._in_loop(lambda: self._run_shots(self.shots.answered(allow)))
+
+    def _run_shots(self, commands: list[Capture | Ask | CloseQuestion | Reply]) -> None:
+        for command in commands:
+            match command:
+                case Capture(request_id=rid):
+                    self.ui.capture_screen(self._screenshot_taken(rid))
+                case Ask(language=language):
+                    self.ui.ask_screenshot(language)
+                case CloseQuestion():
+                    self.ui.ask_screenshot(None)
+                case Reply(request_id=rid, outcome=outcome):
+                    log.info("screenshot not sent: %s", outcome.value)
+                    self._spawn(self._send(ScreenshotResult(request_id=rid, outcome=outcome)))
+
+    def _screenshot_taken(self, request_id: str) -> Callable[[int, int, bytes | None], None]:
+        """What the UI thread calls with the pixels: hands them back to the controller's loop."""
+
+        def taken(width: int, height: int, rgb: bytes | None) -> None:
+            self._in_loop(lambda: self._spawn(self._send_screenshot(request_id, width, height, rgb)))
+
+        return taken
+
+    async def _send_screenshot(self, request_id: str, width: int, height: int, rgb: bytes | None) -> None:
+        """Encode off the loop (a PNG of a full-HD screen takes a moment) and send; the picture is not kept."""
+        png = await asyncio.to_thread(encode_png, width, height, rgb) if rgb else None
+        if png is None:
+            log.warning("screenshot could not be taken")
+            await self._send(ScreenshotResult(request_id=request_id, outcome=ScreenshotOutcome.FAILED))
+            return
+        log.info("screenshot sent (%d bytes)", len(png))
+        await self._send(ScreenshotResult(request_id=request_id, outcome=ScreenshotOutcome.SENT, png=png))
+
     async def _tick_loop(self) -> None:
         while True:
             await asyncio.sleep(TICK_S)
             self.feed(sm.Tick(self.clock()))
+            self._run_shots(self.shots.tick(self.clock()))
             self._report_audio()
             self._report_quality()
             self._write_status()

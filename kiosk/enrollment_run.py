@@ -17,6 +17,7 @@ from collections.abc import Callable
 from kiosk.config import KioskConfig
 from kiosk.enrollment import EnrollStatus, EnrollView
 from kiosk.identity import EnrollmentRefused, Identity, enroll, renew, token_from_stick
+from kiosk.tpm import TpmError
 
 log = logging.getLogger("etapiste.kiosk")
 
@@ -25,6 +26,8 @@ STICK_POLL_S = 2.0
 #: How often the certificate's remaining lifetime is checked; after a failed renewal, ``RETRY_S``.
 RENEW_CHECK_S = 3600.0
 RETRY_S = 300.0
+#: How soon a TPM that failed to make or read the key is tried again (its error stays on the screen).
+TPM_RETRY_S = 30.0
 
 
 class EnrollmentRun:
@@ -46,7 +49,7 @@ class EnrollmentRun:
     async def until_enrolled(self) -> None:
         if self.identity.enrolled():
             return
-        code = await asyncio.to_thread(self.identity.short_code)  # makes the key on first start
+        code = await self._key_code()
         log.info("not enrolled: showing the enrollment screen (booth code %s)", code)
         self.show(EnrollView(code, EnrollStatus.WAITING))
         while True:
@@ -64,8 +67,23 @@ class EnrollmentRun:
                 log.warning("enrollment: backend unreachable (%s)", type(exc).__name__)
                 self.show(EnrollView(code, EnrollStatus.UNREACHABLE))
                 continue
+            except TpmError as exc:
+                log.error("enrollment: the TPM failed: %s", exc)
+                self.show(EnrollView(code, EnrollStatus.REFUSED, f"TPM: {exc}"))
+                continue
             log.info("enrolled as booth %s", booth_id)
             return
+
+    async def _key_code(self) -> str:
+        """The key's short code, making the key on first start; a failing TPM is shown to the technician
+        and tried again (the booth never enrolls with a weaker key than its booth file asks for)."""
+        while True:
+            try:
+                return await asyncio.to_thread(self.identity.short_code)
+            except TpmError as exc:
+                log.error("the booth key cannot be made or read: %s", exc)
+                self.show(EnrollView("----", EnrollStatus.REFUSED, f"TPM: {exc}"))
+                await asyncio.sleep(TPM_RETRY_S)
 
     async def _next_token(self) -> str:
         """The next token typed, or a token file on a stick not tried yet (polled)."""
@@ -86,7 +104,7 @@ class EnrollmentRun:
                 try:
                     await asyncio.to_thread(renew, self.identity, self.config.backend_url, self.config.ca_file)
                     log.info("booth certificate renewed")
-                except (EnrollmentRefused, OSError) as exc:
+                except (EnrollmentRefused, OSError, TpmError) as exc:
                     log.warning("certificate renewal failed (%s); retrying", exc)
                     wait = RETRY_S
             await asyncio.sleep(wait)

@@ -10,12 +10,16 @@ of its lifetime is left: a renewal request is signed by the same key, which is
 the proof the backend asks for. The folder holds ``key.pem``, ``cert.pem`` and
 ``booth-ca.pem`` (the booth CA, as the backend sent it).
 
-A TPM-held key (tpm2-openssl provider) is not built yet: docs/SECURITY.md says
-what a stolen disk gives an attacker meanwhile.
+With a TPM 2.0 (``tcti``: ``kiosk.tpm.resolve_tcti``) the private key is never
+in a file: it is sealed to the TPM (``key.sealed.pub`` and ``key.sealed.priv``,
+useless on any other TPM) and unsealed into the kiosk's memory when needed;
+the TLS context reads it from an anonymous memory file (``memfd``). Why sealed
+and not signing inside the TPM: ``kiosk.tpm``; what holds: docs/SECURITY.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -30,6 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kiosk import tpm
 from kiosk.stills import http_base
 
 #: Renew when less than this share of the certificate's lifetime is left.
@@ -44,9 +49,14 @@ class EnrollmentRefused(Exception):
 
 @dataclass(frozen=True)
 class Identity:
-    """The identity folder's files."""
+    """The identity folder's files; ``tcti``: the TPM the key is sealed to (None: a file key)."""
 
     folder: Path
+    tcti: str | None = None
+    #: The unsealed key, kept in memory once read (the TPM is slow, and asked once per kiosk start).
+    _unsealed: dict[str, ec.EllipticCurvePrivateKey] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def key_file(self) -> Path:
@@ -60,8 +70,32 @@ class Identity:
     def ca_file(self) -> Path:
         return self.folder / "booth-ca.pem"
 
+    @property
+    def sealed_files(self) -> tuple[Path, Path]:
+        """The TPM-sealed key's public and private parts (both encrypted by the TPM, never the key itself)."""
+        return self.folder / "key.sealed.pub", self.folder / "key.sealed.priv"
+
+    def in_tpm(self) -> bool:
+        """Whether the key is sealed to a TPM (rather than a file readable by the kiosk's service)."""
+        return all(p.is_file() for p in self.sealed_files)
+
+    def has_key(self) -> bool:
+        return self.in_tpm() or self.key_file.is_file()
+
     def key(self) -> ec.EllipticCurvePrivateKey:
-        """The booth's key, made on first use (never leaves this folder)."""
+        """The booth's key, made on first use (never leaves this folder; with a TPM, never in a file).
+
+        Raises ``kiosk.tpm.TpmError`` when the key is sealed to a TPM that is not this one or does not answer.
+        """
+        if "key" in self._unsealed:
+            return self._unsealed["key"]
+        if self.in_tpm():
+            if self.tcti is None:
+                raise tpm.TpmError(f"{self.folder}: the key is sealed to a TPM, but [backend] tpm is off")
+            scalar = tpm.unseal(self.tcti, *self.sealed_files)
+            key = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256R1())
+            self._unsealed["key"] = key
+            return key
         if self.key_file.is_file():
             key = serialization.load_pem_private_key(self.key_file.read_bytes(), password=None)
             if not isinstance(key, ec.EllipticCurvePrivateKey):
@@ -69,6 +103,15 @@ class Identity:
             return key
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = ec.generate_private_key(ec.SECP256R1())
+        if self.tcti is not None:
+            # Only the 32-byte private value is sealed (a sealed object holds at most 128 bytes).
+            public, private = self.sealed_files
+            tmp_pub, tmp_priv = public.with_name(public.name + ".tmp"), private.with_name(private.name + ".tmp")
+            tpm.seal(self.tcti, key.private_numbers().private_value.to_bytes(32, "big"), tmp_pub, tmp_priv)
+            tmp_pub.replace(public)
+            tmp_priv.replace(private)  # last: ``in_tpm`` is true only when both are whole
+            self._unsealed["key"] = key
+            return key
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
@@ -93,7 +136,7 @@ class Identity:
             return None
 
     def enrolled(self) -> bool:
-        return self.key_file.is_file() and self.certificate() is not None
+        return self.has_key() and self.certificate() is not None
 
     def booth_id(self) -> str | None:
         """The booth id the backend put in the certificate (None before enrollment)."""
@@ -139,7 +182,19 @@ class Identity:
         """A verifying TLS context that shows the booth's certificate (the server's CA: ``server_ca_file``,
         or the system's CAs when empty)."""
         context = ssl.create_default_context(cafile=server_ca_file or None)
-        context.load_cert_chain(self.cert_file, self.key_file)
+        if not self.in_tpm():
+            context.load_cert_chain(self.cert_file, self.key_file)
+            return context
+        # ssl reads keys from files only: an anonymous file in memory, closed at once, never on a disk.
+        pem = self.key().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        fd = os.memfd_create("etapiste-booth-key", os.MFD_CLOEXEC)
+        try:
+            os.write(fd, pem)
+            context.load_cert_chain(self.cert_file, f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
         return context
 
 

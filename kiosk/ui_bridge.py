@@ -86,6 +86,12 @@ class UiBridge:
         self._requested = "enroll"
         self._post("show_enrollment", view)
 
+    def ask_screenshot(self, language: str | None) -> None:
+        self._post("ask_screenshot", language)
+
+    def capture_screen(self, done: Callable[[int, int, bytes | None], None]) -> None:
+        self._post("capture_screen", done)
+
     def call(self, method: str, *args: Any) -> None:
         """Any other method of the screens' side, by name (e.g. a level meter's update)."""
         self._post(method, *args)

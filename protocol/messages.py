@@ -711,6 +711,31 @@ class BoothLogs(_Message):
     text: Annotated[str, Field(max_length=100_000)]
 
 
+class ScreenshotRequest(_Message):
+    """Backend -> booth: the support provider asks to see the booth's screen. The booth sends it at once
+    when no citizen is at it (Start screen, idle, enrollment); otherwise it asks the citizen on the screen
+    and sends it only if they allow (``kiosk/screenshot.py``); answered with ``screenshot.result``."""
+
+    type: Literal["screenshot.request"] = "screenshot.request"
+    request_id: Id
+
+
+class ScreenshotOutcome(StrEnum):
+    SENT = "sent"
+    DECLINED = "declined"  # the citizen said no, or did not answer in time
+    FAILED = "failed"  # the booth could not take the picture (or was already asking)
+
+
+class ScreenshotResult(_Message):
+    """Booth -> backend: the picture of its screen (PNG, base64, scaled to fit the frame limit) or why not.
+    The backend keeps it in memory briefly for the support provider, never in a database or a log."""
+
+    type: Literal["screenshot.result"] = "screenshot.result"
+    request_id: Id
+    outcome: ScreenshotOutcome
+    png: Annotated[str, Field(max_length=120_000, pattern=r"^[A-Za-z0-9+/=]*$")] = ""
+
+
 # --- the official's tools: identification in the call ----------------------------
 #
 # The official asks (``ident.request``); the backend gives the booth a fresh
@@ -1040,6 +1065,8 @@ Message = Annotated[
         | BoothMaintenance
         | BoothLogs
         | ShareState
+        | ScreenshotRequest
+        | ScreenshotResult
     ),
     Field(discriminator="type"),
 ]
@@ -1068,6 +1095,7 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "call.event",
             "booth.software",
             "booth.logs",
+            "screenshot.result",
         }
     ),
     Role.OFFICIAL: frozenset(

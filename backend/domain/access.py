@@ -52,7 +52,9 @@ call. The rules, and why:
   provider's (the ``support`` grant, scope empty: every booth — the provider
   maintains identical booths everywhere) and the master admin's. Nothing in
   them is about a citizen, and a restart is refused while a citizen is at the
-  booth (``backend.api.diagnostics``).
+  booth (``backend.api.diagnostics``). A picture of a booth's screen is theirs
+  too; while a citizen is at the booth, the citizen allows it on the screen or
+  it is not sent.
 """
 
 from __future__ import annotations
@@ -438,6 +440,12 @@ def may_diagnose(st: Standing, b: BoothRef) -> bool:
     return st.master or st.support
 
 
+def may_see_booth_screen(st: Standing, b: BoothRef) -> bool:
+    """Ask for a picture of a booth's screen: the support provider and the master admin. While a citizen is
+    at the booth the citizen decides on the booth's own screen (``kiosk/screenshot.py``); no one else can."""
+    return st.booth is None and not st.guest_of and (st.master or st.support)
+
+
 class Action(StrEnum):
     """Actions of the matrix: what ``allows`` answers for each kind of resource."""
 
@@ -452,6 +460,7 @@ class Action(StrEnum):
     INVITE = "invite"  # bring a third party (interpreter, support person) by one-time link
     DIAGNOSE = "diagnose"  # a booth's health, software, uptime and last faults
     MAINTAIN = "maintain"  # restart a booth's kiosk or reboot it
+    SEE_SCREEN = "see_screen"  # a picture of a booth's screen (with the citizen's consent when one is there)
 
 
 Resource = BoothRef | Citizen | HelpRequest | AlertRef | BookingRef | ReportRef | AdminRef | CallQualityRef
@@ -496,4 +505,6 @@ def allows(st: Standing, action: Action, resource: Resource) -> bool:
             return may_invite_to_call(st, resource)
         case BoothRef(), Action.DIAGNOSE | Action.MAINTAIN:
             return may_diagnose(st, resource)
+        case BoothRef(), Action.SEE_SCREEN:
+            return may_see_booth_screen(st, resource)
     return False

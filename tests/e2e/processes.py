@@ -111,13 +111,14 @@ class Backend(Process):
         seed: bool = True,
         host: str = "127.0.0.1",
         tls: bool = True,
-        start_timeout: float = 30,
+        start_timeout: float = 60,
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
         ``seed=False`` starts from an empty database (the admin app's set-up test). It serves
         HTTPS and WSS with the tier's certificate (``local_tls``) on ``host``; ``tls=False``:
         plain HTTP (the booth image's boot test, whose booth has no CA of ours).
-        ``start_timeout``: how long it may take to answer (a restart on a loaded machine)."""
+        ``start_timeout``: how long it may take to answer (imports and migrations on a loaded machine;
+        seen over 30 s when the e2e tier ran beside other test runs)."""
         self.port = port or free_port()
         self.host, self.tls = host, tls
         _, server = local_tls()

@@ -57,3 +57,20 @@ export async function download(path, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
   return true;
 }
+
+/**
+ * A picture (or any file) the API makes, with the token: the blob on 200, else the status and the JSON answer.
+ * @param {string} path
+ * @returns {Promise<{ status: number, blob: Blob | null, body: any }>}
+ */
+export async function fetchBlob(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    return { status: 0, blob: null, body: null };
+  }
+  if (response.status === 200) return { status: 200, blob: await response.blob(), body: null };
+  if (response.status === 401 && token) onExpired();
+  return { status: response.status, blob: null, body: await response.json().catch(() => null) };
+}

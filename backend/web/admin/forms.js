@@ -131,6 +131,25 @@ export function softwareLine(b) {
   return `${image}; ${since}`;
 }
 
+/**
+ * One line of a booth's recent faults (Booth support), in the reader's language: when, and what.
+ * @param {{ at: number, kind: string, detail: string }} f
+ */
+export function faultLine(f) {
+  const when = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Helsinki", dateStyle: "short", timeStyle: "medium" })
+    .format(new Date(f.at * 1000));
+  /** @type {Record<string, string>} */
+  const what = {
+    device_fault: t("Device stopped working: {detail}", { detail: f.detail }),
+    device_ok: t("Device working again: {detail}", { detail: f.detail }),
+    disconnected: t("Connection to the backend lost"),
+    reconnected: t("Connected again after {detail}", { detail: f.detail }),
+    call_failed: t("Call connection failed ({detail})", { detail: f.detail }),
+    kiosk_restarted: t("Kiosk restarted"),
+  };
+  return `${when} ${what[f.kind] ?? `${f.kind} ${f.detail}`}`;
+}
+
 /** The set-password token in the page's address (`#set-password=…`), or null. @param {string} hash */
 export function setPasswordToken(hash) {
   const m = /^#set-password=([A-Za-z0-9_-]{10,200})$/.exec(hash);

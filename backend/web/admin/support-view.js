@@ -1,11 +1,12 @@
 // @ts-check
 // Booth support for the support provider (and the master admin): every booth's connection, faults,
-// software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
-// is at the booth. Nothing here is about a citizen.
+// recent faults (with times), software and uptime, and a restart of its kiosk or a reboot — refused by the backend while a citizen
+// is at the booth. Nothing here is about a citizen — except a screenshot, which the booth sends only with no
+// citizen at it or with the citizen's Allow on its screen; the picture is shown here and kept nowhere.
 
 import { t } from "../official/i18n.js";
-import { call, download } from "./api.js";
-import { softwareLine } from "./forms.js";
+import { call, download, fetchBlob } from "./api.js";
+import { faultLine, softwareLine } from "./forms.js";
 import { failure, h, panel, table } from "./ui.js";
 
 /** @typedef {(message: string) => void} Say */
@@ -17,7 +18,8 @@ export async function supportView(root, say) {
     const r = await call("GET", "/api/support/booths");
     if (!r.ok) return say(failure(r.status));
     list.replaceChildren(table(t("Booths"),
-      [t("Identifier"), t("Name"), t("Connection"), t("Faults"), t("Software, running since"), t("Actions")],
+      [t("Identifier"), t("Name"), t("Connection"), t("Faults"), t("Recent faults"), t("Software, running since"),
+        t("Actions")],
       r.body.map((/** @type {any} */ b) => {
         const connection = !b.online ? t("Offline") : b.in_use ? t("Online, a citizen at the booth") : t("Online");
         const faults = b.faults.length
@@ -27,8 +29,13 @@ export async function supportView(root, say) {
           maintenanceButton(b.booth_id, "restart_kiosk", t("Restart the kiosk of {id}", { id: b.booth_id })),
           maintenanceButton(b.booth_id, "reboot", t("Reboot {id}", { id: b.booth_id })),
           logsButton(b.booth_id),
+          screenshotButton(b.booth_id),
         ]);
-        return [b.booth_id, b.name, connection, faults, softwareLine(b) ?? t("Not reported yet"), actions];
+        const recent = b.history.length
+          ? h("ul", { class: "fault-history" },
+            b.history.slice(0, 10).map((/** @type {any} */ f) => h("li", { text: faultLine(f) })))
+          : t("None");
+        return [b.booth_id, b.name, connection, faults, recent, softwareLine(b) ?? t("Not reported yet"), actions];
       })));
   }
   /** @param {string} boothId @param {string} action @param {string} label */
@@ -58,6 +65,38 @@ export async function supportView(root, say) {
     });
     return button;
   }
-  root.replaceChildren(panel(t("Booth support"), [list]));
+  /** The picture shown last; its object URL is released when another replaces it. */
+  const shot = h("div", { class: "booth-screenshot" });
+  /** Ask the booth for its screen; the citizen may be deciding on the booth (up to 30 s), so wait a while. */
+  /** @param {string} boothId */
+  function screenshotButton(boothId) {
+    const button = h("button", { type: "button", class: "button", text: t("Screenshot of {id}", { id: boothId }) });
+    button.addEventListener("click", async () => {
+      const path = `/api/support/booths/${encodeURIComponent(boothId)}/screenshot`;
+      const asked = await call("POST", path);
+      if (!asked.ok) return say(asked.status === 409 ? String(asked.body?.detail ?? "") : failure(asked.status));
+      say(t("Asked {id} for its screen. If a citizen is there, they decide on the booth's screen.", { id: boothId }));
+      for (let i = 0; i < 60; i += 1) {
+        const got = await fetchBlob(`${path}?request_id=${encodeURIComponent(asked.body.request_id)}`);
+        if (got.status === 200 && got.blob) {
+          const old = shot.querySelector("img")?.getAttribute("src");
+          if (old) URL.revokeObjectURL(old);
+          const img = h("img", { alt: t("The screen of {id}", { id: boothId }) });
+          img.setAttribute("src", URL.createObjectURL(got.blob));
+          shot.replaceChildren(h("h3", { text: t("The screen of {id}", { id: boothId }) }), img);
+          return say(t("The screen of {id} is shown below.", { id: boothId }));
+        }
+        if (got.status === 409) {
+          const declined = got.body?.detail === "the citizen declined";
+          return say(declined ? t("The citizen declined.") : t("The booth could not take the picture."));
+        }
+        if (got.status !== 202) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      say(t("The booth did not send its screen."));
+    });
+    return button;
+  }
+  root.replaceChildren(panel(t("Booth support"), [list, shot]));
   await refresh();
 }

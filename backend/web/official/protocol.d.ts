@@ -64,7 +64,9 @@ export type EtapisteWireMessage =
   | BoothSoftware
   | BoothMaintenance
   | BoothLogs
-  | ShareState;
+  | ShareState
+  | ScreenshotRequest
+  | ScreenshotResult;
 /**
  * Who is on the other end of a connection.
  */
@@ -141,6 +143,7 @@ export type CandidatePairType = "host" | "srflx" | "prflx" | "relay_udp" | "rela
  */
 export type CallEventKind =
   "ice_state" | "connection_state" | "reconnecting" | "device_fault" | "device_ok" | "media_failed";
+export type ScreenshotOutcome = "sent" | "declined" | "failed";
 
 /**
  * First message from any client: who it is and its credential.
@@ -938,4 +941,25 @@ export interface ShareState {
   type: "share.state";
   session_id: string;
   sharing: boolean;
+}
+/**
+ * Backend -> booth: the support provider asks to see the booth's screen. The booth sends it at once
+ * when no citizen is at it (Start screen, idle, enrollment); otherwise it asks the citizen on the screen
+ * and sends it only if they allow (``kiosk/screenshot.py``); answered with ``screenshot.result``.
+ */
+export interface ScreenshotRequest {
+  v?: 1;
+  type: "screenshot.request";
+  request_id: string;
+}
+/**
+ * Booth -> backend: the picture of its screen (PNG, base64, scaled to fit the frame limit) or why not.
+ * The backend keeps it in memory briefly for the support provider, never in a database or a log.
+ */
+export interface ScreenshotResult {
+  v?: 1;
+  type: "screenshot.result";
+  request_id: string;
+  outcome: ScreenshotOutcome;
+  png?: string;
 }

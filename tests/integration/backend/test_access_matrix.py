@@ -189,6 +189,11 @@ def admin_cells(api, m: Matrix, st: access.Standing, username: str, headers: dic
     assert restart.status_code in (403, 409), restart.text
     m.check(username, "booth imatra-1", "restart", access.allows(st, Action.MAINTAIN, imatra_booth),
             restart.status_code == 409)  # fmt: skip
+    # The booth is connected: an allowed request is sent to it (202); the citizen there would decide.
+    shot = api.post("/api/support/booths/imatra-1/screenshot", headers=headers)
+    assert shot.status_code in (202, 403), shot.text
+    m.check(username, "booth imatra-1", "see screen", access.allows(st, Action.SEE_SCREEN, imatra_booth),
+            shot.status_code == 202)  # fmt: skip
 
 
 def _deactivate_probe(api, headers: dict[str, str], i: int):

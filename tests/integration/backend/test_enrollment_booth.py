@@ -78,3 +78,34 @@ def test_a_refused_token_is_shown_and_a_token_on_the_stick_enrolls(backend, tmp_
     refused = next(v for v in shown if v.status is EnrollStatus.REFUSED)
     assert refused.reason.startswith("token:")
     assert Identity(tmp_path / "identity").booth_id() == "imatra-1"
+
+
+def test_a_tpm_that_fails_is_shown_to_the_technician_and_tried_again_until_it_works(backend, tmp_path, monkeypatch):
+    from tests.support.swtpm import free_ports, software_tpm
+
+    monkeypatch.setattr(enrollment_run, "STICK_POLL_S", 0.05)
+    monkeypatch.setattr(enrollment_run, "TPM_RETRY_S", 0.05)
+    ports = free_ports()
+    tcti = f"swtpm:host=127.0.0.1,port={ports[0]}"
+    stick = tmp_path / "stick" / "etapiste-token.txt"
+    config = KioskConfig(backend_url=backend.replace("http", "ws") + "/ws", booth_id="", secret="",
+                         identity_dir=str(tmp_path / "identity"), token_file=str(stick), tpm=tcti)  # fmt: skip
+    shown: list[EnrollView] = []
+    run = EnrollmentRun(Identity(tmp_path / "identity", tcti), config, shown.append, clock=lambda: 0.0)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(run.until_enrolled())
+        while not shown:  # no TPM answers yet: the error, not a file key
+            await asyncio.sleep(0.01)
+        assert not (tmp_path / "identity" / "key.pem").exists()
+        with software_tpm(tmp_path / "tpm", ports):
+            while not any(v.status is EnrollStatus.WAITING for v in shown):
+                await asyncio.sleep(0.01)
+            stick.parent.mkdir()
+            stick.write_text(await asyncio.to_thread(_token, backend) + "\n")
+            await asyncio.wait_for(task, 30)
+
+    asyncio.run(scenario())
+    assert shown[0].status is EnrollStatus.REFUSED and shown[0].reason.startswith("TPM: ")
+    assert Identity(tmp_path / "identity", tcti).in_tpm()
+    assert Identity(tmp_path / "identity").booth_id() == "imatra-1"

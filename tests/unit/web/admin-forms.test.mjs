@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import {
   boothConfig, closureDays, enrollingBoothConfig, helsinkiDay, messageTextProblems, placeholdersIn, problemsOf,
-  sectionsFor, setPasswordToken, softwareLine, weeklyHours, withClosure,
+  faultLine, sectionsFor, setPasswordToken, softwareLine, weeklyHours, withClosure,
 } from "../../../backend/web/admin/forms.js";
 
 test("weekly hours: empty rows are closed days, bad rows are named by weekday and field", () => {
@@ -108,4 +108,12 @@ test("a booth's software line: version and slot, the update state, since when it
   assert.equal(softwareLine({ version: "", slot: "", update_state: "not an image", started_at: started }),
     "not an image; 2026-11-30 09:05");
   assert.equal(softwareLine({ version: "", slot: "", update_state: "", started_at: null }), null);
+});
+
+test("a booth's fault line: the time in Helsinki and what happened, unknown kinds shown as they came", () => {
+  const at = Date.UTC(2026, 10, 30, 7, 5, 9) / 1000; // 09:05:09 in Helsinki
+  assert.equal(faultLine({ at, kind: "device_fault", detail: "printer: missing" }),
+    "2026-11-30 09:05:09 Device stopped working: printer: missing");
+  assert.equal(faultLine({ at, kind: "reconnected", detail: "12 s" }), "2026-11-30 09:05:09 Connected again after 12 s");
+  assert.equal(faultLine({ at, kind: "something_new", detail: "x" }), "2026-11-30 09:05:09 something_new x");
 });

@@ -318,7 +318,7 @@ def test_a_calls_timeline_is_for_its_officials_admins_the_points_advisors_and_th
     assert access.sees_link_quality("official") and not access.sees_link_quality("guest")
 
 
-def test_only_the_support_provider_and_the_master_admin_diagnose_and_restart_booths():
+def test_only_the_support_provider_and_the_master_admin_diagnose_restart_and_see_booth_screens():
     from backend.domain.access import Action, BoothRef, Standing, allows
 
     booth = BoothRef("imatra-1", "imatra")
@@ -326,7 +326,7 @@ def test_only_the_support_provider_and_the_master_admin_diagnose_and_restart_boo
     master = Standing.of_grants("m-1", "digi", [("master_admin", "")])
     advisor = Standing.of_grants("a-1", "imatra-city", [("advisor", "imatra")])
     admin = Standing.of_grants("v-1", "vero", [("authority_admin", "vero"), ("official", "vero")])
-    for action in (Action.DIAGNOSE, Action.MAINTAIN):
+    for action in (Action.DIAGNOSE, Action.MAINTAIN, Action.SEE_SCREEN):
         assert allows(support, action, booth) and allows(master, action, booth)
         assert not allows(advisor, action, booth) and not allows(admin, action, booth)
         assert not allows(Standing.of_booth("imatra-1", "imatra"), action, booth)

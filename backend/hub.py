@@ -365,6 +365,12 @@ class Hub:
                 return None
             party, name = Party(Role.BOOTH, info.booth_id), info.name
             resumed = self._resumes(party, msg.resume, now)
+            if resumed and not self.broker.has_session(party.id) and not self._held.get(party):
+                # Its token outlived its session with nothing to tell it (a kill before the store had
+                # recorded the wait; a session that ended meanwhile has its session.ended held):
+                # "not resumed" takes the booth from a wait nobody sees back to Start.
+                log.warning("booth %s came back with a valid token but no session to resume", party.id)
+                resumed = False
             effects = [] if resumed else self._end_away(party, now)
             replaced = list(self.connections.pop(party, ()))
             if resumed:

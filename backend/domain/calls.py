@@ -1026,6 +1026,10 @@ class CallBroker:
             raise BrokerError(ErrorCode.NOT_ALLOWED, "this booth is not connected")
         return booth
 
+    def has_session(self, booth_id: str) -> bool:
+        """Whether the booth has a live session here (in the lobby or a call): what its resume keeps."""
+        return any(s.phase is not CallPhase.ENDED for s in self._sessions_of_booth(booth_id))
+
     def _sessions_of_booth(self, booth_id: str):  # noqa: ANN202 - generator
         return (s for s in list(self.sessions.values()) if s.booth_id == booth_id)
 

@@ -99,7 +99,9 @@ class KioskApp(App):
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
         self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
-        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist)
+        self.call = CallScreen(
+            on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist, on_unmute=c.press_unmute
+        )
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
         self.idcard = IdCardScreen(on_back=c.ident_back)
@@ -230,6 +232,9 @@ class KioskApp(App):
 
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
+
+    def show_muted(self, muted: bool) -> None:
+        self.call.set_muted(muted)
 
     def set_look(self, look: sm.Look) -> None:
         THEME.set_look(look)

@@ -123,6 +123,10 @@ class Ui(Protocol):
         """The speaker's volume in %, for the call screen's louder/quieter control."""
         ...
 
+    def show_muted(self, muted: bool) -> None:
+        """The official muted the booth's microphone: the call screen says so, with "Unmute"."""
+        ...
+
     def set_look(self, look: sm.Look) -> None:
         """Redraw the screens with large text / high contrast as the citizen toggled them."""
         ...
@@ -261,6 +265,10 @@ class Controller:
 
     def press_quieter(self) -> None:
         self._in_loop(lambda: self._set_volume(self.volume.quieter()))
+
+    def press_unmute(self) -> None:
+        """The citizen's "Unmute" on the call screen, after the official muted the booth."""
+        self.post(sm.UnmutePressed(self.clock()))
 
     def submit_pin(self, pin: bytearray) -> None:
         """OK on the PIN keypad (any thread): on the core loop the machine decides whether the
@@ -562,6 +570,10 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.SetMuted(muted=muted, by_official=by_official):
+                if self.media is not None:
+                    self.media.set_muted(muted)
+                self.ui.show_muted(muted and by_official)
             case sm.SetVolume(volume=volume):
                 self._set_volume(self.volume.set(volume))
             case sm.SetLook(look=look):

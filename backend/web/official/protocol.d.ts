@@ -64,7 +64,9 @@ export type EtapisteWireMessage =
   | BoothSoftware
   | BoothMaintenance
   | BoothLogs
-  | ShareState;
+  | ShareState
+  | ParticipantMute
+  | ParticipantMuted;
 /**
  * Who is on the other end of a connection.
  */
@@ -938,4 +940,25 @@ export interface ShareState {
   type: "share.state";
   session_id: string;
   sharing: boolean;
+}
+/**
+ * The official in charge: mute this participant's microphone (the booth's or a guest's).
+ *
+ * Only the official in charge may (``access.may_mute``); the muted party may unmute
+ * themselves, as in common meeting tools: this is "you are muted", not a lock.
+ */
+export interface ParticipantMute {
+  v?: 1;
+  type: "participant.mute";
+  session_id: string;
+  peer: string;
+}
+/**
+ * Backend -> the participant the official in charge muted: their microphone goes off at once,
+ * and their screen says the official muted them (with a button to unmute).
+ */
+export interface ParticipantMuted {
+  v?: 1;
+  type: "participant.muted";
+  session_id: string;
 }

@@ -48,7 +48,7 @@ import {
 } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
-import { confirmShare, startShare, stopShare } from "./screen_share.js";
+import { confirmShare, reassertShare, startShare, stopShare } from "./screen_share.js";
 
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
 /** @typedef {import("./protocol.js").Welcome} Welcome */
@@ -338,6 +338,8 @@ function onWelcome(message) {
     // Away longer than the server waits: the call ended there; end it here too.
     teardownCall();
     setStatus(t("The connection to the server was lost for too long, so the call ended."), "error");
+  } else if (state.call) {
+    reassertShare(); // the window this page still shares goes back on the booth's screen
   }
   state.clockOffset = message.server_time - Date.now() / 1000;
   state.name = message.name;

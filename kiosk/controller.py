@@ -883,6 +883,11 @@ class Controller:
                 if self.media
                 else {},
                 "volume": self.mixer.volume,
+                # Frames decoded from each peer so far (with ``time``: each remote picture's frame rate).
+                "video_frames_from": {peer: self.media.link(peer).remote_video.serial for peer in self.media.peers}
+                if self.media
+                else {},
+                "microphone_muted": self.media.muted if self.media else False,
             },
         }
 

@@ -279,6 +279,10 @@ class CallMedia:
         self._microphone_track.muted = muted
 
     @property
+    def muted(self) -> bool:
+        return self._microphone_track.muted
+
+    @property
     def peers(self) -> tuple[str, ...]:
         """The peer ids connected (or connecting), in the order they were added."""
         return tuple(self._links)

@@ -60,6 +60,9 @@ async function startDevices() {
   const result = byId("device-result", HTMLElement);
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    // Signs are movement: when the computer or the line cannot keep up, the browser keeps the frame
+    // rate (sign language needs 15 a second or more) and gives up sharpness instead.
+    for (const track of stream.getVideoTracks()) track.contentHint = "motion";
   } catch {
     result.textContent = t("No camera or microphone: the others could not see or hear you.");
     return;

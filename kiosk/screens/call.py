@@ -40,6 +40,7 @@ from protocol.messages import Participant, ParticipantRole
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
 ADVISOR_COLOUR = (0.62, 0.22, 0.10, 1)  # the call button's red-orange, darkened for white text (AA)
+MUTED_COLOUR = (0.08, 0.12, 0.2, 0.92)  # the "you are muted" banner: white text on near-black blue (AA)
 
 FPS = 30
 
@@ -51,10 +52,10 @@ LEAD_WITH_GUEST = {"size_hint": (0.56, 0.64), "pos_hint": {"x": 0.18, "y": 0.21}
 GUEST_TILE = {"size_hint": (0.24, 0.34), "pos_hint": {"x": 0.75, "y": 0.48}}
 GUEST_CAPTION = {"size_hint": (0.24, 0.16), "pos_hint": {"x": 0.75, "y": 0.3}}
 LEAD_WITH_TWO = {"size_hint": (0.5, 0.62), "pos_hint": {"x": 0.18, "y": 0.23}}
-FIRST_OF_TWO = {"size_hint": (0.3, 0.27), "pos_hint": {"x": 0.69, "y": 0.61}}
-FIRST_OF_TWO_CAPTION = {"size_hint": (0.3, 0.08), "pos_hint": {"x": 0.69, "y": 0.53}}
-SECOND_OF_TWO = {"size_hint": (0.3, 0.2), "pos_hint": {"x": 0.69, "y": 0.32}}
-SECOND_OF_TWO_CAPTION = {"size_hint": (0.3, 0.07), "pos_hint": {"x": 0.69, "y": 0.25}}
+FIRST_OF_TWO = {"size_hint": (0.3, 0.22), "pos_hint": {"x": 0.69, "y": 0.66}}
+FIRST_OF_TWO_CAPTION = {"size_hint": (0.3, 0.11), "pos_hint": {"x": 0.69, "y": 0.55}}
+SECOND_OF_TWO = {"size_hint": (0.3, 0.19), "pos_hint": {"x": 0.69, "y": 0.36}}
+SECOND_OF_TWO_CAPTION = {"size_hint": (0.3, 0.11), "pos_hint": {"x": 0.69, "y": 0.25}}
 #: The most remote persons laid out: the official and two guests.
 MOST_REMOTE = 3
 #: The official's shared window: large in the middle, the official in the guest's place (the guest hidden).
@@ -157,15 +158,20 @@ class CallScreen(BoothScreen):
         )
         # The official muted the booth's microphone: said large, with the citizen's way back.
         self._muted = False
+        # A banner over the top of the official's picture (its own background: readable on any picture).
+        note = big_button("", MUTED_COLOUR, size_hint=(0.5, 0.1), pos_hint={"x": 0.18, "y": 0.74})
+        note.background_disabled_normal, note.disabled_color, note.disabled = "", note.color, True
+        THEME.size_text(note, lambda b: b.height * 0.42)
         self.muted_note = WORDING.render(
-            big_label("", 0.3, size_hint=(0.5, 0.1), pos_hint={"x": 0.18, "y": 0.86}),
-            lambda lang: say("muted_by_official", lang, "  ·  ") if self._muted else "",
+            note, lambda lang: say("muted_by_official", lang, "  ·  ") if self._muted else ""
         )
         self.unmute = WORDING.bind(
-            big_button("", VOLUME_COLOUR, size_hint=(0.22, 0.12), pos_hint={"x": 0.33, "y": 0.74}), "unmute"
+            big_button("", VOLUME_COLOUR, size_hint=(0.26, 0.12), pos_hint={"x": 0.33, "y": 0.6}), "unmute"
         )
+        THEME.size_text(self.unmute, lambda b: b.height * 0.36)
         self.unmute.bind(on_release=lambda *_: on_unmute())
         self.unmute.opacity, self.unmute.disabled = 0, True
+        self.muted_note.opacity = 0
         self._official = ""
         self._connected = False
         self.title = WORDING.render(
@@ -215,6 +221,7 @@ class CallScreen(BoothScreen):
         """The official muted the booth's microphone (a large line and "Unmute"), or it is on again."""
         self._muted = muted
         self.muted_note.text = say("muted_by_official", WORDING.language, "  ·  ") if muted else ""
+        self.muted_note.opacity = 1 if muted else 0
         self.unmute.opacity, self.unmute.disabled = (1, False) if muted else (0, True)
 
     def _lay_out(self) -> None:

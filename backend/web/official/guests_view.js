@@ -129,6 +129,7 @@ function showInCall() {
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "button danger";
+    remove.dataset.testid = "guest-remove";
     remove.textContent = t("Remove from the call");
     remove.addEventListener("click", () => {
       send({ type: "participant.remove", session_id: g.sessionId, peer });

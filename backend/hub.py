@@ -100,6 +100,7 @@ from protocol.messages import (
     IdentResponse,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMute,
     ParticipantRemove,
     Presence,
     PrintStatus,
@@ -620,6 +621,8 @@ class Hub:
                 return b.end(party, sid, now)
             case ParticipantRemove(session_id=sid, peer=peer):
                 return b.remove(party.id, sid, peer, now)
+            case ParticipantMute(session_id=sid, peer=peer):
+                return b.mute(party.id, sid, peer)
             case GuestAdmit(session_id=sid, guest_id=gid):
                 return b.admit_guest(party.id, sid, gid, now)
             case GuestRefuse(session_id=sid, guest_id=gid):
@@ -983,6 +986,8 @@ class Hub:
         del self.connections[party]
         if party.role is Role.BOOTH:
             self.booth_faults.disconnected(party.id, now)
+        if party.role is Role.OFFICIAL and (unshared := self.broker.official_away(party.id)):
+            self._spawn(self._apply(unshared))  # no frozen last frame of a window no longer shared
         if self.resume.grace_s > 0:
             # Away, not gone: its sessions wait for a resume until the grace period ends.
             loop = asyncio.get_running_loop()

@@ -111,6 +111,9 @@ class MicrophoneTrack(MediaStreamTrack):
         super().__init__()
         self.microphone = microphone
         self.stats = stats if stats is not None else MediaStats()
+        #: Muted (by the official in charge, until the citizen unmutes): silence goes out, paced as
+        #: ever, so the connection and the call's timing stay as they are.
+        self.muted = False
         self._start: float | None = None
         self._samples = 0
 
@@ -125,6 +128,8 @@ class MicrophoneTrack(MediaStreamTrack):
             if wait > 0:
                 await asyncio.sleep(wait)
         pcm = self.microphone.read(BLOCK)
+        if self.muted:
+            pcm = np.zeros_like(pcm)
         frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._samples
@@ -276,6 +281,14 @@ class CallMedia:
         self._on_state = on_state
         self._links: dict[str, PeerLink] = {}
         self._no_video = RemoteVideo(self.stats)
+
+    def set_muted(self, muted: bool) -> None:
+        """The booth's microphone off (silence to every peer) or on again."""
+        self._microphone_track.muted = muted
+
+    @property
+    def muted(self) -> bool:
+        return self._microphone_track.muted
 
     @property
     def peers(self) -> tuple[str, ...]:

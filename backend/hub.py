@@ -100,6 +100,7 @@ from protocol.messages import (
     IdentResponse,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMute,
     ParticipantRemove,
     Presence,
     PrintStatus,
@@ -365,6 +366,12 @@ class Hub:
                 return None
             party, name = Party(Role.BOOTH, info.booth_id), info.name
             resumed = self._resumes(party, msg.resume, now)
+            if resumed and not self.broker.has_session(party.id) and not self._held.get(party):
+                # Its token outlived its session with nothing to tell it (a kill before the store had
+                # recorded the wait; a session that ended meanwhile has its session.ended held):
+                # "not resumed" takes the booth from a wait nobody sees back to Start.
+                log.warning("booth %s came back with a valid token but no session to resume", party.id)
+                resumed = False
             effects = [] if resumed else self._end_away(party, now)
             replaced = list(self.connections.pop(party, ()))
             if resumed:
@@ -614,6 +621,8 @@ class Hub:
                 return b.end(party, sid, now)
             case ParticipantRemove(session_id=sid, peer=peer):
                 return b.remove(party.id, sid, peer, now)
+            case ParticipantMute(session_id=sid, peer=peer):
+                return b.mute(party.id, sid, peer)
             case GuestAdmit(session_id=sid, guest_id=gid):
                 return b.admit_guest(party.id, sid, gid, now)
             case GuestRefuse(session_id=sid, guest_id=gid):
@@ -977,6 +986,8 @@ class Hub:
         del self.connections[party]
         if party.role is Role.BOOTH:
             self.booth_faults.disconnected(party.id, now)
+        if party.role is Role.OFFICIAL and (unshared := self.broker.official_away(party.id)):
+            self._spawn(self._apply(unshared))  # no frozen last frame of a window no longer shared
         if self.resume.grace_s > 0:
             # Away, not gone: its sessions wait for a resume until the grace period ends.
             loop = asyncio.get_running_loop()

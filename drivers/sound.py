@@ -66,7 +66,10 @@ class _StreamThread:
         self.opened_at: float | None = None
         self.last_io = 0.0  # monotonic time of the last block moved
         self._reopen = threading.Event()
-        self._control: pulsectl.Pulse | None = None  # for checking the device is there; probe's thread only
+        #: The control connection is asked from the core loop (the audio report) and from the probe's
+        #: worker thread; libpulse's client is not thread-safe (two at once crashed the kiosk: SIGSEGV).
+        self._control_lock = threading.Lock()
+        self._control: pulsectl.Pulse | None = None  # for checking the device is there; under _control_lock
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -139,6 +142,10 @@ class _StreamThread:
         the stream is closed instead and reopened only on the named device.
         """
         kind = "source" if self._direction == pasimple.PA_STREAM_RECORD else "sink"
+        with self._control_lock:
+            self._check_device(kind)
+
+    def _check_device(self, kind: str) -> None:
         try:
             if self._control is None:
                 self._control = pulsectl.Pulse("etapiste-kiosk-probe", server=self.server)
@@ -153,9 +160,10 @@ class _StreamThread:
                 self._control = None
 
     def close_control(self) -> None:
-        if self._control is not None:
-            self._control.close()
-            self._control = None
+        with self._control_lock:
+            if self._control is not None:
+                self._control.close()
+                self._control = None
 
     def stream_health(self) -> Health | None:
         """Missing or stalled, or None while the stream runs."""

@@ -86,6 +86,9 @@ class KioskApp(App):
         self.controller = Controller(config, devices, self.bridge)
         #: The call screen's frame counters at which the next call screenshot is due.
         self._next_call_shot: tuple[int, int] = (SCREENSHOT_CALL_FRAMES, SELF_VIEW_FRAMES)
+        #: Retaken also as the guests' pictures advance: with three parties on a loaded machine the
+        #: official's frames may come slowly while the guests' pictures change.
+        self._next_guest_shot = SCREENSHOT_CALL_FRAMES
         self._watchdog: threading.Timer | None = None
         self._guide_event: ClockEvent | None = None
 
@@ -101,7 +104,9 @@ class KioskApp(App):
         self.choose = ChooseScreen(on_choose=c.choose_service, on_back=c.press_back, on_touch=c.touched)
         self.checkin = CheckinScreen(on_submit=c.submit_code, on_back=c.press_back, on_touch=c.touched)
         self.lobby = LobbyScreen(on_cancel=c.press_cancel, level=c.microphone.level_dbfs, preview=lambda: c.preview)
-        self.call = CallScreen(on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist)
+        self.call = CallScreen(
+            on_louder=c.press_louder, on_quieter=c.press_quieter, on_advisor=c.press_assist, on_unmute=c.press_unmute
+        )
         self.ended = EndedScreen()
         self.offline = OfflineScreen()
         self.idcard = IdCardScreen(on_back=c.ident_back)
@@ -220,6 +225,10 @@ class KioskApp(App):
         self.call.set_media(media)
         remote, local = self.call.remote.frames_shown, self.call.local.frames_shown  # counted over all calls
         self._next_call_shot = (remote + SCREENSHOT_CALL_FRAMES, local + SELF_VIEW_FRAMES)
+        self._next_guest_shot = self._guest_frames() + SCREENSHOT_CALL_FRAMES
+
+    def _guest_frames(self) -> int:
+        return self.call.guest.frames_shown + self.call.guest2.frames_shown
 
     def set_catalogue(self, services: tuple[ServiceChoice, ...]) -> None:
         self.choose.set_services(services)
@@ -235,6 +244,9 @@ class KioskApp(App):
 
     def show_volume(self, volume: int) -> None:
         self.call.set_volume(volume)
+
+    def show_muted(self, muted: bool) -> None:
+        self.call.set_muted(muted)
 
     def set_look(self, look: sm.Look) -> None:
         THEME.set_look(look)
@@ -303,10 +315,14 @@ class KioskApp(App):
         # not what the citizen sees for the rest of it.
         call = self.call
         remote_due, local_due = self._next_call_shot
-        shown = call.remote.frames_shown >= remote_due and call.local.frames_shown >= local_due
+        guests = self._guest_frames()
+        guests_moved = call.remote.frames_shown > 0 and guests >= self._next_guest_shot
+        advanced = call.remote.frames_shown >= remote_due or guests_moved
+        shown = advanced and call.local.frames_shown >= local_due
         if shown and self.screens.current == "call":
             self._screenshot("call-video")
             self._next_call_shot = (call.remote.frames_shown + SCREENSHOT_CALL_FRAMES, local_due)
+            self._next_guest_shot = guests + SCREENSHOT_CALL_FRAMES
 
     @staticmethod
     def _shot_name(name: str) -> str:

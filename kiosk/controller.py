@@ -128,6 +128,10 @@ class Ui(Protocol):
         """The speaker's volume in %, for the call screen's louder/quieter control."""
         ...
 
+    def show_muted(self, muted: bool) -> None:
+        """The official muted the booth's microphone: the call screen says so, with "Unmute"."""
+        ...
+
     def set_look(self, look: sm.Look) -> None:
         """Redraw the screens with large text / high contrast as the citizen toggled them."""
         ...
@@ -278,6 +282,10 @@ class Controller:
 
     def press_quieter(self) -> None:
         self._in_loop(lambda: self._set_volume(self.volume.quieter()))
+
+    def press_unmute(self) -> None:
+        """The citizen's "Unmute" on the call screen, after the official muted the booth."""
+        self.post(sm.UnmutePressed(self.clock()))
 
     def submit_pin(self, pin: bytearray) -> None:
         """OK on the PIN keypad (any thread): on the core loop the machine decides whether the
@@ -621,6 +629,10 @@ class Controller:
                 self._select_camera(source)
             case sm.Log(text=text):
                 log.info("%s", text)
+            case sm.SetMuted(muted=muted, by_official=by_official):
+                if self.media is not None:
+                    self.media.set_muted(muted)
+                self.ui.show_muted(muted and by_official)
             case sm.SetVolume(volume=volume):
                 self._set_volume(self.volume.set(volume))
             case sm.SetLook(look=look):
@@ -930,6 +942,11 @@ class Controller:
                 if self.media
                 else {},
                 "volume": self.mixer.volume,
+                # Frames decoded from each peer so far (with ``time``: each remote picture's frame rate).
+                "video_frames_from": {peer: self.media.link(peer).remote_video.serial for peer in self.media.peers}
+                if self.media
+                else {},
+                "microphone_muted": self.media.muted if self.media else False,
             },
         }
 

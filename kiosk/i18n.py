@@ -108,6 +108,8 @@ TEXTS: dict[str, str] = {
     "duty_support_person": N_("Support person"),
     "duty_guest": N_("Guest in the meeting"),
     "call_connected": N_("You are connected. Speak normally."),
+    "muted_by_official": N_("The official muted your microphone"),
+    "unmute": N_("Unmute"),
     "call_advisor": N_("Call the service advisor"),
     "read_aloud": N_("Read aloud"),
     "assist_calling": N_("Calling the service advisor…"),

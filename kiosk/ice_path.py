@@ -29,3 +29,22 @@ def selected_pair(pc: Any) -> dict[str, str] | None:
     except (AttributeError, StopIteration, TypeError):
         return None
     return None
+
+
+def candidate_summary(sdp: str) -> str:
+    """The ICE candidates an SDP carries, counted by type and transport, without addresses:
+    ``"2 host/udp, 1 relay/udp"`` (``"none"`` when it has none). Logged for the booth's offer and
+    each answer, so a call that does not connect shows which paths each end offered."""
+    counts: dict[str, int] = {}
+    for line in sdp.splitlines():
+        if not line.startswith("a=candidate:"):
+            continue
+        fields = line.split()
+        try:
+            kind = fields[fields.index("typ") + 1]
+        except (ValueError, IndexError):
+            kind = "?"
+        transport = fields[2].lower() if len(fields) > 2 else "?"
+        key = f"{kind}/{transport}"
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{n} {key}" for key, n in sorted(counts.items())) or "none"

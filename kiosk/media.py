@@ -33,6 +33,7 @@ import numpy as np
 from aiortc import (
     MediaStreamTrack,
     RTCConfiguration,
+    RTCIceCandidate,
     RTCIceServer,
     RTCPeerConnection,
     RTCRtpTransceiver,
@@ -41,12 +42,13 @@ from aiortc import (
 )
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError
-from aiortc.sdp import candidate_from_sdp
+from aiortc.sdp import SessionDescription, candidate_from_sdp
 from av import AudioFrame, AudioResampler, VideoFrame
 from av import error as av_error
 
 from drivers.camera import Camera
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
+from kiosk.ice_path import candidate_summary, selected_pair
 from kiosk.playout import Mixer
 from protocol.messages import IceServer
 
@@ -109,6 +111,9 @@ class MicrophoneTrack(MediaStreamTrack):
         super().__init__()
         self.microphone = microphone
         self.stats = stats if stats is not None else MediaStats()
+        #: Muted (by the official in charge, until the citizen unmutes): silence goes out, paced as
+        #: ever, so the connection and the call's timing stay as they are.
+        self.muted = False
         self._start: float | None = None
         self._samples = 0
 
@@ -123,6 +128,8 @@ class MicrophoneTrack(MediaStreamTrack):
             if wait > 0:
                 await asyncio.sleep(wait)
         pcm = self.microphone.read(BLOCK)
+        if self.muted:
+            pcm = np.zeros_like(pcm)
         frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._samples
@@ -186,7 +193,7 @@ class PeerLink:
         self.pc = prepared.pc if prepared is not None else RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         self._outgoing = outgoing  # this link's relayed copies of camera and microphone
         self._tasks: list[asyncio.Task[None]] = []
-        self.pc.on("connectionstatechange", lambda: on_state(peer, self.pc.connectionState))
+        self.pc.on("connectionstatechange", lambda: self._state_changed(on_state))
         self.pc.on("track", self._track)
         for track in outgoing:
             if prepared is not None:
@@ -194,6 +201,12 @@ class PeerLink:
             else:
                 self.pc.addTrack(track)
         self._share = prepared.share if prepared is not None else add_share_transceiver(self.pc)
+
+    def _state_changed(self, on_state: Callable[[str, str], None]) -> None:
+        state = self.pc.connectionState
+        if state == "connected":  # which path the call took (types only, no addresses)
+            log.info("connected to peer %s over %s", self.peer, selected_pair(self.pc))
+        on_state(self.peer, state)
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -269,6 +282,14 @@ class CallMedia:
         self._links: dict[str, PeerLink] = {}
         self._no_video = RemoteVideo(self.stats)
 
+    def set_muted(self, muted: bool) -> None:
+        """The booth's microphone off (silence to every peer) or on again."""
+        self._microphone_track.muted = muted
+
+    @property
+    def muted(self) -> bool:
+        return self._microphone_track.muted
+
     @property
     def peers(self) -> tuple[str, ...]:
         """The peer ids connected (or connecting), in the order they were added."""
@@ -305,12 +326,19 @@ class CallMedia:
         self._links[peer] = link
         if ready:
             assert prepared is not None and prepared.offer_sdp is not None
-            return prepared.offer_sdp
-        await link.pc.setLocalDescription(await link.pc.createOffer())
-        return link.pc.localDescription.sdp
+            sdp = prepared.offer_sdp
+        else:
+            await link.pc.setLocalDescription(await link.pc.createOffer())
+            sdp = link.pc.localDescription.sdp
+        log.info("offer to peer %s (%s): candidates %s", peer, "prepared" if ready else "new", candidate_summary(sdp))
+        return sdp
 
     async def apply_answer(self, peer: str, sdp: str) -> None:
-        await self.link(peer).pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        log.info("answer from peer %s: candidates %s", peer, candidate_summary(sdp))
+        pc = self.link(peer).pc
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        for candidate in bundled_candidates(sdp):
+            await pc.addIceCandidate(candidate)
 
     async def add_ice(self, peer: str, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None) -> None:
         if not candidate:
@@ -367,6 +395,33 @@ class PreparedConnection:
 
     async def close(self) -> None:
         await self.pc.close()
+
+
+def bundled_candidates(sdp: str) -> list[RTCIceCandidate]:
+    """The ICE candidates of a BUNDLE answer, addressed to the bundle's first m-line.
+
+    Why: aiortc (1.16) keeps, per ICE transport, the candidates of only the LAST m-line that
+    uses it. Our offer's video line and the receive-only share line share one transport
+    (bundle policy "balanced": one transport per kind), and a browser puts its candidates on
+    the bundle's first line only, so the share line's empty list replaced them: the booth never
+    learnt the official's relay candidates. With UDP open the call still connected (the
+    browser's checks taught the booth peer-reflexive ones); with only TURN over TCP/TLS out,
+    nothing did. Adding them again is harmless (aioice ignores a known address) and makes the
+    answer's candidates count whatever the m-lines share. Empty without a BUNDLE group."""
+    description = SessionDescription.parse(sdp)
+    bundle = next((group for group in description.group if group.semantic == "BUNDLE" and group.items), None)
+    if bundle is None:
+        return []
+    mid = bundle.items[0]
+    index = next((i for i, media in enumerate(description.media) if media.rtp.muxId == mid), None)
+    out: list[RTCIceCandidate] = []
+    for media in description.media:
+        if media.rtp.muxId not in bundle.items:
+            continue
+        for candidate in media.ice_candidates:
+            candidate.sdpMid, candidate.sdpMLineIndex = mid, index
+            out.append(candidate)
+    return out
 
 
 def add_share_transceiver(pc: RTCPeerConnection) -> RTCRtpTransceiver:

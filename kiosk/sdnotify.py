@@ -30,10 +30,14 @@ def notify(state: str, environ: dict[str, str] | None = None) -> bool:
     if address.startswith("@"):  # an abstract socket
         address = "\0" + address[1:]
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+        # Non-blocking: a datagram to a socket whose queue is full (systemd busy or stuck, or
+        # nobody reading) would otherwise block the UI loop that pings, and freeze the booth:
+        # no touch, not even SIGTERM handled (seen in tests/e2e/test_kiosk_lifecycle.py). A ping
+        # that cannot go now is dropped; the next one comes a third of the period later.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK) as sock:
             sock.connect(address)
-            sock.sendall(state.encode())
-    except OSError:
+            sock.send(state.encode())
+    except OSError:  # BlockingIOError included
         return False  # systemd going away must never take the booth with it
     return True
 

@@ -83,6 +83,7 @@ from protocol.messages import (
     Participant,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantMuted,
     ParticipantRole,
     PrintJob,
     PrintStatus,
@@ -440,6 +441,13 @@ class StillNotTaken:
     now: float
 
 
+@dataclass(frozen=True)
+class UnmutePressed:
+    """The citizen pressed "Unmute" after the official muted the booth's microphone."""
+
+    now: float
+
+
 Event = (
     Connected
     | Disconnected
@@ -470,6 +478,7 @@ Event = (
     | FeedbackAnswered
     | LanguageChosen
     | LookToggled
+    | UnmutePressed
 )
 
 
@@ -681,6 +690,15 @@ class TakeStill:
     token: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class SetMuted:
+    """The booth's microphone off (silence goes out, the call stays) or on again. ``by_official``:
+    the official in charge muted it, and the call screen says so with an "Unmute" button."""
+
+    muted: bool
+    by_official: bool = False
+
+
 Command = (
     Send
     | Show
@@ -704,6 +722,7 @@ Command = (
     | SetLook
     | ShowPeople
     | ShowShare
+    | SetMuted
 )
 
 
@@ -898,6 +917,12 @@ class BoothSession:
         # Only the attract screen re-labelled: Start and "I have a booking" now in this language.
         self.state = replace(self.state, language=ev.language, idle_deadline=ev.now + INACTIVITY_S)
         return [Show(Screen.ATTRACT)]
+
+    def _on_unmute_pressed(self, ev: UnmutePressed) -> list[Command]:
+        """The citizen turns the microphone on again (muting is a request, as in meeting tools)."""
+        if self.state.phase not in _MEDIA_PHASES:
+            return [Log(f"unmute pressed in phase {self.state.phase.value}; ignored")]
+        return [Log("the citizen unmuted the booth's microphone"), SetMuted(False)]
 
     def _on_look_toggled(self, ev: LookToggled) -> list[Command]:
         look = self.state.look
@@ -1367,7 +1392,10 @@ class BoothSession:
         if isinstance(msg, RtcRestart) and phase in _MEDIA_PHASES:
             if msg.peer not in self.state.remotes:
                 return [Log(f"ignored rtc.restart from peer {msg.peer}, not connected")]
-            return self._reconnect_media(msg.peer, ev.now, f"peer {msg.peer} asked for a new connection")
+            out = self._reconnect_media(msg.peer, ev.now, f"peer {msg.peer} asked for a new connection")
+            # The official in charge's page came back (a reload): a window it shared is not shared
+            # on the new connection; take it down rather than freeze its last frame.
+            return [*out, ShowShare(False)] if msg.peer == self.state.lead_peer else out
         if isinstance(msg, SessionAdmitted) and phase is Phase.LOBBY:
             return self._admitted(msg, ev.now)
         if isinstance(msg, QueueStatus) and phase is Phase.LOBBY:
@@ -1380,6 +1408,8 @@ class BoothSession:
             return [SelectCamera(msg.source)]
         if isinstance(msg, ShareState) and phase in _MEDIA_PHASES and msg.session_id == sid:
             return [ShowShare(msg.sharing)]
+        if isinstance(msg, ParticipantMuted) and phase in _MEDIA_PHASES:
+            return [Log("the official muted the booth's microphone"), SetMuted(True, by_official=True)]
         if isinstance(msg, BoothVolume) and phase in _MEDIA_PHASES and msg.session_id == sid:
             return [SetVolume(msg.volume)]
         if isinstance(msg, RtcIce) and phase in _MEDIA_PHASES:
@@ -1559,4 +1589,5 @@ _HANDLERS: dict[type, Callable[[BoothSession, Any], list[Command]]] = {
     FeedbackAnswered: BoothSession._on_feedback_answered,
     LanguageChosen: BoothSession._on_language_chosen,
     LookToggled: BoothSession._on_look_toggled,
+    UnmutePressed: BoothSession._on_unmute_pressed,
 }

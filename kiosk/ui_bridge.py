@@ -79,6 +79,9 @@ class UiBridge:
     def show_volume(self, volume: int) -> None:
         self._post("show_volume", volume)
 
+    def show_muted(self, muted: bool) -> None:
+        self._post("show_muted", muted)
+
     def set_look(self, look: sm.Look) -> None:
         self._post("set_look", look)
 

@@ -445,6 +445,25 @@ class GuestStatus(_Message):
     state: Literal["waiting", "refused"]
 
 
+class ParticipantMute(_Message):
+    """The official in charge: mute this participant's microphone (the booth's or a guest's).
+
+    Only the official in charge may (``access.may_mute``); the muted party may unmute
+    themselves, as in common meeting tools: this is "you are muted", not a lock."""
+
+    type: Literal["participant.mute"] = "participant.mute"
+    session_id: Id
+    peer: PeerId
+
+
+class ParticipantMuted(_Message):
+    """Backend -> the participant the official in charge muted: their microphone goes off at once,
+    and their screen says the official muted them (with a button to unmute)."""
+
+    type: Literal["participant.muted"] = "participant.muted"
+    session_id: Id
+
+
 # --- WebRTC relay -------------------------------------------------------------
 #
 # ``peer`` names the other end of one peer connection: when sent, the
@@ -1067,6 +1086,8 @@ Message = Annotated[
         | ShareState
         | ScreenshotRequest
         | ScreenshotResult
+        | ParticipantMute
+        | ParticipantMuted
     ),
     Field(discriminator="type"),
 ]
@@ -1124,7 +1145,8 @@ CLIENT_MESSAGES: dict[Role, frozenset[str]] = {
             "guest.admit",
             "guest.refuse",
             "share.state",
+            "participant.mute",
         }
     ),
-    Role.GUEST: frozenset({"hello", "rtc.offer", "rtc.answer", "rtc.ice"}),
+    Role.GUEST: frozenset({"hello", "rtc.offer", "rtc.answer", "rtc.ice", "call.stats", "call.event"}),
 }

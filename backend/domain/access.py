@@ -359,6 +359,13 @@ def may_share_screen(in_call_as: str | None, in_charge: bool) -> bool:
     return in_call_as == "official" and in_charge
 
 
+def may_mute(in_call_as: str | None, in_charge: bool, target_role: str) -> bool:
+    """Mute another participant's microphone (the booth's or a guest's): the official in charge,
+    who runs the meeting. Not another official, not a guest; never oneself (that is one's own
+    Mute button) and never a fellow official (they mute themselves)."""
+    return in_call_as == "official" and in_charge and target_role in ("booth", "guest")
+
+
 def hears_booth_audio_level(in_call_as: str | None) -> bool:
     """The booth's microphone level and warnings (silent, clipping): the officials in its call,
     who can ask the citizen to come closer. A level, never sound; guests need not see it."""

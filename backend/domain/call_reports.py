@@ -7,8 +7,9 @@ end (the booth sends every few seconds and cannot see the race) goes nowhere,
 quietly, like ``booth.audio``. What is checked beyond the wire's own limits:
 the connection it names is another participant of this call, and a picture
 size comes whole (width and height, or neither). What is kept is figures and
-codes, never content; the booth's figures go to the officials in the call
-(``access.sees_link_quality``) for their live quality indicator.
+codes, never content; the booth's and the guests' figures go to the official
+their connection is to (``access.sees_link_quality``) for that party's live
+quality badge.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class QualityReported:
 
 
 def report(session: CallSession | None, party: Party, message: CallStats | CallEvent, now: float) -> list[object]:
-    """Effects of one report: store it, and relay the booth's figures to the officials in the call."""
+    """Effects of one report: store it, and relay the booth's and a guest's figures about their
+    connection to an official to that official (each party's quality badge in the call view)."""
     if session is None or session.phase is not CallPhase.IN_CALL:
         return []
     me = session.participant(party)
@@ -47,7 +49,7 @@ def report(session: CallSession | None, party: Party, message: CallStats | CallE
     if isinstance(message, CallStats) and (message.width is None) != (message.height is None):
         raise BrokerError(ErrorCode.MALFORMED, "width and height: give both or neither")
     effects: list[object] = [QualityReported(session.id, me.peer, me.role.value, message, now)]
-    if isinstance(message, CallStats) and me.role is ParticipantRole.BOOTH:
+    if isinstance(message, CallStats) and me.role in (ParticipantRole.BOOTH, ParticipantRole.GUEST):
         relayed = message.model_copy(update={"peer": me.peer})  # delivered naming the sender, as rtc.* are
         effects += [
             Deliver(p.party, relayed)

@@ -64,6 +64,7 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMuted,
     ParticipantRole,
     Presence,
     QueueStatus,
@@ -291,6 +292,8 @@ class CallBroker:
     _told: dict[str, QueueStatus] = field(default_factory=dict)
     #: The TURN server whose credentials every participant is given in ``session.admitted``.
     turn: TurnSettings = field(default_factory=TurnSettings)
+    #: Calls whose official in charge shows a window on the booth now (``share.state``).
+    _sharing: set[str] = field(default_factory=set)
 
     def know_services(self, services: Iterable[Service]) -> None:
         """The catalogue's services: what walk-ins choose from, whose they are, how long they take."""
@@ -660,6 +663,32 @@ class CallBroker:
             raise BrokerError(ErrorCode.NOT_ALLOWED, "peer: that is you; step out with session.leave")
         return [*self._depart(s, target, ParticipantLeftReason.REMOVED, now), *self._route(now), *self._presence()]
 
+    def mute(self, official_id: str, session_id: str, peer: str) -> list[Effect]:
+        """The official in charge mutes the booth's or a guest's microphone: that party is told
+        (``participant.muted``) and turns it off at once; they may turn it on again themselves."""
+        s = self._session_for(Party(Role.OFFICIAL, official_id), session_id)
+        me = s.participant(Party(Role.OFFICIAL, official_id))
+        if s.phase is not CallPhase.IN_CALL or me is None:
+            raise BrokerError(ErrorCode.WRONG_STATE, "only during a call, by its participants")
+        target = next((p for p in s.present() if p.peer == peer), None)
+        if target is None:
+            raise BrokerError(ErrorCode.WRONG_STATE, f"peer: {peer!r} is not in this call")
+        if not access.may_mute(me.role.value, s.official_id == official_id, target.role.value):
+            raise BrokerError(ErrorCode.NOT_ALLOWED, "peer: only the official in charge mutes the booth or a guest")
+        return [Deliver(target.party, ParticipantMuted(session_id=s.id))]
+
+    def official_away(self, official_id: str) -> list[Effect]:
+        """The official's last socket closed (a reload, a closed page, a lost line): a window they
+        were sharing can no longer come, so the booth takes it down rather than freeze its last
+        frame. A page that only lost its socket shares again by ``share.state`` when it is back."""
+        out: list[Effect] = []
+        for sid in sorted(self._sharing):
+            s = self.sessions.get(sid)
+            if s is not None and s.official_id == official_id:
+                self._sharing.discard(sid)
+                out.append(Deliver(Party(Role.BOOTH, s.booth_id), ShareState(session_id=sid, sharing=False)))
+        return out
+
     def leave(self, party: Party, session_id: str, now: float) -> list[Effect]:
         """The official in charge steps out: the citizen waits again. Anyone else just leaves."""
         s = self._session_for(party, session_id)
@@ -706,6 +735,10 @@ class CallBroker:
         if isinstance(message, ShareState):
             if not access.may_share_screen(me.role.value, party.id == s.official_id):
                 raise BrokerError(ErrorCode.NOT_ALLOWED, "only the official in charge shares a window with the booth")
+            if message.sharing:
+                self._sharing.add(s.id)
+            else:
+                self._sharing.discard(s.id)
             return [Deliver(Party(Role.BOOTH, s.booth_id), message)]
         if isinstance(message, BoothVolume):
             if not access.may_set_booth_volume(me.role.value):
@@ -1025,6 +1058,10 @@ class CallBroker:
         if booth is None or not booth.online:
             raise BrokerError(ErrorCode.NOT_ALLOWED, "this booth is not connected")
         return booth
+
+    def has_session(self, booth_id: str) -> bool:
+        """Whether the booth has a live session here (in the lobby or a call): what its resume keeps."""
+        return any(s.phase is not CallPhase.ENDED for s in self._sessions_of_booth(booth_id))
 
     def _sessions_of_booth(self, booth_id: str):  # noqa: ANN202 - generator
         return (s for s in list(self.sessions.values()) if s.booth_id == booth_id)

@@ -1,8 +1,13 @@
 """The meeting: the official large, the citizen's own picture small, and the citizen's few controls.
 
-With a third party (an interpreter, a support person) the official in charge
-stays the large picture and the guest is a smaller one beside it, each named
-with their role under the picture in the citizen's one language.
+With third parties (an interpreter, a support person; up to two guests, three
+remote persons in all) the official in charge stays the large picture and each
+guest is a smaller one beside it on the right, each named with their role
+under the picture in the citizen's one language.
+
+When the official in charge mutes the booth's microphone, a large line says so
+in the citizen's language, with an "Unmute" button (muting is a request, as in
+common meeting tools: the citizen may speak again).
 
 At the top, who the citizen is talking to and a status line; on the left,
 louder/quieter and "call the service advisor" (the physical call button's
@@ -35,13 +40,24 @@ from protocol.messages import Participant, ParticipantRole
 
 VOLUME_COLOUR = (0.2, 0.3, 0.45, 1)
 ADVISOR_COLOUR = (0.62, 0.22, 0.10, 1)  # the call button's red-orange, darkened for white text (AA)
+MUTED_COLOUR = (0.08, 0.12, 0.2, 0.92)  # the "you are muted" banner: white text on near-black blue (AA)
 
 FPS = 30
 
-#: Where the pictures go: alone, the official fills the screen; with a guest, the two side by side.
+#: Where the pictures go: alone, the official fills the screen; with a guest, the two side by side;
+#: with two guests, the official large and the guests one above the other on the right (the
+#: citizen's own picture stays at the bottom right, below them).
 ALONE = {"size_hint": (1, 0.92), "pos_hint": {"x": 0, "y": 0}}
 LEAD_WITH_GUEST = {"size_hint": (0.56, 0.64), "pos_hint": {"x": 0.18, "y": 0.21}}
 GUEST_TILE = {"size_hint": (0.24, 0.34), "pos_hint": {"x": 0.75, "y": 0.48}}
+GUEST_CAPTION = {"size_hint": (0.24, 0.16), "pos_hint": {"x": 0.75, "y": 0.3}}
+LEAD_WITH_TWO = {"size_hint": (0.5, 0.62), "pos_hint": {"x": 0.18, "y": 0.23}}
+FIRST_OF_TWO = {"size_hint": (0.3, 0.22), "pos_hint": {"x": 0.69, "y": 0.66}}
+FIRST_OF_TWO_CAPTION = {"size_hint": (0.3, 0.11), "pos_hint": {"x": 0.69, "y": 0.55}}
+SECOND_OF_TWO = {"size_hint": (0.3, 0.19), "pos_hint": {"x": 0.69, "y": 0.36}}
+SECOND_OF_TWO_CAPTION = {"size_hint": (0.3, 0.11), "pos_hint": {"x": 0.69, "y": 0.25}}
+#: The most remote persons laid out: the official and two guests.
+MOST_REMOTE = 3
 #: The official's shared window: large in the middle, the official in the guest's place (the guest hidden).
 SHARED = {"size_hint": (0.56, 0.72), "pos_hint": {"x": 0.18, "y": 0.13}}
 
@@ -93,6 +109,7 @@ class CallScreen(BoothScreen):
         on_louder: Callable[[], None] = lambda: None,
         on_quieter: Callable[[], None] = lambda: None,
         on_advisor: Callable[[], None] = lambda: None,
+        on_unmute: Callable[[], None] = lambda: None,
         **kwargs: object,
     ) -> None:
         super().__init__(name="call", **kwargs)
@@ -123,9 +140,11 @@ class CallScreen(BoothScreen):
         self.remote = VideoView("rgb", size_hint=(1, 0.92), pos_hint={"x": 0, "y": 0})
         self.local = VideoView("bgr", size_hint=(0.22, 0.22), pos_hint={"right": 0.98, "y": 0.02})
         self.guest = VideoView("rgb", **GUEST_TILE)
+        self.guest2 = VideoView("rgb", **SECOND_OF_TWO)
         self.shared = VideoView("rgb", **SHARED)
         self._people: tuple[Participant, ...] = ()
         self._guest_serial = -1
+        self._guest2_serial = -1
         self._sharing = False
         self._shared_serial = -1
         # Names and roles under the pictures; empty (not drawn) while the official is alone.
@@ -133,10 +152,26 @@ class CallScreen(BoothScreen):
             big_label("", 0.09, size_hint=(0.4, 0.12), pos_hint={"center_x": 0.46, "y": 0.08}),
             lambda lang: self._caption(0, lang),
         )
-        self.guest_caption = WORDING.render(
-            big_label("", 0.09, size_hint=(0.24, 0.16), pos_hint={"x": 0.75, "y": 0.3}),
-            lambda lang: self._caption(1, lang),
+        self.guest_caption = WORDING.render(big_label("", 0.09, **GUEST_CAPTION), lambda lang: self._caption(1, lang))
+        self.guest2_caption = WORDING.render(
+            big_label("", 0.09, **SECOND_OF_TWO_CAPTION), lambda lang: self._caption(2, lang)
         )
+        # The official muted the booth's microphone: said large, with the citizen's way back.
+        self._muted = False
+        # A banner over the top of the official's picture (its own background: readable on any picture).
+        note = big_button("", MUTED_COLOUR, size_hint=(0.5, 0.1), pos_hint={"x": 0.18, "y": 0.74})
+        note.background_disabled_normal, note.disabled_color, note.disabled = "", note.color, True
+        THEME.size_text(note, lambda b: b.height * 0.42)
+        self.muted_note = WORDING.render(
+            note, lambda lang: say("muted_by_official", lang, "  ·  ") if self._muted else ""
+        )
+        self.unmute = WORDING.bind(
+            big_button("", VOLUME_COLOUR, size_hint=(0.26, 0.12), pos_hint={"x": 0.33, "y": 0.6}), "unmute"
+        )
+        THEME.size_text(self.unmute, lambda b: b.height * 0.36)
+        self.unmute.bind(on_release=lambda *_: on_unmute())
+        self.unmute.opacity, self.unmute.disabled = 0, True
+        self.muted_note.opacity = 0
         self._official = ""
         self._connected = False
         self.title = WORDING.render(
@@ -147,7 +182,8 @@ class CallScreen(BoothScreen):
         )
         self.notice = big_label("", 0.04, size_hint=(1, 0.2), pos_hint={"x": 0, "center_y": 0.5})
         shown = (self.remote, self.local, self.title, self.status, self.notice, self.louder, self.quieter)
-        for w in (*shown, self.guest, self.shared, self.lead_caption, self.guest_caption, self.volume, self.advisor):
+        extra = (self.guest, self.guest2, self.shared, self.lead_caption, self.guest_caption, self.guest2_caption)
+        for w in (*shown, *extra, self.volume, self.advisor, self.muted_note, self.unmute):
             root.add_widget(w)
         self.add_widget(root)
         self.media: CallMedia | None = None
@@ -158,14 +194,16 @@ class CallScreen(BoothScreen):
     def set_media(self, media: CallMedia | None) -> None:
         self.media = media
         self._serial = -1
-        self._guest_serial = -1
+        self._guest_serial = self._guest2_serial = -1
         if media is None:
             # Nothing of this citizen's call stays on screen for the next one.
             self.remote.clear()
             self.local.clear()
             self.guest.clear()
+            self.guest2.clear()
             self.set_people(())
             self.set_sharing(False)
+            self.set_muted(False)
 
     def set_people(self, people: tuple[Participant, ...]) -> None:
         """The remote parties, the official in charge first: with a guest, two pictures with captions."""
@@ -179,15 +217,31 @@ class CallScreen(BoothScreen):
         self.shared.clear()  # nothing of a window stays on screen once its sharing stopped
         self._lay_out()
 
+    def set_muted(self, muted: bool) -> None:
+        """The official muted the booth's microphone (a large line and "Unmute"), or it is on again."""
+        self._muted = muted
+        self.muted_note.text = say("muted_by_official", WORDING.language, "  ·  ") if muted else ""
+        self.muted_note.opacity = 1 if muted else 0
+        self.unmute.opacity, self.unmute.disabled = (1, False) if muted else (0, True)
+
     def _lay_out(self) -> None:
-        with_guest = len(self._people) > 1
-        layout = GUEST_TILE if self._sharing else LEAD_WITH_GUEST if with_guest else ALONE
-        self.remote.size_hint, self.remote.pos_hint = layout["size_hint"], dict(layout["pos_hint"])
-        if self._sharing or not with_guest:
+        remotes = min(len(self._people), MOST_REMOTE)
+        if self._sharing:
+            lead, first, first_caption = GUEST_TILE, GUEST_TILE, GUEST_CAPTION
+        elif remotes == MOST_REMOTE:
+            lead, first, first_caption = LEAD_WITH_TWO, FIRST_OF_TWO, FIRST_OF_TWO_CAPTION
+        else:
+            lead, first, first_caption = (LEAD_WITH_GUEST if remotes == 2 else ALONE), GUEST_TILE, GUEST_CAPTION
+        for widget, place in ((self.remote, lead), (self.guest, first), (self.guest_caption, first_caption)):
+            widget.size_hint, widget.pos_hint = place["size_hint"], dict(place["pos_hint"])
+        if self._sharing or remotes < 2:
             self.guest.clear()
-        self._guest_serial = -1
+        if self._sharing or remotes < MOST_REMOTE:
+            self.guest2.clear()
+        self._guest_serial = self._guest2_serial = -1
         self.lead_caption.text = self._caption(0, WORDING.language)
         self.guest_caption.text = self._caption(1, WORDING.language)
+        self.guest2_caption.text = self._caption(2, WORDING.language)
 
     def _caption(self, index: int, language: str | None) -> str:
         """The caption of the ``index``th remote party; none while the official is alone (the title names them).
@@ -195,7 +249,7 @@ class CallScreen(BoothScreen):
         While the official shares a window they sit in the guest's place, with their caption."""
         if self._sharing:
             return caption(self._people[0], language) if index == 1 and self._people else ""
-        if len(self._people) < 2 or index >= len(self._people):
+        if len(self._people) < 2 or index >= min(len(self._people), MOST_REMOTE):
             return ""
         return caption(self._people[index], language)
 
@@ -203,7 +257,10 @@ class CallScreen(BoothScreen):
         self.volume.text = f"{volume} %"
 
     def targets(self) -> dict[str, Widget]:
-        return {"louder": self.louder, "quieter": self.quieter, "advisor": self.advisor}
+        out: dict[str, Widget] = {"louder": self.louder, "quieter": self.quieter, "advisor": self.advisor}
+        if self._muted:
+            out["unmute"] = self.unmute
+        return out
 
     def _title_text(self, language: str | None) -> str:
         if not self._official:
@@ -239,22 +296,24 @@ class CallScreen(BoothScreen):
         if self._sharing:
             self._update_shared(media)
         elif len(self._people) > 1:
-            self._update_guest(media)
+            self._update_tile(media, 1, self.guest, "_guest_serial")
+            if len(self._people) > 2:
+                self._update_tile(media, 2, self.guest2, "_guest2_serial")
         local = media.camera_track.last_bgr
         if local is not None and local is not self._local_seen:
             self._local_seen = local
             h, w = local.shape[:2]
             self.local.show_frame((w, h), local.tobytes())
 
-    def _update_guest(self, media: CallMedia) -> None:
-        """The second party's picture (the first guest), blitted when a new frame came."""
+    def _update_tile(self, media: CallMedia, index: int, view: VideoView, serial: str) -> None:
+        """A guest's picture (the ``index``th remote party), blitted when a new frame came."""
         try:
-            video = media.link(self._people[1].peer).remote_video
+            video = media.link(self._people[index].peer).remote_video
         except KeyError:
             return  # its connection is being made or was closed
-        if video.serial != self._guest_serial and video.rgb is not None and video.size is not None:
-            self._guest_serial = video.serial
-            self.guest.show_frame(video.size, video.rgb)
+        if video.serial != getattr(self, serial) and video.rgb is not None and video.size is not None:
+            setattr(self, serial, video.serial)
+            view.show_frame(video.size, video.rgb)
 
     def _update_shared(self, media: CallMedia) -> None:
         """The official in charge's shared window, blitted when a new frame came."""
@@ -272,7 +331,8 @@ class CallScreen(BoothScreen):
         """The remote pictures on the screen now, for the debug dump: whose, frames shown, and where
         (fractions of the window from the top left), so a test can look at that part of the screenshot."""
         out: list[dict[str, object]] = []
-        for who, view in (("official", self.remote), ("guest", self.guest), ("shared", self.shared)):
+        views = (("official", self.remote), ("guest", self.guest), ("guest2", self.guest2), ("shared", self.shared))
+        for who, view in views:
             if view.opacity <= 0 or view.texture is None:
                 continue
             width, height = Window.size

@@ -13,8 +13,10 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 import urllib.request
+from collections.abc import Callable
 from http.client import HTTPResponse
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,27 @@ class Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def wait_started(self, what: str, ready: Callable[[], object], backstop: float) -> None:
+        """Until ``ready()`` is true, for as long as the process lives.
+
+        Starting is CPU work (imports, the app's routes, migrations, the demo's password hashes) that a
+        busy machine makes slow: the backend took over 30 s under a CPU hog and the other test runs
+        sharing this machine, and a fixed "within 30 s" failed a start that was going fine. So the
+        state waited for is "answering, or exited": an exit fails at once with the log, and
+        ``backstop`` only ends a start that hangs."""
+        deadline = time.monotonic() + backstop
+        while True:
+            if not self.alive():
+                raise AssertionError(f"{what}: the process exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
+            try:
+                if ready():
+                    return
+            except Exception:  # not listening yet, or not answering yet
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {backstop:.0f} s waiting for {what}:\n{self.log()[-3000:]}")
+            time.sleep(0.1)
+
 
 class Backend(Process):
     def __init__(
@@ -111,14 +134,13 @@ class Backend(Process):
         seed: bool = True,
         host: str = "127.0.0.1",
         tls: bool = True,
-        start_timeout: float = 60,
+        start_timeout: float = 120,
     ) -> None:
         """``extra_args`` e.g. ``("--clock-start", "...")``; ``env`` e.g. the SMS gateway's URL;
         ``seed=False`` starts from an empty database (the admin app's set-up test). It serves
         HTTPS and WSS with the tier's certificate (``local_tls``) on ``host``; ``tls=False``:
         plain HTTP (the booth image's boot test, whose booth has no CA of ours).
-        ``start_timeout``: how long it may take to answer (imports and migrations on a loaded machine;
-        seen over 30 s when the e2e tier ran beside other test runs)."""
+        ``start_timeout``: how long it may take to answer at most; it fails at once if it exits."""
         self.port = port or free_port()
         self.host, self.tls = host, tls
         _, server = local_tls()
@@ -142,7 +164,7 @@ class Backend(Process):
             tmp / "backend.log",
             env,
         )
-        wait_for("the backend to answer /healthz", self._healthy, timeout=start_timeout)
+        self.wait_started("the backend to answer /healthz", self._healthy, start_timeout)
 
     @property
     def url(self) -> str:

@@ -186,7 +186,7 @@ def test_an_interpreter_is_invited_proves_the_code_waits_and_is_let_in(
     page.wait_for_selector("[data-testid='guest-in-call'] li", timeout=10_000)
     assert "Viivi Viittoja" in page.inner_text("[data-testid='guest-in-call']")
     page.screenshot(path=str(shots / "official-guest-in-call.png"))
-    page.click("[data-testid='guest-in-call'] li button")
+    page.click("[data-testid='guest-in-call'] li [data-testid='guest-remove']")
     guest.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=15_000)
     page.wait_for_function("() => !document.querySelector('#guest-in-call li')", timeout=10_000)
     assert kiosk.status()["phase"] == "in_call", "the citizen's call goes on without them"

@@ -108,12 +108,8 @@ def test_direct_path_then_a_10_s_cut_then_384_kbps_with_5_percent_loss(net: LabN
     call.record(artifacts, "384_kbit_5_percent_loss")
 
 
-@pytest.mark.xfail(
-    reason="issue 10: passed on its own branch; on the merged main (resume, lobby-prepared connection, "
-    "screen-share m-line) the booth's media does not connect over TURN-TCP/TLS within 30 s; open, see the note",
-    strict=False,
-)
 def test_with_udp_blocked_at_both_ends_the_call_is_relayed_over_tcp_or_tls(net: LabNet, call_setup, artifacts: Path):
+    """Only TCP and TLS get out of either end: both reach coturn over TCP/TLS and the call is relayed."""
     for side in net.sides:
         side.block_udp()
     call = call_setup("turn-only")

@@ -99,3 +99,17 @@ def test_a_shared_window_reaches_the_booth_only_after_the_official_confirms(back
         return bool(screen) and "shared" not in screen[0] and green_share(screen[1]) < 0.005
 
     wait_for("the booth without the shared window", window_gone, timeout=90)
+
+    # Shared again, and the official's page reloads meanwhile: the booth is told the share ended and
+    # shows the faces again (no frozen last frame of the window); the reloaded page takes the call back.
+    page.click("#share-start")
+    page.wait_for_selector("[data-testid='share-preview']", state="visible", timeout=10_000)
+    page.wait_for_function(PREVIEW_PLAYING_JS, timeout=10_000)
+    page.click("#share-confirm")
+    page.wait_for_selector("[data-testid='share-bar']", state="visible", timeout=10_000)
+    wait_for("the shared window on the booth's screen again", shown_at_booth, timeout=90)
+    page.reload()
+    wait_for("the booth without the window after the official's page reloaded", window_gone, timeout=90)
+    page.wait_for_function("() => window.etapiste && window.etapiste.state().phase === 'in-call'", timeout=30_000)
+    assert kiosk.status()["phase"] == "in_call", "the citizen's call goes on"
+    assert page.is_visible("#share-start") and page.is_hidden("[data-testid='share-bar']")

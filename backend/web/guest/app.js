@@ -5,6 +5,7 @@
 // and waits for the official. The texts and language choice are the official app's (i18n.js).
 
 import { currentLanguage, offerLanguages, onLanguageChange, t, tn, translateStatic } from "../official/i18n.js";
+import { figuresFrom, REPORT_EVERY_MS, statsMessage } from "../official/quality.js";
 import { frame, iceCandidate, iceServersOf } from "../official/signalling.js";
 import { readStored, store } from "../official/storage.js";
 import { checkMessage } from "../official/validation.js";
@@ -59,6 +60,9 @@ async function startDevices() {
   const result = byId("device-result", HTMLElement);
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    // Signs are movement: when the computer or the line cannot keep up, the browser keeps the frame
+    // rate (sign language needs 15 a second or more) and gives up sharpness instead.
+    for (const track of stream.getVideoTracks()) track.contentHint = "motion";
   } catch {
     result.textContent = t("No camera or microphone: the others could not see or hear you.");
     return;
@@ -149,9 +153,15 @@ async function onMessage(m) {
     case "guest.status":
       show(m.state === "refused" ? "gone" : "lobby");
       return;
+    case "participant.muted":
+      if (!call || m.session_id !== call.sessionId) return;
+      setMicrophone(false);
+      byId("muted-notice", HTMLElement).hidden = false;
+      return;
     case "session.admitted":
       call = { sessionId: m.session_id, peer: m.peer, iceServers: iceServersOf(m) }; // our own TURN credentials
       show("call");
+      setMicrophone(true);
       if (stream) byId("self-view", HTMLVideoElement).srcObject = stream;
       for (const offer of early.splice(0)) if (offer.session_id === m.session_id) await onMessage(offer);
       // Between browsers the later joiner offers: we offer to each official already in the call.
@@ -232,9 +242,42 @@ async function offerTo(peer, session) {
   sendWire({ type: "rtc.offer", session_id: session, peer, sdp: offer.sdp || "" });
 }
 
-// Read-only hooks for the automated browser tests: the peer connections by peer id.
+// --- my microphone, and how my connections are doing ---
+
+let micOn = true;
+
+/** My microphone on or off: the track stays in the call and sends silence. @param {boolean} on */
+function setMicrophone(on) {
+  micOn = on;
+  for (const track of stream ? stream.getAudioTracks() : []) track.enabled = on;
+  const button = byId("mic-toggle", HTMLButtonElement);
+  button.textContent = on ? t("Mute") : t("Unmute");
+  button.setAttribute("aria-pressed", String(!on));
+  if (on) byId("muted-notice", HTMLElement).hidden = true;
+}
+
+/** Counters of each connection's last getStats, to turn totals into rates. @type {WeakMap<RTCPeerConnection, import("../official/quality.js").Snapshot>} */
+const snapshots = new WeakMap();
+
+/** Every few seconds, each connection's figures to the backend (call.stats, as the official's page
+ * does): the official sees my connection's quality, and the call's timeline keeps it. Figures only. */
+function reportStats() {
+  if (!call) return;
+  const sessionId = call.sessionId;
+  for (const [peer, pc] of peers) {
+    if (pc.connectionState !== "connected") continue;
+    pc.getStats().then((report) => {
+      const { figures, snapshot } = figuresFrom(report.values(), snapshots.get(pc) ?? null, Date.now());
+      const first = !snapshots.has(pc);
+      snapshots.set(pc, snapshot);
+      if (!first && call && call.sessionId === sessionId) sendWire(statsMessage(sessionId, peer, figures));
+    }).catch(() => { /* a closing connection */ });
+  }
+}
+
+// Read-only hooks for the automated browser tests: the peer connections by peer id, the microphone.
 Object.defineProperty(window, "etapisteGuest", {
-  value: Object.freeze({ pcs: () => Object.fromEntries(peers) }),
+  value: Object.freeze({ pcs: () => Object.fromEntries(peers), micOn: () => micOn }),
   enumerable: true,
 });
 
@@ -248,6 +291,8 @@ function init() {
     confirmCode().catch(() => { byId("code-error", HTMLElement).textContent = t("Something went wrong. Try again."); });
   });
   byId("notice-ok", HTMLButtonElement).addEventListener("click", () => { show("lobby"); join(); });
+  byId("mic-toggle", HTMLButtonElement).addEventListener("click", () => setMicrophone(!micOn));
+  setInterval(reportStats, REPORT_EVERY_MS);
   checkLink().catch(() => show("gone"));
 }
 

@@ -27,7 +27,7 @@ import {
 } from "./auth.js";
 import { holdResumeLock } from "./resume-lock.js";
 import {
-  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, onAdmitted, onBoothAudio, onBoothStats, onEnded, onFeedbackStatus,
+  changeBoothVolume, clearAdmitting, hangUp, identifyInPerson, muteBooth, onAdmitted, onBoothAudio, onBoothStats, onEnded, onFeedbackStatus,
   onIdentStatus, onOffer, onParticipantLeft, onPrintStatus, onRemoteIce, onStillFailed, onStillReady, printDocument,
   requestFeedback, requestIdentification, returnToLobby, saveOfficialFeedback, sendSummary, stopLocalMedia, takePicture,
   teardownCall, toggleCamera, toggleCameraOff, toggleMute, unmuteRemote,
@@ -43,11 +43,12 @@ import { setStatus, unexpected } from "./status.js";
 import { dayMayHaveChanged, initDayView, refreshDay, renderDay } from "./dayview.js";
 import { initDeviceCheck } from "./devicecheck.js";
 import {
-  guestConnections, initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestWaiting, onParticipantJoined,
+  guestConnections, guestQualityLevels, initGuests, isGuestPeer, onGuestIce, onGuestLeft, onGuestOffer, onGuestStats,
+  onGuestWaiting, onParticipantJoined,
 } from "./guests_view.js";
 import { initStillViewer } from "./stillview.js";
 import { checkMessage } from "./validation.js";
-import { confirmShare, startShare, stopShare } from "./screen_share.js";
+import { confirmShare, reassertShare, startShare, stopShare } from "./screen_share.js";
 
 /** @typedef {import("./protocol.js").EtapisteWireMessage} WireMessage */
 /** @typedef {import("./protocol.js").Welcome} Welcome */
@@ -75,6 +76,8 @@ Object.defineProperty(window, "etapiste", {
     }),
     pc: () => (state.call && state.call.pc) || null,
     guestPcs: () => guestConnections(),
+    // each guest's quality badge: its level, and whether this page measured and the guest reported
+    guestQuality: () => guestQualityLevels(),
     lastError: () => state.lastError,
   }),
   enumerable: true,
@@ -103,6 +106,7 @@ function init() {
   el.shareCancel.addEventListener("click", stopShare);
   el.shareStop.addEventListener("click", stopShare);
   el.boothVolumeUp.addEventListener("click", () => changeBoothVolume(1));
+  el.boothMute.addEventListener("click", muteBooth);
   el.boothVolumeDown.addEventListener("click", () => changeBoothVolume(-1));
   el.mute.addEventListener("click", toggleMute);
   el.cameraOff.addEventListener("click", toggleCameraOff);
@@ -299,7 +303,7 @@ function dispatch(message) {
     case "session.offer": return onSessionOffer(message);
     case "advisor.alert": return onAdvisorAlert(message);
     case "booth.audio": return onBoothAudio(message);
-    case "call.stats": return onBoothStats(message);
+    case "call.stats": return isGuestPeer(message.peer) ? onGuestStats(message) : onBoothStats(message);
     case "alert.cleared": return onAlertCleared(message);
     case "assist.unanswered":
       // The call button's alarm climbed its whole ladder: no advisor has answered, so the official in the call helps.
@@ -334,6 +338,8 @@ function onWelcome(message) {
     // Away longer than the server waits: the call ended there; end it here too.
     teardownCall();
     setStatus(t("The connection to the server was lost for too long, so the call ended."), "error");
+  } else if (state.call) {
+    reassertShare(); // the window this page still shares goes back on the booth's screen
   }
   state.clockOffset = message.server_time - Date.now() / 1000;
   state.name = message.name;

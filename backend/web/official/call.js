@@ -13,7 +13,7 @@ import { errorText } from "./format.js";
 import { currentLanguage, t } from "./i18n.js";
 import { identDone, identUnderWay, nextIdent } from "./identification.js";
 import { printStatusView, slipLanguage } from "./printing.js";
-import { refreshGuests } from "./guests_view.js";
+import { measureGuestLinks, refreshGuests } from "./guests_view.js";
 import { endShare, prepareShareTransceiver } from "./screen_share.js";
 import { dropStills, receiveStill } from "./stillview.js";
 import { render, renderCall, renderLobby } from "./render.js";
@@ -95,6 +95,17 @@ export function toggleCamera() {
   }
 }
 
+/** Mute the citizen's microphone at the booth (they can turn it on again there, with "Unmute"). */
+export function muteBooth() {
+  const call = state.call;
+  if (!call) return;
+  if (send({ type: "participant.mute", session_id: call.sessionId, peer: call.boothPeer })) {
+    setStatus(t("The citizen's microphone is muted; they can turn it on again."), "info");
+  } else {
+    setStatus(t("Not connected to the server; try again in a moment."), "error");
+  }
+}
+
 /** The booth speaker one step louder (1) or quieter (-1), from the volume the booth last reported. @param {1 | -1} direction */
 export function changeBoothVolume(direction) {
   const call = state.call;
@@ -125,6 +136,7 @@ export function onBoothStats(message) {
  */
 function startQualityReports(call) {
   call.quality.timer = setInterval(() => {
+    if (state.call === call) measureGuestLinks(call.sessionId); // each guest's badge, by the same rule
     const pc = call.pc;
     if (state.call !== call || !pc || pc.connectionState !== "connected") return;
     pc.getStats().then((report) => {

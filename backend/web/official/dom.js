@@ -92,6 +92,7 @@ export const el = {
   boothMicLevel: byId("booth-mic-level", HTMLMeterElement),
   boothMicWarning: byId("booth-mic-warning", HTMLElement),
   callQuality: byId("call-quality", HTMLElement),
+  boothMute: byId("booth-mute", HTMLButtonElement),
   callQualityText: byId("call-quality-text", HTMLElement),
   callQualityDetail: byId("call-quality-detail", HTMLElement),
   boothVolume: byId("booth-volume", HTMLElement),

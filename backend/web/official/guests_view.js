@@ -7,6 +7,7 @@ import { send } from "./connection.js";
 import { el, setText } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
 import { inviteRequest, revocable, roleText, stateText } from "./guests.js";
+import { figuresFrom, linkQuality, statsMessage } from "./quality.js";
 import { state } from "./state.js";
 
 /** @typedef {import("./guests.js").Invitation} Invitation */
@@ -20,6 +21,85 @@ const inCall = new Map();
 /** Peer connections to guests (they offer: between browsers the later joiner does), and what they send. */
 const guestPeers = new Map(/** @type {[string, RTCPeerConnection][]} */ ([]));
 const guestStreams = new Map(/** @type {[string, MediaStream][]} */ ([]));
+/**
+ * Each guest's link quality: what this page measures of it (`mine`, with the counters to measure the
+ * next interval against) and what the guest's page reports of it (`theirs`, its call.stats).
+ * @type {Map<string, { snapshot: import("./quality.js").Snapshot | null,
+ *   mine: import("./quality.js").Figures | null, theirs: import("./quality.js").Figures | null }>}
+ */
+const guestQuality = new Map();
+
+/** @param {string} peer */
+function qualityOf(peer) {
+  let q = guestQuality.get(peer);
+  if (!q) { q = { snapshot: null, mine: null, theirs: null }; guestQuality.set(peer, q); }
+  return q;
+}
+
+/** The badge of one guest's connection: a dot and the words (the booth's indicator's rule). @param {string} peer */
+function qualityBadge(peer) {
+  const q = qualityOf(peer);
+  const quality = linkQuality(q.mine, q.theirs, "guest");
+  const badge = document.createElement("span");
+  badge.className = "quality";
+  badge.dataset.level = quality.level;
+  badge.dataset.testid = "guest-quality";
+  badge.setAttribute("role", "status");
+  const dot = document.createElement("span");
+  dot.className = "quality-dot";
+  dot.setAttribute("aria-hidden", "true");
+  const text = document.createElement("span");
+  text.textContent = quality.text;
+  const detail = document.createElement("span");
+  detail.className = "quality-detail";
+  detail.textContent = quality.detail;
+  badge.append(dot, text, detail);
+  return badge;
+}
+
+/**
+ * Measure each guest's connection (called with the booth's, every few seconds): the badge, and a
+ * call.stats for the call's timeline. Figures only, never content.
+ * @param {string} sessionId
+ */
+export function measureGuestLinks(sessionId) {
+  for (const [peer, pc] of guestPeers) {
+    if (pc.connectionState !== "connected") continue;
+    pc.getStats().then((report) => {
+      if (guestPeers.get(peer) !== pc) return;
+      const q = qualityOf(peer);
+      const { figures, snapshot } = figuresFrom(report.values(), q.snapshot, Date.now());
+      const first = q.snapshot === null;
+      q.snapshot = snapshot;
+      if (first) return; // totals since the start: the next interval gives rates
+      q.mine = figures;
+      send(statsMessage(sessionId, peer, figures));
+      updateBadge(peer);
+    }).catch(() => { /* a closing connection: the next round measures again */ });
+  }
+}
+
+/** A guest's own figures for their connection to this page (relayed naming them). @param {import("./protocol.js").CallStats} message */
+export function onGuestStats(message) {
+  if (!state.call || state.call.sessionId !== message.session_id) return;
+  qualityOf(message.peer).theirs = message;
+  updateBadge(message.peer);
+}
+
+/** @param {string} peer */
+function updateBadge(peer) {
+  const row = [...el.guestInCall.children].find((li) => li instanceof HTMLElement && li.dataset.peer === peer);
+  const old = row && row.querySelector(".quality");
+  if (old) old.replaceWith(qualityBadge(peer));
+}
+
+/** The quality badges of the guests in the call, for the automated browser tests. */
+export function guestQualityLevels() {
+  return Object.fromEntries([...inCall.keys()].map((peer) => {
+    const q = qualityOf(peer);
+    return [peer, { level: linkQuality(q.mine, q.theirs, "guest").level, mine: !!q.mine, theirs: !!q.theirs }];
+  }));
+}
 
 function showInCall() {
   const call = state.call;
@@ -36,14 +116,25 @@ function showInCall() {
     li.append(video);
     const text = document.createElement("span");
     text.textContent = t("{name} is in the call", { name: g.name });
+    const mute = document.createElement("button");
+    mute.type = "button";
+    mute.className = "button";
+    mute.dataset.testid = "guest-mute";
+    mute.textContent = t("Mute");
+    mute.addEventListener("click", () => {
+      if (send({ type: "participant.mute", session_id: g.sessionId, peer })) {
+        setText(el.guestStatus, t("{name}'s microphone is muted; they can turn it on again.", { name: g.name }));
+      }
+    });
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "button danger";
+    remove.dataset.testid = "guest-remove";
     remove.textContent = t("Remove from the call");
     remove.addEventListener("click", () => {
       send({ type: "participant.remove", session_id: g.sessionId, peer });
     });
-    li.append(text, remove);
+    li.append(text, qualityBadge(peer), mute, remove);
     return li;
   });
   el.guestInCall.replaceChildren(...rows);
@@ -75,6 +166,7 @@ export async function onGuestOffer(message) {
   guestPeers.get(peer)?.close();
   const pc = new RTCPeerConnection({ iceServers: call.iceServers }); // the call's TURN, as for the booth
   guestPeers.set(peer, pc);
+  guestQuality.delete(peer); // a new connection: measured afresh
   pc.addEventListener("icecandidate", (e) => {
     if (!e.candidate) return;
     send({ type: "rtc.ice", session_id: call.sessionId, peer, candidate: e.candidate.candidate,
@@ -108,6 +200,7 @@ function closeGuestPeer(peer) {
   guestPeers.get(peer)?.close();
   guestPeers.delete(peer);
   guestStreams.delete(peer);
+  guestQuality.delete(peer);
 }
 
 /** Someone left my call (removed, or gone). @param {import("./protocol.js").ParticipantLeft} message */

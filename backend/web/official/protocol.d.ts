@@ -66,7 +66,9 @@ export type EtapisteWireMessage =
   | BoothLogs
   | ShareState
   | ScreenshotRequest
-  | ScreenshotResult;
+  | ScreenshotResult
+  | ParticipantMute
+  | ParticipantMuted;
 /**
  * Who is on the other end of a connection.
  */
@@ -962,4 +964,25 @@ export interface ScreenshotResult {
   request_id: string;
   outcome: ScreenshotOutcome;
   png?: string;
+}
+/**
+ * The official in charge: mute this participant's microphone (the booth's or a guest's).
+ *
+ * Only the official in charge may (``access.may_mute``); the muted party may unmute
+ * themselves, as in common meeting tools: this is "you are muted", not a lock.
+ */
+export interface ParticipantMute {
+  v?: 1;
+  type: "participant.mute";
+  session_id: string;
+  peer: string;
+}
+/**
+ * Backend -> the participant the official in charge muted: their microphone goes off at once,
+ * and their screen says the official muted them (with a button to unmute).
+ */
+export interface ParticipantMuted {
+  v?: 1;
+  type: "participant.muted";
+  session_id: string;
 }

@@ -75,12 +75,13 @@ function reasonWords(figure) {
 }
 
 /**
- * The indicator for the booth's link: the worse of what this page receives (`mine`) and what the
- * booth receives (`booth`), with the reason and whose end it shows at.
- * @param {Figures | null} mine @param {Figures | null} booth
+ * The indicator for one party's link (the booth's, or a guest's): the worse of what this page
+ * receives (`mine`) and what that party receives (`booth`: the booth's or the guest's call.stats),
+ * with the reason and whose end it shows at (`party`: "booth", or "guest" — "at their end").
+ * @param {Figures | null} mine @param {Figures | null} booth @param {"booth" | "guest"} [party]
  * @returns {{level: Level | "unknown", text: string, detail: string}}
  */
-export function linkQuality(mine, booth) {
+export function linkQuality(mine, booth, party = "booth") {
   if (!mine && !booth) return { level: "unknown", text: t("Measuring the connection…"), detail: "" };
   const here = grade(mine);
   const there = grade(booth);
@@ -88,9 +89,8 @@ export function linkQuality(mine, booth) {
   const label = { good: t("Good connection"), fair: t("Fair connection"), poor: t("Poor connection") }[worse.level];
   if (worse.level === "good") return { level: "good", text: label, detail: figuresLine(mine, booth) };
   const why = reasonWords(worse.reasons[0]);
-  const reason = worse === there
-    ? t("at the booth {reason}", { reason: why })
-    : t("here {reason}", { reason: why });
+  const thereWords = party === "guest" ? t("at their end {reason}", { reason: why }) : t("at the booth {reason}", { reason: why });
+  const reason = worse === there ? thereWords : t("here {reason}", { reason: why });
   return { level: worse.level, text: `${label}: ${reason}`, detail: figuresLine(mine, booth) };
 }
 

@@ -94,6 +94,15 @@ export function stopShare() {
   go("stop");
 }
 
+/**
+ * Back on a new socket in the same call (only the socket dropped, the page stayed): the server took
+ * the window down at the booth when the old socket went (no frozen frame), so show it again.
+ */
+export function reassertShare() {
+  const call = state.call;
+  if (stage === "sharing" && call) send({ type: "share.state", session_id: call.sessionId, sharing: true });
+}
+
 /** The call ended: stop capturing (the booth's connection is gone anyway). */
 export function endShare() {
   releaseStream();

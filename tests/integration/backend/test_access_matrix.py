@@ -320,6 +320,10 @@ def test_every_standing_sees_and_does_exactly_what_the_policy_allows(api):
                     )
                     admitted = answer["type"] == "session.admitted"
                     m.check(username, f"citizen {sid}", "admit", access.allows(st, Action.ADMIT, citizen), admitted)
+                    # mute the citizen's microphone: the official in charge only (in the call or not)
+                    in_charge = ("official", True) if admitted else (None, False)
+                    muted = not refused(ws, {"type": "participant.mute", "session_id": sid, "peer": "booth"})
+                    m.check(username, f"citizen {sid}", "mute", access.may_mute(*in_charge, "booth"), muted)
                     if admitted:  # step out again: the citizen waits in the lobby for the next standing
                         ws.send_json({"type": "session.leave", "session_id": sid})
                         until(

@@ -4,14 +4,11 @@ booth keeps waiting; a token on the USB stick enrolls it without typing; renewal
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from backend.config import BackendSettings, EnrollSettings
-from backend.server import uvicorn_config
 from etapiste.local_ca import create_ca
 from kiosk import enrollment_run
 from kiosk.config import KioskConfig
@@ -19,7 +16,7 @@ from kiosk.enrollment import EnrollStatus, EnrollView
 from kiosk.enrollment_run import EnrollmentRun
 from kiosk.identity import Identity
 from tests.support.bookings import bearer
-from tests.support.waiting import wait_for
+from tests.support.uvicorn_thread import serving
 
 
 @pytest.fixture
@@ -36,13 +33,8 @@ def backend(tmp_path: Path):
         port=port,
         enroll=EnrollSettings(ca_cert_file=str(ca.cert), ca_key_file=str(ca.key)),
     )
-    srv = uvicorn.Server(uvicorn_config(settings))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for("uvicorn to start", lambda: srv.started, timeout=30)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(settings):
+        yield f"http://127.0.0.1:{port}"
 
 
 def _token(base: str) -> str:

@@ -6,22 +6,19 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from websockets.exceptions import ConnectionClosed, InvalidMessage
 from websockets.sync.client import connect
 
 from backend.config import BackendSettings, EnrollSettings, TlsSettings
-from backend.server import uvicorn_config
 from etapiste.local_ca import create_ca, ensure_local_tls, sign_server_cert
 from kiosk.identity import CERTIFICATE_TOKEN, Identity, enroll, renew
-from tests.support.waiting import wait_for
+from tests.support.uvicorn_thread import serving
 
 MASTER = {"username": "paakayttaja", "password": "demo-master"}
 
@@ -51,13 +48,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         tls=TlsSettings(cert_file=str(cert.cert), key_file=str(cert.key)),
         enroll=EnrollSettings(ca_cert_file=str(booth_ca.cert), ca_key_file=str(booth_ca.key)),
     )
-    srv = uvicorn.Server(uvicorn_config(settings))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for("uvicorn to start", lambda: srv.started, timeout=30)
-    yield Server(f"wss://127.0.0.1:{port}/ws", f"https://127.0.0.1:{port}", str(ca.cert))
-    srv.should_exit = True
-    thread.join(10)
+    with serving(settings):
+        yield Server(f"wss://127.0.0.1:{port}/ws", f"https://127.0.0.1:{port}", str(ca.cert))
 
 
 def _admin(server: Server) -> httpx.Client:

@@ -4,14 +4,12 @@ through the SMS gateway stand-in when the citizen skipped, and the gateway posts
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 from websockets.sync.client import connect
 
@@ -19,10 +17,10 @@ from backend.config import BackendSettings
 from backend.domain.catalogue import HELSINKI
 from backend.notify import NotifyConfig
 from backend.notify.fake_gateway import FakeSmsGateway
-from backend.server import uvicorn_config
 from backend.store.feedback import parse_reply
 from tests.integration.backend.test_server_limits import _free_port
 from tests.support.bookings import next_weekday
+from tests.support.uvicorn_thread import serving
 from tests.support.waiting import wait_for
 
 DAY = next_weekday(2)
@@ -41,13 +39,8 @@ def server(tmp_path: Path, gateway: FakeSmsGateway) -> Iterator[BackendSettings]
         clock_start=NOW.timestamp(),
         notify=notify,
     )
-    srv = uvicorn.Server(uvicorn_config(settings))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for("uvicorn to start", lambda: srv.started, timeout=30)
-    yield settings
-    srv.should_exit = True
-    thread.join(10)
+    with serving(settings):
+        yield settings
 
 
 def recv_until(ws, type_: str) -> dict:

@@ -120,6 +120,21 @@ def test_invited_interpreter_proves_the_phone_and_the_link_then_serves_one_devic
     assert "guest.invite" in actions and "guest.revoke" in actions
 
 
+def test_a_link_past_its_valid_window_is_refused_like_any_dead_one(api, gateway, clock):
+    h = advisor(api)
+    booking = book(api, h).json()
+    inv = invite(api, h, booking["code"])
+    token = link_token(gateway)
+    start = datetime.fromisoformat(booking["start"]).timestamp()
+    assert inv["valid_until"] >= start + 60 * 60, "open until an hour after the booked end"
+    clock.at = inv["valid_until"] - 60
+    assert api.post("/api/guest/link", json={"token": token}).json()["state"] == "valid"
+    clock.at = inv["valid_until"] + 1  # the appointment's window has closed
+    expired = api.post("/api/guest/link", json={"token": token}).json()
+    assert expired == {"state": "no_longer_valid", "role": None, "valid_from": None}, "an expired link tells nothing"
+    assert api.post("/api/guest/code", json={"token": token, "language": "fi"}).status_code == 410
+
+
 def test_guessing_locks_the_link_and_an_unknown_link_looks_like_any_dead_one(api, gateway, clock):
     h = advisor(api)
     booking = book(api, h).json()
@@ -224,6 +239,18 @@ def test_a_guest_waits_at_the_door_is_let_in_and_removed_and_the_link_then_dies(
                 "name": "Viivi Viittoja",
                 "duty": "sign_interpreter",
             }
+
+            # the guest's figures for its link to the official reach that official (their quality badge)
+            guest.send_json({"type": "call.stats", "session_id": sid, "peer": "o1", "rtt_ms": 35, "fps": 24})
+            stats = until(official, "call.stats")
+            assert (stats["peer"], stats["fps"]) == (admitted["peer"], 24)
+            # the official in charge mutes the guest: only the guest is told; a guest mutes no one
+            official.send_json({"type": "participant.mute", "session_id": sid, "peer": admitted["peer"]})
+            assert until(guest, "participant.muted") == {"type": "participant.muted", "v": 1, "session_id": sid}
+            guest.send_json({"type": "participant.mute", "session_id": sid, "peer": "booth"})
+            assert until(guest, "error")["code"] == "not_allowed"
+            official.send_json({"type": "participant.mute", "session_id": sid, "peer": "booth"})
+            assert until(booth, "participant.muted")["session_id"] == sid
 
             official.send_json({"type": "participant.remove", "session_id": sid, "peer": admitted["peer"]})
             gone = until(guest, "participant.left")

@@ -171,7 +171,13 @@ def test_what_nobody_resumes_after_a_restart_ends_when_the_grace_period_passes(t
             assert sid not in hub2.broker.sessions
             with hub2.db() as db:
                 assert db.get(CallRecord, sid).end_reason == "booth_offline"
-                assert [r.state for r in db.scalars(select(QueueRow))] == ["left"]
+
+            def queue_states() -> list[str]:
+                with hub2.db() as db:
+                    return [r.state for r in db.scalars(select(QueueRow))]
+
+            # The queue row follows the record in a write of its own (the hub's record writer).
+            wait_for("the queue row to say the citizen left", lambda: queue_states() == ["left"])
 
 
 def _phase(hub, sid: str) -> str | None:

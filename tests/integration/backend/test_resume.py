@@ -199,3 +199,25 @@ def test_only_an_official_in_the_call_may_ask_the_booth_for_a_new_offer(client: 
         send(official, {"type": "rtc.restart", "session_id": sid, "peer": "booth"})  # not in a call yet
         err = recv_until(official, "error")
         assert (err["code"], err["ref"]) == ("wrong_state", "rtc.restart")
+
+
+def test_a_window_shared_by_an_official_whose_page_went_away_is_taken_down_at_the_booth(client: TestClient):
+    token = login(client)
+    hub = client.app.state.hub
+    with client.websocket_connect("/ws") as booth:
+        with client.websocket_connect("/ws") as official:
+            sid, _, official_token = booth_in_call(client, booth, official, token)
+            send(official, {"type": "share.state", "session_id": sid, "sharing": True})
+            assert recv_until(booth, "share.state")["sharing"] is True
+        # The page reloads (or closes): no frozen last frame of a window no longer shared.
+        assert recv_until(booth, "share.state") == {"type": "share.state", "v": 1, "session_id": sid, "sharing": False}
+        wait_for("the official to be away", lambda: hub._away)
+        assert hub.broker.sessions[sid].phase.value == "in_call"  # the call itself waits for the resume
+        with client.websocket_connect("/ws") as page:
+            send(page, official_hello(token, official_token))
+            assert recv(page)["resumed"] is True
+            # A page that only lost its socket shares on: it says so again, and the booth shows it.
+            send(page, {"type": "share.state", "session_id": sid, "sharing": True})
+            assert recv_until(booth, "share.state")["sharing"] is True
+            send(page, {"type": "session.end", "session_id": sid})
+            assert recv_until(booth, "session.ended")["reason"] == "hung_up"

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from backend.config import BackendSettings
-from backend.server import uvicorn_config
 from protocol.codec import MAX_FRAME_BYTES
-from tests.support.waiting import wait_for
+from tests.support.uvicorn_thread import serving
 
 BOOTH_HELLO = {"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"}
 
@@ -36,13 +33,8 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[BackendSettings]:
     settings = BackendSettings(database_url=f"sqlite:///{tmp_path}/s.db", seed_demo=True, port=_free_port())
-    srv = uvicorn.Server(uvicorn_config(settings))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for("uvicorn to start", lambda: srv.started, timeout=30)
-    yield settings
-    srv.should_exit = True
-    thread.join(10)
+    with serving(settings):
+        yield settings
 
 
 def test_a_websocket_message_over_the_limit_closes_the_socket_unread(server: BackendSettings):

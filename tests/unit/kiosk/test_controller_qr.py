@@ -116,6 +116,9 @@ class FakeUi:
     def show_share(self, sharing: bool) -> None:
         self.sharing = sharing
 
+    def show_muted(self, muted: bool) -> None:
+        pass
+
     def show_volume(self, volume: int) -> None:
         self.volumes.append(volume)
 

@@ -24,6 +24,7 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMuted,
     ParticipantRole,
     Presence,
     Role,
@@ -582,6 +583,31 @@ def test_the_officials_shared_window_is_shown_and_taken_down_in_the_call_only():
     waiting = machine_in(Phase.LOBBY)
     out = waiting.handle(sm.Received(ShareState(session_id=SID, sharing=True), 9))
     assert not [c for c in out if isinstance(c, sm.ShowShare)]
+
+
+def test_the_officials_page_coming_back_takes_a_shared_window_down():
+    m = machine_in(Phase.IN_CALL)
+    m.handle(sm.Received(ShareState(session_id=SID, sharing=True), 6))
+    out = m.handle(sm.Received(RtcRestart(session_id=SID, peer="o1"), 7))  # the reloaded page asks again
+    assert sm.ShowShare(False) in out and sm.ConnectPeer(SID, "o1") in out
+    guest = in_call_with_a_guest()
+    guest.handle(sm.Received(RtcRestart(session_id=SID, peer="g2"), 7))
+    assert sm.ShowShare(False) not in guest.handle(sm.Received(RtcRestart(session_id=SID, peer="g2"), 8))
+
+
+def test_the_official_mutes_the_booth_and_the_citizen_may_unmute():
+    m = machine_in(Phase.IN_CALL)
+    out = m.handle(sm.Received(ParticipantMuted(session_id=SID), 6))
+    assert sm.SetMuted(True, by_official=True) in out
+    assert sm.SetMuted(False) in m.handle(sm.UnmutePressed(7))
+
+    def mutes(out: list[sm.Command]) -> list[sm.Command]:
+        return [c for c in out if isinstance(c, sm.SetMuted)]
+
+    assert not mutes(m.handle(sm.Received(ParticipantMuted(session_id="other"), 8)))
+    waiting = machine_in(Phase.LOBBY)
+    assert not mutes(waiting.handle(sm.Received(ParticipantMuted(session_id=SID), 9)))
+    assert not mutes(waiting.handle(sm.UnmutePressed(10)))
 
 
 def test_every_event_has_a_handler_in_the_dispatch_table():

@@ -61,6 +61,8 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMute,
+    ParticipantMuted,
     ParticipantRemove,
     ParticipantRole,
     Presence,
@@ -185,6 +187,8 @@ EXAMPLES = [
     CameraSelect(session_id="s1", source=CameraSource.DOCUMENT),
     BoothVolume(session_id="s1", volume=80),
     ShareState(session_id="s1", sharing=True),
+    ParticipantMute(session_id="s1", peer="g2"),
+    ParticipantMuted(session_id="s1"),
     BoothAudio(session_id="s1", mic_level_dbfs=-31.5, mic_state=MicrophoneState.OK, volume=80),
     CheckinRequest(code="ETP1:K7M2QX"),
     CheckinResult(

@@ -68,6 +68,11 @@ test("the indicator says the worse end and why, in the official's language", () 
   assert.equal(atBooth.text, "Poor connection: at the booth parts of the picture and sound are lost");
   const here = linkQuality({ fps: 12 }, { loss_pct: 0 });
   assert.equal(here.text, "Fair connection: here the picture is jerky");
+  // A guest's link: the same rule, their end named as theirs
+  const atGuest = linkQuality({ fps: 30 }, { rtt_ms: 700 }, "guest");
+  assert.equal(atGuest.level, "poor");
+  assert.equal(atGuest.text, "Poor connection: at their end there is a long delay");
+  assert.equal(linkQuality({ fps: 12 }, null, "guest").text, "Fair connection: here the picture is jerky");
   setCatalogue(parseCatalogue({
     language: "fi",
     messages: {

@@ -266,6 +266,19 @@ def test_only_the_official_in_charge_shares_a_window_with_the_booth():
         assert not access.may_share_screen(role, in_charge), (role, in_charge)
 
 
+def test_only_the_official_in_charge_mutes_the_booth_or_a_guest():
+    assert access.may_mute("official", True, "booth") and access.may_mute("official", True, "guest")
+    for role, in_charge, target in (
+        ("official", False, "booth"),  # another official in the call
+        ("official", False, "guest"),
+        ("guest", True, "booth"),
+        ("booth", True, "guest"),
+        (None, True, "guest"),
+        ("official", True, "official"),  # a fellow official (or oneself) mutes themselves
+    ):
+        assert not access.may_mute(role, in_charge, target), (role, in_charge, target)
+
+
 @pytest.mark.parametrize(
     ("standing", "in_call", "waiting"),
     [

@@ -23,6 +23,7 @@ CALL = CallSession(
         CallParticipant("o1", ParticipantRole.OFFICIAL, OFFICIAL, "Veera", 110.0),
     ),
 )
+GUEST = Party(Role.GUEST, "inv-1")
 
 
 def test_the_booths_figures_are_kept_and_go_to_the_official_naming_the_booth():
@@ -30,6 +31,25 @@ def test_the_booths_figures_are_kept_and_go_to_the_official_naming_the_booth():
     kept, sent = effects
     assert isinstance(kept, QualityReported) and (kept.peer, kept.role, kept.at) == ("booth", "booth", 120.0)
     assert isinstance(sent, Deliver) and sent.to == OFFICIAL and sent.message.peer == "booth"
+
+
+def test_a_guests_figures_about_the_official_go_to_that_official_naming_the_guest():
+    call = CallSession(
+        "s1",
+        "imatra-1",
+        100.0,
+        phase=CallPhase.IN_CALL,
+        official_id="official-1",
+        admitted_at=110.0,
+        participants=(*CALL.participants, CallParticipant("g2", ParticipantRole.GUEST, GUEST, "Tuula", 115.0)),
+    )
+    kept, sent = report(call, GUEST, CallStats(session_id="s1", peer="o1", fps=24), 120.0)
+    assert isinstance(kept, QualityReported) and (kept.peer, kept.role) == ("g2", "guest")
+    assert isinstance(sent, Deliver) and sent.to == OFFICIAL and sent.message.peer == "g2"
+    # about the booth: kept for the timeline, shown to nobody live (the booth is no official)
+    assert [type(e) for e in report(call, GUEST, CallStats(session_id="s1", peer="booth", fps=24), 1)] == [
+        QualityReported
+    ]
 
 
 def test_the_officials_figures_and_events_are_kept_not_relayed():

@@ -23,6 +23,7 @@ from protocol.messages import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantLeftReason,
+    ParticipantMuted,
     ParticipantRole,
     Presence,
     Role,
@@ -225,6 +226,35 @@ def test_only_the_official_in_charge_shares_a_window_with_the_booth(broker: Call
         with pytest.raises(BrokerError) as err:
             broker.relay(other, "s1", share)
         assert err.value.code is ErrorCode.NOT_ALLOWED
+
+
+def test_the_official_in_charge_mutes_the_booth_or_a_guest_and_only_they_are_told(broker: CallBroker):
+    broker.invite(VEERA.id, "s1", TULKKI.id, ParticipantRole.GUEST, 120.0)
+    broker.invite(VEERA.id, "s1", OLLI.id, ParticipantRole.OFFICIAL, 121.0)
+    peers = {p.party: p.peer for p in broker.sessions["s1"].present()}
+    muted = ParticipantMuted(session_id="s1")
+    assert broker.mute(VEERA.id, "s1", peers[BOOTH]) == [Deliver(BOOTH, muted)]
+    assert broker.mute(VEERA.id, "s1", peers[TULKKI]) == [Deliver(TULKKI, muted)]
+    for who, peer, code in (
+        (OLLI, peers[BOOTH], ErrorCode.NOT_ALLOWED),  # another official in the call
+        (TULKKI, peers[BOOTH], ErrorCode.NOT_ALLOWED),  # a guest
+        (VEERA, peers[OLLI], ErrorCode.NOT_ALLOWED),  # a fellow official mutes themselves
+        (VEERA, "g99", ErrorCode.WRONG_STATE),  # not in the call
+    ):
+        with pytest.raises(BrokerError) as err:
+            broker.mute(who.id, "s1", peer)
+        assert err.value.code is code, (who, peer)
+
+
+def test_a_shared_window_is_taken_down_when_the_sharing_officials_page_goes_away(broker: CallBroker):
+    assert broker.official_away(VEERA.id) == []  # nothing shared: nothing to tell
+    broker.relay(VEERA, "s1", ShareState(session_id="s1", sharing=True))
+    assert broker.official_away(OLLI.id) == []  # not theirs
+    assert broker.official_away(VEERA.id) == [Deliver(BOOTH, ShareState(session_id="s1", sharing=False))]
+    assert broker.official_away(VEERA.id) == []  # told once
+    broker.relay(VEERA, "s1", ShareState(session_id="s1", sharing=True))
+    broker.relay(VEERA, "s1", ShareState(session_id="s1", sharing=False))
+    assert broker.official_away(VEERA.id) == []  # stopped on purpose: already down
 
 
 def test_the_booths_microphone_level_reaches_the_officials_of_its_call_only(broker: CallBroker):

@@ -71,7 +71,9 @@ class EnrollmentRun:
                 log.error("enrollment: the TPM failed: %s", exc)
                 self.show(EnrollView(code, EnrollStatus.REFUSED, f"TPM: {exc}"))
                 continue
-            log.info("enrolled as booth %s", booth_id)
+            # Which key the booth proves itself with, for the technician's cable and the image test.
+            held = "sealed to the TPM" if self.identity.in_tpm() else "in a file"
+            log.info("enrolled as booth %s (its key %s)", booth_id, held)
             return
 
     async def _key_code(self) -> str:

@@ -6,7 +6,7 @@ set -eu
 # The unprivileged user the kiosk runs as (a fixed uid: units name /run/user/900).
 getent group kiosk >/dev/null || groupadd --system --gid 900 kiosk
 getent passwd kiosk >/dev/null || useradd --system --uid 900 --gid kiosk --home-dir /home/kiosk \
-    --no-create-home --shell /usr/sbin/nologin --groups video,render,input,audio,dialout,plugdev kiosk
+    --no-create-home --shell /usr/sbin/nologin --groups video,render,input,audio,dialout,plugdev,tss kiosk
 # No password anyone could type: root and kiosk are locked.
 passwd -l root >/dev/null
 passwd -l kiosk >/dev/null

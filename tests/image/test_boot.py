@@ -36,7 +36,15 @@ from images.qemu import BootedBooth
 from images.screen import read_screen
 from tests.e2e.processes import Backend
 from tests.image.conftest import ARTIFACTS, Built
-from tests.image.path import Admin, broken_release, enrolling_backend, flash_to_loop_device, setup_stick, update_stick
+from tests.image.path import (
+    BOOTH_ID,
+    Admin,
+    broken_release,
+    enrolling_backend,
+    flash_to_loop_device,
+    setup_stick,
+    update_stick,
+)
 from tests.support.waiting import wait_for
 
 #: One emulated boot to the kiosk; generous: 2 cores shared, software emulation.
@@ -92,6 +100,8 @@ def test_first_boot_enrolls_with_the_sticks_token_and_shows_start(booth: Booth):
     vm.wait_for_serial(READY, timeout=BOOT_TIMEOUT_S)
     assert "booth config taken from the setup stick" in vm.serial_text()
     assert "enrollment token taken from the setup stick" in vm.serial_text()
+    # The VM has a TPM (swtpm): the booth's key is sealed to it, not a file a copied disk would carry.
+    vm.wait_for_serial(f"enrolled as booth {BOOTH_ID} (its key sealed to the TPM)", timeout=BOOT_TIMEOUT_S)
     wait_for("the Start screen on the booth's display", lambda: start_on_screen(vm, "start"), timeout=600, every=3)
     # The backend knows the booth by its certificate: enrolled, and its software as it reported it.
     row = wait_for("the booth's software report", lambda: r if (r := booth.admin.listed())["slot"] else None, 300, 3)

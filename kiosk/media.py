@@ -280,6 +280,10 @@ class CallMedia:
         self._ice_servers = ice_servers
         self._on_state = on_state
         self._links: dict[str, PeerLink] = {}
+        #: One lock per peer: its answer and its trickled candidates arrive in order over the socket but
+        #: are applied in tasks of their own; a candidate applied while the answer is still being set
+        #: was lost when the answer's own candidates were taken (aiortc: "called without remote description").
+        self._signalling: dict[str, asyncio.Lock] = {}
         self._no_video = RemoteVideo(self.stats)
 
     def set_muted(self, muted: bool) -> None:
@@ -333,19 +337,25 @@ class CallMedia:
         log.info("offer to peer %s (%s): candidates %s", peer, "prepared" if ready else "new", candidate_summary(sdp))
         return sdp
 
+    def _in_order(self, peer: str) -> asyncio.Lock:
+        """The peer's signalling lock: its steps are applied in the order they were started (FIFO)."""
+        return self._signalling.setdefault(peer, asyncio.Lock())
+
     async def apply_answer(self, peer: str, sdp: str) -> None:
         log.info("answer from peer %s: candidates %s", peer, candidate_summary(sdp))
-        pc = self.link(peer).pc
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
-        for candidate in bundled_candidates(sdp):
-            await pc.addIceCandidate(candidate)
+        async with self._in_order(peer):
+            pc = self.link(peer).pc
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            for candidate in bundled_candidates(sdp):
+                await pc.addIceCandidate(candidate)
 
     async def add_ice(self, peer: str, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None) -> None:
         if not candidate:
             return
         cand = candidate_from_sdp(candidate.removeprefix("candidate:"))
         cand.sdpMid, cand.sdpMLineIndex = sdp_mid, sdp_mline_index
-        await self.link(peer).pc.addIceCandidate(cand)
+        async with self._in_order(peer):  # after the answer that came before it, never during it
+            await self.link(peer).pc.addIceCandidate(cand)
 
     async def drop(self, peer: str) -> None:
         """Close the connection to a peer who left; the others go on."""

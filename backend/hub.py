@@ -1084,7 +1084,9 @@ class Hub:
         when the guest is out for good (their link stops working; their page is closed once told)."""
         message = effect.message
         admitted = isinstance(message, SessionAdmitted)
-        gone = (isinstance(message, ParticipantLeft) and message.reason is ParticipantLeftReason.REMOVED) or (
+        # Everyone in the call is told who was removed; only the one whose peer it was is out.
+        removed = isinstance(message, ParticipantLeft) and message.reason is ParticipantLeftReason.REMOVED
+        gone = (removed and self._peer_is(effect.to, message)) or (
             isinstance(message, GuestStatus) and message.state == "refused"
         )
         if not (admitted or gone):
@@ -1097,6 +1099,11 @@ class Hub:
         if gone:
             self.broker.guests.pop(effect.to.id, None)
         return gone
+
+    def _peer_is(self, party: Party, left: ParticipantLeft) -> bool:
+        """Whether ``left`` is about ``party``'s own peer in that call (departed ones included)."""
+        session = self.broker.sessions.get(left.session_id)
+        return session is not None and session.peer_of(party) == left.peer
 
     async def _presence_to(self, official_id: str, snapshot: Presence) -> None:
         """Send ``snapshot`` now, unless this official got one less than an interval ago:

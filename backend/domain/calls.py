@@ -163,6 +163,10 @@ class CallSession:
     def participant(self, party: Party) -> CallParticipant | None:
         return next((p for p in self.present() if p.party == party), None)
 
+    def peer_of(self, party: Party) -> str | None:
+        """``party``'s latest peer id in this session, also after they left (None: never in it)."""
+        return next((p.peer for p in reversed(self.participants) if p.party == party), None)
+
     def join(
         self, party: Party, role: ParticipantRole, name: str, now: float, duty: str | None = None
     ) -> tuple[CallSession, CallParticipant]:

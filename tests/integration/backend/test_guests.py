@@ -263,3 +263,56 @@ def test_a_guest_waits_at_the_door_is_let_in_and_removed_and_the_link_then_dies(
             assert until(again, "error")["code"] == "auth_failed"
         [listed] = api.get(f"/api/calls/{sid}/guests", headers=h).json()
         assert listed["state"] == "removed"
+
+
+def admitted_guest(api, gateway, official, sid: str, name: str, phone: str, intl: str):
+    """Invite ``name``, prove the phone, open the socket and be let in: (socket context, device, peer)."""
+    h = bearer(api, "virkailija", "demo-password")
+    body = {"role": "support_person", "name": name, "phone": phone}
+    assert api.post(f"/api/calls/{sid}/guests", json=body, headers=h).status_code == 201
+    mine = lambda: [m for m in gateway.messages if m["to"] == intl]  # noqa: E731
+    [sms] = wait_for(f"the invitation SMS to {name}", lambda: mine() or None, timeout=15)
+    link = re.search(r"/guest/#([A-Za-z0-9_-]+)", sms["text"]).group(1)
+    assert api.post("/api/guest/code", json={"token": link}).status_code == 202
+    code_sms = wait_for(f"the code SMS to {name}", lambda: mine()[1:] or None, timeout=15)[0]
+    code = re.search(r"\b(\d{6})\b", code_sms["text"]).group(1)
+    device = api.post("/api/guest/verify", json={"token": link, "code": code}).json()["device_token"]
+    ws = api.websocket_connect("/ws").__enter__()
+    ws.send_json({"type": "hello", "role": "guest", "token": device})
+    until(ws, "guest.status")
+    at_door = until(official, "guest.waiting")
+    official.send_json({"type": "guest.admit", "session_id": sid, "guest_id": at_door["guest_id"]})
+    return ws, link, device, until(ws, "session.admitted")["peer"]
+
+
+def test_removing_one_guest_leaves_the_other_in_the_call_with_a_working_link(api, gateway):
+    token = bearer(api, "virkailija", "demo-password")["Authorization"][7:]
+    with api.websocket_connect("/ws") as booth, api.websocket_connect("/ws") as official:
+        booth.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
+        until(booth, "booth.catalogue")
+        official.send_json({"type": "hello", "role": "official", "token": token})
+        until(official, "welcome")
+        booth.send_json({"type": "session.request"})
+        sid = until(booth, "session.lobby")["session_id"]
+        official.send_json({"type": "session.admit", "session_id": sid})
+        until(official, "session.admitted")
+
+        viivi, viivi_link, viivi_device, viivi_peer = admitted_guest(
+            api, gateway, official, sid, "Viivi Viittoja", "040 987 6543", "+358409876543"
+        )
+        tuula, _, _, tuula_peer = admitted_guest(
+            api, gateway, official, sid, "Tuula Tukena", "040 555 0101", "+358405550101"
+        )
+        try:
+            official.send_json({"type": "participant.remove", "session_id": sid, "peer": tuula_peer})
+            assert until(tuula, "participant.left")["peer"] == tuula_peer
+            # The interpreter hears who left, and stays: her socket open, her figures still reach the official.
+            assert until(viivi, "participant.left")["peer"] == tuula_peer
+            viivi.send_json({"type": "call.stats", "session_id": sid, "peer": "o1", "fps": 24})
+            stats = until(official, "call.stats")
+            assert (stats["peer"], stats["fps"]) == (viivi_peer, 24)
+        finally:
+            viivi.__exit__(None, None, None)
+            tuula.__exit__(None, None, None)
+        state = api.post("/api/guest/link", json={"token": viivi_link, "device_token": viivi_device}).json()["state"]
+        assert state != "no_longer_valid", "the interpreter's link still works"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from backend.domain import access
@@ -224,8 +224,9 @@ def add_past_calls(api) -> None:
 
 def call_quality_cells(api, m: Matrix, st: access.Standing, username: str, headers: dict[str, str]) -> None:
     """The admin app's call timeline (issue #10): the list of calls and one call's timeline."""
-    day = datetime.now(HELSINKI).date().isoformat()
-    listed = api.get(f"/api/call-quality?start={day}&end={day}", headers=headers)
+    # Yesterday and today: the past calls were an hour ago, which is yesterday in Helsinki from 00 to 01.
+    today = datetime.now(HELSINKI).date()
+    listed = api.get(f"/api/call-quality?start={today - timedelta(days=1)}&end={today}", headers=headers)
     assert listed.status_code == 200, listed.text
     ids = {c["call_id"] for c in listed.json()}
     for call_id, ref in PAST_CALLS.items():

@@ -947,6 +947,8 @@ class Controller:
                 if self.media
                 else {},
                 "microphone_muted": self.media.muted if self.media else False,
+                # The bitrate the camera's one stream is encoded at: the lowest any peer's browser estimated.
+                "video_target_kbps": self.media.video_target_bitrate // 1000 if self.media else None,
             },
         }
 

@@ -4,16 +4,20 @@ The booth holds one peer connection per other participant of the call (a
 mesh from the booth: see "Media topology" in docs/ARCHITECTURE.md), keyed by
 the participant's peer id. It makes every offer (it owns the tracks: face
 camera, microphone) and each remote participant answers. The camera and the
-microphone are read once; ``MediaRelay`` hands the same frames to every
-connection, each of which encodes them for its own peer. aiortc gathers all ICE candidates before
+microphone are read once. The camera is encoded once too, in VP8, and every
+connection sends the same compressed frames (``kiosk.shared_video``): with
+three remote peers the booth does not encode three times. The microphone's
+frames go to every connection through ``MediaRelay`` (Opus per peer is
+cheap). aiortc gathers all ICE candidates before
 ``setLocalDescription`` returns, so the offer carries them and no trickle is
 needed; candidates the browser trickles are still applied. Since gathering
 waits for STUN and TURN servers, the first connection is prepared while the
 citizen waits in the lobby (``PreparedConnection``) and its offer goes out at
 Admit.
 
-Remote video is converted once per frame to RGB at a fixed size and handed
-to the screen, which blits it into a texture it allocated once. Remote audio
+Remote video is kept as decoded and converted to RGB at a fixed size only
+when the screen takes it (``RemoteVideo``), which blits it into a texture it
+allocated once. Remote audio
 is measured (level, packet count), converted once to 48 kHz mono (whatever
 rate and layout the decoder gives) and pushed to the booth's playout
 ``kiosk.playout.Mixer``, which the speaker's thread pulls from.
@@ -25,6 +29,7 @@ import asyncio
 import fractions
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,6 +55,7 @@ from drivers.camera import Camera
 from drivers.microphone import BLOCK, SAMPLE_RATE, Microphone
 from kiosk.ice_path import candidate_summary, selected_pair
 from kiosk.playout import Mixer
+from kiosk.shared_video import EncodedVideoTrack, SharedVideoEncoder, feedback_to, send_vp8_only
 from protocol.messages import IceServer
 
 log = logging.getLogger("etapiste.media")
@@ -139,23 +145,47 @@ class MicrophoneTrack(MediaStreamTrack):
 
 
 class RemoteVideo:
-    """Latest remote picture as RGB bytes at a size fixed by the first frame."""
+    """The latest remote picture, handed to the screen as RGB bytes at a size fixed by the first frame.
+
+    ``accept`` (on the media loop, for every decoded frame) only keeps the frame.
+    It is converted to RGB when the screen asks for it (``rgb``, on the UI
+    thread at the screen's own rate), and once per frame: with three remote
+    peers at 30 frames a second, converting each on arrival took the media
+    loop's time for pictures nobody saw, and late packets lowered the
+    senders' bandwidth estimate (a sign-language interpreter's video fell to
+    10 frames a second).
+    """
 
     def __init__(self, stats: MediaStats) -> None:
         self.stats = stats
         self.size: tuple[int, int] | None = None
-        self.rgb: bytes | None = None
         self.serial = 0  # bumps with every new picture; the screen blits when it changes
+        self._frame: VideoFrame | None = None
+        self._rgb: bytes | None = None
+        self._rgb_serial = 0
+        self._converting = threading.Lock()  # the screen and a screenshot may ask at once
 
     def accept(self, frame: VideoFrame) -> None:
         if self.size is None:
             self.size = (frame.width, frame.height)
             self.stats.remote_video_size = self.size
             self.stats.first_remote_video_at = time.time()
-        w, h = self.size
-        self.rgb = frame.to_ndarray(format="rgb24", width=w, height=h).tobytes()
-        self.serial += 1
+        self._frame = frame
+        self.serial += 1  # after the frame: a reader that sees this serial gets this frame or a newer one
         self.stats.video_frames_received += 1
+
+    @property
+    def rgb(self) -> bytes | None:
+        """The latest picture as RGB at ``size`` (None before the first)."""
+        with self._converting:
+            serial, frame = self.serial, self._frame
+            if frame is None or self.size is None:
+                return None
+            if serial != self._rgb_serial:
+                w, h = self.size
+                self._rgb = frame.to_ndarray(format="rgb24", width=w, height=h).tobytes()
+                self._rgb_serial = serial
+            return self._rgb
 
 
 _EMPTY = np.zeros(0, dtype=np.int16)
@@ -191,7 +221,7 @@ class PeerLink:
         #: What this peer shares with the citizen (a window), on its own receive-only transceiver.
         self.shared_video = RemoteVideo(MediaStats())
         self.pc = prepared.pc if prepared is not None else RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
-        self._outgoing = outgoing  # this link's relayed copies of camera and microphone
+        self._outgoing = outgoing  # this link's copies of the shared camera stream and the microphone
         self._tasks: list[asyncio.Task[None]] = []
         self.pc.on("connectionstatechange", lambda: self._state_changed(on_state))
         self.pc.on("track", self._track)
@@ -200,6 +230,11 @@ class PeerLink:
                 prepared.attach(track)
             else:
                 self.pc.addTrack(track)
+        for transceiver in self.pc.getTransceivers():
+            sent = transceiver.sender.track
+            if isinstance(sent, EncodedVideoTrack):
+                send_vp8_only(transceiver)  # a prepared connection offered VP8 only already
+                feedback_to(transceiver.sender, sent)
         self._share = prepared.share if prepared is not None else add_share_transceiver(self.pc)
 
     def _state_changed(self, on_state: Callable[[str, str], None]) -> None:
@@ -212,7 +247,7 @@ class PeerLink:
         for task in self._tasks:
             task.cancel()
         for track in self._outgoing:
-            track.stop()  # unsubscribes it from the relay
+            track.stop()  # unsubscribes it from the shared stream or the relay
         await self.pc.close()
 
     def _track(self, track: MediaStreamTrack) -> None:
@@ -277,6 +312,8 @@ class CallMedia:
         self.camera_track = CameraTrack(camera, self.stats)
         self._microphone_track = MicrophoneTrack(microphone, self.stats)
         self._relay = MediaRelay()
+        #: Late camera frames are dropped, not queued, so the picture stays live on a busy booth.
+        self._video = SharedVideoEncoder(self._relay.subscribe(self.camera_track, buffered=False))
         self._ice_servers = ice_servers
         self._on_state = on_state
         self._links: dict[str, PeerLink] = {}
@@ -293,6 +330,11 @@ class CallMedia:
     @property
     def muted(self) -> bool:
         return self._microphone_track.muted
+
+    @property
+    def video_target_bitrate(self) -> int:
+        """Bits a second the camera is encoded at now (for the status file and the benchmark)."""
+        return self._video.target_bitrate
 
     @property
     def peers(self) -> tuple[str, ...]:
@@ -320,7 +362,7 @@ class CallMedia:
         if old is not None:
             await old.close()  # the new link takes its place, and keeps it in the order
         outgoing = (
-            self._relay.subscribe(self.camera_track, buffered=False),  # late video frames are dropped, not queued
+            self._video.subscribe(),
             self._relay.subscribe(self._microphone_track),
         )
         ready = prepared is not None and prepared.offer_sdp is not None
@@ -335,7 +377,7 @@ class CallMedia:
             await link.pc.setLocalDescription(await link.pc.createOffer())
             sdp = link.pc.localDescription.sdp
         log.info("offer to peer %s (%s): candidates %s", peer, "prepared" if ready else "new", candidate_summary(sdp))
-        return sdp
+        return offer_sdp(sdp)
 
     def _in_order(self, peer: str) -> asyncio.Lock:
         """The peer's signalling lock: its steps are applied in the order they were started (FIFO)."""
@@ -369,6 +411,7 @@ class CallMedia:
         links, self._links = list(self._links.values()), {}
         for link in links:
             await link.close()
+        self._video.close()
         self.camera_track.stop()
         self._microphone_track.stop()
 
@@ -388,6 +431,7 @@ class PreparedConnection:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=ice_servers))
         # In the order ``CallMedia.offer`` adds its tracks: camera, then microphone.
         self._transceivers = [self.pc.addTransceiver("video"), self.pc.addTransceiver("audio")]
+        send_vp8_only(self._transceivers[0])  # the camera goes out as one shared VP8 stream
         self.share = add_share_transceiver(self.pc)
         self.offer_sdp: str | None = None
 
@@ -405,6 +449,28 @@ class PreparedConnection:
 
     async def close(self) -> None:
         await self.pc.close()
+
+
+#: The RTP header extension aiortc's receive-side bandwidth estimate is computed from.
+ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+
+
+def offer_sdp(sdp: str) -> str:
+    """The booth's offer as sent: without the abs-send-time extension, so that no peer is told to slow
+    down by the booth's own receive-side estimate (REMB).
+
+    aiortc estimates the bitrate a peer may send from when each packet's
+    arrival is *handled* on the media loop, not when it reached the socket.
+    On a busy booth PC that delay is the CPU's, yet it reads as a congested
+    network: measured in the four-party test, the booth told a sign-language
+    interpreter's browser 30 kbit/s on loopback, and her picture arrived at 10
+    frames a second. Without the extension the browser paces its video to
+    the booth by loss and round-trip time (RTCP receiver reports) alone, which
+    a slow booth does not distort. The other way round nothing changes: the
+    browser's own estimate of the booth's video still reaches the booth's
+    encoder (``kiosk.shared_video``).
+    """
+    return "".join(line for line in sdp.splitlines(keepends=True) if ABS_SEND_TIME not in line)
 
 
 def bundled_candidates(sdp: str) -> list[RTCIceCandidate]:

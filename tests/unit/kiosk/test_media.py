@@ -43,3 +43,19 @@ def test_the_backends_ice_servers_keep_their_credentials_and_the_tls_turn_url_co
     assert (kwargs["turn_server"], kwargs["turn_ssl"], kwargs["turn_transport"]) == (("t.example", 443), True, "tcp")
     assert kwargs["turn_username"] == "1700000000:s1.booth" and kwargs["turn_password"] == "c2VjcmV0"
     assert ice_servers_from([]) == []
+
+
+def test_a_remote_picture_is_converted_only_when_the_screen_takes_it_and_only_the_latest():
+    from av import VideoFrame
+
+    from kiosk.media import MediaStats, RemoteVideo
+
+    video = RemoteVideo(MediaStats())
+    assert video.rgb is None
+    for grey in (10, 200):  # two pictures arrive between two screen refreshes
+        video.accept(VideoFrame.from_ndarray(np.full((120, 160, 3), grey, np.uint8), format="rgb24"))
+    assert (video.serial, video.size) == (2, (160, 120))
+    rgb = video.rgb
+    assert rgb is not None and len(rgb) == 160 * 120 * 3
+    assert abs(rgb[0] - 200) <= 3, "the screen gets the latest picture"
+    assert video.rgb is rgb, "the same picture is not converted twice"

@@ -14,6 +14,7 @@ from kiosk import controller as ctl
 from kiosk import session as sm
 from kiosk.config import KioskConfig
 from kiosk.devices import BoothDevices
+from kiosk.media import offer_sdp
 from protocol.messages import (
     CameraSource,
     Participant,
@@ -64,7 +65,7 @@ async def test_the_offer_made_in_the_lobby_goes_at_admit_and_the_call_flows():
         )
         controller.feed(sm.Received(admitted, now()))
         await until("the offer to the official", lambda: offers_to(controller, "o1"))
-        assert offers_to(controller, "o1")[0].sdp == prepared.offer_sdp  # made in the lobby, not now
+        assert offers_to(controller, "o1")[0].sdp == offer_sdp(prepared.offer_sdp)  # made in the lobby, not now
         assert controller._prepared is None  # taken once
         await answer(controller, official, "o1")
         await until("the call with the official", lambda: controller.machine.state.phase is sm.Phase.IN_CALL)

@@ -6,9 +6,9 @@ support person (each in a browser context of its own). One call, several checks:
   with their role in the citizen's Finnish), judged by colour shares of the booth's screenshot;
 - sound among the booth, the official and the interpreter, proved by frequency: each sends its own
   tone (1 kHz, 660 Hz, 440 Hz) and each hears the other two's;
-- sign-language video at 15 frames a second or more to and from the interpreter (frames decoded over
-  a window, at the interpreter, at the booth and at the official; last, and an expected failure naming
-  the figures when the machine cannot keep up);
+- the official removes the support person; then sign-language video at 15 frames a second or more
+  to and from the interpreter (frames decoded over a window, at the interpreter, at the booth and at
+  the official);
 - the official sees each party's connection quality, mutes the interpreter (who turns the microphone
   on again) and the citizen (who presses "Unmute" on the booth's screen).
 """
@@ -90,6 +90,22 @@ async ([kind, peer]) => {{
 }}
 """
 WINDOW_S = 5.0
+#: What a page's encoder sends to ``peer`` and what holds it back (for the message of a failed check).
+SENDING_JS = f"""
+async ([kind, peer]) => {{
+  const pc = ({PC_JS})(kind, peer);
+  if (!pc) return null;
+  let out = null;
+  (await pc.getStats()).forEach(r => {{
+    if (r.type === 'outbound-rtp' && r.kind === 'video') {{
+      out = {{fps: r.framesPerSecond, width: r.frameWidth, height: r.frameHeight,
+             limited_by: r.qualityLimitationReason, plis: r.pliCount, nacks: r.nackCount,
+             kbps_target: Math.round((r.targetBitrate || 0) / 1000)}};
+    }}
+  }});
+  return out;
+}}
+"""
 
 
 def hears(page, kind: str, peer: str, hz: float) -> bool:
@@ -217,7 +233,13 @@ def test_an_interpreted_call_with_a_support_person(
     tap(kiosk, "unmute")
     wait_for("the booth's microphone on again", lambda: not kiosk.status()["media"]["microphone_muted"], timeout=10)
     toggle_far_end()
-    wait_for("the booth heard again", lambda: hears(page, "official", "booth", BOOTH_HZ), 60, every=0.5)
+    try:
+        wait_for("the booth heard again", lambda: hears(page, "official", "booth", BOOTH_HZ), 60, every=0.5)
+    except AssertionError as exc:  # what the official's page hears instead, and what the booth sends
+        peak = page.evaluate(PEAK_JS, ["official", "booth"])
+        raise AssertionError(
+            f"{exc}; the official's page hears {peak}; booth media {kiosk.status()['media']}"
+        ) from None
     toggle_far_end()
 
     # The official sees every party's connection quality: the booth's, and each guest's badge, from
@@ -249,18 +271,34 @@ def test_an_interpreted_call_with_a_support_person(
 
     assert kiosk.status()["phase"] == "in_call" and support.is_visible("[data-testid='guest-call']")
 
+    # The support person's part is over: the official removes her, and the call goes on as a
+    # sign-language appointment is held, the citizen, the official and the interpreter.
+    page.click("[data-testid='guest-in-call'] li:has-text('Tuula Tukena') [data-testid='guest-remove']")
+    support.wait_for_selector("[data-testid='guest-gone']", state="visible", timeout=15_000)
+    wait_for(
+        "the booth's connection to the support person closed",
+        lambda: len(kiosk.status()["media"]["video_frames_from"]) == 2,
+        20,
+    )
+
     # Sign language: 15 frames a second or more from the booth to the interpreter, and from the
     # interpreter to the booth and to the official. A user-level requirement, measured where decoded
-    # (frames decoded over a window), after every other check of this call: on a heavily loaded 2-core
-    # machine one Chromium encoding and decoding for three pages may fall short, and then the test is
-    # reported as an expected failure naming the figures (issue 13 stays open for it), not hidden.
+    # (frames decoded over a window). The booth encodes its camera once for every peer
+    # (kiosk/shared_video.py) and does not tell the interpreter's browser to slow down when its own
+    # CPU is busy (kiosk/media.py, ``offer_sdp``): before, the booth → interpreter rate fell to 13.5
+    # on a loaded machine, and the interpreter → booth rate to 10 at a 30 kbit/s estimate.
     fps = {
         "booth → interpreter": browser_fps(interpreter, "guest", "booth"),
         "interpreter → booth": booth_fps(kiosk, viivi),
         "interpreter → official": browser_fps(page, "official", viivi),
     }
     print(f"\nsign-language video, frames a second: {fps}")
+    sending = {
+        "interpreter to the booth": interpreter.evaluate(SENDING_JS, ["guest", "booth"]),
+        "interpreter to the official": interpreter.evaluate(SENDING_JS, ["guest", "official"]),
+        "booth": kiosk.status()["media"],
+    }
+    print(f"what the senders send: {sending}")
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)
-    if min(fps.values()) < SIGN_LANGUAGE_FPS:
-        pytest.xfail(f"sign-language video below {SIGN_LANGUAGE_FPS:.0f} frames a second on this machine: {fps}")
+    assert min(fps.values()) >= SIGN_LANGUAGE_FPS, f"sign-language video below {SIGN_LANGUAGE_FPS:.0f} fps: {fps}"

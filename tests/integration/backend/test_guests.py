@@ -198,17 +198,23 @@ def until(ws, kind: str, limit: int = 30) -> dict:
     raise AssertionError(f"no {kind} within {limit} messages")
 
 
+def in_call(booth, official, token: str) -> str:
+    """The demo booth and official on their sockets, in a call (a walk-in, admitted): its session id."""
+    booth.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
+    until(booth, "booth.catalogue")
+    official.send_json({"type": "hello", "role": "official", "token": token})
+    until(official, "welcome")
+    booth.send_json({"type": "session.request"})
+    sid = until(booth, "session.lobby")["session_id"]
+    official.send_json({"type": "session.admit", "session_id": sid})
+    until(official, "session.admitted")
+    return sid
+
+
 def test_a_guest_waits_at_the_door_is_let_in_and_removed_and_the_link_then_dies(api, gateway):
     token = bearer(api, "virkailija", "demo-password")["Authorization"][7:]
     with api.websocket_connect("/ws") as booth, api.websocket_connect("/ws") as official:
-        booth.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
-        until(booth, "booth.catalogue")
-        official.send_json({"type": "hello", "role": "official", "token": token})
-        until(official, "welcome")
-        booth.send_json({"type": "session.request"})
-        sid = until(booth, "session.lobby")["session_id"]
-        official.send_json({"type": "session.admit", "session_id": sid})
-        until(official, "session.admitted")
+        sid = in_call(booth, official, token)
         until(booth, "session.admitted")
 
         h = bearer(api, "virkailija", "demo-password")
@@ -288,14 +294,7 @@ def admitted_guest(api, gateway, official, sid: str, name: str, phone: str, intl
 def test_removing_one_guest_leaves_the_other_in_the_call_with_a_working_link(api, gateway):
     token = bearer(api, "virkailija", "demo-password")["Authorization"][7:]
     with api.websocket_connect("/ws") as booth, api.websocket_connect("/ws") as official:
-        booth.send_json({"type": "hello", "role": "booth", "booth_id": "imatra-1", "token": "demo-booth-secret"})
-        until(booth, "booth.catalogue")
-        official.send_json({"type": "hello", "role": "official", "token": token})
-        until(official, "welcome")
-        booth.send_json({"type": "session.request"})
-        sid = until(booth, "session.lobby")["session_id"]
-        official.send_json({"type": "session.admit", "session_id": sid})
-        until(official, "session.admitted")
+        sid = in_call(booth, official, token)
 
         viivi, viivi_link, viivi_device, viivi_peer = admitted_guest(
             api, gateway, official, sid, "Viivi Viittoja", "040 987 6543", "+358409876543"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 
 from aiortc.rtp import RTCP_PSFB_APP, RTCP_PSFB_PLI, RtcpPsfbPacket, pack_remb_fci
 from aiortc.sdp import SessionDescription
@@ -14,15 +12,7 @@ from drivers.sim.microphone import ToneMicrophone
 from kiosk.media import ABS_SEND_TIME, CallMedia, CameraTrack, MediaStats
 from kiosk.shared_video import EncodedVideoTrack, SharedVideoEncoder, feedback_to, is_vp8_keyframe
 from tests.remote_peer import RemotePeer
-
-
-async def until(what: str, check: Callable[[], object], timeout: float = 30) -> None:
-    """Wait for a state (never for a time); fail naming what did not happen."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+from tests.unit.kiosk.test_controller_peers import until
 
 
 def camera_source() -> CameraTrack:

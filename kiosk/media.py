@@ -150,10 +150,9 @@ class RemoteVideo:
     ``accept`` (on the media loop, for every decoded frame) only keeps the frame.
     It is converted to RGB when the screen asks for it (``rgb``, on the UI
     thread at the screen's own rate), and once per frame: with three remote
-    peers at 30 frames a second, converting each on arrival took the media
-    loop's time for pictures nobody saw, and late packets lowered the
-    senders' bandwidth estimate (a sign-language interpreter's video fell to
-    10 frames a second).
+    peers at 30 frames a second, converting each on arrival spent the media
+    loop's time, which its packets and the websocket need, on pictures the
+    screen never showed.
     """
 
     def __init__(self, stats: MediaStats) -> None:

@@ -58,6 +58,8 @@ const el = {
 
 /** @type {{ token: string | null, me: Me | null, sections: string[] }} */
 const state = { token: null, me: null, sections: [] };
+/** The route being shown: each waits for the one before it (``route``). @type {Promise<void>} */
+let routing = Promise.resolve();
 
 // Read-only hooks for the automated browser tests.
 Object.defineProperty(window, "etapisteAdmin", {
@@ -192,8 +194,15 @@ function renderMenu() {
   }));
 }
 
-/** Show what the address names. */
-async function route() {
+/** Show what the address names, after any route still loading: a section that loads slowly (asked for
+ * by a language change) then never finishes over a newer one the user chose meanwhile. */
+function route() {
+  routing = routing.then(showRoute, showRoute);
+  return routing;
+}
+
+/** Show what the address names now. */
+async function showRoute() {
   const token = setPasswordToken(location.hash);
   if (token) {
     showView("password");

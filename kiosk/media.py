@@ -232,7 +232,8 @@ class PeerLink:
         for transceiver in self.pc.getTransceivers():
             sent = transceiver.sender.track
             if isinstance(sent, EncodedVideoTrack):
-                send_vp8_only(transceiver)  # a prepared connection offered VP8 only already
+                if prepared is None:  # a prepared connection's offer is made, VP8 only already
+                    send_vp8_only(transceiver)
                 feedback_to(transceiver.sender, sent)
         self._share = prepared.share if prepared is not None else add_share_transceiver(self.pc)
 

@@ -298,7 +298,8 @@ def test_an_interpreted_call_with_a_support_person(
         "interpreter to the official": interpreter.evaluate(SENDING_JS, ["guest", "official"]),
         "booth": kiosk.status()["media"],
     }
-    print(f"what the senders send: {sending}")
     page.click("#end-call")
     kiosk.wait_phase("idle", timeout=20)
-    assert min(fps.values()) >= SIGN_LANGUAGE_FPS, f"sign-language video below {SIGN_LANGUAGE_FPS:.0f} fps: {fps}"
+    assert min(fps.values()) >= SIGN_LANGUAGE_FPS, (
+        f"sign-language video below {SIGN_LANGUAGE_FPS:.0f} fps: {fps}; what the senders send: {sending}"
+    )
